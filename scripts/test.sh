@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every ringdesk test on a fresh Debian/Ubuntu machine: installs the
+# system packages the tests need when they are missing, then checks
+# formatting, lints, docs, the tests, and a small smoke run of the benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages the tests use. (Later parts add kannel, xvfb, fonts.)
+packages=()
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo is missing: install Rust with https://rustup.rs (curl --proto '=https' -sSf https://sh.rustup.rs | sh)" >&2
+  exit 1
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q "${missing[@]}"
+fi
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+step "lints"
+cargo clippy --all-targets --locked -- -D warnings
+step "docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --quiet
+step "layering: nothing below backend/ui uses egui"
+if grep -rnE '\b(egui|eframe)::' src/domain src/store src/config src/cli src/demo; then
+  echo "only src/ui may use egui/eframe" >&2
+  exit 1
+fi
+step "tests"
+cargo test --locked --lib --test integration
+step "benchmark smoke run (small store; full run: cargo bench --bench store)"
+RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_REBUILD=1 cargo test --locked --bench store

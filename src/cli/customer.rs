@@ -1,0 +1,236 @@
+//! `ringdesk customer add | show | list | delete | restore`.
+
+use std::io::Write;
+
+use super::{Context, Error, json_line};
+use crate::domain::{Customer, CustomerDraft, CustomerId, PhoneDraft};
+use crate::store::{CustomerOrder, Page};
+
+/// The `customer` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Add a customer; prints its id.
+    Add(Box<AddArgs>),
+    /// Print a customer's card.
+    Show {
+        /// The customer id.
+        id: i64,
+        /// Print the card as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List customers, newest first.
+    List {
+        /// Most customers to print.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Customers to skip, for paging.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// One JSON object per customer.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a customer to the recycle bin.
+    Delete {
+        /// The customer id.
+        id: i64,
+    },
+    /// Take a customer back out of the recycle bin.
+    Restore {
+        /// The customer id.
+        id: i64,
+    },
+}
+
+/// Arguments of `customer add`.
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// Name (required).
+    #[arg(long)]
+    pub name: String,
+    /// A number, optionally labelled: `010-1234-5678` or `휴대폰=010-1234-5678`. Repeatable.
+    #[arg(long = "phone", value_name = "[LABEL=]NUMBER")]
+    pub phones: Vec<String>,
+    /// E-mail address.
+    #[arg(long, default_value = "")]
+    pub email: String,
+    /// Company.
+    #[arg(long, default_value = "")]
+    pub company: String,
+    /// Postal address.
+    #[arg(long, default_value = "")]
+    pub address: String,
+    /// The customer's country (ISO code) when not the default region.
+    #[arg(long, default_value = "")]
+    pub country: String,
+    /// How the customer found the company.
+    #[arg(long, default_value = "")]
+    pub source: String,
+    /// Customer memo (at most 8,000 bytes).
+    #[arg(long, default_value = "")]
+    pub memo: String,
+    /// A group to put the customer in (created if new). Repeatable.
+    #[arg(long = "group", value_name = "NAME")]
+    pub groups: Vec<String>,
+    /// A tag. Repeatable.
+    #[arg(long = "tag", value_name = "NAME")]
+    pub tags: Vec<String>,
+    /// A user-defined field value, `key=value`. Repeatable.
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+    /// Print `{"id": …}` as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl AddArgs {
+    fn draft(&self) -> Result<CustomerDraft, Error> {
+        let phones = self
+            .phones
+            .iter()
+            .map(|phone| match phone.split_once('=') {
+                Some((label, number)) => PhoneDraft {
+                    label: label.to_owned(),
+                    number: number.to_owned(),
+                },
+                None => PhoneDraft {
+                    label: String::new(),
+                    number: phone.clone(),
+                },
+            })
+            .collect();
+        let fields = self
+            .fields
+            .iter()
+            .map(|pair| {
+                pair.split_once('=')
+                    .map(|(key, value)| (key.to_owned(), value.to_owned()))
+                    .ok_or_else(|| {
+                        Error::Invalid(crate::domain::Invalid::new(
+                            "field",
+                            crate::domain::Problem::Malformed {
+                                value: pair.clone(),
+                                reason: "write it as key=value".to_owned(),
+                            },
+                        ))
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(CustomerDraft {
+            name: self.name.clone(),
+            company: self.company.clone(),
+            email: self.email.clone(),
+            address: self.address.clone(),
+            country: self.country.clone(),
+            source: self.source.clone(),
+            memo: self.memo.clone(),
+            phones,
+            groups: self.groups.clone(),
+            tags: self.tags.clone(),
+            fields,
+            status_id: None,
+            assignee_id: None,
+        })
+    }
+}
+
+/// Runs a `customer` subcommand.
+///
+/// # Errors
+/// Bad input naming its field, or no such customer.
+pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<(), Error> {
+    let mut store = context.store()?;
+    match command {
+        Command::Add(args) => {
+            let checked = args
+                .draft()?
+                .check(context.settings.phone.default_region, &store.field_defs()?)?;
+            let id = store.create_customer(&checked)?;
+            if args.json {
+                json_line(out, &serde_json::json!({ "id": id }))?;
+            } else {
+                writeln!(out, "{id}")?;
+            }
+        }
+        Command::Show { id, json } => {
+            let customer = store.customer(CustomerId(id))?;
+            if json {
+                json_line(out, &customer)?;
+            } else {
+                print_card(out, &customer)?;
+            }
+        }
+        Command::List {
+            limit,
+            offset,
+            json,
+        } => {
+            for summary in store.list_customers(CustomerOrder::Newest, Page { offset, limit })? {
+                if json {
+                    json_line(out, &summary)?;
+                } else {
+                    writeln!(
+                        out,
+                        "{:>8}  {}  {}  {}",
+                        summary.id,
+                        summary.name,
+                        summary.phone.as_deref().unwrap_or("-"),
+                        summary.company
+                    )?;
+                }
+            }
+        }
+        Command::Delete { id } => {
+            store.delete_customer(CustomerId(id))?;
+            writeln!(out, "customer {id} moved to the recycle bin")?;
+        }
+        Command::Restore { id } => {
+            store.restore_customer(CustomerId(id))?;
+            writeln!(out, "customer {id} restored")?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints a customer's card as readable text.
+pub(crate) fn print_card(out: &mut impl Write, customer: &Customer) -> Result<(), Error> {
+    writeln!(out, "#{} {}", customer.id, customer.name)?;
+    let lines = [
+        ("company", customer.company.as_str()),
+        ("email", customer.email.as_deref().unwrap_or("")),
+        ("address", customer.address.as_str()),
+        ("source", customer.source.as_str()),
+        ("status", customer.status.as_deref().unwrap_or("")),
+    ];
+    for (label, value) in lines {
+        if !value.is_empty() {
+            writeln!(out, "  {label}: {value}")?;
+        }
+    }
+    for phone in &customer.phones {
+        let flag = if phone.verified { "" } else { "  (unverified)" };
+        let label = if phone.label.is_empty() {
+            "phone"
+        } else {
+            &phone.label
+        };
+        writeln!(out, "  {label}: {}{flag}", phone.display)?;
+    }
+    if !customer.groups.is_empty() {
+        writeln!(out, "  groups: {}", customer.groups.join(", "))?;
+    }
+    if !customer.tags.is_empty() {
+        writeln!(out, "  tags: {}", customer.tags.join(", "))?;
+    }
+    for field in &customer.fields {
+        writeln!(out, "  {}: {}", field.label, field.value)?;
+    }
+    if !customer.memo.is_empty() {
+        writeln!(out, "  memo: {}", customer.memo.replace('\n', "\n        "))?;
+    }
+    if let Some(deleted) = customer.deleted_at {
+        writeln!(out, "  in the recycle bin since {}", deleted.to_rfc3339())?;
+    }
+    Ok(())
+}

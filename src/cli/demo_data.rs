@@ -1,0 +1,176 @@
+//! `ringdesk demo-data`: fills the store with generated customers.
+//!
+//! Generating and checking runs on its own thread while this one writes, so
+//! both cores work; chunks of customers go in one transaction each.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::demo::{self, Generator};
+use crate::domain::note::NoteBody;
+use crate::domain::{FieldDef, Invalid, NewCustomer, Region};
+use crate::store::{self, Store};
+
+/// Customers written per transaction.
+const CHUNK: usize = 10_000;
+
+/// What a fill did and how long it took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FillReport {
+    /// Customers written.
+    pub customers: u64,
+    /// Notes written.
+    pub notes: u64,
+    /// Wall time of the whole fill.
+    pub elapsed: Duration,
+    /// Time spent inside `Store::insert_customers` (numbers and search index included).
+    pub insert_time: Duration,
+}
+
+/// Why a fill stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum FillError {
+    /// The store refused a write.
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    /// A generated customer broke a rule (a bug in the generator).
+    #[error("generated customer is invalid: {0}")]
+    Invalid(#[from] Invalid),
+}
+
+/// A chunk of checked customers and their notes.
+type Chunk = Vec<(NewCustomer, Vec<NoteBody>)>;
+
+/// Adds `count` customers generated from `seed`; `progress` hears the running total.
+///
+/// # Errors
+/// When the store fails; customers of chunks already written stay.
+pub fn fill(
+    store: &mut Store,
+    count: u64,
+    seed: u64,
+    region: Region,
+    mut progress: impl FnMut(u64),
+) -> Result<FillReport, FillError> {
+    let started = Instant::now();
+    let defs = ensure_fields(store)?;
+    let (sender, receiver) = mpsc::sync_channel::<Result<Chunk, Invalid>>(2);
+    let producer = thread::spawn(move || generate(count, seed, region, &defs, &sender));
+    let mut report = FillReport {
+        customers: 0,
+        notes: 0,
+        elapsed: Duration::ZERO,
+        insert_time: Duration::ZERO,
+    };
+    for chunk in receiver {
+        let chunk = chunk?;
+        let customers: Vec<NewCustomer> = chunk.iter().map(|(c, _)| c.clone()).collect();
+        let insert_started = Instant::now();
+        let ids = store.insert_customers(&customers)?;
+        report.insert_time += insert_started.elapsed();
+        let notes: Vec<_> = ids
+            .iter()
+            .zip(&chunk)
+            .flat_map(|(id, (_, notes))| notes.iter().map(|note| (*id, None, note.clone())))
+            .collect();
+        store.add_notes(&notes)?;
+        report.customers += ids.len() as u64;
+        report.notes += notes.len() as u64;
+        progress(report.customers);
+    }
+    // The producer has finished once the channel closes; a panic there is a bug.
+    producer.join().ok();
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+fn generate(
+    count: u64,
+    seed: u64,
+    region: Region,
+    defs: &[FieldDef],
+    sender: &mpsc::SyncSender<Result<Chunk, Invalid>>,
+) {
+    let mut generator = Generator::new(seed);
+    let mut left = count;
+    while left > 0 {
+        let size = left.min(CHUNK as u64);
+        let chunk: Result<Chunk, Invalid> = (0..size)
+            .map(|_| {
+                let customer = generator.customer();
+                let notes = customer
+                    .notes
+                    .iter()
+                    .map(|note| NoteBody::new(note))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((customer.draft.check(region, defs)?, notes))
+            })
+            .collect();
+        let failed = chunk.is_err();
+        if sender.send(chunk).is_err() || failed {
+            return;
+        }
+        left -= size;
+    }
+}
+
+/// The demo's user-defined fields, created where missing.
+fn ensure_fields(store: &mut Store) -> Result<Vec<FieldDef>, FillError> {
+    let existing = store.field_defs()?;
+    for def in demo::field_defs()? {
+        if existing.iter().all(|known| known.key != def.key) {
+            store.create_field(&def)?;
+        }
+    }
+    Ok(store.field_defs()?)
+}
+
+/// Arguments of `demo-data`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// How many customers to add.
+    #[arg(long)]
+    pub customers: u64,
+    /// Seed: the same seed gives the same customers.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Adds the generated customers and prints what was written.
+///
+/// # Errors
+/// On a store failure.
+pub fn run(
+    context: &super::Context,
+    args: &Args,
+    out: &mut impl std::io::Write,
+) -> Result<(), super::Error> {
+    use std::io::IsTerminal as _;
+
+    let mut store = context.store()?;
+    let show_progress = std::io::stderr().is_terminal();
+    let report = fill(
+        &mut store,
+        args.customers,
+        args.seed,
+        context.settings.phone.default_region,
+        |done| {
+            if show_progress {
+                eprint!("\r{done} / {}", args.customers);
+            }
+        },
+    )?;
+    if show_progress {
+        eprintln!();
+    }
+    tracing::info!(customers = report.customers, notes = report.notes, elapsed = ?report.elapsed, "demo data added");
+    writeln!(
+        out,
+        "added {} customers and {} notes in {:.1} s",
+        report.customers,
+        report.notes,
+        report.elapsed.as_secs_f64()
+    )?;
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! The command line: `ringdesk` opens the window; subcommands run headless
+//! jobs for scripts and tests. Output is plain text, or with `--json` one
+//! JSON object per line. Every failure is one line on stderr and a non-zero
+//! exit: 1 when something asked for does not exist, 2 for bad input or a
+//! failure.
+
+pub mod customer;
+pub mod demo_data;
+pub mod field;
+pub mod lookup;
+pub mod search;
+pub mod settings;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, DataDirs, Settings};
+use crate::domain::Invalid;
+use crate::store::{self, Store};
+
+/// ringdesk: the desktop companion for a call-centre agent's phone.
+#[derive(Debug, Parser)]
+#[command(name = "ringdesk", version, about, long_about = None)]
+pub struct Cli {
+    /// Keep the database, settings and logs in DIR instead of the per-user folders.
+    #[arg(long, global = true, env = "RINGDESK_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// What to do; without one, the window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fill the store with realistic generated customers.
+    DemoData(demo_data::Args),
+    /// Print the customers a phone number belongs to (exit 1 when none).
+    Lookup(lookup::Args),
+    /// Search customers by name, company, e-mail, memo or digits of a number.
+    Search(search::Args),
+    /// Add, show, delete or restore a customer.
+    #[command(subcommand)]
+    Customer(customer::Command),
+    /// Define and list user-defined customer fields.
+    #[command(subcommand)]
+    Field(field::Command),
+    /// Read and change settings by dotted key (e.g. `phone.default_region`).
+    #[command(subcommand)]
+    Config(settings::Command),
+}
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Settings or data folders.
+    #[error(transparent)]
+    Config(#[from] config::Error),
+    /// The store.
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    /// Bad input, naming the field.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// Something asked for does not exist (exit 1).
+    #[error("{0}")]
+    NotFound(String),
+    /// Writing the output failed (e.g. a closed pipe).
+    #[error("cannot write the output: {0}")]
+    Output(#[from] std::io::Error),
+    /// Demo data generation failed.
+    #[error(transparent)]
+    Fill(#[from] demo_data::FillError),
+}
+
+impl Error {
+    /// The process exit code for this failure.
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::NotFound(_) | Self::Store(store::Error::NotFound { .. }) => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// What every command needs: folders, settings and (when opened) the store.
+pub struct Context {
+    /// The folders.
+    pub dirs: DataDirs,
+    /// The settings.
+    pub settings: Settings,
+}
+
+impl Context {
+    /// Resolves the folders, creates them and reads (or first writes) the settings.
+    ///
+    /// # Errors
+    /// When a folder cannot be made or the settings file is not valid.
+    pub fn new(data_dir: Option<&std::path::Path>) -> Result<Self, config::Error> {
+        let dirs = DataDirs::resolve(data_dir)?;
+        dirs.create()?;
+        let settings = Settings::load_or_create(&dirs.settings_file())?;
+        Ok(Self { dirs, settings })
+    }
+
+    /// Opens the customer database.
+    ///
+    /// # Errors
+    /// When it cannot be opened or was written by a newer ringdesk.
+    pub fn store(&self) -> Result<Store, store::Error> {
+        Store::open(&self.dirs.database())
+    }
+}
+
+/// Runs a headless command, writing its output to `out`.
+///
+/// # Errors
+/// See [`Error`]; [`Error::exit_code`] gives the exit code.
+pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<(), Error> {
+    match command {
+        Command::DemoData(args) => demo_data::run(context, &args, out),
+        Command::Lookup(args) => lookup::run(context, &args, out),
+        Command::Search(args) => search::run(context, &args, out),
+        Command::Customer(command) => customer::run(context, command, out),
+        Command::Field(command) => field::run(context, command, out),
+        Command::Config(command) => settings::run(context, command, out),
+    }
+}
+
+/// Writes `value` as one line of JSON.
+pub(crate) fn json_line(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Error> {
+    serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
+    writeln!(out)?;
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! Settings and data folders.
+//!
+//! Settings live in a TOML file written with commented defaults on first run
+//! (`assets/settings.toml`). A file that cannot be read is reported with its
+//! path and line and never replaced: the person who edited it decides.
+
+mod dirs;
+mod keys;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+pub use dirs::DataDirs;
+pub use keys::{get, list, set};
+
+use crate::domain::Region;
+
+/// The settings file written on first run.
+pub const DEFAULT_SETTINGS: &str = include_str!("../../assets/settings.toml");
+
+/// A settings problem, naming the file or key.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The system names no home folder, so there is nowhere to keep data.
+    #[error("no home folder is known for this user; start ringdesk with --data-dir DIR")]
+    NoHome,
+    /// A folder could not be created.
+    #[error("cannot create the folder {}: {source}", path.display())]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The settings file could not be read or written.
+    #[error("cannot {action} the settings file {}: {source}", path.display())]
+    Io {
+        /// "read" or "write".
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The settings file is not valid; it was left as it is.
+    #[error("the settings file {} is not valid (it was left unchanged; fix or delete it): {message}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the TOML reader says, with line and column.
+        message: String,
+    },
+    /// A key that no setting has.
+    #[error("unknown setting '{key}'; the settings are: {known}")]
+    UnknownKey {
+        /// The key asked for.
+        key: String,
+        /// Every key, comma separated.
+        known: String,
+    },
+    /// A value a setting does not take.
+    #[error("{key}: {reason}")]
+    InvalidValue {
+        /// The key.
+        key: String,
+        /// Why the value is refused.
+        reason: String,
+    },
+}
+
+/// Every setting, with defaults for those the file leaves out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[derive(Default)]
+pub struct Settings {
+    /// Phone numbers.
+    pub phone: PhoneSettings,
+    /// Customer search.
+    pub search: SearchSettings,
+    /// The window.
+    pub ui: UiSettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// `[phone]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhoneSettings {
+    /// Country assumed for numbers without a country code.
+    pub default_region: Region,
+}
+
+impl Default for PhoneSettings {
+    fn default() -> Self {
+        Self {
+            default_region: Region::KOREA,
+        }
+    }
+}
+
+/// `[search]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchSettings {
+    /// Customers per page of results (1–500).
+    pub page_size: u32,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        Self { page_size: 50 }
+    }
+}
+
+/// The window's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// 한국어
+    #[default]
+    Ko,
+    /// 日本語
+    Ja,
+    /// English
+    En,
+}
+
+/// `[ui]`
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiSettings {
+    /// Language of the window.
+    pub language: Language,
+}
+
+/// How much is logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// Failures only.
+    Error,
+    /// Recovered problems too.
+    Warn,
+    /// Rare events worth telling.
+    #[default]
+    Info,
+    /// Each operation.
+    Debug,
+    /// Everything, each AMI packet.
+    Trace,
+}
+
+impl LogLevel {
+    /// The `tracing` filter directive.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warn => "warn",
+            Self::Info => "info",
+            Self::Debug => "debug",
+            Self::Trace => "trace",
+        }
+    }
+}
+
+/// `[log]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// Level when `RUST_LOG` is not set.
+    pub level: LogLevel,
+    /// Daily files kept (1–3650).
+    pub keep_days: u32,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            level: LogLevel::Info,
+            keep_days: 14,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the settings file at `path`, first writing the defaults there if
+    /// there is none.
+    ///
+    /// # Errors
+    /// [`Error::Io`] or [`Error::Parse`] naming the file (and line).
+    pub fn load_or_create(path: &Path) -> Result<Self, Error> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                write_file(path, DEFAULT_SETTINGS)?;
+                DEFAULT_SETTINGS.to_owned()
+            }
+            Err(source) => {
+                return Err(Error::Io {
+                    action: "read",
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        Self::from_toml(&text).map_err(|message| Error::Parse {
+            path: path.to_owned(),
+            message,
+        })
+    }
+
+    /// Reads and checks settings from TOML text.
+    ///
+    /// # Errors
+    /// What is wrong, with line and column where TOML knows them.
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let settings: Self = toml::from_str(text).map_err(|error| one_line(text, &error))?;
+        settings
+            .check()
+            .map_err(|(key, reason)| format!("{key}: {reason}"))?;
+        Ok(settings)
+    }
+
+    /// Range checks serde cannot express; returns the key and reason.
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        if !(1..=500).contains(&self.search.page_size) {
+            return Err(("search.page_size", "must be between 1 and 500".to_owned()));
+        }
+        if !(1..=3650).contains(&self.log.keep_days) {
+            return Err(("log.keep_days", "must be between 1 and 3650".to_owned()));
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for Settings {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Self::from_toml(text)
+    }
+}
+
+/// "line 10, column 18: <what is wrong>" — TOML's own message spans several
+/// lines with a drawing of the spot, which does not fit a one-line error.
+fn one_line(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim();
+    let Some(span) = error.span() else {
+        return message.to_owned();
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |tail| tail.chars().count())
+        + 1;
+    format!("line {line}, column {column}: {message}")
+}
+
+/// Writes `text` to `path` through a temporary file, so a crash never leaves half a file.
+fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+    let io_error = |source| Error::Io {
+        action: "write",
+        path: path.to_owned(),
+        source,
+    };
+    let temporary = path.with_extension("toml.new");
+    std::fs::write(&temporary, text).map_err(io_error)?;
+    std::fs::rename(&temporary, path).map_err(io_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_file_gives_the_default_settings() {
+        assert_eq!(
+            Settings::from_toml(DEFAULT_SETTINGS),
+            Ok(Settings::default())
+        );
+    }
+
+    #[test]
+    fn a_bad_file_is_reported_with_its_line() {
+        let error = Settings::from_toml("[phone]\ndefault_region = \"XX\"\n").unwrap_err();
+        assert!(error.contains("line 2"), "{error}");
+        let error = Settings::from_toml("[phone]\ndefault_regoin = \"KR\"\n").unwrap_err();
+        assert!(error.contains("default_regoin"), "{error}");
+        let error = Settings::from_toml("[search]\npage_size = 0\n").unwrap_err();
+        assert!(error.contains("search.page_size"), "{error}");
+    }
+
+    #[test]
+    fn first_run_writes_the_defaults_and_a_broken_file_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        assert_eq!(
+            Settings::load_or_create(&path).unwrap(),
+            Settings::default()
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), DEFAULT_SETTINGS);
+
+        std::fs::write(&path, "[phone\n").unwrap();
+        let error = Settings::load_or_create(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("settings.toml") && error.contains("line 1"),
+            "{error}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "[phone\n");
+    }
+}

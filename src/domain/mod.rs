@@ -1,0 +1,23 @@
+//! Plain types and rules, no I/O: ids, phone numbers, customers, user-defined
+//! fields, and the checks that turn typed input into values the store accepts.
+
+pub mod customer;
+pub mod email;
+pub mod field;
+pub mod ids;
+pub mod invalid;
+pub mod note;
+pub mod phone;
+pub mod search;
+pub mod time;
+
+pub use customer::{
+    Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone,
+    NewCustomer, PhoneDraft,
+};
+pub use email::Email;
+pub use field::{FieldDef, FieldKind, FieldValue, NewFieldDef};
+pub use ids::*;
+pub use invalid::{Invalid, Problem};
+pub use phone::{PhoneError, PhoneNumber, Region, UnknownRegion};
+pub use time::Timestamp;

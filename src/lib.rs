@@ -1,0 +1,18 @@
+//! ringdesk: a desktop companion for a call-centre agent's phone.
+//!
+//! | module | responsible for |
+//! |---|---|
+//! | [`domain`] | plain types and rules, no I/O: phone numbers, customers, fields, search terms |
+//! | [`store`] | the SQLite customer book: schema, migrations, one file per aggregate, search |
+//! | [`config`] | data folders and the settings file |
+//! | [`cli`] | the headless commands (`lookup`, `search`, `customer`, `config`, `demo-data`) |
+//! | [`demo`] | realistic generated customers for demos and benchmarks |
+//! | [`ui`] | the desktop window |
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod logging;
+pub mod store;
+pub mod ui;

@@ -1,0 +1,555 @@
+//! Customers: create (one or a batch), read the whole card, update, move to
+//! and from the recycle bin, empty it, and list in pages.
+//!
+//! A customer's search entries (`customer_fts`, `customer_grams`) and numbers
+//! are written in the same transaction as the customer, so search and caller
+//! lookup never see half a customer.
+
+use std::collections::HashMap;
+
+use rusqlite::{Row, Statement, Transaction, params};
+
+use super::error::{Result, found};
+use super::{Page, Store, now_ms, phones, search};
+use crate::domain::{
+    Customer, CustomerField, CustomerId, CustomerSummary, FieldValue, GroupId, NewCustomer, Region,
+    TagId, Timestamp, UserId,
+};
+
+/// The order of [`Store::list_customers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CustomerOrder {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// By name (가나다 / Unicode order).
+    Name,
+    /// Most recently changed first.
+    RecentlyUpdated,
+}
+
+/// Ids of groups and tags looked up by name during one transaction, so a
+/// batch of thousands does not ask for "VIP" thousands of times.
+#[derive(Default)]
+struct NameIds {
+    groups: HashMap<String, GroupId>,
+    tags: HashMap<String, TagId>,
+}
+
+impl Store {
+    /// Saves a new customer with its numbers, groups, tags and field values.
+    ///
+    /// # Errors
+    /// On a database failure; nothing is written then.
+    pub fn create_customer(&mut self, customer: &NewCustomer) -> Result<CustomerId> {
+        let tx = self.conn.transaction()?;
+        let id = Writer::new(&tx)?.insert(customer, now_ms())?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Saves many customers in one transaction: all or none. The fast path
+    /// for imports and demo data.
+    ///
+    /// # Errors
+    /// On a database failure; nothing is written then.
+    pub fn insert_customers(&mut self, customers: &[NewCustomer]) -> Result<Vec<CustomerId>> {
+        let tx = self.conn.transaction()?;
+        let now = now_ms();
+        let ids = {
+            let mut writer = Writer::new(&tx)?;
+            customers
+                .iter()
+                .map(|customer| writer.insert(customer, now))
+                .collect::<Result<Vec<_>>>()?
+        };
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// The whole card of one customer, also when it is in the recycle bin.
+    ///
+    /// # Errors
+    /// [`super::Error::NotFound`] when there is no such customer.
+    pub fn customer(&self, id: CustomerId) -> Result<Customer> {
+        let mut customer = found(
+            self.conn
+                .prepare_cached(
+                    "SELECT c.id, c.name, c.company, c.email, c.address, c.country, s.name,
+                            c.source, c.assignee_id, c.memo, c.created_at_ms, c.updated_at_ms,
+                            c.deleted_at_ms
+                     FROM customers c LEFT JOIN customer_statuses s ON s.id = c.status_id
+                     WHERE c.id = ?1",
+                )?
+                .query_row([id.0], customer_from_row),
+            "customer",
+            id.0,
+        )?;
+        customer.phones = phones::of_customer(&self.conn, id)?;
+        customer.groups = self.names_of(
+            "SELECT g.name FROM group_members m JOIN customer_groups g ON g.id = m.group_id
+             WHERE m.customer_id = ?1 AND g.deleted_at_ms IS NULL ORDER BY g.position, g.name",
+            id,
+        )?;
+        customer.tags = self.names_of(
+            "SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+             WHERE ct.customer_id = ?1 ORDER BY t.name",
+            id,
+        )?;
+        customer.fields = self
+            .conn
+            .prepare_cached(
+                "SELECT d.key, d.label, d.kind, v.value FROM field_values v
+                 JOIN field_defs d ON d.id = v.field_id
+                 WHERE v.customer_id = ?1 AND d.deleted_at_ms IS NULL
+                 ORDER BY d.position, d.id",
+            )?
+            .query_map([id.0], |row| {
+                Ok(CustomerField {
+                    key: row.get(0)?,
+                    label: row.get(1)?,
+                    value: field_value_from_sql(&row.get::<_, String>(2)?, row.get_ref(3)?),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(customer)
+    }
+
+    fn names_of(&self, sql: &str, id: CustomerId) -> Result<Vec<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(sql)?
+            .query_map([id.0], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Replaces everything editable about a customer with `customer`.
+    ///
+    /// # Errors
+    /// [`super::Error::NotFound`] when there is no live customer `id`.
+    pub fn update_customer(&mut self, id: CustomerId, customer: &NewCustomer) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        live(&tx, id)?;
+        search::remove(&tx, id)?;
+        tx.execute(
+            "UPDATE customers SET name = ?2, company = ?3, email = ?4, address = ?5, country = ?6,
+                 status_id = ?7, source = ?8, assignee_id = ?9, memo = ?10, updated_at_ms = ?11
+             WHERE id = ?1",
+            params![
+                id.0,
+                customer.name,
+                customer.company,
+                customer
+                    .email
+                    .as_ref()
+                    .map(super::super::domain::email::Email::as_str),
+                customer.address,
+                customer.country.as_ref().map(Region::code),
+                customer.status_id.map(|status| status.0),
+                customer.source,
+                customer.assignee_id.map(|user| user.0),
+                customer.memo,
+                now_ms(),
+            ],
+        )?;
+        for table in [
+            "customer_phones",
+            "group_members",
+            "customer_tags",
+            "field_values",
+        ] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE customer_id = ?1"),
+                [id.0],
+            )?;
+        }
+        Writer::new(&tx)?.insert_parts(id, customer)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Moves a customer to the recycle bin: it leaves lists, search and caller
+    /// lookup, and can be restored until the bin is emptied.
+    ///
+    /// # Errors
+    /// [`super::Error::NotFound`] when there is no live customer `id`.
+    pub fn delete_customer(&mut self, id: CustomerId) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE customers SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
+            params![id.0, now_ms()],
+        )?;
+        if changed == 0 {
+            return Err(super::Error::NotFound {
+                what: "customer",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+
+    /// Takes a customer back out of the recycle bin.
+    ///
+    /// # Errors
+    /// [`super::Error::NotFound`] when `id` is not in the recycle bin.
+    pub fn restore_customer(&mut self, id: CustomerId) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE customers SET deleted_at_ms = NULL WHERE id = ?1 AND deleted_at_ms IS NOT NULL",
+            [id.0],
+        )?;
+        if changed == 0 {
+            return Err(super::Error::NotFound {
+                what: "customer in the recycle bin",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+
+    /// Deletes for good every customer in the recycle bin; returns how many.
+    ///
+    /// # Errors
+    /// On a database failure; nothing is deleted then.
+    pub fn empty_recycle_bin(&mut self) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let binned: Vec<i64> = tx
+            .prepare("SELECT id FROM customers WHERE deleted_at_ms IS NOT NULL")?
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in &binned {
+            search::remove(&tx, CustomerId(*id))?;
+            tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
+        }
+        tx.commit()?;
+        Ok(binned.len())
+    }
+
+    /// One page of live customers in `order`.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn list_customers(&self, order: CustomerOrder, page: Page) -> Result<Vec<CustomerSummary>> {
+        let order_by = match order {
+            CustomerOrder::Newest => "c.id DESC",
+            CustomerOrder::Name => "c.name, c.id",
+            CustomerOrder::RecentlyUpdated => "c.updated_at_ms DESC, c.id DESC",
+        };
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM customers c WHERE c.deleted_at_ms IS NULL
+             ORDER BY {order_by} LIMIT ?1 OFFSET ?2"
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map([page.limit, page.offset], summary_from_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Live customers (not in the recycle bin).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn count_customers(&self) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM customers WHERE deleted_at_ms IS NULL",
+            [],
+            |row| row.get(0),
+        )?)
+    }
+}
+
+/// The columns [`summary_from_row`] reads, for a query over `customers c`.
+pub(super) const SUMMARY_COLUMNS: &str = "c.id, c.name, c.company,
+    (SELECT p.display FROM customer_phones p WHERE p.customer_id = c.id ORDER BY p.position LIMIT 1),
+    c.updated_at_ms";
+
+pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<CustomerSummary> {
+    Ok(CustomerSummary {
+        id: CustomerId(row.get(0)?),
+        name: row.get(1)?,
+        company: row.get(2)?,
+        phone: row.get(3)?,
+        updated_at: Timestamp(row.get(4)?),
+    })
+}
+
+fn customer_from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
+    Ok(Customer {
+        id: CustomerId(row.get(0)?),
+        name: row.get(1)?,
+        company: row.get(2)?,
+        email: row.get(3)?,
+        address: row.get(4)?,
+        country: row.get(5)?,
+        status: row.get(6)?,
+        source: row.get(7)?,
+        assignee_id: row.get::<_, Option<i64>>(8)?.map(UserId),
+        memo: row.get(9)?,
+        phones: Vec::new(),
+        groups: Vec::new(),
+        tags: Vec::new(),
+        fields: Vec::new(),
+        created_at: Timestamp(row.get(10)?),
+        updated_at: Timestamp(row.get(11)?),
+        deleted_at: row.get::<_, Option<i64>>(12)?.map(Timestamp),
+    })
+}
+
+/// `NotFound` unless `id` is a live customer.
+fn live(tx: &Transaction<'_>, id: CustomerId) -> Result<()> {
+    found(
+        tx.prepare_cached("SELECT 1 FROM customers WHERE id = ?1 AND deleted_at_ms IS NULL")?
+            .query_row([id.0], |_| Ok(())),
+        "customer",
+        id.0,
+    )
+}
+
+/// The statements that write customers, prepared once per transaction: a
+/// batch of 10,000 customers would otherwise look each one up in the
+/// statement cache (hashing its SQL) tens of thousands of times.
+struct Writer<'tx> {
+    tx: &'tx Transaction<'tx>,
+    customer: Statement<'tx>,
+    phone: Statement<'tx>,
+    member: Statement<'tx>,
+    tag: Statement<'tx>,
+    value: Statement<'tx>,
+    index: search::IndexWriter<'tx>,
+    names: NameIds,
+}
+
+impl<'tx> Writer<'tx> {
+    fn new(tx: &'tx Transaction<'tx>) -> Result<Self> {
+        Ok(Self {
+            tx,
+            customer: tx.prepare(
+                "INSERT INTO customers (name, company, email, address, country, status_id, source,
+                     assignee_id, memo, created_at_ms, updated_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            )?,
+            phone: tx.prepare(phones::INSERT)?,
+            member: tx.prepare(
+                "INSERT OR IGNORE INTO group_members (group_id, customer_id) VALUES (?1, ?2)",
+            )?,
+            tag: tx.prepare(
+                "INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)",
+            )?,
+            value: tx.prepare(
+                "INSERT INTO field_values (customer_id, field_id, value) VALUES (?1, ?2, ?3)",
+            )?,
+            index: search::IndexWriter::new(tx)?,
+            names: NameIds::default(),
+        })
+    }
+
+    fn insert(&mut self, customer: &NewCustomer, now: i64) -> Result<CustomerId> {
+        self.customer.execute(params![
+            customer.name,
+            customer.company,
+            customer
+                .email
+                .as_ref()
+                .map(super::super::domain::email::Email::as_str),
+            customer.address,
+            customer.country.as_ref().map(Region::code),
+            customer.status_id.map(|status| status.0),
+            customer.source,
+            customer.assignee_id.map(|user| user.0),
+            customer.memo,
+            now,
+        ])?;
+        let id = CustomerId(self.tx.last_insert_rowid());
+        self.insert_parts(id, customer)?;
+        Ok(id)
+    }
+
+    /// Numbers, groups, tags, field values and search entries of customer `id`.
+    fn insert_parts(&mut self, id: CustomerId, customer: &NewCustomer) -> Result<()> {
+        phones::insert(&mut self.phone, id, &customer.phones)?;
+        for name in &customer.groups {
+            let group = if let Some(group) = self.names.groups.get(name) {
+                *group
+            } else {
+                let group = super::groups::ensure_top_level(self.tx, name)?;
+                self.names.groups.insert(name.clone(), group);
+                group
+            };
+            self.member.execute([group.0, id.0])?;
+        }
+        for name in &customer.tags {
+            let tag = if let Some(tag) = self.names.tags.get(name) {
+                *tag
+            } else {
+                let tag = super::tags::ensure(self.tx, name)?;
+                self.names.tags.insert(name.clone(), tag);
+                tag
+            };
+            self.tag.execute([id.0, tag.0])?;
+        }
+        for (field, field_value) in &customer.fields {
+            self.value
+                .execute(params![id.0, field.0, field_value_to_sql(field_value)])?;
+        }
+        self.index.add(id, customer)
+    }
+}
+
+fn field_value_to_sql(value: &FieldValue) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match value {
+        FieldValue::Text(text) | FieldValue::Date(text) => Value::Text(text.clone()),
+        FieldValue::Integer(n) => Value::Integer(*n),
+        FieldValue::Decimal(x) => Value::Real(*x),
+        FieldValue::YesNo(yes) => Value::Integer(i64::from(*yes)),
+    }
+}
+
+/// Reads a stored value back by its field's kind.
+fn field_value_from_sql(kind: &str, value: rusqlite::types::ValueRef<'_>) -> FieldValue {
+    use rusqlite::types::ValueRef;
+    match (kind, value) {
+        ("yes_no", ValueRef::Integer(n)) => FieldValue::YesNo(n != 0),
+        ("date", ValueRef::Text(text)) => FieldValue::Date(String::from_utf8_lossy(text).into()),
+        (_, ValueRef::Integer(n)) => FieldValue::Integer(n),
+        (_, ValueRef::Real(x)) => FieldValue::Decimal(x),
+        (_, ValueRef::Text(text) | ValueRef::Blob(text)) => {
+            FieldValue::Text(String::from_utf8_lossy(text).into())
+        }
+        (_, ValueRef::Null) => FieldValue::Text(String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CustomerDraft, FieldKind, NewFieldDef, PhoneDraft, Region};
+    use crate::store::Error;
+    use crate::store::test_support::{add, customer, store};
+
+    #[test]
+    fn a_created_customer_reads_back_whole() {
+        let mut store = store();
+        let field = store
+            .create_field(&NewFieldDef::new("visits", "방문횟수", FieldKind::Number).unwrap())
+            .unwrap();
+        let draft = CustomerDraft {
+            name: "홍길동".into(),
+            company: "한빛소프트".into(),
+            email: "gd.hong@naver.com".into(),
+            memo: "오전 통화 선호\n점심시간 피할 것".into(),
+            phones: vec![
+                PhoneDraft {
+                    label: "휴대폰".into(),
+                    number: "010-1234-5678".into(),
+                },
+                PhoneDraft {
+                    label: "회사".into(),
+                    number: "02-2299-7123".into(),
+                },
+            ],
+            groups: vec!["VIP".into()],
+            tags: vec!["재구매".into()],
+            fields: vec![("visits".into(), "3".into())],
+            ..CustomerDraft::default()
+        };
+        let checked = draft
+            .check(Region::KOREA, &store.field_defs().unwrap())
+            .unwrap();
+        let id = store.create_customer(&checked).unwrap();
+
+        let card = store.customer(id).unwrap();
+        assert_eq!(card.name, "홍길동");
+        assert_eq!(card.email.as_deref(), Some("gd.hong@naver.com"));
+        assert_eq!(card.memo, "오전 통화 선호\n점심시간 피할 것");
+        let keys: Vec<&str> = card.phones.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["+821012345678", "+82222997123"]);
+        assert_eq!(card.phones[0].label, "휴대폰");
+        assert_eq!(card.groups, ["VIP"]);
+        assert_eq!(card.tags, ["재구매"]);
+        assert_eq!(card.fields[0].value, FieldValue::Integer(3));
+        assert_eq!(store.field_def(field).unwrap().label, "방문횟수");
+        assert!(card.deleted_at.is_none());
+    }
+
+    #[test]
+    fn update_replaces_the_card() {
+        let mut store = store();
+        let id = add(&mut store, "김민준", &["010-1111-2222"]);
+        store
+            .update_customer(id, &customer("김민준", &["010-3333-4444"]))
+            .unwrap();
+        let card = store.customer(id).unwrap();
+        assert_eq!(card.phones.len(), 1);
+        assert_eq!(card.phones[0].key, "+821033334444");
+        let old = crate::domain::PhoneNumber::parse("010-1111-2222", Region::KOREA).unwrap();
+        assert!(store.customers_with_number(&old).unwrap().is_empty());
+        assert!(matches!(
+            store.update_customer(CustomerId(99), &customer("x", &[])),
+            Err(Error::NotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn the_recycle_bin_hides_restores_and_empties() {
+        let mut store = store();
+        let id = add(&mut store, "이서연", &["010-5555-6666"]);
+        let number = crate::domain::PhoneNumber::parse("01055556666", Region::KOREA).unwrap();
+        store.delete_customer(id).unwrap();
+        assert_eq!(store.count_customers().unwrap(), 0);
+        assert!(store.customers_with_number(&number).unwrap().is_empty());
+        assert!(store.customer(id).unwrap().deleted_at.is_some());
+        assert!(store.delete_customer(id).is_err());
+
+        store.restore_customer(id).unwrap();
+        assert_eq!(store.customers_with_number(&number).unwrap().len(), 1);
+
+        store.delete_customer(id).unwrap();
+        assert_eq!(store.empty_recycle_bin().unwrap(), 1);
+        assert!(matches!(store.customer(id), Err(Error::NotFound { .. })));
+    }
+
+    #[test]
+    fn lists_in_pages_and_orders() {
+        let mut store = store();
+        let batch: Vec<NewCustomer> = ["다", "가", "나"]
+            .iter()
+            .map(|name| customer(name, &[]))
+            .collect();
+        let ids = store.insert_customers(&batch).unwrap();
+        assert_eq!(ids.len(), 3);
+        let names = |order, page| {
+            store
+                .list_customers(order, page)
+                .unwrap()
+                .into_iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(CustomerOrder::Name, Page::first(10)),
+            ["가", "나", "다"]
+        );
+        assert_eq!(names(CustomerOrder::Newest, Page::first(2)), ["나", "가"]);
+        assert_eq!(
+            names(
+                CustomerOrder::Newest,
+                Page {
+                    offset: 2,
+                    limit: 2
+                }
+            ),
+            ["다"]
+        );
+        assert_eq!(store.count_customers().unwrap(), 3);
+    }
+
+    #[test]
+    fn two_customers_may_share_a_number() {
+        let mut store = store();
+        add(&mut store, "박지훈", &["02-2299-7123"]);
+        add(&mut store, "박서윤", &["02 2299 7123"]);
+        let number = crate::domain::PhoneNumber::parse("+82-2-2299-7123", Region::KOREA).unwrap();
+        let found = store.customers_with_number(&number).unwrap();
+        assert_eq!(found.len(), 2);
+    }
+}

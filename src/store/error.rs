@@ -1,0 +1,82 @@
+//! What can go wrong in the store, worded for the person who has to act on it.
+
+use std::path::PathBuf;
+
+use crate::domain::Invalid;
+
+/// A store failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database file could not be opened or set up.
+    #[error("cannot open the customer database {}: {source}", path.display())]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// What `SQLite` said.
+        source: rusqlite::Error,
+    },
+    /// The file was written by a newer ringdesk; it is left as it is.
+    #[error(
+        "the customer database {} was written by a newer ringdesk (schema version {found}; this ringdesk knows up to {known}). Install the newer ringdesk; the database was not changed",
+        path.display()
+    )]
+    TooNew {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest version this build knows.
+        known: i64,
+    },
+    /// Bringing the schema up to date failed; the failed step was rolled back.
+    #[error("cannot update the customer database schema: {0}")]
+    Migrate(#[from] rusqlite_migration::Error),
+    /// Input that breaks a rule (checked in the domain, or found in the store, e.g. an unknown group).
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// A row that does not exist (or is in the recycle bin where a live one is needed).
+    #[error("no {what} with id {id}")]
+    NotFound {
+        /// What was looked for ("customer", "group"…).
+        what: &'static str,
+        /// The id asked for.
+        id: i64,
+    },
+    /// A name or key that must be unique is taken.
+    #[error("a {what} named '{name}' already exists")]
+    Taken {
+        /// What kind of thing ("group", "field"…).
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// Any other `SQLite` failure.
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Result of a store operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Turns "no rows" into [`Error::NotFound`] for `what`/`id`.
+pub(crate) fn found<T>(result: rusqlite::Result<T>, what: &'static str, id: i64) -> Result<T> {
+    match result {
+        Err(rusqlite::Error::QueryReturnedNoRows) => Err(Error::NotFound { what, id }),
+        other => other.map_err(Error::from),
+    }
+}
+
+/// Turns a UNIQUE constraint failure into [`Error::Taken`].
+pub(crate) fn unique<T>(result: rusqlite::Result<T>, what: &'static str, name: &str) -> Result<T> {
+    match result {
+        Err(rusqlite::Error::SqliteFailure(error, _))
+            if error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            Err(Error::Taken {
+                what,
+                name: name.to_owned(),
+            })
+        }
+        other => other.map_err(Error::from),
+    }
+}

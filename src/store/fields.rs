@@ -1,0 +1,147 @@
+//! User-defined field definitions (사용자 정의설정). Their values are written
+//! with the customer (`customers.rs`).
+
+use rusqlite::params;
+
+use super::error::{Error, Result, found, unique};
+use super::{Store, now_ms};
+use crate::domain::{FieldDef, FieldId, FieldKind, Invalid, NewFieldDef, Problem};
+
+impl Store {
+    /// Defines a new field at the end of the order.
+    ///
+    /// # Errors
+    /// [`Error::Taken`] when the key is in use.
+    pub fn create_field(&mut self, def: &NewFieldDef) -> Result<FieldId> {
+        unique(
+            self.conn.execute(
+                "INSERT INTO field_defs (key, label, kind, choices_json, position, required,
+                     show_in_list, show_in_popup, created_at_ms)
+                 VALUES (?1, ?2, ?3, ?4,
+                     (SELECT coalesce(max(position), 0) + 1 FROM field_defs), ?5, ?6, ?7, ?8)",
+                params![
+                    def.key,
+                    def.label,
+                    def.kind.as_str(),
+                    choices_json(&def.choices),
+                    def.required,
+                    def.show_in_list,
+                    def.show_in_popup,
+                    now_ms(),
+                ],
+            ),
+            "field",
+            &def.key,
+        )?;
+        Ok(FieldId(self.conn.last_insert_rowid()))
+    }
+
+    /// Every live field definition in display order.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn field_defs(&self) -> Result<Vec<FieldDef>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "{FIELD_SELECT} WHERE deleted_at_ms IS NULL ORDER BY position, id"
+            ))?
+            .query_map([], field_from_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One live field definition.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is none.
+    pub fn field_def(&self, id: FieldId) -> Result<FieldDef> {
+        found(
+            self.conn
+                .prepare_cached(&format!(
+                    "{FIELD_SELECT} WHERE id = ?1 AND deleted_at_ms IS NULL"
+                ))?
+                .query_row([id.0], field_from_row),
+            "field",
+            id.0,
+        )
+    }
+
+    /// Changes a field's label, choices, flags and position. Its key and type
+    /// stay: values already stored depend on them.
+    ///
+    /// # Errors
+    /// No such field, or a choice field left without choices.
+    pub fn update_field(&mut self, def: &FieldDef) -> Result<()> {
+        if def.label.trim().is_empty() {
+            return Err(Invalid::new("label", Problem::Empty).into());
+        }
+        if def.kind == FieldKind::Choice && def.choices.is_empty() {
+            return Err(Invalid::new("choices", Problem::Empty).into());
+        }
+        let changed = self.conn.execute(
+            "UPDATE field_defs SET label = ?2, choices_json = ?3, position = ?4, required = ?5,
+                 show_in_list = ?6, show_in_popup = ?7
+             WHERE id = ?1 AND deleted_at_ms IS NULL",
+            params![
+                def.id.0,
+                def.label.trim(),
+                choices_json(&def.choices),
+                def.position,
+                def.required,
+                def.show_in_list,
+                def.show_in_popup,
+            ],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound {
+                what: "field",
+                id: def.id.0,
+            });
+        }
+        Ok(())
+    }
+
+    /// Retires a field: it disappears from cards and lists, its key can be
+    /// used again, and stored values are kept out of sight.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is no live field `id`.
+    pub fn delete_field(&mut self, id: FieldId) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE field_defs SET deleted_at_ms = ?2, key = key || '#' || id
+             WHERE id = ?1 AND deleted_at_ms IS NULL",
+            params![id.0, now_ms()],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound {
+                what: "field",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+}
+
+const FIELD_SELECT: &str = "SELECT id, key, label, kind, choices_json, position, required,
+        show_in_list, show_in_popup FROM field_defs";
+
+fn field_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FieldDef> {
+    let kind: String = row.get(3)?;
+    let choices: String = row.get(4)?;
+    Ok(FieldDef {
+        id: FieldId(row.get(0)?),
+        key: row.get(1)?,
+        label: row.get(2)?,
+        // The CHECK constraint admits only known kinds.
+        kind: kind.parse().unwrap_or(FieldKind::Text),
+        choices: serde_json::from_str(&choices).unwrap_or_default(),
+        position: row.get(5)?,
+        required: row.get(6)?,
+        show_in_list: row.get(7)?,
+        show_in_popup: row.get(8)?,
+    })
+}
+
+fn choices_json(choices: &[String]) -> String {
+    serde_json::to_string(choices).unwrap_or_else(|_| "[]".to_owned())
+}

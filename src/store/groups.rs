@@ -1,0 +1,202 @@
+//! Customer groups: a tree of named groups with member counts; a customer can
+//! be in several.
+
+use rusqlite::{OptionalExtension as _, Transaction, params};
+use serde::Serialize;
+
+use super::error::{Error, Result, found, unique};
+use super::{Store, now_ms};
+use crate::domain::{CustomerId, GroupId, Invalid, Problem};
+
+/// A group as the group tree shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// Row id.
+    pub id: GroupId,
+    /// Name.
+    pub name: String,
+    /// The group it sits under, if any.
+    pub parent_id: Option<GroupId>,
+    /// Live customers in the group.
+    pub members: u64,
+}
+
+impl Store {
+    /// Creates a group under `parent` (or at the top).
+    ///
+    /// # Errors
+    /// An empty name, a name taken under the same parent, or an unknown parent.
+    pub fn create_group(&mut self, name: &str, parent: Option<GroupId>) -> Result<GroupId> {
+        let name = group_name(name)?;
+        if let Some(parent) = parent {
+            self.group(parent)?;
+        }
+        unique(
+            self.conn.execute(
+                "INSERT INTO customer_groups (name, parent_id, created_at_ms) VALUES (?1, ?2, ?3)",
+                params![name, parent.map(|group| group.0), now_ms()],
+            ),
+            "group",
+            name,
+        )?;
+        Ok(GroupId(self.conn.last_insert_rowid()))
+    }
+
+    /// One live group with its member count.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is no live group `id`.
+    pub fn group(&self, id: GroupId) -> Result<Group> {
+        found(
+            self.conn
+                .prepare_cached(&format!(
+                    "{GROUP_SELECT} WHERE g.id = ?1 AND g.deleted_at_ms IS NULL"
+                ))?
+                .query_row([id.0], group_from_row),
+            "group",
+            id.0,
+        )
+    }
+
+    /// Every live group with its member count, in tree order (position, name).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn groups(&self) -> Result<Vec<Group>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "{GROUP_SELECT} WHERE g.deleted_at_ms IS NULL ORDER BY g.position, g.name"
+            ))?
+            .query_map([], group_from_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Renames a group.
+    ///
+    /// # Errors
+    /// An empty or taken name, or no such group.
+    pub fn rename_group(&mut self, id: GroupId, name: &str) -> Result<()> {
+        let name = group_name(name)?;
+        let changed = unique(
+            self.conn.execute(
+                "UPDATE customer_groups SET name = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
+                params![id.0, name],
+            ),
+            "group",
+            name,
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound {
+                what: "group",
+                id: id.0,
+            });
+        }
+        Ok(())
+    }
+
+    /// Removes a group (its customers stay; they just leave the group).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is no live group `id`.
+    pub fn delete_group(&mut self, id: GroupId) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        // The name becomes free again: keep the deleted row's name unique by suffixing its id.
+        let changed = tx.execute(
+            "UPDATE customer_groups SET deleted_at_ms = ?2, name = name || ' #' || id
+             WHERE id = ?1 AND deleted_at_ms IS NULL",
+            params![id.0, now_ms()],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound {
+                what: "group",
+                id: id.0,
+            });
+        }
+        tx.execute("DELETE FROM group_members WHERE group_id = ?1", [id.0])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Puts customers into a group (those already in it stay once).
+    ///
+    /// # Errors
+    /// No such group or customer.
+    pub fn add_to_group(&mut self, id: GroupId, customers: &[CustomerId]) -> Result<()> {
+        self.group(id)?;
+        let tx = self.conn.transaction()?;
+        {
+            let mut add = tx.prepare_cached(
+                "INSERT OR IGNORE INTO group_members (group_id, customer_id) VALUES (?1, ?2)",
+            )?;
+            for customer in customers {
+                found(
+                    tx.prepare_cached("SELECT 1 FROM customers WHERE id = ?1")?
+                        .query_row([customer.0], |_| Ok(())),
+                    "customer",
+                    customer.0,
+                )?;
+                add.execute([id.0, customer.0])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Takes customers out of a group.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn remove_from_group(&mut self, id: GroupId, customers: &[CustomerId]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut remove = tx.prepare_cached(
+                "DELETE FROM group_members WHERE group_id = ?1 AND customer_id = ?2",
+            )?;
+            for customer in customers {
+                remove.execute([id.0, customer.0])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+const GROUP_SELECT: &str = "SELECT g.id, g.name, g.parent_id,
+        (SELECT count(*) FROM group_members m JOIN customers c ON c.id = m.customer_id
+         WHERE m.group_id = g.id AND c.deleted_at_ms IS NULL)
+    FROM customer_groups g";
+
+fn group_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Group> {
+    Ok(Group {
+        id: GroupId(row.get(0)?),
+        name: row.get(1)?,
+        parent_id: row.get::<_, Option<i64>>(2)?.map(GroupId),
+        members: row.get(3)?,
+    })
+}
+
+fn group_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Invalid::new("group", Problem::Empty).into());
+    }
+    Ok(name)
+}
+
+/// The live top-level group called `name`, created if there is none.
+pub(super) fn ensure_top_level(tx: &Transaction<'_>, name: &str) -> Result<GroupId> {
+    let existing = tx
+        .prepare_cached(
+            "SELECT id FROM customer_groups
+             WHERE parent_id IS NULL AND name = ?1 AND deleted_at_ms IS NULL",
+        )?
+        .query_row([name], |row| row.get(0))
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(GroupId(id));
+    }
+    tx.prepare_cached("INSERT INTO customer_groups (name, created_at_ms) VALUES (?1, ?2)")?
+        .execute(params![name, now_ms()])?;
+    Ok(GroupId(tx.last_insert_rowid()))
+}

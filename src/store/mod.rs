@@ -1,0 +1,145 @@
+//! The customer book on disk: one `SQLite` file owned by one [`Store`].
+//!
+//! All SQL lives in this folder, one file per aggregate. Every write is one
+//! transaction; inputs arrive already checked by `domain` (types such as
+//! `NewCustomer` can only be made by its checks), so the store enforces
+//! only what needs the data: existence, uniqueness, references.
+
+mod customers;
+mod error;
+mod fields;
+mod groups;
+mod migrations;
+mod notes;
+mod phones;
+mod search;
+mod tags;
+#[cfg(test)]
+mod test_support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use customers::CustomerOrder;
+pub use error::{Error, Result};
+pub use groups::Group;
+pub use migrations::latest_version;
+pub use search::SearchPage;
+pub use tags::Tag;
+
+/// A page of a list: `limit` rows after skipping `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Rows to skip.
+    pub offset: u32,
+    /// Most rows to return.
+    pub limit: u32,
+}
+
+impl Page {
+    /// The first `limit` rows.
+    #[must_use]
+    pub fn first(limit: u32) -> Self {
+        Self { offset: 0, limit }
+    }
+}
+
+/// The open customer database. Owns its connection: one store per thread
+/// that writes (`SQLite` allows one writer at a time anyway).
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// How long a write waits for another process's write before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// # Errors
+    /// [`Error::Open`] when the file cannot be opened, [`Error::TooNew`] when a
+    /// newer ringdesk wrote it, [`Error::Migrate`] when an update step fails.
+    pub fn open(path: &Path) -> Result<Self> {
+        let open_error = |source| Error::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(open_error)?;
+        Self::set_up(conn, path.to_owned())
+    }
+
+    /// A fresh database in memory, for tests and dry runs.
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn open_in_memory() -> Result<Self> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| Error::Open {
+            path: path.clone(),
+            source,
+        })?;
+        Self::set_up(conn, path)
+    }
+
+    fn set_up(mut conn: Connection, path: PathBuf) -> Result<Self> {
+        let pragmas = || -> rusqlite::Result<()> {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            // Phone keys and name pieces are inserted in random order; a
+            // larger page cache keeps those index inserts off the disk.
+            conn.pragma_update(None, "cache_size", -65_536)?;
+            conn.pragma_update(None, "temp_store", "MEMORY")?;
+            conn.busy_timeout(BUSY_TIMEOUT)
+        };
+        pragmas().map_err(|source| Error::Open {
+            path: path.clone(),
+            source,
+        })?;
+        let found: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|source| Error::Open {
+                path: path.clone(),
+                source,
+            })?;
+        let known = latest_version();
+        if found > known {
+            return Err(Error::TooNew { path, found, known });
+        }
+        if found < known {
+            tracing::info!(from = found, to = known, "updating the database schema");
+        }
+        migrations::MIGRATIONS.to_latest(&mut conn)?;
+        Ok(Self { conn, path })
+    }
+
+    /// The database file (`:memory:` for an in-memory store).
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open database.
+    ///
+    /// # Errors
+    /// When `SQLite` cannot be asked.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+}
+
+/// Milliseconds now, for the `*_at_ms` columns.
+fn now_ms() -> i64 {
+    crate::domain::Timestamp::now().as_millis()
+}

@@ -1,0 +1,84 @@
+//! A customer's numbers and the caller lookup: canonical key → customers.
+
+use rusqlite::{Connection, Statement, params};
+
+use super::error::Result;
+use super::{Store, customers};
+use crate::domain::{CustomerId, CustomerPhone, CustomerSummary, LabeledPhone, PhoneNumber};
+
+impl Store {
+    /// The live customers one of whose numbers is `number`, newest first.
+    /// Several customers may share a number (a family, a company switchboard).
+    ///
+    /// One indexed query: the caller ID's canonical key, and its national
+    /// digits for numbers that were stored unverified.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn customers_with_number(&self, number: &PhoneNumber) -> Result<Vec<CustomerSummary>> {
+        let keys = number.lookup_keys();
+        let placeholders = vec!["?"; keys.len()].join(", ");
+        let sql = format!(
+            "SELECT {} FROM customers c
+             WHERE c.deleted_at_ms IS NULL
+               AND c.id IN (SELECT customer_id FROM customer_phones WHERE phone_key IN ({placeholders}))
+             ORDER BY c.id DESC",
+            customers::SUMMARY_COLUMNS
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(
+                rusqlite::params_from_iter(keys.iter()),
+                customers::summary_from_row,
+            )?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Inserts one number; see [`insert`].
+pub(super) const INSERT: &str = "INSERT INTO customer_phones
+    (customer_id, position, label, raw, display, phone_key, digits, verified, mobile)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+/// Writes a customer's numbers with `statement` prepared from [`INSERT`].
+pub(super) fn insert(
+    statement: &mut Statement<'_>,
+    id: CustomerId,
+    phones: &[LabeledPhone],
+) -> Result<()> {
+    for (position, phone) in phones.iter().enumerate() {
+        let number = &phone.number;
+        statement.execute(params![
+            id.0,
+            position,
+            phone.label,
+            number.raw(),
+            number.display(),
+            number.key(),
+            number.digits(),
+            number.is_verified(),
+            number.is_mobile(),
+        ])?;
+    }
+    Ok(())
+}
+
+pub(super) fn of_customer(conn: &Connection, id: CustomerId) -> Result<Vec<CustomerPhone>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT label, raw, display, phone_key, verified, mobile FROM customer_phones
+             WHERE customer_id = ?1 ORDER BY position",
+        )?
+        .query_map([id.0], |row| {
+            Ok(CustomerPhone {
+                label: row.get(0)?,
+                raw: row.get(1)?,
+                display: row.get(2)?,
+                key: row.get(3)?,
+                verified: row.get(4)?,
+                mobile: row.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}

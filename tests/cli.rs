@@ -1,0 +1,261 @@
+//! The command line as scripts use it: output, JSON lines and exit codes.
+
+use crate::support::DataDir;
+
+#[test]
+fn add_lookup_and_show_a_customer() {
+    let dir = DataDir::new();
+    dir.run(&[
+        "field",
+        "add",
+        "인지경로",
+        "--kind",
+        "choice",
+        "--choice",
+        "검색",
+        "--choice",
+        "지인소개",
+    ])
+    .ok();
+    let id = dir
+        .run(&[
+            "customer",
+            "add",
+            "--name",
+            "홍길동",
+            "--phone",
+            "휴대폰=010-1234-5678",
+            "--phone",
+            "02-2299-7123",
+            "--email",
+            "gd@naver.com",
+            "--company",
+            "한빛소프트",
+            "--group",
+            "VIP",
+            "--field",
+            "인지경로=지인소개",
+            "--memo",
+            "오전 통화 선호",
+        ])
+        .ok();
+    let id = id.trim();
+
+    for number in [
+        "01012345678",
+        "+82 10-1234-5678",
+        "0082-10-1234-5678",
+        "821012345678",
+    ] {
+        let cards = dir.run(&["lookup", number, "--json"]).json_lines();
+        assert_eq!(cards.len(), 1, "{number}");
+        assert_eq!(cards[0]["id"].to_string(), id);
+        assert_eq!(cards[0]["name"], "홍길동");
+        assert_eq!(cards[0]["groups"][0], "VIP");
+        assert_eq!(cards[0]["fields"][0]["value"], "지인소개");
+    }
+    let shown = dir.run(&["customer", "show", id]).ok();
+    assert!(
+        shown.contains("홍길동") && shown.contains("02-2299-7123"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn lookup_of_an_unknown_number_exits_1() {
+    let dir = DataDir::new();
+    let run = dir.run(&["lookup", "010-9999-0000"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("no customer"), "{}", run.stderr());
+    let run = dir.run(&["lookup", "전화"]);
+    assert_eq!(run.code(), 2);
+}
+
+#[test]
+fn a_shared_number_finds_both_customers() {
+    let dir = DataDir::new();
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "박지훈",
+        "--phone",
+        "02-2299-7123",
+    ])
+    .ok();
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "박서윤",
+        "--phone",
+        "0222997123",
+    ])
+    .ok();
+    assert_eq!(
+        dir.run(&["lookup", "+82 2-2299-7123", "--json"])
+            .json_lines()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn bad_input_names_the_field_and_changes_nothing() {
+    let dir = DataDir::new();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--name", " "], "name"),
+        (&["--name", "김", "--email", "kim@@naver.com"], "email"),
+        (&["--name", "김", "--phone", "abc"], "phone"),
+        (&["--name", "김", "--field", "nope=1"], "nope"),
+        (&["--name", "김", "--memo", &"가".repeat(2700)], "memo"),
+    ];
+    for (args, field) in cases {
+        let mut full = vec!["customer", "add"];
+        full.extend_from_slice(args);
+        let run = dir.run(&full);
+        assert_eq!(run.code(), 2, "{args:?}");
+        let stderr = run.stderr();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(&format!("{field}:")), "{stderr}");
+    }
+    assert!(dir.run(&["customer", "list"]).ok().is_empty());
+}
+
+#[test]
+fn search_prints_json_lines_best_first() {
+    let dir = DataDir::new();
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "김민준",
+        "--phone",
+        "010-2222-5678",
+    ])
+    .ok();
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "홍길동",
+        "--phone",
+        "010-1234-5678",
+        "--company",
+        "민준상사",
+    ])
+    .ok();
+    let hits = dir.run(&["search", "민준", "--json"]).json_lines();
+    let names: Vec<&str> = hits
+        .iter()
+        .map(|hit| hit["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["김민준", "홍길동"]);
+    let hits = dir
+        .run(&["search", "5678", "--limit", "1", "--json"])
+        .json_lines();
+    assert_eq!(hits.len(), 1);
+}
+
+#[test]
+fn config_reads_and_writes_by_dotted_key() {
+    let dir = DataDir::new();
+    assert!(
+        dir.run(&["config", "list"])
+            .ok()
+            .contains("phone.default_region = \"KR\"")
+    );
+    assert_eq!(
+        dir.run(&["config", "get", "phone.default_region"]).ok(),
+        "KR\n"
+    );
+    dir.run(&["config", "set", "phone.default_region", "JP"])
+        .ok();
+    assert_eq!(
+        dir.run(&["config", "get", "phone.default_region"]).ok(),
+        "JP\n"
+    );
+    // Now a Japanese mobile typed without +81 is a Japanese number.
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "山田太郎",
+        "--phone",
+        "090-1234-5678",
+    ])
+    .ok();
+    let cards = dir
+        .run(&["lookup", "+81 90-1234-5678", "--json"])
+        .json_lines();
+    assert_eq!(cards[0]["phones"][0]["key"], "+819012345678");
+
+    let run = dir.run(&["config", "set", "search.page_size", "many"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("search.page_size"),
+        "{}",
+        run.stderr()
+    );
+    let run = dir.run(&["config", "get", "phone.region"]);
+    assert_eq!(run.code(), 2);
+}
+
+#[test]
+fn a_broken_settings_file_is_reported_and_kept() {
+    let dir = DataDir::new();
+    std::fs::write(
+        dir.path().join("settings.toml"),
+        "[phone]\ndefault_region = 82\n",
+    )
+    .unwrap();
+    let run = dir.run(&["customer", "list"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("settings.toml") && run.stderr().contains("line 2"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("settings.toml")).unwrap(),
+        "[phone]\ndefault_region = 82\n"
+    );
+}
+
+#[test]
+fn demo_data_is_deterministic_for_a_seed() {
+    let first = DataDir::new();
+    let second = DataDir::new();
+    for dir in [&first, &second] {
+        let out = dir
+            .run(&["demo-data", "--customers", "300", "--seed", "42"])
+            .ok();
+        assert!(out.contains("added 300 customers"), "{out}");
+    }
+    let list = |dir: &DataDir| {
+        dir.run(&["customer", "list", "--limit", "300", "--json"])
+            .json_lines()
+    };
+    let strip = |rows: Vec<serde_json::Value>| {
+        rows.into_iter()
+            .map(|mut row| {
+                row.as_object_mut().unwrap().remove("updated_at");
+                row
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(list(&first)), strip(list(&second)));
+    let card = first.run(&["customer", "show", "1", "--json"]).json_lines();
+    assert!(!card[0]["phones"].as_array().unwrap().is_empty());
+    assert_eq!(card[0]["fields"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn logs_go_to_a_daily_file_in_the_data_folder() {
+    let dir = DataDir::new();
+    dir.run(&["demo-data", "--customers", "10"]).ok();
+    let logs: Vec<_> = std::fs::read_dir(dir.path().join("logs"))
+        .unwrap()
+        .collect();
+    assert_eq!(logs.len(), 1);
+}

@@ -1,0 +1,76 @@
+//! Shared helpers: a temporary data folder and a way to run the binary in it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary data folder, removed when dropped.
+pub struct DataDir {
+    dir: tempfile::TempDir,
+}
+
+impl DataDir {
+    /// A new empty data folder.
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The database file ringdesk keeps in it.
+    pub fn database(&self) -> PathBuf {
+        self.path().join("ringdesk.sqlite3")
+    }
+
+    /// Runs `ringdesk --data-dir DIR ARGS…`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_ringdesk"))
+            .arg("--data-dir")
+            .arg(self.path())
+            .args(args)
+            .env_remove("RINGDESK_DATA_DIR")
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        Run(output)
+    }
+}
+
+/// What a run of the binary did.
+pub struct Run(pub Output);
+
+impl Run {
+    /// Exit code.
+    pub fn code(&self) -> i32 {
+        self.0.status.code().unwrap_or(-1)
+    }
+
+    /// Standard output as text.
+    pub fn stdout(&self) -> String {
+        String::from_utf8(self.0.stdout.clone()).unwrap()
+    }
+
+    /// Standard error as text.
+    pub fn stderr(&self) -> String {
+        String::from_utf8(self.0.stderr.clone()).unwrap()
+    }
+
+    /// Asserts success and returns stdout.
+    #[track_caller]
+    pub fn ok(&self) -> String {
+        assert_eq!(self.code(), 0, "stderr: {}", self.stderr());
+        self.stdout()
+    }
+
+    /// Each stdout line parsed as JSON.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.ok()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+}

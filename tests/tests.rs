@@ -1,0 +1,7 @@
+#![allow(clippy::unwrap_used, clippy::doc_markdown, missing_docs)]
+//! Integration tests: the store on a real database file, and the `ringdesk`
+//! binary as scripts use it. One binary, one module per area.
+
+mod cli;
+mod store;
+mod support;
