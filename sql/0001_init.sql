@@ -54,7 +54,6 @@ CREATE TABLE customers (
 );
 CREATE INDEX customers_name ON customers (name);
 CREATE INDEX customers_company ON customers (company) WHERE company <> '';
-CREATE INDEX customers_email ON customers (email COLLATE NOCASE) WHERE email IS NOT NULL;
 CREATE INDEX customers_updated ON customers (updated_at_ms);
 CREATE INDEX customers_assignee ON customers (assignee_id) WHERE assignee_id IS NOT NULL;
 CREATE INDEX customers_status ON customers (status_id) WHERE status_id IS NOT NULL;

@@ -161,24 +161,24 @@ impl PhoneNumber {
         })
     }
 
-    fn from_valid(raw: &str, number: &phonenumber::PhoneNumber, region: Region) -> Self {
+    fn from_valid(raw: &str, number: &Valid, region: Region) -> Self {
+        let Valid { number, kind } = number;
         let national = number.format().mode(Mode::National).to_string();
-        let home = number.country().id() == Some(region.0);
-        let display = if home {
+        let display = if number.country().id() == Some(region.0) {
             national.clone()
         } else {
             number.format().mode(Mode::International).to_string()
         };
         Self {
             raw: raw.to_owned(),
-            key: number.format().mode(Mode::E164).to_string(),
+            // E.164 is the country code and the national number; writing it
+            // directly saves the formatter's pattern matching (this runs for
+            // every number of a bulk import).
+            key: format!("+{}{}", number.code().value(), number.national()),
             digits: national.chars().filter(char::is_ascii_digit).collect(),
             display,
             verified: true,
-            mobile: matches!(
-                number.number_type(&DATABASE),
-                Type::Mobile | Type::FixedLineOrMobile
-            ),
+            mobile: matches!(kind, Type::Mobile | Type::FixedLineOrMobile),
             country_code: Some(number.code().value()),
         }
     }
@@ -243,11 +243,25 @@ impl PhoneNumber {
     }
 }
 
-/// The first reading of `text` in `region` that libphonenumber says is valid.
-fn valid(text: &str, region: Region) -> Option<phonenumber::PhoneNumber> {
-    phonenumber::parse(Some(region.0), text)
-        .ok()
-        .filter(phonenumber::PhoneNumber::is_valid)
+/// A number libphonenumber says is valid, with its type.
+struct Valid {
+    number: phonenumber::PhoneNumber,
+    kind: Type,
+}
+
+/// `text` read in `region`, if libphonenumber says it is valid.
+fn valid(text: &str, region: Region) -> Option<Valid> {
+    let number = phonenumber::parse(Some(region.0), text).ok()?;
+    // A number is valid when it has a type; asking for the type once serves
+    // both (`is_valid` would work the type out again), except for numbers
+    // with leading zeros, whose type lookup drops them.
+    let kind = number.number_type(&DATABASE);
+    let is_valid = if number.national().zeros() == 0 {
+        kind != Type::Unknown
+    } else {
+        number.is_valid()
+    };
+    is_valid.then_some(Valid { number, kind })
 }
 
 /// Digits of a typed number, and whether it began with `+`.
