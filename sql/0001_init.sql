@@ -267,3 +267,9 @@ CREATE VIRTUAL TABLE customer_tokens USING fts5 (
     content = '', contentless_delete = 1, detail = none,
     tokenize = 'ascii'
 );
+
+-- FTS5 writes its pending tokens to disk whenever they pass 1 MB by default,
+-- several times per 10,000-customer batch; each write is a segment to merge
+-- later. 16 MB holds a whole batch.
+INSERT INTO customer_fts (customer_fts, rank) VALUES ('hashsize', 16777216);
+INSERT INTO customer_tokens (customer_tokens, rank) VALUES ('hashsize', 16777216);
