@@ -145,3 +145,76 @@ fn field_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FieldDef> {
 fn choices_json(choices: &[String]) -> String {
     serde_json::to_string(choices).unwrap_or_else(|_| "[]".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CustomerDraft, Region};
+    use crate::store::test_support::store;
+
+    #[test]
+    fn fields_are_defined_ordered_updated_and_retired() {
+        let mut store = store();
+        let source = store
+            .create_field(
+                &NewFieldDef::new("인지경로", "인지경로", FieldKind::Choice)
+                    .unwrap()
+                    .with_choices(&["검색", "지인소개"])
+                    .unwrap(),
+            )
+            .unwrap();
+        let visits = store
+            .create_field(&NewFieldDef::new("visits", "방문횟수", FieldKind::Number).unwrap())
+            .unwrap();
+        let taken = NewFieldDef::new("visits", "x", FieldKind::Text).unwrap();
+        assert!(matches!(
+            store.create_field(&taken),
+            Err(Error::Taken { .. })
+        ));
+        let keys: Vec<String> = store
+            .field_defs()
+            .unwrap()
+            .into_iter()
+            .map(|d| d.key)
+            .collect();
+        assert_eq!(keys, ["인지경로", "visits"]);
+
+        let mut def = store.field_def(visits).unwrap();
+        def.label = "방문 횟수".into();
+        def.position = -1;
+        def.show_in_popup = true;
+        store.update_field(&def).unwrap();
+        let defs = store.field_defs().unwrap();
+        assert_eq!(defs[0].label, "방문 횟수");
+        assert!(defs[0].show_in_popup);
+        let mut no_choices = store.field_def(source).unwrap();
+        no_choices.choices.clear();
+        assert!(store.update_field(&no_choices).is_err());
+
+        store.delete_field(visits).unwrap();
+        assert!(matches!(
+            store.field_def(visits),
+            Err(Error::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.delete_field(visits),
+            Err(Error::NotFound { .. })
+        ));
+        // The key can be used again, and a retired field's values no longer show.
+        store.create_field(&taken).unwrap();
+        let draft = CustomerDraft {
+            name: "김민준".into(),
+            fields: vec![("인지경로".into(), "검색".into())],
+            ..CustomerDraft::default()
+        };
+        let id = store
+            .create_customer(
+                &draft
+                    .check(Region::KOREA, &store.field_defs().unwrap())
+                    .unwrap(),
+            )
+            .unwrap();
+        store.delete_field(source).unwrap();
+        assert!(store.customer(id).unwrap().fields.is_empty());
+    }
+}

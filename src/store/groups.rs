@@ -200,3 +200,58 @@ pub(super) fn ensure_top_level(tx: &Transaction<'_>, name: &str) -> Result<Group
         .execute(params![name, now_ms()])?;
     Ok(GroupId(tx.last_insert_rowid()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_support::{add, store};
+
+    #[test]
+    fn groups_form_a_tree_with_counts() {
+        let mut store = store();
+        let vip = store.create_group("VIP", None).unwrap();
+        let seoul = store.create_group("서울", Some(vip)).unwrap();
+        assert!(matches!(
+            store.create_group(" VIP ", None),
+            Err(Error::Taken { .. })
+        ));
+        // The same name under another parent is fine.
+        store.create_group("서울", None).unwrap();
+        assert!(matches!(
+            store.create_group("x", Some(GroupId(99))),
+            Err(Error::NotFound { .. })
+        ));
+        assert!(store.create_group("  ", None).is_err());
+
+        let kim = add(&mut store, "김민준", &[]);
+        let lee = add(&mut store, "이서연", &[]);
+        store.add_to_group(seoul, &[kim, lee, kim]).unwrap();
+        assert_eq!(store.group(seoul).unwrap().members, 2);
+        assert_eq!(store.group(seoul).unwrap().parent_id, Some(vip));
+        store.delete_customer(lee).unwrap();
+        assert_eq!(store.group(seoul).unwrap().members, 1);
+        store.remove_from_group(seoul, &[kim]).unwrap();
+        assert_eq!(store.group(seoul).unwrap().members, 0);
+        assert!(store.add_to_group(seoul, &[CustomerId(99)]).is_err());
+        assert_eq!(store.groups().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn rename_and_delete() {
+        let mut store = store();
+        let vip = store.create_group("VIP", None).unwrap();
+        let kim = add(&mut store, "김민준", &[]);
+        store.add_to_group(vip, &[kim]).unwrap();
+        store.rename_group(vip, "우수고객").unwrap();
+        assert_eq!(store.group(vip).unwrap().name, "우수고객");
+        store.delete_group(vip).unwrap();
+        assert!(matches!(store.group(vip), Err(Error::NotFound { .. })));
+        assert!(store.customer(kim).unwrap().groups.is_empty());
+        // The name is free again.
+        store.create_group("우수고객", None).unwrap();
+        assert!(matches!(
+            store.rename_group(vip, "x"),
+            Err(Error::NotFound { .. })
+        ));
+    }
+}

@@ -121,3 +121,55 @@ fn found_change(changed: usize, id: NoteId) -> Result<()> {
         id.0,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_support::{add, store};
+
+    #[test]
+    fn notes_are_added_listed_edited_and_deleted() {
+        let mut store = store();
+        let kim = add(&mut store, "김민준", &[]);
+        let first = store
+            .add_note(kim, None, &NoteBody::new("견적 요청").unwrap())
+            .unwrap();
+        let second = store
+            .add_note(kim, None, &NoteBody::new(" 재연락 필요 ").unwrap())
+            .unwrap();
+        let bodies: Vec<String> = store
+            .notes(kim)
+            .unwrap()
+            .into_iter()
+            .map(|n| n.body)
+            .collect();
+        assert_eq!(bodies, ["재연락 필요", "견적 요청"]);
+
+        store
+            .update_note(first, &NoteBody::new("견적 발송함").unwrap())
+            .unwrap();
+        store.delete_note(second).unwrap();
+        let notes = store.notes(kim).unwrap();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].body, "견적 발송함");
+        assert!(matches!(
+            store.delete_note(second),
+            Err(Error::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.add_note(CustomerId(99), None, &NoteBody::new("x").unwrap()),
+            Err(Error::NotFound { .. })
+        ));
+        assert!(NoteBody::new("  ").is_err());
+    }
+
+    #[test]
+    fn a_batch_of_notes_is_all_or_nothing() {
+        let mut store = store();
+        let kim = add(&mut store, "김민준", &[]);
+        let body = NoteBody::new("메모").unwrap();
+        let batch = vec![(kim, None, body.clone()), (CustomerId(99), None, body)];
+        assert!(store.add_notes(&batch).is_err());
+        assert!(store.notes(kim).unwrap().is_empty());
+    }
+}

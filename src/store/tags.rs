@@ -74,3 +74,31 @@ pub(super) fn ensure(tx: &Transaction<'_>, name: &str) -> Result<TagId> {
         .execute([name])?;
     Ok(TagId(tx.last_insert_rowid()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_support::{customer, store};
+
+    #[test]
+    fn tags_are_created_on_use_counted_and_deleted() {
+        let mut store = store();
+        let mut tagged = customer("김민준", &[]);
+        tagged.tags = vec!["재구매".into(), "VIP".into()];
+        let id = store.create_customer(&tagged).unwrap();
+        let mut again = customer("이서연", &[]);
+        again.tags = vec!["vip".into()];
+        store.create_customer(&again).unwrap();
+
+        let tags = store.tags().unwrap();
+        assert_eq!(tags.len(), 2);
+        let vip = tags.iter().find(|tag| tag.name == "VIP").unwrap();
+        assert_eq!(vip.customers, 2);
+        store.delete_tag(vip.id).unwrap();
+        assert_eq!(store.customer(id).unwrap().tags, ["재구매"]);
+        assert!(matches!(
+            store.delete_tag(vip.id),
+            Err(Error::NotFound { .. })
+        ));
+    }
+}

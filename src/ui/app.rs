@@ -32,7 +32,7 @@ impl eframe::App for RingdeskApp {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.heading("ringdesk");
             ui.add_space(8.0);
-            ui.label(format!("고객 {}명", self.info.customers));
+            ui.label(format!("고객 {}명", thousands(self.info.customers)));
             ui.label(format!("데이터: {}", self.info.database.display()));
             ui.add_space(16.0);
             ui.label(
@@ -40,5 +40,31 @@ impl eframe::App for RingdeskApp {
                  지금은 명령줄로 고객을 등록하고 찾을 수 있습니다: ringdesk --help",
             );
         });
+    }
+}
+
+/// 1234567 → "1,234,567", as Korean, Japanese and English all write counts.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }
