@@ -3,5 +3,6 @@
 //! binary as scripts use it. One binary, one module per area.
 
 mod cli;
+mod fixtures;
 mod store;
 mod support;
