@@ -5,11 +5,14 @@ pub mod customer;
 pub mod email;
 pub mod field;
 pub mod ids;
+mod input;
 pub mod invalid;
 pub mod note;
 pub mod phone;
 pub mod search;
+pub mod status;
 pub mod time;
+pub mod user;
 
 pub use customer::{
     Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone,
@@ -20,4 +23,6 @@ pub use field::{FieldDef, FieldKind, FieldValue, NewFieldDef};
 pub use ids::*;
 pub use invalid::{Invalid, Problem};
 pub use phone::{PhoneError, PhoneNumber, Region, UnknownRegion};
+pub use status::{Status, StatusName};
 pub use time::Timestamp;
+pub use user::{NewUser, Role, User, UserUpdate};

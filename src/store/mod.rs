@@ -5,6 +5,7 @@
 //! `NewCustomer` can only be made by its checks), so the store enforces
 //! only what needs the data: existence, uniqueness, references.
 
+mod columns;
 mod customers;
 mod error;
 mod fields;
@@ -13,9 +14,11 @@ mod migrations;
 mod notes;
 mod phones;
 mod search;
+mod statuses;
 mod tags;
 #[cfg(test)]
 mod test_support;
+mod users;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
