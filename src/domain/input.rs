@@ -16,6 +16,13 @@ pub(crate) fn required(field: &str, text: &str, max_chars: usize) -> Result<Stri
     Ok(text.to_owned())
 }
 
+/// `text` trimmed (possibly empty); refused when longer than `max_chars` characters.
+pub(crate) fn optional(field: &str, text: &str, max_chars: usize) -> Result<String, Invalid> {
+    let text = text.trim();
+    at_most_chars(field, text, max_chars)?;
+    Ok(text.to_owned())
+}
+
 /// Refuses `text` when it has more than `max_chars` characters.
 pub(crate) fn at_most_chars(field: &str, text: &str, max_chars: usize) -> Result<(), Invalid> {
     let chars = text.chars().count();
@@ -125,5 +132,7 @@ mod tests {
         assert_eq!(required("title", "  안녕  ", 2).unwrap(), "안녕");
         assert_eq!(required("title", " ", 2).unwrap_err().field, "title");
         assert_eq!(required("title", "안녕하", 2).unwrap_err().field, "title");
+        assert_eq!(optional("subject", "  ", 2).unwrap(), "");
+        assert!(optional("subject", "abc", 2).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! Plain types and rules, no I/O: ids, phone numbers, customers, user-defined
 //! fields, and the checks that turn typed input into values the store accepts.
 
+pub mod call;
 pub mod customer;
 pub mod email;
 pub mod field;
@@ -14,6 +15,7 @@ pub mod status;
 pub mod time;
 pub mod user;
 
+pub use call::{Call, Direction, NewCall, Outcome};
 pub use customer::{
     Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone,
     NewCustomer, PhoneDraft,

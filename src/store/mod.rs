@@ -5,6 +5,7 @@
 //! `NewCustomer` can only be made by its checks), so the store enforces
 //! only what needs the data: existence, uniqueness, references.
 
+mod calls;
 mod columns;
 mod customers;
 mod error;
