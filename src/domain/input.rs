@@ -2,7 +2,8 @@
 //! text (required, length limits) and the enums the store keeps by name.
 //!
 //! Lengths meant for people (titles, logins) are counted in characters, so a
-//! Korean title gets as many letters as an English one.
+//! Korean title gets as many letters as an English one; lengths meant for the
+//! wire (message bodies) are counted in UTF-8 bytes.
 
 use super::invalid::{Invalid, Problem};
 
@@ -32,6 +33,25 @@ pub(crate) fn at_most_chars(field: &str, text: &str, max_chars: usize) -> Result
             Problem::Malformed {
                 value: text.to_owned(),
                 reason: format!("it has {chars} characters; at most {max_chars} are allowed"),
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses `text` when it is only spaces or longer than `max_bytes` in UTF-8.
+/// The text itself is kept as typed: in a message body, spaces and line
+/// breaks are part of what is sent.
+pub(crate) fn body(field: &str, text: &str, max_bytes: usize) -> Result<(), Invalid> {
+    if text.trim().is_empty() {
+        return Err(Invalid::new(field, Problem::Empty));
+    }
+    if text.len() > max_bytes {
+        return Err(Invalid::new(
+            field,
+            Problem::TooLong {
+                bytes: text.len(),
+                max: max_bytes,
             },
         ));
     }
@@ -134,5 +154,9 @@ mod tests {
         assert_eq!(required("title", "안녕하", 2).unwrap_err().field, "title");
         assert_eq!(optional("subject", "  ", 2).unwrap(), "");
         assert!(optional("subject", "abc", 2).is_err());
+        assert!(body("body", " 본문\n", 8).is_ok());
+        assert!(body("body", " \n ", 8).is_err());
+        // Three bytes per Hangul syllable.
+        assert!(body("body", "가나다", 8).is_err());
     }
 }

@@ -11,7 +11,9 @@ pub mod invalid;
 pub mod note;
 pub mod phone;
 pub mod search;
+pub mod sender;
 pub mod status;
+pub mod template;
 pub mod time;
 pub mod user;
 
@@ -25,6 +27,8 @@ pub use field::{FieldDef, FieldKind, FieldValue, NewFieldDef};
 pub use ids::*;
 pub use invalid::{Invalid, Problem};
 pub use phone::{PhoneError, PhoneNumber, Region, UnknownRegion};
+pub use sender::{NewSenderNumber, SenderNumber};
 pub use status::{Status, StatusName};
+pub use template::{NewTemplate, Template};
 pub use time::Timestamp;
 pub use user::{NewUser, Role, User, UserUpdate};

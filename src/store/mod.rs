@@ -15,8 +15,10 @@ mod migrations;
 mod notes;
 mod phones;
 mod search;
+mod senders;
 mod statuses;
 mod tags;
+mod templates;
 #[cfg(test)]
 mod test_support;
 mod users;
