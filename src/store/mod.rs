@@ -5,12 +5,14 @@
 //! `NewCustomer` can only be made by its checks), so the store enforces
 //! only what needs the data: existence, uniqueness, references.
 
+mod batches;
 mod calls;
 mod columns;
 mod customers;
 mod error;
 mod fields;
 mod groups;
+mod messages;
 mod migrations;
 mod notes;
 mod phones;
