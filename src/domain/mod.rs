@@ -1,16 +1,26 @@
 //! Plain types and rules, no I/O: ids, phone numbers, customers, user-defined
 //! fields, and the checks that turn typed input into values the store accepts.
 
+pub mod batch;
+pub mod call;
 pub mod customer;
 pub mod email;
 pub mod field;
 pub mod ids;
+mod input;
 pub mod invalid;
+pub mod message;
 pub mod note;
 pub mod phone;
 pub mod search;
+pub mod sender;
+pub mod status;
+pub mod template;
 pub mod time;
+pub mod user;
 
+pub use batch::{Batch, BatchKind, BatchState, NewBatch};
+pub use call::{Call, Direction, NewCall, Outcome};
 pub use customer::{
     Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone,
     NewCustomer, PhoneDraft,
@@ -19,5 +29,10 @@ pub use email::Email;
 pub use field::{FieldDef, FieldKind, FieldValue, NewFieldDef};
 pub use ids::*;
 pub use invalid::{Invalid, Problem};
+pub use message::{Message, MessageCounts, MessageKind, MessageState, NewMessage};
 pub use phone::{PhoneError, PhoneNumber, Region, UnknownRegion};
+pub use sender::{NewSenderNumber, SenderNumber};
+pub use status::{Status, StatusName};
+pub use template::{NewTemplate, Template};
 pub use time::Timestamp;
+pub use user::{NewUser, Role, User, UserUpdate};

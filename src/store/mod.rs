@@ -5,17 +5,25 @@
 //! `NewCustomer` can only be made by its checks), so the store enforces
 //! only what needs the data: existence, uniqueness, references.
 
+mod batches;
+mod calls;
+mod columns;
 mod customers;
 mod error;
 mod fields;
 mod groups;
+mod messages;
 mod migrations;
 mod notes;
 mod phones;
 mod search;
+mod senders;
+mod statuses;
 mod tags;
+mod templates;
 #[cfg(test)]
 mod test_support;
+mod users;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

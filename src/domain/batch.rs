@@ -1,0 +1,226 @@
+//! Bulk sends (대량, 임의, 엑셀 발송): one text sent to many customers, and the
+//! states a send goes through.
+//!
+//! The states form a small machine; [`BatchState::can_become`] is its only
+//! definition and the store refuses any other move:
+//!
+//! - draft → queued
+//! - queued → running or cancelled
+//! - running → paused, done or cancelled
+//! - paused → running or cancelled
+//!
+//! Done and cancelled are final.
+
+use serde::Serialize;
+
+use super::ids::{BatchId, SenderNumberId, UserId};
+use super::input::{self, stored_enum};
+use super::invalid::{Invalid, Problem};
+use super::template::{BODY_MAX_BYTES, SUBJECT_MAX_CHARS};
+use super::time::Timestamp;
+
+/// Most characters in a batch's title.
+pub const BATCH_TITLE_MAX_CHARS: usize = 100;
+
+stored_enum! {
+    /// Where a batch's recipients came from.
+    pub enum BatchKind {
+        /// Customers picked from the customer book (대량).
+        Bulk => "bulk",
+        /// Numbers typed or pasted in (임의).
+        Free => "free",
+        /// Rows of a spreadsheet (엑셀).
+        Excel => "excel",
+    }
+}
+
+stored_enum! {
+    /// Where a batch is in its life.
+    pub enum BatchState {
+        /// Being put together; nothing will be sent.
+        Draft => "draft",
+        /// Ready; waits for its scheduled time or for the outbox.
+        Queued => "queued",
+        /// Being sent.
+        Running => "running",
+        /// Stopped for now; can be resumed.
+        Paused => "paused",
+        /// Every message handed over.
+        Done => "done",
+        /// Stopped for good.
+        Cancelled => "cancelled",
+    }
+}
+
+impl BatchState {
+    /// Whether a batch in this state may move to `next`.
+    #[must_use]
+    pub fn can_become(self, next: Self) -> bool {
+        use BatchState::{Cancelled, Done, Draft, Paused, Queued, Running};
+        matches!(
+            (self, next),
+            (Draft, Queued)
+                | (Queued | Paused, Running | Cancelled)
+                | (Running, Paused | Done | Cancelled)
+        )
+    }
+
+    /// `next`, if a batch in this state may move there.
+    ///
+    /// # Errors
+    /// Any other move, with a message naming both states (field `state`).
+    pub fn move_to(self, next: Self) -> Result<Self, Invalid> {
+        if self.can_become(next) {
+            return Ok(next);
+        }
+        let allowed: Vec<&str> = Self::ALL
+            .iter()
+            .filter(|state| self.can_become(**state))
+            .map(|state| state.as_str())
+            .collect();
+        Err(Invalid::new(
+            "state",
+            Problem::Malformed {
+                value: next.as_str().to_owned(),
+                reason: format!(
+                    "a {self} batch cannot become {next}; it can become {}",
+                    if allowed.is_empty() {
+                        "nothing else".to_owned()
+                    } else {
+                        allowed.join(" or ")
+                    }
+                ),
+            },
+        ))
+    }
+}
+
+/// A batch to be created (as a draft). The store calls [`NewBatch::check`] before writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBatch {
+    /// Where the recipients come from.
+    pub kind: BatchKind,
+    /// What the batch list shows; may be empty, at most 100 characters.
+    pub title: String,
+    /// The user who made it.
+    pub created_by: Option<UserId>,
+    /// The registered number to send from.
+    pub sender_number_id: Option<SenderNumberId>,
+    /// Subject for LMS/MMS; may be empty.
+    pub subject: String,
+    /// The text with its placeholders; required, at most [`BODY_MAX_BYTES`].
+    pub body_template: String,
+    /// An advertisement (광고).
+    pub advertising: bool,
+    /// When to start; `None` for as soon as it is queued.
+    pub scheduled_at: Option<Timestamp>,
+}
+
+impl NewBatch {
+    /// The batch with its title and subject trimmed.
+    ///
+    /// # Errors
+    /// The first of `title`, `subject` or `body_template` that breaks its rule.
+    pub fn check(&self) -> Result<Self, Invalid> {
+        let title = input::optional("title", &self.title, BATCH_TITLE_MAX_CHARS)?;
+        let subject = input::optional("subject", &self.subject, SUBJECT_MAX_CHARS)?;
+        input::body("body_template", &self.body_template, BODY_MAX_BYTES)?;
+        Ok(Self {
+            title,
+            subject,
+            ..self.clone()
+        })
+    }
+}
+
+/// A batch as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Batch {
+    /// Row id.
+    pub id: BatchId,
+    /// Where the recipients came from.
+    pub kind: BatchKind,
+    /// Title.
+    pub title: String,
+    /// Who made it.
+    pub created_by: Option<UserId>,
+    /// The number it sends from.
+    pub sender_number_id: Option<SenderNumberId>,
+    /// Subject.
+    pub subject: String,
+    /// The text with its placeholders.
+    pub body_template: String,
+    /// An advertisement.
+    pub advertising: bool,
+    /// Where it is in its life.
+    pub state: BatchState,
+    /// How many messages it has.
+    pub total: u32,
+    /// When it is to start.
+    pub scheduled_at: Option<Timestamp>,
+    /// Created.
+    pub created_at: Timestamp,
+    /// Last changed.
+    pub updated_at: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use rstest::rstest;
+
+    use super::*;
+    use BatchState::{Cancelled, Done, Draft, Paused, Queued, Running};
+
+    #[rstest]
+    #[case(Draft, Queued)]
+    #[case(Queued, Running)]
+    #[case(Queued, Cancelled)]
+    #[case(Running, Paused)]
+    #[case(Running, Done)]
+    #[case(Running, Cancelled)]
+    #[case(Paused, Running)]
+    #[case(Paused, Cancelled)]
+    fn allowed_moves(#[case] from: BatchState, #[case] to: BatchState) {
+        assert_eq!(from.move_to(to), Ok(to));
+    }
+
+    #[test]
+    fn every_other_move_is_refused_naming_both_states() {
+        let allowed = 8;
+        let refused: Vec<(BatchState, BatchState)> = BatchState::ALL
+            .iter()
+            .flat_map(|from| BatchState::ALL.iter().map(move |to| (*from, *to)))
+            .filter(|(from, to)| !from.can_become(*to))
+            .collect();
+        assert_eq!(refused.len(), 36 - allowed);
+        for (from, to) in refused {
+            let message = from.move_to(to).unwrap_err().to_string();
+            assert!(message.contains(from.as_str()), "{message}");
+            assert!(message.contains(to.as_str()), "{message}");
+        }
+        assert_eq!(
+            Done.move_to(Running).unwrap_err().to_string(),
+            "state: 'running' is not valid: a done batch cannot become running; it can become nothing else"
+        );
+    }
+
+    #[test]
+    fn the_body_is_required() {
+        let batch = NewBatch {
+            kind: BatchKind::Bulk,
+            title: " 3월 안내 ".to_owned(),
+            created_by: None,
+            sender_number_id: None,
+            subject: String::new(),
+            body_template: "{name}님, 안녕하세요".to_owned(),
+            advertising: false,
+            scheduled_at: None,
+        };
+        assert_eq!(batch.check().unwrap().title, "3월 안내");
+        let empty = NewBatch {
+            body_template: " ".to_owned(),
+            ..batch
+        };
+        assert_eq!(empty.check().unwrap_err().field, "body_template");
+    }
+}

@@ -1,0 +1,281 @@
+//! Text messages, the log and the outbox in one: a message is stored before
+//! it is sent and then moves through its states, each move checked by
+//! [`MessageState::can_become`]:
+//!
+//! - queued → sending, or cancelled / failed before it is tried
+//! - sending → sent, delivered (a delivery report can beat the gateway's
+//!   answer), failed, or queued again (to retry after a crash or a timeout)
+//! - sent → delivered or failed (the delivery report)
+//! - failed → queued (retry) or cancelled
+//!
+//! Delivered and cancelled are final.
+
+use serde::Serialize;
+
+use super::ids::{BatchId, CustomerId, MessageId, UserId};
+use super::input::{self, stored_enum};
+use super::invalid::{Invalid, Problem};
+use super::phone::PhoneNumber;
+use super::template::SUBJECT_MAX_CHARS;
+use super::time::Timestamp;
+
+stored_enum! {
+    /// The kind of message, which decides its price and length limit.
+    pub enum MessageKind {
+        /// Short message (단문, up to 90 bytes).
+        Sms => "sms",
+        /// Long message (장문), with a subject.
+        Lms => "lms",
+        /// Message with a picture.
+        Mms => "mms",
+    }
+}
+
+stored_enum! {
+    /// Where a message is on its way.
+    pub enum MessageState {
+        /// Waiting in the outbox.
+        Queued => "queued",
+        /// Being handed to the gateway.
+        Sending => "sending",
+        /// The gateway took it.
+        Sent => "sent",
+        /// The phone got it (delivery report).
+        Delivered => "delivered",
+        /// The gateway or the network refused it.
+        Failed => "failed",
+        /// Withdrawn before it was sent.
+        Cancelled => "cancelled",
+    }
+}
+
+impl MessageState {
+    /// Whether a message in this state may move to `next`.
+    #[must_use]
+    pub fn can_become(self, next: Self) -> bool {
+        use MessageState::{Cancelled, Delivered, Failed, Queued, Sending, Sent};
+        matches!(
+            (self, next),
+            (Queued, Sending | Cancelled | Failed)
+                | (Sending, Sent | Delivered | Failed | Queued)
+                | (Sent, Delivered | Failed)
+                | (Failed, Queued | Cancelled)
+        )
+    }
+
+    /// `next`, if a message in this state may move there.
+    ///
+    /// # Errors
+    /// Any other move, with a message naming both states (field `state`).
+    pub fn move_to(self, next: Self) -> Result<Self, Invalid> {
+        if self.can_become(next) {
+            return Ok(next);
+        }
+        Err(Invalid::new(
+            "state",
+            Problem::Malformed {
+                value: next.as_str().to_owned(),
+                reason: format!("a {self} message cannot become {next}"),
+            },
+        ))
+    }
+}
+
+/// A message to be queued. The store calls [`NewMessage::check`] before writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// The bulk send it belongs to, if any.
+    pub batch_id: Option<BatchId>,
+    /// The customer it goes to, if it goes to one.
+    pub customer_id: Option<CustomerId>,
+    /// The user who sent it.
+    pub user_id: Option<UserId>,
+    /// The recipient.
+    pub to: PhoneNumber,
+    /// The key of the registered sender number it goes out from.
+    pub from_key: String,
+    /// SMS, LMS or MMS.
+    pub kind: MessageKind,
+    /// Subject (LMS/MMS); may be empty.
+    pub subject: String,
+    /// The text; required. Kept as typed.
+    pub body: String,
+    /// An advertisement (광고).
+    pub advertising: bool,
+}
+
+impl NewMessage {
+    /// The message with its sender key and subject trimmed.
+    ///
+    /// # Errors
+    /// An empty `from` key, a too long `subject`, or an empty `body`.
+    pub fn check(&self) -> Result<Self, Invalid> {
+        let from_key = self.from_key.trim();
+        if from_key.is_empty() {
+            return Err(Invalid::new("from", Problem::Empty));
+        }
+        let subject = input::optional("subject", &self.subject, SUBJECT_MAX_CHARS)?;
+        input::body("body", &self.body, usize::MAX)?;
+        Ok(Self {
+            from_key: from_key.to_owned(),
+            subject,
+            ..self.clone()
+        })
+    }
+}
+
+/// A message as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    /// Row id.
+    pub id: MessageId,
+    /// Its bulk send, if any.
+    pub batch_id: Option<BatchId>,
+    /// Its customer, if any.
+    pub customer_id: Option<CustomerId>,
+    /// Who sent it.
+    pub user_id: Option<UserId>,
+    /// The recipient's number as given.
+    pub to_raw: String,
+    /// Its canonical key.
+    pub to_key: String,
+    /// The sender number's key.
+    pub from_key: String,
+    /// SMS, LMS or MMS.
+    pub kind: MessageKind,
+    /// Subject.
+    pub subject: String,
+    /// Text.
+    pub body: String,
+    /// An advertisement.
+    pub advertising: bool,
+    /// Where it is on its way.
+    pub state: MessageState,
+    /// How many times it has been handed to the gateway.
+    pub attempts: u32,
+    /// The gateway's id for it, once it has one.
+    pub gateway_ref: Option<String>,
+    /// Why the last attempt failed, if it did.
+    pub error: Option<String>,
+    /// Queued.
+    pub created_at: Timestamp,
+    /// Last changed.
+    pub updated_at: Timestamp,
+    /// Taken by the gateway.
+    pub sent_at: Option<Timestamp>,
+    /// Reported delivered.
+    pub delivered_at: Option<Timestamp>,
+}
+
+/// How many of a batch's messages are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MessageCounts {
+    /// Waiting in the outbox.
+    pub queued: u64,
+    /// Being handed over.
+    pub sending: u64,
+    /// Taken by the gateway.
+    pub sent: u64,
+    /// Delivered.
+    pub delivered: u64,
+    /// Failed.
+    pub failed: u64,
+    /// Cancelled.
+    pub cancelled: u64,
+}
+
+impl MessageCounts {
+    /// The count for one state.
+    #[must_use]
+    pub fn of(&self, state: MessageState) -> u64 {
+        match state {
+            MessageState::Queued => self.queued,
+            MessageState::Sending => self.sending,
+            MessageState::Sent => self.sent,
+            MessageState::Delivered => self.delivered,
+            MessageState::Failed => self.failed,
+            MessageState::Cancelled => self.cancelled,
+        }
+    }
+
+    /// Adds `count` to `state`'s count.
+    pub fn add(&mut self, state: MessageState, count: u64) {
+        let slot = match state {
+            MessageState::Queued => &mut self.queued,
+            MessageState::Sending => &mut self.sending,
+            MessageState::Sent => &mut self.sent,
+            MessageState::Delivered => &mut self.delivered,
+            MessageState::Failed => &mut self.failed,
+            MessageState::Cancelled => &mut self.cancelled,
+        };
+        *slot += count;
+    }
+
+    /// All messages counted.
+    #[must_use]
+    pub fn total(&self) -> u64 {
+        MessageState::ALL.iter().map(|state| self.of(*state)).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Region;
+
+    fn message() -> NewMessage {
+        NewMessage {
+            batch_id: None,
+            customer_id: None,
+            user_id: None,
+            to: PhoneNumber::parse("010-1234-5678", Region::KOREA).unwrap(),
+            from_key: " +8215881234 ".to_owned(),
+            kind: MessageKind::Sms,
+            subject: String::new(),
+            body: "안녕하세요".to_owned(),
+            advertising: false,
+        }
+    }
+
+    #[test]
+    fn checks_name_the_field() {
+        assert_eq!(message().check().unwrap().from_key, "+8215881234");
+        let mut bad = message();
+        bad.body = "\n".to_owned();
+        assert_eq!(bad.check().unwrap_err().field, "body");
+        let mut bad = message();
+        bad.from_key = String::new();
+        assert_eq!(bad.check().unwrap_err().field, "from");
+        let mut bad = message();
+        bad.subject = "a".repeat(SUBJECT_MAX_CHARS + 1);
+        assert_eq!(bad.check().unwrap_err().field, "subject");
+    }
+
+    #[test]
+    fn final_states_stay() {
+        for next in MessageState::ALL {
+            assert!(!MessageState::Delivered.can_become(*next));
+            assert!(!MessageState::Cancelled.can_become(*next));
+        }
+        let err = MessageState::Delivered
+            .move_to(MessageState::Queued)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "state: 'queued' is not valid: a delivered message cannot become queued"
+        );
+        assert_eq!(
+            MessageState::Sending.move_to(MessageState::Sent),
+            Ok(MessageState::Sent)
+        );
+    }
+
+    #[test]
+    fn counts_add_up() {
+        let mut counts = MessageCounts::default();
+        counts.add(MessageState::Sent, 3);
+        counts.add(MessageState::Failed, 1);
+        assert_eq!(counts.of(MessageState::Sent), 3);
+        assert_eq!(counts.total(), 4);
+    }
+}
