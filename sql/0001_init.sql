@@ -10,7 +10,7 @@
 
 CREATE TABLE users (
     id              INTEGER PRIMARY KEY,
-    login           TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    login           TEXT    NOT NULL COLLATE NOCASE,
     display_name    TEXT    NOT NULL,
     role            TEXT    NOT NULL CHECK (role IN ('agent', 'manager', 'admin')),
     extension       TEXT,
@@ -25,6 +25,9 @@ CREATE TABLE users (
     updated_at_ms   INTEGER NOT NULL,
     deleted_at_ms   INTEGER
 );
+-- Unique among live users: a deleted user's login can be given out again
+-- while their history keeps showing who they were.
+CREATE UNIQUE INDEX users_login ON users (login) WHERE deleted_at_ms IS NULL;
 
 -- The statuses a customer can be in (신규, 상담중, 계약…), edited by admins.
 CREATE TABLE customer_statuses (
@@ -86,7 +89,8 @@ CREATE TABLE customer_groups (
     created_at_ms INTEGER NOT NULL,
     deleted_at_ms INTEGER
 );
-CREATE UNIQUE INDEX customer_groups_name ON customer_groups (coalesce(parent_id, 0), name);
+CREATE UNIQUE INDEX customer_groups_name ON customer_groups (coalesce(parent_id, 0), name)
+    WHERE deleted_at_ms IS NULL;
 
 CREATE TABLE group_members (
     group_id    INTEGER NOT NULL REFERENCES customer_groups (id) ON DELETE CASCADE,
@@ -110,7 +114,7 @@ CREATE INDEX customer_tags_tag ON customer_tags (tag_id);
 -- User-defined fields: the company's own customer fields.
 CREATE TABLE field_defs (
     id            INTEGER PRIMARY KEY,
-    key           TEXT    NOT NULL UNIQUE,
+    key           TEXT    NOT NULL,
     label         TEXT    NOT NULL,
     kind          TEXT    NOT NULL CHECK (kind IN ('text', 'number', 'date', 'yes_no', 'choice', 'email', 'phone')),
     -- JSON array of the allowed values when kind = 'choice'.
@@ -122,6 +126,7 @@ CREATE TABLE field_defs (
     created_at_ms INTEGER NOT NULL,
     deleted_at_ms INTEGER
 );
+CREATE UNIQUE INDEX field_defs_key ON field_defs (key) WHERE deleted_at_ms IS NULL;
 
 -- One value per customer and field. `value` has no declared type so it keeps
 -- what it is given: INTEGER for numbers and yes/no, REAL for fractions, TEXT
@@ -169,6 +174,7 @@ CREATE TABLE calls (
 );
 CREATE UNIQUE INDEX calls_pbx_call ON calls (pbx_call_id, extension) WHERE pbx_call_id IS NOT NULL;
 CREATE INDEX calls_started ON calls (started_at_ms);
+CREATE INDEX calls_user ON calls (user_id, started_at_ms) WHERE user_id IS NOT NULL;
 CREATE INDEX calls_customer ON calls (customer_id, started_at_ms) WHERE customer_id IS NOT NULL;
 CREATE INDEX calls_phone ON calls (phone_key, started_at_ms);
 

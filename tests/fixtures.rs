@@ -10,7 +10,9 @@ use ringdesk::domain::{CustomerDraft, PhoneDraft, PhoneNumber, Problem, Region};
 
 fn records() -> Vec<csv::StringRecord> {
     let bytes = std::fs::read("tests/data/customers_utf8_bom.csv").unwrap();
-    let text = std::str::from_utf8(&bytes).unwrap().trim_start_matches('\u{feff}');
+    let text = std::str::from_utf8(&bytes)
+        .unwrap()
+        .trim_start_matches('\u{feff}');
     csv::Reader::from_reader(text.as_bytes())
         .records()
         .map(Result::unwrap)

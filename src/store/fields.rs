@@ -108,8 +108,7 @@ impl Store {
     /// [`Error::NotFound`] when there is no live field `id`.
     pub fn delete_field(&mut self, id: FieldId) -> Result<()> {
         let changed = self.conn.execute(
-            "UPDATE field_defs SET deleted_at_ms = ?2, key = key || '#' || id
-             WHERE id = ?1 AND deleted_at_ms IS NULL",
+            "UPDATE field_defs SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, now_ms()],
         )?;
         if changed == 0 {

@@ -101,10 +101,8 @@ impl Store {
     /// [`Error::NotFound`] when there is no live group `id`.
     pub fn delete_group(&mut self, id: GroupId) -> Result<()> {
         let tx = self.conn.transaction()?;
-        // The name becomes free again: keep the deleted row's name unique by suffixing its id.
         let changed = tx.execute(
-            "UPDATE customer_groups SET deleted_at_ms = ?2, name = name || ' #' || id
-             WHERE id = ?1 AND deleted_at_ms IS NULL",
+            "UPDATE customer_groups SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, now_ms()],
         )?;
         if changed == 0 {

@@ -2,8 +2,8 @@
 //!
 //! A login is unique regardless of upper or lower case (the column is
 //! `COLLATE NOCASE`, which folds ASCII letters only). A deleted user keeps
-//! its row, since calls, notes and messages point at it, but gives up its
-//! login, which is suffixed with `#id` so that the login can be used again.
+//! its row and its login, since calls, notes and messages point at it; the
+//! login is unique among live users only, so it can be given out again.
 //! Passwords are not set here yet: `password_hash` stays NULL.
 
 use rusqlite::{OptionalExtension as _, Row, params};
@@ -126,7 +126,7 @@ impl Store {
     /// [`super::Error::NotFound`] when there is no such user, or it is already deleted.
     pub fn delete_user(&mut self, id: UserId) -> Result<()> {
         let changed = self.conn.execute(
-            "UPDATE users SET deleted_at_ms = ?2, updated_at_ms = ?2, login = login || '#' || id
+            "UPDATE users SET deleted_at_ms = ?2, updated_at_ms = ?2
              WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, now_ms()],
         )?;
