@@ -30,7 +30,7 @@ pub use field::{FieldDef, FieldKind, FieldValue, NewFieldDef};
 pub use ids::*;
 pub use invalid::{Invalid, Problem};
 pub use message::{Message, MessageCounts, MessageKind, MessageState, NewMessage};
-pub use phone::{PhoneError, PhoneNumber, Region, UnknownRegion};
+pub use phone::{PhoneError, PhoneNumber, Region, RegionError};
 pub use sender::{NewSenderNumber, SenderNumber};
 pub use status::{Status, StatusName};
 pub use template::{NewTemplate, Template};

@@ -49,7 +49,9 @@ impl SearchQuery {
             Some(number) => vec![Term::Digits(number.digits().to_owned())],
             None => whole.split_whitespace().map(term).collect(),
         };
-        let phone_keys = phone.map(|number| number.lookup_keys()).unwrap_or_default();
+        let phone_keys = phone
+            .map(|number| number.lookup_keys().map(str::to_owned).collect())
+            .unwrap_or_default();
         Self {
             whole,
             terms,

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Row, Statement, Transaction, params};
 
+use super::columns::one_changed;
 use super::error::{Result, found};
 use super::{Page, Store, now_ms, phones, search};
 use crate::domain::{
@@ -178,13 +179,7 @@ impl Store {
             "UPDATE customers SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, now_ms()],
         )?;
-        if changed == 0 {
-            return Err(super::Error::NotFound {
-                what: "customer",
-                id: id.0,
-            });
-        }
-        Ok(())
+        one_changed(changed, "customer", id.0)
     }
 
     /// Takes a customer back out of the recycle bin.
@@ -196,13 +191,7 @@ impl Store {
             "UPDATE customers SET deleted_at_ms = NULL WHERE id = ?1 AND deleted_at_ms IS NOT NULL",
             [id.0],
         )?;
-        if changed == 0 {
-            return Err(super::Error::NotFound {
-                what: "customer in the recycle bin",
-                id: id.0,
-            });
-        }
-        Ok(())
+        one_changed(changed, "customer in the recycle bin", id.0)
     }
 
     /// Deletes for good every customer in the recycle bin; returns how many.

@@ -3,7 +3,8 @@
 
 use rusqlite::params;
 
-use super::error::{Error, Result, found, unique};
+use super::columns::{one_changed, parsed};
+use super::error::{Result, found, unique};
 use super::{Store, now_ms};
 use crate::domain::{FieldDef, FieldId, FieldKind, Invalid, NewFieldDef, Problem};
 
@@ -92,13 +93,7 @@ impl Store {
                 def.show_in_popup,
             ],
         )?;
-        if changed == 0 {
-            return Err(Error::NotFound {
-                what: "field",
-                id: def.id.0,
-            });
-        }
-        Ok(())
+        one_changed(changed, "field", def.id.0)
     }
 
     /// Retires a field: it disappears from cards and lists, its key can be
@@ -111,13 +106,7 @@ impl Store {
             "UPDATE field_defs SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, now_ms()],
         )?;
-        if changed == 0 {
-            return Err(Error::NotFound {
-                what: "field",
-                id: id.0,
-            });
-        }
-        Ok(())
+        one_changed(changed, "field", id.0)
     }
 }
 
@@ -125,15 +114,19 @@ const FIELD_SELECT: &str = "SELECT id, key, label, kind, choices_json, position,
         show_in_list, show_in_popup FROM field_defs";
 
 fn field_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FieldDef> {
-    let kind: String = row.get(3)?;
     let choices: String = row.get(4)?;
     Ok(FieldDef {
         id: FieldId(row.get(0)?),
         key: row.get(1)?,
         label: row.get(2)?,
-        // The CHECK constraint admits only known kinds.
-        kind: kind.parse().unwrap_or(FieldKind::Text),
-        choices: serde_json::from_str(&choices).unwrap_or_default(),
+        kind: parsed(row, 3)?,
+        choices: serde_json::from_str(&choices).map_err(|error| {
+            rusqlite::Error::FromSqlConversionFailure(
+                4,
+                rusqlite::types::Type::Text,
+                Box::new(error),
+            )
+        })?,
         position: row.get(5)?,
         required: row.get(6)?,
         show_in_list: row.get(7)?,
@@ -149,6 +142,7 @@ fn choices_json(choices: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::domain::{CustomerDraft, Region};
+    use crate::store::Error;
     use crate::store::test_support::store;
 
     #[test]

@@ -4,7 +4,8 @@
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::Serialize;
 
-use super::error::{Error, Result, found, unique};
+use super::columns::one_changed;
+use super::error::{Result, found, unique};
 use super::{Store, now_ms};
 use crate::domain::{CustomerId, GroupId, Invalid, Problem};
 
@@ -86,13 +87,7 @@ impl Store {
             "group",
             name,
         )?;
-        if changed == 0 {
-            return Err(Error::NotFound {
-                what: "group",
-                id: id.0,
-            });
-        }
-        Ok(())
+        one_changed(changed, "group", id.0)
     }
 
     /// Removes a group (its customers stay; they just leave the group).
@@ -105,12 +100,7 @@ impl Store {
             "UPDATE customer_groups SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, now_ms()],
         )?;
-        if changed == 0 {
-            return Err(Error::NotFound {
-                what: "group",
-                id: id.0,
-            });
-        }
+        one_changed(changed, "group", id.0)?;
         tx.execute("DELETE FROM group_members WHERE group_id = ?1", [id.0])?;
         tx.commit()?;
         Ok(())
@@ -202,6 +192,7 @@ pub(super) fn ensure_top_level(tx: &Transaction<'_>, name: &str) -> Result<Group
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Error;
     use crate::store::test_support::{add, store};
 
     #[test]

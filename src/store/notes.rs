@@ -2,7 +2,8 @@
 
 use rusqlite::params;
 
-use super::error::{Error, Result, found};
+use super::columns::one_changed;
+use super::error::{Error, Result};
 use super::{Store, now_ms};
 use crate::domain::note::{Note, NoteBody};
 use crate::domain::{CustomerId, NoteId, Timestamp, UserId};
@@ -94,7 +95,7 @@ impl Store {
             "UPDATE notes SET body = ?2, updated_at_ms = ?3 WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, body.as_str(), now_ms()],
         )?;
-        found_change(changed, id)
+        one_changed(changed, "note", id.0)
     }
 
     /// Deletes a note (kept out of sight until the recycle bin is emptied).
@@ -106,20 +107,8 @@ impl Store {
             "UPDATE notes SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, now_ms()],
         )?;
-        found_change(changed, id)
+        one_changed(changed, "note", id.0)
     }
-}
-
-fn found_change(changed: usize, id: NoteId) -> Result<()> {
-    found(
-        if changed == 0 {
-            Err(rusqlite::Error::QueryReturnedNoRows)
-        } else {
-            Ok(())
-        },
-        "note",
-        id.0,
-    )
 }
 
 #[cfg(test)]

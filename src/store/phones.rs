@@ -16,7 +16,7 @@ impl Store {
     /// # Errors
     /// On a database failure.
     pub fn customers_with_number(&self, number: &PhoneNumber) -> Result<Vec<CustomerSummary>> {
-        let keys = number.lookup_keys();
+        let keys: Vec<&str> = number.lookup_keys().collect();
         let placeholders = vec!["?"; keys.len()].join(", ");
         let sql = format!(
             "SELECT {} FROM customers c
