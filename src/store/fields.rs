@@ -12,7 +12,7 @@ impl Store {
     /// Defines a new field at the end of the order.
     ///
     /// # Errors
-    /// [`Error::Taken`] when the key is in use.
+    /// [`super::Error::Taken`] when the key is in use.
     pub fn create_field(&mut self, def: &NewFieldDef) -> Result<FieldId> {
         unique(
             self.conn.execute(
@@ -54,7 +54,7 @@ impl Store {
     /// One live field definition.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is none.
+    /// [`super::Error::NotFound`] when there is none.
     pub fn field_def(&self, id: FieldId) -> Result<FieldDef> {
         found(
             self.conn
@@ -100,7 +100,7 @@ impl Store {
     /// used again, and stored values are kept out of sight.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no live field `id`.
+    /// [`super::Error::NotFound`] when there is no live field `id`.
     pub fn delete_field(&mut self, id: FieldId) -> Result<()> {
         let changed = self.conn.execute(
             "UPDATE field_defs SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",

@@ -46,7 +46,7 @@ impl Store {
     /// One live group with its member count.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no live group `id`.
+    /// [`super::Error::NotFound`] when there is no live group `id`.
     pub fn group(&self, id: GroupId) -> Result<Group> {
         found(
             self.conn
@@ -93,7 +93,7 @@ impl Store {
     /// Removes a group (its customers stay; they just leave the group).
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no live group `id`.
+    /// [`super::Error::NotFound`] when there is no live group `id`.
     pub fn delete_group(&mut self, id: GroupId) -> Result<()> {
         let tx = self.conn.transaction()?;
         let changed = tx.execute(
