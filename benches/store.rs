@@ -27,7 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use ringdesk::cli::demo_data;
 use ringdesk::demo::Generator;
 use ringdesk::domain::search::SearchQuery;
-use ringdesk::domain::{CustomerId, NewCustomer, PhoneNumber, Region};
+use ringdesk::domain::{Customer, CustomerId, NewCustomer, PhoneNumber, Region};
 use ringdesk::store::{Page, Store};
 
 const SAMPLES: usize = 2000;
@@ -84,35 +84,7 @@ fn main() {
         .iter()
         .filter(|card| card.name.chars().all(|c| ('가'..='힣').contains(&c)))
         .collect();
-    // One untimed pass so every format is measured against a warm cache.
-    for card in &korean {
-        let number = PhoneNumber::parse(&card.phones[0].key, Region::KOREA).unwrap();
-        std::hint::black_box(store.customers_with_number(&number).unwrap());
-    }
-    for (label, format) in [
-        ("lookup 010-1234-5678", 0),
-        ("lookup 01012345678", 1),
-        ("lookup +821012345678", 2),
-    ] {
-        let times = korean
-            .iter()
-            .map(|card| {
-                let phone = &card.phones[0];
-                let typed = match format {
-                    0 => phone.display.clone(),
-                    1 => phone.display.chars().filter(char::is_ascii_digit).collect(),
-                    _ => phone.key.clone(),
-                };
-                let started = Instant::now();
-                let number = PhoneNumber::parse(&typed, Region::KOREA).unwrap();
-                let found = store.customers_with_number(&number).unwrap();
-                let elapsed = started.elapsed();
-                assert!(found.iter().any(|hit| hit.id == card.id), "{typed}");
-                elapsed
-            })
-            .collect();
-        report(label, times);
-    }
+    lookups(&store, &korean);
 
     let fragments: [(&str, fn(&str) -> String); 3] = [
         ("search given name (2 chars, 민준)", |name| {
@@ -142,6 +114,38 @@ fn main() {
         })
         .collect();
     report("search last four digits (5678)", times);
+}
+
+fn lookups(store: &Store, korean: &[&Customer]) {
+    // One untimed pass so every format is measured against a warm cache.
+    for card in korean {
+        let number = PhoneNumber::parse(&card.phones[0].key, Region::KOREA).unwrap();
+        std::hint::black_box(store.customers_with_number(&number).unwrap());
+    }
+    for (label, format) in [
+        ("lookup 010-1234-5678", 0),
+        ("lookup 01012345678", 1),
+        ("lookup +821012345678", 2),
+    ] {
+        let times = korean
+            .iter()
+            .map(|card| {
+                let phone = &card.phones[0];
+                let typed = match format {
+                    0 => phone.display.clone(),
+                    1 => phone.display.chars().filter(char::is_ascii_digit).collect(),
+                    _ => phone.key.clone(),
+                };
+                let started = Instant::now();
+                let number = PhoneNumber::parse(&typed, Region::KOREA).unwrap();
+                let found = store.customers_with_number(&number).unwrap();
+                let elapsed = started.elapsed();
+                assert!(found.iter().any(|hit| hit.id == card.id), "{typed}");
+                elapsed
+            })
+            .collect();
+        report(label, times);
+    }
 }
 
 fn search_time(store: &Store, text: &str, _expected: CustomerId) -> Duration {

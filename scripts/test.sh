@@ -38,7 +38,7 @@ if grep -rnE '\b(egui|eframe)::' src/domain src/store src/config src/cli src/dem
   echo "only src/ui may use egui/eframe" >&2
   exit 1
 fi
-step "tests"
-cargo test --locked --lib --test integration
 step "benchmark smoke run (small store; full run: cargo bench --bench store)"
 RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_REBUILD=1 cargo test --locked --bench store
+step "tests"
+cargo test --locked --lib --test integration
