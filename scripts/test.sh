@@ -40,5 +40,6 @@ if grep -rnE '\b(egui|eframe)::' src/domain src/store src/config src/cli src/dem
 fi
 step "benchmark smoke run (small store; full run: cargo bench --bench store)"
 RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_REBUILD=1 cargo test --locked --bench store
+cargo test --locked --bench phone
 step "tests"
 cargo test --locked --lib --test integration
