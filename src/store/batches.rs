@@ -5,10 +5,11 @@
 //! the transaction that writes it, so two writers cannot both move a batch
 //! out of the same state.
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Row, params};
 
 use super::columns::{one_changed, parsed, time_or_null};
 use super::error::{Result, found};
+use super::references;
 use super::{Page, Store, now_ms};
 use crate::domain::{Batch, BatchId, BatchState, NewBatch, SenderNumberId, Timestamp, UserId};
 
@@ -22,10 +23,10 @@ impl Store {
         let batch = batch.check()?;
         let tx = self.conn.transaction()?;
         if let Some(user) = batch.created_by {
-            user_exists(&tx, user)?;
+            references::user(&tx, user)?;
         }
         if let Some(sender) = batch.sender_number_id {
-            sender_exists(&tx, sender)?;
+            references::sender_number(&tx, sender)?;
         }
         tx.execute(
             "INSERT INTO batches (kind, title, created_by, sender_number_id, subject,
@@ -134,24 +135,6 @@ fn batch_from_row(row: &Row<'_>) -> rusqlite::Result<Batch> {
         created_at: Timestamp(row.get(11)?),
         updated_at: Timestamp(row.get(12)?),
     })
-}
-
-fn user_exists(conn: &Connection, user: UserId) -> Result<()> {
-    found(
-        conn.prepare_cached("SELECT 1 FROM users WHERE id = ?1")?
-            .query_row([user.0], |_| Ok(())),
-        "user",
-        user.0,
-    )
-}
-
-fn sender_exists(conn: &Connection, sender: SenderNumberId) -> Result<()> {
-    found(
-        conn.prepare_cached("SELECT 1 FROM sender_numbers WHERE id = ?1")?
-            .query_row([sender.0], |_| Ok(())),
-        "sender number",
-        sender.0,
-    )
 }
 
 #[cfg(test)]

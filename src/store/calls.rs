@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension as _, Row, params};
 
 use super::columns::{one_changed, parsed, parsed_or_null, time_or_null};
 use super::error::{Result, found, unique};
+use super::references;
 use super::{Page, Store};
 use crate::domain::call::check_call_memo;
 use crate::domain::{
@@ -26,10 +27,10 @@ impl Store {
         let call = call.check()?;
         let tx = self.conn.transaction()?;
         if let Some(customer) = call.customer_id {
-            customer_exists(&tx, customer)?;
+            references::customer(&tx, customer)?;
         }
         if let Some(user) = call.user_id {
-            user_exists(&tx, user)?;
+            references::user(&tx, user)?;
         }
         unique(
             tx.execute(
@@ -212,24 +213,6 @@ fn refuse_if_ended(conn: &Connection, id: CallId, field: &str, at: Timestamp) ->
         )
         .into()),
     }
-}
-
-fn customer_exists(conn: &Connection, customer: CustomerId) -> Result<()> {
-    found(
-        conn.prepare_cached("SELECT 1 FROM customers WHERE id = ?1")?
-            .query_row([customer.0], |_| Ok(())),
-        "customer",
-        customer.0,
-    )
-}
-
-fn user_exists(conn: &Connection, user: UserId) -> Result<()> {
-    found(
-        conn.prepare_cached("SELECT 1 FROM users WHERE id = ?1")?
-            .query_row([user.0], |_| Ok(())),
-        "user",
-        user.0,
-    )
 }
 
 #[cfg(test)]

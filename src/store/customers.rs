@@ -13,8 +13,8 @@ use super::columns::one_changed;
 use super::error::{Result, found};
 use super::{Page, Store, now_ms, phones, search};
 use crate::domain::{
-    Customer, CustomerField, CustomerId, CustomerSummary, FieldValue, GroupId, NewCustomer, Region,
-    TagId, Timestamp, UserId,
+    Customer, CustomerField, CustomerId, CustomerSummary, Email, FieldValue, GroupId, NewCustomer,
+    Region, TagId, Timestamp, UserId,
 };
 
 /// The order of [`Store::list_customers`].
@@ -132,27 +132,16 @@ impl Store {
         let tx = self.conn.transaction()?;
         live(&tx, id)?;
         search::remove(&tx, id)?;
-        tx.execute(
-            "UPDATE customers SET name = ?2, company = ?3, email = ?4, address = ?5, country = ?6,
-                 status_id = ?7, source = ?8, assignee_id = ?9, memo = ?10, updated_at_ms = ?11
-             WHERE id = ?1",
-            params![
-                id.0,
-                customer.name,
-                customer.company,
-                customer
-                    .email
-                    .as_ref()
-                    .map(super::super::domain::email::Email::as_str),
-                customer.address,
-                customer.country.as_ref().map(Region::code),
-                customer.status_id.map(|status| status.0),
-                customer.source,
-                customer.assignee_id.map(|user| user.0),
-                customer.memo,
-                now_ms(),
-            ],
-        )?;
+        {
+            let mut update = tx.prepare_cached(
+                "UPDATE customers SET name = ?1, company = ?2, email = ?3, address = ?4, country = ?5,
+                     status_id = ?6, source = ?7, assignee_id = ?8, memo = ?9, updated_at_ms = ?10
+                 WHERE id = ?11",
+            )?;
+            bind_columns(&mut update, customer, now_ms())?;
+            update.raw_bind_parameter(11, id.0)?;
+            update.raw_execute()?;
+        }
         for table in [
             "customer_phones",
             "group_members",
@@ -332,21 +321,8 @@ impl<'tx> Writer<'tx> {
     }
 
     fn insert(&mut self, customer: &NewCustomer, now: i64) -> Result<CustomerId> {
-        self.customer.execute(params![
-            customer.name,
-            customer.company,
-            customer
-                .email
-                .as_ref()
-                .map(super::super::domain::email::Email::as_str),
-            customer.address,
-            customer.country.as_ref().map(Region::code),
-            customer.status_id.map(|status| status.0),
-            customer.source,
-            customer.assignee_id.map(|user| user.0),
-            customer.memo,
-            now,
-        ])?;
+        bind_columns(&mut self.customer, customer, now)?;
+        self.customer.raw_execute()?;
         let id = CustomerId(self.tx.last_insert_rowid());
         self.insert_parts(id, customer)?;
         Ok(id)
@@ -381,6 +357,22 @@ impl<'tx> Writer<'tx> {
         }
         self.index.add(id, customer)
     }
+}
+
+/// Binds a customer's own columns to ?1…?9 and `now` to ?10, in the order
+/// the INSERT and the UPDATE both list them.
+fn bind_columns(statement: &mut Statement<'_>, customer: &NewCustomer, now: i64) -> Result<()> {
+    statement.raw_bind_parameter(1, &customer.name)?;
+    statement.raw_bind_parameter(2, &customer.company)?;
+    statement.raw_bind_parameter(3, customer.email.as_ref().map(Email::as_str))?;
+    statement.raw_bind_parameter(4, &customer.address)?;
+    statement.raw_bind_parameter(5, customer.country.as_ref().map(Region::code))?;
+    statement.raw_bind_parameter(6, customer.status_id.map(|status| status.0))?;
+    statement.raw_bind_parameter(7, &customer.source)?;
+    statement.raw_bind_parameter(8, customer.assignee_id.map(|user| user.0))?;
+    statement.raw_bind_parameter(9, &customer.memo)?;
+    statement.raw_bind_parameter(10, now)?;
+    Ok(())
 }
 
 fn field_value_to_sql(value: &FieldValue) -> rusqlite::types::Value {

@@ -118,12 +118,7 @@ impl Store {
                 "INSERT OR IGNORE INTO group_members (group_id, customer_id) VALUES (?1, ?2)",
             )?;
             for customer in customers {
-                found(
-                    tx.prepare_cached("SELECT 1 FROM customers WHERE id = ?1")?
-                        .query_row([customer.0], |_| Ok(())),
-                    "customer",
-                    customer.0,
-                )?;
+                super::references::customer(&tx, *customer)?;
                 add.execute([id.0, customer.0])?;
             }
         }

@@ -16,6 +16,7 @@ mod messages;
 mod migrations;
 mod notes;
 mod phones;
+mod references;
 mod search;
 mod senders;
 mod statuses;
@@ -37,7 +38,7 @@ pub use migrations::latest_version;
 pub use search::SearchPage;
 pub use tags::Tag;
 
-/// A page of a list: `limit` rows after skipping `offset`.
+/// A page of a list: at most `limit` rows, starting after the first `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
     /// Rows to skip.

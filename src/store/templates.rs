@@ -4,10 +4,11 @@
 //! end and [`Store::move_template`] renumbers them all. A deleted template
 //! stays in the table out of sight (`deleted_at_ms`), outside the numbering.
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Row, params};
 
 use super::columns::one_changed;
 use super::error::{Error, Result, found};
+use super::references;
 use super::{Store, now_ms};
 use crate::domain::{NewTemplate, SenderNumberId, Template, TemplateId, Timestamp};
 
@@ -21,7 +22,7 @@ impl Store {
         let template = template.check()?;
         let tx = self.conn.transaction()?;
         if let Some(sender) = template.sender_number_id {
-            sender_exists(&tx, sender)?;
+            references::sender_number(&tx, sender)?;
         }
         tx.execute(
             "INSERT INTO sms_templates (title, subject, body, sender_number_id, advertising,
@@ -84,7 +85,7 @@ impl Store {
         let template = template.check()?;
         let tx = self.conn.transaction()?;
         if let Some(sender) = template.sender_number_id {
-            sender_exists(&tx, sender)?;
+            references::sender_number(&tx, sender)?;
         }
         let changed = tx.execute(
             "UPDATE sms_templates SET title = ?2, subject = ?3, body = ?4, sender_number_id = ?5,
@@ -168,15 +169,6 @@ fn template_from_row(row: &Row<'_>) -> rusqlite::Result<Template> {
         created_at: Timestamp(row.get(7)?),
         updated_at: Timestamp(row.get(8)?),
     })
-}
-
-fn sender_exists(conn: &Connection, sender: SenderNumberId) -> Result<()> {
-    found(
-        conn.prepare_cached("SELECT 1 FROM sender_numbers WHERE id = ?1")?
-            .query_row([sender.0], |_| Ok(())),
-        "sender number",
-        sender.0,
-    )
 }
 
 #[cfg(test)]
