@@ -259,3 +259,24 @@ fn logs_go_to_a_daily_file_in_the_data_folder() {
         .collect();
     assert_eq!(logs.len(), 1);
 }
+
+#[test]
+fn the_data_folder_can_come_from_the_environment() {
+    let dir = DataDir::new();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ringdesk"))
+        .args(["customer", "add", "--name", "홍길동"])
+        .env("RINGDESK_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.database().exists());
+    assert!(dir.path().join("settings.toml").exists());
+    assert_eq!(
+        dir.run(&["customer", "list", "--json"]).json_lines().len(),
+        1
+    );
+}
