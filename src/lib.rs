@@ -9,6 +9,7 @@
 //! | [`demo`] | realistic generated customers for demos and benchmarks |
 //! | [`ui`] | the desktop window |
 
+pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -60,11 +60,7 @@ fn main() -> ExitCode {
 fn open_window(context: &Context) -> anyhow::Result<()> {
     // Migrations run here, before the window opens.
     let store = context.store().context("opening the customer database")?;
-    let info = ui::StartInfo {
-        customers: store.count_customers()?,
-        database: store.path().to_owned(),
-    };
-    drop(store);
-    tracing::info!(customers = info.customers, "opening the window");
-    ui::run(info).map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))
+    tracing::info!(database = %store.path().display(), "opening the window");
+    ui::run(store, context.settings.phone.default_region)
+        .map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))
 }

@@ -5,13 +5,19 @@ pub mod fonts;
 
 pub use app::{RingdeskApp, StartInfo};
 
+use std::sync::Arc;
+
 use eframe::egui;
 
-/// Opens the window and returns when it is closed.
+use crate::backend::{Backend, Waker};
+use crate::domain::Region;
+use crate::store::Store;
+
+/// Opens the window on `store` and returns when it is closed.
 ///
 /// # Errors
 /// When no window can be created (no display, no OpenGL).
-pub fn run(info: StartInfo) -> Result<(), eframe::Error> {
+pub fn run(store: Store, region: Region) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("ringdesk")
@@ -19,6 +25,7 @@ pub fn run(info: StartInfo) -> Result<(), eframe::Error> {
             .with_min_inner_size([640.0, 400.0]),
         ..eframe::NativeOptions::default()
     };
+    let database = store.path().to_owned();
     eframe::run_native(
         "ringdesk",
         options,
@@ -28,7 +35,10 @@ pub fn run(info: StartInfo) -> Result<(), eframe::Error> {
             } else {
                 tracing::warn!("no Korean/Japanese font found; install fonts-noto-cjk");
             }
-            Ok(Box::new(RingdeskApp::new(info)))
+            let ctx = creation.egui_ctx.clone();
+            let waker: Waker = Arc::new(move || ctx.request_repaint());
+            let backend = Backend::spawn(store, region, waker)?;
+            Ok(Box::new(RingdeskApp::new(StartInfo { backend, database })))
         }),
     )
 }

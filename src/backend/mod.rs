@@ -1,0 +1,233 @@
+//! The only door between the window and everything else: the window sends
+//! [`Command`]s and receives [`Event`]s; SQL, files and network happen here,
+//! off the UI thread.
+//!
+//! The store is owned by one thread (the database has one writer, and a
+//! `rusqlite::Connection` is not `Sync`). Commands arrive on a bounded
+//! channel: the window uses `try_send` and never blocks. Each event is
+//! followed by a call to the waker the window gave (egui's
+//! `request_repaint`), because a sleeping window notices nothing otherwise.
+
+mod command;
+mod event;
+mod store_thread;
+
+use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+pub use command::{Command, QueryId};
+pub use event::Event;
+
+use crate::domain::Region;
+use crate::store::Store;
+
+/// Commands that may wait before the window hears "busy".
+const COMMAND_QUEUE: usize = 256;
+
+/// Called after every event so the window wakes up and drains it.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// Why a command was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The queue is full: the backend is behind. Try again shortly.
+    #[error("ringdesk is busy; try again in a moment")]
+    Busy,
+    /// The backend has stopped.
+    #[error("the background service has stopped; restart ringdesk")]
+    Stopped,
+}
+
+/// The window's side of the backend.
+pub struct Backend {
+    commands: mpsc::Sender<Command>,
+    events: std_mpsc::Receiver<Event>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Backend {
+    /// Starts the backend on `store`, reading numbers in `region`; `waker`
+    /// is called after every event.
+    ///
+    /// # Errors
+    /// When the operating system refuses a thread.
+    pub fn spawn(store: Store, region: Region, waker: Waker) -> std::io::Result<Self> {
+        let (commands, command_receiver) = mpsc::channel(COMMAND_QUEUE);
+        let (event_sender, events) = std_mpsc::channel();
+        let sender = store_thread::EventSender::new(event_sender, waker);
+        let thread = std::thread::Builder::new()
+            .name("ringdesk-store".to_owned())
+            .spawn(move || store_thread::run(&store, region, command_receiver, &sender))?;
+        Ok(Self {
+            commands,
+            events,
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues a command without waiting.
+    ///
+    /// # Errors
+    /// [`SendError::Busy`] when the queue is full, [`SendError::Stopped`]
+    /// when the backend has stopped.
+    pub fn send(&self, command: Command) -> Result<(), SendError> {
+        self.commands
+            .try_send(command)
+            .map_err(|error| match error {
+                mpsc::error::TrySendError::Full(_) => SendError::Busy,
+                mpsc::error::TrySendError::Closed(_) => SendError::Stopped,
+            })
+    }
+
+    /// The next event, if one is waiting.
+    #[must_use]
+    pub fn try_event(&self) -> Option<Event> {
+        self.events.try_recv().ok()
+    }
+
+    /// The next event, waiting up to `timeout` (for tests and headless use).
+    #[must_use]
+    pub fn wait_event(&self, timeout: Duration) -> Option<Event> {
+        self.events.recv_timeout(timeout).ok()
+    }
+
+    /// Asks the backend to stop and waits for it up to `timeout`.
+    pub fn shutdown(&mut self, timeout: Duration) {
+        // A full queue or a stopped backend: either way closing the channel ends the loop.
+        self.send(Command::Shutdown).ok();
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        let deadline = std::time::Instant::now() + timeout;
+        while !thread.is_finished() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if thread.is_finished() {
+            if thread.join().is_err() {
+                tracing::error!("the store thread panicked");
+            }
+        } else {
+            tracing::warn!("the store thread did not stop within {timeout:?}");
+        }
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        self.shutdown(Duration::from_secs(2));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::domain::{CustomerDraft, PhoneDraft};
+
+    const WAIT: Duration = Duration::from_secs(5);
+
+    fn backend(names: &[&str]) -> (Backend, Arc<AtomicUsize>) {
+        let mut store = Store::open_in_memory().unwrap();
+        for (index, name) in names.iter().enumerate() {
+            let draft = CustomerDraft {
+                name: (*name).to_owned(),
+                phones: vec![PhoneDraft {
+                    label: String::new(),
+                    number: format!("010-2000-{index:04}"),
+                }],
+                ..CustomerDraft::default()
+            };
+            store
+                .create_customer(&draft.check(Region::KOREA, &[]).unwrap())
+                .unwrap();
+        }
+        let wake_count = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&wake_count);
+        let waker: Waker = Arc::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        (Backend::spawn(store, Region::KOREA, waker).unwrap(), wake_count)
+    }
+
+    #[test]
+    fn answers_commands_and_wakes_the_window() {
+        let (backend, wakes) = backend(&["홍길동", "김민준"]);
+        backend.send(Command::CountCustomers).unwrap();
+        assert_eq!(backend.wait_event(WAIT), Some(Event::CustomerCount(2)));
+        backend
+            .send(Command::SearchCustomers {
+                query_id: QueryId(1),
+                text: "길동".to_owned(),
+                offset: 0,
+                limit: 50,
+            })
+            .unwrap();
+        let Some(Event::SearchResults { query_id, hits, .. }) = backend.wait_event(WAIT) else {
+            panic!("no search results");
+        };
+        assert_eq!(query_id, QueryId(1));
+        assert_eq!(hits[0].name, "홍길동");
+        backend
+            .send(Command::LoadCustomer { id: hits[0].id })
+            .unwrap();
+        let Some(Event::Customer(card)) = backend.wait_event(WAIT) else {
+            panic!("no card");
+        };
+        assert_eq!(card.phones.len(), 1);
+        assert_eq!(wakes.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn failures_arrive_as_events() {
+        let (backend, _) = backend(&[]);
+        backend
+            .send(Command::LoadCustomer {
+                id: crate::domain::CustomerId(42),
+            })
+            .unwrap();
+        let Some(Event::Failed { action, message }) = backend.wait_event(WAIT) else {
+            panic!("no failure");
+        };
+        assert_eq!(action, "load customer");
+        assert!(message.contains("42"), "{message}");
+    }
+
+    #[test]
+    fn the_newest_search_is_answered_last() {
+        let (backend, _) = backend(&["김민준", "김서연", "이도윤"]);
+        for (id, text) in ["김", "김민", "김서", "이", "이도"].iter().enumerate() {
+            backend
+                .send(Command::SearchCustomers {
+                    query_id: QueryId(id as u64),
+                    text: (*text).to_owned(),
+                    offset: 0,
+                    limit: 50,
+                })
+                .unwrap();
+        }
+        let mut last = None;
+        while let Some(event) = backend.wait_event(Duration::from_millis(500)) {
+            if let Event::SearchResults { query_id, hits, .. } = event {
+                last = Some((query_id, hits));
+            }
+        }
+        let (query_id, hits) = last.unwrap();
+        assert_eq!(query_id, QueryId(4));
+        assert_eq!(hits[0].name, "이도윤");
+    }
+
+    #[test]
+    fn shutdown_stops_the_thread() {
+        let (mut backend, _) = backend(&[]);
+        backend.shutdown(WAIT);
+        assert_eq!(
+            backend.send(Command::CountCustomers),
+            Err(SendError::Stopped)
+        );
+    }
+}
