@@ -3,6 +3,7 @@
 //! | module | responsible for |
 //! |---|---|
 //! | [`domain`] | plain types and rules, no I/O: phone numbers, customers, fields, search terms |
+//! | [`backend`] | the window's only door to the rest: commands in, events out, the store's thread |
 //! | [`store`] | the SQLite customer book: schema, migrations, one file per aggregate, search |
 //! | [`config`] | data folders and the settings file |
 //! | [`cli`] | the headless commands (`lookup`, `search`, `customer`, `config`, `demo-data`) |
