@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the tests use. (Later parts add kannel, xvfb, fonts.)
-packages=()
+# System packages the tests use: a CJK font for the window tests (egui has no
+# Hangul glyphs of its own). Later parts add kannel and xvfb.
+packages=(fonts-noto-cjk)
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo is missing: install Rust with https://rustup.rs (curl --proto '=https' -sSf https://sh.rustup.rs | sh)" >&2

@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::doc_markdown, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::doc_markdown, missing_docs)]
 //! Integration tests: the store on a real database file, and the `ringdesk`
 //! binary as scripts use it. One binary, one module per area.
 
@@ -6,3 +6,4 @@ mod cli;
 mod fixtures;
 mod store;
 mod support;
+mod ui;

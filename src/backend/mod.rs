@@ -151,7 +151,10 @@ mod tests {
         let waker: Waker = Arc::new(move || {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        (Backend::spawn(store, Region::KOREA, waker).unwrap(), wake_count)
+        (
+            Backend::spawn(store, Region::KOREA, waker).unwrap(),
+            wake_count,
+        )
     }
 
     #[test]
