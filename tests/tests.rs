@@ -1,6 +1,13 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::doc_markdown, missing_docs)]
 //! Integration tests: the store on a real database file, and the `ringdesk`
-//! binary as scripts use it. One binary, one module per area.
+//! binary as scripts use it, a real customer sheet and the window. One
+//! binary, one module per area.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::doc_markdown,
+    missing_docs
+)]
 
 mod cli;
 mod fixtures;
