@@ -15,6 +15,7 @@ mod groups;
 mod messages;
 mod migrations;
 mod notes;
+mod ordering;
 mod phones;
 mod references;
 mod search;

@@ -8,14 +8,15 @@ use rusqlite::{Row, params};
 
 use super::Store;
 use super::columns::one_changed;
-use super::error::{Error, Result, found, unique};
+use super::error::{Result, found, unique};
+use super::ordering;
 use crate::domain::{Status, StatusId, StatusName};
 
 impl Store {
     /// Adds a status at the end of the list.
     ///
     /// # Errors
-    /// [`Error::Taken`] when a status has this name.
+    /// [`super::Error::Taken`] when a status has this name.
     pub fn create_status(&mut self, name: &StatusName) -> Result<StatusId> {
         unique(
             self.conn.execute(
@@ -32,7 +33,7 @@ impl Store {
     /// One status.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no such status.
+    /// [`super::Error::NotFound`] when there is no such status.
     pub fn status(&self, id: StatusId) -> Result<Status> {
         found(
             self.conn
@@ -58,7 +59,7 @@ impl Store {
     /// Renames a status; customers in it show the new name.
     ///
     /// # Errors
-    /// [`Error::Taken`] when another status has this name, [`Error::NotFound`]
+    /// [`super::Error::Taken`] when another status has this name, [`super::Error::NotFound`]
     /// when there is no such status.
     pub fn rename_status(&mut self, id: StatusId, name: &StatusName) -> Result<()> {
         let changed = unique(
@@ -76,30 +77,17 @@ impl Store {
     /// means the end) and renumbers the others, in one transaction.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no such status.
+    /// [`super::Error::NotFound`] when there is no such status.
     pub fn move_status(&mut self, id: StatusId, position: u32) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let mut order: Vec<i64> = tx
-            .prepare_cached("SELECT id FROM customer_statuses ORDER BY position, id")?
-            .query_map([], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if !order.contains(&id.0) {
-            return Err(Error::NotFound {
-                what: "status",
-                id: id.0,
-            });
-        }
-        order.retain(|other| *other != id.0);
-        let to = usize::try_from(position).map_or(order.len(), |to| to.min(order.len()));
-        order.insert(to, id.0);
-        {
-            let mut renumber = tx.prepare_cached(
-                "UPDATE customer_statuses SET position = ?2 WHERE id = ?1 AND position <> ?2",
-            )?;
-            for (position, id) in order.iter().enumerate() {
-                renumber.execute(params![id, position])?;
-            }
-        }
+        ordering::move_to(
+            &tx,
+            "SELECT id FROM customer_statuses ORDER BY position, id",
+            "UPDATE customer_statuses SET position = ?2 WHERE id = ?1 AND position <> ?2",
+            "status",
+            id.0,
+            position,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -107,7 +95,7 @@ impl Store {
     /// Deletes a status for good; customers in it are left without a status.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no such status.
+    /// [`super::Error::NotFound`] when there is no such status.
     pub fn delete_status(&mut self, id: StatusId) -> Result<()> {
         let changed = self
             .conn
@@ -130,6 +118,7 @@ fn status_from_row(row: &Row<'_>) -> rusqlite::Result<Status> {
 mod tests {
     use super::*;
     use crate::domain::{CustomerDraft, Region};
+    use crate::store::Error;
     use crate::store::test_support::store;
 
     fn name(text: &str) -> StatusName {

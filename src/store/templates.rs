@@ -7,7 +7,8 @@
 use rusqlite::{Row, params};
 
 use super::columns::one_changed;
-use super::error::{Error, Result, found};
+use super::error::{Result, found};
+use super::ordering;
 use super::references;
 use super::{Store, now_ms};
 use crate::domain::{NewTemplate, SenderNumberId, Template, TemplateId, Timestamp};
@@ -16,8 +17,8 @@ impl Store {
     /// Saves a template at the end of the list.
     ///
     /// # Errors
-    /// [`Error::Invalid`] for input that breaks a rule of [`NewTemplate::check`],
-    /// [`Error::NotFound`] for an unknown sender number.
+    /// [`super::Error::Invalid`] for input that breaks a rule of [`NewTemplate::check`],
+    /// [`super::Error::NotFound`] for an unknown sender number.
     pub fn create_template(&mut self, template: &NewTemplate) -> Result<TemplateId> {
         let template = template.check()?;
         let tx = self.conn.transaction()?;
@@ -48,7 +49,7 @@ impl Store {
     /// One live template.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no such template, or it is deleted.
+    /// [`super::Error::NotFound`] when there is no such template, or it is deleted.
     pub fn template(&self, id: TemplateId) -> Result<Template> {
         found(
             self.conn
@@ -79,8 +80,8 @@ impl Store {
     /// advertising flag; its place in the list stays.
     ///
     /// # Errors
-    /// [`Error::Invalid`] for input that breaks a rule of [`NewTemplate::check`],
-    /// [`Error::NotFound`] for an unknown template (or a deleted one) or sender number.
+    /// [`super::Error::Invalid`] for input that breaks a rule of [`NewTemplate::check`],
+    /// [`super::Error::NotFound`] for an unknown template (or a deleted one) or sender number.
     pub fn update_template(&mut self, id: TemplateId, template: &NewTemplate) -> Result<()> {
         let template = template.check()?;
         let tx = self.conn.transaction()?;
@@ -110,32 +111,17 @@ impl Store {
     /// the end means the end) and renumbers the others, in one transaction.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no such template, or it is deleted.
+    /// [`super::Error::NotFound`] when there is no such template, or it is deleted.
     pub fn move_template(&mut self, id: TemplateId, position: u32) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let mut order: Vec<i64> = tx
-            .prepare_cached(
-                "SELECT id FROM sms_templates WHERE deleted_at_ms IS NULL ORDER BY position, id",
-            )?
-            .query_map([], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if !order.contains(&id.0) {
-            return Err(Error::NotFound {
-                what: "template",
-                id: id.0,
-            });
-        }
-        order.retain(|other| *other != id.0);
-        let to = usize::try_from(position).map_or(order.len(), |to| to.min(order.len()));
-        order.insert(to, id.0);
-        {
-            let mut renumber = tx.prepare_cached(
-                "UPDATE sms_templates SET position = ?2 WHERE id = ?1 AND position <> ?2",
-            )?;
-            for (position, id) in order.iter().enumerate() {
-                renumber.execute(params![id, position])?;
-            }
-        }
+        ordering::move_to(
+            &tx,
+            "SELECT id FROM sms_templates WHERE deleted_at_ms IS NULL ORDER BY position, id",
+            "UPDATE sms_templates SET position = ?2 WHERE id = ?1 AND position <> ?2",
+            "template",
+            id.0,
+            position,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -143,7 +129,7 @@ impl Store {
     /// Deletes a template (kept out of sight).
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no such template, or it is already deleted.
+    /// [`super::Error::NotFound`] when there is no such template, or it is already deleted.
     pub fn delete_template(&mut self, id: TemplateId) -> Result<()> {
         let changed = self.conn.execute(
             "UPDATE sms_templates SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
@@ -175,6 +161,7 @@ fn template_from_row(row: &Row<'_>) -> rusqlite::Result<Template> {
 mod tests {
     use super::*;
     use crate::domain::{NewSenderNumber, PhoneNumber, Region};
+    use crate::store::Error;
     use crate::store::test_support::store;
 
     fn new_template(title: &str) -> NewTemplate {
