@@ -316,6 +316,34 @@ pub struct CustomerSummary {
     pub updated_at: Timestamp,
 }
 
+/// A row of the customer list window: the columns it can show, the
+/// user-defined ones included.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListRow {
+    /// Row id.
+    pub id: CustomerId,
+    /// Name.
+    pub name: String,
+    /// Company.
+    pub company: String,
+    /// E-mail, if any.
+    pub email: Option<String>,
+    /// The first number, formatted for display, if any.
+    pub phone: Option<String>,
+    /// The status's name, if set.
+    pub status: Option<String>,
+    /// The assignee's display name, if set.
+    pub assignee: Option<String>,
+    /// Created.
+    pub created_at: Timestamp,
+    /// Last changed.
+    pub updated_at: Timestamp,
+    /// When the latest call started, if there was one.
+    pub last_call_at: Option<Timestamp>,
+    /// The values of the asked-for fields that the customer has, in the order asked.
+    pub fields: Vec<(FieldId, FieldValue)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

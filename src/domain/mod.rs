@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod call;
 pub mod customer;
+pub mod customer_filter;
 pub mod email;
 pub mod field;
 pub mod ids;
@@ -22,8 +23,12 @@ pub mod user;
 pub use batch::{Batch, BatchKind, BatchState, NewBatch};
 pub use call::{Call, Direction, NewCall, Outcome};
 pub use customer::{
-    Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone,
+    Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone, ListRow,
     NewCustomer, PhoneDraft,
+};
+pub use customer_filter::{
+    CheckedCondition, Comparison, Condition, CustomerFilter, CustomerSort, DateField, DateFilter,
+    DatePreset, FilterField, Join, Operand, Operator, SortColumn,
 };
 pub use email::Email;
 pub use field::{FieldDef, FieldKind, FieldValue, NewFieldDef};
