@@ -375,7 +375,7 @@ fn bind_columns(statement: &mut Statement<'_>, customer: &NewCustomer, now: i64)
     Ok(())
 }
 
-fn field_value_to_sql(value: &FieldValue) -> rusqlite::types::Value {
+pub(super) fn field_value_to_sql(value: &FieldValue) -> rusqlite::types::Value {
     use rusqlite::types::Value;
     match value {
         FieldValue::Text(text) | FieldValue::Date(text) => Value::Text(text.clone()),
@@ -386,7 +386,7 @@ fn field_value_to_sql(value: &FieldValue) -> rusqlite::types::Value {
 }
 
 /// Reads a stored value back by its field's kind.
-fn field_value_from_sql(kind: &str, value: rusqlite::types::ValueRef<'_>) -> FieldValue {
+pub(super) fn field_value_from_sql(kind: &str, value: rusqlite::types::ValueRef<'_>) -> FieldValue {
     use rusqlite::types::ValueRef;
     match (kind, value) {
         ("yes_no", ValueRef::Integer(n)) => FieldValue::YesNo(n != 0),

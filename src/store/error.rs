@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::domain::Invalid;
+use crate::domain::{FieldKind, Invalid};
 
 /// A store failure.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +49,21 @@ pub enum Error {
         what: &'static str,
         /// The name.
         name: String,
+    },
+    /// Changing a field's type would lose stored values that do not fit the
+    /// new type; nothing was changed.
+    #[error(
+        "{lost} stored value(s) of field '{field}' do not fit the type {kind} (for example '{example}'); change or clear them first, or keep the field's type"
+    )]
+    ValuesDoNotFit {
+        /// The field's key.
+        field: String,
+        /// The type asked for.
+        kind: FieldKind,
+        /// How many values would be lost.
+        lost: u64,
+        /// One of them, as stored.
+        example: String,
     },
     /// Any other `SQLite` failure.
     #[error("database error: {0}")]
