@@ -1,11 +1,13 @@
-//! Tags: free labels on customers, created the first time they are used.
+//! Tags: free labels on customers, created the first time they are used,
+//! and given to many customers at once from the customer list.
 
-use rusqlite::{OptionalExtension as _, Transaction};
+use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::Serialize;
 
-use super::Store;
+use super::columns::one_changed;
 use super::error::{Error, Result};
-use crate::domain::TagId;
+use super::{Store, now_ms};
+use crate::domain::{CustomerId, Invalid, Problem, TagId};
 
 /// A tag with the number of live customers carrying it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,6 +42,38 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Gives the tag `tag_name` (created if there is none, matched without
+    /// regard to ASCII case) to every customer in `ids`, in one transaction;
+    /// each customer's `updated_at` moves to now. Customers that already
+    /// have the tag keep it once.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for an empty name, [`Error::NotFound`] for an id
+    /// that is not a live customer; nothing is written then.
+    pub fn tag_customers(&mut self, tag_name: &str, ids: &[CustomerId]) -> Result<TagId> {
+        let name = tag_name.trim();
+        if name.is_empty() {
+            return Err(Invalid::new("tag", Problem::Empty).into());
+        }
+        let tx = self.conn.transaction()?;
+        let tag = ensure(&tx, name)?;
+        let now = now_ms();
+        {
+            let mut touch = tx.prepare_cached(
+                "UPDATE customers SET updated_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
+            )?;
+            let mut add = tx.prepare_cached(
+                "INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)",
+            )?;
+            for id in ids {
+                one_changed(touch.execute(params![id.0, now])?, "customer", id.0)?;
+                add.execute([id.0, tag.0])?;
+            }
+        }
+        tx.commit()?;
+        Ok(tag)
     }
 
     /// Removes a tag from every customer and deletes it.
@@ -78,7 +112,43 @@ pub(super) fn ensure(tx: &Transaction<'_>, name: &str) -> Result<TagId> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::test_support::{customer, store};
+    use crate::store::test_support::{add, customer, store};
+
+    #[test]
+    fn tag_customers_creates_the_tag_once_and_touches_each_customer() {
+        let mut store = store();
+        let kim = add(&mut store, "김민준", &[]);
+        let lee = add(&mut store, "이서연", &[]);
+        let park = add(&mut store, "박지훈", &[]);
+        let before = store.customer(kim).unwrap().updated_at;
+        std::thread::sleep(std::time::Duration::from_millis(2));
+
+        let vip = store.tag_customers(" VIP ", &[kim, lee]).unwrap();
+        assert_eq!(store.tag_customers("vip", &[lee, kim]).unwrap(), vip);
+        let tags = store.tags().unwrap();
+        assert_eq!(tags.len(), 1);
+        assert_eq!((tags[0].name.as_str(), tags[0].customers), ("VIP", 2));
+        assert_eq!(store.customer(lee).unwrap().tags, ["VIP"]);
+        assert!(store.customer(kim).unwrap().updated_at > before);
+        assert!(store.customer(park).unwrap().tags.is_empty());
+
+        // One id that is not a live customer and nothing is written.
+        store.delete_customer(park).unwrap();
+        assert!(matches!(
+            store.tag_customers("재구매", &[kim, park]),
+            Err(Error::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.tag_customers("재구매", &[CustomerId(99)]),
+            Err(Error::NotFound { .. })
+        ));
+        assert_eq!(store.customer(kim).unwrap().tags, ["VIP"]);
+        assert_eq!(store.tags().unwrap().len(), 1);
+        assert!(matches!(
+            store.tag_customers("  ", &[kim]),
+            Err(Error::Invalid(_))
+        ));
+    }
 
     #[test]
     fn tags_are_created_on_use_counted_and_deleted() {
