@@ -1,5 +1,6 @@
-//! Customers: create (one or a batch), read the whole card, update, move to
-//! and from the recycle bin, empty it, and list in pages.
+//! Customers: create (one or a batch), read the whole card, update, assign
+//! and move to the recycle bin many at once, take them back out, empty the
+//! bin, and list in pages.
 //!
 //! A customer's search entries (`customer_fts`, `customer_grams`) and numbers
 //! are written in the same transaction as the customer, so search and caller
@@ -169,6 +170,58 @@ impl Store {
             params![id.0, now_ms()],
         )?;
         one_changed(changed, "customer", id.0)
+    }
+
+    /// Gives every customer in `ids` to `assignee` (`None` leaves them
+    /// unassigned), in one transaction; each `updated_at` moves to now.
+    ///
+    /// # Errors
+    /// [`super::Error::NotFound`] when the assignee is not a live user or an
+    /// id is not a live customer; nothing is written then.
+    pub fn assign_customers(&mut self, assignee: Option<UserId>, ids: &[CustomerId]) -> Result<()> {
+        if let Some(user) = assignee {
+            self.user(user)?;
+        }
+        let tx = self.conn.transaction()?;
+        {
+            let mut assign = tx.prepare_cached(
+                "UPDATE customers SET assignee_id = ?2, updated_at_ms = ?3
+                 WHERE id = ?1 AND deleted_at_ms IS NULL",
+            )?;
+            let now = now_ms();
+            for id in ids {
+                let changed = assign.execute(params![id.0, assignee.map(|user| user.0), now])?;
+                one_changed(changed, "customer", id.0)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Moves every live customer in `ids` to the recycle bin in one
+    /// transaction, as [`Store::delete_customer`] does one: they leave
+    /// lists, search and caller lookup (whose queries pass over binned
+    /// customers, so the search entries stay for a restore). Each
+    /// `updated_at` moves to now. Ids already in the bin or unknown are
+    /// passed over; returns how many moved.
+    ///
+    /// # Errors
+    /// On a database failure; nothing is moved then.
+    pub fn delete_customers(&mut self, ids: &[CustomerId]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut moved = 0;
+        {
+            let mut delete = tx.prepare_cached(
+                "UPDATE customers SET deleted_at_ms = ?2, updated_at_ms = ?2
+                 WHERE id = ?1 AND deleted_at_ms IS NULL",
+            )?;
+            let now = now_ms();
+            for id in ids {
+                moved += delete.execute(params![id.0, now])?;
+            }
+        }
+        tx.commit()?;
+        Ok(moved)
     }
 
     /// Takes a customer back out of the recycle bin.
@@ -487,6 +540,84 @@ mod tests {
         store.delete_customer(id).unwrap();
         assert_eq!(store.empty_recycle_bin().unwrap(), 1);
         assert!(matches!(store.customer(id), Err(Error::NotFound { .. })));
+    }
+
+    #[test]
+    fn assign_customers_sets_and_clears_the_assignee() {
+        let mut store = store();
+        let agent = store
+            .create_user(&crate::domain::NewUser {
+                login: "minji".into(),
+                display_name: "김민지".into(),
+                role: crate::domain::Role::Agent,
+                extension: Some("201".into()),
+            })
+            .unwrap();
+        let kim = add(&mut store, "김민준", &[]);
+        let lee = add(&mut store, "이서연", &[]);
+        let before = store.customer(kim).unwrap().updated_at;
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        store.assign_customers(Some(agent), &[kim, lee]).unwrap();
+        assert_eq!(store.customer(lee).unwrap().assignee_id, Some(agent));
+        assert!(store.customer(kim).unwrap().updated_at > before);
+
+        store.assign_customers(None, &[lee]).unwrap();
+        assert_eq!(store.customer(lee).unwrap().assignee_id, None);
+        assert_eq!(store.customer(kim).unwrap().assignee_id, Some(agent));
+
+        assert!(matches!(
+            store.assign_customers(Some(UserId(99)), &[kim]),
+            Err(Error::NotFound { what: "user", .. })
+        ));
+        // One binned customer and nothing is written.
+        store.delete_customer(kim).unwrap();
+        assert!(matches!(
+            store.assign_customers(None, &[lee, kim]),
+            Err(Error::NotFound {
+                what: "customer",
+                ..
+            })
+        ));
+        assert_eq!(store.customer(kim).unwrap().assignee_id, Some(agent));
+    }
+
+    #[test]
+    fn delete_customers_bins_the_live_ones_and_counts_them() {
+        let mut store = store();
+        let kim = add(&mut store, "김민준", &["010-1111-2222"]);
+        let lee = add(&mut store, "이서연", &[]);
+        let park = add(&mut store, "박지훈", &[]);
+        store.delete_customer(park).unwrap();
+        assert_eq!(
+            store
+                .delete_customers(&[kim, lee, park, CustomerId(99), kim])
+                .unwrap(),
+            2
+        );
+        assert_eq!(store.count_customers().unwrap(), 0);
+        let card = store.customer(kim).unwrap();
+        assert_eq!(card.deleted_at, Some(card.updated_at));
+        let number = crate::domain::PhoneNumber::parse("01011112222", Region::KOREA).unwrap();
+        assert!(store.customers_with_number(&number).unwrap().is_empty());
+        let query = crate::domain::search::SearchQuery::parse("김민준", Region::KOREA);
+        assert!(
+            store
+                .search_customers(&query, Page::first(10))
+                .unwrap()
+                .hits
+                .is_empty()
+        );
+        // Restored, it is found again.
+        store.restore_customer(kim).unwrap();
+        assert_eq!(
+            store
+                .search_customers(&query, Page::first(10))
+                .unwrap()
+                .hits
+                .len(),
+            1
+        );
+        assert_eq!(store.customers_with_number(&number).unwrap().len(), 1);
     }
 
     #[test]
