@@ -8,6 +8,7 @@
 mod batches;
 mod calls;
 mod columns;
+mod customer_list;
 mod customers;
 mod error;
 mod fields;
