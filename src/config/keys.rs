@@ -45,61 +45,120 @@ pub fn get(settings: &Settings, key: &str) -> Result<String, Error> {
 /// [`Error::UnknownKey`], [`Error::InvalidValue`], or the file's errors.
 pub fn set(path: &Path, key: &str, value: &str) -> Result<Settings, Error> {
     let current = Settings::load_or_create(path)?;
-    let Some((section, name)) = key.split_once('.') else {
-        return Err(unknown(&current, key));
-    };
     let Some((_, default)) = list(&Settings::default())
         .into_iter()
         .find(|(known, _)| known == key)
     else {
         return Err(unknown(&current, key));
     };
-    let new_value: toml_edit::Value = if default.starts_with('"') {
-        value.into()
+    let new_value = typed_like(&default, key, value)?;
+    write_values(path, &[(key.to_owned(), new_value)])
+}
+
+/// Writes every value of `settings` into the file at `path`, keeping the
+/// comments and layout around them, and returns what was written.
+///
+/// # Errors
+/// [`Error::InvalidValue`] when `settings` break a rule, or the file's errors.
+pub fn save(path: &Path, settings: &Settings) -> Result<Settings, Error> {
+    let pairs: Vec<(String, toml_edit::Value)> = list(settings)
+        .into_iter()
+        .filter_map(|(key, text)| Some((key, text.parse::<toml_edit::Value>().ok()?)))
+        .collect();
+    write_values(path, &pairs)
+}
+
+/// Reads `value` as the type of the setting whose default is `default`
+/// (TOML text): a string, a whole number, true/false, or a list of strings
+/// given comma separated.
+fn typed_like(default: &str, key: &str, value: &str) -> Result<toml_edit::Value, Error> {
+    let invalid = |reason: String| Error::InvalidValue {
+        key: key.to_owned(),
+        reason,
+    };
+    if default.starts_with('"') {
+        Ok(value.into())
+    } else if default == "true" || default == "false" {
+        match value.trim() {
+            "true" | "yes" | "on" => Ok(true.into()),
+            "false" | "no" | "off" => Ok(false.into()),
+            other => Err(invalid(format!("'{other}' is not true or false"))),
+        }
+    } else if default.starts_with('[') {
+        let items: toml_edit::Array = value
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .collect();
+        Ok(items.into())
     } else {
         value
             .trim()
             .parse::<i64>()
-            .map_err(|_| Error::InvalidValue {
-                key: key.to_owned(),
-                reason: format!("'{value}' is not a whole number"),
-            })?
-            .into()
+            .map(Into::into)
+            .map_err(|_| invalid(format!("'{value}' is not a whole number")))
+    }
+}
+
+/// Sets each dotted key to its value in the file, checks the result as a
+/// whole, and only then writes it.
+fn write_values(path: &Path, pairs: &[(String, toml_edit::Value)]) -> Result<Settings, Error> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            super::DEFAULT_SETTINGS.to_owned()
+        }
+        Err(source) => {
+            return Err(Error::Io {
+                action: "read",
+                path: path.to_owned(),
+                source,
+            });
+        }
     };
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        action: "read",
-        path: path.to_owned(),
-        source,
-    })?;
     let mut document: DocumentMut =
         text.parse()
             .map_err(|error: toml_edit::TomlError| Error::Parse {
                 path: path.to_owned(),
                 message: error.to_string(),
             })?;
-    let table = document
-        .entry(section)
-        .or_insert_with(toml_edit::table)
-        .as_table_mut()
-        .ok_or_else(|| Error::Parse {
-            path: path.to_owned(),
-            message: format!("[{section}] is not a table"),
-        })?;
-    match table.get_mut(name).and_then(|item| item.as_value_mut()) {
-        // Keep the comment that decorates the old value.
-        Some(old) => {
-            let decor = old.decor().clone();
-            *old = new_value;
-            *old.decor_mut() = decor;
-        }
-        None => {
-            table.insert(name, toml_edit::value(new_value));
+    for (key, new_value) in pairs {
+        let Some((section, name)) = key.split_once('.') else {
+            continue;
+        };
+        let table = document
+            .entry(section)
+            .or_insert_with(toml_edit::table)
+            .as_table_mut()
+            .ok_or_else(|| Error::Parse {
+                path: path.to_owned(),
+                message: format!("[{section}] is not a table"),
+            })?;
+        match table.get_mut(name).and_then(|item| item.as_value_mut()) {
+            // Keep the comment that decorates the old value.
+            Some(old) => {
+                let decor = old.decor().clone();
+                *old = new_value.clone();
+                *old.decor_mut() = decor;
+            }
+            None => {
+                table.insert(name, toml_edit::value(new_value.clone()));
+            }
         }
     }
     let edited = document.to_string();
-    let settings = Settings::from_toml(&edited).map_err(|reason| Error::InvalidValue {
-        key: key.to_owned(),
-        reason,
+    let settings = Settings::from_toml(&edited).map_err(|reason| {
+        let key = pairs
+            .first()
+            .map_or_else(String::new, |(key, _)| key.clone());
+        Error::InvalidValue {
+            key: if pairs.len() == 1 {
+                key
+            } else {
+                "settings".to_owned()
+            },
+            reason,
+        }
     })?;
     write_file(path, &edited)?;
     Ok(settings)
@@ -179,5 +238,43 @@ mod tests {
                 .unwrap()
                 .contains("default_region = \"JP\"")
         );
+    }
+
+    #[test]
+    fn save_writes_every_value_and_keeps_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, DEFAULT_SETTINGS).unwrap();
+        let mut settings = Settings::default();
+        settings.ui.language = crate::config::Language::Ja;
+        settings.pbx.port = 5039;
+        settings.pbx.tls = true;
+        settings.ui.list_columns = vec!["name".to_owned(), "field:color".to_owned()];
+
+        assert_eq!(save(&path, &settings).unwrap(), settings);
+        assert_eq!(Settings::load_or_create(&path).unwrap(), settings);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("# Language of the window"), "{text}");
+
+        settings.pbx.port = 0;
+        assert!(matches!(
+            save(&path, &settings),
+            Err(Error::InvalidValue { .. })
+        ));
+        assert_eq!(Settings::load_or_create(&path).unwrap().pbx.port, 5039);
+    }
+
+    #[test]
+    fn set_reads_flags_and_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        let settings = set(&path, "pbx.tls", "yes").unwrap();
+        assert!(settings.pbx.tls);
+        let settings = set(&path, "ui.list_columns", "name, phone,company").unwrap();
+        assert_eq!(settings.ui.list_columns, ["name", "phone", "company"]);
+        assert!(matches!(
+            set(&path, "pbx.tls", "maybe"),
+            Err(Error::InvalidValue { .. })
+        ));
     }
 }

@@ -13,7 +13,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use dirs::DataDirs;
-pub use keys::{get, list, set};
+pub use keys::{get, list, save, set};
 
 use crate::domain::Region;
 
@@ -81,6 +81,12 @@ pub struct Settings {
     pub search: SearchSettings,
     /// The window.
     pub ui: UiSettings,
+    /// The person at this desk.
+    pub user: UserSettings,
+    /// The phone system's event feed.
+    pub pbx: PbxSettings,
+    /// The SMS gateway.
+    pub sms: SmsSettings,
     /// Logging.
     pub log: LogSettings,
 }
@@ -129,11 +135,92 @@ pub enum Language {
 }
 
 /// `[ui]`
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UiSettings {
     /// Language of the window.
     pub language: Language,
+    /// The customer list's columns in order: built-in column names, or
+    /// `field:KEY` for a user-defined field.
+    pub list_columns: Vec<String>,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        Self {
+            language: Language::Ko,
+            list_columns: ["name", "phone", "company", "status", "assignee", "updated"]
+                .map(str::to_owned)
+                .to_vec(),
+        }
+    }
+}
+
+/// `[user]`: who sits at this desk, until sign-in knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UserSettings {
+    /// Name shown on notes and in logs.
+    pub name: String,
+    /// The desk phone's extension (내선번호), rung first for click-to-call.
+    pub extension: String,
+}
+
+/// When the caller's card pops up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PopupMoment {
+    /// While the phone rings.
+    #[default]
+    Ring,
+    /// When the agent answers.
+    Answer,
+}
+
+/// `[pbx]`: the Asterisk Manager Interface.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PbxSettings {
+    /// Host name or address of the PBX; empty when none is used.
+    pub host: String,
+    /// AMI port (5038 plain, 5039 TLS by custom).
+    pub port: u16,
+    /// AMI user (manager.conf).
+    pub username: String,
+    /// AMI secret.
+    pub secret: String,
+    /// Connect with TLS.
+    pub tls: bool,
+    /// Digits dialled before an outside number (e.g. 9).
+    pub outbound_prefix: String,
+    /// When the caller's card pops up.
+    pub popup: PopupMoment,
+}
+
+impl Default for PbxSettings {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 5038,
+            username: String::new(),
+            secret: String::new(),
+            tls: false,
+            outbound_prefix: String::new(),
+            popup: PopupMoment::Ring,
+        }
+    }
+}
+
+/// `[sms]`: the gateway messages are sent through.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmsSettings {
+    /// The gateway's send address (Kannel: `http://host:13013/cgi-bin/sendsms`); empty when none.
+    pub gateway_url: String,
+    /// Gateway user.
+    pub username: String,
+    /// Gateway password.
+    pub password: String,
 }
 
 /// How much is logged.
@@ -229,6 +316,22 @@ impl Settings {
     fn check(&self) -> Result<(), (&'static str, String)> {
         if !(1..=500).contains(&self.search.page_size) {
             return Err(("search.page_size", "must be between 1 and 500".to_owned()));
+        }
+        if self.pbx.port == 0 {
+            return Err(("pbx.port", "must be between 1 and 65535".to_owned()));
+        }
+        if !self.pbx.outbound_prefix.chars().all(|c| c.is_ascii_digit()) {
+            return Err(("pbx.outbound_prefix", "may hold digits only".to_owned()));
+        }
+        let url = &self.sms.gateway_url;
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return Err((
+                "sms.gateway_url",
+                "must start with http:// or https://".to_owned(),
+            ));
+        }
+        if let Some(column) = self.ui.list_columns.iter().find(|c| c.trim().is_empty()) {
+            return Err(("ui.list_columns", format!("'{column}' is not a column")));
         }
         if !(1..=3650).contains(&self.log.keep_days) {
             return Err(("log.keep_days", "must be between 1 and 3650".to_owned()));

@@ -155,6 +155,76 @@ impl CustomerDraft {
         })
     }
 
+    /// Every problem of the draft at once, for a form that marks each field;
+    /// empty when [`Self::check`] would accept it.
+    #[must_use]
+    pub fn problems(&self, default_region: Region, fields: &[FieldDef]) -> Vec<Invalid> {
+        let mut problems = Vec::new();
+        if self.name.trim().is_empty() {
+            problems.push(Invalid::new("name", Problem::Empty));
+        }
+        if self.memo.len() > MEMO_MAX_BYTES {
+            problems.push(Invalid::new(
+                "memo",
+                Problem::TooLong {
+                    bytes: self.memo.len(),
+                    max: MEMO_MAX_BYTES,
+                },
+            ));
+        }
+        let email = self.email.trim();
+        if !email.is_empty()
+            && let Err(problem) = Email::parse(email)
+        {
+            problems.push(Invalid::new("email", problem));
+        }
+        let country = self.country.trim();
+        let region = if country.is_empty() {
+            default_region
+        } else {
+            match country.parse::<Region>() {
+                Ok(region) => region,
+                Err(reason) => {
+                    problems.push(Invalid::new(
+                        "country",
+                        Problem::Malformed {
+                            value: country.to_owned(),
+                            reason: reason.to_string(),
+                        },
+                    ));
+                    default_region
+                }
+            }
+        };
+        for (index, phone) in self.phones.iter().enumerate() {
+            let number = phone.number.trim();
+            if !number.is_empty()
+                && let Err(error) = PhoneNumber::parse(number, region)
+            {
+                problems.push(Invalid::new(
+                    format!("phone #{}", index + 1),
+                    Problem::Phone(error),
+                ));
+            }
+        }
+        for def in fields {
+            let text = self
+                .fields
+                .iter()
+                .rev()
+                .find(|(key, _)| key.trim() == def.key)
+                .map_or("", |(_, text)| text.as_str());
+            match def.parse_value(text, region) {
+                Ok(None) if def.required => {
+                    problems.push(Invalid::new(def.key.clone(), Problem::Empty));
+                }
+                Ok(_) => {}
+                Err(problem) => problems.push(Invalid::new(def.key.clone(), problem)),
+            }
+        }
+        problems
+    }
+
     fn check_phones(&self, region: Region) -> Result<Vec<LabeledPhone>, Invalid> {
         let typed: Vec<&PhoneDraft> = self
             .phones
@@ -437,5 +507,31 @@ mod tests {
         required[0].required = true;
         let err = draft().check(Region::KOREA, &required).unwrap_err();
         assert_eq!(err.field, "visits");
+    }
+
+    #[test]
+    fn problems_lists_every_wrong_field() {
+        assert!(draft().problems(Region::KOREA, &defs()).is_empty());
+        let mut wrong = draft();
+        wrong.name = " ".to_owned();
+        wrong.email = "nope".to_owned();
+        wrong.phones.push(PhoneDraft {
+            label: String::new(),
+            number: "12".to_owned(),
+        });
+        wrong.fields = vec![("visits".to_owned(), "many".to_owned())];
+        let fields: Vec<String> = wrong
+            .problems(Region::KOREA, &defs())
+            .into_iter()
+            .map(|invalid| invalid.field)
+            .collect();
+        assert_eq!(fields, ["name", "email", "phone #2", "visits"]);
+        let mut required = defs();
+        required[0].required = true;
+        assert_eq!(
+            draft().problems(Region::KOREA, &required)[0].field,
+            "visits"
+        );
+        assert!(draft().check(Region::KOREA, &required).is_err());
     }
 }
