@@ -15,6 +15,7 @@ use ringdesk::cli::{self, Cli, Context};
 use ringdesk::{logging, ui};
 
 fn main() -> ExitCode {
+    ui::mark_start();
     let args = Cli::parse();
     let context = match Context::new(args.data_dir.as_deref()) {
         Ok(context) => context,
@@ -61,6 +62,10 @@ fn open_window(context: &Context) -> anyhow::Result<()> {
     // Migrations run here, before the window opens.
     let store = context.store().context("opening the customer database")?;
     tracing::info!(database = %store.path().display(), "opening the window");
-    ui::run(store, context.settings.phone.default_region)
-        .map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))
+    ui::run(
+        store,
+        context.settings.clone(),
+        context.dirs.settings_file(),
+    )
+    .map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))
 }

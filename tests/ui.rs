@@ -1,7 +1,8 @@
 //! The window, driven through egui_kittest with a real backend on a real
-//! store: it finds widgets by the names AccessKit gives them, types and
-//! checks what appears.
+//! store and settings file: it finds widgets by the names AccessKit gives
+//! them, types, clicks and checks what the screen and the store then hold.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -10,17 +11,23 @@ use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use ringdesk::backend::Backend;
+use ringdesk::config::Settings;
 use ringdesk::domain::{CustomerDraft, PhoneDraft, Region};
 use ringdesk::store::Store;
 use ringdesk::ui::{RingdeskApp, StartInfo, fonts};
 
 use crate::support::DataDir;
 
-fn harness(dir: &DataDir, customers: &[(&str, &str)]) -> Harness<'static, RingdeskApp> {
+fn settings_file(dir: &DataDir) -> PathBuf {
+    dir.path().join("settings.toml")
+}
+
+fn add_customers(dir: &DataDir, customers: &[(&str, &str, &str)]) {
     let mut store = Store::open(&dir.database()).unwrap();
-    for (name, number) in customers {
+    for (name, number, company) in customers {
         let draft = CustomerDraft {
             name: (*name).to_owned(),
+            company: (*company).to_owned(),
             phones: vec![PhoneDraft {
                 label: String::new(),
                 number: (*number).to_owned(),
@@ -31,16 +38,27 @@ fn harness(dir: &DataDir, customers: &[(&str, &str)]) -> Harness<'static, Ringde
             .create_customer(&draft.check(Region::KOREA, &[]).unwrap())
             .unwrap();
     }
+}
+
+/// The whole window on the store and settings file in `dir`, as `ringdesk` starts it.
+fn window(dir: &DataDir) -> Harness<'static, RingdeskApp> {
+    let store = Store::open(&dir.database()).unwrap();
+    let settings = Settings::load_or_create(&settings_file(dir)).unwrap();
     let database = store.path().to_owned();
-    let backend = Backend::spawn(store, Region::KOREA, Arc::new(|| {})).unwrap();
+    let backend =
+        Backend::spawn(store, settings.clone(), settings_file(dir), Arc::new(|| {})).unwrap();
     Harness::builder()
-        .with_size(egui::vec2(1024.0, 700.0))
+        .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |creation| {
             // Without a CJK font every Hangul glyph is missing and egui panics.
             let face = fonts::find_cjk_font()
                 .expect("no Korean font: apt-get install fonts-noto-cjk (scripts/test.sh does)");
             fonts::install(&creation.egui_ctx, face);
-            RingdeskApp::new(StartInfo { backend, database })
+            RingdeskApp::new(StartInfo {
+                backend,
+                database,
+                settings,
+            })
         })
 }
 
@@ -56,30 +74,48 @@ fn step_until(
         harness.step();
         std::thread::sleep(Duration::from_millis(10));
     }
+    harness.step();
+}
+
+fn type_into(harness: &mut Harness<'_, RingdeskApp>, label: &str, text: &str) {
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .focus();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    harness.run_steps(2);
+}
+
+/// Clicks and lets the window settle (menus open, closed windows fade out).
+fn click(harness: &mut Harness<'_, RingdeskApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run_ok();
+}
+
+fn open_menu(harness: &mut Harness<'_, RingdeskApp>, menu: &str, entry: &str) {
+    click(harness, menu);
+    click(harness, entry);
 }
 
 #[test]
 fn the_window_counts_customers_and_searches_as_you_type() {
     let dir = DataDir::new();
-    let mut harness = harness(
+    add_customers(
         &dir,
         &[
-            ("홍길동", "010-1234-5678"),
-            ("김민준", "010-2222-3333"),
-            ("이서연", "02-2299-7123"),
+            ("홍길동", "010-1234-5678", ""),
+            ("김민준", "010-2222-3333", ""),
+            ("이서연", "02-2299-7123", ""),
         ],
     );
+    let mut harness = window(&dir);
     step_until(&mut harness, "the customer count", |h| {
         h.query_by_label("고객 3명").is_some()
     });
 
-    harness
-        .get_by_role_and_label(Role::TextInput, "검색")
-        .focus();
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, "검색")
-        .type_text("길동");
+    type_into(&mut harness, "검색", "길동");
     step_until(&mut harness, "the search result", |h| {
         h.query_by_label_contains("홍길동").is_some()
     });
@@ -100,4 +136,207 @@ fn the_window_counts_customers_and_searches_as_you_type() {
         h.query_by_label_contains("이서연").is_some()
     });
     assert!(harness.query_by_label_contains("홍길동").is_none());
+}
+
+#[test]
+fn a_customer_registered_in_the_form_is_found_by_search() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    step_until(&mut harness, "an empty book", |h| {
+        h.query_by_label("고객 0명").is_some()
+    });
+    open_menu(&mut harness, "고객관리(C)", "고객등록");
+
+    // A wrong number is marked at the field and Save stays refused.
+    type_into(&mut harness, "이름", "박지훈");
+    type_into(&mut harness, "번호 1", "12");
+    assert!(
+        harness
+            .query_by_label_contains("전화번호로 읽을 수 없습니다")
+            .is_some()
+    );
+    harness.get_by_label("저장").click();
+    harness.run_steps(3);
+    assert_eq!(
+        Store::open(&dir.database())
+            .unwrap()
+            .count_customers()
+            .unwrap(),
+        0
+    );
+
+    // Fixed, it saves; nothing typed was lost on the way.
+    harness
+        .get_by_role_and_label(Role::TextInput, "번호 1")
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "번호 1")
+        .type_text("010-5555-7777");
+    harness.run_steps(2);
+    type_into(&mut harness, "회사", "링데스크");
+    click(&mut harness, "저장");
+    step_until(&mut harness, "the saved customer", |h| {
+        h.query_by_label("저장했습니다.").is_some()
+    });
+    let store = Store::open(&dir.database()).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 1);
+    step_until(&mut harness, "the new count", |h| {
+        h.query_by_label("고객 1명").is_some()
+    });
+
+    click(&mut harness, "닫기");
+    type_into(&mut harness, "검색", "5555");
+    step_until(&mut harness, "the search result", |h| {
+        h.query_by_label("검색 결과 1건").is_some()
+    });
+    assert!(harness.query_all_by_label("010-5555-7777").next().is_some());
+}
+
+#[test]
+fn a_new_user_defined_field_shows_in_the_form_and_as_a_list_column() {
+    let dir = DataDir::new();
+    add_customers(&dir, &[("홍길동", "010-1234-5678", "")]);
+    let mut harness = window(&dir);
+    step_until(&mut harness, "the count", |h| {
+        h.query_by_label("고객 1명").is_some()
+    });
+
+    open_menu(&mut harness, "파일(F)", "사용자 정의설정");
+    click(&mut harness, "항목 추가");
+    type_into(&mut harness, "표시 이름", "방문경로상세");
+    type_into(&mut harness, "키", "visit_route");
+    click(&mut harness, "적용");
+    step_until(&mut harness, "the new field in the list", |h| {
+        h.query_by_label_contains("방문경로상세").is_some()
+    });
+    let store = Store::open(&dir.database()).unwrap();
+    assert_eq!(store.field_defs().unwrap()[0].key, "visit_route");
+    click(&mut harness, "닫기");
+    assert!(harness.query_by_label("사용자 정의설정").is_none());
+
+    // In the registration form, with its full label.
+    open_menu(&mut harness, "고객관리(C)", "고객등록");
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "방문경로상세")
+            .is_some()
+    );
+
+    // In the list's column chooser; chosen, its header shows five characters.
+    open_menu(&mut harness, "고객관리(C)", "고객목록");
+    click(&mut harness, "열 선택");
+    harness
+        .get_by_role_and_label(Role::CheckBox, "방문경로상세")
+        .click();
+    harness.run_steps(2);
+    step_until(&mut harness, "the column", |h| {
+        h.query_by_label("방문경로상").is_some()
+    });
+}
+
+#[test]
+fn a_filter_narrows_the_list() {
+    let dir = DataDir::new();
+    add_customers(
+        &dir,
+        &[
+            ("홍길동", "010-1234-5678", "한빛상사"),
+            ("김민준", "010-2222-3333", "한빛상사"),
+            ("이서연", "02-2299-7123", "가람물산"),
+        ],
+    );
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "고객관리(C)", "고객목록");
+    step_until(&mut harness, "everyone", |h| {
+        h.query_by_label("3명").is_some()
+    });
+    assert!(harness.query_by_label("이서연").is_some());
+
+    click(&mut harness, "고급 필터");
+    click(&mut harness, "조건 추가");
+    type_into(&mut harness, "값 1", "서연");
+    step_until(&mut harness, "the narrowed list", |h| {
+        h.query_by_label("1명").is_some()
+    });
+    assert!(harness.query_by_label("이서연").is_some());
+    assert!(harness.query_by_label("홍길동").is_none());
+}
+
+#[test]
+fn the_chosen_columns_survive_a_restart() {
+    let dir = DataDir::new();
+    add_customers(&dir, &[("홍길동", "010-1234-5678", "")]);
+    {
+        let mut harness = window(&dir);
+        open_menu(&mut harness, "고객관리(C)", "고객목록");
+        click(&mut harness, "열 선택");
+        // Shown by default: 회사. Hide it and show 이메일.
+        harness
+            .get_by_role_and_label(Role::CheckBox, "회사")
+            .click();
+        harness.run_steps(2);
+        harness
+            .get_by_role_and_label(Role::CheckBox, "이메일")
+            .click();
+        harness.run_steps(2);
+        let wanted = ["name", "phone", "status", "assignee", "updated", "email"];
+        step_until(&mut harness, "the settings file", |_| {
+            Settings::load_or_create(&settings_file(&dir))
+                .is_ok_and(|settings| settings.ui.list_columns == wanted)
+        });
+    }
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "고객관리(C)", "고객목록");
+    step_until(&mut harness, "the list", |h| {
+        h.query_by_label("홍길동").is_some()
+    });
+    assert!(harness.query_by_label("이메일").is_some());
+    assert!(harness.query_by_label("회사").is_none());
+}
+
+#[test]
+fn switching_language_changes_the_menus_at_once() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "파일(F)", "사용자 환경설정");
+    harness.get_by_label("日本語").click();
+    harness.run_steps(2);
+    let file_ja = harness.state().texts().get("menu.file").to_owned();
+    assert_ne!(file_ja, "파일(F)");
+    assert!(harness.query_by_label(&file_ja).is_some());
+    harness.get_by_label("English").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("File (F)").is_some());
+    click(&mut harness, "OK");
+    step_until(&mut harness, "the saved language", |_| {
+        Settings::load_or_create(&settings_file(&dir))
+            .is_ok_and(|settings| settings.ui.language == ringdesk::config::Language::En)
+    });
+    assert!(harness.query_by_label("Customers (C)").is_some());
+}
+
+#[test]
+fn later_features_open_a_window_saying_what_will_be_there() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    for entry in [
+        "대량문자발송",
+        "임의문자발송",
+        "엑셀문자발송",
+        "문자발송결과",
+        "문자목록",
+        "전화목록",
+    ] {
+        open_menu(&mut harness, "고객관리(C)", entry);
+        assert!(
+            harness
+                .query_by_label_contains("여기에 들어옵니다")
+                .is_some(),
+            "{entry}"
+        );
+        click(&mut harness, "확인");
+    }
 }

@@ -1,15 +1,19 @@
 //! What the window asks the backend to do.
 
-use crate::domain::CustomerId;
+use crate::config::Settings;
+use crate::domain::{
+    CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId, FieldKind, GroupId,
+    NewFieldDef, UserId,
+};
 
 /// Identifies one search-as-you-type or list request; results carry it back
 /// so the window can drop answers to questions it no longer asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct QueryId(pub u64);
 
 /// A request from the window. Every variant is answered by one or more
 /// [`super::Event`]s, or by [`super::Event::Failed`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Count the live customers; answered by [`super::Event::CustomerCount`].
     CountCustomers,
@@ -25,11 +29,110 @@ pub enum Command {
         /// Most rows to return.
         limit: u32,
     },
-    /// The whole card of one customer; answered by [`super::Event::Customer`].
-    LoadCustomer {
+    /// The whole card of one customer with its calls, messages and notes;
+    /// answered by [`super::Event::Card`].
+    LoadCard {
         /// Which customer.
         id: CustomerId,
     },
+    /// The group tree with member counts; answered by [`super::Event::Groups`].
+    LoadGroups,
+    /// Today's calls (local time); answered by [`super::Event::TodayCalls`].
+    LoadTodayCalls,
+    /// What the forms and filters choose from (fields, statuses, users,
+    /// groups, tags); answered by [`super::Event::Lookups`].
+    LoadLookups,
+    /// Create (`id` None) or update a customer; answered by
+    /// [`super::Event::CustomerSaved`] or [`super::Event::CustomerRefused`].
+    SaveCustomer {
+        /// Echoed in the answer, so the form that asked knows it is meant.
+        request: QueryId,
+        /// The customer to update, or None for a new one.
+        id: Option<CustomerId>,
+        /// What was typed.
+        draft: Box<CustomerDraft>,
+    },
+    /// Move a customer to the recycle bin; answered by [`super::Event::CustomerDeleted`].
+    DeleteCustomer {
+        /// Which customer.
+        id: CustomerId,
+    },
+    /// Add a note to a customer; answered by a fresh [`super::Event::Card`].
+    AddNote {
+        /// Which customer.
+        customer: CustomerId,
+        /// The note as typed.
+        body: String,
+    },
+    /// Define a new user-defined field; answered by fresh [`super::Event::Lookups`].
+    CreateField(NewFieldDef),
+    /// Change a field's label, choices, flags or position; answered by fresh
+    /// [`super::Event::Lookups`].
+    UpdateField(FieldDef),
+    /// Change a field's type, converting its values, or refuse when some
+    /// would be lost; answered by fresh [`super::Event::Lookups`].
+    ChangeFieldKind {
+        /// Which field.
+        id: FieldId,
+        /// The new type.
+        kind: FieldKind,
+        /// The choices, for a choice list.
+        choices: Vec<String>,
+    },
+    /// How many customers hold a value in a field; answered by
+    /// [`super::Event::FieldUsage`].
+    CountFieldValues(FieldId),
+    /// Retire a field; answered by fresh [`super::Event::Lookups`].
+    DeleteField(FieldId),
+    /// Write the settings file and use the new settings; answered by
+    /// [`super::Event::SettingsSaved`].
+    SaveSettings(Box<Settings>),
+    /// Count the customers a list filter matches; answered by
+    /// [`super::Event::ListCount`].
+    CountListed {
+        /// Echoed in the answer.
+        query_id: QueryId,
+        /// Which customers.
+        filter: Box<CustomerFilter>,
+    },
+    /// One page of the customer list. When several are queued only the
+    /// newest two run (scrolling overtakes them); the window asks again for
+    /// pages still on screen. Answered by [`super::Event::ListPage`].
+    ListCustomers {
+        /// Echoed in the answer.
+        query_id: QueryId,
+        /// Which customers.
+        filter: Box<CustomerFilter>,
+        /// In which order.
+        sort: CustomerSort,
+        /// The user-defined fields shown as columns.
+        fields: Vec<FieldId>,
+        /// Rows to skip.
+        offset: u32,
+        /// Most rows to return.
+        limit: u32,
+    },
+    /// Do one thing to many customers at once, in one transaction;
+    /// answered by [`super::Event::BulkDone`].
+    Bulk {
+        /// Which customers.
+        ids: Vec<CustomerId>,
+        /// What to do.
+        action: BulkAction,
+    },
     /// Stop all work and close the store.
     Shutdown,
+}
+
+/// What the customer list does to its selected customers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BulkAction {
+    /// Add them to a group.
+    AddToGroup(GroupId),
+    /// Tag them (the tag is made if it is new).
+    Tag(String),
+    /// Hand them to a user, or to nobody.
+    Assign(Option<UserId>),
+    /// Move them to the recycle bin.
+    Delete,
 }

@@ -1,7 +1,13 @@
 //! What the backend tells the window.
 
 use super::command::QueryId;
-use crate::domain::{Customer, CustomerSummary};
+use crate::config::Settings;
+use crate::domain::note::Note;
+use crate::domain::{
+    Call, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow, Message,
+    Status, User,
+};
+use crate::store::{Group, Tag};
 
 /// News from the backend. The window drains these each frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,7 +24,59 @@ pub enum Event {
         has_more: bool,
     },
     /// A customer's whole card.
-    Customer(Box<Customer>),
+    Card(Box<CustomerCard>),
+    /// The groups with their member counts, parents before children.
+    Groups(Vec<Group>),
+    /// Today's calls, newest first.
+    TodayCalls(Vec<Call>),
+    /// What forms and filters choose from.
+    Lookups(Box<Lookups>),
+    /// A customer was saved.
+    CustomerSaved {
+        /// The request this answers.
+        request: QueryId,
+        /// The customer's id (new or as given).
+        id: CustomerId,
+    },
+    /// A customer was not saved because a field is wrong; nothing was written.
+    CustomerRefused {
+        /// The request this answers.
+        request: QueryId,
+        /// Which field and why.
+        invalid: Invalid,
+    },
+    /// A customer went to the recycle bin.
+    CustomerDeleted(CustomerId),
+    /// How many live customers hold a value in a field.
+    FieldUsage {
+        /// The field.
+        id: FieldId,
+        /// Customers holding a value.
+        customers: u64,
+    },
+    /// The settings were written and are in use.
+    SettingsSaved(Box<Settings>),
+    /// How many customers a list filter matches.
+    ListCount {
+        /// The request this answers.
+        query_id: QueryId,
+        /// Matching customers.
+        total: u64,
+    },
+    /// One page of the customer list.
+    ListPage {
+        /// The request this answers.
+        query_id: QueryId,
+        /// Where the page starts.
+        offset: u32,
+        /// The rows.
+        rows: Vec<ListRow>,
+    },
+    /// A bulk action is done; `changed` customers were affected.
+    BulkDone {
+        /// Customers changed.
+        changed: usize,
+    },
     /// A request failed; `message` is for the person at the desk.
     Failed {
         /// What was being done ("search", "load customer"…).
@@ -26,4 +84,32 @@ pub enum Event {
         /// Why, in words.
         message: String,
     },
+}
+
+/// One customer with everything the card shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerCard {
+    /// The customer.
+    pub customer: Customer,
+    /// Latest calls, newest first.
+    pub calls: Vec<Call>,
+    /// Latest messages, newest first.
+    pub messages: Vec<Message>,
+    /// Notes, newest first.
+    pub notes: Vec<Note>,
+}
+
+/// The lists forms and filters choose from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Lookups {
+    /// User-defined fields in their order.
+    pub fields: Vec<FieldDef>,
+    /// Customer statuses in their order.
+    pub statuses: Vec<Status>,
+    /// Users (assignees).
+    pub users: Vec<User>,
+    /// Groups, parents before children.
+    pub groups: Vec<Group>,
+    /// Tags with their counts.
+    pub tags: Vec<Tag>,
 }

@@ -10,8 +10,10 @@
 
 mod command;
 mod event;
+pub mod local_time;
 mod store_thread;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 use std::thread::JoinHandle;
@@ -19,10 +21,12 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-pub use command::{Command, QueryId};
-pub use event::Event;
+pub use command::{BulkAction, Command, QueryId};
+pub use event::{CustomerCard, Event, Lookups};
+// The window shows these as they are.
+pub use crate::store::{Group, Tag};
 
-use crate::domain::Region;
+use crate::config::Settings;
 use crate::store::Store;
 
 /// Commands that may wait before the window hears "busy".
@@ -50,18 +54,29 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// Starts the backend on `store`, reading numbers in `region`; `waker`
-    /// is called after every event.
+    /// Starts the backend on `store` with `settings`, which
+    /// [`Command::SaveSettings`] writes to `settings_file`; `waker` is called
+    /// after every event.
     ///
     /// # Errors
     /// When the operating system refuses a thread.
-    pub fn spawn(store: Store, region: Region, waker: Waker) -> std::io::Result<Self> {
+    pub fn spawn(
+        store: Store,
+        settings: Settings,
+        settings_file: PathBuf,
+        waker: Waker,
+    ) -> std::io::Result<Self> {
         let (commands, command_receiver) = mpsc::channel(COMMAND_QUEUE);
         let (event_sender, events) = std_mpsc::channel();
         let sender = store_thread::EventSender::new(event_sender, waker);
+        let service = store_thread::Service {
+            store,
+            settings,
+            settings_file,
+        };
         let thread = std::thread::Builder::new()
             .name("ringdesk-store".to_owned())
-            .spawn(move || store_thread::run(&store, region, command_receiver, &sender))?;
+            .spawn(move || service.run(command_receiver, &sender))?;
         Ok(Self {
             commands,
             events,
@@ -127,7 +142,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
-    use crate::domain::{CustomerDraft, PhoneDraft};
+    use crate::domain::{CustomerDraft, PhoneDraft, Region};
 
     const WAIT: Duration = Duration::from_secs(5);
 
@@ -151,8 +166,9 @@ mod tests {
         let waker: Waker = Arc::new(move || {
             counter.fetch_add(1, Ordering::SeqCst);
         });
+        let settings_file = std::env::temp_dir().join("ringdesk-backend-test-unused.toml");
         (
-            Backend::spawn(store, Region::KOREA, waker).unwrap(),
+            Backend::spawn(store, Settings::default(), settings_file, waker).unwrap(),
             wake_count,
         )
     }
@@ -175,13 +191,16 @@ mod tests {
         };
         assert_eq!(query_id, QueryId(1));
         assert_eq!(hits[0].name, "홍길동");
-        backend
-            .send(Command::LoadCustomer { id: hits[0].id })
-            .unwrap();
-        let Some(Event::Customer(card)) = backend.wait_event(WAIT) else {
+        backend.send(Command::LoadCard { id: hits[0].id }).unwrap();
+        let Some(Event::Card(card)) = backend.wait_event(WAIT) else {
             panic!("no card");
         };
-        assert_eq!(card.phones.len(), 1);
+        assert_eq!(card.customer.phones.len(), 1);
+        // The wake follows each event; the last may land just after it is read.
+        let deadline = std::time::Instant::now() + WAIT;
+        while wakes.load(Ordering::SeqCst) < 3 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
         assert_eq!(wakes.load(Ordering::SeqCst), 3);
     }
 
@@ -189,7 +208,7 @@ mod tests {
     fn failures_arrive_as_events() {
         let (backend, _) = backend(&[]);
         backend
-            .send(Command::LoadCustomer {
+            .send(Command::LoadCard {
                 id: crate::domain::CustomerId(42),
             })
             .unwrap();

@@ -1,13 +1,23 @@
 //! The thread that owns the store and answers commands in order.
 
+use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::mpsc as std_mpsc;
 
 use tokio::sync::mpsc;
 
-use super::{Command, Event, Waker};
-use crate::domain::Region;
+use super::event::{CustomerCard, Lookups};
+use super::{BulkAction, Command, Event, Waker, local_time};
+use crate::config::{self, Settings};
+use crate::domain::note::NoteBody;
 use crate::domain::search::SearchQuery;
-use crate::store::{Page, Store};
+use crate::domain::{CustomerDraft, CustomerId, Region};
+use crate::store::{self, Page, Store};
+
+/// Calls and messages shown on a card; older ones are in the logs.
+const CARD_HISTORY: u32 = 100;
+/// Calls shown in today's list; a busy desk has a few hundred a day.
+const TODAY_CALLS: u32 = 1000;
 
 /// Sends events and wakes the window after each one.
 pub(super) struct EventSender {
@@ -28,66 +38,303 @@ impl EventSender {
     }
 }
 
-/// Answers commands until `Shutdown`, a closed channel or a closed window.
-pub(super) fn run(
-    store: &Store,
-    region: Region,
-    mut commands: mpsc::Receiver<Command>,
-    events: &EventSender,
-) {
-    while let Some(mut command) = commands.blocking_recv() {
-        // Search as you type queues a search per keystroke: run only the newest.
-        while matches!(command, Command::SearchCustomers { .. }) {
-            match commands.try_recv() {
-                Ok(newer @ Command::SearchCustomers { .. }) => command = newer,
-                Ok(other) => {
-                    if !handle(store, region, command, events) {
-                        return;
-                    }
-                    command = other;
+/// The store and what commands need besides it.
+pub(super) struct Service {
+    pub(super) store: Store,
+    pub(super) settings: Settings,
+    pub(super) settings_file: PathBuf,
+}
+
+impl Service {
+    fn region(&self) -> Region {
+        self.settings.phone.default_region
+    }
+
+    /// Answers commands until `Shutdown`, a closed channel or a closed window.
+    pub(super) fn run(mut self, mut commands: mpsc::Receiver<Command>, events: &EventSender) {
+        let mut queue = VecDeque::new();
+        while let Some(command) = commands.blocking_recv() {
+            queue.push_back(command);
+            while let Ok(more) = commands.try_recv() {
+                queue.push_back(more);
+            }
+            for command in overtaken_dropped(queue.drain(..)) {
+                if !self.handle(command, events) {
+                    return;
                 }
-                Err(_) => break,
             }
         }
-        if !handle(store, region, command, events) {
-            return;
+    }
+
+    /// Runs one command; false when the loop should stop.
+    fn handle(&mut self, command: Command, events: &EventSender) -> bool {
+        let event = match command {
+            Command::Shutdown => return false,
+            Command::CountCustomers => answer(
+                "count customers",
+                self.store.count_customers(),
+                Event::CustomerCount,
+            ),
+            Command::SearchCustomers {
+                query_id,
+                text,
+                offset,
+                limit,
+            } => {
+                let query = SearchQuery::parse(&text, self.region());
+                answer(
+                    "search",
+                    self.store.search_customers(&query, Page { offset, limit }),
+                    |page| Event::SearchResults {
+                        query_id,
+                        hits: page.hits,
+                        has_more: page.has_more,
+                    },
+                )
+            }
+            Command::LoadCard { id } => answer("load customer", self.card(id), |card| {
+                Event::Card(Box::new(card))
+            }),
+            Command::LoadGroups => answer("load groups", self.store.groups(), Event::Groups),
+            Command::LoadTodayCalls => {
+                let (from, to) = local_time::today();
+                answer(
+                    "load today's calls",
+                    self.store.calls_between(from, to, Page::first(TODAY_CALLS)),
+                    Event::TodayCalls,
+                )
+            }
+            Command::LoadLookups => self.lookups(),
+            Command::SaveCustomer { request, id, draft } => {
+                self.save_customer(request, id, &draft, events)
+            }
+            Command::DeleteCustomer { id } => match self.store.delete_customer(id) {
+                Ok(()) => {
+                    events.send(Event::CustomerDeleted(id));
+                    self.refresh_counts(events)
+                }
+                Err(error) => failed("delete customer", &error),
+            },
+            Command::AddNote { customer, body } => self.add_note(customer, &body),
+            Command::CreateField(def) => match self.store.create_field(&def) {
+                Ok(_) => self.lookups(),
+                Err(error) => failed("add field", &error),
+            },
+            Command::UpdateField(def) => match self.store.update_field(&def) {
+                Ok(()) => self.lookups(),
+                Err(error) => failed("change field", &error),
+            },
+            Command::ChangeFieldKind { id, kind, choices } => {
+                match self
+                    .store
+                    .change_field_kind(id, kind, &choices, self.region())
+                {
+                    Ok(()) => self.lookups(),
+                    Err(error) => failed("change field type", &error),
+                }
+            }
+            Command::CountFieldValues(id) => answer(
+                "count field values",
+                self.store.field_value_count(id),
+                |customers| Event::FieldUsage { id, customers },
+            ),
+            Command::DeleteField(id) => match self.store.delete_field(id) {
+                Ok(()) => self.lookups(),
+                Err(error) => failed("delete field", &error),
+            },
+            Command::CountListed { query_id, filter } => answer(
+                "list customers",
+                self.store.count_customers_where(&filter),
+                |total| Event::ListCount { query_id, total },
+            ),
+            Command::ListCustomers {
+                query_id,
+                filter,
+                sort,
+                fields,
+                offset,
+                limit,
+            } => answer(
+                "list customers",
+                self.store
+                    .list_customers_where(&filter, &sort, &fields, Page { offset, limit }),
+                |rows| Event::ListPage {
+                    query_id,
+                    offset,
+                    rows,
+                },
+            ),
+            Command::Bulk { ids, action } => self.bulk(&ids, action, events),
+            Command::SaveSettings(settings) => self.save_settings(&settings),
+        };
+        events.send(event)
+    }
+
+    fn add_note(&mut self, customer: CustomerId, body: &str) -> Event {
+        let body = match NoteBody::new(body) {
+            Ok(body) => body,
+            Err(invalid) => {
+                return Event::Failed {
+                    action: "add note",
+                    message: invalid.to_string(),
+                };
+            }
+        };
+        match self.store.add_note(customer, None, &body) {
+            Ok(_) => answer("load customer", self.card(customer), |card| {
+                Event::Card(Box::new(card))
+            }),
+            Err(error) => failed("add note", &error),
         }
+    }
+
+    fn bulk(&mut self, ids: &[CustomerId], action: BulkAction, events: &EventSender) -> Event {
+        let done = match action {
+            BulkAction::AddToGroup(group) => {
+                self.store.add_to_group(group, ids).map(|()| ids.len())
+            }
+            BulkAction::Tag(tag) => self.store.tag_customers(&tag, ids).map(|_| ids.len()),
+            BulkAction::Assign(user) => self.store.assign_customers(user, ids).map(|()| ids.len()),
+            BulkAction::Delete => self.store.delete_customers(ids),
+        };
+        match done {
+            Ok(changed) => {
+                events.send(Event::BulkDone { changed });
+                events.send(self.lookups());
+                self.refresh_counts(events)
+            }
+            Err(error) => failed("change customers", &error),
+        }
+    }
+
+    fn save_settings(&mut self, settings: &Settings) -> Event {
+        match config::save(&self.settings_file, settings) {
+            Ok(saved) => {
+                self.settings = saved.clone();
+                Event::SettingsSaved(Box::new(saved))
+            }
+            Err(error) => {
+                tracing::error!("saving settings failed: {error}");
+                Event::Failed {
+                    action: "save settings",
+                    message: error.to_string(),
+                }
+            }
+        }
+    }
+
+    fn card(&self, id: CustomerId) -> store::Result<CustomerCard> {
+        Ok(CustomerCard {
+            customer: self.store.customer(id)?,
+            calls: self
+                .store
+                .calls_of_customer(id, Page::first(CARD_HISTORY))?,
+            messages: self
+                .store
+                .messages_of_customer(id, Page::first(CARD_HISTORY))?,
+            notes: self.store.notes(id)?,
+        })
+    }
+
+    fn lookups(&self) -> Event {
+        let lookups = || -> store::Result<Lookups> {
+            Ok(Lookups {
+                fields: self.store.field_defs()?,
+                statuses: self.store.statuses()?,
+                users: self.store.users(Page::first(10_000))?,
+                groups: self.store.groups()?,
+                tags: self.store.tags()?,
+            })
+        };
+        answer("load lists", lookups(), |lookups| {
+            Event::Lookups(Box::new(lookups))
+        })
+    }
+
+    fn save_customer(
+        &mut self,
+        request: super::QueryId,
+        id: Option<CustomerId>,
+        draft: &CustomerDraft,
+        events: &EventSender,
+    ) -> Event {
+        let fields = match self.store.field_defs() {
+            Ok(fields) => fields,
+            Err(error) => return failed("save customer", &error),
+        };
+        let customer = match draft.check(self.region(), &fields) {
+            Ok(customer) => customer,
+            Err(invalid) => return Event::CustomerRefused { request, invalid },
+        };
+        let saved = match id {
+            Some(id) => self.store.update_customer(id, &customer).map(|()| id),
+            None => self.store.create_customer(&customer),
+        };
+        match saved {
+            Ok(id) => {
+                events.send(Event::CustomerSaved { request, id });
+                // Groups and tags may be new, counts have moved.
+                events.send(self.lookups());
+                self.refresh_counts(events)
+            }
+            Err(store::Error::Invalid(invalid)) => Event::CustomerRefused { request, invalid },
+            Err(error) => failed("save customer", &error),
+        }
+    }
+
+    /// After a change to who is in the book: the count and the group tree.
+    fn refresh_counts(&self, events: &EventSender) -> Event {
+        events.send(answer(
+            "count customers",
+            self.store.count_customers(),
+            Event::CustomerCount,
+        ));
+        answer("load groups", self.store.groups(), Event::Groups)
     }
 }
 
-/// Runs one command; false when the loop should stop.
-fn handle(store: &Store, region: Region, command: Command, events: &EventSender) -> bool {
-    let event = match command {
-        Command::Shutdown => return false,
-        Command::CountCustomers => match store.count_customers() {
-            Ok(count) => Event::CustomerCount(count),
-            Err(error) => failed("count customers", &error),
-        },
-        Command::SearchCustomers {
-            query_id,
-            text,
-            offset,
-            limit,
-        } => {
-            let query = SearchQuery::parse(&text, region);
-            match store.search_customers(&query, Page { offset, limit }) {
-                Ok(page) => Event::SearchResults {
-                    query_id,
-                    hits: page.hits,
-                    has_more: page.has_more,
-                },
-                Err(error) => failed("search", &error),
-            }
-        }
-        Command::LoadCustomer { id } => match store.customer(id) {
-            Ok(customer) => Event::Customer(Box::new(customer)),
-            Err(error) => failed("load customer", &error),
-        },
-    };
-    events.send(event)
+/// Drops work that newer commands in the same batch make pointless: every
+/// search but the newest (one per keystroke), and every list page but the
+/// newest two (scrolling overtakes them; the window asks again for pages
+/// still on screen).
+fn overtaken_dropped(queue: impl Iterator<Item = Command>) -> Vec<Command> {
+    let mut kept: Vec<Command> = queue.collect();
+    let last_search = kept
+        .iter()
+        .rposition(|command| matches!(command, Command::SearchCustomers { .. }));
+    let pages: Vec<usize> = kept
+        .iter()
+        .enumerate()
+        .filter(|(_, command)| matches!(command, Command::ListCustomers { .. }))
+        .map(|(index, _)| index)
+        .collect();
+    let first_page_kept = pages.len().saturating_sub(2);
+    let mut index = 0;
+    kept.retain(|command| {
+        let keep = match command {
+            Command::SearchCustomers { .. } => Some(index) == last_search,
+            Command::ListCustomers { .. } => pages[first_page_kept..].contains(&index),
+            _ => true,
+        };
+        index += 1;
+        keep
+    });
+    kept
 }
 
-fn failed(action: &'static str, error: &crate::store::Error) -> Event {
+/// `event(value)` on success, [`Event::Failed`] otherwise.
+fn answer<T>(
+    action: &'static str,
+    result: store::Result<T>,
+    event: impl FnOnce(T) -> Event,
+) -> Event {
+    match result {
+        Ok(value) => event(value),
+        Err(error) => failed(action, &error),
+    }
+}
+
+fn failed(action: &'static str, error: &store::Error) -> Event {
     tracing::error!("{action} failed: {error:#}");
     Event::Failed {
         action,

@@ -9,11 +9,18 @@ use std::time::{Duration, Instant};
 
 use crate::demo::{self, Generator};
 use crate::domain::note::NoteBody;
-use crate::domain::{FieldDef, Invalid, NewCustomer, Region};
+use crate::domain::{
+    CustomerId, Direction, FieldDef, Invalid, NewCall, NewCustomer, PhoneNumber, Region, StatusId,
+    StatusName, Timestamp,
+};
 use crate::store::{self, Store};
 
 /// Customers written per transaction.
 const CHUNK: usize = 10_000;
+/// The statuses demo customers are spread over.
+const STATUSES: [&str; 4] = ["신규", "상담중", "계약", "보류"];
+/// Calls made and taken so far today, so the main window has a day to show.
+const CALLS_TODAY: usize = 24;
 
 /// What a fill did and how long it took.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,8 +62,10 @@ pub fn fill(
 ) -> Result<FillReport, FillError> {
     let started = Instant::now();
     let defs = ensure_fields(store)?;
+    let statuses = ensure_statuses(store)?;
     let (sender, receiver) = mpsc::sync_channel::<Result<Chunk, Invalid>>(2);
-    let producer = thread::spawn(move || generate(count, seed, region, &defs, &sender));
+    let producer = thread::spawn(move || generate(count, seed, region, &defs, &statuses, &sender));
+    let mut callers: Vec<CustomerId> = Vec::new();
     let mut report = FillReport {
         customers: 0,
         notes: 0,
@@ -69,6 +78,9 @@ pub fn fill(
         let insert_started = Instant::now();
         let ids = store.insert_customers(&customers)?;
         report.insert_time += insert_started.elapsed();
+        if callers.len() < CALLS_TODAY {
+            callers.extend(ids.iter().take(CALLS_TODAY - callers.len()));
+        }
         let notes: Vec<_> = ids
             .iter()
             .zip(&chunk)
@@ -81,6 +93,7 @@ pub fn fill(
     }
     // The producer has finished once the channel closes; a panic there is a bug.
     producer.join().ok();
+    add_calls_today(store, &callers, region)?;
     report.elapsed = started.elapsed();
     Ok(report)
 }
@@ -90,15 +103,20 @@ fn generate(
     seed: u64,
     region: Region,
     defs: &[FieldDef],
+    statuses: &[StatusId],
     sender: &mpsc::SyncSender<Result<Chunk, Invalid>>,
 ) {
     let mut generator = Generator::new(seed);
     let mut left = count;
+    let mut made: usize = 0;
     while left > 0 {
         let size = left.min(CHUNK as u64);
         let chunk: Result<Chunk, Invalid> = (0..size)
             .map(|_| {
-                let customer = generator.customer();
+                let mut customer = generator.customer();
+                made += 1;
+                // Most customers are new; some are talking, a few signed.
+                customer.draft.status_id = statuses.get((made * 7) % 11 % statuses.len()).copied();
                 let notes = customer
                     .notes
                     .iter()
@@ -113,6 +131,63 @@ fn generate(
         }
         left -= size;
     }
+}
+
+/// The demo's statuses, created where missing, in their order.
+fn ensure_statuses(store: &mut Store) -> Result<Vec<StatusId>, FillError> {
+    let existing = store.statuses()?;
+    let mut ids = Vec::with_capacity(STATUSES.len());
+    for name in STATUSES {
+        match existing.iter().find(|status| status.name == name) {
+            Some(status) => ids.push(status.id),
+            None => ids.push(store.create_status(&StatusName::new(name)?)?),
+        }
+    }
+    Ok(ids)
+}
+
+/// Calls of the last hours of today with `callers`, in and out by turns.
+fn add_calls_today(
+    store: &mut Store,
+    callers: &[CustomerId],
+    region: Region,
+) -> Result<(), FillError> {
+    let (midnight, _) = crate::backend::local_time::today();
+    let now = Timestamp::now();
+    for (index, id) in callers.iter().enumerate() {
+        let minutes_ago = i64::try_from(index).unwrap_or(0) * 17 + 3;
+        let started_at = Timestamp(now.0 - minutes_ago * 60_000);
+        if started_at < midnight {
+            break;
+        }
+        let customer = store.customer(*id)?;
+        let Some(phone) = customer.phones.first() else {
+            continue;
+        };
+        let Ok(number) = PhoneNumber::parse(&phone.display, region) else {
+            continue;
+        };
+        store.create_call(&NewCall {
+            direction: if index % 3 == 1 {
+                Direction::Out
+            } else {
+                Direction::In
+            },
+            pbx_call_id: None,
+            number,
+            customer_id: Some(*id),
+            user_id: None,
+            extension: "201".to_owned(),
+            line: if index % 2 == 0 {
+                "02-6000-1000"
+            } else {
+                "1588-0000"
+            }
+            .to_owned(),
+            started_at,
+        })?;
+    }
+    Ok(())
 }
 
 /// The demo's user-defined fields, created where missing.

@@ -1,16 +1,26 @@
-//! The main window. Until the customer screens land it shows how many
-//! customers the store holds, where it is, and a search box with results as
-//! you type; everything it shows comes from the backend as events.
+//! The main window, laid out as `CRMmini`'s: menu bar, search box, group tree
+//! on the left, today's calls and the selected customer's card in the
+//! centre, a status bar at the bottom. It owns view state only; everything
+//! it shows comes from the backend as events.
 
 use std::path::PathBuf;
 
 use eframe::egui;
 
-use crate::backend::{Backend, Command, Event, QueryId};
-use crate::domain::CustomerSummary;
+use super::customer_form::CustomerForm;
+use super::customer_list::CustomerList;
+use super::field_settings::FieldSettings;
+use super::i18n::Texts;
+use super::later::{self, Feature};
+use super::menu::{self, MenuAction};
+use super::preferences::Preferences;
+use super::{main_view, status_bar};
+use crate::backend::{Backend, Command, CustomerCard, Event, Group, Lookups, QueryId};
+use crate::config::Settings;
+use crate::domain::{Call, CustomerId, CustomerSummary};
 
 /// Rows of search results asked for at a time.
-const RESULTS_PAGE: u32 = 50;
+pub const RESULTS_PAGE: u32 = 50;
 
 /// What the window needs to start.
 pub struct StartInfo {
@@ -18,74 +28,316 @@ pub struct StartInfo {
     pub backend: Backend,
     /// The database file, shown in the window.
     pub database: PathBuf,
+    /// The settings as read at start.
+    pub settings: Settings,
+}
+
+/// The data the window shows, as the backend last reported it.
+#[derive(Default)]
+pub struct Shown {
+    /// Live customers.
+    pub customers: Option<u64>,
+    /// The group tree with counts.
+    pub groups: Vec<Group>,
+    /// Today's calls, newest first.
+    pub today_calls: Vec<Call>,
+    /// Fields, statuses, users, groups and tags.
+    pub lookups: Lookups,
+    /// The customer whose card is in the main window.
+    pub card: Option<CustomerCard>,
+    /// The search box.
+    pub search: SearchState,
+    /// The last failure, shown in the status bar until the next one.
+    pub error: Option<String>,
+}
+
+/// The search box and its results.
+#[derive(Default)]
+pub struct SearchState {
+    /// What is typed.
+    pub text: String,
+    /// The newest search asked.
+    pub query: QueryId,
+    /// Results of the newest search.
+    pub hits: Vec<CustomerSummary>,
+    /// Whether more results exist.
+    pub has_more: bool,
+    /// Whether the newest search has been answered.
+    pub answered: bool,
 }
 
 /// The eframe application.
 pub struct RingdeskApp {
     backend: Backend,
-    database: PathBuf,
-    customers: Option<u64>,
-    search_text: String,
-    query: QueryId,
-    hits: Vec<CustomerSummary>,
-    has_more: bool,
-    error: Option<String>,
+    texts: Texts,
+    settings: Settings,
+    shown: Shown,
+    next_request: u64,
+    forms: Vec<CustomerForm>,
+    list: Option<CustomerList>,
+    field_settings: Option<FieldSettings>,
+    preferences: Option<Preferences>,
+    later: Vec<Feature>,
+    focus_search: bool,
+    first_frame_drawn: bool,
 }
 
 impl RingdeskApp {
-    /// An app talking to `info.backend`; asks for the customer count at once.
+    /// An app talking to `info.backend`; asks for what the main window shows at once.
     #[must_use]
     pub fn new(info: StartInfo) -> Self {
+        tracing::info!(database = %info.database.display(), "window started");
         let app = Self {
             backend: info.backend,
-            database: info.database,
-            customers: None,
-            search_text: String::new(),
-            query: QueryId(0),
-            hits: Vec::new(),
-            has_more: false,
-            error: None,
+            texts: Texts::new(info.settings.ui.language),
+            settings: info.settings,
+            shown: Shown::default(),
+            next_request: 1,
+            forms: Vec::new(),
+            list: None,
+            field_settings: None,
+            preferences: None,
+            later: Vec::new(),
+            focus_search: true,
+            first_frame_drawn: false,
         };
-        app.send(Command::CountCustomers);
+        for command in [
+            Command::CountCustomers,
+            Command::LoadGroups,
+            Command::LoadTodayCalls,
+            Command::LoadLookups,
+        ] {
+            app.send(command);
+        }
         app
     }
 
-    fn send(&self, command: Command) {
-        if let Err(error) = self.backend.send(command) {
-            tracing::warn!("{error}");
+    /// The texts in the window's language (for tests).
+    #[must_use]
+    pub fn texts(&self) -> &Texts {
+        &self.texts
+    }
+
+    fn send(&self, command: Command) -> bool {
+        match self.backend.send(command) {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!("{error}");
+                false
+            }
         }
     }
 
+    fn request_id(&mut self) -> QueryId {
+        self.next_request += 1;
+        QueryId(self.next_request)
+    }
+
+    #[expect(clippy::too_many_lines, reason = "one arm per event, each short")]
     fn handle(&mut self, event: Event) {
         match event {
-            Event::CustomerCount(count) => self.customers = Some(count),
+            Event::CustomerCount(count) => self.shown.customers = Some(count),
             Event::SearchResults {
                 query_id,
                 hits,
                 has_more,
-            } if query_id == self.query => {
-                self.hits = hits;
-                self.has_more = has_more;
+            } => {
+                if query_id == self.shown.search.query {
+                    self.shown.search.hits = hits;
+                    self.shown.search.has_more = has_more;
+                    self.shown.search.answered = true;
+                }
             }
-            // An answer to a search that has since been retyped.
-            Event::SearchResults { .. } | Event::Customer(_) => {}
-            Event::Failed { action, message } => self.error = Some(format!("{action}: {message}")),
+            Event::Card(card) => {
+                for form in &mut self.forms {
+                    form.card_loaded(&card, &self.shown.lookups);
+                }
+                if self
+                    .shown
+                    .card
+                    .as_ref()
+                    .is_some_and(|shown| shown.customer.id == card.customer.id)
+                    || self.shown.card.is_none()
+                {
+                    self.shown.card = Some(*card);
+                }
+            }
+            Event::Groups(groups) => self.shown.groups = groups,
+            Event::TodayCalls(calls) => self.shown.today_calls = calls,
+            Event::Lookups(lookups) => {
+                self.shown.lookups = *lookups;
+                if let Some(list) = &mut self.list {
+                    list.lookups_changed(&self.shown.lookups);
+                }
+            }
+            Event::CustomerSaved { request, id } => {
+                for form in &mut self.forms {
+                    form.saved(request, id);
+                }
+                self.send(Command::LoadCard { id });
+                if let Some(list) = &mut self.list {
+                    list.refresh();
+                }
+                self.rerun_search();
+            }
+            Event::CustomerRefused { request, invalid } => {
+                for form in &mut self.forms {
+                    form.refused(request, &invalid);
+                }
+            }
+            Event::CustomerDeleted(id) => {
+                self.forms.retain(|form| form.customer_id() != Some(id));
+                if self
+                    .shown
+                    .card
+                    .as_ref()
+                    .is_some_and(|card| card.customer.id == id)
+                {
+                    self.shown.card = None;
+                }
+                if let Some(list) = &mut self.list {
+                    list.refresh();
+                }
+                self.rerun_search();
+            }
+            Event::FieldUsage { id, customers } => {
+                if let Some(dialog) = &mut self.field_settings {
+                    dialog.usage(id, customers);
+                }
+            }
+            Event::SettingsSaved(settings) => {
+                self.texts = Texts::new(settings.ui.language);
+                self.settings = *settings;
+                self.preferences = None;
+                // The default country decides how numbers are read.
+                self.rerun_search();
+            }
+            Event::ListCount { query_id, total } => {
+                if let Some(list) = &mut self.list {
+                    list.count_arrived(query_id, total);
+                }
+            }
+            Event::ListPage {
+                query_id,
+                offset,
+                rows,
+            } => {
+                if let Some(list) = &mut self.list {
+                    list.page_arrived(query_id, offset, rows);
+                }
+            }
+            Event::BulkDone { changed } => {
+                tracing::info!(changed, "bulk change done");
+                if let Some(list) = &mut self.list {
+                    list.refresh();
+                }
+                self.rerun_search();
+            }
+            Event::Failed { action, message } => {
+                if let Some(list) = &mut self.list {
+                    list.failed(action, &message);
+                }
+                for form in &mut self.forms {
+                    form.failed(action, &message);
+                }
+                self.shown.error = Some(format!("{action}: {message}"));
+            }
+        }
+    }
+
+    fn rerun_search(&mut self) {
+        if !self.shown.search.text.trim().is_empty() {
+            self.search_changed();
         }
     }
 
     fn search_changed(&mut self) {
-        self.query = QueryId(self.query.0 + 1);
-        if self.search_text.trim().is_empty() {
-            self.hits.clear();
-            self.has_more = false;
+        self.shown.search.query = self.request_id();
+        self.shown.search.answered = false;
+        if self.shown.search.text.trim().is_empty() {
+            self.shown.search.hits.clear();
+            self.shown.search.has_more = false;
             return;
         }
         self.send(Command::SearchCustomers {
-            query_id: self.query,
-            text: self.search_text.clone(),
+            query_id: self.shown.search.query,
+            text: self.shown.search.text.clone(),
             offset: 0,
             limit: RESULTS_PAGE,
         });
+    }
+
+    fn select_customer(&mut self, id: CustomerId) {
+        if self
+            .shown
+            .card
+            .as_ref()
+            .is_none_or(|card| card.customer.id != id)
+        {
+            self.shown.card = None;
+        }
+        self.send(Command::LoadCard { id });
+    }
+
+    fn open_form(&mut self, id: Option<CustomerId>) {
+        if let Some(id) = id
+            && self.forms.iter().any(|form| form.customer_id() == Some(id))
+        {
+            return;
+        }
+        let card = id.and_then(|id| {
+            self.shown
+                .card
+                .as_ref()
+                .filter(|card| card.customer.id == id)
+        });
+        let form = CustomerForm::new(id, card, &self.shown.lookups);
+        if let Some(id) = id {
+            self.send(Command::LoadCard { id });
+        }
+        self.forms.push(form);
+    }
+
+    fn open_list(&mut self, group: Option<crate::domain::GroupId>) {
+        let list = self
+            .list
+            .get_or_insert_with(|| CustomerList::new(&self.settings, &self.shown.lookups));
+        list.show_group(group);
+    }
+
+    fn menu_action(&mut self, action: MenuAction, ctx: &egui::Context) {
+        match action {
+            MenuAction::Preferences => {
+                self.preferences = Some(Preferences::new(&self.settings));
+            }
+            MenuAction::FieldSettings => {
+                self.field_settings = Some(FieldSettings::default());
+                self.send(Command::LoadLookups);
+            }
+            MenuAction::CustomerList => self.open_list(None),
+            MenuAction::NewCustomer => self.open_form(None),
+            MenuAction::Later(feature) => {
+                if !self.later.contains(&feature) {
+                    self.later.push(feature);
+                }
+            }
+            MenuAction::Exit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let (find, new) = ctx.input_mut(|input| {
+            (
+                input.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
+                input.consume_key(egui::Modifiers::COMMAND, egui::Key::N),
+            )
+        });
+        if find {
+            self.focus_search = true;
+        }
+        if new {
+            self.open_form(None);
+        }
     }
 }
 
@@ -97,54 +349,134 @@ impl eframe::App for RingdeskApp {
         }
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the window's layout reads best top to bottom"
+    )]
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("ringdesk");
-            ui.add_space(8.0);
-            match self.customers {
-                Some(count) => ui.label(format!("고객 {}명", thousands(count))),
-                None => ui.label("고객 수를 세는 중…"),
-            };
-            ui.label(format!("데이터: {}", self.database.display()));
-            ui.add_space(8.0);
-            ui.label(
-                "고객목록, 고객카드, 수신 팝업, 문자 발송 화면이 이 창에 들어옵니다. \
-                 지금은 명령줄로도 고객을 등록하고 찾을 수 있습니다: ringdesk --help",
-            );
-            ui.add_space(12.0);
-            let changed = ui
-                .horizontal(|ui| {
-                    let label = ui.label("검색");
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.search_text)
-                            .hint_text("이름, 회사, 전화번호 일부")
-                            .desired_width(320.0),
-                    )
-                    .labelled_by(label.id)
-                    .changed()
-                })
-                .inner;
-            if changed {
-                self.search_changed();
-            }
-            if let Some(error) = &self.error {
-                ui.colored_label(ui.visuals().error_fg_color, error);
-            }
-            ui.add_space(4.0);
-            egui::ScrollArea::vertical().show_rows(ui, 18.0, self.hits.len(), |ui, rows| {
-                for hit in self.hits.get(rows).unwrap_or_default() {
-                    ui.label(format!(
-                        "{}   {}   {}",
-                        hit.name,
-                        hit.phone.as_deref().unwrap_or("-"),
-                        hit.company
-                    ));
-                }
-                if self.has_more {
-                    ui.label("…");
-                }
-            });
+        let ctx = ui.ctx().clone();
+        self.shortcuts(&ctx);
+        let mut commands: Vec<Command> = Vec::new();
+
+        let action = egui::Panel::top("menu_bar")
+            .show(ui, |ui| menu::menu_bar(ui, &self.texts))
+            .inner;
+        if let Some(action) = action {
+            self.menu_action(action, &ctx);
+        }
+
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            status_bar::show(ui, &self.texts, &self.settings, &self.shown);
         });
+
+        let search_changed = egui::Panel::top("search_bar")
+            .show(ui, |ui| {
+                main_view::search_box(
+                    ui,
+                    &self.texts,
+                    &mut self.shown.search,
+                    &mut self.focus_search,
+                )
+            })
+            .inner;
+        if search_changed {
+            self.search_changed();
+        }
+
+        let group_clicked = egui::Panel::left("group_tree")
+            .resizable(true)
+            .default_size(200.0)
+            .show(ui, |ui| {
+                main_view::group_tree(ui, &self.texts, &self.shown.groups, self.shown.customers)
+            })
+            .inner;
+        if let Some(pick) = group_clicked {
+            self.open_list(pick.group());
+        }
+
+        let picked = egui::CentralPanel::default()
+            .show(ui, |ui| main_view::centre(ui, &self.texts, &self.shown))
+            .inner;
+        match picked {
+            Some(main_view::Pick::Customer(id)) => self.select_customer(id),
+            Some(main_view::Pick::Edit(id)) => self.open_form(Some(id)),
+            Some(main_view::Pick::Later(feature)) if !self.later.contains(&feature) => {
+                self.later.push(feature);
+            }
+            Some(main_view::Pick::MoreResults) => commands.push(Command::SearchCustomers {
+                query_id: self.shown.search.query,
+                text: self.shown.search.text.clone(),
+                offset: 0,
+                limit: u32::try_from(self.shown.search.hits.len())
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(RESULTS_PAGE),
+            }),
+            Some(main_view::Pick::Later(_)) | None => {}
+        }
+
+        // Dialogs and windows.
+        let region = self.settings.phone.default_region;
+        let mut opened_from_list = None;
+        if let Some(list) = &mut self.list {
+            let outcome = list.show(&ctx, &self.texts, &self.shown.lookups, &mut commands);
+            opened_from_list = outcome.open;
+            if let Some(columns) = outcome.columns_changed {
+                let mut settings = self.settings.clone();
+                settings.ui.list_columns = columns;
+                commands.push(Command::SaveSettings(Box::new(settings)));
+            }
+            if outcome.closed {
+                self.list = None;
+            }
+        }
+        if let Some(id) = opened_from_list {
+            self.select_customer(id);
+            self.open_form(Some(id));
+        }
+        for form in &mut self.forms {
+            form.show(
+                &ctx,
+                &self.texts,
+                &self.shown.lookups,
+                region,
+                &mut self.next_request,
+                &mut commands,
+            );
+        }
+        self.forms.retain(|form| !form.is_closed());
+        if let Some(dialog) = &mut self.field_settings
+            && !dialog.show(&ctx, &self.texts, &self.shown.lookups, &mut commands)
+        {
+            self.field_settings = None;
+        }
+        if let Some(dialog) = &mut self.preferences {
+            match dialog.show(&ctx, &self.texts) {
+                super::preferences::Outcome::Open => {}
+                super::preferences::Outcome::Preview(language) => {
+                    self.texts = Texts::new(language);
+                }
+                super::preferences::Outcome::Cancel => {
+                    self.texts = Texts::new(self.settings.ui.language);
+                    self.preferences = None;
+                }
+                super::preferences::Outcome::Save(settings) => {
+                    commands.push(Command::SaveSettings(settings));
+                }
+            }
+        }
+        later::show(&ctx, &self.texts, &mut self.later);
+        if !self.first_frame_drawn {
+            self.first_frame_drawn = true;
+            if let Some(elapsed) = super::since_start() {
+                tracing::info!(ms = elapsed.as_millis(), "first frame drawn");
+            }
+        }
+
+        for command in commands {
+            if !self.send(command) {
+                self.shown.error = Some(self.texts.get("status.busy").to_owned());
+            }
+        }
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
@@ -153,7 +485,8 @@ impl eframe::App for RingdeskApp {
 }
 
 /// 1234567 → "1,234,567", as Korean, Japanese and English all write counts.
-fn thousands(n: u64) -> String {
+#[must_use]
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {

@@ -1,5 +1,8 @@
 //! Fonts that can show Korean and Japanese. egui's own fonts have no Hangul
-//! or kana, so a system CJK font is added behind them as a fallback.
+//! or kana, so a CJK font is added behind them as a fallback: the system's
+//! when one is installed (it matches the desktop and covers every rare
+//! character), otherwise the subset of Noto Sans CJK KR built into ringdesk
+//! (`assets/fonts`, SIL Open Font License), so no text is ever empty boxes.
 
 use std::sync::Arc;
 
@@ -18,6 +21,10 @@ const CJK_FAMILIES: &[&str] = &[
     "Yu Gothic",
     "Meiryo",
 ];
+
+/// Hangul, kana, the ideographs of KS X 1001 and JIS X 0208, Latin and
+/// common symbols from Noto Sans CJK KR (2.9 MB instead of 19 MB).
+const BUNDLED: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJKkr-subset.otf");
 
 /// A font file's bytes and the face inside it.
 pub struct FontFace {
@@ -47,6 +54,26 @@ pub fn find_cjk_font() -> Option<FontFace> {
             index,
         })
     })
+}
+
+/// The font built into ringdesk.
+#[must_use]
+pub fn bundled_cjk_font() -> FontFace {
+    FontFace {
+        family: "Noto Sans CJK KR (ringdesk)".to_owned(),
+        data: BUNDLED.to_vec(),
+        index: 0,
+    }
+}
+
+/// Installs the system's CJK font, or the bundled one when there is none.
+pub fn install_cjk(ctx: &egui::Context) {
+    let face = find_cjk_font().unwrap_or_else(|| {
+        tracing::info!("no system Korean/Japanese font found; using the built-in one");
+        bundled_cjk_font()
+    });
+    tracing::debug!(family = %face.family, "CJK font");
+    install(ctx, face);
 }
 
 /// Adds `face` as the fallback of both egui font families.

@@ -1,23 +1,50 @@
 //! The desktop window (eframe/egui). Nothing below `backend` may use this module.
 
 pub mod app;
+mod customer_form;
+mod customer_list;
+mod date_picker;
+mod field_settings;
 pub mod fonts;
+mod format;
+pub mod i18n;
+mod later;
+mod main_view;
+mod menu;
+mod preferences;
+mod problem_text;
+mod status_bar;
 
 pub use app::{RingdeskApp, StartInfo};
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use eframe::egui;
 
 use crate::backend::{Backend, Waker};
-use crate::domain::Region;
+use crate::config::Settings;
 use crate::store::Store;
+
+/// When the program started, for the "first frame" figure in the log.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Notes the moment the program started; the window logs how long after it
+/// its first frame was drawn.
+pub fn mark_start() {
+    STARTED.get_or_init(std::time::Instant::now);
+}
+
+/// Time since [`mark_start`], if it was called.
+fn since_start() -> Option<std::time::Duration> {
+    STARTED.get().map(std::time::Instant::elapsed)
+}
 
 /// Opens the window on `store` and returns when it is closed.
 ///
 /// # Errors
 /// When no window can be created (no display, no OpenGL).
-pub fn run(store: Store, region: Region) -> Result<(), eframe::Error> {
+pub fn run(store: Store, settings: Settings, settings_file: PathBuf) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("ringdesk")
@@ -30,15 +57,17 @@ pub fn run(store: Store, region: Region) -> Result<(), eframe::Error> {
         "ringdesk",
         options,
         Box::new(move |creation| {
-            if let Some(face) = fonts::find_cjk_font() {
-                fonts::install(&creation.egui_ctx, face);
-            } else {
-                tracing::warn!("no Korean/Japanese font found; install fonts-noto-cjk");
-            }
+            fonts::install_cjk(&creation.egui_ctx);
+            // A desktop business program: light, like the Windows programs beside it.
+            creation.egui_ctx.set_theme(egui::Theme::Light);
             let ctx = creation.egui_ctx.clone();
             let waker: Waker = Arc::new(move || ctx.request_repaint());
-            let backend = Backend::spawn(store, region, waker)?;
-            Ok(Box::new(RingdeskApp::new(StartInfo { backend, database })))
+            let backend = Backend::spawn(store, settings.clone(), settings_file, waker)?;
+            Ok(Box::new(RingdeskApp::new(StartInfo {
+                backend,
+                database,
+                settings,
+            })))
         }),
     )
 }

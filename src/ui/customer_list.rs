@@ -1,0 +1,1047 @@
+//! 고객목록: the whole customer book as a virtualised table fed in pages.
+//!
+//! Only the rows on screen are drawn, and only the pages they fall in are
+//! asked of the backend, so a million customers scroll like a hundred. Rows
+//! not yet arrived show as "…". Sorting, the filter bar, the advanced
+//! conditions and the column chooser each start a new query; answers to an
+//! older query are dropped.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+
+use super::app::thousands;
+use super::format::{local_date, local_date_time};
+use super::i18n::Texts;
+use super::main_view::ROW_HEIGHT;
+use super::problem_text::describe;
+use crate::backend::{BulkAction, Command, Lookups, QueryId, local_time};
+use crate::config::Settings;
+use crate::domain::{
+    Condition, CustomerFilter, CustomerId, CustomerSort, DateField, DateFilter, DatePreset,
+    FieldDef, FieldId, FilterField, GroupId, Join, ListRow, Operator, SortColumn, Timestamp,
+};
+
+/// Rows asked for at a time.
+const PAGE: u32 = 100;
+/// A page asked for and not answered within this is asked again (the
+/// backend drops list requests that a newer one has overtaken).
+const RETRY: Duration = Duration::from_millis(400);
+/// Characters of a user-defined field's label shown in its header.
+const HEADER_CHARS: usize = 5;
+
+/// A column of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ListColumn {
+    Name,
+    Phone,
+    Company,
+    Email,
+    Status,
+    Assignee,
+    Created,
+    Updated,
+    LastCall,
+    Field(String),
+}
+
+impl ListColumn {
+    const BUILT_IN: [ListColumn; 9] = [
+        Self::Name,
+        Self::Phone,
+        Self::Company,
+        Self::Email,
+        Self::Status,
+        Self::Assignee,
+        Self::Created,
+        Self::Updated,
+        Self::LastCall,
+    ];
+
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text.trim() {
+            "name" => Self::Name,
+            "phone" => Self::Phone,
+            "company" => Self::Company,
+            "email" => Self::Email,
+            "status" => Self::Status,
+            "assignee" => Self::Assignee,
+            "created" => Self::Created,
+            "updated" => Self::Updated,
+            "last_call" => Self::LastCall,
+            other => Self::Field(other.strip_prefix("field:")?.to_owned()),
+        })
+    }
+
+    fn setting(&self) -> String {
+        match self {
+            Self::Field(key) => format!("field:{key}"),
+            other => other.key().trim_start_matches("column.").to_owned(),
+        }
+    }
+
+    fn key(&self) -> &'static str {
+        match self {
+            Self::Name => "column.name",
+            Self::Phone => "column.phone",
+            Self::Company => "column.company",
+            Self::Email => "column.email",
+            Self::Status => "column.status",
+            Self::Assignee => "column.assignee",
+            Self::Created => "column.created",
+            Self::Updated => "column.updated",
+            Self::LastCall => "column.last_call",
+            Self::Field(_) => "",
+        }
+    }
+
+    fn sort(&self, fields: &[FieldDef]) -> Option<SortColumn> {
+        Some(match self {
+            Self::Name => SortColumn::Name,
+            Self::Phone => SortColumn::Phone,
+            Self::Company => SortColumn::Company,
+            Self::Email => SortColumn::Email,
+            Self::Status => SortColumn::Status,
+            Self::Assignee => SortColumn::Assignee,
+            Self::Created => SortColumn::Created,
+            Self::Updated => SortColumn::Updated,
+            Self::LastCall => SortColumn::LastCall,
+            Self::Field(key) => SortColumn::Custom(field_by_key(fields, key)?.id),
+        })
+    }
+
+    /// The full header text and the text shown (user-defined labels are cut
+    /// to five characters, as `CRMmini` does; the tooltip has the whole).
+    fn header(&self, texts: &Texts, fields: &[FieldDef]) -> (String, String) {
+        match self {
+            Self::Field(key) => {
+                let label =
+                    field_by_key(fields, key).map_or_else(|| key.clone(), |def| def.label.clone());
+                let short: String = label.chars().take(HEADER_CHARS).collect();
+                (label, short)
+            }
+            other => {
+                let text = texts.get(other.key()).to_owned();
+                (text.clone(), text)
+            }
+        }
+    }
+
+    fn cell(&self, row: &ListRow, fields: &[FieldDef]) -> String {
+        match self {
+            Self::Name => row.name.clone(),
+            Self::Phone => row.phone.clone().unwrap_or_default(),
+            Self::Company => row.company.clone(),
+            Self::Email => row.email.clone().unwrap_or_default(),
+            Self::Status => row.status.clone().unwrap_or_default(),
+            Self::Assignee => row.assignee.clone().unwrap_or_default(),
+            Self::Created => local_date(row.created_at),
+            Self::Updated => local_date_time(row.updated_at),
+            Self::LastCall => row.last_call_at.map(local_date_time).unwrap_or_default(),
+            Self::Field(key) => field_by_key(fields, key)
+                .and_then(|def| row.fields.iter().find(|(id, _)| *id == def.id))
+                .map(|(_, value)| value.to_string())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+fn field_by_key<'a>(fields: &'a [FieldDef], key: &str) -> Option<&'a FieldDef> {
+    fields.iter().find(|def| def.key == key)
+}
+
+/// The date part of the filter bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateChoice {
+    None,
+    Preset(DatePreset),
+    Custom,
+}
+
+/// What the window asks of the main window this frame.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Open this customer's card and form.
+    pub open: Option<CustomerId>,
+    /// The chosen columns changed; save them in the settings.
+    pub columns_changed: Option<Vec<String>>,
+    /// The window was closed.
+    pub closed: bool,
+}
+
+/// The list window's state.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of one window, not a state machine"
+)]
+pub struct CustomerList {
+    columns: Vec<ListColumn>,
+    filter: CustomerFilter,
+    sort: CustomerSort,
+    date_on: DateField,
+    date_choice: DateChoice,
+    custom_from: String,
+    custom_to: String,
+    filter_problem: Option<String>,
+    show_advanced: bool,
+    show_columns: bool,
+    query: QueryId,
+    next_query: u64,
+    total: Option<u64>,
+    rows: HashMap<u32, Vec<ListRow>>,
+    asked: HashMap<u32, Instant>,
+    selected: BTreeSet<CustomerId>,
+    anchor: Option<usize>,
+    dirty: bool,
+    error: Option<String>,
+    tag_text: String,
+    confirm_delete: bool,
+}
+
+impl CustomerList {
+    /// A list with the columns chosen in `settings`.
+    #[must_use]
+    pub fn new(settings: &Settings, _lookups: &Lookups) -> Self {
+        let mut columns: Vec<ListColumn> = settings
+            .ui
+            .list_columns
+            .iter()
+            .filter_map(|text| ListColumn::parse(text))
+            .collect();
+        if columns.is_empty() {
+            columns.push(ListColumn::Name);
+        }
+        Self {
+            columns,
+            filter: CustomerFilter::default(),
+            sort: CustomerSort::default(),
+            date_on: DateField::Created,
+            date_choice: DateChoice::None,
+            custom_from: String::new(),
+            custom_to: String::new(),
+            filter_problem: None,
+            show_advanced: false,
+            show_columns: false,
+            query: QueryId(0),
+            next_query: 0,
+            total: None,
+            rows: HashMap::new(),
+            asked: HashMap::new(),
+            selected: BTreeSet::new(),
+            anchor: None,
+            dirty: true,
+            error: None,
+            tag_text: String::new(),
+            confirm_delete: false,
+        }
+    }
+
+    /// Shows the members of `group`, or everyone.
+    pub fn show_group(&mut self, group: Option<GroupId>) {
+        if self.filter.group != group {
+            self.filter.group = group;
+            self.dirty = true;
+        }
+    }
+
+    /// Asks again: customers changed.
+    pub fn refresh(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Fields may have been added or removed: their columns and conditions follow.
+    pub fn lookups_changed(&mut self, lookups: &Lookups) {
+        self.filter
+            .conditions
+            .retain(|condition| match condition.field {
+                FilterField::Custom(id) => lookups.fields.iter().any(|def| def.id == id),
+                _ => true,
+            });
+        self.dirty = true;
+    }
+
+    /// The number of customers the query matches arrived.
+    pub fn count_arrived(&mut self, query: QueryId, total: u64) {
+        if query == self.query {
+            self.total = Some(total);
+        }
+    }
+
+    /// A page of rows arrived.
+    pub fn page_arrived(&mut self, query: QueryId, offset: u32, rows: Vec<ListRow>) {
+        if query == self.query {
+            self.asked.remove(&(offset / PAGE));
+            self.rows.insert(offset / PAGE, rows);
+        }
+    }
+
+    /// A request failed.
+    pub fn failed(&mut self, action: &str, message: &str) {
+        if action.starts_with("list") {
+            self.error = Some(message.to_owned());
+        }
+    }
+
+    fn fields_asked(&self, fields: &[FieldDef]) -> Vec<FieldId> {
+        self.columns
+            .iter()
+            .filter_map(|column| match column {
+                ListColumn::Field(key) => field_by_key(fields, key).map(|def| def.id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Starts a new query when the filter, sort or columns changed.
+    fn requery(&mut self, texts: &Texts, lookups: &Lookups, commands: &mut Vec<Command>) {
+        self.dirty = false;
+        self.filter_problem = None;
+        self.error = None;
+        if let Err(invalid) = self.filter.check(&lookups.fields) {
+            self.filter_problem = Some(format!("{}: {}", invalid.field, describe(texts, &invalid)));
+            return;
+        }
+        self.next_query += 1;
+        self.query = QueryId(self.next_query);
+        self.total = None;
+        self.rows.clear();
+        self.asked.clear();
+        commands.push(Command::CountListed {
+            query_id: self.query,
+            filter: Box::new(self.filter.clone()),
+        });
+    }
+
+    fn ask_page(&mut self, page: u32, lookups: &Lookups, commands: &mut Vec<Command>) {
+        if self.rows.contains_key(&page)
+            || self.asked.get(&page).is_some_and(|at| at.elapsed() < RETRY)
+        {
+            return;
+        }
+        self.asked.insert(page, Instant::now());
+        commands.push(Command::ListCustomers {
+            query_id: self.query,
+            filter: Box::new(self.filter.clone()),
+            sort: self.sort,
+            fields: self.fields_asked(&lookups.fields),
+            offset: page * PAGE,
+            limit: PAGE,
+        });
+    }
+
+    fn row(&self, index: usize) -> Option<&ListRow> {
+        let index = u32::try_from(index).ok()?;
+        self.rows
+            .get(&(index / PAGE))?
+            .get(usize::try_from(index % PAGE).ok()?)
+    }
+
+    /// Draws the window.
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        texts: &Texts,
+        lookups: &Lookups,
+        commands: &mut Vec<Command>,
+    ) -> Outcome {
+        let mut outcome = Outcome::default();
+        if self.dirty {
+            self.requery(texts, lookups, commands);
+        }
+        let mut open = true;
+        egui::Window::new(texts.get("list.title"))
+            .id(egui::Id::unique("customer_list"))
+            .open(&mut open)
+            .default_size([900.0, 560.0])
+            .show(ctx, |ui| {
+                self.filter_bar(ui, texts, lookups);
+                if self.show_advanced {
+                    self.advanced(ui, texts, lookups);
+                }
+                if let Some(problem) = &self.filter_problem {
+                    ui.colored_label(ui.visuals().error_fg_color, problem);
+                }
+                if let Some(error) = &self.error {
+                    ui.colored_label(ui.visuals().error_fg_color, error);
+                }
+                self.bulk_bar(ui, texts, lookups, commands);
+                ui.separator();
+                if self.show_columns {
+                    self.column_chooser(ui, texts, lookups, &mut outcome);
+                    ui.separator();
+                }
+                self.table(ui, texts, lookups, commands, &mut outcome);
+            });
+        self.delete_question(ctx, texts, commands);
+        if !open {
+            outcome.closed = true;
+        }
+        if self.dirty {
+            ctx.request_repaint();
+        }
+        outcome
+    }
+
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the filter bar reads best top to bottom"
+    )]
+    fn filter_bar(&mut self, ui: &mut egui::Ui, texts: &Texts, lookups: &Lookups) {
+        let before = self.filter.clone();
+        ui.horizontal_wrapped(|ui| {
+            let total = self.total.map_or_else(
+                || texts.get("list.loading").to_owned(),
+                |total| texts.fmt("list.total", &[("count", &thousands(total))]),
+            );
+            ui.strong(total);
+            ui.separator();
+            let any = texts.get("list.any");
+            combo(
+                ui,
+                texts.get("list.status"),
+                "status",
+                &mut self.filter.status,
+                any,
+                lookups.statuses.iter().map(|s| (s.id, s.name.as_str())),
+            );
+            combo(
+                ui,
+                texts.get("list.group"),
+                "group",
+                &mut self.filter.group,
+                any,
+                lookups.groups.iter().map(|g| (g.id, g.name.as_str())),
+            );
+            combo(
+                ui,
+                texts.get("list.tag"),
+                "tag",
+                &mut self.filter.tag,
+                any,
+                lookups.tags.iter().map(|t| (t.id, t.name.as_str())),
+            );
+            combo(
+                ui,
+                texts.get("list.assignee"),
+                "assignee",
+                &mut self.filter.assignee,
+                any,
+                lookups
+                    .users
+                    .iter()
+                    .map(|u| (u.id, u.display_name.as_str())),
+            );
+        });
+        ui.horizontal_wrapped(|ui| {
+            let date_label = ui.label(texts.get("list.date_on"));
+            egui::ComboBox::from_id_salt("list_date_on")
+                .selected_text(date_field_text(texts, self.date_on))
+                .show_ui(ui, |ui| {
+                    for field in [DateField::Created, DateField::Updated, DateField::LastCall] {
+                        ui.selectable_value(
+                            &mut self.date_on,
+                            field,
+                            date_field_text(texts, field),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(date_label.id);
+            for (choice, key) in [
+                (DateChoice::None, "list.date_none"),
+                (DateChoice::Preset(DatePreset::Today), "list.today"),
+                (DateChoice::Preset(DatePreset::Yesterday), "list.yesterday"),
+                (
+                    DateChoice::Preset(DatePreset::Last7Days),
+                    "list.last_7_days",
+                ),
+                (DateChoice::Preset(DatePreset::ThisMonth), "list.this_month"),
+                (DateChoice::Custom, "list.custom_range"),
+            ] {
+                ui.selectable_value(&mut self.date_choice, choice, texts.get(key));
+            }
+            if self.date_choice == DateChoice::Custom {
+                date_text(
+                    ui,
+                    texts,
+                    "list_from",
+                    texts.get("list.from"),
+                    &mut self.custom_from,
+                );
+                date_text(
+                    ui,
+                    texts,
+                    "list_to",
+                    texts.get("list.to"),
+                    &mut self.custom_to,
+                );
+            }
+            ui.separator();
+            ui.toggle_value(&mut self.show_advanced, texts.get("list.advanced"));
+            ui.toggle_value(&mut self.show_columns, texts.get("list.columns"));
+            if ui
+                .checkbox(
+                    &mut self.filter.in_recycle_bin,
+                    texts.get("list.recycle_bin"),
+                )
+                .changed()
+            {
+                self.selected.clear();
+            }
+            if ui.button(texts.get("list.clear")).clicked() {
+                self.filter = CustomerFilter::default();
+                self.date_choice = DateChoice::None;
+            }
+        });
+        self.filter.date = self.date_filter();
+        if self.filter != before {
+            self.dirty = true;
+            self.selected.clear();
+            self.anchor = None;
+        }
+    }
+
+    fn date_filter(&self) -> Option<DateFilter> {
+        match self.date_choice {
+            DateChoice::None => None,
+            DateChoice::Preset(preset) => DateFilter::preset(
+                self.date_on,
+                preset,
+                Timestamp::now(),
+                local_time::utc_offset_seconds(),
+            )
+            .ok(),
+            DateChoice::Custom => {
+                let day = |text: &str| -> Option<Timestamp> {
+                    let date = text.trim().parse::<jiff::civil::Date>().ok()?;
+                    let zoned = date.to_zoned(jiff::tz::TimeZone::system()).ok()?;
+                    Some(Timestamp(zoned.timestamp().as_millisecond()))
+                };
+                let from = day(&self.custom_from).unwrap_or(Timestamp(0));
+                let to = self
+                    .custom_to
+                    .trim()
+                    .parse::<jiff::civil::Date>()
+                    .ok()
+                    .and_then(|date| date.tomorrow().ok())
+                    .and_then(|date| day(&date.to_string()))
+                    .unwrap_or(Timestamp(i64::MAX));
+                Some(DateFilter {
+                    on: self.date_on,
+                    from,
+                    to,
+                })
+            }
+        }
+    }
+
+    fn advanced(&mut self, ui: &mut egui::Ui, texts: &Texts, lookups: &Lookups) {
+        let before = (self.filter.conditions.clone(), self.filter.join);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut self.filter.join, Join::And, texts.get("list.join_and"));
+                ui.radio_value(&mut self.filter.join, Join::Or, texts.get("list.join_or"));
+            });
+            let mut remove = None;
+            for (index, condition) in self.filter.conditions.iter_mut().enumerate() {
+                ui.horizontal(|ui| {
+                    egui::ComboBox::from_id_salt(("condition_field", index))
+                        .selected_text(filter_field_text(texts, condition.field, &lookups.fields))
+                        .show_ui(ui, |ui| {
+                            for field in filter_fields(&lookups.fields) {
+                                ui.selectable_value(
+                                    &mut condition.field,
+                                    field,
+                                    filter_field_text(texts, field, &lookups.fields),
+                                );
+                            }
+                        })
+                        .response
+                        .widget_info(|| {
+                            egui::WidgetInfo::labeled(
+                                egui::Role::ComboBox,
+                                true,
+                                format!("{} {}", texts.get("list.condition_field"), index + 1),
+                            )
+                        });
+                    egui::ComboBox::from_id_salt(("condition_op", index))
+                        .selected_text(operator_text(texts, condition.op))
+                        .show_ui(ui, |ui| {
+                            for op in Operator::ALL {
+                                ui.selectable_value(
+                                    &mut condition.op,
+                                    op,
+                                    operator_text(texts, op),
+                                );
+                            }
+                        })
+                        .response
+                        .widget_info(|| {
+                            egui::WidgetInfo::labeled(
+                                egui::Role::ComboBox,
+                                true,
+                                format!("{} {}", texts.get("list.condition_op"), index + 1),
+                            )
+                        });
+                    if condition.op.takes_value() {
+                        let name = format!("{} {}", texts.get("list.value"), index + 1);
+                        ui.add(
+                            egui::TextEdit::singleline(&mut condition.value)
+                                .hint_text(texts.get("list.value"))
+                                .desired_width(160.0),
+                        )
+                        .widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::TextInput, true, &name)
+                        });
+                    }
+                    if ui.button(texts.get("list.remove_condition")).clicked() {
+                        remove = Some(index);
+                    }
+                });
+            }
+            if let Some(index) = remove {
+                self.filter.conditions.remove(index);
+            }
+            if ui.button(texts.get("list.add_condition")).clicked() {
+                self.filter.conditions.push(Condition {
+                    field: FilterField::Name,
+                    op: Operator::Contains,
+                    value: String::new(),
+                });
+            }
+        });
+        if (self.filter.conditions.clone(), self.filter.join) != before {
+            self.dirty = true;
+            self.selected.clear();
+        }
+    }
+
+    fn column_chooser(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        lookups: &Lookups,
+        outcome: &mut Outcome,
+    ) {
+        ui.weak(texts.get("list.columns_hint"));
+        let mut all: Vec<ListColumn> = self.columns.clone();
+        for column in ListColumn::BUILT_IN.into_iter().chain(
+            lookups
+                .fields
+                .iter()
+                .map(|def| ListColumn::Field(def.key.clone())),
+        ) {
+            if !all.contains(&column) {
+                all.push(column);
+            }
+        }
+        let before = self.columns.clone();
+        // Shown columns first in their order, then the others; four to a row.
+        egui::Grid::new("column_chooser")
+            .spacing([18.0, 4.0])
+            .show(ui, |ui| {
+                for (cell, column) in all.iter().enumerate() {
+                    let (full, _) = column.header(texts, &lookups.fields);
+                    let position = self.columns.iter().position(|shown| shown == column);
+                    let mut shown = position.is_some();
+                    ui.horizontal(|ui| {
+                        if ui.checkbox(&mut shown, &full).changed() {
+                            if shown {
+                                self.columns.push(column.clone());
+                            } else if self.columns.len() > 1 {
+                                self.columns.retain(|kept| kept != column);
+                            }
+                        }
+                        if let Some(index) = position {
+                            if ui
+                                .add_enabled(index > 0, egui::Button::new("◀").small())
+                                .on_hover_text(texts.get("list.move_up"))
+                                .clicked()
+                            {
+                                self.columns.swap(index, index - 1);
+                            }
+                            if ui
+                                .add_enabled(
+                                    index + 1 < self.columns.len(),
+                                    egui::Button::new("▶").small(),
+                                )
+                                .on_hover_text(texts.get("list.move_down"))
+                                .clicked()
+                            {
+                                self.columns.swap(index, index + 1);
+                            }
+                        }
+                    });
+                    if cell % 4 == 3 {
+                        ui.end_row();
+                    }
+                }
+            });
+        if self.columns != before {
+            outcome.columns_changed = Some(self.columns.iter().map(ListColumn::setting).collect());
+            self.dirty = true;
+        }
+    }
+
+    fn bulk_bar(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        lookups: &Lookups,
+        commands: &mut Vec<Command>,
+    ) {
+        if self.selected.is_empty() {
+            return;
+        }
+        let ids: Vec<CustomerId> = self.selected.iter().copied().collect();
+        ui.horizontal_wrapped(|ui| {
+            ui.strong(texts.fmt("list.selected", &[("count", &thousands(ids.len() as u64))]));
+            egui::ComboBox::from_id_salt("bulk_group")
+                .selected_text(texts.get("list.add_to_group"))
+                .show_ui(ui, |ui| {
+                    for group in &lookups.groups {
+                        if ui.selectable_label(false, &group.name).clicked() {
+                            commands.push(Command::Bulk {
+                                ids: ids.clone(),
+                                action: BulkAction::AddToGroup(group.id),
+                            });
+                        }
+                    }
+                });
+            let tag = ui.add(
+                egui::TextEdit::singleline(&mut self.tag_text)
+                    .hint_text(texts.get("list.tag"))
+                    .desired_width(100.0),
+            );
+            tag.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::TextInput, true, texts.get("list.tag"))
+            });
+            if ui
+                .add_enabled(
+                    !self.tag_text.trim().is_empty(),
+                    egui::Button::new(texts.get("list.add_tag")),
+                )
+                .clicked()
+            {
+                commands.push(Command::Bulk {
+                    ids: ids.clone(),
+                    action: BulkAction::Tag(self.tag_text.trim().to_owned()),
+                });
+                self.tag_text.clear();
+            }
+            egui::ComboBox::from_id_salt("bulk_assign")
+                .selected_text(texts.get("list.assign"))
+                .show_ui(ui, |ui| {
+                    if ui
+                        .selectable_label(false, texts.get("customer.none"))
+                        .clicked()
+                    {
+                        commands.push(Command::Bulk {
+                            ids: ids.clone(),
+                            action: BulkAction::Assign(None),
+                        });
+                    }
+                    for user in &lookups.users {
+                        if ui.selectable_label(false, &user.display_name).clicked() {
+                            commands.push(Command::Bulk {
+                                ids: ids.clone(),
+                                action: BulkAction::Assign(Some(user.id)),
+                            });
+                        }
+                    }
+                });
+            if !self.filter.in_recycle_bin && ui.button(texts.get("list.delete_selected")).clicked()
+            {
+                self.confirm_delete = true;
+            }
+        });
+    }
+
+    fn delete_question(&mut self, ctx: &egui::Context, texts: &Texts, commands: &mut Vec<Command>) {
+        if !self.confirm_delete {
+            return;
+        }
+        let count = self.selected.len() as u64;
+        let modal = egui::Modal::new(egui::Id::unique("list_delete")).show(ctx, |ui| {
+            ui.set_max_width(380.0);
+            ui.label(texts.fmt("list.confirm_delete", &[("count", &thousands(count))]));
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button(texts.get("common.yes")).clicked() {
+                    commands.push(Command::Bulk {
+                        ids: self.selected.iter().copied().collect(),
+                        action: BulkAction::Delete,
+                    });
+                    self.selected.clear();
+                    self.confirm_delete = false;
+                }
+                if ui.button(texts.get("common.no")).clicked() {
+                    self.confirm_delete = false;
+                }
+            });
+        });
+        if modal.should_close() {
+            self.confirm_delete = false;
+        }
+    }
+
+    #[expect(clippy::too_many_lines, reason = "the table reads best top to bottom")]
+    fn table(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        lookups: &Lookups,
+        commands: &mut Vec<Command>,
+        outcome: &mut Outcome,
+    ) {
+        let total = usize::try_from(self.total.unwrap_or(0)).unwrap_or(usize::MAX);
+        let columns = self.columns.clone();
+        let mut header_clicked = None;
+        let mut clicked: Option<(usize, CustomerId, egui::Modifiers, bool)> = None;
+        let mut visible = (usize::MAX, 0usize);
+        let mut builder = TableBuilder::new(ui)
+            .id_salt("customer_table")
+            .striped(true)
+            .sense(egui::Sense::click())
+            .auto_shrink([false, false]);
+        for (index, _) in columns.iter().enumerate() {
+            builder = builder.column(if index + 1 == columns.len() {
+                Column::remainder().at_least(80.0)
+            } else {
+                Column::initial(130.0)
+                    .at_least(40.0)
+                    .resizable(true)
+                    .clip(true)
+            });
+        }
+        builder
+            .header(ROW_HEIGHT, |mut header| {
+                for column in &columns {
+                    header.col(|ui| {
+                        let (full, short) = column.header(texts, &lookups.fields);
+                        let sort_column = column.sort(&lookups.fields);
+                        let arrow = match sort_column {
+                            Some(on) if on == self.sort.column => {
+                                if self.sort.descending {
+                                    " ▼"
+                                } else {
+                                    " ▲"
+                                }
+                            }
+                            _ => "",
+                        };
+                        let response = ui
+                            .add(
+                                egui::Button::new(
+                                    egui::RichText::new(format!("{short}{arrow}")).strong(),
+                                )
+                                .frame(false),
+                            )
+                            .on_hover_text(&full);
+                        if response.clicked()
+                            && let Some(on) = sort_column
+                        {
+                            header_clicked = Some(on);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(ROW_HEIGHT, total, |mut row| {
+                    let index = row.index();
+                    visible = (visible.0.min(index), visible.1.max(index));
+                    let Some(data) = self.row(index) else {
+                        for _ in &columns {
+                            row.col(|ui| {
+                                ui.weak("…");
+                            });
+                        }
+                        return;
+                    };
+                    let id = data.id;
+                    row.set_selected(self.selected.contains(&id));
+                    for column in &columns {
+                        row.col(|ui| {
+                            ui.add(
+                                egui::Label::new(column.cell(data, &lookups.fields))
+                                    .truncate()
+                                    .selectable(false),
+                            );
+                        });
+                    }
+                    let response = row.response();
+                    if response.clicked() || response.double_clicked() {
+                        let modifiers = response.ctx.input(|input| input.modifiers);
+                        clicked = Some((index, id, modifiers, response.double_clicked()));
+                    }
+                });
+            });
+        if let Some(column) = header_clicked {
+            if self.sort.column == column {
+                self.sort.descending = !self.sort.descending;
+            } else {
+                self.sort = CustomerSort {
+                    column,
+                    descending: false,
+                };
+            }
+            self.dirty = true;
+        }
+        if visible.0 <= visible.1 {
+            let first = u32::try_from(visible.0).unwrap_or(u32::MAX) / PAGE;
+            let last = u32::try_from(visible.1).unwrap_or(u32::MAX) / PAGE;
+            for page in first..=last {
+                self.ask_page(page, lookups, commands);
+            }
+        }
+        if let Some((index, id, modifiers, double)) = clicked {
+            self.click(index, id, modifiers);
+            if double {
+                outcome.open = Some(id);
+            }
+        }
+        let enter = ui.ctx().input(|input| input.key_pressed(egui::Key::Enter));
+        if enter && ui.ctx().memory(|memory| memory.focused().is_none()) && self.selected.len() == 1
+        {
+            outcome.open = self.selected.first().copied();
+        }
+    }
+
+    /// Click selects one row; Ctrl+click adds or removes; Shift+click selects
+    /// the loaded rows from the last clicked one.
+    fn click(&mut self, index: usize, id: CustomerId, modifiers: egui::Modifiers) {
+        if modifiers.shift
+            && let Some(anchor) = self.anchor
+        {
+            let (from, to) = (anchor.min(index), anchor.max(index));
+            if !modifiers.command {
+                self.selected.clear();
+            }
+            for row in from..=to {
+                if let Some(data) = self.row(row) {
+                    self.selected.insert(data.id);
+                }
+            }
+            return;
+        }
+        if modifiers.command {
+            if !self.selected.remove(&id) {
+                self.selected.insert(id);
+            }
+        } else {
+            self.selected.clear();
+            self.selected.insert(id);
+        }
+        self.anchor = Some(index);
+    }
+}
+
+/// A labelled choice among `options`, or `any`.
+fn combo<'a, T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    label: &str,
+    id: &str,
+    value: &mut Option<T>,
+    any: &str,
+    options: impl Iterator<Item = (T, &'a str)> + Clone,
+) {
+    let label = ui.label(label);
+    let shown = options
+        .clone()
+        .find(|(option, _)| Some(*option) == *value)
+        .map_or(any, |(_, name)| name);
+    egui::ComboBox::from_id_salt(("list_filter", id))
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, any);
+            for (option, name) in options {
+                ui.selectable_value(value, Some(option), name);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+fn date_text(ui: &mut egui::Ui, texts: &Texts, id: &str, label: &str, text: &mut String) {
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text("YYYY-MM-DD")
+            .desired_width(90.0),
+    )
+    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, label));
+    super::date_picker::button(ui, texts, egui::Id::unique(id), text);
+    ui.label(label);
+}
+
+fn date_field_text(texts: &Texts, field: DateField) -> &str {
+    texts.get(match field {
+        DateField::Created => "list.date_created",
+        DateField::Updated => "list.date_updated",
+        DateField::LastCall => "list.date_last_call",
+    })
+}
+
+fn filter_fields(fields: &[FieldDef]) -> Vec<FilterField> {
+    let mut all = vec![
+        FilterField::Name,
+        FilterField::Company,
+        FilterField::Phone,
+        FilterField::Email,
+        FilterField::Address,
+        FilterField::Source,
+        FilterField::Memo,
+    ];
+    all.extend(fields.iter().map(|def| FilterField::Custom(def.id)));
+    all
+}
+
+fn filter_field_text(texts: &Texts, field: FilterField, fields: &[FieldDef]) -> String {
+    let key = match field {
+        FilterField::Name => "customer.name",
+        FilterField::Company => "customer.company",
+        FilterField::Email => "customer.email",
+        FilterField::Address => "customer.address",
+        FilterField::Source => "customer.source",
+        FilterField::Memo => "customer.memo",
+        FilterField::Phone => "customer.phones",
+        FilterField::Custom(id) => {
+            return fields
+                .iter()
+                .find(|def| def.id == id)
+                .map_or_else(|| id.0.to_string(), |def| def.label.clone());
+        }
+    };
+    texts.get(key).to_owned()
+}
+
+fn operator_text(texts: &Texts, op: Operator) -> &str {
+    texts.get(match op {
+        Operator::Contains => "op.contains",
+        Operator::NotContains => "op.not_contains",
+        Operator::Equals => "op.equals",
+        Operator::NotEquals => "op.not_equals",
+        Operator::StartsWith => "op.starts_with",
+        Operator::Greater => "op.greater",
+        Operator::Less => "op.less",
+        Operator::IsEmpty => "op.is_empty",
+        Operator::IsNotEmpty => "op.is_not_empty",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_round_trip_through_settings() {
+        for column in ListColumn::BUILT_IN {
+            assert_eq!(ListColumn::parse(&column.setting()), Some(column));
+        }
+        let field = ListColumn::Field("visits".to_owned());
+        assert_eq!(field.setting(), "field:visits");
+        assert_eq!(ListColumn::parse("field:visits"), Some(field));
+        assert_eq!(ListColumn::parse("nonsense"), None);
+    }
+}

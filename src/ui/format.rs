@@ -1,0 +1,38 @@
+//! How times and small values read in the window: the desk's local time.
+
+use crate::domain::{Direction, Timestamp};
+
+use super::i18n::Texts;
+
+fn zoned(at: Timestamp) -> Option<jiff::Zoned> {
+    jiff::Timestamp::from_millisecond(at.as_millis())
+        .ok()
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::system()))
+}
+
+/// "14:05:09" in local time.
+#[must_use]
+pub fn local_time(at: Timestamp) -> String {
+    zoned(at).map_or_else(String::new, |t| t.strftime("%H:%M:%S").to_string())
+}
+
+/// "2026-11-23 14:05" in local time.
+#[must_use]
+pub fn local_date_time(at: Timestamp) -> String {
+    zoned(at).map_or_else(String::new, |t| t.strftime("%Y-%m-%d %H:%M").to_string())
+}
+
+/// "2026-11-23" in local time.
+#[must_use]
+pub fn local_date(at: Timestamp) -> String {
+    zoned(at).map_or_else(String::new, |t| t.strftime("%Y-%m-%d").to_string())
+}
+
+/// 수신 / 발신.
+#[must_use]
+pub fn direction_text(texts: &Texts, direction: Direction) -> &str {
+    match direction {
+        Direction::In => texts.get("calls.incoming"),
+        Direction::Out => texts.get("calls.outgoing"),
+    }
+}

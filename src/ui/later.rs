@@ -1,0 +1,79 @@
+//! Windows for menu entries and buttons whose feature arrives with a later
+//! part of ringdesk: each says what will be there, so nothing is a dead end.
+
+use eframe::egui;
+
+use super::i18n::Texts;
+
+/// A feature that is announced but not built yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Feature {
+    /// SMS문구
+    SmsTemplates,
+    /// 비밀번호변경
+    ChangePassword,
+    /// 관리자 웹 바로가기
+    AdminWeb,
+    /// 문자목록
+    MessageLog,
+    /// 전화목록
+    CallLog,
+    /// 대량문자발송
+    BulkSms,
+    /// 임의문자발송
+    FreeSms,
+    /// 엑셀문자발송
+    ExcelSms,
+    /// 문자발송결과
+    SmsResults,
+    /// Click-to-call on a number.
+    Dial(String),
+    /// Sending an SMS to a number.
+    Sms(String),
+}
+
+impl Feature {
+    fn keys(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::SmsTemplates => ("menu.sms_templates", "later.sms_templates"),
+            Self::ChangePassword => ("menu.change_password", "later.change_password"),
+            Self::AdminWeb => ("menu.admin_web", "later.admin_web"),
+            Self::MessageLog => ("menu.message_log", "later.message_log"),
+            Self::CallLog => ("menu.call_log", "later.call_log"),
+            Self::BulkSms => ("menu.bulk_sms", "later.bulk_sms"),
+            Self::FreeSms => ("menu.free_sms", "later.free_sms"),
+            Self::ExcelSms => ("menu.excel_sms", "later.excel_sms"),
+            Self::SmsResults => ("menu.sms_results", "later.sms_results"),
+            Self::Dial(_) => ("card.dial", "later.dial"),
+            Self::Sms(_) => ("card.sms", "later.sms"),
+        }
+    }
+}
+
+/// Shows a window per announced feature; drops those closed this frame.
+pub fn show(ctx: &egui::Context, texts: &Texts, open: &mut Vec<Feature>) {
+    let escape = ctx.input(|input| input.key_pressed(egui::Key::Escape));
+    open.retain(|feature| {
+        let (title, body) = feature.keys();
+        let number = match feature {
+            Feature::Dial(number) | Feature::Sms(number) => number.as_str(),
+            _ => "",
+        };
+        let mut keep = !escape;
+        let mut window_open = true;
+        egui::Window::new(texts.get(title))
+            .id(egui::Id::unique(("later", format!("{feature:?}"))))
+            .open(&mut window_open)
+            .collapsible(false)
+            .resizable(false)
+            .default_width(380.0)
+            .show(ctx, |ui| {
+                ui.label(texts.fmt(body, &[("number", &number)]));
+                ui.add_space(8.0);
+                if ui.button(texts.get("later.ok")).clicked() {
+                    keep = false;
+                }
+            });
+        keep && window_open
+    });
+}

@@ -1,0 +1,99 @@
+//! The menu bar: 파일(F) and 고객관리(C), opened with Alt+F and Alt+C as a
+//! Windows program's menus are.
+
+use eframe::egui;
+
+use super::i18n::Texts;
+use super::later::Feature;
+
+/// What a menu entry asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MenuAction {
+    /// 사용자 환경설정
+    Preferences,
+    /// 사용자 정의설정
+    FieldSettings,
+    /// 고객목록 (고객그룹 opens it too, with the group tree beside it)
+    CustomerList,
+    /// 고객등록
+    NewCustomer,
+    /// An entry whose window arrives with a later part of ringdesk.
+    Later(Feature),
+    /// 종료
+    Exit,
+}
+
+/// Draws the menu bar; returns the entry clicked this frame.
+pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
+    let mut action = None;
+    let alt = |key| ui.input_mut(|input| input.consume_key(egui::Modifiers::ALT, key));
+    let open_file = alt(egui::Key::F);
+    let open_customers = alt(egui::Key::C);
+    egui::MenuBar::new().ui(ui, |ui| {
+        let file = egui::containers::menu::MenuButton::new(texts.get("menu.file")).ui(ui, |ui| {
+            for entry in [
+                Some(("menu.preferences", MenuAction::Preferences)),
+                Some(("menu.field_settings", MenuAction::FieldSettings)),
+                Some((
+                    "menu.sms_templates",
+                    MenuAction::Later(Feature::SmsTemplates),
+                )),
+                Some((
+                    "menu.change_password",
+                    MenuAction::Later(Feature::ChangePassword),
+                )),
+                Some(("menu.admin_web", MenuAction::Later(Feature::AdminWeb))),
+                None,
+                Some(("menu.exit", MenuAction::Exit)),
+            ] {
+                item(ui, texts, entry, &mut action);
+            }
+        });
+        let customers =
+            egui::containers::menu::MenuButton::new(texts.get("menu.customers")).ui(ui, |ui| {
+                for entry in [
+                    Some(("menu.groups", MenuAction::CustomerList)),
+                    Some(("menu.customer_list", MenuAction::CustomerList)),
+                    Some(("menu.new_customer", MenuAction::NewCustomer)),
+                    None,
+                    Some(("menu.message_log", MenuAction::Later(Feature::MessageLog))),
+                    Some(("menu.call_log", MenuAction::Later(Feature::CallLog))),
+                    None,
+                    Some(("menu.bulk_sms", MenuAction::Later(Feature::BulkSms))),
+                    Some(("menu.free_sms", MenuAction::Later(Feature::FreeSms))),
+                    Some(("menu.excel_sms", MenuAction::Later(Feature::ExcelSms))),
+                    Some(("menu.sms_results", MenuAction::Later(Feature::SmsResults))),
+                ] {
+                    item(ui, texts, entry, &mut action);
+                }
+            });
+        // Alt+letter opens the menu on the next frame, as a click would.
+        for (pressed, (button, _)) in [(open_file, &file), (open_customers, &customers)] {
+            if pressed {
+                let popup = egui::Popup::menu(button).get_id();
+                egui::Popup::toggle_id(ui.ctx(), popup);
+                ui.ctx().request_repaint();
+            }
+        }
+    });
+    action
+}
+
+/// One entry (or a separator for `None`); records the click in `action`.
+fn item(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    entry: Option<(&str, MenuAction)>,
+    action: &mut Option<MenuAction>,
+) {
+    match entry {
+        Some((key, what)) => {
+            if ui.button(texts.get(key)).clicked() {
+                *action = Some(what);
+            }
+        }
+        None => {
+            ui.separator();
+        }
+    }
+}

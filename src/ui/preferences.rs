@@ -1,0 +1,222 @@
+//! 사용자 환경설정: the person at the desk, the PBX, the SMS gateway, the
+//! default country for numbers and the language. The language switches the
+//! window as soon as it is chosen; OK writes the settings file (through the
+//! backend), Cancel puts everything back.
+
+use eframe::egui;
+
+use super::i18n::{Texts, native_name};
+use crate::config::{Language, PopupMoment, Settings};
+use crate::domain::Region;
+
+/// What the dialog asks of the window this frame.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Still open, nothing to do.
+    Open,
+    /// Show the window in this language while the dialog is open.
+    Preview(Language),
+    /// Closed without saving.
+    Cancel,
+    /// Save these settings.
+    Save(Box<Settings>),
+}
+
+/// The dialog's state: a copy of the settings being edited.
+pub struct Preferences {
+    settings: Settings,
+    port: String,
+    region: String,
+}
+
+impl Preferences {
+    /// A dialog editing a copy of `settings`.
+    #[must_use]
+    pub fn new(settings: &Settings) -> Self {
+        Self {
+            settings: settings.clone(),
+            port: settings.pbx.port.to_string(),
+            region: settings.phone.default_region.code().to_owned(),
+        }
+    }
+
+    /// Draws the dialog.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the dialog's layout reads best top to bottom"
+    )]
+    pub fn show(&mut self, ctx: &egui::Context, texts: &Texts) -> Outcome {
+        let mut outcome = Outcome::Open;
+        let mut open = true;
+        let port = self
+            .port
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|port| *port > 0);
+        let region = self.region.trim().parse::<Region>().ok();
+        egui::Window::new(texts.get("prefs.title"))
+            .id(egui::Id::unique("preferences"))
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .default_width(460.0)
+            .show(ctx, |ui| {
+                let settings = &mut self.settings;
+                section(ui, texts.get("prefs.user"));
+                egui::Grid::new("prefs_user").num_columns(2).show(ui, |ui| {
+                    text_row(
+                        ui,
+                        texts.get("prefs.user_name"),
+                        &mut settings.user.name,
+                        false,
+                    );
+                    text_row(
+                        ui,
+                        texts.get("prefs.extension"),
+                        &mut settings.user.extension,
+                        false,
+                    );
+                });
+                section(ui, texts.get("prefs.pbx"));
+                egui::Grid::new("prefs_pbx").num_columns(2).show(ui, |ui| {
+                    text_row(ui, texts.get("prefs.host"), &mut settings.pbx.host, false);
+                    let label = ui.label(texts.get("prefs.port"));
+                    ui.vertical(|ui| {
+                        ui.add(egui::TextEdit::singleline(&mut self.port).desired_width(80.0))
+                            .labelled_by(label.id);
+                        if port.is_none() {
+                            ui.colored_label(ui.visuals().error_fg_color, "1–65535");
+                        }
+                    });
+                    ui.end_row();
+                    text_row(
+                        ui,
+                        texts.get("prefs.pbx_user"),
+                        &mut settings.pbx.username,
+                        false,
+                    );
+                    text_row(
+                        ui,
+                        texts.get("prefs.secret"),
+                        &mut settings.pbx.secret,
+                        true,
+                    );
+                    ui.label("");
+                    ui.checkbox(&mut settings.pbx.tls, texts.get("prefs.tls"));
+                    ui.end_row();
+                    text_row(
+                        ui,
+                        texts.get("prefs.prefix"),
+                        &mut settings.pbx.outbound_prefix,
+                        false,
+                    );
+                    ui.label(texts.get("prefs.popup"));
+                    ui.horizontal(|ui| {
+                        ui.radio_value(
+                            &mut settings.pbx.popup,
+                            PopupMoment::Ring,
+                            texts.get("prefs.popup_ring"),
+                        );
+                        ui.radio_value(
+                            &mut settings.pbx.popup,
+                            PopupMoment::Answer,
+                            texts.get("prefs.popup_answer"),
+                        );
+                    });
+                    ui.end_row();
+                });
+                section(ui, texts.get("prefs.sms"));
+                egui::Grid::new("prefs_sms").num_columns(2).show(ui, |ui| {
+                    text_row(
+                        ui,
+                        texts.get("prefs.gateway_url"),
+                        &mut settings.sms.gateway_url,
+                        false,
+                    );
+                    text_row(
+                        ui,
+                        texts.get("prefs.sms_user"),
+                        &mut settings.sms.username,
+                        false,
+                    );
+                    text_row(
+                        ui,
+                        texts.get("prefs.sms_password"),
+                        &mut settings.sms.password,
+                        true,
+                    );
+                });
+                section(ui, texts.get("prefs.language"));
+                egui::Grid::new("prefs_general")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        let label = ui.label(texts.get("prefs.region"));
+                        ui.vertical(|ui| {
+                            ui.add(
+                                egui::TextEdit::singleline(&mut self.region).desired_width(60.0),
+                            )
+                            .labelled_by(label.id);
+                            if region.is_none() {
+                                ui.colored_label(ui.visuals().error_fg_color, "KR, JP, US…");
+                            }
+                        });
+                        ui.end_row();
+                        ui.label(texts.get("prefs.language"));
+                        ui.horizontal(|ui| {
+                            for language in [Language::Ko, Language::Ja, Language::En] {
+                                if ui
+                                    .radio_value(
+                                        &mut settings.ui.language,
+                                        language,
+                                        native_name(language),
+                                    )
+                                    .changed()
+                                {
+                                    outcome = Outcome::Preview(language);
+                                }
+                            }
+                        });
+                        ui.end_row();
+                    });
+                ui.separator();
+                ui.horizontal(|ui| {
+                    let valid = port.is_some() && region.is_some();
+                    if ui
+                        .add_enabled(valid, egui::Button::new(texts.get("prefs.ok")))
+                        .clicked()
+                        && let (Some(port), Some(region)) = (port, region)
+                    {
+                        let mut saved = settings.clone();
+                        saved.pbx.port = port;
+                        saved.phone.default_region = region;
+                        outcome = Outcome::Save(Box::new(saved));
+                    }
+                    if ui.button(texts.get("prefs.cancel")).clicked() {
+                        outcome = Outcome::Cancel;
+                    }
+                });
+            });
+        if !open || ctx.input(|input| input.key_pressed(egui::Key::Escape)) {
+            outcome = Outcome::Cancel;
+        }
+        outcome
+    }
+}
+
+fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(6.0);
+    ui.strong(title);
+}
+
+/// A labelled line; `secret` shows dots instead of the text.
+fn text_row(ui: &mut egui::Ui, label: &str, text: &mut String, secret: bool) {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .password(secret)
+            .desired_width(260.0),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
+}
