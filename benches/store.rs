@@ -5,7 +5,9 @@
 //! * bulk insert: checked customers into an empty store, numbers and search index included;
 //! * open: opening (and migrating) the existing store;
 //! * caller lookup by number, in three formats;
-//! * search, first page of 50: Korean name fragments and the last four digits.
+//! * search, first page of 50: Korean name fragments and the last four digits;
+//! * customer list: the first page by name with no filter, a page half-way
+//!   down, a count by status, and a first page filtered on a user-defined field.
 //!
 //! `cargo bench --bench store` runs it in full. `RINGDESK_BENCH_CUSTOMERS=N`
 //! changes the size (CI runs a smoke test with a small N). The book is kept
@@ -27,7 +29,10 @@ use rand_chacha::ChaCha8Rng;
 use ringdesk::cli::demo_data;
 use ringdesk::demo::Generator;
 use ringdesk::domain::search::SearchQuery;
-use ringdesk::domain::{Customer, CustomerId, NewCustomer, PhoneNumber, Region};
+use ringdesk::domain::{
+    Condition, Customer, CustomerFilter, CustomerId, CustomerSort, FilterField, NewCustomer,
+    Operator, PhoneNumber, Region, StatusId, StatusName,
+};
 use ringdesk::store::{Page, Store};
 
 const SAMPLES: usize = 2000;
@@ -114,6 +119,102 @@ fn main() {
         })
         .collect();
     report("search last four digits (5678)", times);
+
+    drop(store);
+    let status = ensure_status_on_every_tenth(&path);
+    let store = Store::open(&path).unwrap();
+    customer_list(&store, customers, status);
+}
+
+/// The demo book sets no statuses; gives "상담중" to every tenth customer
+/// (once), so a status filter has a realistic share to count.
+fn ensure_status_on_every_tenth(path: &Path) -> StatusId {
+    let mut store = Store::open(path).unwrap();
+    let name = StatusName::new("상담중").unwrap();
+    let status = match store
+        .statuses()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == name.as_str())
+    {
+        Some(status) => status.id,
+        None => store.create_status(&name).unwrap(),
+    };
+    drop(store);
+    // A bench set-up step, not an operation ringdesk offers.
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute(
+        "UPDATE customers SET status_id = ?1 WHERE id % 10 = 0 AND status_id IS NULL",
+        [status.0],
+    )
+    .unwrap();
+    status
+}
+
+fn customer_list(store: &Store, customers: u64, status: StatusId) {
+    let all = CustomerFilter::default();
+    let by_name = CustomerSort::default();
+    let fields: Vec<_> = store
+        .field_defs()
+        .unwrap()
+        .into_iter()
+        .filter(|def| def.show_in_list)
+        .map(|def| def.id)
+        .collect();
+    let page = |filter: &CustomerFilter, offset: u32| {
+        let started = Instant::now();
+        let rows = store
+            .list_customers_where(filter, &by_name, &fields, Page { offset, limit: 50 })
+            .unwrap();
+        let elapsed = started.elapsed();
+        assert_eq!(rows.len(), 50);
+        elapsed
+    };
+    let timed = |samples: usize, run: &dyn Fn() -> Duration| {
+        run();
+        (0..samples).map(|_| run()).collect::<Vec<_>>()
+    };
+    report(
+        "list first page by name, no filter",
+        timed(200, &|| page(&all, 0)),
+    );
+    let middle = u32::try_from(customers / 2).unwrap().min(500_000);
+    report(
+        &format!("list page at offset {middle} by name"),
+        timed(20, &|| page(&all, middle)),
+    );
+    let with_status = CustomerFilter {
+        status: Some(status),
+        ..CustomerFilter::default()
+    };
+    report(
+        "count with a status filter (1 in 10)",
+        timed(20, &|| {
+            let started = Instant::now();
+            let count = store.count_customers_where(&with_status).unwrap();
+            let elapsed = started.elapsed();
+            assert!(count > 0);
+            elapsed
+        }),
+    );
+    let visits = store
+        .field_defs()
+        .unwrap()
+        .into_iter()
+        .find(|def| def.key == "방문횟수")
+        .unwrap();
+    let regulars = CustomerFilter {
+        conditions: vec![Condition {
+            field: FilterField::Custom(visits.id),
+            op: Operator::Greater,
+            value: "45".into(),
+        }],
+        ..CustomerFilter::default()
+    };
+    report(
+        "list first page, 방문횟수 > 45 (1 in 12)",
+        timed(200, &|| page(&regulars, 0)),
+    );
 }
 
 fn lookups(store: &Store, korean: &[&Customer]) {
