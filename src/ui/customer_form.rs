@@ -380,11 +380,11 @@ impl CustomerForm {
     fn phones(&mut self, ui: &mut egui::Ui, texts: &Texts, problems: &HashMap<String, String>) {
         ui.strong(texts.get("customer.phones"));
         let mut remove = None;
-        egui::Grid::new(self.window.with("phones"))
-            .num_columns(3)
-            .spacing([8.0, 4.0])
-            .show(ui, |ui| {
-                for (index, phone) in self.draft.phones.iter_mut().enumerate() {
+        // Rows, not a grid: a grid sizes its columns in a first pass and
+        // would keep the number fields narrow.
+        ui.vertical(|ui| {
+            for (index, phone) in self.draft.phones.iter_mut().enumerate() {
+                ui.horizontal(|ui| {
                     let label_name = format!("{} {}", texts.get("customer.phone_label"), index + 1);
                     ui.add(
                         egui::TextEdit::singleline(&mut phone.label)
@@ -409,14 +409,12 @@ impl CustomerForm {
                     if ui.button(texts.get("customer.remove_phone")).clicked() {
                         remove = Some(index);
                     }
-                    ui.end_row();
-                    if let Some(problem) = problem {
-                        ui.label("");
-                        ui.colored_label(ui.visuals().error_fg_color, problem);
-                        ui.end_row();
-                    }
+                });
+                if let Some(problem) = problems.get(&format!("phone #{}", index + 1)) {
+                    ui.colored_label(ui.visuals().error_fg_color, problem);
                 }
-            });
+            }
+        });
         if let Some(index) = remove {
             self.draft.phones.remove(index);
         }

@@ -13,7 +13,7 @@ use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
 use super::app::thousands;
-use super::format::{local_date, local_date_time};
+use super::format::{field_value, local_date, local_date_time};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::describe;
@@ -129,7 +129,7 @@ impl ListColumn {
         }
     }
 
-    fn cell(&self, row: &ListRow, fields: &[FieldDef]) -> String {
+    fn cell(&self, texts: &Texts, row: &ListRow, fields: &[FieldDef]) -> String {
         match self {
             Self::Name => row.name.clone(),
             Self::Phone => row.phone.clone().unwrap_or_default(),
@@ -142,7 +142,7 @@ impl ListColumn {
             Self::LastCall => row.last_call_at.map(local_date_time).unwrap_or_default(),
             Self::Field(key) => field_by_key(fields, key)
                 .and_then(|def| row.fields.iter().find(|(id, _)| *id == def.id))
-                .map(|(_, value)| value.to_string())
+                .map(|(_, value)| field_value(texts, value))
                 .unwrap_or_default(),
         }
     }
@@ -354,7 +354,8 @@ impl CustomerList {
         egui::Window::new(texts.get("list.title"))
             .id(egui::Id::unique("customer_list"))
             .open(&mut open)
-            .default_size([900.0, 560.0])
+            .default_size([960.0, 580.0])
+            .min_width(720.0)
             .show(ctx, |ui| {
                 self.filter_bar(ui, texts, lookups);
                 if self.show_advanced {
@@ -811,7 +812,7 @@ impl CustomerList {
                 Column::remainder().at_least(80.0)
             } else {
                 Column::initial(130.0)
-                    .at_least(40.0)
+                    .at_least(90.0)
                     .resizable(true)
                     .clip(true)
             });
@@ -865,7 +866,7 @@ impl CustomerList {
                     for column in &columns {
                         row.col(|ui| {
                             ui.add(
-                                egui::Label::new(column.cell(data, &lookups.fields))
+                                egui::Label::new(column.cell(texts, data, &lookups.fields))
                                     .truncate()
                                     .selectable(false),
                             );

@@ -7,9 +7,9 @@ use jiff::civil::Date;
 
 use super::i18n::Texts;
 
-/// The 📅 button and its month popup; writes the chosen day into `text`.
+/// The calendar button and its month popup; writes the chosen day into `text`.
 pub fn button(ui: &mut egui::Ui, texts: &Texts, id: egui::Id, text: &mut String) {
-    let response = ui.button("📅");
+    let response = ui.button(texts.get("date.calendar"));
     let response = response.on_hover_text(texts.get("date.pick"));
     let month_id = id.with("month");
     if response.clicked() {

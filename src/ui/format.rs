@@ -1,6 +1,6 @@
 //! How times and small values read in the window: the desk's local time.
 
-use crate::domain::{Direction, Timestamp};
+use crate::domain::{Direction, FieldValue, Timestamp};
 
 use super::i18n::Texts;
 
@@ -34,5 +34,15 @@ pub fn direction_text(texts: &Texts, direction: Direction) -> &str {
     match direction {
         Direction::In => texts.get("calls.incoming"),
         Direction::Out => texts.get("calls.outgoing"),
+    }
+}
+
+/// A user-defined field's value as the window shows it (yes/no in words).
+#[must_use]
+pub fn field_value(texts: &Texts, value: &FieldValue) -> String {
+    match value {
+        FieldValue::YesNo(true) => texts.get("common.yes").to_owned(),
+        FieldValue::YesNo(false) => texts.get("common.no").to_owned(),
+        other => other.to_string(),
     }
 }

@@ -195,24 +195,29 @@ fn today_calls(ui: &mut egui::Ui, texts: &Texts, shown: &Shown, pick: &mut Optio
                 let Some(call) = shown.today_calls.get(row.index()) else {
                     return;
                 };
+                row.set_selected(
+                    call.customer_id.is_some()
+                        && call.customer_id == shown.card.as_ref().map(|card| card.customer.id),
+                );
                 row.col(|ui| {
-                    ui.label(local_time(call.started_at));
+                    cell(ui, local_time(call.started_at));
                 });
                 row.col(|ui| {
-                    ui.label(direction_text(texts, call.direction));
+                    cell(ui, direction_text(texts, call.direction));
                 });
                 row.col(|ui| {
-                    ui.label(&call.number_raw);
+                    cell(ui, &call.number_raw);
                 });
                 row.col(|ui| {
-                    ui.label(
+                    cell(
+                        ui,
                         call.customer_name
                             .as_deref()
                             .unwrap_or(texts.get("calls.unknown")),
                     );
                 });
                 row.col(|ui| {
-                    ui.label(&call.line);
+                    cell(ui, &call.line);
                 });
                 if row.response().clicked()
                     && let Some(id) = call.customer_id
@@ -260,13 +265,13 @@ fn search_results(ui: &mut egui::Ui, texts: &Texts, search: &SearchState, pick: 
                     return;
                 };
                 row.col(|ui| {
-                    ui.label(&hit.name);
+                    cell(ui, &hit.name);
                 });
                 row.col(|ui| {
-                    ui.label(hit.phone.as_deref().unwrap_or("-"));
+                    cell(ui, hit.phone.as_deref().unwrap_or("-"));
                 });
                 row.col(|ui| {
-                    ui.label(&hit.company);
+                    cell(ui, &hit.company);
                 });
                 let response = row.response();
                 if response.double_clicked() {
@@ -326,9 +331,37 @@ fn card_view(ui: &mut egui::Ui, texts: &Texts, card: &CustomerCard, pick: &mut O
             None => ui.weak(texts.get("card.no_calls")),
         };
     });
+    if !customer.groups.is_empty() || !customer.tags.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            for group in &customer.groups {
+                ui.label(egui::RichText::new(group).strong());
+            }
+            for tag in &customer.tags {
+                ui.label(format!("#{tag}"));
+            }
+        });
+    }
+    let popup_fields: Vec<_> = customer.fields.iter().collect();
+    if !popup_fields.is_empty() {
+        egui::Grid::new("card_fields")
+            .num_columns(2)
+            .spacing([12.0, 2.0])
+            .show(ui, |ui| {
+                for field in popup_fields {
+                    ui.weak(&field.label);
+                    ui.label(super::format::field_value(texts, &field.value));
+                    ui.end_row();
+                }
+            });
+    }
     if !customer.memo.is_empty() {
         ui.add_space(4.0);
         ui.strong(texts.get("card.memo"));
         ui.label(&customer.memo);
     }
+}
+
+/// A table cell's text: not selectable, so a click selects the row.
+fn cell(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) {
+    ui.add(egui::Label::new(text).selectable(false).truncate());
 }
