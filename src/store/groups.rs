@@ -73,25 +73,6 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Live customers in each live group, in tree order; a group with none
-    /// gives 0. One pass over the members, for the group panel's counts.
-    ///
-    /// # Errors
-    /// On a database failure.
-    pub fn group_counts(&self) -> Result<Vec<(GroupId, u64)>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT g.id, count(c.id) FROM customer_groups g
-                 LEFT JOIN group_members m ON m.group_id = g.id
-                 LEFT JOIN customers c ON c.id = m.customer_id AND c.deleted_at_ms IS NULL
-                 WHERE g.deleted_at_ms IS NULL
-                 GROUP BY g.id ORDER BY g.position, g.name",
-            )?
-            .query_map([], |row| Ok((GroupId(row.get(0)?), row.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?)
-    }
-
     /// Renames a group.
     ///
     /// # Errors
@@ -240,30 +221,6 @@ mod tests {
     }
 
     #[test]
-    fn group_counts_count_live_members_and_empty_groups() {
-        let mut store = store();
-        let vip = store.create_group("VIP", None).unwrap();
-        let seoul = store.create_group("서울", Some(vip)).unwrap();
-        let empty = store.create_group("휴면", None).unwrap();
-        let gone = store.create_group("폐기", None).unwrap();
-        let kim = add(&mut store, "김민준", &[]);
-        let lee = add(&mut store, "이서연", &[]);
-        let park = add(&mut store, "박지훈", &[]);
-        store.add_to_group(vip, &[kim, lee, park]).unwrap();
-        store.add_to_group(seoul, &[lee]).unwrap();
-        store.add_to_group(gone, &[kim]).unwrap();
-        store.delete_group(gone).unwrap();
-        store.delete_customer(park).unwrap();
-
-        let mut counts = store.group_counts().unwrap();
-        counts.sort();
-        assert_eq!(counts, [(vip, 2), (seoul, 1), (empty, 0)]);
-        for (id, members) in counts {
-            assert_eq!(store.group(id).unwrap().members, members);
-        }
-    }
-
-    #[test]
     fn rename_and_delete() {
         let mut store = store();
         let vip = store.create_group("VIP", None).unwrap();
@@ -280,5 +237,20 @@ mod tests {
             store.rename_group(vip, "x"),
             Err(Error::NotFound { .. })
         ));
+    }
+
+    #[test]
+    fn members_count_live_customers_and_empty_groups() {
+        let mut store = store();
+        let vip = store.create_group("VIP", None).unwrap();
+        let empty = store.create_group("휴면", None).unwrap();
+        let kim = add(&mut store, "김민준", &[]);
+        let lee = add(&mut store, "이서연", &[]);
+        store.add_to_group(vip, &[kim, lee]).unwrap();
+        store.delete_customer(lee).unwrap();
+        let groups = store.groups().unwrap();
+        let members = |id| groups.iter().find(|g| g.id == id).unwrap().members;
+        assert_eq!(members(vip), 1);
+        assert_eq!(members(empty), 0);
     }
 }
