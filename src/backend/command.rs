@@ -84,6 +84,23 @@ pub enum Command {
     CountFieldValues(FieldId),
     /// Retire a field; answered by fresh [`super::Event::Lookups`].
     DeleteField(FieldId),
+    /// Make a group, at the top or under `parent`; answered by fresh
+    /// [`super::Event::Groups`] and [`super::Event::Lookups`].
+    CreateGroup {
+        /// Its name.
+        name: String,
+        /// The group it sits under, if any.
+        parent: Option<GroupId>,
+    },
+    /// Rename a group; answered as [`Command::CreateGroup`].
+    RenameGroup {
+        /// Which group.
+        id: GroupId,
+        /// The new name.
+        name: String,
+    },
+    /// Remove a group (its customers stay); answered as [`Command::CreateGroup`].
+    DeleteGroup(GroupId),
     /// Write the settings file and use the new settings; answered by
     /// [`super::Event::SettingsSaved`].
     SaveSettings(Box<Settings>),

@@ -67,6 +67,7 @@ impl Service {
     }
 
     /// Runs one command; false when the loop should stop.
+    #[expect(clippy::too_many_lines, reason = "one short arm per command")]
     fn handle(&mut self, command: Command, events: &EventSender) -> bool {
         let event = match command {
             Command::Shutdown => return false,
@@ -165,6 +166,18 @@ impl Service {
                 },
             ),
             Command::Bulk { ids, action } => self.bulk(&ids, action, events),
+            Command::CreateGroup { name, parent } => {
+                let done = self.store.create_group(&name, parent).map(|_| ());
+                self.groups_changed(done, events)
+            }
+            Command::RenameGroup { id, name } => {
+                let done = self.store.rename_group(id, &name);
+                self.groups_changed(done, events)
+            }
+            Command::DeleteGroup(id) => {
+                let done = self.store.delete_group(id);
+                self.groups_changed(done, events)
+            }
             Command::SaveSettings(settings) => self.save_settings(&settings),
         };
         events.send(event)
@@ -204,6 +217,17 @@ impl Service {
                 self.refresh_counts(events)
             }
             Err(error) => failed("change customers", &error),
+        }
+    }
+
+    /// After a change to the groups: the tree and the lists that name them.
+    fn groups_changed(&self, done: store::Result<()>, events: &EventSender) -> Event {
+        match done {
+            Ok(()) => {
+                events.send(self.lookups());
+                answer("load groups", self.store.groups(), Event::Groups)
+            }
+            Err(error) => failed("change groups", &error),
         }
     }
 

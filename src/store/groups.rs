@@ -90,7 +90,8 @@ impl Store {
         one_changed(changed, "group", id.0)
     }
 
-    /// Removes a group (its customers stay; they just leave the group).
+    /// Removes a group (its customers stay; they just leave the group, and
+    /// its subgroups move up to its parent).
     ///
     /// # Errors
     /// [`super::Error::NotFound`] when there is no live group `id`.
@@ -101,6 +102,17 @@ impl Store {
             params![id.0, now_ms()],
         )?;
         one_changed(changed, "group", id.0)?;
+        // Its subgroups move up a level instead of vanishing with it.
+        unique(
+            tx.execute(
+                "UPDATE customer_groups
+                 SET parent_id = (SELECT parent_id FROM customer_groups WHERE id = ?1)
+                 WHERE parent_id = ?1 AND deleted_at_ms IS NULL",
+                [id.0],
+            ),
+            "group",
+            "of a subgroup",
+        )?;
         tx.execute("DELETE FROM group_members WHERE group_id = ?1", [id.0])?;
         tx.commit()?;
         Ok(())
@@ -252,5 +264,14 @@ mod tests {
         let members = |id| groups.iter().find(|g| g.id == id).unwrap().members;
         assert_eq!(members(vip), 1);
         assert_eq!(members(empty), 0);
+    }
+
+    #[test]
+    fn deleting_a_group_moves_its_subgroups_up() {
+        let mut store = store();
+        let vip = store.create_group("VIP", None).unwrap();
+        let seoul = store.create_group("서울", Some(vip)).unwrap();
+        store.delete_group(vip).unwrap();
+        assert_eq!(store.group(seoul).unwrap().parent_id, None);
     }
 }

@@ -10,6 +10,7 @@ use eframe::egui;
 use super::customer_form::CustomerForm;
 use super::customer_list::CustomerList;
 use super::field_settings::FieldSettings;
+use super::group_manager::GroupManager;
 use super::i18n::Texts;
 use super::later::{self, Feature};
 use super::menu::{self, MenuAction};
@@ -76,6 +77,7 @@ pub struct RingdeskApp {
     forms: Vec<CustomerForm>,
     list: Option<CustomerList>,
     field_settings: Option<FieldSettings>,
+    groups: Option<GroupManager>,
     preferences: Option<Preferences>,
     later: Vec<Feature>,
     focus_search: bool,
@@ -96,6 +98,7 @@ impl RingdeskApp {
             forms: Vec::new(),
             list: None,
             field_settings: None,
+            groups: None,
             preferences: None,
             later: Vec::new(),
             focus_search: true,
@@ -314,6 +317,7 @@ impl RingdeskApp {
                 self.field_settings = Some(FieldSettings::default());
                 self.send(Command::LoadLookups);
             }
+            MenuAction::Groups => self.groups = Some(GroupManager::default()),
             MenuAction::CustomerList => self.open_list(None),
             MenuAction::NewCustomer => self.open_form(None),
             MenuAction::Later(feature) => {
@@ -448,6 +452,15 @@ impl eframe::App for RingdeskApp {
             && !dialog.show(&ctx, &self.texts, &self.shown.lookups, &mut commands)
         {
             self.field_settings = None;
+        }
+        if let Some(manager) = &mut self.groups {
+            let outcome = manager.show(&ctx, &self.texts, &self.shown.groups, &mut commands);
+            if outcome.closed {
+                self.groups = None;
+            }
+            if let Some(group) = outcome.show_members {
+                self.open_list(Some(group));
+            }
         }
         if let Some(dialog) = &mut self.preferences {
             match dialog.show(&ctx, &self.texts) {

@@ -13,7 +13,9 @@ pub enum MenuAction {
     Preferences,
     /// 사용자 정의설정
     FieldSettings,
-    /// 고객목록 (고객그룹 opens it too, with the group tree beside it)
+    /// 고객그룹
+    Groups,
+    /// 고객목록
     CustomerList,
     /// 고객등록
     NewCustomer,
@@ -52,7 +54,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
         let customers =
             egui::containers::menu::MenuButton::new(texts.get("menu.customers")).ui(ui, |ui| {
                 for entry in [
-                    Some(("menu.groups", MenuAction::CustomerList)),
+                    Some(("menu.groups", MenuAction::Groups)),
                     Some(("menu.customer_list", MenuAction::CustomerList)),
                     Some(("menu.new_customer", MenuAction::NewCustomer)),
                     None,

@@ -7,6 +7,7 @@ mod date_picker;
 mod field_settings;
 pub mod fonts;
 mod format;
+mod group_manager;
 pub mod i18n;
 mod later;
 mod main_view;

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Starts the real ringdesk window under Xvfb on a store of demo customers and
+# saves screenshots of the main window, the customer list and the customer
+# card into assets/screenshots/ (the README shows them).
+#
+#   scripts/screenshots.sh [CUSTOMERS]     # default 20000
+#
+# Needs: xvfb imagemagick xdotool fonts-noto-cjk (installed when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+customers="${1:-20000}"
+out=assets/screenshots
+packages=(xvfb imagemagick xdotool fonts-noto-cjk)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q "${missing[@]}"
+fi
+
+cargo build --release --locked
+bin=target/release/ringdesk
+data="$(mktemp -d)"
+display=":97"
+cleanup() {
+  [ -n "${app:-}" ] && kill "$app" 2>/dev/null || true
+  [ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+"$bin" --data-dir "$data" demo-data --customers "$customers" >/dev/null
+
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp &
+xvfb=$!
+sleep 1
+DISPLAY="$display" "$bin" --data-dir "$data" &
+app=$!
+
+export DISPLAY="$display"
+window=""
+for _ in $(seq 1 100); do
+  window="$(xdotool search --name '^ringdesk$' 2>/dev/null | head -n 1 || true)"
+  [ -n "$window" ] && break
+  sleep 0.2
+done
+if [ -z "$window" ]; then
+  echo "the ringdesk window did not appear" >&2
+  exit 1
+fi
+xdotool windowfocus --sync "$window"
+sleep 2
+
+shot() {
+  import -window root -crop 1024x700+0+0 +repage "$out/$1.png"
+  echo "saved $out/$1.png"
+}
+
+mkdir -p "$out"
+# The main window (1024×700 at the screen's corner): the first of today's
+# calls clicked, so its customer's card shows below.
+xdotool mousemove --window "$window" 420 118 click 1
+sleep 1.5
+shot main-window
+
+# The customer list: 고객관리(C) → 고객목록.
+xdotool mousemove --window "$window" 92 13 click 1
+sleep 0.7
+xdotool mousemove --window "$window" 92 63 click 1
+sleep 2.5
+shot customer-list
+
+# A customer's card as a form: double-click the second row of the list.
+xdotool mousemove --window "$window" 150 170 click --repeat 2 --delay 60 1
+sleep 2
+shot customer-card
