@@ -29,6 +29,8 @@ const PAGE: u32 = 100;
 /// A page asked for and not answered within this is asked again (the
 /// backend drops list requests that a newer one has overtaken).
 const RETRY: Duration = Duration::from_millis(400);
+/// Pages kept on each side of those on screen (scrolling back is instant).
+const KEPT_PAGES: u32 = 10;
 /// Characters of a user-defined field's label shown in its header.
 const HEADER_CHARS: usize = 5;
 
@@ -896,6 +898,10 @@ impl CustomerList {
             for page in first..=last {
                 self.ask_page(page, lookups, commands);
             }
+            // Keep the pages around the screen only, so scrolling through a
+            // million customers does not hold them all.
+            let near = first.saturating_sub(KEPT_PAGES)..=last.saturating_add(KEPT_PAGES);
+            self.rows.retain(|page, _| near.contains(page));
         }
         if let Some((index, id, modifiers, double)) = clicked {
             self.click(index, id, modifiers);
