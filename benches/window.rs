@@ -64,7 +64,7 @@ fn main() {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |creation| {
-            fonts::install_cjk(&creation.egui_ctx);
+            fonts::install_cjk(&creation.egui_ctx, ringdesk::config::Language::Ko);
             RingdeskApp::new(StartInfo {
                 backend,
                 database,

@@ -137,7 +137,7 @@ impl RingdeskApp {
     }
 
     #[expect(clippy::too_many_lines, reason = "one arm per event, each short")]
-    fn handle(&mut self, event: Event) {
+    fn handle(&mut self, event: Event, ctx: &egui::Context) {
         match event {
             Event::CustomerCount(count) => self.shown.customers = Some(count),
             Event::SearchResults {
@@ -209,7 +209,7 @@ impl RingdeskApp {
                 }
             }
             Event::SettingsSaved(settings) => {
-                self.texts = Texts::new(settings.ui.language);
+                self.set_language(settings.ui.language, ctx);
                 self.settings = *settings;
                 self.preferences = None;
                 // The default country decides how numbers are read.
@@ -245,6 +245,15 @@ impl RingdeskApp {
                 }
                 self.shown.error = Some(format!("{action}: {message}"));
             }
+        }
+    }
+
+    /// Texts and fonts for `language`; the fonts were read at start, so
+    /// this touches no file.
+    fn set_language(&mut self, language: crate::config::Language, ctx: &egui::Context) {
+        if self.texts.language() != language {
+            self.texts = Texts::new(language);
+            super::fonts::install_cjk(ctx, language);
         }
     }
 
@@ -346,10 +355,10 @@ impl RingdeskApp {
 }
 
 impl eframe::App for RingdeskApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         // Drained here, not in `ui`: `logic` runs while the window is hidden too.
         while let Some(event) = self.backend.try_event() {
-            self.handle(event);
+            self.handle(event, ctx);
         }
     }
 
@@ -466,10 +475,10 @@ impl eframe::App for RingdeskApp {
             match dialog.show(&ctx, &self.texts) {
                 super::preferences::Outcome::Open => {}
                 super::preferences::Outcome::Preview(language) => {
-                    self.texts = Texts::new(language);
+                    self.set_language(language, &ctx);
                 }
                 super::preferences::Outcome::Cancel => {
-                    self.texts = Texts::new(self.settings.ui.language);
+                    self.set_language(self.settings.ui.language, &ctx);
                     self.preferences = None;
                 }
                 super::preferences::Outcome::Save(settings) => {

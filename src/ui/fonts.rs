@@ -39,9 +39,58 @@ pub struct FontFace {
 /// The first installed CJK font family of the known ones, if any.
 #[must_use]
 pub fn find_cjk_font() -> Option<FontFace> {
+    find_family(CJK_FAMILIES)
+}
+
+/// The font built into ringdesk.
+#[must_use]
+pub fn bundled_cjk_font() -> FontFace {
+    FontFace {
+        family: "Noto Sans CJK KR (ringdesk)".to_owned(),
+        data: BUNDLED.to_vec(),
+        index: 0,
+    }
+}
+
+/// Japanese faces, best first: kanji shared with Korean are drawn the
+/// Japanese way in these.
+const JAPANESE_FAMILIES: &[&str] = &["Noto Sans CJK JP", "Yu Gothic", "Meiryo", "Noto Sans JP"];
+
+/// The CJK faces found at start: Korean-first and Japanese-first. Read once
+/// and kept for the program's life, so switching the language reorders
+/// fonts without touching the disk.
+struct Faces {
+    korean: (&'static str, &'static [u8], u32),
+    japanese: Option<(&'static str, &'static [u8], u32)>,
+}
+
+static FACES: std::sync::OnceLock<Faces> = std::sync::OnceLock::new();
+
+fn faces() -> &'static Faces {
+    FACES.get_or_init(|| {
+        let korean = find_cjk_font().unwrap_or_else(|| {
+            tracing::info!("no system Korean/Japanese font found; using the built-in one");
+            bundled_cjk_font()
+        });
+        let japanese = find_family(JAPANESE_FAMILIES);
+        tracing::debug!(korean = %korean.family, japanese = ?japanese.as_ref().map(|f| &f.family), "CJK fonts");
+        Faces {
+            korean: leak(korean),
+            japanese: japanese.map(leak),
+        }
+    })
+}
+
+/// A face kept for the program's life (one .ttc holds both faces: no copy twice).
+fn leak(face: FontFace) -> (&'static str, &'static [u8], u32) {
+    let family: &'static str = Box::leak(face.family.into_boxed_str());
+    (family, Box::leak(face.data.into_boxed_slice()), face.index)
+}
+
+fn find_family(families: &[&str]) -> Option<FontFace> {
     let mut db = fontdb::Database::new();
     db.load_system_fonts();
-    CJK_FAMILIES.iter().find_map(|family| {
+    families.iter().find_map(|family| {
         let query = fontdb::Query {
             families: &[fontdb::Family::Name(family)],
             ..fontdb::Query::default()
@@ -56,24 +105,32 @@ pub fn find_cjk_font() -> Option<FontFace> {
     })
 }
 
-/// The font built into ringdesk.
-#[must_use]
-pub fn bundled_cjk_font() -> FontFace {
-    FontFace {
-        family: "Noto Sans CJK KR (ringdesk)".to_owned(),
-        data: BUNDLED.to_vec(),
-        index: 0,
+/// Installs CJK fonts for `language`: the Japanese face first for Japanese
+/// (where the system has one), the Korean face first otherwise.
+pub fn install_cjk(ctx: &egui::Context, language: crate::config::Language) {
+    let faces = faces();
+    let mut order = vec![faces.korean];
+    if let Some(japanese) = faces.japanese {
+        if language == crate::config::Language::Ja {
+            order.insert(0, japanese);
+        } else {
+            order.push(japanese);
+        }
     }
-}
-
-/// Installs the system's CJK font, or the bundled one when there is none.
-pub fn install_cjk(ctx: &egui::Context) {
-    let face = find_cjk_font().unwrap_or_else(|| {
-        tracing::info!("no system Korean/Japanese font found; using the built-in one");
-        bundled_cjk_font()
-    });
-    tracing::debug!(family = %face.family, "CJK font");
-    install(ctx, face);
+    let mut fonts = egui::FontDefinitions::default();
+    for (family, data, index) in order {
+        let mut font = egui::FontData::from_static(data);
+        font.index = index;
+        fonts.font_data.insert(family.to_owned(), Arc::new(font));
+        for egui_family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            fonts
+                .families
+                .entry(egui_family)
+                .or_default()
+                .push(family.to_owned());
+        }
+    }
+    ctx.set_fonts(fonts);
 }
 
 /// Adds `face` as the fallback of both egui font families.

@@ -58,7 +58,7 @@ pub fn run(store: Store, settings: Settings, settings_file: PathBuf) -> Result<(
         "ringdesk",
         options,
         Box::new(move |creation| {
-            fonts::install_cjk(&creation.egui_ctx);
+            fonts::install_cjk(&creation.egui_ctx, settings.ui.language);
             // A desktop business program: light, like the Windows programs beside it.
             creation.egui_ctx.set_theme(egui::Theme::Light);
             let ctx = creation.egui_ctx.clone();
