@@ -39,8 +39,9 @@ if grep -rnE '\b(egui|eframe)::' src/domain src/store src/config src/cli src/dem
   echo "only src/ui may use egui/eframe" >&2
   exit 1
 fi
-step "benchmark smoke run (small store; full run: cargo bench --bench store)"
+step "benchmark smoke run (small store; full runs: cargo bench --bench store / window)"
 RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_REBUILD=1 cargo test --locked --bench store
 cargo test --locked --bench phone
+RINGDESK_BENCH_CUSTOMERS=5000 cargo test --locked --bench window
 step "tests"
 cargo test --locked --lib --test integration

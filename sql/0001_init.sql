@@ -62,8 +62,10 @@ CREATE INDEX customers_name ON customers (name) WHERE deleted_at_ms IS NULL;
 CREATE INDEX customers_company ON customers (company) WHERE company <> '';
 CREATE INDEX customers_created ON customers (created_at_ms);
 CREATE INDEX customers_updated ON customers (updated_at_ms);
-CREATE INDEX customers_assignee ON customers (assignee_id) WHERE assignee_id IS NOT NULL;
-CREATE INDEX customers_status ON customers (status_id) WHERE status_id IS NOT NULL;
+-- With deleted_at_ms, so counting a status's or an assignee's live customers
+-- reads this index alone.
+CREATE INDEX customers_assignee ON customers (assignee_id, deleted_at_ms) WHERE assignee_id IS NOT NULL;
+CREATE INDEX customers_status ON customers (status_id, deleted_at_ms) WHERE status_id IS NOT NULL;
 CREATE INDEX customers_deleted ON customers (deleted_at_ms) WHERE deleted_at_ms IS NOT NULL;
 
 -- A customer's numbers. `phone_key` is the canonical form (E.164 for numbers

@@ -313,7 +313,7 @@ impl RingdeskApp {
     fn open_list(&mut self, group: Option<crate::domain::GroupId>) {
         let list = self
             .list
-            .get_or_insert_with(|| CustomerList::new(&self.settings, &self.shown.lookups));
+            .get_or_insert_with(|| CustomerList::new(&self.settings));
         list.show_group(group);
     }
 
@@ -369,6 +369,15 @@ impl eframe::App for RingdeskApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.shortcuts(&ctx);
+        // Closing the program with unsaved forms asks in each of them first.
+        if ctx.input(|input| input.viewport().close_requested())
+            && self.forms.iter().any(CustomerForm::is_dirty)
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            for form in &mut self.forms {
+                form.ask_to_close();
+            }
+        }
         let mut commands: Vec<Command> = Vec::new();
 
         let action = egui::Panel::top("menu_bar")

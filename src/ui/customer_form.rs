@@ -46,7 +46,8 @@ pub struct CustomerForm {
     tab: Tab,
     pending: Option<QueryId>,
     close_after_save: bool,
-    refused: Option<Invalid>,
+    /// The backend's refusal and the draft it was about: it shows until that draft changes.
+    refused: Option<(Invalid, CustomerDraft)>,
     notice: Option<String>,
     confirm: Option<Confirm>,
     note: String,
@@ -92,7 +93,9 @@ impl CustomerForm {
         self.closed
     }
 
-    fn is_dirty(&self) -> bool {
+    /// True when something typed is not saved yet.
+    #[must_use]
+    pub fn is_dirty(&self) -> bool {
         self.draft != self.saved_draft
     }
 
@@ -129,7 +132,7 @@ impl CustomerForm {
         if self.pending == Some(request) {
             self.pending = None;
             self.close_after_save = false;
-            self.refused = Some(invalid.clone());
+            self.refused = Some((invalid.clone(), self.draft.clone()));
             self.notice = None;
         }
     }
@@ -157,11 +160,18 @@ impl CustomerForm {
             None => texts.get("customer.new_title").to_owned(),
             Some(_) => texts.fmt("customer.edit_title", &[("name", &self.saved_draft.name)]),
         };
+        if self
+            .refused
+            .as_ref()
+            .is_some_and(|(_, draft)| *draft != self.draft)
+        {
+            self.refused = None;
+        }
         let problems: HashMap<String, String> = self
             .draft
             .problems(region, &lookups.fields)
             .iter()
-            .chain(self.refused.iter())
+            .chain(self.refused.iter().map(|(invalid, _)| invalid))
             .map(|invalid| (invalid.field.clone(), describe(texts, invalid)))
             .collect();
         let mut open = true;
@@ -207,7 +217,8 @@ impl CustomerForm {
         }
     }
 
-    fn ask_to_close(&mut self) {
+    /// Closes the form, first asking when something typed is not saved.
+    pub fn ask_to_close(&mut self) {
         if self.is_dirty() {
             self.confirm = Some(Confirm::Close);
         } else {

@@ -205,7 +205,7 @@ pub struct CustomerList {
 impl CustomerList {
     /// A list with the columns chosen in `settings`.
     #[must_use]
-    pub fn new(settings: &Settings, _lookups: &Lookups) -> Self {
+    pub fn new(settings: &Settings) -> Self {
         let mut columns: Vec<ListColumn> = settings
             .ui
             .list_columns

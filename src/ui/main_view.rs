@@ -229,8 +229,12 @@ fn today_calls(ui: &mut egui::Ui, texts: &Texts, shown: &Shown, pick: &mut Optio
 }
 
 fn search_results(ui: &mut egui::Ui, texts: &Texts, search: &SearchState, pick: &mut Option<Pick>) {
-    if search.answered && search.hits.is_empty() {
-        ui.weak(texts.get("search.none"));
+    if search.hits.is_empty() {
+        ui.weak(texts.get(if search.answered {
+            "search.none"
+        } else {
+            "search.searching"
+        }));
         return;
     }
     let count = if search.has_more {
