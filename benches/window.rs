@@ -130,6 +130,7 @@ fn main() {
             std::thread::sleep(Duration::from_millis(1));
         }
         latencies.push(typed.elapsed());
+        println!("    {word:<8} {:>9.2} ms", ms(typed.elapsed()));
     }
     percentiles("frame while typing in search (CPU)", &mut frame_times);
     percentiles(

@@ -8,6 +8,8 @@ use crate::domain::{
     Status, User,
 };
 use crate::store::{Group, Tag};
+// Groups are not among the lookups: the group tree's [`Event::Groups`]
+// carries them, counted once.
 
 /// News from the backend. The window drains these each frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,8 +110,6 @@ pub struct Lookups {
     pub statuses: Vec<Status>,
     /// Users (assignees).
     pub users: Vec<User>,
-    /// Groups, parents before children.
-    pub groups: Vec<Group>,
     /// Tags with their counts.
     pub tags: Vec<Tag>,
 }

@@ -266,7 +266,6 @@ impl Service {
                 fields: self.store.field_defs()?,
                 statuses: self.store.statuses()?,
                 users: self.store.users(Page::first(10_000))?,
-                groups: self.store.groups()?,
                 tags: self.store.tags()?,
             })
         };

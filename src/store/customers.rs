@@ -281,7 +281,10 @@ impl Store {
     /// On a database failure.
     pub fn count_customers(&self) -> Result<u64> {
         Ok(self.conn.query_row(
-            "SELECT count(*) FROM customers WHERE deleted_at_ms IS NULL",
+            // All rows less the binned ones (a small partial index): no
+            // row is read to look at its deleted_at_ms.
+            "SELECT (SELECT count(*) FROM customers)
+                  - (SELECT count(*) FROM customers WHERE deleted_at_ms IS NOT NULL)",
             [],
             |row| row.get(0),
         )?)

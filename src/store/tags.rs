@@ -29,10 +29,16 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT t.id, t.name,
-                     (SELECT count(*) FROM customer_tags ct JOIN customers c ON c.id = ct.customer_id
-                      WHERE ct.tag_id = t.id AND c.deleted_at_ms IS NULL)
-                 FROM tags t ORDER BY t.name",
+                // Counted as the groups are (see Store::groups).
+                "SELECT t.id, t.name, coalesce(a.n, 0) - coalesce(d.n, 0)
+                 FROM tags t
+                 LEFT JOIN (SELECT tag_id, count(*) AS n FROM customer_tags GROUP BY tag_id) a
+                     ON a.tag_id = t.id
+                 LEFT JOIN (SELECT ct.tag_id, count(*) AS n
+                            FROM customers c CROSS JOIN customer_tags ct ON ct.customer_id = c.id
+                            WHERE c.deleted_at_ms IS NOT NULL GROUP BY ct.tag_id) d
+                     ON d.tag_id = t.id
+                 ORDER BY t.name",
             )?
             .query_map([], |row| {
                 Ok(Tag {

@@ -440,7 +440,13 @@ impl eframe::App for RingdeskApp {
         let region = self.settings.phone.default_region;
         let mut opened_from_list = None;
         if let Some(list) = &mut self.list {
-            let outcome = list.show(&ctx, &self.texts, &self.shown.lookups, &mut commands);
+            let outcome = list.show(
+                &ctx,
+                &self.texts,
+                &self.shown.lookups,
+                &self.shown.groups,
+                &mut commands,
+            );
             opened_from_list = outcome.open;
             if let Some(columns) = outcome.columns_changed {
                 let mut settings = self.settings.clone();

@@ -17,7 +17,7 @@ use super::format::{field_value, local_date, local_date_time};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::describe;
-use crate::backend::{BulkAction, Command, Lookups, QueryId, local_time};
+use crate::backend::{BulkAction, Command, Group, Lookups, QueryId, local_time};
 use crate::config::Settings;
 use crate::domain::{
     Condition, CustomerFilter, CustomerId, CustomerSort, DateField, DateFilter, DatePreset,
@@ -346,6 +346,7 @@ impl CustomerList {
         ctx: &egui::Context,
         texts: &Texts,
         lookups: &Lookups,
+        groups: &[Group],
         commands: &mut Vec<Command>,
     ) -> Outcome {
         let mut outcome = Outcome::default();
@@ -359,7 +360,7 @@ impl CustomerList {
             .default_size([960.0, 580.0])
             .min_width(720.0)
             .show(ctx, |ui| {
-                self.filter_bar(ui, texts, lookups);
+                self.filter_bar(ui, texts, lookups, groups);
                 if self.show_advanced {
                     self.advanced(ui, texts, lookups);
                 }
@@ -369,7 +370,7 @@ impl CustomerList {
                 if let Some(error) = &self.error {
                     ui.colored_label(ui.visuals().error_fg_color, error);
                 }
-                self.bulk_bar(ui, texts, lookups, commands);
+                self.bulk_bar(ui, texts, lookups, groups, commands);
                 ui.separator();
                 if self.show_columns {
                     self.column_chooser(ui, texts, lookups, &mut outcome);
@@ -391,7 +392,13 @@ impl CustomerList {
         clippy::too_many_lines,
         reason = "the filter bar reads best top to bottom"
     )]
-    fn filter_bar(&mut self, ui: &mut egui::Ui, texts: &Texts, lookups: &Lookups) {
+    fn filter_bar(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        lookups: &Lookups,
+        groups: &[Group],
+    ) {
         let before = self.filter.clone();
         ui.horizontal_wrapped(|ui| {
             let total = self.total.map_or_else(
@@ -415,7 +422,7 @@ impl CustomerList {
                 "group",
                 &mut self.filter.group,
                 any,
-                lookups.groups.iter().map(|g| (g.id, g.name.as_str())),
+                groups.iter().map(|g| (g.id, g.name.as_str())),
             );
             combo(
                 ui,
@@ -693,6 +700,7 @@ impl CustomerList {
         ui: &mut egui::Ui,
         texts: &Texts,
         lookups: &Lookups,
+        groups: &[Group],
         commands: &mut Vec<Command>,
     ) {
         if self.selected.is_empty() {
@@ -704,7 +712,7 @@ impl CustomerList {
             egui::ComboBox::from_id_salt("bulk_group")
                 .selected_text(texts.get("list.add_to_group"))
                 .show_ui(ui, |ui| {
-                    for group in &lookups.groups {
+                    for group in groups {
                         if ui.selectable_label(false, &group.name).clicked() {
                             commands.push(Command::Bulk {
                                 ids: ids.clone(),

@@ -237,12 +237,17 @@ fn search_results(ui: &mut egui::Ui, texts: &Texts, search: &SearchState, pick: 
         }));
         return;
     }
-    let count = if search.has_more {
-        format!("{}+", search.hits.len())
+    if search.answered {
+        let count = if search.has_more {
+            format!("{}+", search.hits.len())
+        } else {
+            search.hits.len().to_string()
+        };
+        ui.strong(texts.fmt("search.results", &[("count", &count)]));
     } else {
-        search.hits.len().to_string()
-    };
-    ui.strong(texts.fmt("search.results", &[("count", &count)]));
+        // The rows below are the previous answer until the new one arrives.
+        ui.weak(texts.get("search.searching"));
+    }
     let rows = search.hits.len() + usize::from(search.has_more);
     TableBuilder::new(ui)
         .id_salt("search_results")
