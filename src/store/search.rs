@@ -168,7 +168,14 @@ fn tier(query: &SearchQuery, level: Level) -> Tier {
                 trigram_match.push(format!("name : {}", fts_phrase(text)));
             }
             Term::Text(text) => trigram_match.push(fts_phrase(text)),
+            Term::Short(short) if level == Level::Anywhere => token_match.push(format!(
+                "({} OR {})",
+                fts_phrase(short),
+                fts_phrase(&format!("{COMPANY_MARK}{short}"))
+            )),
             Term::Short(short) => {
+                // Name pieces only: a company word (상사) must not make the
+                // name tier walk every company that has it.
                 token_match.push(fts_phrase(short));
                 if level == Level::Primary {
                     let condition = in_name(&mut tier, short);
@@ -266,11 +273,18 @@ pub(super) fn remove(tx: &Transaction<'_>, id: CustomerId) -> Result<()> {
     Ok(())
 }
 
-/// The pieces of name and company and the blocks of each number, as one
-/// space-separated text.
+/// Marks a company's pieces in `customer_tokens`, so the name tier matches
+/// name pieces alone. Not a character of names or numbers.
+const COMPANY_MARK: char = 'ⓒ';
+
+/// The pieces of name and company (marked) and the blocks of each number,
+/// as one space-separated text.
 fn tokens(customer: &NewCustomer) -> String {
     let mut all = grams(&customer.name);
-    for token in grams(&customer.company).into_iter().chain(
+    let company = grams(&customer.company)
+        .into_iter()
+        .map(|gram| format!("{COMPANY_MARK}{gram}"));
+    for token in company.chain(
         customer
             .phones
             .iter()
@@ -331,6 +345,10 @@ mod tests {
         assert_eq!(names(&store, "홍길동"), ["홍길동", "이도윤"]);
         // 길동 is in 홍길동's name and in 이도윤's company.
         assert_eq!(names(&store, "길동"), ["홍길동", "이도윤"]);
+        // A company word alone, and with a name piece.
+        assert_eq!(names(&store, "상사"), ["이도윤"]);
+        assert_eq!(names(&store, "이 상사"), ["이도윤"]);
+        assert!(names(&store, "김 상사").is_empty());
     }
 
     #[test]
