@@ -59,6 +59,7 @@ fn main() {
 
     let started = Instant::now();
     let store = Store::open(&path).unwrap();
+    store.set_cache_kib(ringdesk::ui::WINDOW_CACHE_KIB).unwrap();
     let database = store.path().to_owned();
     let backend = Backend::spawn(store, settings.clone(), settings_file, Arc::new(|| {})).unwrap();
     let mut harness = Harness::builder()

@@ -139,6 +139,18 @@ impl Store {
         &self.path
     }
 
+    /// Sets the page cache to at most `kib` KiB. Opening sets 64 MiB for
+    /// bulk inserts; the window, which mostly reads, keeps less to stay
+    /// within its memory budget.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn set_cache_kib(&self, kib: u32) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", -i64::from(kib))?;
+        Ok(())
+    }
+
     /// The schema version of the open database.
     ///
     /// # Errors

@@ -74,10 +74,17 @@ fn faces() -> &'static Faces {
         });
         let japanese = find_family(JAPANESE_FAMILIES);
         tracing::debug!(korean = %korean.family, japanese = ?japanese.as_ref().map(|f| &f.family), "CJK fonts");
-        Faces {
-            korean: leak(korean),
-            japanese: japanese.map(leak),
-        }
+        let korean = leak(korean);
+        // Noto Sans CJK is one .ttc with both faces: keep its bytes once.
+        let japanese = japanese.map(|face| {
+            if face.data == korean.1 {
+                let family: &'static str = Box::leak(face.family.into_boxed_str());
+                (family, korean.1, face.index)
+            } else {
+                leak(face)
+            }
+        });
+        Faces { korean, japanese }
     })
 }
 

@@ -27,6 +27,9 @@ use crate::backend::{Backend, Waker};
 use crate::config::Settings;
 use crate::store::Store;
 
+/// The store's page cache while the window runs (KiB).
+pub const WINDOW_CACHE_KIB: u32 = 32 * 1024;
+
 /// When the program started, for the "first frame" figure in the log.
 static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
@@ -54,6 +57,10 @@ pub fn run(store: Store, settings: Settings, settings_file: PathBuf) -> Result<(
         ..eframe::NativeOptions::default()
     };
     let database = store.path().to_owned();
+    // Reads need less cache than bulk writes; the window has 200 MB in all.
+    if let Err(error) = store.set_cache_kib(WINDOW_CACHE_KIB) {
+        tracing::warn!("cannot set the page cache: {error}");
+    }
     eframe::run_native(
         "ringdesk",
         options,
