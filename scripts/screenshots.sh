@@ -54,7 +54,9 @@ if [ -z "$window" ]; then
   echo "the ringdesk window did not appear" >&2
   exit 1
 fi
-xdotool windowfocus --sync "$window"
+# Focus only once the window is mapped (X refuses it before).
+sleep 2
+xdotool windowfocus --sync "$window" || true
 sleep 2
 
 shot() {
