@@ -145,7 +145,10 @@ fn main() {
     harness.run_steps(2);
     harness.get_by_label("고객목록").click();
     harness.run_steps(2);
-    wait_for(&mut harness, |h| h.query_by_label_contains("명").is_some());
+    // The list's total beside the status bar's count.
+    wait_for(&mut harness, |h| {
+        h.query_all_by_label_contains("명").nth(1).is_some()
+    });
     harness.hover_at(egui::pos2(640.0, 450.0));
     let mut scroll_times = Vec::new();
     for notch in 0..600 {
