@@ -51,17 +51,26 @@ impl Service {
     }
 
     /// Answers commands until `Shutdown`, a closed channel or a closed window.
+    /// Between commands it takes in what has arrived, so a search typed
+    /// while the group counts load runs next rather than after them.
     pub(super) fn run(mut self, mut commands: mpsc::Receiver<Command>, events: &EventSender) {
-        let mut queue = VecDeque::new();
-        while let Some(command) = commands.blocking_recv() {
-            queue.push_back(command);
+        let mut queue: VecDeque<Command> = VecDeque::new();
+        loop {
+            if queue.is_empty() {
+                match commands.blocking_recv() {
+                    Some(command) => queue.push_back(command),
+                    None => return,
+                }
+            }
             while let Ok(more) = commands.try_recv() {
                 queue.push_back(more);
             }
-            for command in overtaken_dropped(queue.drain(..)) {
-                if !self.handle(command, events) {
-                    return;
-                }
+            queue = overtaken_dropped(queue.drain(..)).into();
+            let Some(command) = take_next(&mut queue) else {
+                continue;
+            };
+            if !self.handle(command, events) {
+                return;
             }
         }
     }
@@ -345,6 +354,31 @@ fn overtaken_dropped(queue: impl Iterator<Item = Command>) -> Vec<Command> {
     kept
 }
 
+/// The next command: the queue's first, or a search when only reads are
+/// ahead of it (the person is typing; lists can wait a moment).
+fn take_next(queue: &mut VecDeque<Command>) -> Option<Command> {
+    let search = queue
+        .iter()
+        .position(|command| matches!(command, Command::SearchCustomers { .. }));
+    let jump = search.filter(|&at| queue.iter().take(at).all(only_reads));
+    queue.remove(jump.unwrap_or(0))
+}
+
+/// True for commands that change nothing.
+fn only_reads(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::CountCustomers
+            | Command::LoadCard { .. }
+            | Command::LoadGroups
+            | Command::LoadTodayCalls
+            | Command::LoadLookups
+            | Command::CountFieldValues(_)
+            | Command::CountListed { .. }
+            | Command::ListCustomers { .. }
+    )
+}
+
 /// `event(value)` on success, [`Event::Failed`] otherwise.
 fn answer<T>(
     action: &'static str,
@@ -362,5 +396,58 @@ fn failed(action: &'static str, error: &store::Error) -> Event {
     Event::Failed {
         action,
         message: error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::QueryId;
+
+    fn search(id: u64) -> Command {
+        Command::SearchCustomers {
+            query_id: QueryId(id),
+            text: "김".to_owned(),
+            offset: 0,
+            limit: 50,
+        }
+    }
+
+    #[test]
+    fn a_search_goes_before_reads_but_not_before_writes() {
+        let mut queue: VecDeque<Command> =
+            [Command::LoadGroups, Command::LoadLookups, search(1)].into();
+        assert_eq!(take_next(&mut queue), Some(search(1)));
+        assert_eq!(take_next(&mut queue), Some(Command::LoadGroups));
+
+        let write = Command::DeleteCustomer {
+            id: crate::domain::CustomerId(1),
+        };
+        let mut queue: VecDeque<Command> = [write.clone(), search(2)].into();
+        assert_eq!(take_next(&mut queue), Some(write));
+    }
+
+    #[test]
+    fn only_the_newest_search_and_two_newest_pages_stay() {
+        let page = |offset| Command::ListCustomers {
+            query_id: QueryId(1),
+            filter: Box::default(),
+            sort: crate::domain::CustomerSort::default(),
+            fields: Vec::new(),
+            offset,
+            limit: 100,
+        };
+        let kept = overtaken_dropped(
+            [
+                search(1),
+                page(0),
+                search(2),
+                page(100),
+                page(200),
+                Command::LoadGroups,
+            ]
+            .into_iter(),
+        );
+        assert_eq!(kept, [search(2), page(100), page(200), Command::LoadGroups]);
     }
 }
