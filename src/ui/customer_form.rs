@@ -13,6 +13,7 @@ use eframe::egui;
 use super::format::{direction_text, local_date_time};
 use super::i18n::Texts;
 use super::problem_text::describe;
+use super::widgets::optional_choice;
 use crate::backend::{Command, CustomerCard, Lookups, QueryId};
 use crate::domain::customer::MEMO_MAX_BYTES;
 use crate::domain::{
@@ -293,30 +294,14 @@ impl CustomerForm {
                     problems.get("country"),
                     texts.get("customer.country_hint"),
                 );
-                let status_label = ui.label(texts.get("customer.status"));
-                let status_name = lookups
-                    .statuses
-                    .iter()
-                    .find(|status| Some(status.id) == self.draft.status_id)
-                    .map_or(texts.get("customer.none"), |status| status.name.as_str());
-                egui::ComboBox::from_id_salt(self.window.with("status"))
-                    .selected_text(status_name)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(
-                            &mut self.draft.status_id,
-                            None,
-                            texts.get("customer.none"),
-                        );
-                        for status in &lookups.statuses {
-                            ui.selectable_value(
-                                &mut self.draft.status_id,
-                                Some(status.id),
-                                &status.name,
-                            );
-                        }
-                    })
-                    .response
-                    .labelled_by(status_label.id);
+                optional_choice(
+                    ui,
+                    texts.get("customer.status"),
+                    self.window.with("status"),
+                    &mut self.draft.status_id,
+                    texts.get("customer.none"),
+                    lookups.statuses.iter().map(|s| (s.id, s.name.as_str())),
+                );
                 ui.end_row();
                 text_row(
                     ui,
@@ -325,32 +310,17 @@ impl CustomerForm {
                     None,
                     "",
                 );
-                let assignee_label = ui.label(texts.get("customer.assignee"));
-                let assignee = lookups
-                    .users
-                    .iter()
-                    .find(|user| Some(user.id) == self.draft.assignee_id)
-                    .map_or(texts.get("customer.none"), |user| {
-                        user.display_name.as_str()
-                    });
-                egui::ComboBox::from_id_salt(self.window.with("assignee"))
-                    .selected_text(assignee)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(
-                            &mut self.draft.assignee_id,
-                            None,
-                            texts.get("customer.none"),
-                        );
-                        for user in &lookups.users {
-                            ui.selectable_value(
-                                &mut self.draft.assignee_id,
-                                Some(user.id),
-                                &user.display_name,
-                            );
-                        }
-                    })
-                    .response
-                    .labelled_by(assignee_label.id);
+                optional_choice(
+                    ui,
+                    texts.get("customer.assignee"),
+                    self.window.with("assignee"),
+                    &mut self.draft.assignee_id,
+                    texts.get("customer.none"),
+                    lookups
+                        .users
+                        .iter()
+                        .map(|u| (u.id, u.display_name.as_str())),
+                );
                 ui.end_row();
                 list_row(
                     ui,

@@ -17,6 +17,7 @@ use super::format::{field_value, local_date, local_date_time};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::describe;
+use super::widgets::optional_choice;
 use crate::backend::{BulkAction, Command, Group, Lookups, QueryId, local_time};
 use crate::config::Settings;
 use crate::domain::{
@@ -408,34 +409,34 @@ impl CustomerList {
             ui.strong(total);
             ui.separator();
             let any = texts.get("list.any");
-            combo(
+            optional_choice(
                 ui,
                 texts.get("list.status"),
-                "status",
+                ("list_filter", "status"),
                 &mut self.filter.status,
                 any,
                 lookups.statuses.iter().map(|s| (s.id, s.name.as_str())),
             );
-            combo(
+            optional_choice(
                 ui,
                 texts.get("list.group"),
-                "group",
+                ("list_filter", "group"),
                 &mut self.filter.group,
                 any,
                 groups.iter().map(|g| (g.id, g.name.as_str())),
             );
-            combo(
+            optional_choice(
                 ui,
                 texts.get("list.tag"),
-                "tag",
+                ("list_filter", "tag"),
                 &mut self.filter.tag,
                 any,
                 lookups.tags.iter().map(|t| (t.id, t.name.as_str())),
             );
-            combo(
+            optional_choice(
                 ui,
                 texts.get("list.assignee"),
-                "assignee",
+                ("list_filter", "assignee"),
                 &mut self.filter.assignee,
                 any,
                 lookups
@@ -951,32 +952,6 @@ impl CustomerList {
         }
         self.anchor = Some(index);
     }
-}
-
-/// A labelled choice among `options`, or `any`.
-fn combo<'a, T: Copy + PartialEq>(
-    ui: &mut egui::Ui,
-    label: &str,
-    id: &str,
-    value: &mut Option<T>,
-    any: &str,
-    options: impl Iterator<Item = (T, &'a str)> + Clone,
-) {
-    let label = ui.label(label);
-    let shown = options
-        .clone()
-        .find(|(option, _)| Some(*option) == *value)
-        .map_or(any, |(_, name)| name);
-    egui::ComboBox::from_id_salt(("list_filter", id))
-        .selected_text(shown)
-        .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, any);
-            for (option, name) in options {
-                ui.selectable_value(value, Some(option), name);
-            }
-        })
-        .response
-        .labelled_by(label.id);
 }
 
 fn date_text(ui: &mut egui::Ui, texts: &Texts, id: &str, label: &str, text: &mut String) {

@@ -15,6 +15,7 @@ mod menu;
 mod preferences;
 mod problem_text;
 mod status_bar;
+mod widgets;
 
 pub use app::{RingdeskApp, StartInfo};
 
