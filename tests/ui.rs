@@ -375,3 +375,19 @@ fn groups_are_added_renamed_and_counted_in_the_tree() {
     let store = Store::open(&dir.database()).unwrap();
     assert_eq!(store.groups().unwrap()[0].name, "VIP");
 }
+
+#[test]
+fn escape_closes_the_dialog_in_front_only() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "파일(F)", "사용자 정의설정");
+    open_menu(&mut harness, "파일(F)", "사용자 환경설정");
+    assert!(harness.query_by_label("사용자 환경설정").is_some());
+    harness.key_press(egui::Key::Escape);
+    harness.run_ok();
+    assert!(harness.query_by_label("사용자 환경설정").is_none());
+    assert!(harness.query_by_label("항목 추가").is_some());
+    harness.key_press(egui::Key::Escape);
+    harness.run_ok();
+    assert!(harness.query_by_label("항목 추가").is_none());
+}

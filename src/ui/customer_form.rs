@@ -13,7 +13,7 @@ use eframe::egui;
 use super::format::{direction_text, local_date_time};
 use super::i18n::Texts;
 use super::problem_text::describe;
-use super::widgets::optional_choice;
+use super::widgets::{escape_closes, optional_choice};
 use crate::backend::{Command, CustomerCard, Lookups, QueryId};
 use crate::domain::customer::MEMO_MAX_BYTES;
 use crate::domain::{
@@ -199,9 +199,7 @@ impl CustomerForm {
                 ui.separator();
                 save = self.buttons(ui, texts, &problems);
             });
-        if !open
-            || (ctx.input(|input| input.key_pressed(egui::Key::Escape)) && self.confirm.is_none())
-        {
+        if !open || (escape_closes(ctx, self.window) && self.confirm.is_none()) {
             self.ask_to_close();
         }
         let confirmed_save = self.confirmation(ctx, texts, commands);

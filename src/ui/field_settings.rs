@@ -7,8 +7,12 @@ use eframe::egui;
 
 use super::i18n::Texts;
 use super::problem_text::describe;
+use super::widgets::escape_closes;
 use crate::backend::{Command, Lookups};
 use crate::domain::{FieldDef, FieldId, FieldKind, NewFieldDef};
+
+/// The window's id, for Esc to know whether it is in front.
+const WINDOW: &str = "field_settings";
 
 /// What is being edited on the right of the dialog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +74,7 @@ impl FieldSettings {
         let mut open = true;
         let mut close = false;
         egui::Window::new(texts.get("fields.title"))
-            .id(egui::Id::unique("field_settings"))
+            .id(egui::Id::unique(WINDOW))
             .open(&mut open)
             .collapsible(false)
             .default_width(720.0)
@@ -88,8 +92,7 @@ impl FieldSettings {
                 close = ui.button(texts.get("fields.close")).clicked();
             });
         self.delete_question(ctx, texts, lookups, commands);
-        let escape = self.confirm_delete.is_none()
-            && ctx.input(|input| input.key_pressed(egui::Key::Escape));
+        let escape = self.confirm_delete.is_none() && escape_closes(ctx, egui::Id::unique(WINDOW));
         open && !close && !escape
     }
 

@@ -6,8 +6,12 @@ use eframe::egui;
 
 use super::app::thousands;
 use super::i18n::Texts;
+use super::widgets::escape_closes;
 use crate::backend::{Command, Group};
 use crate::domain::GroupId;
+
+/// The window's id, for Esc to know whether it is in front.
+const WINDOW: &str = "group_manager";
 
 /// What the window asks of the main window this frame.
 #[derive(Debug, Default)]
@@ -46,7 +50,7 @@ impl GroupManager {
         }
         let mut open = true;
         egui::Window::new(texts.get("groups.manage_title"))
-            .id(egui::Id::unique("group_manager"))
+            .id(egui::Id::unique(WINDOW))
             .open(&mut open)
             .collapsible(false)
             .default_width(520.0)
@@ -67,8 +71,7 @@ impl GroupManager {
                 self.new_group(ui, texts, groups, commands);
             });
         self.delete_question(ctx, texts, groups, commands);
-        let escape = self.confirm_delete.is_none()
-            && ctx.input(|input| input.key_pressed(egui::Key::Escape));
+        let escape = self.confirm_delete.is_none() && escape_closes(ctx, egui::Id::unique(WINDOW));
         outcome.closed = !open || escape;
         outcome
     }

@@ -4,6 +4,7 @@
 use eframe::egui;
 
 use super::i18n::Texts;
+use super::widgets::escape_closes;
 
 /// A feature that is announced but not built yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,17 +53,17 @@ impl Feature {
 
 /// Shows a window per announced feature; drops those closed this frame.
 pub fn show(ctx: &egui::Context, texts: &Texts, open: &mut Vec<Feature>) {
-    let escape = ctx.input(|input| input.key_pressed(egui::Key::Escape));
     open.retain(|feature| {
         let (title, body) = feature.keys();
         let number = match feature {
             Feature::Dial(number) | Feature::Sms(number) => number.as_str(),
             _ => "",
         };
-        let mut keep = !escape;
+        let id = egui::Id::unique(("later", format!("{feature:?}")));
+        let mut keep = !escape_closes(ctx, id);
         let mut window_open = true;
         egui::Window::new(texts.get(title))
-            .id(egui::Id::unique(("later", format!("{feature:?}"))))
+            .id(id)
             .open(&mut window_open)
             .collapsible(false)
             .resizable(false)

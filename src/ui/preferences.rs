@@ -6,8 +6,12 @@
 use eframe::egui;
 
 use super::i18n::{Texts, native_name};
+use super::widgets::escape_closes;
 use crate::config::{Language, PopupMoment, Settings};
 use crate::domain::Region;
+
+/// The window's id, for Esc to know whether it is in front.
+const WINDOW: &str = "preferences";
 
 /// What the dialog asks of the window this frame.
 #[derive(Debug)]
@@ -56,7 +60,7 @@ impl Preferences {
             .filter(|port| *port > 0);
         let region = self.region.trim().parse::<Region>().ok();
         egui::Window::new(texts.get("prefs.title"))
-            .id(egui::Id::unique("preferences"))
+            .id(egui::Id::unique(WINDOW))
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
@@ -197,7 +201,7 @@ impl Preferences {
                     }
                 });
             });
-        if !open || ctx.input(|input| input.key_pressed(egui::Key::Escape)) {
+        if !open || escape_closes(ctx, egui::Id::unique(WINDOW)) {
             outcome = Outcome::Cancel;
         }
         outcome

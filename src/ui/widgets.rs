@@ -28,3 +28,14 @@ pub fn optional_choice<'a, T: Copy + PartialEq>(
         .response
         .labelled_by(label.id);
 }
+
+/// True when Esc was pressed and `window` is the topmost window, so Esc
+/// closes one dialog at a time, the one in front.
+pub fn escape_closes(ctx: &egui::Context, window: egui::Id) -> bool {
+    ctx.input(|input| input.key_pressed(egui::Key::Escape))
+        && ctx
+            .top_layer_id()
+            // A window closed this frame keeps its place in egui's order.
+            .filter(|layer| ctx.memory(|memory| memory.areas().is_visible(layer)))
+            .is_none_or(|layer| layer.id == window)
+}
