@@ -402,13 +402,20 @@ impl CustomerForm {
         }
     }
 
-    fn calls(&self, ui: &mut egui::Ui, texts: &Texts) {
-        let Some(card) = &self.history else {
+    /// The loaded history, or a line saying why there is none yet.
+    fn history_or_why(&self, ui: &mut egui::Ui, texts: &Texts) -> Option<&CustomerCard> {
+        if self.history.is_none() {
             ui.weak(texts.get(if self.id.is_none() {
                 "customer.save_first"
             } else {
                 "list.loading"
             }));
+        }
+        self.history.as_ref()
+    }
+
+    fn calls(&self, ui: &mut egui::Ui, texts: &Texts) {
+        let Some(card) = self.history_or_why(ui, texts) else {
             return;
         };
         if card.calls.is_empty() {
@@ -429,12 +436,7 @@ impl CustomerForm {
     }
 
     fn messages(&self, ui: &mut egui::Ui, texts: &Texts) {
-        let Some(card) = &self.history else {
-            ui.weak(texts.get(if self.id.is_none() {
-                "customer.save_first"
-            } else {
-                "list.loading"
-            }));
+        let Some(card) = self.history_or_why(ui, texts) else {
             return;
         };
         if card.messages.is_empty() {
