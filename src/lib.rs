@@ -6,6 +6,7 @@
 //! | [`backend`] | the window's only door to the rest: commands in, events out, the store's thread |
 //! | [`store`] | the SQLite customer book: schema, migrations, one file per aggregate, search |
 //! | [`config`] | data folders and the settings file |
+//! | [`pbx`] | the phone system: event feeds (Asterisk AMI), call tracking, click-to-call |
 //! | [`cli`] | the headless commands (`lookup`, `search`, `customer`, `config`, `demo-data`) |
 //! | [`demo`] | realistic generated customers for demos and benchmarks |
 //! | [`ui`] | the desktop window |
@@ -16,5 +17,6 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod logging;
+pub mod pbx;
 pub mod store;
 pub mod ui;

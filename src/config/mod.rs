@@ -162,8 +162,6 @@ impl Default for UiSettings {
 pub struct UserSettings {
     /// Name shown on notes and in logs.
     pub name: String,
-    /// The desk phone's extension (내선번호), rung first for click-to-call.
-    pub extension: String,
 }
 
 /// When the caller's card pops up.
@@ -186,15 +184,18 @@ pub struct PbxSettings {
     /// AMI port (5038 plain, 5039 TLS by custom).
     pub port: u16,
     /// AMI user (manager.conf).
-    pub username: String,
+    pub user: String,
     /// AMI secret.
     pub secret: String,
     /// Connect with TLS.
     pub tls: bool,
+    /// The desk phone's extension (내선번호): its calls pop up, and
+    /// click-to-call rings it first.
+    pub extension: String,
     /// Digits dialled before an outside number (e.g. 9).
     pub outbound_prefix: String,
     /// When the caller's card pops up.
-    pub popup: PopupMoment,
+    pub pop_on: PopupMoment,
 }
 
 impl Default for PbxSettings {
@@ -202,11 +203,12 @@ impl Default for PbxSettings {
         Self {
             host: String::new(),
             port: 5038,
-            username: String::new(),
+            user: String::new(),
             secret: String::new(),
             tls: false,
+            extension: String::new(),
             outbound_prefix: String::new(),
-            popup: PopupMoment::Ring,
+            pop_on: PopupMoment::Ring,
         }
     }
 }
@@ -319,6 +321,17 @@ impl Settings {
         }
         if self.pbx.port == 0 {
             return Err(("pbx.port", "must be between 1 and 65535".to_owned()));
+        }
+        if self
+            .pbx
+            .extension
+            .chars()
+            .any(|c| c.is_whitespace() || "/;,@".contains(c))
+        {
+            return Err((
+                "pbx.extension",
+                "is the phone's own number or name, e.g. 1001, without spaces or /;,@".to_owned(),
+            ));
         }
         if !self.pbx.outbound_prefix.chars().all(|c| c.is_ascii_digit()) {
             return Err(("pbx.outbound_prefix", "may hold digits only".to_owned()));

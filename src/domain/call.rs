@@ -26,6 +26,8 @@ stored_enum! {
         In => "in",
         /// The agent called.
         Out => "out",
+        /// Between two extensions of the same PBX.
+        Internal => "internal",
     }
 }
 
@@ -42,6 +44,8 @@ stored_enum! {
         NoAnswer => "no_answer",
         /// The call could not be made (bad number, trunk down…).
         Failed => "failed",
+        /// A ring group or queue rang this agent, and a colleague answered.
+        AnsweredElsewhere => "answered_elsewhere",
     }
 }
 

@@ -78,7 +78,7 @@ impl Preferences {
                     text_row(
                         ui,
                         texts.get("prefs.extension"),
-                        &mut settings.user.extension,
+                        &mut settings.pbx.extension,
                         false,
                     );
                 });
@@ -97,7 +97,7 @@ impl Preferences {
                     text_row(
                         ui,
                         texts.get("prefs.pbx_user"),
-                        &mut settings.pbx.username,
+                        &mut settings.pbx.user,
                         false,
                     );
                     text_row(
@@ -118,12 +118,12 @@ impl Preferences {
                     ui.label(texts.get("prefs.popup"));
                     ui.horizontal(|ui| {
                         ui.radio_value(
-                            &mut settings.pbx.popup,
+                            &mut settings.pbx.pop_on,
                             PopupMoment::Ring,
                             texts.get("prefs.popup_ring"),
                         );
                         ui.radio_value(
-                            &mut settings.pbx.popup,
+                            &mut settings.pbx.pop_on,
                             PopupMoment::Answer,
                             texts.get("prefs.popup_answer"),
                         );
