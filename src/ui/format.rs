@@ -28,12 +28,13 @@ pub fn local_date(at: Timestamp) -> String {
     zoned(at).map_or_else(String::new, |t| t.strftime("%Y-%m-%d").to_string())
 }
 
-/// 수신 / 발신.
+/// 수신 / 발신 / 내선.
 #[must_use]
 pub fn direction_text(texts: &Texts, direction: Direction) -> &str {
     match direction {
         Direction::In => texts.get("calls.incoming"),
         Direction::Out => texts.get("calls.outgoing"),
+        Direction::Internal => texts.get("calls.internal"),
     }
 }
 
