@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod call;
+pub mod call_filter;
 pub mod customer;
 pub mod customer_filter;
 pub mod email;
@@ -21,7 +22,8 @@ pub mod time;
 pub mod user;
 
 pub use batch::{Batch, BatchKind, BatchState, NewBatch};
-pub use call::{Call, Direction, NewCall, Outcome};
+pub use call::{Call, CallRecord, Direction, NewCall, Outcome};
+pub use call_filter::{CallFilter, NumberFragment};
 pub use customer::{
     Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone, ListRow,
     NewCustomer, PhoneDraft,

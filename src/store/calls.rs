@@ -2,9 +2,13 @@
 //! answered and ended as the PBX reports it, and annotated with a memo.
 //!
 //! A call ends once: ending it again, or answering it after it ended, is
-//! refused, so a replayed or late PBX event cannot rewrite the log. Lists
-//! show the customer's name while the customer is not in the recycle bin.
+//! refused, so a replayed or late PBX event cannot rewrite the log. The PBX
+//! tracker writes through [`Store::record_call`], which keys a call by the
+//! PBX's id and the extension and quietly keeps what it already has, so a
+//! replayed or re-synced event never makes a second row. Lists show the
+//! customer's name while the customer is not in the recycle bin.
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension as _, Row, params};
 
 use super::columns::{one_changed, parsed, parsed_or_null, time_or_null};
@@ -13,7 +17,8 @@ use super::references;
 use super::{Page, Store};
 use crate::domain::call::check_call_memo;
 use crate::domain::{
-    Call, CallId, CustomerId, Invalid, NewCall, Outcome, Problem, Timestamp, UserId,
+    Call, CallFilter, CallId, CallRecord, CustomerId, Invalid, NewCall, Outcome, Problem,
+    Timestamp, UserId,
 };
 
 impl Store {
@@ -55,6 +60,102 @@ impl Store {
         let id = CallId(tx.last_insert_rowid());
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Writes the PBX tracker's picture of a call, keyed by its PBX id and
+    /// extension, in one transaction:
+    ///
+    /// * a call not logged yet is inserted as it stands;
+    /// * a logged call gets what it lacks: the customer and user when they
+    ///   were unknown, the line when it was empty, the answer time when it
+    ///   was not answered yet, and its end (time, outcome, cause) when it
+    ///   has not ended yet. What it already has is kept: a call ends once,
+    ///   and a replayed event changes nothing.
+    ///
+    /// Returns the call's id, new or as logged before.
+    ///
+    /// # Errors
+    /// [`super::Error::Invalid`] for a record that breaks a rule of
+    /// [`CallRecord::check`], [`super::Error::NotFound`] for an unknown
+    /// customer or user.
+    pub fn record_call(&mut self, record: &CallRecord) -> Result<CallId> {
+        let record = record.check()?;
+        let tx = self.conn.transaction()?;
+        if let Some(customer) = record.customer_id {
+            references::customer(&tx, customer)?;
+        }
+        if let Some(user) = record.user_id {
+            references::user(&tx, user)?;
+        }
+        let logged: Option<(i64, Option<i64>)> = tx
+            .prepare_cached(
+                "SELECT id, ended_at_ms FROM calls WHERE pbx_call_id = ?1 AND extension = ?2",
+            )?
+            .query_row(params![record.pbx_call_id, record.extension], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?;
+        let customer = record.customer_id.map(|customer| customer.0);
+        let user = record.user_id.map(|user| user.0);
+        let answered = record.answered_at.map(Timestamp::as_millis);
+        let ended = record.ended_at.map(Timestamp::as_millis);
+        let outcome = record.outcome.map(Outcome::as_str);
+        let id = match logged {
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO calls (direction, pbx_call_id, number_raw, phone_key,
+                         customer_id, user_id, extension, line, started_at_ms, answered_at_ms,
+                         ended_at_ms, outcome, cause, cause_text)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                )?
+                .execute(params![
+                    record.direction.as_str(),
+                    record.pbx_call_id,
+                    record.number.raw(),
+                    record.number.key(),
+                    customer,
+                    user,
+                    record.extension,
+                    record.line,
+                    record.started_at.as_millis(),
+                    answered,
+                    ended,
+                    outcome,
+                    record.cause,
+                    record.cause_text,
+                ])?;
+                tx.last_insert_rowid()
+            }
+            Some((id, logged_end)) => {
+                tx.prepare_cached(
+                    "UPDATE calls SET customer_id = coalesce(customer_id, ?2),
+                         user_id = coalesce(user_id, ?3),
+                         line = CASE WHEN line = '' THEN ?4 ELSE line END
+                     WHERE id = ?1",
+                )?
+                .execute(params![id, customer, user, record.line])?;
+                // An ended call is history: a late or replayed answer or end
+                // must not rewrite it.
+                if logged_end.is_none() {
+                    tx.prepare_cached(
+                        "UPDATE calls SET answered_at_ms = coalesce(answered_at_ms, ?2),
+                             ended_at_ms = ?3, outcome = ?4, cause = ?5, cause_text = ?6
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![
+                        id,
+                        answered,
+                        ended,
+                        outcome,
+                        ended.and(record.cause),
+                        record.cause_text,
+                    ])?;
+                }
+                id
+            }
+        };
+        tx.commit()?;
+        Ok(CallId(id))
     }
 
     /// One call.
@@ -138,6 +239,37 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?)
     }
 
+    /// A page of the calls `filter` lets through, newest first (the call
+    /// log). The period is read off the `calls_started` index, so a day's
+    /// calls cost the same in a log of ten years.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn calls_where(&self, filter: &CallFilter, page: Page) -> Result<Vec<Call>> {
+        let (sql, values) = calls_where_sql(filter, page);
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(values), call_from_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many calls `filter` lets through (the call log's total).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn count_calls_where(&self, filter: &CallFilter) -> Result<u64> {
+        let mut values = Vec::new();
+        let sql = format!(
+            "SELECT count(*) FROM calls k WHERE {}",
+            filter_sql(filter, &mut values)
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(values), |row| row.get(0))?)
+    }
+
     /// A page of a customer's calls, newest first.
     ///
     /// # Errors
@@ -171,8 +303,65 @@ impl Store {
 
 const CALL_SELECT: &str = "SELECT k.id, k.direction, k.pbx_call_id, k.number_raw, k.phone_key,
         k.customer_id, c.name, k.user_id, k.extension, k.line, k.started_at_ms,
-        k.answered_at_ms, k.ended_at_ms, k.outcome, k.memo
+        k.answered_at_ms, k.ended_at_ms, k.outcome, k.memo, k.cause, k.cause_text
     FROM calls k LEFT JOIN customers c ON c.id = k.customer_id AND c.deleted_at_ms IS NULL";
+
+/// The digits of the number as the PBX gave it: the separators a caller ID
+/// is written with taken out, so `010-1234-5678` is found by `0101234`.
+const RAW_DIGITS: &str = "replace(replace(replace(replace(replace(replace(
+        k.number_raw, '-', ''), ' ', ''), '(', ''), ')', ''), '.', ''), '+', '')";
+
+/// The page query of [`Store::calls_where`] and its bound values.
+fn calls_where_sql(filter: &CallFilter, page: Page) -> (String, Vec<Value>) {
+    let mut values = Vec::new();
+    let conditions = filter_sql(filter, &mut values);
+    values.push(Value::from(page.limit));
+    let limit = values.len();
+    values.push(Value::from(page.offset));
+    let offset = values.len();
+    (
+        format!(
+            "{CALL_SELECT} WHERE {conditions}
+             ORDER BY k.started_at_ms DESC, k.id DESC LIMIT ?{limit} OFFSET ?{offset}"
+        ),
+        values,
+    )
+}
+
+/// The WHERE conditions of `filter` on `calls k`, from fixed fragments;
+/// every value is pushed onto `values` and only its `?n` is formatted in.
+fn filter_sql(filter: &CallFilter, values: &mut Vec<Value>) -> String {
+    let mut bind = |value: Value| {
+        values.push(value);
+        format!("?{}", values.len())
+    };
+    let mut conditions = vec![format!(
+        "k.started_at_ms >= {} AND k.started_at_ms < {}",
+        bind(Value::from(filter.from.as_millis())),
+        bind(Value::from(filter.to.as_millis()))
+    )];
+    if let Some(direction) = filter.direction {
+        conditions.push(format!(
+            "k.direction = {}",
+            bind(Value::from(direction.as_str().to_owned()))
+        ));
+    }
+    if !filter.outcomes.is_empty() {
+        let outcomes: Vec<String> = filter
+            .outcomes
+            .iter()
+            .map(|outcome| bind(Value::from(outcome.as_str().to_owned())))
+            .collect();
+        conditions.push(format!("k.outcome IN ({})", outcomes.join(", ")));
+    }
+    if let Some(number) = &filter.number {
+        let digits = bind(Value::from(number.digits().to_owned()));
+        conditions.push(format!(
+            "(instr(k.phone_key, {digits}) > 0 OR instr({RAW_DIGITS}, {digits}) > 0)"
+        ));
+    }
+    conditions.join(" AND ")
+}
 
 fn call_from_row(row: &Row<'_>) -> rusqlite::Result<Call> {
     Ok(Call {
@@ -191,6 +380,8 @@ fn call_from_row(row: &Row<'_>) -> rusqlite::Result<Call> {
         ended_at: time_or_null(row, 12)?,
         outcome: parsed_or_null(row, 13)?,
         memo: row.get(14)?,
+        cause: row.get(15)?,
+        cause_text: row.get(16)?,
     })
 }
 
@@ -218,7 +409,7 @@ fn refuse_if_ended(conn: &Connection, id: CallId, field: &str, at: Timestamp) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Direction, NewUser, PhoneNumber, Region, Role};
+    use crate::domain::{Direction, NewUser, NumberFragment, PhoneNumber, Region, Role};
     use crate::store::Error;
     use crate::store::test_support::{add, store};
 
@@ -483,5 +674,297 @@ mod tests {
         store.delete_customer(customer).unwrap();
         let last = store.last_call_of_customer(customer).unwrap().unwrap();
         assert_eq!(last.customer_name, None);
+    }
+
+    fn record(pbx_call_id: &str, number: &str, started_ms: i64) -> CallRecord {
+        CallRecord {
+            direction: Direction::In,
+            pbx_call_id: pbx_call_id.to_owned(),
+            number: PhoneNumber::parse(number, Region::KOREA).unwrap(),
+            customer_id: None,
+            user_id: None,
+            extension: "1001".to_owned(),
+            line: String::new(),
+            started_at: Timestamp(started_ms),
+            answered_at: None,
+            ended_at: None,
+            outcome: None,
+            cause: None,
+            cause_text: String::new(),
+        }
+    }
+
+    fn end(record: &mut CallRecord, at_ms: i64, outcome: Outcome, cause: u16, text: &str) {
+        record.ended_at = Some(Timestamp(at_ms));
+        record.outcome = Some(outcome);
+        record.cause = Some(cause);
+        text.clone_into(&mut record.cause_text);
+    }
+
+    fn count(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("SELECT count(*) FROM calls", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_recorded_call_grows_as_the_tracker_learns_and_is_never_doubled() {
+        let mut store = store();
+        let customer = add(&mut store, "홍길동", &["010-1234-5678"]);
+        let mut ringing = record("1700000000.42", "010-1234-5678", T0);
+        let id = store.record_call(&ringing).unwrap();
+        // The same snapshot again (a replay) is the same row, unchanged.
+        assert_eq!(store.record_call(&ringing).unwrap(), id);
+        let read = store.call(id).unwrap();
+        assert_eq!(read.pbx_call_id.as_deref(), Some("1700000000.42"));
+        assert_eq!(
+            (read.answered_at, read.ended_at, read.outcome),
+            (None, None, None)
+        );
+
+        // The customer is recognised late; the call is answered, then ends.
+        ringing.customer_id = Some(customer);
+        ringing.line = "02-2299-7000".to_owned();
+        ringing.answered_at = Some(Timestamp(T0 + 5_000));
+        assert_eq!(store.record_call(&ringing).unwrap(), id);
+        let mut ended = ringing.clone();
+        end(
+            &mut ended,
+            T0 + 65_000,
+            Outcome::Answered,
+            16,
+            "Normal Clearing",
+        );
+        assert_eq!(store.record_call(&ended).unwrap(), id);
+        let read = store.call(id).unwrap();
+        assert_eq!(read.customer_name.as_deref(), Some("홍길동"));
+        assert_eq!(read.line, "02-2299-7000");
+        assert_eq!(read.answered_at, Some(Timestamp(T0 + 5_000)));
+        assert_eq!(read.ended_at, Some(Timestamp(T0 + 65_000)));
+        assert_eq!(read.outcome, Some(Outcome::Answered));
+        assert_eq!(
+            (read.cause, read.cause_text.as_str()),
+            (Some(16), "Normal Clearing")
+        );
+        assert_eq!(read.duration(), Some(std::time::Duration::from_mins(1)));
+
+        // Ended once: a second end, a late answer or an older snapshot change nothing.
+        let mut again = ended.clone();
+        end(
+            &mut again,
+            T0 + 90_000,
+            Outcome::Failed,
+            38,
+            "Network out of order",
+        );
+        again.answered_at = Some(Timestamp(T0 + 7_000));
+        store.record_call(&again).unwrap();
+        store
+            .record_call(&record("1700000000.42", "010-1234-5678", T0))
+            .unwrap();
+        assert_eq!(store.call(id).unwrap(), read);
+        assert_eq!(count(&store), 1);
+
+        // Another extension of a ring group is its own entry.
+        let mut colleague = ended;
+        colleague.extension = "1002".to_owned();
+        end(
+            &mut colleague,
+            T0 + 65_000,
+            Outcome::AnsweredElsewhere,
+            26,
+            "",
+        );
+        let other = store.record_call(&colleague).unwrap();
+        assert_ne!(other, id);
+        assert_eq!(count(&store), 2);
+    }
+
+    #[test]
+    fn a_call_that_ends_unanswered_keeps_no_answer_time() {
+        let mut store = store();
+        let mut missed = record("1700000000.50", "010-1234-5678", T0);
+        let id = store.record_call(&missed).unwrap();
+        end(
+            &mut missed,
+            T0 + 20_000,
+            Outcome::Missed,
+            16,
+            "Normal Clearing",
+        );
+        store.record_call(&missed).unwrap();
+        let read = store.call(id).unwrap();
+        assert!(read.is_missed());
+        assert_eq!(read.answered_at, None);
+        assert_eq!(read.duration(), None);
+    }
+
+    #[test]
+    fn a_record_is_refused_whole() {
+        let mut store = store();
+        let mut unknown = record("1700000000.42", "010-1234-5678", T0);
+        unknown.customer_id = Some(CustomerId(7));
+        assert!(matches!(
+            store.record_call(&unknown),
+            Err(Error::NotFound {
+                what: "customer",
+                id: 7
+            })
+        ));
+        let mut user = record("1700000000.42", "010-1234-5678", T0);
+        user.user_id = Some(UserId(8));
+        assert!(matches!(
+            store.record_call(&user),
+            Err(Error::NotFound { what: "user", .. })
+        ));
+        assert!(matches!(
+            store.record_call(&record(" ", "010-1234-5678", T0)),
+            Err(Error::Invalid(invalid)) if invalid.field == "pbx_call_id"
+        ));
+        assert_eq!(count(&store), 0);
+    }
+
+    #[test]
+    fn calls_created_step_by_step_read_the_same_way() {
+        // The older create/answer/end path and record_call share the row.
+        let mut store = store();
+        let mut call = new_call("010-1234-5678", None, T0);
+        call.pbx_call_id = Some("1700000000.42".to_owned());
+        let id = store.create_call(&call).unwrap();
+        let mut snapshot = record("1700000000.42", "010-1234-5678", T0);
+        snapshot.answered_at = Some(Timestamp(T0 + 1_000));
+        end(
+            &mut snapshot,
+            T0 + 2_000,
+            Outcome::Answered,
+            16,
+            "Normal Clearing",
+        );
+        assert_eq!(store.record_call(&snapshot).unwrap(), id);
+        assert!(matches!(
+            store.call_ended(id, Timestamp(T0 + 3_000), Outcome::Failed),
+            Err(Error::Invalid(_))
+        ));
+        assert_eq!(store.call(id).unwrap().cause, Some(16));
+    }
+
+    /// In, missed at T0; out, answered at T0+1s; internal, answered at T0+2s;
+    /// in, answered elsewhere at T0+3s; in, busy at T0+4s; in, ringing at T0+5s.
+    fn a_log(store: &mut Store) -> Vec<CallId> {
+        let calls = [
+            (Direction::In, "010-1234-5678", Some(Outcome::Missed)),
+            (Direction::Out, "02-2299-7123", Some(Outcome::Answered)),
+            (Direction::Internal, "1002", Some(Outcome::Answered)),
+            (
+                Direction::In,
+                "010-9999-5678",
+                Some(Outcome::AnsweredElsewhere),
+            ),
+            (Direction::In, "+81 90-1234-5678", Some(Outcome::Busy)),
+            (Direction::In, "010-5555-0000", None),
+        ];
+        calls
+            .iter()
+            .enumerate()
+            .map(|(index, (direction, number, outcome))| {
+                let at = T0 + i64::try_from(index).unwrap() * 1_000;
+                let mut call = record(&format!("pbx.{index}"), number, at);
+                call.direction = *direction;
+                if let Some(outcome) = outcome {
+                    end(&mut call, at + 500, *outcome, 16, "");
+                }
+                store.record_call(&call).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_log_filters_by_period_direction_outcome_and_number() {
+        let mut store = store();
+        let log = a_log(&mut store);
+        let all = CallFilter::period(Timestamp(T0), Timestamp(T0 + 10_000));
+        let listed = |store: &Store, filter: &CallFilter| {
+            let calls = store.calls_where(filter, Page::first(100)).unwrap();
+            assert_eq!(store.count_calls_where(filter).unwrap(), calls.len() as u64);
+            ids(&calls)
+        };
+        let newest_first: Vec<CallId> = log.iter().rev().copied().collect();
+        assert_eq!(listed(&store, &all), newest_first);
+
+        // Half-open period.
+        let middle = CallFilter::period(Timestamp(T0 + 1_000), Timestamp(T0 + 3_000));
+        assert_eq!(listed(&store, &middle), [log[2], log[1]]);
+
+        let mut out = all.clone();
+        out.direction = Some(Direction::Out);
+        assert_eq!(listed(&store, &out), [log[1]]);
+        let mut internal = all.clone();
+        internal.direction = Some(Direction::Internal);
+        assert_eq!(listed(&store, &internal), [log[2]]);
+
+        assert_eq!(listed(&store, &all.clone().missed()), [log[4], log[0]]);
+        let mut answered = all.clone();
+        answered.outcomes = vec![Outcome::Answered];
+        assert_eq!(listed(&store, &answered), [log[2], log[1]]);
+
+        // Digits anywhere in the number, typed with or without dashes.
+        let mut number = all.clone();
+        number.number = NumberFragment::parse("5678").unwrap();
+        assert_eq!(listed(&store, &number), [log[4], log[3], log[0]]);
+        number.number = NumberFragment::parse("010-1234").unwrap();
+        assert_eq!(listed(&store, &number), [log[0]]);
+        number.number = NumberFragment::parse("2299").unwrap();
+        assert_eq!(listed(&store, &number), [log[1]]);
+        number.number = NumberFragment::parse("8190").unwrap();
+        assert_eq!(listed(&store, &number), [log[4]]);
+
+        // Everything at once, and paging.
+        let mut narrow = all.clone().missed();
+        narrow.number = NumberFragment::parse("1234").unwrap();
+        assert_eq!(listed(&store, &narrow), [log[4], log[0]]);
+        assert_eq!(
+            ids(&store
+                .calls_where(
+                    &all,
+                    Page {
+                        offset: 2,
+                        limit: 2
+                    }
+                )
+                .unwrap()),
+            [log[3], log[2]]
+        );
+    }
+
+    #[test]
+    fn the_log_reads_the_period_off_an_index() {
+        let store = store();
+        let mut filter = CallFilter::period(Timestamp(T0), Timestamp(T0 + 86_400_000)).missed();
+        filter.number = NumberFragment::parse("5678").unwrap();
+        let plan = |sql: &str, values: Vec<Value>| -> String {
+            store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map(rusqlite::params_from_iter(values), |row| {
+                    row.get::<_, String>(3)
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .unwrap()
+                .join("\n")
+        };
+        let (sql, values) = calls_where_sql(&filter, Page::first(100));
+        let page = plan(&sql, values);
+        assert!(page.contains("USING INDEX calls_started"), "{page}");
+        assert!(!page.contains("TEMP B-TREE"), "{page}");
+        let mut values = Vec::new();
+        let sql = format!(
+            "SELECT count(*) FROM calls k WHERE {}",
+            filter_sql(&filter, &mut values)
+        );
+        let count = plan(&sql, values);
+        assert!(count.contains("USING INDEX calls_started"), "{count}");
     }
 }

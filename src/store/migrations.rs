@@ -7,7 +7,10 @@ use std::sync::LazyLock;
 use rusqlite_migration::{M, Migrations};
 
 /// The migration files, oldest first.
-const FILES: &[&str] = &[include_str!("../../sql/0001_init.sql")];
+const FILES: &[&str] = &[
+    include_str!("../../sql/0001_init.sql"),
+    include_str!("../../sql/0002_calls.sql"),
+];
 
 /// Every migration, oldest first.
 pub static MIGRATIONS: LazyLock<Migrations<'static>> =
@@ -26,5 +29,79 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(MIGRATIONS.validate().is_ok());
+    }
+
+    #[test]
+    fn calls_logged_before_0002_are_kept_with_their_ids() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        MIGRATIONS.to_version(&mut conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO customers (id, name, created_at_ms, updated_at_ms) VALUES (3, '홍길동', 1, 1);
+             INSERT INTO calls (id, direction, pbx_call_id, number_raw, phone_key, customer_id,
+                                extension, line, started_at_ms, answered_at_ms, ended_at_ms,
+                                outcome, memo)
+             VALUES (7, 'in', '1700000000.42', '010-1234-5678', '+821012345678', 3,
+                     '1001', '02-2299-7000', 1000, 2000, 9000, 'answered', '견적 문의'),
+                    (9, 'out', NULL, '1588-0000', '15880000', NULL, '', '', 5000, NULL, NULL,
+                     NULL, '');",
+        )
+        .unwrap();
+
+        MIGRATIONS.to_latest(&mut conn).unwrap();
+        // Each row as one line of text: id, direction, outcome, customer,
+        // times, cause, cause text, memo.
+        let rows: Vec<String> = conn
+            .prepare(
+                "SELECT printf('%d %s %s %s %s-%s-%s %s [%s] %s', id, direction,
+                        coalesce(outcome, '-'), coalesce(customer_id, '-'), started_at_ms,
+                        coalesce(answered_at_ms, '-'), coalesce(ended_at_ms, '-'),
+                        coalesce(cause, '-'), cause_text, memo)
+                 FROM calls ORDER BY id",
+            )
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                "7 in answered 3 1000-2000-9000 - [] 견적 문의",
+                "9 out - - 5000---- - [] ",
+            ]
+        );
+        // The new values are allowed, the unique index is back.
+        conn.execute(
+            "UPDATE calls SET direction = 'internal', outcome = 'answered_elsewhere' WHERE id = 9",
+            [],
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "INSERT INTO calls (direction, pbx_call_id, number_raw, phone_key, extension,
+                                    started_at_ms)
+                 VALUES ('in', '1700000000.42', '010', '010', '1001', 1)",
+                [],
+            )
+            .is_err()
+        );
+        let indexes: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'calls' AND type = 'index' ORDER BY name")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            indexes,
+            [
+                "calls_customer",
+                "calls_pbx_call",
+                "calls_phone",
+                "calls_started",
+                "calls_user"
+            ]
+        );
     }
 }
