@@ -6,13 +6,18 @@
 //! |---|---|
 //! | [`channel`] | what any PBX reports about a channel, in ringdesk's words |
 //! | [`feed`] | the [`feed::PbxFeed`] trait every PBX implements, its events and requests |
+//! | [`endpoint`] | which phone or trunk a channel belongs to, from its name |
+//! | [`tracker`] | this agent's calls (ringing, answered, ended) from the channel events |
 //! | [`ami`] | Asterisk: the wire format, the client, AMI events as channel events |
 
 pub mod ami;
 pub mod channel;
+pub mod endpoint;
 pub mod feed;
+pub mod tracker;
 
 pub use channel::{ActiveChannel, ChannelEvent, ChannelInfo, ChannelState, DialStatus, Party};
 pub use feed::{
     FeedEvent, FeedRequest, LinkState, OriginateOutcome, OriginateRequest, PbxFeed, RequestId,
 };
+pub use tracker::{CallChange, CallUpdate, TrackedCall, Tracker};
