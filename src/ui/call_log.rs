@@ -96,9 +96,13 @@ pub struct Outcome {
 /// The memo being edited.
 struct MemoDialog {
     id: CallId,
+    /// Which call: its time, number and customer.
+    about: String,
     text: String,
     saving: bool,
     error: Option<String>,
+    /// Put the cursor in the memo on the first frame.
+    focus: bool,
 }
 
 /// The call log window's state.
@@ -400,6 +404,13 @@ impl CallLog {
             ui.weak(texts.get("call_log.none"));
             return;
         }
+        // A new window's first frame only measures its contents; a table
+        // measured with no rows yet would keep its columns squeezed to their
+        // headers, so it joins from the second frame on.
+        if ui.is_sizing_pass() {
+            ui.ctx().request_repaint();
+            return;
+        }
         let total = usize::try_from(self.total.unwrap_or(0)).unwrap_or(usize::MAX);
         // Before the first answer one placeholder row asks for the first page.
         let shown_rows = if self.total.is_none() && self.problem.is_none() {
@@ -409,7 +420,7 @@ impl CallLog {
         };
         let mut visible = (usize::MAX, 0usize);
         let mut clicked: Option<(CallId, Option<CustomerId>, bool)> = None;
-        let mut edit_memo: Option<(CallId, String)> = None;
+        let mut edit_memo: Option<MemoDialog> = None;
         let error_colour = ui.visuals().error_fg_color;
         let headers = [
             "calls.time",
@@ -498,11 +509,13 @@ impl CallLog {
                     row.col(|ui| cell(ui, text(direction_text(texts, call.direction))));
                     row.col(|ui| cell(ui, text(&call.number_raw)));
                     row.col(|ui| {
-                        let name = call
-                            .customer_name
-                            .as_deref()
-                            .unwrap_or(texts.get("calls.unknown"));
-                        cell(ui, text(name));
+                        // A colleague's extension is nobody to register.
+                        let unknown = if call.direction == Direction::Internal {
+                            ""
+                        } else {
+                            texts.get("calls.unknown")
+                        };
+                        cell(ui, text(call.customer_name.as_deref().unwrap_or(unknown)));
                     });
                     row.col(|ui| cell(ui, text(&call.line)));
                     row.col(|ui| cell(ui, text(&call.extension)));
@@ -528,19 +541,42 @@ impl CallLog {
                             response.on_hover_text(cause);
                         }
                     });
-                    row.col(|ui| cell(ui, call.memo.lines().next().unwrap_or_default()));
                     row.col(|ui| {
-                        if ui.small_button(texts.get("call_log.edit_memo")).clicked() {
-                            edit_memo = Some((call.id, call.memo.clone()));
+                        let first_line = call.memo.lines().next().unwrap_or_default();
+                        let response = ui.add(
+                            egui::Label::new(first_line)
+                                .selectable(false)
+                                .truncate()
+                                .sense(egui::Sense::hover()),
+                        );
+                        if !call.memo.is_empty() {
+                            response.on_hover_text(&call.memo);
                         }
-                        if missed
-                            && ui
-                                .small_button(texts.get("call_log.call_back"))
-                                .on_hover_text(&call.number_raw)
-                                .clicked()
-                        {
-                            outcome.dial = Some(call.number_raw.clone());
-                        }
+                    });
+                    row.col(|ui| {
+                        ui.horizontal(|ui| {
+                            if ui.small_button(texts.get("call_log.edit_memo")).clicked() {
+                                let mut about =
+                                    vec![local_date_time(call.started_at), call.number_raw.clone()];
+                                about.extend(call.customer_name.clone());
+                                edit_memo = Some(MemoDialog {
+                                    id: call.id,
+                                    about: about.join(" · "),
+                                    text: call.memo.clone(),
+                                    saving: false,
+                                    error: None,
+                                    focus: true,
+                                });
+                            }
+                            if missed
+                                && ui
+                                    .small_button(texts.get("call_log.call_back"))
+                                    .on_hover_text(&call.number_raw)
+                                    .clicked()
+                            {
+                                outcome.dial = Some(call.number_raw.clone());
+                            }
+                        });
                     });
                     let response = row.response();
                     if response.clicked() || response.double_clicked() {
@@ -563,14 +599,9 @@ impl CallLog {
                 outcome.open = customer;
             }
         }
-        if let Some((id, text)) = edit_memo {
-            self.selected = Some(id);
-            self.memo = Some(MemoDialog {
-                id,
-                text,
-                saving: false,
-                error: None,
-            });
+        if let Some(dialog) = edit_memo {
+            self.selected = Some(dialog.id);
+            self.memo = Some(dialog);
         }
     }
 
@@ -582,13 +613,19 @@ impl CallLog {
         let modal = egui::Modal::new(egui::Id::unique("call_memo")).show(ctx, |ui| {
             ui.set_width(380.0);
             ui.strong(texts.get("call_log.memo_title"));
+            ui.label(&dialog.about);
+            ui.add_space(4.0);
             let label = ui.label(texts.get("card.memo"));
-            ui.add(
-                egui::TextEdit::multiline(&mut dialog.text)
-                    .desired_rows(4)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
+            let memo = ui
+                .add(
+                    egui::TextEdit::multiline(&mut dialog.text)
+                        .desired_rows(4)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            if std::mem::take(&mut dialog.focus) {
+                memo.request_focus();
+            }
             let problem = check_call_memo(&dialog.text)
                 .err()
                 .map(|invalid| describe(texts, &invalid));
@@ -599,7 +636,7 @@ impl CallLog {
             ui.horizontal(|ui| {
                 let can_save = problem.is_none() && !dialog.saving;
                 if ui
-                    .add_enabled(can_save, egui::Button::new(texts.get("customer.save")))
+                    .add_enabled(can_save, egui::Button::new(texts.get("call_log.save")))
                     .clicked()
                 {
                     dialog.saving = true;
@@ -645,7 +682,7 @@ fn date_text(ui: &mut egui::Ui, texts: &Texts, id: &str, label: &str, text: &mut
     ui.add(
         egui::TextEdit::singleline(text)
             .hint_text("YYYY-MM-DD")
-            .desired_width(90.0),
+            .desired_width(100.0),
     )
     .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, label));
     super::date_picker::button(ui, texts, egui::Id::unique(id), text);
