@@ -10,9 +10,12 @@ use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use ringdesk::backend::Backend;
+use ringdesk::backend::{Backend, local_time};
 use ringdesk::config::Settings;
-use ringdesk::domain::{CustomerDraft, PhoneDraft, Region};
+use ringdesk::domain::{
+    CallRecord, CustomerDraft, CustomerId, Direction, Outcome, PhoneDraft, PhoneNumber, Region,
+    Timestamp,
+};
 use ringdesk::store::Store;
 use ringdesk::ui::{RingdeskApp, StartInfo, fonts};
 
@@ -22,8 +25,9 @@ fn settings_file(dir: &DataDir) -> PathBuf {
     dir.path().join("settings.toml")
 }
 
-fn add_customers(dir: &DataDir, customers: &[(&str, &str, &str)]) {
+fn add_customers(dir: &DataDir, customers: &[(&str, &str, &str)]) -> Vec<CustomerId> {
     let mut store = Store::open(&dir.database()).unwrap();
+    let mut ids = Vec::new();
     for (name, number, company) in customers {
         let draft = CustomerDraft {
             name: (*name).to_owned(),
@@ -34,10 +38,45 @@ fn add_customers(dir: &DataDir, customers: &[(&str, &str, &str)]) {
             }],
             ..CustomerDraft::default()
         };
-        store
-            .create_customer(&draft.check(Region::KOREA, &[]).unwrap())
-            .unwrap();
+        ids.push(
+            store
+                .create_customer(&draft.check(Region::KOREA, &[]).unwrap())
+                .unwrap(),
+        );
     }
+    ids
+}
+
+/// Logs a call of today as the PBX tracker would: `minute` minutes after
+/// local midnight, ended `outcome` a minute later.
+fn add_call(
+    dir: &DataDir,
+    minute: i64,
+    direction: Direction,
+    number: &str,
+    customer: Option<CustomerId>,
+    outcome: Outcome,
+) {
+    let (midnight, _) = local_time::today();
+    let started = midnight.as_millis() + minute * 60_000;
+    let mut store = Store::open(&dir.database()).unwrap();
+    store
+        .record_call(&CallRecord {
+            direction,
+            pbx_call_id: format!("1700000000.{minute}"),
+            number: PhoneNumber::parse(number, Region::KOREA).unwrap(),
+            customer_id: customer,
+            user_id: None,
+            extension: "1001".to_owned(),
+            line: "02-6000-1000".to_owned(),
+            started_at: Timestamp(started),
+            answered_at: (outcome == Outcome::Answered).then_some(Timestamp(started + 5_000)),
+            ended_at: Some(Timestamp(started + 60_000)),
+            outcome: Some(outcome),
+            cause: Some(16),
+            cause_text: "Normal Clearing".to_owned(),
+        })
+        .unwrap();
 }
 
 /// The whole window on the store and settings file in `dir`, as `ringdesk` starts it.
@@ -329,7 +368,6 @@ fn later_features_open_a_window_saying_what_will_be_there() {
         "엑셀문자발송",
         "문자발송결과",
         "문자목록",
-        "전화목록",
     ] {
         open_menu(&mut harness, "고객관리(C)", entry);
         assert!(
@@ -390,4 +428,115 @@ fn escape_closes_the_dialog_in_front_only() {
     harness.key_press(egui::Key::Escape);
     harness.run_ok();
     assert!(harness.query_by_label("항목 추가").is_none());
+}
+
+#[test]
+fn the_call_log_lists_todays_calls_and_filters_the_missed_ones() {
+    let dir = DataDir::new();
+    let ids = add_customers(&dir, &[("홍길동", "010-1234-5678", "")]);
+    add_call(
+        &dir,
+        1,
+        Direction::In,
+        "010-1234-5678",
+        Some(ids[0]),
+        Outcome::Answered,
+    );
+    add_call(
+        &dir,
+        2,
+        Direction::In,
+        "010-9999-8888",
+        None,
+        Outcome::Missed,
+    );
+    add_call(
+        &dir,
+        3,
+        Direction::Out,
+        "02-2299-7123",
+        None,
+        Outcome::Answered,
+    );
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "고객관리(C)", "전화목록");
+    step_until(&mut harness, "today's calls", |h| {
+        h.query_by_label("3건").is_some()
+    });
+    // Each number shows in the main window's today's calls and in the log.
+    let shown = |h: &Harness<'_, RingdeskApp>, label: &str| h.query_all_by_label(label).count();
+    assert_eq!(shown(&harness, "010-9999-8888"), 2);
+    assert_eq!(shown(&harness, "02-2299-7123"), 2);
+    // Only the missed call has a call-back button.
+    assert_eq!(harness.query_all_by_label("다시 걸기").count(), 1);
+
+    harness
+        .get_by_role_and_label(Role::ComboBox, "결과")
+        .click();
+    harness.run_ok();
+    harness.get_by_label("부재중 (못 받은 전화)").click();
+    harness.run_ok();
+    step_until(&mut harness, "the missed call alone", |h| {
+        h.query_by_label("1건").is_some()
+    });
+    assert_eq!(shown(&harness, "010-9999-8888"), 2);
+    assert_eq!(shown(&harness, "02-2299-7123"), 1);
+    assert_eq!(shown(&harness, "010-1234-5678"), 1);
+
+    // Calling back opens the dial window for that number.
+    click(&mut harness, "다시 걸기");
+    assert!(
+        harness
+            .query_by_label_contains("번호: 010-9999-8888")
+            .is_some()
+    );
+    click(&mut harness, "확인");
+
+    // A memo on the call is saved in the store.
+    harness.get_by_role_and_label(Role::Button, "메모").click();
+    harness.run_ok();
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "메모")
+        .focus();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "메모")
+        .type_text("내일 오전에 다시 연락");
+    harness.run_steps(2);
+    click(&mut harness, "저장");
+    step_until(&mut harness, "the saved memo", |h| {
+        h.query_by_label("내일 오전에 다시 연락").is_some()
+    });
+    let store = Store::open(&dir.database()).unwrap();
+    let day = local_time::today();
+    let missed = store
+        .calls_where(
+            &ringdesk::domain::CallFilter::period(day.0, day.1).missed(),
+            ringdesk::store::Page::first(10),
+        )
+        .unwrap();
+    assert_eq!(missed[0].memo, "내일 오전에 다시 연락");
+
+    // Back to every call; a double-click on a known caller opens the customer
+    // (in the main window's today's calls a double-click only selects).
+    click(&mut harness, "필터 지우기");
+    step_until(&mut harness, "every call again", |h| {
+        h.query_by_label("3건").is_some()
+    });
+    // A simulated click takes three frames of a quarter second each; allow
+    // a double-click that slow.
+    harness
+        .ctx
+        .options_mut(|options| options.input_options.max_double_click_delay = 2.0);
+    let names = harness.get_all_by_label("홍길동").count();
+    for index in 0..names {
+        let node = harness.get_all_by_label("홍길동").nth(index).unwrap();
+        node.click();
+        node.click();
+        // Long enough apart that the next pair is a double-click of its own.
+        harness.run_steps(12);
+    }
+    step_until(&mut harness, "the customer's form", |h| {
+        h.query_by_label_contains("고객정보 — 홍길동").is_some()
+    });
 }

@@ -2,8 +2,8 @@
 
 use crate::config::Settings;
 use crate::domain::{
-    CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId, FieldKind, GroupId,
-    NewFieldDef, UserId,
+    CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
+    FieldKind, GroupId, NewFieldDef, UserId,
 };
 
 /// Identifies one search-as-you-type or list request; results carry it back
@@ -128,6 +128,27 @@ pub enum Command {
         offset: u32,
         /// Most rows to return.
         limit: u32,
+    },
+    /// One page of the call log (전화목록) with the number of calls the
+    /// filter matches. Like [`Command::ListCustomers`], only the newest two
+    /// queued pages run. Answered by [`super::Event::CallPage`].
+    ListCalls {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// Which calls.
+        filter: CallFilter,
+        /// Rows to skip.
+        offset: u32,
+        /// Most rows to return.
+        limit: u32,
+    },
+    /// Replace a call's memo (empty clears it); answered by
+    /// [`super::Event::CallMemoSaved`].
+    SaveCallMemo {
+        /// Which call.
+        id: CallId,
+        /// The memo as typed.
+        memo: String,
     },
     /// Do one thing to many customers at once, in one transaction;
     /// answered by [`super::Event::BulkDone`].

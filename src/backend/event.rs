@@ -4,8 +4,8 @@ use super::command::QueryId;
 use crate::config::Settings;
 use crate::domain::note::Note;
 use crate::domain::{
-    Call, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow, Message,
-    Status, User,
+    Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
+    Message, Status, User,
 };
 use crate::store::{Group, Tag};
 // Groups are not among the lookups: the group tree's [`Event::Groups`]
@@ -73,6 +73,22 @@ pub enum Event {
         offset: u32,
         /// The rows.
         rows: Vec<ListRow>,
+    },
+    /// One page of the call log.
+    CallPage {
+        /// The request this answers.
+        request: QueryId,
+        /// Where the page starts.
+        offset: u32,
+        /// How many calls the filter matches in all.
+        total: u64,
+        /// The page's calls, newest first.
+        calls: Vec<Call>,
+    },
+    /// A call's memo was saved.
+    CallMemoSaved {
+        /// The call.
+        id: CallId,
     },
     /// A bulk action is done; `changed` customers were affected.
     BulkDone {

@@ -244,6 +244,85 @@ mod tests {
     }
 
     #[test]
+    fn the_call_log_is_paged_with_its_total_and_memos_are_saved() {
+        use crate::domain::{CallFilter, CallRecord, Direction, PhoneNumber, Timestamp};
+
+        let mut store = Store::open_in_memory().unwrap();
+        let mut ids = Vec::new();
+        for index in 0..3_i64 {
+            ids.push(
+                store
+                    .record_call(&CallRecord {
+                        direction: Direction::In,
+                        pbx_call_id: format!("1700000000.{index}"),
+                        number: PhoneNumber::parse("010-1234-5678", Region::KOREA).unwrap(),
+                        customer_id: None,
+                        user_id: None,
+                        extension: "1001".to_owned(),
+                        line: String::new(),
+                        started_at: Timestamp(1_700_000_000_000 + index),
+                        answered_at: None,
+                        ended_at: None,
+                        outcome: None,
+                        cause: None,
+                        cause_text: String::new(),
+                    })
+                    .unwrap(),
+            );
+        }
+        let settings_file = std::env::temp_dir().join("ringdesk-backend-test-unused.toml");
+        let backend =
+            Backend::spawn(store, Settings::default(), settings_file, Arc::new(|| {})).unwrap();
+        let filter = CallFilter::period(Timestamp(0), Timestamp(i64::MAX));
+        backend
+            .send(Command::ListCalls {
+                request: QueryId(7),
+                filter,
+                offset: 1,
+                limit: 1,
+            })
+            .unwrap();
+        let Some(Event::CallPage {
+            request,
+            offset,
+            total,
+            calls,
+        }) = backend.wait_event(WAIT)
+        else {
+            panic!("no call page");
+        };
+        assert_eq!((request, offset, total), (QueryId(7), 1, 3));
+        assert_eq!(
+            calls.iter().map(|call| call.id).collect::<Vec<_>>(),
+            [ids[1]]
+        );
+
+        backend
+            .send(Command::SaveCallMemo {
+                id: ids[0],
+                memo: "견적서 재발송".to_owned(),
+            })
+            .unwrap();
+        assert_eq!(
+            backend.wait_event(WAIT),
+            Some(Event::CallMemoSaved { id: ids[0] })
+        );
+        backend
+            .send(Command::SaveCallMemo {
+                id: crate::domain::CallId(99),
+                memo: String::new(),
+            })
+            .unwrap();
+        assert!(matches!(
+            backend.wait_event(WAIT),
+            Some(Event::Failed {
+                action: "save call memo",
+                ..
+            })
+        ));
+    }
+
+    #[test]
     fn shutdown_stops_the_thread() {
         let (mut backend, _) = backend(&[]);
         backend.shutdown(WAIT);

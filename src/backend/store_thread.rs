@@ -11,7 +11,7 @@ use super::{BulkAction, Command, Event, Waker, local_time};
 use crate::config::{self, Settings};
 use crate::domain::note::NoteBody;
 use crate::domain::search::SearchQuery;
-use crate::domain::{CustomerDraft, CustomerId, Region};
+use crate::domain::{Call, CallFilter, CustomerDraft, CustomerId, Region};
 use crate::store::{self, Page, Store};
 
 /// Calls and messages shown on a card; older ones are in the logs.
@@ -174,6 +174,26 @@ impl Service {
                     rows,
                 },
             ),
+            Command::ListCalls {
+                request,
+                filter,
+                offset,
+                limit,
+            } => answer(
+                "list calls",
+                self.call_page(&filter, offset, limit),
+                |(total, calls)| Event::CallPage {
+                    request,
+                    offset,
+                    total,
+                    calls,
+                },
+            ),
+            Command::SaveCallMemo { id, memo } => answer(
+                "save call memo",
+                self.store.set_call_memo(id, &memo),
+                |()| Event::CallMemoSaved { id },
+            ),
             Command::Bulk { ids, action } => self.bulk(&ids, action, events),
             Command::CreateGroup { name, parent } => {
                 let done = self.store.create_group(&name, parent).map(|_| ());
@@ -269,6 +289,19 @@ impl Service {
         })
     }
 
+    /// The call log's total and one page of it, read together so they agree.
+    fn call_page(
+        &self,
+        filter: &CallFilter,
+        offset: u32,
+        limit: u32,
+    ) -> store::Result<(u64, Vec<Call>)> {
+        Ok((
+            self.store.count_calls_where(filter)?,
+            self.store.calls_where(filter, Page { offset, limit })?,
+        ))
+    }
+
     fn lookups(&self) -> Event {
         let lookups = || -> store::Result<Lookups> {
             Ok(Lookups {
@@ -326,26 +359,35 @@ impl Service {
 }
 
 /// Drops work that newer commands in the same batch make pointless: every
-/// search but the newest (one per keystroke), and every list page but the
-/// newest two (scrolling overtakes them; the window asks again for pages
-/// still on screen).
+/// search but the newest (one per keystroke), and every customer list or
+/// call log page but the newest two of each (scrolling overtakes them; the
+/// windows ask again for pages still on screen).
 fn overtaken_dropped(queue: impl Iterator<Item = Command>) -> Vec<Command> {
     let mut kept: Vec<Command> = queue.collect();
     let last_search = kept
         .iter()
         .rposition(|command| matches!(command, Command::SearchCustomers { .. }));
-    let pages: Vec<usize> = kept
-        .iter()
-        .enumerate()
-        .filter(|(_, command)| matches!(command, Command::ListCustomers { .. }))
-        .map(|(index, _)| index)
-        .collect();
-    let first_page_kept = pages.len().saturating_sub(2);
+    let newest_two = |kept: &[Command], is_page: fn(&Command) -> bool| -> Vec<usize> {
+        let pages: Vec<usize> = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, command)| is_page(command))
+            .map(|(index, _)| index)
+            .collect();
+        pages.iter().rev().take(2).copied().collect()
+    };
+    let customer_pages = newest_two(&kept, |command| {
+        matches!(command, Command::ListCustomers { .. })
+    });
+    let call_pages = newest_two(&kept, |command| {
+        matches!(command, Command::ListCalls { .. })
+    });
     let mut index = 0;
     kept.retain(|command| {
         let keep = match command {
             Command::SearchCustomers { .. } => Some(index) == last_search,
-            Command::ListCustomers { .. } => pages[first_page_kept..].contains(&index),
+            Command::ListCustomers { .. } => customer_pages.contains(&index),
+            Command::ListCalls { .. } => call_pages.contains(&index),
             _ => true,
         };
         index += 1;
@@ -376,6 +418,7 @@ fn only_reads(command: &Command) -> bool {
             | Command::CountFieldValues(_)
             | Command::CountListed { .. }
             | Command::ListCustomers { .. }
+            | Command::ListCalls { .. }
     )
 }
 
@@ -449,5 +492,38 @@ mod tests {
             .into_iter(),
         );
         assert_eq!(kept, [search(2), page(100), page(200), Command::LoadGroups]);
+    }
+
+    #[test]
+    fn call_log_pages_are_overtaken_apart_from_customer_pages() {
+        let calls = |offset| Command::ListCalls {
+            request: QueryId(1),
+            filter: CallFilter::period(crate::domain::Timestamp(0), crate::domain::Timestamp(1)),
+            offset,
+            limit: 100,
+        };
+        let customers = Command::ListCustomers {
+            query_id: QueryId(1),
+            filter: Box::default(),
+            sort: crate::domain::CustomerSort::default(),
+            fields: Vec::new(),
+            offset: 0,
+            limit: 100,
+        };
+        let memo = Command::SaveCallMemo {
+            id: crate::domain::CallId(1),
+            memo: "다시 전화".to_owned(),
+        };
+        let kept = overtaken_dropped(
+            [
+                calls(0),
+                customers.clone(),
+                memo.clone(),
+                calls(100),
+                calls(200),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(kept, [customers, memo, calls(100), calls(200)]);
     }
 }

@@ -123,6 +123,8 @@ pub enum DatePreset {
     Last7Days,
     /// From the first of this month to the first of the next, local time.
     ThisMonth,
+    /// The whole calendar month before this one, local time.
+    LastMonth,
 }
 
 impl DatePreset {
@@ -174,6 +176,14 @@ impl DatePreset {
                     month => time::Date::from_calendar_date(today.year(), month.next(), 1),
                 };
                 (first, next_month.ok())
+            }
+            Self::LastMonth => {
+                let first = today.replace_day(1).ok();
+                // The day before this month's first is in last month.
+                let last_month = first
+                    .and_then(time::Date::previous_day)
+                    .and_then(|day| day.replace_day(1).ok());
+                (last_month, first)
             }
         };
         let start = |date: time::Date| {
@@ -526,6 +536,21 @@ mod tests {
         0,
         "2026-12-01T00:00:00Z",
         "2027-01-01T00:00:00Z"
+    )]
+    #[case(
+        DatePreset::LastMonth,
+        "2026-03-31T23:00:00+09:00",
+        SEOUL,
+        "2026-02-01T00:00:00+09:00",
+        "2026-03-01T00:00:00+09:00"
+    )]
+    // January's last month is the year before's December.
+    #[case(
+        DatePreset::LastMonth,
+        "2026-12-31T16:00:00Z",
+        SEOUL,
+        "2026-12-01T00:00:00+09:00",
+        "2027-01-01T00:00:00+09:00"
     )]
     #[case(DatePreset::Today, "2026-07-01T02:00:00Z", -5 * 3600, "2026-06-30T00:00:00-05:00", "2026-07-01T00:00:00-05:00")]
     // India's half hour.

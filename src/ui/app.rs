@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
+use super::call_log::CallLog;
 use super::customer_form::CustomerForm;
 use super::customer_list::CustomerList;
 use super::field_settings::FieldSettings;
@@ -76,6 +77,7 @@ pub struct RingdeskApp {
     next_request: u64,
     forms: Vec<CustomerForm>,
     list: Option<CustomerList>,
+    call_log: Option<CallLog>,
     field_settings: Option<FieldSettings>,
     groups: Option<GroupManager>,
     preferences: Option<Preferences>,
@@ -97,6 +99,7 @@ impl RingdeskApp {
             next_request: 1,
             forms: Vec::new(),
             list: None,
+            call_log: None,
             field_settings: None,
             groups: None,
             preferences: None,
@@ -229,6 +232,29 @@ impl RingdeskApp {
                     list.page_arrived(query_id, offset, rows);
                 }
             }
+            Event::CallPage {
+                request,
+                offset,
+                total,
+                calls,
+            } => {
+                if let Some(log) = &mut self.call_log {
+                    log.page_arrived(request, offset, total, calls);
+                }
+            }
+            Event::CallMemoSaved { id } => {
+                if let Some(log) = &mut self.call_log {
+                    log.memo_saved(id);
+                }
+                // The card's calls tab shows memos too.
+                if let Some(card) = &self.shown.card
+                    && card.calls.iter().any(|call| call.id == id)
+                {
+                    self.send(Command::LoadCard {
+                        id: card.customer.id,
+                    });
+                }
+            }
             Event::BulkDone { changed } => {
                 tracing::info!(changed, "bulk change done");
                 if let Some(list) = &mut self.list {
@@ -239,6 +265,9 @@ impl RingdeskApp {
             Event::Failed { action, message } => {
                 if let Some(list) = &mut self.list {
                     list.failed(action, &message);
+                }
+                if let Some(log) = &mut self.call_log {
+                    log.failed(action, &message);
                 }
                 for form in &mut self.forms {
                     form.failed(action, &message);
@@ -329,6 +358,7 @@ impl RingdeskApp {
             MenuAction::Groups => self.groups = Some(GroupManager::default()),
             MenuAction::CustomerList => self.open_list(None),
             MenuAction::NewCustomer => self.open_form(None),
+            MenuAction::CallLog => self.call_log.get_or_insert_with(CallLog::new).refresh(),
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
                     self.later.push(feature);
@@ -455,6 +485,23 @@ impl eframe::App for RingdeskApp {
             }
             if outcome.closed {
                 self.list = None;
+            }
+        }
+        if let Some(log) = &mut self.call_log {
+            let outcome = log.show(&ctx, &self.texts, &mut commands);
+            if outcome.open.is_some() {
+                opened_from_list = outcome.open;
+            }
+            if let Some(number) = outcome.dial {
+                // The same window the card's 전화 button opens, until
+                // click-to-call replaces it.
+                let feature = Feature::Dial(number);
+                if !self.later.contains(&feature) {
+                    self.later.push(feature);
+                }
+            }
+            if outcome.closed {
+                self.call_log = None;
             }
         }
         if let Some(id) = opened_from_list {

@@ -28,6 +28,18 @@ pub fn local_date(at: Timestamp) -> String {
     zoned(at).map_or_else(String::new, |t| t.strftime("%Y-%m-%d").to_string())
 }
 
+/// A call's length: "0:42", "12:05", "1:02:03".
+#[must_use]
+pub fn duration_text(duration: std::time::Duration) -> String {
+    let secs = duration.as_secs();
+    let (hours, minutes, secs) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{secs:02}")
+    } else {
+        format!("{minutes}:{secs:02}")
+    }
+}
+
 /// 수신 / 발신 / 내선.
 #[must_use]
 pub fn direction_text(texts: &Texts, direction: Direction) -> &str {
@@ -45,5 +57,19 @@ pub fn field_value(texts: &Texts, value: &FieldValue) -> String {
         FieldValue::YesNo(true) => texts.get("common.yes").to_owned(),
         FieldValue::YesNo(false) => texts.get("common.no").to_owned(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::duration_text;
+
+    #[test]
+    fn durations_read_as_clock_times() {
+        assert_eq!(duration_text(Duration::from_secs(42)), "0:42");
+        assert_eq!(duration_text(Duration::from_secs(12 * 60 + 5)), "12:05");
+        assert_eq!(duration_text(Duration::from_secs(3723)), "1:02:03");
     }
 }

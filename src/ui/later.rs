@@ -17,8 +17,6 @@ pub enum Feature {
     AdminWeb,
     /// 문자목록
     MessageLog,
-    /// 전화목록
-    CallLog,
     /// 대량문자발송
     BulkSms,
     /// 임의문자발송
@@ -40,7 +38,6 @@ impl Feature {
             Self::ChangePassword => ("menu.change_password", "later.change_password"),
             Self::AdminWeb => ("menu.admin_web", "later.admin_web"),
             Self::MessageLog => ("menu.message_log", "later.message_log"),
-            Self::CallLog => ("menu.call_log", "later.call_log"),
             Self::BulkSms => ("menu.bulk_sms", "later.bulk_sms"),
             Self::FreeSms => ("menu.free_sms", "later.free_sms"),
             Self::ExcelSms => ("menu.excel_sms", "later.excel_sms"),

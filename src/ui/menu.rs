@@ -19,6 +19,8 @@ pub enum MenuAction {
     CustomerList,
     /// 고객등록
     NewCustomer,
+    /// 전화목록
+    CallLog,
     /// An entry whose window arrives with a later part of ringdesk.
     Later(Feature),
     /// 종료
@@ -59,7 +61,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                     Some(("menu.new_customer", MenuAction::NewCustomer)),
                     None,
                     Some(("menu.message_log", MenuAction::Later(Feature::MessageLog))),
-                    Some(("menu.call_log", MenuAction::Later(Feature::CallLog))),
+                    Some(("menu.call_log", MenuAction::CallLog)),
                     None,
                     Some(("menu.bulk_sms", MenuAction::Later(Feature::BulkSms))),
                     Some(("menu.free_sms", MenuAction::Later(Feature::FreeSms))),

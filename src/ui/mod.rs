@@ -1,6 +1,7 @@
 //! The desktop window (eframe/egui). Nothing below `backend` may use this module.
 
 pub mod app;
+mod call_log;
 mod customer_form;
 mod customer_list;
 mod date_picker;
