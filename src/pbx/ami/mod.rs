@@ -1,8 +1,27 @@
 //! Asterisk's Manager Interface (AMI): text frames of `Key: Value` lines
 //! over TCP (5038, or TLS).
+//!
+//! | module | responsible for |
+//! |---|---|
+//! | [`codec`] | bytes to frames and messages to bytes, no I/O |
+//! | [`message`] | one frame's ordered pairs |
+//! | [`settings`] | where the PBX is, the account, the timings |
+//! | [`login`] | the login actions (MD5 challenge or plain secret) |
+//! | [`originate`] | the `Originate` action and what its answers mean |
+//! | [`backoff`] | reconnect delays |
+//! | [`transport`] | TCP or TLS to the PBX |
+//! | [`error`] | why a link ended |
 
+pub mod backoff;
 pub mod codec;
+pub mod error;
+pub mod login;
 pub mod message;
+pub mod originate;
+pub mod settings;
+pub mod transport;
 
 pub use codec::{Decoder, Frame};
+pub use error::LinkError;
 pub use message::Message;
+pub use settings::{AmiSettings, DEFAULT_EVENTS_MASK, DEFAULT_PORT, DEFAULT_WANTED_EVENTS};
