@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`codec`] | bytes to frames and messages to bytes, no I/O |
 //! | [`message`] | one frame's ordered pairs |
+//! | [`client`] | the live session: connect, log in, keep alive, reconnect, click-to-call |
 //! | [`settings`] | where the PBX is, the account, the timings |
 //! | [`login`] | the login actions (MD5 challenge or plain secret) |
 //! | [`originate`] | the `Originate` action and what its answers mean |
@@ -13,6 +14,7 @@
 //! | [`error`] | why a link ended |
 
 pub mod backoff;
+pub mod client;
 pub mod codec;
 pub mod error;
 pub mod login;
@@ -21,6 +23,7 @@ pub mod originate;
 pub mod settings;
 pub mod transport;
 
+pub use client::{ClientEvent, run};
 pub use codec::{Decoder, Frame};
 pub use error::LinkError;
 pub use message::Message;
