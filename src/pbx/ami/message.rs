@@ -3,13 +3,15 @@
 //! Keys repeat (`ChanVariable`, `Output`), so a message is a list, not a map.
 //! All keys and values of a frame live in one string with spans into it:
 //! two allocations a frame instead of two a line, which is what lets the
-//! codec keep up with a busy PBX.
+//! codec keep up with a busy PBX. The decoder keeps the frame's text as it
+//! came (separators and all) and points into it, so a decoded frame is one
+//! copy; two messages are equal when their pairs are, however they are held.
 
 use std::fmt;
 use std::ops::Range;
 
 /// One AMI frame as ordered key/value pairs.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Message {
     text: String,
     pairs: Vec<(Range<u32>, Range<u32>)>,
@@ -30,6 +32,12 @@ impl Message {
             message.push(key, value);
         }
         message
+    }
+
+    /// A message over `text` with `pairs` as spans into it (the decoder's
+    /// fast path: the frame's bytes as they came, one copy).
+    pub(super) fn from_spans(text: String, pairs: Vec<(Range<u32>, Range<u32>)>) -> Self {
+        Self { text, pairs }
     }
 
     /// Appends one pair.
@@ -153,6 +161,14 @@ fn push_clean(bytes: &mut Vec<u8>, text: &str) {
         }
     }));
 }
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Self) -> bool {
+        self.pairs.len() == other.pairs.len() && self.pairs().eq(other.pairs())
+    }
+}
+
+impl Eq for Message {}
 
 impl fmt::Debug for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
