@@ -329,15 +329,25 @@ async fn a_silent_pbx_is_detected_and_left() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn garbage_is_survived_and_later_events_still_arrive() {
+async fn garbage_and_oversized_frames_are_survived_and_later_events_still_arrive() {
+    // A wanted event far over the frame limit: skipped, not delivered.
+    let mut oversized = b"Event: Newchannel\r\n".to_vec();
+    for line in 0..2000 {
+        oversized
+            .extend_from_slice(format!("ChanVariable: LINE{line}=xxxxxxxxxxxxxxxx\r\n").as_bytes());
+    }
+    oversized.extend_from_slice(b"\r\n");
     let server = AmiServer::start(server(vec![vec![
         Step::Send(flood_call(0)),
         Step::Garbage,
+        Step::Send(oversized),
         Step::Send(flood_call(1)),
         marker("end"),
     ]]))
     .await;
-    let mut client = Client::start(server.settings("crm-secret"), 256);
+    let mut settings = server.settings("crm-secret");
+    settings.max_frame = 16 * 1024;
+    let mut client = Client::start(settings, 256);
     let events = client.until(|event| is_marker(event, "end")).await;
     assert!(
         !events
