@@ -1,6 +1,6 @@
 //! Integration tests: the store on a real database file, and the `ringdesk`
-//! binary as scripts use it, a real customer sheet and the window. One
-//! binary, one module per area.
+//! binary as scripts use it, a real customer sheet, the window, and the AMI
+//! client against a test AMI server. One binary, one module per area.
 
 #![allow(
     clippy::unwrap_used,
@@ -11,6 +11,7 @@
 
 mod cli;
 mod fixtures;
+mod pbx;
 mod store;
 mod support;
 mod ui;

@@ -1,4 +1,7 @@
-//! Shared helpers: a temporary data folder and a way to run the binary in it.
+//! Shared helpers: a temporary data folder and a way to run the binary in
+//! it; a test AMI server ([`ami_server`]).
+
+pub mod ami_server;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
