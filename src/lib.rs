@@ -7,7 +7,7 @@
 //! | [`store`] | the SQLite customer book: schema, migrations, one file per aggregate, search |
 //! | [`config`] | data folders and the settings file |
 //! | [`pbx`] | the phone system: event feeds (Asterisk AMI), call tracking, click-to-call |
-//! | [`cli`] | the headless commands (`lookup`, `search`, `customer`, `config`, `demo-data`) |
+//! | [`cli`] | the headless commands (`lookup`, `search`, `customer`, `config`, `demo-data`, `pbx watch`, `dial`) |
 //! | [`demo`] | realistic generated customers for demos and benchmarks |
 //! | [`ui`] | the desktop window |
 

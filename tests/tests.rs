@@ -9,6 +9,7 @@
     missing_docs
 )]
 
+mod call_desk;
 mod cli;
 mod fixtures;
 mod pbx;

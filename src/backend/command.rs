@@ -158,6 +158,17 @@ pub enum Command {
         /// What to do.
         action: BulkAction,
     },
+    /// Click-to-call: ring the agent's phone, then dial `number` from it;
+    /// answered by [`super::Event::Dialled`].
+    Dial {
+        /// The number as shown or typed.
+        number: String,
+        /// Shown on the agent's phone while it rings (the customer's name).
+        caller_name: String,
+    },
+    /// Drop the link to the PBX and connect again now; answered by
+    /// [`super::Event::PbxLink`] changes.
+    ReconnectPbx,
     /// Stop all work and close the store.
     Shutdown,
 }

@@ -5,8 +5,10 @@ use crate::config::Settings;
 use crate::domain::note::Note;
 use crate::domain::{
     Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
-    Message, Status, User,
+    Message, PhoneNumber, Status, User,
 };
+use crate::pbx::tracker::{CallChange, TrackedCall};
+use crate::pbx::{LinkState, OriginateOutcome};
 use crate::store::{Group, Tag};
 // Groups are not among the lookups: the group tree's [`Event::Groups`]
 // carries them, counted once.
@@ -95,6 +97,30 @@ pub enum Event {
         /// Customers changed.
         changed: usize,
     },
+    /// The link to the PBX changed state.
+    PbxLink(LinkState),
+    /// A call for this agent is ringing: who it is, for the pop-up. Sent
+    /// before the call is logged, so the card comes first.
+    CallRinging(Box<CallPopup>),
+    /// A call of this agent's started ringing, was answered or ended, and
+    /// is logged (`id`, unless logging failed).
+    CallChanged {
+        /// What happened.
+        change: CallChange,
+        /// The call as it now is.
+        call: Box<TrackedCall>,
+        /// Its row in the call log.
+        id: Option<CallId>,
+        /// The customer the number belongs to, when exactly one does.
+        customer: Option<CustomerSummary>,
+    },
+    /// A click-to-call request ended.
+    Dialled {
+        /// The number, as shown.
+        number: String,
+        /// How it went.
+        outcome: OriginateOutcome,
+    },
     /// A request failed; `message` is for the person at the desk.
     Failed {
         /// What was being done ("search", "load customer"…).
@@ -115,6 +141,29 @@ pub struct CustomerCard {
     pub messages: Vec<Message>,
     /// Notes, newest first.
     pub notes: Vec<Note>,
+}
+
+/// What the pop-up shows about a ringing call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallPopup {
+    /// The call.
+    pub call: TrackedCall,
+    /// The other party's number, parsed (withheld when the PBX gave none).
+    pub number: PhoneNumber,
+    /// The customers with that number (several when a family or company
+    /// shares it), each with what the pop-up shows; empty for a stranger.
+    pub matches: Vec<PopupMatch>,
+}
+
+/// One customer a ringing number belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PopupMatch {
+    /// The customer, with groups and user-defined fields.
+    pub customer: Customer,
+    /// Their latest call before this one, with its memo.
+    pub last_call: Option<Call>,
+    /// Their latest note.
+    pub latest_note: Option<Note>,
 }
 
 /// The lists forms and filters choose from.

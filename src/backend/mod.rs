@@ -8,9 +8,11 @@
 //! followed by a call to the waker the window gave (egui's
 //! `request_repaint`), because a sleeping window notices nothing otherwise.
 
+pub mod call_desk;
 mod command;
 mod event;
 pub mod local_time;
+mod pbx_thread;
 mod store_thread;
 
 use std::path::PathBuf;
@@ -21,8 +23,13 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+pub use call_desk::CallDesk;
 pub use command::{BulkAction, Command, QueryId};
-pub use event::{CustomerCard, Event, Lookups};
+pub use event::{CallPopup, CustomerCard, Event, Lookups, PopupMatch};
+// The window shows calls, the link and click-to-call outcomes as the PBX
+// side describes them.
+pub use crate::pbx::tracker::{CallChange, TrackedCall};
+pub use crate::pbx::{LinkState, OriginateOutcome};
 // The window shows these as they are.
 pub use crate::store::{Group, Tag};
 
@@ -51,6 +58,7 @@ pub struct Backend {
     commands: mpsc::Sender<Command>,
     events: std_mpsc::Receiver<Event>,
     thread: Option<JoinHandle<()>>,
+    pbx_thread: Option<JoinHandle<()>>,
 }
 
 impl Backend {
@@ -69,10 +77,20 @@ impl Backend {
         let (commands, command_receiver) = mpsc::channel(COMMAND_QUEUE);
         let (event_sender, events) = std_mpsc::channel();
         let sender = store_thread::EventSender::new(event_sender, waker);
+        // An in-memory store cannot be opened twice; it serves tests
+        // without a phone.
+        let (pbx, pbx_thread) = if store.path() == std::path::Path::new(":memory:") {
+            (None, None)
+        } else {
+            let (control, thread) =
+                pbx_thread::spawn(store.path().to_owned(), settings.clone(), sender.clone())?;
+            (Some(control), Some(thread))
+        };
         let service = store_thread::Service {
             store,
             settings,
             settings_file,
+            pbx,
         };
         let thread = std::thread::Builder::new()
             .name("ringdesk-store".to_owned())
@@ -81,6 +99,7 @@ impl Backend {
             commands,
             events,
             thread: Some(thread),
+            pbx_thread,
         })
     }
 
@@ -114,19 +133,22 @@ impl Backend {
     pub fn shutdown(&mut self, timeout: Duration) {
         // A full queue or a stopped backend: either way closing the channel ends the loop.
         self.send(Command::Shutdown).ok();
-        let Some(thread) = self.thread.take() else {
-            return;
-        };
         let deadline = std::time::Instant::now() + timeout;
-        while !thread.is_finished() && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        if thread.is_finished() {
-            if thread.join().is_err() {
-                tracing::error!("the store thread panicked");
+        // The store thread holds the PBX thread's only sender: once it has
+        // stopped, the PBX thread stops too.
+        for (thread, name) in [
+            (self.thread.take(), "store"),
+            (self.pbx_thread.take(), "PBX"),
+        ] {
+            let Some(thread) = thread else { continue };
+            while !thread.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
             }
-        } else {
-            tracing::warn!("the store thread did not stop within {timeout:?}");
+            if !thread.is_finished() {
+                tracing::warn!("the {name} thread did not stop within {timeout:?}");
+            } else if thread.join().is_err() {
+                tracing::error!("the {name} thread panicked");
+            }
         }
     }
 }

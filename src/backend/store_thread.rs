@@ -7,11 +7,13 @@ use std::sync::mpsc as std_mpsc;
 use tokio::sync::mpsc;
 
 use super::event::{CustomerCard, Lookups};
+use super::pbx_thread::PbxControl;
 use super::{BulkAction, Command, Event, Waker, local_time};
 use crate::config::{self, Settings};
 use crate::domain::note::NoteBody;
 use crate::domain::search::SearchQuery;
-use crate::domain::{Call, CallFilter, CustomerDraft, CustomerId, Region};
+use crate::domain::{Call, CallFilter, CustomerDraft, CustomerId, PhoneNumber, Region};
+use crate::pbx::{LinkState, OriginateOutcome};
 use crate::store::{self, Page, Store};
 
 /// Calls and messages shown on a card; older ones are in the logs.
@@ -20,6 +22,7 @@ const CARD_HISTORY: u32 = 100;
 const TODAY_CALLS: u32 = 1000;
 
 /// Sends events and wakes the window after each one.
+#[derive(Clone)]
 pub(super) struct EventSender {
     events: std_mpsc::Sender<Event>,
     waker: Waker,
@@ -31,7 +34,7 @@ impl EventSender {
     }
 
     /// False when the window is gone.
-    fn send(&self, event: Event) -> bool {
+    pub(super) fn send(&self, event: Event) -> bool {
         let delivered = self.events.send(event).is_ok();
         (self.waker)();
         delivered
@@ -43,6 +46,8 @@ pub(super) struct Service {
     pub(super) store: Store,
     pub(super) settings: Settings,
     pub(super) settings_file: PathBuf,
+    /// The PBX thread, when the store is a file it can open too.
+    pub(super) pbx: Option<mpsc::Sender<PbxControl>>,
 }
 
 impl Service {
@@ -80,6 +85,30 @@ impl Service {
     fn handle(&mut self, command: Command, events: &EventSender) -> bool {
         let event = match command {
             Command::Shutdown => return false,
+            Command::Dial {
+                number,
+                caller_name,
+            } => {
+                let parsed = PhoneNumber::parse(&number, self.region())
+                    .unwrap_or_else(|_| PhoneNumber::withheld(&number));
+                let dial = PbxControl::Dial {
+                    number: parsed,
+                    caller_name,
+                };
+                if self.to_pbx(dial) {
+                    return true;
+                }
+                Event::Dialled {
+                    number,
+                    outcome: OriginateOutcome::NotConnected,
+                }
+            }
+            Command::ReconnectPbx => {
+                if self.to_pbx(PbxControl::Reconnect) {
+                    return true;
+                }
+                Event::PbxLink(LinkState::Off)
+            }
             Command::CountCustomers => answer(
                 "count customers",
                 self.store.count_customers(),
@@ -264,6 +293,7 @@ impl Service {
         match config::save(&self.settings_file, settings) {
             Ok(saved) => {
                 self.settings = saved.clone();
+                self.to_pbx(PbxControl::Settings(Box::new(saved.clone())));
                 Event::SettingsSaved(Box::new(saved))
             }
             Err(error) => {
@@ -274,6 +304,14 @@ impl Service {
                 }
             }
         }
+    }
+
+    /// Passes `control` to the PBX thread; false when there is none or it
+    /// cannot take more.
+    fn to_pbx(&self, control: PbxControl) -> bool {
+        self.pbx
+            .as_ref()
+            .is_some_and(|pbx| pbx.try_send(control).is_ok())
     }
 
     fn card(&self, id: CustomerId) -> store::Result<CustomerCard> {

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use crate::demo::{self, Generator};
 use crate::domain::note::NoteBody;
 use crate::domain::{
-    CustomerId, Direction, FieldDef, Invalid, NewCall, NewCustomer, PhoneNumber, Region, StatusId,
-    StatusName, Timestamp,
+    CallRecord, CustomerId, Direction, FieldDef, Invalid, NewCustomer, Outcome, PhoneNumber,
+    Region, StatusId, StatusName, Timestamp,
 };
 use crate::store::{self, Store};
 
@@ -167,13 +167,22 @@ fn add_calls_today(
         let Ok(number) = PhoneNumber::parse(&phone.display, region) else {
             continue;
         };
-        store.create_call(&NewCall {
-            direction: if index % 3 == 1 {
-                Direction::Out
-            } else {
-                Direction::In
-            },
-            pbx_call_id: None,
+        let direction = if index % 3 == 1 {
+            Direction::Out
+        } else {
+            Direction::In
+        };
+        // Mostly answered, with the misses and busy lines a desk really has.
+        let (outcome, cause) = match index % 7 {
+            2 if direction == Direction::In => (Outcome::Missed, 127),
+            5 => (Outcome::Busy, 17),
+            _ => (Outcome::Answered, 16),
+        };
+        let answered_at = (outcome == Outcome::Answered).then(|| Timestamp(started_at.0 + 6_000));
+        let talk_ms = i64::try_from(index % 5).unwrap_or(0) * 47_000 + 35_000;
+        store.record_call(&CallRecord {
+            direction,
+            pbx_call_id: format!("demo-{}-{index}", started_at.0),
             number,
             customer_id: Some(*id),
             user_id: None,
@@ -185,6 +194,15 @@ fn add_calls_today(
             }
             .to_owned(),
             started_at,
+            answered_at,
+            ended_at: Some(Timestamp(
+                answered_at
+                    .map_or(started_at.0 + 20_000, |at| at.0 + talk_ms)
+                    .min(now.0),
+            )),
+            outcome: Some(outcome),
+            cause: Some(cause),
+            cause_text: String::new(),
         })?;
     }
     Ok(())

@@ -8,6 +8,7 @@ pub mod customer;
 pub mod demo_data;
 pub mod field;
 pub mod lookup;
+pub mod pbx;
 pub mod search;
 pub mod settings;
 
@@ -50,6 +51,11 @@ pub enum Command {
     /// Read and change settings by dotted key (e.g. `phone.default_region`).
     #[command(subcommand)]
     Config(settings::Command),
+    /// Follow the PBX: `pbx watch` prints this desk's calls as they change.
+    #[command(subcommand)]
+    Pbx(pbx::Command),
+    /// Click-to-call: ring this desk's phone, then the number.
+    Dial(pbx::DialArgs),
 }
 
 /// Why a command failed.
@@ -73,6 +79,9 @@ pub enum Error {
     /// Demo data generation failed.
     #[error(transparent)]
     Fill(#[from] demo_data::FillError),
+    /// The PBX could not be used ("login failed: …").
+    #[error("{0}")]
+    Pbx(String),
 }
 
 impl Error {
@@ -127,6 +136,8 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Customer(command) => customer::run(context, command, out),
         Command::Field(command) => field::run(context, command, out),
         Command::Config(command) => settings::run(context, command, out),
+        Command::Pbx(command) => pbx::run(context, &command, out),
+        Command::Dial(args) => pbx::dial(context, &args, out),
     }
 }
 

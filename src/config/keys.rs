@@ -277,4 +277,26 @@ mod tests {
             Err(Error::InvalidValue { .. })
         ));
     }
+
+    #[test]
+    fn the_pbx_keys_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        let settings = set(&path, "pbx.extension", "1001").unwrap();
+        assert_eq!(settings.pbx.extension, "1001");
+        let settings = set(&path, "pbx.pop_on", "answer").unwrap();
+        assert_eq!(settings.pbx.pop_on, crate::config::PopupMoment::Answer);
+        let settings = set(&path, "pbx.user", "crm").unwrap();
+        assert_eq!(settings.pbx.user, "crm");
+        for (key, value) in [
+            ("pbx.extension", "PJSIP/1001"),
+            ("pbx.pop_on", "later"),
+            ("pbx.outbound_prefix", "9#"),
+        ] {
+            assert!(
+                matches!(set(&path, key, value), Err(Error::InvalidValue { .. })),
+                "{key} = {value}"
+            );
+        }
+    }
 }

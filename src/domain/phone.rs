@@ -235,6 +235,29 @@ impl PhoneNumber {
         parse_number(input, default_region, true)
     }
 
+    /// A caller the PBX gave no usable number for (`anonymous`, `Unknown`,
+    /// empty, letters): kept as given so the call is still logged, with an
+    /// empty key that matches no customer.
+    #[must_use]
+    pub fn withheld(raw: &str) -> PhoneNumber {
+        let raw: String = raw.trim().chars().take(MAX_QUOTED_CHARS).collect();
+        PhoneNumber {
+            display: raw.clone(),
+            raw,
+            key: String::new(),
+            digits: String::new(),
+            verified: false,
+            mobile: false,
+            country_code: None,
+        }
+    }
+
+    /// True for a number from [`PhoneNumber::withheld`].
+    #[must_use]
+    pub fn is_withheld(&self) -> bool {
+        self.key.is_empty()
+    }
+
     /// What was typed, trimmed.
     #[must_use]
     pub fn raw(&self) -> &str {

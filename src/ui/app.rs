@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use eframe::egui;
 
 use super::call_log::CallLog;
+use super::call_popup::{self, CallPopups};
 use super::customer_form::CustomerForm;
 use super::customer_list::CustomerList;
 use super::field_settings::FieldSettings;
@@ -17,7 +18,10 @@ use super::later::{self, Feature};
 use super::menu::{self, MenuAction};
 use super::preferences::Preferences;
 use super::{main_view, status_bar};
-use crate::backend::{Backend, Command, CustomerCard, Event, Group, Lookups, QueryId};
+use crate::backend::{
+    Backend, CallChange, Command, CustomerCard, Event, Group, LinkState, Lookups, OriginateOutcome,
+    QueryId,
+};
 use crate::config::Settings;
 use crate::domain::{Call, CustomerId, CustomerSummary};
 
@@ -51,6 +55,12 @@ pub struct Shown {
     pub search: SearchState,
     /// The last failure, shown in the status bar until the next one.
     pub error: Option<String>,
+    /// What click-to-call is doing, in the status bar.
+    pub notice: Option<String>,
+    /// The PBX link, once the backend has reported it.
+    pub pbx: Option<LinkState>,
+    /// When the PBX link last changed (for the retry countdown).
+    pub pbx_since: Option<std::time::Instant>,
 }
 
 /// The search box and its results.
@@ -82,6 +92,7 @@ pub struct RingdeskApp {
     groups: Option<GroupManager>,
     preferences: Option<Preferences>,
     later: Vec<Feature>,
+    popups: CallPopups,
     focus_search: bool,
     first_frame_drawn: bool,
 }
@@ -104,6 +115,7 @@ impl RingdeskApp {
             groups: None,
             preferences: None,
             later: Vec::new(),
+            popups: CallPopups::default(),
             focus_search: true,
             first_frame_drawn: false,
         };
@@ -262,6 +274,51 @@ impl RingdeskApp {
                 }
                 self.rerun_search();
             }
+            Event::PbxLink(state) => {
+                self.shown.pbx = Some(state);
+                self.shown.pbx_since = Some(std::time::Instant::now());
+            }
+            Event::CallRinging(popup) => {
+                self.popups.ringing(*popup, self.settings.pbx.pop_on);
+                if self.popups.any_visible() {
+                    // A minimised window runs no `ui`; the pop-up is drawn there.
+                    ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaintWhileHidden);
+                }
+            }
+            Event::CallChanged {
+                change, call, id, ..
+            } => {
+                self.popups.changed(change, &call, id);
+                // The call is in the log now: today's calls and the call log show it.
+                self.send(Command::LoadTodayCalls);
+                if let Some(log) = &mut self.call_log {
+                    log.refresh();
+                }
+                if change == CallChange::Answered {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaintWhileHidden);
+                }
+            }
+            Event::Dialled { number, outcome } => {
+                let (key, reason) = match &outcome {
+                    OriginateOutcome::Dialling => ("dial.dialling", String::new()),
+                    OriginateOutcome::NotConnected => ("dial.not_connected", String::new()),
+                    OriginateOutcome::NotPermitted(reason) => {
+                        ("dial.not_permitted", reason.clone())
+                    }
+                    OriginateOutcome::AgentDidNotAnswer => ("dial.agent_no_answer", String::new()),
+                    OriginateOutcome::NumberInvalid => ("dial.number_invalid", String::new()),
+                    OriginateOutcome::Failed(reason) => ("dial.failed", reason.clone()),
+                };
+                let text = self
+                    .texts
+                    .fmt(key, &[("number", &number), ("reason", &reason)]);
+                if outcome == OriginateOutcome::Dialling {
+                    self.shown.notice = Some(text);
+                } else {
+                    self.shown.notice = None;
+                    self.shown.error = Some(text);
+                }
+            }
             Event::Failed { action, message } => {
                 if let Some(list) = &mut self.list {
                     list.failed(action, &message);
@@ -417,9 +474,14 @@ impl eframe::App for RingdeskApp {
             self.menu_action(action, &ctx);
         }
 
-        egui::Panel::bottom("status_bar").show(ui, |ui| {
-            status_bar::show(ui, &self.texts, &self.settings, &self.shown);
-        });
+        let reconnect = egui::Panel::bottom("status_bar")
+            .show(ui, |ui| {
+                status_bar::show(ui, &self.texts, &self.settings, &self.shown)
+            })
+            .inner;
+        if reconnect {
+            commands.push(Command::ReconnectPbx);
+        }
 
         let search_changed = egui::Panel::top("search_bar")
             .show(ui, |ui| {
@@ -454,6 +516,13 @@ impl eframe::App for RingdeskApp {
             Some(main_view::Pick::Edit(id)) => self.open_form(Some(id)),
             Some(main_view::Pick::Later(feature)) if !self.later.contains(&feature) => {
                 self.later.push(feature);
+            }
+            Some(main_view::Pick::Dial { number, name }) => {
+                self.shown.error = None;
+                commands.push(Command::Dial {
+                    number,
+                    caller_name: name,
+                });
             }
             Some(main_view::Pick::MoreResults) => commands.push(Command::SearchCustomers {
                 query_id: self.shown.search.query,
@@ -493,12 +562,11 @@ impl eframe::App for RingdeskApp {
                 opened_from_list = outcome.open;
             }
             if let Some(number) = outcome.dial {
-                // The same window the card's 전화 button opens, until
-                // click-to-call replaces it.
-                let feature = Feature::Dial(number);
-                if !self.later.contains(&feature) {
-                    self.later.push(feature);
-                }
+                // The backend finds the customer's name for the agent's phone.
+                commands.push(Command::Dial {
+                    number,
+                    caller_name: String::new(),
+                });
             }
             if outcome.closed {
                 self.call_log = None;
@@ -549,6 +617,24 @@ impl eframe::App for RingdeskApp {
             }
         }
         later::show(&ctx, &self.texts, &mut self.later);
+        match self
+            .popups
+            .show(&ctx, &self.texts, &self.shown.lookups, &mut commands)
+        {
+            Some(call_popup::Intent::OpenCustomer(id)) => {
+                self.select_customer(id);
+                self.open_form(Some(id));
+            }
+            Some(call_popup::Intent::Register(number)) => {
+                self.forms
+                    .push(CustomerForm::with_number(&number, &self.shown.lookups));
+            }
+            None => {}
+        }
+        if self.popups.any_visible() {
+            // Keeps the pop-up drawn while the main window is minimised.
+            ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaintWhileHidden);
+        }
         if !self.first_frame_drawn {
             self.first_frame_drawn = true;
             if let Some(elapsed) = super::since_start() {

@@ -1,6 +1,6 @@
 //! How times and small values read in the window: the desk's local time.
 
-use crate::domain::{Direction, FieldValue, Timestamp};
+use crate::domain::{Direction, FieldValue, Outcome, Timestamp};
 
 use super::i18n::Texts;
 
@@ -48,6 +48,20 @@ pub fn direction_text(texts: &Texts, direction: Direction) -> &str {
         Direction::Out => texts.get("calls.outgoing"),
         Direction::Internal => texts.get("calls.internal"),
     }
+}
+
+/// 받음 / 부재중 / 통화 중 / 응답 없음 / 실패 / 다른 자리에서 받음.
+#[must_use]
+pub fn outcome_text(texts: &Texts, outcome: Outcome) -> String {
+    let key = match outcome {
+        Outcome::Answered => "outcome.answered",
+        Outcome::Missed => "outcome.missed",
+        Outcome::Busy => "outcome.busy",
+        Outcome::NoAnswer => "outcome.no_answer",
+        Outcome::Failed => "outcome.failed",
+        Outcome::AnsweredElsewhere => "outcome.answered_elsewhere",
+    };
+    texts.get(key).to_owned()
 }
 
 /// A user-defined field's value as the window shows it (yes/no in words).

@@ -25,8 +25,6 @@ pub enum Feature {
     ExcelSms,
     /// 문자발송결과
     SmsResults,
-    /// Click-to-call on a number.
-    Dial(String),
     /// Sending an SMS to a number.
     Sms(String),
 }
@@ -42,7 +40,6 @@ impl Feature {
             Self::FreeSms => ("menu.free_sms", "later.free_sms"),
             Self::ExcelSms => ("menu.excel_sms", "later.excel_sms"),
             Self::SmsResults => ("menu.sms_results", "later.sms_results"),
-            Self::Dial(_) => ("card.dial", "later.dial"),
             Self::Sms(_) => ("card.sms", "later.sms"),
         }
     }
@@ -53,7 +50,7 @@ pub fn show(ctx: &egui::Context, texts: &Texts, open: &mut Vec<Feature>) {
     open.retain(|feature| {
         let (title, body) = feature.keys();
         let number = match feature {
-            Feature::Dial(number) | Feature::Sms(number) => number.as_str(),
+            Feature::Sms(number) => number.as_str(),
             _ => "",
         };
         let id = egui::Id::unique(("later", format!("{feature:?}")));

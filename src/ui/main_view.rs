@@ -24,6 +24,13 @@ pub enum Pick {
     Edit(CustomerId),
     /// A feature that is announced but not built yet.
     Later(Feature),
+    /// Click-to-call this number of the customer named.
+    Dial {
+        /// The number as shown.
+        number: String,
+        /// The customer's name, shown on the agent's phone.
+        name: String,
+    },
     /// Ask for more search results.
     MoreResults,
 }
@@ -314,7 +321,10 @@ fn card_view(ui: &mut egui::Ui, texts: &Texts, card: &CustomerCard, pick: &mut O
                 ui.label(&phone.label);
                 ui.label(&phone.display);
                 if ui.button(texts.get("card.dial")).clicked() {
-                    *pick = Some(Pick::Later(Feature::Dial(phone.display.clone())));
+                    *pick = Some(Pick::Dial {
+                        number: phone.display.clone(),
+                        name: customer.name.clone(),
+                    });
                 }
                 if ui.button(texts.get("card.sms")).clicked() {
                     *pick = Some(Pick::Later(Feature::Sms(phone.display.clone())));

@@ -1,21 +1,18 @@
-//! The status bar: the PBX link, the SMS gateway and how many customers the
-//! book holds, and the last failure when there was one.
+//! The status bar: the PBX link (with a reconnect button when it is down),
+//! the SMS gateway, how many customers the book holds, what click-to-call
+//! is doing, and the last failure when there was one.
 
 use eframe::egui;
 
 use super::app::{Shown, thousands};
 use super::i18n::Texts;
+use crate::backend::LinkState;
 use crate::config::Settings;
 
-/// Draws the status bar.
-pub fn show(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) {
+/// Draws the status bar; true when the agent asked to reconnect to the PBX.
+pub fn show(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) -> bool {
     ui.horizontal(|ui| {
-        let pbx = if settings.pbx.host.is_empty() {
-            texts.get("status.pbx_off").to_owned()
-        } else {
-            texts.fmt("status.pbx_configured", &[("host", &settings.pbx.host)])
-        };
-        ui.label(pbx);
+        let reconnect = pbx(ui, texts, settings, shown);
         ui.separator();
         let sms = if settings.sms.gateway_url.is_empty() {
             texts.get("status.sms_off").to_owned()
@@ -35,6 +32,10 @@ pub fn show(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown
             Some(count) => ui.label(texts.fmt("status.customers", &[("count", &thousands(count))])),
             None => ui.label(texts.get("status.counting")),
         };
+        if let Some(notice) = &shown.notice {
+            ui.separator();
+            ui.label(notice);
+        }
         if let Some(error) = &shown.error {
             ui.separator();
             ui.colored_label(
@@ -42,5 +43,50 @@ pub fn show(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown
                 texts.fmt("status.error", &[("message", error)]),
             );
         }
-    });
+        reconnect
+    })
+    .inner
+}
+
+/// The PBX link's state; true when the reconnect button was clicked.
+fn pbx(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) -> bool {
+    let host = settings.pbx.host.as_str();
+    let (text, down) = match &shown.pbx {
+        None | Some(LinkState::Connecting) if !host.is_empty() => (
+            texts.fmt("status.pbx_connecting", &[("host", &host)]),
+            false,
+        ),
+        None | Some(LinkState::Off | LinkState::Connecting) => {
+            (texts.get("status.pbx_off").to_owned(), false)
+        }
+        Some(LinkState::Connected { pbx_version }) => (
+            texts.fmt("status.pbx_connected", &[("version", pbx_version)]),
+            false,
+        ),
+        Some(LinkState::LoginFailed { reason }) => (
+            texts.fmt("status.pbx_login_failed", &[("reason", reason)]),
+            true,
+        ),
+        Some(LinkState::Retrying { in_secs, reason }) => {
+            let waited = shown.pbx_since.map_or(0, |since| since.elapsed().as_secs());
+            let seconds = in_secs.saturating_sub(waited);
+            // The countdown ticks.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
+            (
+                texts.fmt(
+                    "status.pbx_retrying",
+                    &[("seconds", &seconds), ("reason", reason)],
+                ),
+                true,
+            )
+        }
+    };
+    if down {
+        ui.colored_label(ui.visuals().error_fg_color, text);
+        ui.button(texts.get("status.pbx_reconnect")).clicked()
+    } else {
+        ui.label(text);
+        false
+    }
 }

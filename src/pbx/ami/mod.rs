@@ -7,6 +7,7 @@
 //! | [`message`] | one frame's ordered pairs |
 //! | [`events`] | AMI events as PBX-neutral channel events |
 //! | [`client`] | the live session: connect, log in, keep alive, reconnect, click-to-call |
+//! | [`feed`] | the client and the events together as a [`crate::pbx::PbxFeed`] |
 //! | [`settings`] | where the PBX is, the account, the timings |
 //! | [`login`] | the login actions (MD5 challenge or plain secret) |
 //! | [`originate`] | the `Originate` action and what its answers mean |
@@ -19,6 +20,7 @@ pub mod client;
 pub mod codec;
 pub mod error;
 pub mod events;
+pub mod feed;
 pub mod login;
 pub mod message;
 pub mod originate;
