@@ -73,6 +73,7 @@ fn main() {
     let mut settings = Settings::default();
     "1001".clone_into(&mut settings.pbx.extension);
     let mut desk = CallDesk::new(Store::open(&path).unwrap(), &settings);
+    desk.warm_up();
     // Ids unique to this run: the call log keeps every call by its id.
     let run = Timestamp::now().as_millis() / 1000;
 
@@ -95,14 +96,18 @@ fn main() {
                 let Some(event) = channel_event(&message) else {
                     continue;
                 };
-                let out = desk.handle(FeedEvent::Channel {
+                let event = FeedEvent::Channel {
                     at: Timestamp::now(),
                     event,
+                };
+                desk.handle(event, &mut |event| {
+                    if !popped
+                        && matches!(&event, Event::CallRinging(popup) if !popup.matches.is_empty())
+                    {
+                        popped = true;
+                        to_card.push(arrived.elapsed());
+                    }
                 });
-                if !popped && out.iter().any(|event| matches!(event, Event::CallRinging(popup) if !popup.matches.is_empty())) {
-                    popped = true;
-                    to_card.push(arrived.elapsed());
-                }
             }
         }
         assert!(

@@ -135,13 +135,13 @@ fn replay(desk: &mut CallDesk, fixture: &str) -> Vec<Event> {
         let at = Timestamp::now();
         match message.event() {
             Some("CoreShowChannel") => listing.extend(active_channel(&message)),
-            Some("CoreShowChannelsComplete") => events.extend(desk.handle(FeedEvent::Snapshot {
+            Some("CoreShowChannelsComplete") => events.extend(desk.events(FeedEvent::Snapshot {
                 at,
                 channels: std::mem::take(&mut listing),
             })),
             _ => {
                 if let Some(event) = channel_event(&message) {
-                    events.extend(desk.handle(FeedEvent::Channel { at, event }));
+                    events.extend(desk.events(FeedEvent::Channel { at, event }));
                 }
             }
         }

@@ -67,21 +67,44 @@ impl CallDesk {
         self.dialling.insert(id, number);
     }
 
-    /// What the window should hear about `event`, in order.
-    pub fn handle(&mut self, event: FeedEvent) -> Vec<Event> {
+    /// Tells `out` what the window should hear about `event`, in order,
+    /// each as soon as it is known: a pop-up goes out before its call is
+    /// written to the log.
+    pub fn handle(&mut self, event: FeedEvent, out: &mut dyn FnMut(Event)) {
         match event {
-            FeedEvent::Link(state) => vec![Event::PbxLink(state)],
+            FeedEvent::Link(state) => out(Event::PbxLink(state)),
             FeedEvent::Channel { at, event } => {
-                let updates = self.tracker.handle(at, &event);
-                self.updates(updates)
+                for update in self.tracker.handle(at, &event) {
+                    self.update(update, out);
+                }
             }
             FeedEvent::Snapshot { at, channels } => {
-                let updates = self.tracker.resync(at, &channels);
-                self.updates(updates)
+                for update in self.tracker.resync(at, &channels) {
+                    self.update(update, out);
+                }
             }
             FeedEvent::Originated { id, outcome } => {
                 let number = self.dialling.remove(&id).unwrap_or_default();
-                vec![Event::Dialled { number, outcome }]
+                out(Event::Dialled { number, outcome });
+            }
+        }
+    }
+
+    /// [`CallDesk::handle`] collected into a list (tests, the command line).
+    pub fn events(&mut self, event: FeedEvent) -> Vec<Event> {
+        let mut events = Vec::new();
+        self.handle(event, &mut |event| events.push(event));
+        events
+    }
+
+    /// Does once what the first call would otherwise wait for: the phone
+    /// number tables and the lookup statements are made ready here, at start,
+    /// not while the first caller's phone rings.
+    pub fn warm_up(&self) {
+        for number in ["010-0000-0000", "02-0000-0000", "+81 3-0000-0000"] {
+            let number = caller_number(number, &self.outbound_prefix, self.region);
+            if let Err(error) = self.matches(&number) {
+                tracing::warn!("warming up the caller lookup: {error:#}");
             }
         }
     }
@@ -110,15 +133,7 @@ impl CallDesk {
         }
     }
 
-    fn updates(&mut self, updates: Vec<CallUpdate>) -> Vec<Event> {
-        let mut events = Vec::new();
-        for update in updates {
-            self.update(update, &mut events);
-        }
-        events
-    }
-
-    fn update(&mut self, update: CallUpdate, events: &mut Vec<Event>) {
+    fn update(&mut self, update: CallUpdate, out: &mut dyn FnMut(Event)) {
         let number = caller_number(&update.call.number, &self.outbound_prefix, self.region);
         if !self.customers.contains_key(&update.call.linked_id) {
             let customer = match self.matches(&number) {
@@ -128,7 +143,7 @@ impl CallDesk {
                         _ => None,
                     };
                     if update.call.direction != Direction::Out {
-                        events.push(Event::CallRinging(Box::new(CallPopup {
+                        out(Event::CallRinging(Box::new(CallPopup {
                             call: update.call.clone(),
                             number: number.clone(),
                             matches,
@@ -157,14 +172,14 @@ impl CallDesk {
             Ok(id) => Some(id),
             Err(error) => {
                 tracing::error!("logging call {}: {error:#}", update.call.linked_id);
-                events.push(Event::Failed {
+                out(Event::Failed {
                     action: "log call",
                     message: error.to_string(),
                 });
                 None
             }
         };
-        events.push(Event::CallChanged {
+        out(Event::CallChanged {
             change: update.change,
             call: Box::new(update.call),
             id,

@@ -117,6 +117,7 @@ async fn run(
             return;
         }
     };
+    desk.warm_up();
     let mut next_request: RequestId = 0;
     loop {
         let mut link = Link::start(&settings.pbx);
@@ -132,10 +133,10 @@ async fn run(
             };
             tokio::select! {
                 Some(event) = feed_event => {
-                    for event in desk.handle(event) {
-                        if !events.send(event) {
-                            return;
-                        }
+                    let mut window_open = true;
+                    desk.handle(event, &mut |event| window_open &= events.send(event));
+                    if !window_open {
+                        return;
                     }
                 }
                 request = control.recv() => match request {

@@ -153,10 +153,11 @@ fn start(settings: &Settings) -> (mpsc::Receiver<FeedEvent>, mpsc::Sender<FeedRe
 fn watch(context: &Context, args: &WatchArgs, out: &mut impl Write) -> Result<(), Error> {
     let settings = args.link.apply(&context.settings)?;
     let mut desk = CallDesk::new(context.store()?, &settings);
+    desk.warm_up();
     runtime()?.block_on(async {
         let (mut feed, _requests) = start(&settings);
         while let Some(event) = feed.recv().await {
-            for event in desk.handle(event) {
+            for event in desk.events(event) {
                 match event {
                     Event::PbxLink(LinkState::LoginFailed { reason }) => {
                         return Err(Error::Pbx(format!("login failed: {reason}")));
