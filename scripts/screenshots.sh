@@ -82,3 +82,26 @@ shot customer-list
 xdotool mousemove --window "$window" 150 170 click --repeat 2 --delay 60 1
 sleep 2
 shot customer-card
+
+# The caller pop-up: ringdesk again, now with a PBX — the recorded Asterisk
+# call of examples/ami_replay.rs, from the first demo customer's number.
+kill "$app" 2>/dev/null || true
+wait "$app" 2>/dev/null || true
+cargo build --release --locked --example ami_replay
+caller="$("$bin" --data-dir "$data" customer show 1 --json | python3 -c \
+  'import json,sys; print(json.load(sys.stdin)["phones"][0]["display"].replace("-", ""))')"
+for setting in "pbx.host 127.0.0.1" "pbx.port 15038" "pbx.user crm" "pbx.secret crm-secret" \
+  "pbx.extension 1001"; do
+  # shellcheck disable=SC2086
+  "$bin" --data-dir "$data" config set $setting >/dev/null
+done
+target/release/examples/ami_replay 15038 "$caller" &
+replay=$!
+trap 'kill "$replay" 2>/dev/null || true; cleanup' EXIT
+sleep 1
+DISPLAY="$display" "$bin" --data-dir "$data" &
+app=$!
+# Rings for three seconds from a second after login, then is answered.
+sleep 8
+import -window root -crop 1280x700+0+0 +repage "$out/caller-popup.png"
+echo "saved $out/caller-popup.png"

@@ -31,8 +31,16 @@ pub struct DemoCustomer {
 /// Never in practice: the definitions are fixed and valid.
 pub fn field_defs() -> Result<Vec<NewFieldDef>, Invalid> {
     Ok(vec![
-        NewFieldDef::new("인지경로", "인지경로", FieldKind::Choice)?.with_choices(SOURCES)?,
-        NewFieldDef::new("등급", "등급", FieldKind::Choice)?.with_choices(TIERS)?,
+        // Where a caller came from and their tier are what an agent wants
+        // to see before picking up.
+        NewFieldDef {
+            show_in_popup: true,
+            ..NewFieldDef::new("인지경로", "인지경로", FieldKind::Choice)?.with_choices(SOURCES)?
+        },
+        NewFieldDef {
+            show_in_popup: true,
+            ..NewFieldDef::new("등급", "등급", FieldKind::Choice)?.with_choices(TIERS)?
+        },
         NewFieldDef::new("가입일자", "가입일자", FieldKind::Date)?,
         NewFieldDef::new("방문횟수", "방문횟수", FieldKind::Number)?,
         NewFieldDef::new("수신동의", "수신동의", FieldKind::YesNo)?,

@@ -17,6 +17,8 @@ use crate::domain::{CallId, CustomerId, Timestamp};
 
 /// The pop-up's size: room for a name, a few fields and a memo.
 const SIZE: [f32; 2] = [380.0, 460.0];
+/// Space between the pop-up and the screen's edges (more below, for a taskbar).
+const CORNER_GAP: f32 = 16.0;
 
 /// What the agent asked of a pop-up this frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,11 +127,19 @@ impl CallPopups {
                 );
             }
             let id = egui::ViewportId::from_hash_of(("call_popup", &popup.data.call.linked_id));
-            let builder = egui::ViewportBuilder::default()
+            let mut builder = egui::ViewportBuilder::default()
                 .with_title(texts.get("popup.title"))
                 .with_inner_size(SIZE)
                 .with_resizable(false)
                 .with_always_on_top();
+            // The screen's bottom-right corner, where notifications appear
+            // and where it hides the least of the agent's work.
+            if let Some(monitor) = ctx.input(|input| input.viewport().monitor_size) {
+                builder = builder.with_position(egui::pos2(
+                    (monitor.x - SIZE[0] - CORNER_GAP).max(0.0),
+                    (monitor.y - SIZE[1] - CORNER_GAP * 3.0).max(0.0),
+                ));
+            }
             ctx.show_viewport_immediate(id, builder, |ui, _class| {
                 egui::Frame::central_panel(ui.style()).show(ui, |ui| {
                     if let Some(asked) = popup.body(ui, texts, lookups, commands) {
@@ -161,6 +171,20 @@ impl Popup {
         let mut intent = None;
         ui.set_min_width(SIZE[0] - 24.0);
         self.state_line(ui, texts);
+        if self.data.call.ended_at.is_some()
+            && !self.data.number.is_withheld()
+            && ui.button(texts.get("call_log.call_back")).clicked()
+        {
+            let name = self
+                .chosen
+                .and_then(|index| self.data.matches.get(index))
+                .map(|found| found.customer.name.clone())
+                .unwrap_or_default();
+            commands.push(Command::Dial {
+                number: self.data.number.display().to_owned(),
+                caller_name: name,
+            });
+        }
         ui.separator();
         let chosen = self.chosen.and_then(|index| self.data.matches.get(index));
         match (chosen, self.data.matches.len()) {

@@ -201,7 +201,7 @@ impl CustomerForm {
                     .max_height(ui.available_height() - 48.0)
                     .auto_shrink([false, true])
                     .show(ui, |ui| match self.tab {
-                        Tab::Details => self.details(ui, texts, lookups, &problems),
+                        Tab::Details => self.details(ui, texts, lookups, &problems, commands),
                         Tab::Calls => self.calls(ui, texts),
                         Tab::Messages => self.messages(ui, texts),
                         Tab::Notes => self.notes(ui, texts, lookups, commands),
@@ -260,6 +260,7 @@ impl CustomerForm {
         texts: &Texts,
         lookups: &Lookups,
         problems: &HashMap<String, String>,
+        commands: &mut Vec<Command>,
     ) {
         egui::Grid::new(self.window.with("details"))
             .num_columns(2)
@@ -345,7 +346,7 @@ impl CustomerForm {
                 );
             });
         ui.add_space(8.0);
-        self.phones(ui, texts, problems);
+        self.phones(ui, texts, problems, commands);
         if !lookups.fields.is_empty() {
             ui.add_space(8.0);
             ui.strong(texts.get("customer.custom_fields"));
@@ -367,7 +368,13 @@ impl CustomerForm {
         }
     }
 
-    fn phones(&mut self, ui: &mut egui::Ui, texts: &Texts, problems: &HashMap<String, String>) {
+    fn phones(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        problems: &HashMap<String, String>,
+        commands: &mut Vec<Command>,
+    ) {
         ui.strong(texts.get("customer.phones"));
         let mut remove = None;
         // Rows, not a grid: a grid sizes its columns in a first pass and
@@ -396,6 +403,16 @@ impl CustomerForm {
                     });
                     let problem = problems.get(&format!("phone #{}", index + 1));
                     mark(ui, &response, problem);
+                    let dialable = problem.is_none() && !phone.number.trim().is_empty();
+                    if ui
+                        .add_enabled(dialable, egui::Button::new(texts.get("card.dial")))
+                        .clicked()
+                    {
+                        commands.push(Command::Dial {
+                            number: phone.number.clone(),
+                            caller_name: self.draft.name.clone(),
+                        });
+                    }
                     if ui.button(texts.get("customer.remove_phone")).clicked() {
                         remove = Some(index);
                     }

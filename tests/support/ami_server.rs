@@ -158,7 +158,12 @@ impl Drop for AmiServer {
 impl AmiServer {
     /// Starts a server on a free loopback port.
     pub async fn start(config: ServerConfig) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(0, config).await
+    }
+
+    /// Starts a server on this loopback port (0: any free one).
+    pub async fn start_on(port: u16, config: ServerConfig) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let record = Arc::new(Mutex::new(Record::default()));
         let acceptor = config.tls.clone().map(|(cert, key)| {
