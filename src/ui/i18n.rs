@@ -128,6 +128,39 @@ mod tests {
         }
     }
 
+    /// Every key the window's code names literally (`texts.get("…")`,
+    /// `texts.fmt("…", …)`, and the `("menu.…", "later.…")` pairs) exists:
+    /// a missing one would show the key itself on screen.
+    #[test]
+    fn every_key_the_window_uses_exists() {
+        let korean = flatten(KO).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+        let mut missing = BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let code = std::fs::read_to_string(&path).unwrap();
+            for quoted in code.split('"').skip(1).step_by(2) {
+                let Some((section, key)) = quoted.split_once('.') else {
+                    continue;
+                };
+                let looks_like_key = !section.is_empty()
+                    && !key.is_empty()
+                    && quoted
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._".contains(c));
+                if looks_like_key
+                    && korean
+                        .keys()
+                        .any(|known| known.starts_with(&format!("{section}.")))
+                    && !korean.contains_key(quoted)
+                {
+                    missing.insert(format!("{}: {quoted}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing from ko.toml: {missing:?}");
+    }
+
     #[test]
     fn every_language_has_the_same_keys_and_placeholders() {
         let korean = flatten(KO).unwrap();
