@@ -18,7 +18,9 @@ use crate::config::{PbxSettings, Settings};
 use crate::domain::PhoneNumber;
 use crate::pbx::ami::feed::AmiFeed;
 use crate::pbx::originate::dial_string;
-use crate::pbx::{FeedEvent, FeedRequest, LinkState, OriginateRequest, PbxFeed as _, RequestId};
+use crate::pbx::{
+    FeedEvent, FeedRequest, LinkState, OriginateOutcome, OriginateRequest, PbxFeed as _, RequestId,
+};
 use crate::store::Store;
 
 /// Feed events that may wait for the desk. The feed drops channel events
@@ -157,7 +159,14 @@ async fn run(
                             &settings.pbx.outbound_prefix,
                             settings.phone.default_region,
                         );
-                        let (Some(link), Ok(dialled)) = (link.as_ref(), dialled) else {
+                        let Ok(dialled) = dialled else {
+                            events.send(Event::Dialled {
+                                number: shown,
+                                outcome: OriginateOutcome::NumberInvalid,
+                            });
+                            continue;
+                        };
+                        let Some(link) = link.as_ref() else {
                             events.send(CallDesk::not_connected(shown));
                             continue;
                         };
