@@ -9,10 +9,10 @@ use ringdesk::domain::{
 };
 use ringdesk::pbx::FeedEvent;
 use ringdesk::pbx::ami::events::{active_channel, channel_event};
-use ringdesk::pbx::ami::{Decoder, Frame, Message};
 use ringdesk::store::{Page, Store};
 
 use crate::support::DataDir;
+use crate::support::ami_server::fixture_messages;
 
 /// What one recorded call leaves behind for extension 1001.
 struct Expected {
@@ -111,27 +111,12 @@ fn settings() -> Settings {
     settings
 }
 
-fn messages(fixture: &str) -> Vec<Message> {
-    let path = format!(
-        "{}/tests/data/ami/{fixture}.txt",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut decoder = Decoder::default();
-    decoder.feed(&std::fs::read(path).unwrap());
-    std::iter::from_fn(|| decoder.next_frame())
-        .filter_map(|frame| match frame {
-            Frame::Message(message) => Some(message),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Feeds a transcript as the AMI feed would: events one by one, list
 /// answers (`CoreShowChannel` … `CoreShowChannelsComplete`) as snapshots.
 fn replay(desk: &mut CallDesk, fixture: &str) -> Vec<Event> {
     let mut events = Vec::new();
     let mut listing = Vec::new();
-    for message in messages(fixture) {
+    for message in fixture_messages(fixture) {
         let at = Timestamp::now();
         match message.event() {
             Some("CoreShowChannel") => listing.extend(active_channel(&message)),
