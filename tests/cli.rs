@@ -1,6 +1,13 @@
-//! The command line as scripts use it: output, JSON lines and exit codes.
+//! The command line as scripts use it: output, JSON lines and exit codes;
+//! `pbx watch` and `dial` against the test AMI server.
 
-use crate::support::DataDir;
+use std::time::{Duration, Instant};
+
+use ringdesk::domain::{CustomerId, Outcome};
+use ringdesk::store::{Page, Store};
+
+use crate::support::ami_server::{BackgroundServer, OriginateScript, Pace, ServerConfig, Step};
+use crate::support::{DataDir, Run};
 
 #[test]
 fn add_lookup_and_show_a_customer() {
@@ -279,4 +286,170 @@ fn the_data_folder_can_come_from_the_environment() {
         dir.run(&["customer", "list", "--json"]).json_lines().len(),
         1
     );
+}
+
+/// The flags that point `pbx watch` and `dial` at `server` as extension 1001.
+fn pbx_flags(server: &BackgroundServer, secret: &str) -> Vec<String> {
+    [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &server.port().to_string(),
+        "--user",
+        "crm",
+        "--secret",
+        secret,
+        "--extension",
+        "1001",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+fn run_with(dir: &DataDir, args: &[&str], flags: &[String]) -> Run {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(flags.iter().map(String::as_str));
+    dir.run(&all)
+}
+
+#[test]
+fn pbx_watch_prints_this_agents_call_with_the_customer() {
+    let dir = DataDir::new();
+    let id = dir
+        .run(&[
+            "customer",
+            "add",
+            "--name",
+            "홍길동",
+            "--phone",
+            "010-1234-5678",
+        ])
+        .ok();
+    let id: i64 = id.trim().parse().unwrap();
+    let server = BackgroundServer::playing(vec![Step::Replay("inbound_answered", Pace::Immediate)]);
+    let lines = run_with(
+        &dir,
+        &["pbx", "watch", "--once", "--json"],
+        &pbx_flags(&server, "crm-secret"),
+    )
+    .json_lines();
+    let changes: Vec<&str> = lines
+        .iter()
+        .map(|line| line["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(changes, ["ringing", "answered", "ended"], "{lines:#?}");
+    for line in &lines {
+        assert_eq!(line["linked_id"], "1795432197.0");
+        assert_eq!(line["direction"], "in");
+        assert_eq!(line["customer_id"], id);
+        assert_eq!(line["customer_name"], "홍길동");
+    }
+    assert_eq!(lines[2]["outcome"], "answered");
+    assert_eq!(lines[2]["cause"], 16);
+
+    // Logged as the window would log it.
+    let store = Store::open(&dir.database()).unwrap();
+    let calls = store
+        .calls_of_customer(CustomerId(id), Page::first(10))
+        .unwrap();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0].outcome, Some(Outcome::Answered));
+}
+
+#[test]
+fn pbx_watch_with_a_wrong_secret_fails_at_once() {
+    let dir = DataDir::new();
+    let server = BackgroundServer::playing(Vec::new());
+    let started = Instant::now();
+    let run = run_with(
+        &dir,
+        &["pbx", "watch", "--json"],
+        &pbx_flags(&server, "wrong-secret"),
+    );
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("login failed"), "{}", run.stderr());
+    assert!(run.stdout().is_empty(), "{}", run.stdout());
+    // No retry: a refused login is not knocked on again.
+    assert_eq!(server.connections(), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn pbx_commands_without_a_host_or_extension_name_the_setting() {
+    let dir = DataDir::new();
+    let cases: &[(&[&str], &str)] = &[
+        (&["pbx", "watch", "--extension", "1001"], "pbx.host"),
+        (
+            &["dial", "02-1234-5678", "--host", "127.0.0.1"],
+            "pbx.extension",
+        ),
+    ];
+    for (args, setting) in cases {
+        let run = dir.run(args);
+        assert_eq!(run.code(), 2, "{args:?}");
+        assert!(run.stderr().contains(setting), "{args:?}: {}", run.stderr());
+    }
+}
+
+#[test]
+fn dial_rings_my_phone_then_the_number() {
+    let dir = DataDir::new();
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "한빛상사",
+        "--phone",
+        "02-1234-5678",
+    ])
+    .ok();
+    let server = BackgroundServer::start(ServerConfig {
+        channels: Vec::new(),
+        originate: OriginateScript::Fixture("outbound_click_to_call"),
+        ..ServerConfig::default()
+    });
+    let run = run_with(
+        &dir,
+        &["dial", "02-1234-5678"],
+        &pbx_flags(&server, "crm-secret"),
+    );
+    assert_eq!(run.ok(), "dialling 02-1234-5678\n");
+    let actions = server.actions(0);
+    let originate = actions
+        .iter()
+        .find(|action| action.action() == Some("Originate"))
+        .unwrap();
+    assert_eq!(originate.get("Channel"), Some("PJSIP/1001"));
+    assert_eq!(originate.get("Exten"), Some("0212345678"));
+    // The agent's phone shows whom it is about to call.
+    assert!(
+        originate.value("CallerID").contains("한빛상사"),
+        "{originate:?}"
+    );
+}
+
+#[test]
+fn dial_when_my_phone_does_not_answer_fails() {
+    let dir = DataDir::new();
+    let server = BackgroundServer::start(ServerConfig {
+        channels: Vec::new(),
+        originate: OriginateScript::Fixture("outbound_click_to_call_busy"),
+        ..ServerConfig::default()
+    });
+    let run = run_with(
+        &dir,
+        &["dial", "02-1234-5678"],
+        &pbx_flags(&server, "crm-secret"),
+    );
+    assert_ne!(run.code(), 0);
+    assert!(
+        run.stderr().contains("your phone did not answer"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stdout().is_empty(), "{}", run.stdout());
 }

@@ -1,21 +1,32 @@
 //! The AMI client against the test AMI server (tests/support/ami_server.rs):
 //! login, the link's states, reconnects, dead links, garbage, click-to-call,
 //! floods of other agents' calls, the full-queue policy, TLS, and every
-//! recorded Asterisk transcript replayed.
+//! recorded Asterisk transcript replayed. Then the AMI feed into the call
+//! desk and a real call log: a call cut off by a reconnect, and one call
+//! amid a flood of other agents' calls.
 
 use std::time::Duration;
 
+use ringdesk::backend::{CallChange, CallDesk, Event};
+use ringdesk::config::Settings;
+use ringdesk::domain::{Call, CallFilter, CustomerDraft, Outcome, PhoneDraft, Region, Timestamp};
+use ringdesk::pbx::ami::feed::AmiFeed;
 use ringdesk::pbx::ami::{
     self, AmiSettings, ClientEvent, DEFAULT_WANTED_EVENTS, Decoder, Frame, Message,
 };
-use ringdesk::pbx::{FeedRequest, LinkState, OriginateOutcome, OriginateRequest};
+use ringdesk::pbx::{
+    ChannelEvent, FeedEvent, FeedRequest, LinkState, OriginateOutcome, OriginateRequest,
+    PbxFeed as _,
+};
+use ringdesk::store::{Page, Store};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep, timeout};
 
+use crate::support::DataDir;
 use crate::support::ami_server::{
     AmiServer, FLOOD_WANTED_PER_CALL, OriginateScript, Pace, ServerConfig, Step, after_login,
-    fixture_bytes, fixture_messages, flood_call,
+    fixture_bytes, fixture_events, fixture_messages, flood_call,
 };
 
 const LIMIT: Duration = Duration::from_secs(10);
@@ -665,4 +676,256 @@ async fn a_reconnect_request_drops_the_link_and_connects_at_once() {
         Some("Logoff")
     );
     client.stop().await;
+}
+
+/// The call in `inbound_answered`: 01012345678 rings extension 1001.
+const CALL: &str = "1795432197.0";
+
+/// Extension 1001's station: a call desk on a real store file, and what
+/// it told the window.
+struct Station {
+    dir: DataDir,
+    desk: CallDesk,
+    /// Every feed event, in order.
+    feed: Vec<FeedEvent>,
+    /// Every window event, in order.
+    events: Vec<Event>,
+}
+
+impl Station {
+    /// 홍길동 owns the caller's number.
+    fn new() -> Self {
+        let dir = DataDir::new();
+        let mut store = Store::open(&dir.database()).unwrap();
+        let draft = CustomerDraft {
+            name: "홍길동".to_owned(),
+            phones: vec![PhoneDraft {
+                label: String::new(),
+                number: "010-1234-5678".to_owned(),
+            }],
+            ..CustomerDraft::default()
+        };
+        store
+            .create_customer(&draft.check(Region::KOREA, &[]).unwrap())
+            .unwrap();
+        let mut settings = Settings::default();
+        "1001".clone_into(&mut settings.pbx.extension);
+        let desk = CallDesk::new(Store::open(&dir.database()).unwrap(), &settings);
+        Self {
+            dir,
+            desk,
+            feed: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Runs the AMI feed for `settings` into the desk until the recorded
+    /// call has ended.
+    async fn follow(&mut self, settings: AmiSettings) {
+        let (event_tx, mut feed) = mpsc::channel(4096);
+        let (_requests, request_rx) = mpsc::channel(4);
+        let task =
+            tokio::spawn(Box::new(AmiFeed::with_settings(settings)).run(event_tx, request_rx));
+        while !self.ended() {
+            let event = timeout(LIMIT, feed.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out; so far {:#?}", self.events))
+                .expect("the feed stopped");
+            self.feed.push(event.clone());
+            self.events.extend(self.desk.events(event));
+        }
+        task.abort();
+    }
+
+    fn ended(&self) -> bool {
+        self.events.iter().any(|event| {
+            matches!(event, Event::CallChanged { change: CallChange::Ended, call, .. } if call.linked_id == CALL)
+        })
+    }
+
+    /// The changes of the recorded call, in order.
+    fn changes(&self) -> Vec<CallChange> {
+        self.events
+            .iter()
+            .filter_map(|event| match event {
+                Event::CallChanged { change, call, .. } if call.linked_id == CALL => Some(*change),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// How many pop-ups the window was asked to show.
+    fn popups(&self) -> usize {
+        self.events
+            .iter()
+            .filter(|event| matches!(event, Event::CallRinging(_)))
+            .count()
+    }
+
+    /// Every row of the call log.
+    fn calls(&self) -> Vec<Call> {
+        Store::open(&self.dir.database())
+            .unwrap()
+            .calls_where(
+                &CallFilter::period(Timestamp(0), Timestamp(i64::MAX)),
+                Page::first(100),
+            )
+            .unwrap()
+    }
+
+    /// The one row the recorded call left: answered and ended.
+    #[track_caller]
+    fn assert_one_answered_call(&self) {
+        let calls = self.calls();
+        assert_eq!(calls.len(), 1, "{calls:#?}");
+        let call = &calls[0];
+        assert_eq!(call.pbx_call_id.as_deref(), Some(CALL));
+        assert_eq!(call.customer_name.as_deref(), Some("홍길동"));
+        assert_eq!(call.outcome, Some(Outcome::Answered), "{call:?}");
+        // Ended by the PBX's Hangup (normal clearing), not given up on.
+        assert_eq!(call.cause, Some(16), "{call:?}");
+        assert!(
+            call.answered_at.is_some() && call.ended_at.is_some(),
+            "{call:?}"
+        );
+    }
+}
+
+/// A `CoreShowChannel` for a channel of the recorded call as it was while
+/// the parties talked, built from its `BridgeEnter`.
+fn listed_up(bridged: &Message) -> Message {
+    let mut listed = Message::from_pairs([("Event", "CoreShowChannel")]);
+    for (key, value) in bridged.pairs() {
+        if key != "Event" && key != "Privilege" && !key.starts_with("Bridge") {
+            listed.push(key, value);
+        }
+    }
+    let (application, data) = if bridged.value("Channel").starts_with("PJSIP/trunk") {
+        ("Dial", "PJSIP/1001,20")
+    } else {
+        ("AppDial", "(Outgoing Line)")
+    };
+    listed.push("Application", application);
+    listed.push("ApplicationData", data);
+    listed.push("Duration", "00:00:01");
+    listed.push("BridgeId", bridged.value("BridgeUniqueid"));
+    listed
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_across_a_reconnect_is_logged_once_and_pops_up_once() {
+    // The link breaks while the parties talk; when it is back, the PBX lists
+    // the call's two channels, up and bridged, and then the call ends.
+    let bytes = fixture_bytes("inbound_answered");
+    let find = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .position(|window| window == needle)
+            .unwrap()
+    };
+    let talking = find(b"Event: HangupRequest\r\n");
+    let goodbye = find(b"Response: Goodbye\r\n");
+    let channels: Vec<Message> = fixture_events("inbound_answered", "BridgeEnter")
+        .iter()
+        .map(listed_up)
+        .collect();
+    assert_eq!(channels.len(), 2);
+    let server = AmiServer::start(ServerConfig {
+        channels: Vec::new(),
+        channels_per_connection: vec![Vec::new(), channels],
+        scripts: vec![
+            vec![
+                Step::AfterList,
+                Step::Send(bytes[after_login(&bytes)..talking].to_vec()),
+                Step::CutMidFrame,
+            ],
+            vec![
+                Step::AfterList,
+                Step::Send(bytes[talking..goodbye].to_vec()),
+            ],
+        ],
+        ..ServerConfig::default()
+    })
+    .await;
+    let mut station = Station::new();
+    station.follow(server.settings("crm-secret")).await;
+
+    assert_eq!(server.connections(), 2);
+    let links: Vec<&LinkState> = station
+        .feed
+        .iter()
+        .filter_map(|event| match event {
+            FeedEvent::Link(state) => Some(state),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(
+            links.as_slice(),
+            [
+                LinkState::Connecting,
+                LinkState::Connected { .. },
+                LinkState::Retrying { .. },
+                LinkState::Connecting,
+                LinkState::Connected { .. },
+            ]
+        ),
+        "{links:#?}"
+    );
+    assert_eq!(
+        station.changes(),
+        [CallChange::Ringing, CallChange::Answered, CallChange::Ended]
+    );
+    assert_eq!(station.popups(), 1);
+    station.assert_one_answered_call();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_call_amid_a_flood_of_other_agents_calls_pops_up_once() {
+    // 1,200 calls a minute for other extensions, and meanwhile the recorded
+    // call for 1001 at four times its speed.
+    let server = AmiServer::start(ServerConfig {
+        channels: Vec::new(),
+        scripts: vec![vec![
+            Step::AfterList,
+            Step::Alongside(
+                vec![Step::Flood {
+                    calls: 60,
+                    per_minute: 1200,
+                }],
+                vec![Step::Replay("inbound_answered", Pace::Recorded(4))],
+            ),
+        ]],
+        ..ServerConfig::default()
+    })
+    .await;
+    let mut station = Station::new();
+    station.follow(server.settings("crm-secret")).await;
+
+    // Other agents' calls came before, during and after this one rang.
+    let flood_hangup = |event: &FeedEvent| {
+        matches!(event, FeedEvent::Channel { event: ChannelEvent::HungUp { channel, .. }, .. }
+            if channel.linked_id.starts_with("1795500000."))
+    };
+    let ringing = station
+        .feed
+        .iter()
+        .position(|event| matches!(event, FeedEvent::Channel { event: ChannelEvent::Created(channel), .. } if channel.linked_id == CALL))
+        .unwrap();
+    let before = station.feed[..ringing]
+        .iter()
+        .filter(|e| flood_hangup(e))
+        .count();
+    let during = station.feed[ringing..]
+        .iter()
+        .filter(|e| flood_hangup(e))
+        .count();
+    assert!(before > 0 && during > 0, "before {before}, during {during}");
+
+    assert_eq!(station.popups(), 1);
+    assert_eq!(
+        station.changes(),
+        [CallChange::Ringing, CallChange::Answered, CallChange::Ended]
+    );
+    station.assert_one_answered_call();
 }

@@ -13,6 +13,7 @@ mod call_desk;
 mod cli;
 mod fixtures;
 mod pbx;
+mod popup;
 mod store;
 mod support;
 mod ui;

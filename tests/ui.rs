@@ -21,11 +21,11 @@ use ringdesk::ui::{RingdeskApp, StartInfo, fonts};
 
 use crate::support::DataDir;
 
-fn settings_file(dir: &DataDir) -> PathBuf {
+pub(crate) fn settings_file(dir: &DataDir) -> PathBuf {
     dir.path().join("settings.toml")
 }
 
-fn add_customers(dir: &DataDir, customers: &[(&str, &str, &str)]) -> Vec<CustomerId> {
+pub(crate) fn add_customers(dir: &DataDir, customers: &[(&str, &str, &str)]) -> Vec<CustomerId> {
     let mut store = Store::open(&dir.database()).unwrap();
     let mut ids = Vec::new();
     for (name, number, company) in customers {
@@ -80,7 +80,7 @@ fn add_call(
 }
 
 /// The whole window on the store and settings file in `dir`, as `ringdesk` starts it.
-fn window(dir: &DataDir) -> Harness<'static, RingdeskApp> {
+pub(crate) fn window(dir: &DataDir) -> Harness<'static, RingdeskApp> {
     let store = Store::open(&dir.database()).unwrap();
     let settings = Settings::load_or_create(&settings_file(dir)).unwrap();
     let database = store.path().to_owned();
@@ -102,7 +102,7 @@ fn window(dir: &DataDir) -> Harness<'static, RingdeskApp> {
 }
 
 /// Runs frames until `done` holds, failing after a few seconds.
-fn step_until(
+pub(crate) fn step_until(
     harness: &mut Harness<'_, RingdeskApp>,
     what: &str,
     done: impl Fn(&Harness<'_, RingdeskApp>) -> bool,
@@ -116,7 +116,7 @@ fn step_until(
     harness.step();
 }
 
-fn type_into(harness: &mut Harness<'_, RingdeskApp>, label: &str, text: &str) {
+pub(crate) fn type_into(harness: &mut Harness<'_, RingdeskApp>, label: &str, text: &str) {
     harness
         .get_by_role_and_label(Role::TextInput, label)
         .focus();
@@ -128,7 +128,7 @@ fn type_into(harness: &mut Harness<'_, RingdeskApp>, label: &str, text: &str) {
 }
 
 /// Clicks and lets the window settle (menus open, closed windows fade out).
-fn click(harness: &mut Harness<'_, RingdeskApp>, label: &str) {
+pub(crate) fn click(harness: &mut Harness<'_, RingdeskApp>, label: &str) {
     harness.get_by_label(label).click();
     harness.run_ok();
 }

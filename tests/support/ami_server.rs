@@ -2,7 +2,8 @@
 //! that logs a client in, answers the actions ringdesk sends and then plays
 //! a per-connection script of what a PBX does: replay a recorded transcript
 //! from `tests/data/ami/`, cut the link mid-frame, go silent, send garbage,
-//! flood other agents' calls.
+//! flood other agents' calls (alongside a replay, if asked), wait until the
+//! client has listed the channels.
 //!
 //! Answers follow what the real Asterisk 22 sent in the recordings
 //! (`/work/shared/notes/asterisk.md`): the `Asterisk Call Manager/11.0.0`
@@ -25,7 +26,7 @@ use ringdesk::pbx::ami::login::md5_key;
 use ringdesk::pbx::ami::{AmiSettings, Decoder, Frame, Message};
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _, WriteHalf};
 use tokio::net::TcpListener;
-use tokio::sync::{Mutex as AsyncMutex, oneshot};
+use tokio::sync::{Mutex as AsyncMutex, oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::{Instant, sleep, sleep_until};
 use tokio_rustls::TlsAcceptor;
@@ -86,6 +87,13 @@ pub enum Step {
         /// How fast.
         per_minute: u32,
     },
+    /// Wait until this connection's `CoreShowChannels` has been answered:
+    /// what follows happened after the PBX listed its channels, as a real
+    /// PBX's list and events agree.
+    AfterList,
+    /// Two scripts at once, their frames interleaved as they come (a flood
+    /// of other agents' calls while one call replays).
+    Alongside(Vec<Step>, Vec<Step>),
     /// Pause.
     Wait(Duration),
     /// Close the connection.
@@ -106,6 +114,10 @@ pub struct ServerConfig {
     pub asterisk_version: String,
     /// The `CoreShowChannel` events listed for `CoreShowChannels`.
     pub channels: Vec<Message>,
+    /// Per connection, the channels listed instead of `channels` (a call
+    /// that was already up when the link came back); connections past its
+    /// end list `channels`.
+    pub channels_per_connection: Vec<Vec<Message>>,
     /// Click-to-call behaviour.
     pub originate: OriginateScript,
     /// How long a refused login waits before its answer (Asterisk: ~1 s).
@@ -127,6 +139,7 @@ impl Default for ServerConfig {
                 .into_iter()
                 .take(2)
                 .collect(),
+            channels_per_connection: Vec::new(),
             originate: OriginateScript::Fixture("outbound_click_to_call"),
             login_refusal_delay: Duration::from_millis(100),
             scripts: Vec::new(),
@@ -270,6 +283,51 @@ impl AmiServer {
             }
             sleep(Duration::from_millis(10)).await;
         }
+    }
+}
+
+/// A server on a runtime of its own, for tests that are not async: the
+/// window steps on the test's thread and the binary runs as a child
+/// process while the server answers on the runtime's worker.
+pub struct BackgroundServer {
+    // Dropped before the runtime it runs on.
+    server: AmiServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl BackgroundServer {
+    /// Starts a server on a free loopback port.
+    pub fn start(config: ServerConfig) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime.block_on(AmiServer::start(config));
+        Self {
+            server,
+            _runtime: runtime,
+        }
+    }
+
+    /// A server that lists no channels and plays `steps` on its first
+    /// connection once the client has listed them.
+    pub fn playing(steps: Vec<Step>) -> Self {
+        let mut script = vec![Step::AfterList];
+        script.extend(steps);
+        Self::start(ServerConfig {
+            channels: Vec::new(),
+            scripts: vec![script],
+            ..ServerConfig::default()
+        })
+    }
+}
+
+impl std::ops::Deref for BackgroundServer {
+    type Target = AmiServer;
+
+    fn deref(&self) -> &AmiServer {
+        &self.server
     }
 }
 
@@ -455,14 +513,20 @@ async fn serve(
         return;
     }
     let silent = Arc::new(AtomicBool::new(false));
+    let (listed, _) = watch::channel(false);
     let (logged_in, on_login) = oneshot::channel();
-    let answering = answer(reader, &writer, config, index, record, &silent, logged_in);
+    let link = Link {
+        writer: &writer,
+        silent: &silent,
+        listed: &listed,
+    };
+    let answering = answer(reader, link, config, index, record, logged_in);
     let steps = config.scripts.get(index).cloned().unwrap_or_default();
     let playing = async {
         if on_login.await.is_err() {
             return false;
         }
-        play(&steps, &writer, &silent).await
+        play(&steps, link).await
     };
     tokio::pin!(answering);
     tokio::select! {
@@ -471,8 +535,19 @@ async fn serve(
     }
 }
 
+/// What the answering and the playing side of one connection share.
+#[derive(Clone, Copy)]
+struct Link<'a> {
+    writer: &'a Writer,
+    /// Set by [`Step::Silent`]: actions are no longer answered.
+    silent: &'a AtomicBool,
+    /// Set once a `CoreShowChannels` has been answered.
+    listed: &'a watch::Sender<bool>,
+}
+
 /// Plays a script; true when it closes the connection.
-async fn play(steps: &[Step], writer: &Writer, silent: &AtomicBool) -> bool {
+async fn play(steps: &[Step], link: Link<'_>) -> bool {
+    let Link { writer, silent, .. } = link;
     for step in steps {
         match step {
             Step::Replay(name, Pace::Immediate) => {
@@ -532,6 +607,26 @@ async fn play(steps: &[Step], writer: &Writer, silent: &AtomicBool) -> bool {
                     }
                 }
             }
+            Step::AfterList => {
+                // The sender lives as long as the connection, so this only
+                // fails when it is going away.
+                if link
+                    .listed
+                    .subscribe()
+                    .wait_for(|listed| *listed)
+                    .await
+                    .is_err()
+                {
+                    return true;
+                }
+            }
+            Step::Alongside(first, second) => {
+                let (first, second) =
+                    tokio::join!(Box::pin(play(first, link)), Box::pin(play(second, link)));
+                if first || second {
+                    return true;
+                }
+            }
             Step::Wait(pause) => sleep(*pause).await,
             Step::Close => return true,
         }
@@ -549,13 +644,13 @@ enum Then {
 /// Reads the client's actions, records and answers them, until it leaves.
 async fn answer(
     mut reader: tokio::io::ReadHalf<Box<dyn Io>>,
-    writer: &Writer,
+    link: Link<'_>,
     config: &ServerConfig,
     index: usize,
     record: &Mutex<Record>,
-    silent: &AtomicBool,
     logged_in: oneshot::Sender<()>,
 ) {
+    let Link { writer, silent, .. } = link;
     let mut logged_in = Some(logged_in);
     let mut decoder = Decoder::default();
     let mut buffer = vec![0_u8; 8192];
@@ -608,10 +703,13 @@ async fn answer(
                     reply(&action, "Error", &[("Message", "Authentication Required")]),
                     Then::Go,
                 ),
-                _ => (respond(&action, config), Then::Go),
+                _ => (respond(&action, config, index), Then::Go),
             };
             if write(writer, &bytes).await.is_err() {
                 return;
+            }
+            if name == "coreshowchannels" {
+                link.listed.send_replace(true);
             }
             match then {
                 Then::Go => {}
@@ -663,7 +761,7 @@ async fn login(action: &Message, config: &ServerConfig, challenged: bool) -> (Ve
 }
 
 /// The answer to an action after login.
-fn respond(action: &Message, config: &ServerConfig) -> Vec<u8> {
+fn respond(action: &Message, config: &ServerConfig, index: usize) -> Vec<u8> {
     let id = action.action_id().unwrap_or_default();
     match action
         .action()
@@ -700,10 +798,14 @@ fn respond(action: &Message, config: &ServerConfig) -> Vec<u8> {
                 "Success",
                 &[("EventList", "start"), ("Message", "Channels will follow")],
             );
-            for channel in &config.channels {
+            let channels = config
+                .channels_per_connection
+                .get(index)
+                .unwrap_or(&config.channels);
+            for channel in channels {
                 bytes.extend(with_action_id(channel, id).to_bytes());
             }
-            let count = config.channels.len().to_string();
+            let count = channels.len().to_string();
             let complete = Message::from_pairs([
                 ("Event", "CoreShowChannelsComplete"),
                 ("ActionID", id),
