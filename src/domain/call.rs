@@ -67,46 +67,6 @@ impl Outcome {
     }
 }
 
-/// A call that has started ringing. The store calls [`NewCall::check`] before writing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewCall {
-    /// In or out.
-    pub direction: Direction,
-    /// The PBX's id for the call (Asterisk `Linkedid`); with `extension`, unique.
-    pub pbx_call_id: Option<String>,
-    /// The other party's number (the caller ID of an incoming call).
-    pub number: PhoneNumber,
-    /// The customer the number belongs to, if one was recognised.
-    pub customer_id: Option<CustomerId>,
-    /// The ringdesk user whose extension took or made the call.
-    pub user_id: Option<UserId>,
-    /// The extension that rang or dialled; may be empty.
-    pub extension: String,
-    /// The line (DID) the call came in on or went out of; may be empty.
-    pub line: String,
-    /// When it started ringing.
-    pub started_at: Timestamp,
-}
-
-impl NewCall {
-    /// The call with its text fields trimmed and an empty PBX id made `None`.
-    ///
-    /// # Errors
-    /// A too long `pbx_call_id`, `extension` or `line`.
-    pub fn check(&self) -> Result<Self, Invalid> {
-        let pbx_call_id = match self.pbx_call_id.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(id) => Some(input::optional("pbx_call_id", id, PBX_CALL_ID_MAX_CHARS)?),
-        };
-        Ok(Self {
-            pbx_call_id,
-            extension: input::optional("extension", &self.extension, CHANNEL_MAX_CHARS)?,
-            line: input::optional("line", &self.line, CHANNEL_MAX_CHARS)?,
-            ..self.clone()
-        })
-    }
-}
-
 /// The PBX tracker's whole picture of one call on one extension, as it
 /// stands now. [`crate::store::Store::record_call`] writes it as often as
 /// the tracker likes: the first time it makes the row, later times fill in
@@ -269,36 +229,16 @@ mod tests {
     use super::*;
     use crate::domain::Region;
 
-    fn call() -> NewCall {
-        NewCall {
-            direction: Direction::In,
-            pbx_call_id: Some(" 1700000000.42 ".to_owned()),
-            number: PhoneNumber::parse("010-1234-5678", Region::KOREA).unwrap(),
-            customer_id: None,
-            user_id: None,
-            extension: " 1001 ".to_owned(),
-            line: String::new(),
-            started_at: Timestamp(1_700_000_000_000),
-        }
-    }
-
-    #[test]
-    fn text_is_trimmed_and_an_empty_pbx_id_is_none() {
-        let checked = call().check().unwrap();
-        assert_eq!(checked.pbx_call_id.as_deref(), Some("1700000000.42"));
-        assert_eq!(checked.extension, "1001");
-        let mut blank = call();
-        blank.pbx_call_id = Some("  ".to_owned());
-        assert_eq!(blank.check().unwrap().pbx_call_id, None);
-    }
-
     #[test]
     fn too_long_fields_are_named() {
-        let mut long = call();
+        let mut long = record();
         long.line = "9".repeat(CHANNEL_MAX_CHARS + 1);
         assert_eq!(long.check().unwrap_err().field, "line");
-        let mut long = call();
-        long.pbx_call_id = Some("9".repeat(PBX_CALL_ID_MAX_CHARS + 1));
+        let mut long = record();
+        long.extension = "9".repeat(CHANNEL_MAX_CHARS + 1);
+        assert_eq!(long.check().unwrap_err().field, "extension");
+        let mut long = record();
+        long.pbx_call_id = "9".repeat(PBX_CALL_ID_MAX_CHARS + 1);
         assert_eq!(long.check().unwrap_err().field, "pbx_call_id");
         assert_eq!(
             check_call_memo(&"가".repeat(2667)).unwrap_err().field,
@@ -336,9 +276,12 @@ mod tests {
 
     #[test]
     fn a_record_needs_its_pbx_id_and_ends_with_an_outcome() {
-        let checked = record().check().unwrap();
+        let mut padded = record();
+        padded.line = " 02-2299-7000 ".to_owned();
+        let checked = padded.check().unwrap();
         assert_eq!(checked.pbx_call_id, "1700000000.42");
         assert_eq!(checked.extension, "1001");
+        assert_eq!(checked.line, "02-2299-7000");
 
         let mut blank = record();
         blank.pbx_call_id = " ".to_owned();

@@ -22,7 +22,7 @@ pub mod time;
 pub mod user;
 
 pub use batch::{Batch, BatchKind, BatchState, NewBatch};
-pub use call::{Call, CallRecord, Direction, NewCall, Outcome};
+pub use call::{Call, CallRecord, Direction, Outcome};
 pub use call_filter::{CallFilter, NumberFragment};
 pub use customer::{
     Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone, ListRow,

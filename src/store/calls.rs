@@ -1,67 +1,24 @@
-//! The call log: a call is written when it starts ringing, then marked
-//! answered and ended as the PBX reports it, and annotated with a memo.
+//! The call log: the PBX tracker writes each call through
+//! [`Store::record_call`] as it learns about it (ringing, answered, ended),
+//! and the agent annotates it with a memo.
 //!
-//! A call ends once: ending it again, or answering it after it ended, is
-//! refused, so a replayed or late PBX event cannot rewrite the log. The PBX
-//! tracker writes through [`Store::record_call`], which keys a call by the
-//! PBX's id and the extension and quietly keeps what it already has, so a
-//! replayed or re-synced event never makes a second row. Lists show the
-//! customer's name while the customer is not in the recycle bin.
+//! A call is keyed by the PBX's id and the extension, so a replayed or
+//! re-synced event never makes a second row, and a logged call only gains
+//! what it lacks. A call ends once: a later end, or an answer after the end,
+//! changes nothing, so a replayed or late PBX event cannot rewrite the log.
+//! Lists show the customer's name while the customer is not in the recycle bin.
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension as _, Row, params};
+use rusqlite::{OptionalExtension as _, Row, params};
 
 use super::columns::{one_changed, parsed, parsed_or_null, time_or_null};
-use super::error::{Result, found, unique};
+use super::error::{Result, found};
 use super::references;
 use super::{Page, Store};
 use crate::domain::call::check_call_memo;
-use crate::domain::{
-    Call, CallFilter, CallId, CallRecord, CustomerId, Invalid, NewCall, Outcome, Problem,
-    Timestamp, UserId,
-};
+use crate::domain::{Call, CallFilter, CallId, CallRecord, CustomerId, Outcome, Timestamp, UserId};
 
 impl Store {
-    /// Writes a call that has started ringing.
-    ///
-    /// # Errors
-    /// [`super::Error::Invalid`] for input that breaks a rule of [`NewCall::check`],
-    /// [`super::Error::NotFound`] for an unknown customer or user,
-    /// [`super::Error::Taken`] when the PBX id is already logged for this extension.
-    pub fn create_call(&mut self, call: &NewCall) -> Result<CallId> {
-        let call = call.check()?;
-        let tx = self.conn.transaction()?;
-        if let Some(customer) = call.customer_id {
-            references::customer(&tx, customer)?;
-        }
-        if let Some(user) = call.user_id {
-            references::user(&tx, user)?;
-        }
-        unique(
-            tx.execute(
-                "INSERT INTO calls (direction, pbx_call_id, number_raw, phone_key, customer_id,
-                     user_id, extension, line, started_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    call.direction.as_str(),
-                    call.pbx_call_id,
-                    call.number.raw(),
-                    call.number.key(),
-                    call.customer_id.map(|customer| customer.0),
-                    call.user_id.map(|user| user.0),
-                    call.extension,
-                    call.line,
-                    call.started_at.as_millis(),
-                ],
-            ),
-            "call",
-            call.pbx_call_id.as_deref().unwrap_or_default(),
-        )?;
-        let id = CallId(tx.last_insert_rowid());
-        tx.commit()?;
-        Ok(id)
-    }
-
     /// Writes the PBX tracker's picture of a call, keyed by its PBX id and
     /// extension, in one transaction:
     ///
@@ -170,39 +127,6 @@ impl Store {
             "call",
             id.0,
         )
-    }
-
-    /// Records that a call was picked up at `at`. A repeated report keeps the
-    /// first time.
-    ///
-    /// # Errors
-    /// [`super::Error::NotFound`] when there is no such call,
-    /// [`super::Error::Invalid`] (field `answered_at`) when it has already ended.
-    pub fn call_answered(&mut self, id: CallId, at: Timestamp) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        refuse_if_ended(&tx, id, "answered_at", at)?;
-        tx.execute(
-            "UPDATE calls SET answered_at_ms = coalesce(answered_at_ms, ?2) WHERE id = ?1",
-            params![id.0, at.as_millis()],
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Records that a call ended at `at` with `outcome`.
-    ///
-    /// # Errors
-    /// [`super::Error::NotFound`] when there is no such call,
-    /// [`super::Error::Invalid`] (field `ended_at`) when it has already ended.
-    pub fn call_ended(&mut self, id: CallId, at: Timestamp, outcome: Outcome) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        refuse_if_ended(&tx, id, "ended_at", at)?;
-        tx.execute(
-            "UPDATE calls SET ended_at_ms = ?2, outcome = ?3 WHERE id = ?1",
-            params![id.0, at.as_millis(), outcome.as_str()],
-        )?;
-        tx.commit()?;
-        Ok(())
     }
 
     /// Replaces a call's memo (empty clears it).
@@ -385,48 +309,15 @@ fn call_from_row(row: &Row<'_>) -> rusqlite::Result<Call> {
     })
 }
 
-/// `NotFound` for an unknown call; `Invalid` on `field` for one that has ended.
-fn refuse_if_ended(conn: &Connection, id: CallId, field: &str, at: Timestamp) -> Result<()> {
-    let ended: Option<i64> = found(
-        conn.prepare_cached("SELECT ended_at_ms FROM calls WHERE id = ?1")?
-            .query_row([id.0], |row| row.get(0)),
-        "call",
-        id.0,
-    )?;
-    match ended.map(Timestamp) {
-        None => Ok(()),
-        Some(ended) => Err(Invalid::new(
-            field,
-            Problem::Malformed {
-                value: at.to_rfc3339(),
-                reason: format!("call {id} already ended at {}", ended.to_rfc3339()),
-            },
-        )
-        .into()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::call::CHANNEL_MAX_CHARS;
     use crate::domain::{Direction, NewUser, NumberFragment, PhoneNumber, Region, Role};
     use crate::store::Error;
     use crate::store::test_support::{add, store};
 
     const T0: i64 = 1_700_000_000_000;
-
-    fn new_call(number: &str, customer: Option<CustomerId>, started_ms: i64) -> NewCall {
-        NewCall {
-            direction: Direction::In,
-            pbx_call_id: None,
-            number: PhoneNumber::parse(number, Region::KOREA).unwrap(),
-            customer_id: customer,
-            user_id: None,
-            extension: "1001".to_owned(),
-            line: "02-2299-7000".to_owned(),
-            started_at: Timestamp(started_ms),
-        }
-    }
 
     fn agent(store: &mut Store) -> UserId {
         store
@@ -444,14 +335,16 @@ mod tests {
     }
 
     #[test]
-    fn a_created_call_reads_back_with_its_customer_name() {
+    fn a_recorded_call_reads_back_with_its_customer_name() {
         let mut store = store();
         let customer = add(&mut store, "홍길동", &["010-1234-5678"]);
         let user = agent(&mut store);
-        let mut call = new_call(" 010 1234 5678 ", Some(customer), T0);
+        let mut call = record(" 1700000000.42 ", " 010 1234 5678 ", T0);
+        call.customer_id = Some(customer);
         call.user_id = Some(user);
-        call.pbx_call_id = Some(" 1700000000.42 ".to_owned());
-        let id = store.create_call(&call).unwrap();
+        call.extension = " 1001 ".to_owned();
+        call.line = " 02-2299-7000 ".to_owned();
+        let id = store.record_call(&call).unwrap();
 
         let read = store.call(id).unwrap();
         assert_eq!(read.direction, Direction::In);
@@ -462,6 +355,7 @@ mod tests {
         assert_eq!(read.customer_name.as_deref(), Some("홍길동"));
         assert_eq!(read.user_id, Some(user));
         assert_eq!(read.extension, "1001");
+        assert_eq!(read.line, "02-2299-7000");
         assert_eq!(read.started_at, Timestamp(T0));
         assert_eq!(
             (read.answered_at, read.ended_at, read.outcome),
@@ -478,113 +372,76 @@ mod tests {
     }
 
     #[test]
-    fn unknown_references_and_bad_input_are_refused() {
-        let mut store = store();
-        let customer = new_call("010-1234-5678", Some(CustomerId(7)), T0);
-        assert!(matches!(
-            store.create_call(&customer),
-            Err(Error::NotFound {
-                what: "customer",
-                id: 7
-            })
-        ));
-        let mut user = new_call("010-1234-5678", None, T0);
-        user.user_id = Some(UserId(8));
-        assert!(matches!(
-            store.create_call(&user),
-            Err(Error::NotFound {
-                what: "user",
-                id: 8
-            })
-        ));
-        let mut long = new_call("010-1234-5678", None, T0);
-        long.extension = "1".repeat(81);
-        assert!(matches!(
-            store.create_call(&long),
-            Err(Error::Invalid(invalid)) if invalid.field == "extension"
-        ));
-        assert!(
-            store
-                .calls_between(Timestamp(0), Timestamp(i64::MAX), Page::first(10))
-                .unwrap()
-                .is_empty()
-        );
-    }
-
-    #[test]
     fn a_pbx_call_is_logged_once_per_extension() {
         let mut store = store();
-        let mut call = new_call("010-1234-5678", None, T0);
-        call.pbx_call_id = Some("1700000000.42".to_owned());
-        store.create_call(&call).unwrap();
-        assert!(matches!(
-            store.create_call(&call),
-            Err(Error::Taken { what: "call", .. })
-        ));
+        let mut call = record("1700000000.42", "010-1234-5678", T0);
+        let id = store.record_call(&call).unwrap();
+        // Written again (a replay) it is the same entry, not a second one or an error.
+        assert_eq!(store.record_call(&call).unwrap(), id);
+        // The key is compared trimmed.
+        call.pbx_call_id = " 1700000000.42 ".to_owned();
+        call.extension = " 1001 ".to_owned();
+        assert_eq!(store.record_call(&call).unwrap(), id);
+        assert_eq!(count(&store), 1);
         // The same call ringing a second extension (a ring group) is a second entry.
         call.extension = "1002".to_owned();
-        store.create_call(&call).unwrap();
+        assert_ne!(store.record_call(&call).unwrap(), id);
+        assert_eq!(count(&store), 2);
     }
 
     #[test]
     fn a_call_is_answered_and_ends_once() {
         let mut store = store();
-        let id = store
-            .create_call(&new_call("010-1234-5678", None, T0))
-            .unwrap();
-        store.call_answered(id, Timestamp(T0 + 5_000)).unwrap();
+        let mut call = record("1700000000.42", "010-1234-5678", T0);
+        let id = store.record_call(&call).unwrap();
+        call.answered_at = Some(Timestamp(T0 + 5_000));
+        store.record_call(&call).unwrap();
         // A repeated report keeps the first time.
-        store.call_answered(id, Timestamp(T0 + 6_000)).unwrap();
-        store
-            .call_ended(id, Timestamp(T0 + 65_000), Outcome::Answered)
-            .unwrap();
-        let call = store.call(id).unwrap();
-        assert_eq!(call.answered_at, Some(Timestamp(T0 + 5_000)));
-        assert_eq!(call.ended_at, Some(Timestamp(T0 + 65_000)));
-        assert_eq!(call.outcome, Some(Outcome::Answered));
+        call.answered_at = Some(Timestamp(T0 + 6_000));
+        store.record_call(&call).unwrap();
+        end(
+            &mut call,
+            T0 + 65_000,
+            Outcome::Answered,
+            16,
+            "Normal Clearing",
+        );
+        assert_eq!(store.record_call(&call).unwrap(), id);
+        let ended = store.call(id).unwrap();
+        assert_eq!(ended.answered_at, Some(Timestamp(T0 + 5_000)));
+        assert_eq!(ended.ended_at, Some(Timestamp(T0 + 65_000)));
+        assert_eq!(ended.outcome, Some(Outcome::Answered));
 
-        match store.call_ended(id, Timestamp(T0 + 70_000), Outcome::Failed) {
-            Err(Error::Invalid(invalid)) => {
-                assert_eq!(invalid.field, "ended_at");
-                assert!(invalid.to_string().contains("already ended"), "{invalid}");
-            }
-            other => panic!("expected Invalid, got {other:?}"),
-        }
-        assert!(matches!(
-            store.call_answered(id, Timestamp(T0 + 70_000)),
-            Err(Error::Invalid(invalid)) if invalid.field == "answered_at"
-        ));
-        assert_eq!(store.call(id).unwrap(), call);
+        // Ending it again is kept out of the log: the same call, unchanged.
+        let mut again = call.clone();
+        end(
+            &mut again,
+            T0 + 70_000,
+            Outcome::Failed,
+            38,
+            "Network out of order",
+        );
+        assert_eq!(store.record_call(&again).unwrap(), id);
+        assert_eq!(store.call(id).unwrap(), ended);
 
-        assert!(matches!(
-            store.call_answered(CallId(99), Timestamp(T0)),
-            Err(Error::NotFound { .. })
-        ));
-        assert!(matches!(
-            store.call_ended(CallId(99), Timestamp(T0), Outcome::Missed),
-            Err(Error::NotFound { .. })
-        ));
-    }
-
-    #[test]
-    fn a_missed_call_ends_without_an_answer() {
-        let mut store = store();
-        let id = store
-            .create_call(&new_call("010-1234-5678", None, T0))
-            .unwrap();
-        store
-            .call_ended(id, Timestamp(T0 + 20_000), Outcome::Missed)
-            .unwrap();
-        let call = store.call(id).unwrap();
-        assert_eq!(call.answered_at, None);
-        assert_eq!(call.outcome, Some(Outcome::Missed));
+        // A call first heard of when it has ended (the tracker came up
+        // mid-call) is logged as it stands, not refused.
+        let mut late = record("1700000000.43", "010-1234-5678", T0);
+        late.answered_at = Some(Timestamp(T0 + 1_000));
+        end(&mut late, T0 + 2_000, Outcome::Answered, 16, "");
+        let late = store.record_call(&late).unwrap();
+        let late = store.call(late).unwrap();
+        assert_eq!(late.answered_at, Some(Timestamp(T0 + 1_000)));
+        assert_eq!(late.ended_at, Some(Timestamp(T0 + 2_000)));
+        assert_eq!(late.outcome, Some(Outcome::Answered));
+        assert_eq!(count(&store), 2);
     }
 
     #[test]
     fn the_memo_is_replaced_and_limited() {
         let mut store = store();
         let id = store
-            .create_call(&new_call("010-1234-5678", None, T0))
+            .record_call(&record("1700000000.42", "010-1234-5678", T0))
             .unwrap();
         store.set_call_memo(id, "견적서 재발송 요청").unwrap();
         assert_eq!(store.call(id).unwrap().memo, "견적서 재발송 요청");
@@ -603,16 +460,16 @@ mod tests {
     #[test]
     fn calls_between_is_half_open_newest_first_and_paged() {
         let mut store = store();
-        let at = |store: &mut Store, ms| {
+        let at = |store: &mut Store, pbx_call_id, ms| {
             store
-                .create_call(&new_call("010-1234-5678", None, ms))
+                .record_call(&record(pbx_call_id, "010-1234-5678", ms))
                 .unwrap()
         };
-        let before = at(&mut store, T0 - 1);
-        let first = at(&mut store, T0);
-        let second = at(&mut store, T0 + 1_000);
-        let third = at(&mut store, T0 + 1_000);
-        let after = at(&mut store, T0 + 2_000);
+        let before = at(&mut store, "pbx.1", T0 - 1);
+        let first = at(&mut store, "pbx.2", T0);
+        let second = at(&mut store, "pbx.3", T0 + 1_000);
+        let third = at(&mut store, "pbx.4", T0 + 1_000);
+        let after = at(&mut store, "pbx.5", T0 + 2_000);
         let day = |page| {
             ids(&store
                 .calls_between(Timestamp(T0), Timestamp(T0 + 2_000), page)
@@ -637,15 +494,14 @@ mod tests {
         let customer = add(&mut store, "홍길동", &["010-1234-5678"]);
         let other = add(&mut store, "김철수", &["010-9999-8888"]);
         assert_eq!(store.last_call_of_customer(customer).unwrap(), None);
-        let old = store
-            .create_call(&new_call("010-1234-5678", Some(customer), T0))
-            .unwrap();
-        let new = store
-            .create_call(&new_call("010-1234-5678", Some(customer), T0 + 60_000))
-            .unwrap();
-        store
-            .create_call(&new_call("010-9999-8888", Some(other), T0 + 120_000))
-            .unwrap();
+        let at = |store: &mut Store, pbx_call_id, number, customer, ms| {
+            let mut call = record(pbx_call_id, number, ms);
+            call.customer_id = Some(customer);
+            store.record_call(&call).unwrap()
+        };
+        let old = at(&mut store, "pbx.1", "010-1234-5678", customer, T0);
+        let new = at(&mut store, "pbx.2", "010-1234-5678", customer, T0 + 60_000);
+        at(&mut store, "pbx.3", "010-9999-8888", other, T0 + 120_000);
         assert_eq!(
             ids(&store.calls_of_customer(customer, Page::first(10)).unwrap()),
             [new, old]
@@ -796,12 +652,17 @@ mod tests {
         store.record_call(&missed).unwrap();
         let read = store.call(id).unwrap();
         assert!(read.is_missed());
+        assert_eq!(read.outcome, Some(Outcome::Missed));
         assert_eq!(read.answered_at, None);
         assert_eq!(read.duration(), None);
+        // An answer reported after the end does not make it answered.
+        missed.answered_at = Some(Timestamp(T0 + 25_000));
+        store.record_call(&missed).unwrap();
+        assert_eq!(store.call(id).unwrap(), read);
     }
 
     #[test]
-    fn a_record_is_refused_whole() {
+    fn unknown_references_and_bad_input_are_refused_whole() {
         let mut store = store();
         let mut unknown = record("1700000000.42", "010-1234-5678", T0);
         unknown.customer_id = Some(CustomerId(7));
@@ -816,37 +677,34 @@ mod tests {
         user.user_id = Some(UserId(8));
         assert!(matches!(
             store.record_call(&user),
-            Err(Error::NotFound { what: "user", .. })
+            Err(Error::NotFound {
+                what: "user",
+                id: 8
+            })
         ));
         assert!(matches!(
             store.record_call(&record(" ", "010-1234-5678", T0)),
             Err(Error::Invalid(invalid)) if invalid.field == "pbx_call_id"
         ));
-        assert_eq!(count(&store), 0);
-    }
-
-    #[test]
-    fn calls_created_step_by_step_read_the_same_way() {
-        // The older create/answer/end path and record_call share the row.
-        let mut store = store();
-        let mut call = new_call("010-1234-5678", None, T0);
-        call.pbx_call_id = Some("1700000000.42".to_owned());
-        let id = store.create_call(&call).unwrap();
-        let mut snapshot = record("1700000000.42", "010-1234-5678", T0);
-        snapshot.answered_at = Some(Timestamp(T0 + 1_000));
-        end(
-            &mut snapshot,
-            T0 + 2_000,
-            Outcome::Answered,
-            16,
-            "Normal Clearing",
-        );
-        assert_eq!(store.record_call(&snapshot).unwrap(), id);
+        let mut long = record("1700000000.42", "010-1234-5678", T0);
+        long.extension = "1".repeat(CHANNEL_MAX_CHARS + 1);
         assert!(matches!(
-            store.call_ended(id, Timestamp(T0 + 3_000), Outcome::Failed),
-            Err(Error::Invalid(_))
+            store.record_call(&long),
+            Err(Error::Invalid(invalid)) if invalid.field == "extension"
         ));
-        assert_eq!(store.call(id).unwrap().cause, Some(16));
+        let mut endless = record("1700000000.42", "010-1234-5678", T0);
+        endless.ended_at = Some(Timestamp(T0 + 1_000));
+        assert!(matches!(
+            store.record_call(&endless),
+            Err(Error::Invalid(invalid)) if invalid.field == "outcome"
+        ));
+        assert_eq!(count(&store), 0);
+        assert!(
+            store
+                .calls_between(Timestamp(0), Timestamp(i64::MAX), Page::first(10))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     /// In, missed at T0; out, answered at T0+1s; internal, answered at T0+2s;

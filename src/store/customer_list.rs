@@ -414,7 +414,7 @@ mod tests {
 
     use super::*;
     use crate::domain::{
-        Condition, CustomerDraft, DateFilter, FieldKind, GroupId, NewCall, NewFieldDef, NewUser,
+        CallRecord, Condition, CustomerDraft, DateFilter, FieldKind, GroupId, NewFieldDef, NewUser,
         PhoneDraft, PhoneNumber, Region, Role, StatusId, StatusName, TagId, UserId,
     };
     use crate::store::test_support::store;
@@ -511,15 +511,20 @@ mod tests {
 
     fn call(store: &mut Store, customer: CustomerId, number: &str, started_ms: i64) {
         store
-            .create_call(&NewCall {
+            .record_call(&CallRecord {
                 direction: crate::domain::Direction::Out,
-                pbx_call_id: None,
+                pbx_call_id: format!("{customer}.{started_ms}"),
                 number: PhoneNumber::parse(number, Region::KOREA).unwrap(),
                 customer_id: Some(customer),
                 user_id: None,
                 extension: "1001".into(),
                 line: String::new(),
                 started_at: Timestamp(started_ms),
+                answered_at: None,
+                ended_at: None,
+                outcome: None,
+                cause: None,
+                cause_text: String::new(),
             })
             .unwrap();
     }
