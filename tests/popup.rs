@@ -416,3 +416,35 @@ fn a_call_button_click_my_phone_does_not_answer_says_so() {
             .is_some()
     });
 }
+
+#[test]
+fn every_recorded_inbound_call_pops_up_once_and_ends_as_it_did() {
+    for (fixture, extension, ended) in [
+        ("inbound_busy", "1001", "통화 끝 · 통화 중"),
+        ("inbound_missed", "1001", "통화 끝 · 부재중"),
+        ("inbound_noanswer", "1001", "통화 끝 · 응답 없음"),
+        ("inbound_queue_ringall", "1001", "통화 끝 · 받음"),
+        (
+            "inbound_queue_ringall",
+            "1002",
+            "통화 끝 · 다른 자리에서 받음",
+        ),
+    ] {
+        let dir = DataDir::new();
+        known_caller(&dir);
+        let pbx = BackgroundServer::playing(vec![Step::Replay(fixture, Pace::Immediate)]);
+        set_up(&dir, &pbx, "crm-secret", |settings| {
+            extension.clone_into(&mut settings.pbx.extension);
+        });
+        let mut harness = window(&dir);
+        wait_for_popup(&mut harness, fixture, ended);
+        assert!(popup_shows(&harness, "홍길동"), "{fixture} for {extension}");
+        assert_eq!(
+            harness
+                .query_all_by_role_and_label(Role::Window, TITLE)
+                .count(),
+            1,
+            "{fixture} for {extension}: one call, one pop-up"
+        );
+    }
+}
