@@ -61,6 +61,11 @@ impl CallPopups {
         {
             return;
         }
+        // A new call replaces the pop-ups of calls that have ended, unless
+        // their memo is not saved yet: an agent back from a break finds the
+        // current call, not a stack of old ones.
+        self.popups
+            .retain(|popup| popup.data.call.ended_at.is_none() || popup.memo != popup.memo_saved);
         // A single match needs no choosing.
         let chosen = (data.matches.len() == 1).then_some(0);
         self.popups.push(Popup {
@@ -393,6 +398,61 @@ fn clock(millis: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ringing(linked_id: &str) -> CallPopup {
+        CallPopup {
+            call: TrackedCall {
+                linked_id: linked_id.to_owned(),
+                extension: "1001".to_owned(),
+                direction: crate::domain::Direction::In,
+                number: "01012345678".to_owned(),
+                name: String::new(),
+                line: String::new(),
+                ringing_at: Timestamp(1),
+                answered_at: None,
+                ended_at: None,
+                outcome: None,
+                cause: None,
+                cause_text: String::new(),
+            },
+            number: crate::domain::PhoneNumber::withheld(""),
+            matches: Vec::new(),
+        }
+    }
+
+    fn ended(popups: &mut CallPopups, linked_id: &str) {
+        let mut call = ringing(linked_id).call;
+        call.ended_at = Some(Timestamp(2));
+        popups.changed(CallChange::Ended, &call, None);
+    }
+
+    #[test]
+    fn a_new_call_replaces_ended_pop_ups_but_not_an_unsaved_memo() {
+        let mut popups = CallPopups::default();
+        popups.ringing(ringing("a"), PopupMoment::Ring);
+        popups.ringing(ringing("b"), PopupMoment::Ring);
+        popups.ringing(ringing("b"), PopupMoment::Ring);
+        assert_eq!(popups.popups.len(), 2, "one pop-up per call");
+        ended(&mut popups, "a");
+        ended(&mut popups, "b");
+        popups.popups[1].memo = "다시 전화 요망".to_owned();
+        popups.ringing(ringing("c"), PopupMoment::Ring);
+        let open: Vec<_> = popups
+            .popups
+            .iter()
+            .map(|popup| popup.data.call.linked_id.as_str())
+            .collect();
+        assert_eq!(open, ["b", "c"]);
+    }
+
+    #[test]
+    fn with_pop_on_answer_a_call_ended_unanswered_leaves_nothing() {
+        let mut popups = CallPopups::default();
+        popups.ringing(ringing("a"), PopupMoment::Answer);
+        assert!(!popups.any_visible());
+        ended(&mut popups, "a");
+        assert!(!popups.any_visible());
+    }
 
     #[test]
     fn the_clock_reads_like_a_phone() {
