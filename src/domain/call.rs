@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::ids::{CallId, CustomerId, UserId};
 use super::input::{self, stored_enum};
 use super::invalid::{Invalid, Problem};
-use super::phone::PhoneNumber;
+use super::phone::{PhoneNumber, Region};
 use super::time::Timestamp;
 
 /// Most characters in the PBX's id for a call (Asterisk's Linkedid is about 20).
@@ -203,6 +203,20 @@ pub struct Call {
 }
 
 impl Call {
+    /// The other party's number as a person reads it (`010-1234-5678`),
+    /// formatted for a desk in `region`; as the PBX gave it when it is no
+    /// number ringdesk recognises.
+    #[must_use]
+    pub fn number_display(&self, region: Region) -> String {
+        if !self.phone_key.starts_with('+') {
+            return self.number_raw.clone();
+        }
+        PhoneNumber::parse(&self.phone_key, region).map_or_else(
+            |_| self.number_raw.clone(),
+            |number| number.display().to_owned(),
+        )
+    }
+
     /// A call to return: an incoming call that ended without anyone
     /// picking up (missed, busy, unanswered or failed on the way in).
     /// A ring-group call a colleague took is not missed.
@@ -322,6 +336,17 @@ mod tests {
             cause_text: String::new(),
             memo: String::new(),
         }
+    }
+
+    #[test]
+    fn numbers_read_as_a_person_writes_them() {
+        let mut call = ended(Direction::In, Outcome::Answered);
+        "01012345678".clone_into(&mut call.number_raw);
+        assert_eq!(call.number_display(Region::KOREA), "010-1234-5678");
+        // An extension or anything else unrecognised stays as the PBX gave it.
+        "1002".clone_into(&mut call.number_raw);
+        "1002".clone_into(&mut call.phone_key);
+        assert_eq!(call.number_display(Region::KOREA), "1002");
     }
 
     #[test]

@@ -415,7 +415,12 @@ impl RingdeskApp {
             MenuAction::Groups => self.groups = Some(GroupManager::default()),
             MenuAction::CustomerList => self.open_list(None),
             MenuAction::NewCustomer => self.open_form(None),
-            MenuAction::CallLog => self.call_log.get_or_insert_with(CallLog::new).refresh(),
+            MenuAction::CallLog => {
+                let region = self.settings.phone.default_region;
+                self.call_log
+                    .get_or_insert_with(|| CallLog::new(region))
+                    .refresh();
+            }
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
                     self.later.push(feature);
@@ -509,7 +514,14 @@ impl eframe::App for RingdeskApp {
         }
 
         let picked = egui::CentralPanel::default()
-            .show(ui, |ui| main_view::centre(ui, &self.texts, &self.shown))
+            .show(ui, |ui| {
+                main_view::centre(
+                    ui,
+                    &self.texts,
+                    &self.shown,
+                    self.settings.phone.default_region,
+                )
+            })
             .inner;
         match picked {
             Some(main_view::Pick::Customer(id)) => self.select_customer(id),

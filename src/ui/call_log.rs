@@ -22,7 +22,7 @@ use crate::backend::{Command, QueryId, local_time};
 use crate::domain::Outcome as CallOutcome;
 use crate::domain::call::check_call_memo;
 use crate::domain::{
-    Call, CallFilter, CallId, CustomerId, DatePreset, Direction, NumberFragment, Timestamp,
+    Call, CallFilter, CallId, CustomerId, DatePreset, Direction, NumberFragment, Region, Timestamp,
 };
 
 /// Rows asked for at a time.
@@ -126,19 +126,17 @@ pub struct CallLog {
     dirty: bool,
     error: Option<String>,
     memo: Option<MemoDialog>,
-}
-
-impl Default for CallLog {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// The desk's country, for showing numbers.
+    region: Region,
 }
 
 impl CallLog {
-    /// Today's calls, asked for at the first frame.
+    /// Today's calls, asked for at the first frame; numbers shown as a
+    /// desk in `region` writes them.
     #[must_use]
-    pub fn new() -> Self {
+    pub fn new(region: Region) -> Self {
         Self {
+            region,
             period: Period::Preset(DatePreset::Today),
             custom_from: String::new(),
             custom_to: String::new(),
@@ -411,6 +409,7 @@ impl CallLog {
             ui.ctx().request_repaint();
             return;
         }
+        let region = self.region;
         let total = usize::try_from(self.total.unwrap_or(0)).unwrap_or(usize::MAX);
         // Before the first answer one placeholder row asks for the first page.
         let shown_rows = if self.total.is_none() && self.problem.is_none() {
@@ -507,7 +506,7 @@ impl CallLog {
                     };
                     row.col(|ui| cell(ui, text(&local_date_time(call.started_at))));
                     row.col(|ui| cell(ui, text(direction_text(texts, call.direction))));
-                    row.col(|ui| cell(ui, text(&call.number_raw)));
+                    row.col(|ui| cell(ui, text(&call.number_display(region))));
                     row.col(|ui| {
                         // A colleague's extension is nobody to register.
                         let unknown = if call.direction == Direction::Internal {

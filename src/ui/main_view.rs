@@ -10,7 +10,7 @@ use super::format::{direction_text, local_time};
 use super::i18n::Texts;
 use super::later::Feature;
 use crate::backend::{CustomerCard, Group};
-use crate::domain::{CustomerId, GroupId};
+use crate::domain::{CustomerId, GroupId, Region};
 
 /// Height of one table row.
 pub const ROW_HEIGHT: f32 = 22.0;
@@ -147,12 +147,12 @@ fn group_children(
 }
 
 /// Today's calls or the search results, and the selected card below.
-pub fn centre(ui: &mut egui::Ui, texts: &Texts, shown: &Shown) -> Option<Pick> {
+pub fn centre(ui: &mut egui::Ui, texts: &Texts, shown: &Shown, region: Region) -> Option<Pick> {
     let mut pick = None;
     let height = (ui.available_height() * 0.45).max(160.0);
     ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
         if shown.search.text.trim().is_empty() {
-            today_calls(ui, texts, shown, &mut pick);
+            today_calls(ui, texts, shown, region, &mut pick);
         } else {
             search_results(ui, texts, &shown.search, &mut pick);
         }
@@ -169,7 +169,13 @@ pub fn centre(ui: &mut egui::Ui, texts: &Texts, shown: &Shown) -> Option<Pick> {
     pick
 }
 
-fn today_calls(ui: &mut egui::Ui, texts: &Texts, shown: &Shown, pick: &mut Option<Pick>) {
+fn today_calls(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    shown: &Shown,
+    region: Region,
+    pick: &mut Option<Pick>,
+) {
     ui.strong(texts.get("calls.today"));
     if shown.today_calls.is_empty() {
         ui.weak(texts.get("calls.none"));
@@ -213,7 +219,7 @@ fn today_calls(ui: &mut egui::Ui, texts: &Texts, shown: &Shown, pick: &mut Optio
                     cell(ui, direction_text(texts, call.direction));
                 });
                 row.col(|ui| {
-                    cell(ui, &call.number_raw);
+                    cell(ui, call.number_display(region));
                 });
                 row.col(|ui| {
                     cell(
