@@ -35,13 +35,14 @@ cargo clippy --all-targets --locked -- -D warnings
 step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --quiet
 step "layering: nothing below backend/ui uses egui"
-if grep -rnE '\b(egui|eframe)::' src/domain src/store src/config src/cli src/demo src/backend src/pbx; then
+if grep -rnE '\b(egui|eframe)::' src/domain src/store src/config src/cli src/demo src/backend src/pbx src/sms; then
   echo "only src/ui may use egui/eframe" >&2
   exit 1
 fi
-step "benchmark smoke run (small store; full runs: cargo bench --bench store / window / pbx / popup)"
+step "benchmark smoke run (small store; full runs: cargo bench --bench store / window / pbx / popup / sms)"
 RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_REBUILD=1 cargo test --locked --bench store
 cargo test --locked --bench phone
+cargo test --locked --bench sms
 RINGDESK_BENCH_CUSTOMERS=5000 cargo test --locked --bench window
 cargo test --locked --bench pbx
 RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_CALLS=50 cargo test --locked --bench popup

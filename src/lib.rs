@@ -7,6 +7,7 @@
 //! | [`store`] | the SQLite customer book: schema, migrations, one file per aggregate, search |
 //! | [`config`] | data folders and the settings file |
 //! | [`pbx`] | the phone system: event feeds (Asterisk AMI), call tracking, click-to-call |
+//! | [`sms`] | text messages before the gateway: EUC-KR bytes and kinds, GSM-7/UCS-2 segments, the advertising law |
 //! | [`cli`] | the headless commands (`lookup`, `search`, `customer`, `config`, `demo-data`, `pbx watch`, `dial`) |
 //! | [`demo`] | realistic generated customers for demos and benchmarks |
 //! | [`ui`] | the desktop window |
@@ -18,5 +19,6 @@ pub mod demo;
 pub mod domain;
 pub mod logging;
 pub mod pbx;
+pub mod sms;
 pub mod store;
 pub mod ui;

@@ -299,4 +299,57 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn the_sms_keys_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        let defaults = Settings::load_or_create(&path).unwrap();
+        assert_eq!(
+            (defaults.sms.sms_max_bytes, defaults.sms.lms_max_bytes),
+            (90, 2000)
+        );
+        let settings = set(&path, "sms.sms_max_bytes", "80").unwrap();
+        assert_eq!(settings.sms.sms_max_bytes, 80);
+        let settings = set(&path, "sms.lms_max_bytes", "1000").unwrap();
+        assert_eq!(settings.sms.lms_max_bytes, 1000);
+        let settings = set(&path, "sms.sender_name", "링데스크").unwrap();
+        assert_eq!(settings.sms.sender_name, "링데스크");
+        let settings = set(&path, "sms.optout_number", "080-123-4567").unwrap();
+        assert_eq!(settings.sms.optout_number, "080-123-4567");
+        let settings = set(&path, "sms.optout_number", "").unwrap();
+        assert_eq!(settings.sms.optout_number, "");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("sms_max_bytes = 80"), "{text}");
+        assert!(text.contains("# The free opt-out number"), "{text}");
+
+        for (key, value) in [
+            ("sms.sms_max_bytes", "19"),
+            ("sms.sms_max_bytes", "141"),
+            ("sms.sms_max_bytes", "many"),
+            // Not more than the SMS limit (80 by now).
+            ("sms.lms_max_bytes", "80"),
+            ("sms.lms_max_bytes", "4001"),
+            ("sms.optout_number", "수신거부"),
+            ("sms.optout_number", "080-12"),
+        ] {
+            assert!(
+                matches!(set(&path, key, value), Err(Error::InvalidValue { .. })),
+                "{key} = {value}"
+            );
+        }
+        let error = set(&path, "sms.lms_max_bytes", "50")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("must be more than sms.sms_max_bytes (80) and at most 4000"),
+            "{error}"
+        );
+        // Nothing refused was written.
+        let settings = Settings::load_or_create(&path).unwrap();
+        assert_eq!(
+            (settings.sms.sms_max_bytes, settings.sms.lms_max_bytes),
+            (80, 1000)
+        );
+    }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use dirs::DataDirs;
 pub use keys::{get, list, save, set};
 
-use crate::domain::Region;
+use crate::domain::{PhoneNumber, Region};
 
 /// The settings file written on first run.
 pub const DEFAULT_SETTINGS: &str = include_str!("../../assets/settings.toml");
@@ -213,8 +213,9 @@ impl Default for PbxSettings {
     }
 }
 
-/// `[sms]`: the gateway messages are sent through.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// `[sms]`: the gateway messages are sent through, and what the composer
+/// checks before it lets one go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmsSettings {
     /// The gateway's send address (Kannel: `http://host:13013/cgi-bin/sendsms`); empty when none.
@@ -223,6 +224,30 @@ pub struct SmsSettings {
     pub username: String,
     /// Gateway password.
     pub password: String,
+    /// Most EUC-KR bytes in an SMS (단문) before it becomes an LMS (20–140;
+    /// 90 with most providers, 80 with some).
+    pub sms_max_bytes: u32,
+    /// Most EUC-KR bytes in an LMS or MMS (장문) (more than `sms_max_bytes`,
+    /// at most 4,000; 2,000 with most providers, 1,000 with some).
+    pub lms_max_bytes: u32,
+    /// The sender's name every advertisement must give (the company or shop); may be empty.
+    pub sender_name: String,
+    /// The free opt-out number advertisements end with (080-…); may be empty.
+    pub optout_number: String,
+}
+
+impl Default for SmsSettings {
+    fn default() -> Self {
+        Self {
+            gateway_url: String::new(),
+            username: String::new(),
+            password: String::new(),
+            sms_max_bytes: 90,
+            lms_max_bytes: 2000,
+            sender_name: String::new(),
+            optout_number: String::new(),
+        }
+    }
 }
 
 /// How much is logged.
@@ -343,11 +368,44 @@ impl Settings {
                 "must start with http:// or https://".to_owned(),
             ));
         }
+        self.check_sms()?;
         if let Some(column) = self.ui.list_columns.iter().find(|c| c.trim().is_empty()) {
             return Err(("ui.list_columns", format!("'{column}' is not a column")));
         }
         if !(1..=3650).contains(&self.log.keep_days) {
             return Err(("log.keep_days", "must be between 1 and 3650".to_owned()));
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    /// The `[sms]` checks: limits a carrier could honour, and an opt-out
+    /// number that is a number.
+    fn check_sms(&self) -> Result<(), (&'static str, String)> {
+        // One SMS carries 140 bytes of payload; below 20 not even a greeting fits.
+        if !(20..=140).contains(&self.sms.sms_max_bytes) {
+            return Err(("sms.sms_max_bytes", "must be between 20 and 140".to_owned()));
+        }
+        if self.sms.lms_max_bytes <= self.sms.sms_max_bytes || self.sms.lms_max_bytes > 4000 {
+            return Err((
+                "sms.lms_max_bytes",
+                format!(
+                    "must be more than sms.sms_max_bytes ({}) and at most 4000",
+                    self.sms.sms_max_bytes
+                ),
+            ));
+        }
+        let optout = self.sms.optout_number.trim();
+        if !optout.is_empty() {
+            let verified = PhoneNumber::parse(optout, self.phone.default_region)
+                .is_ok_and(|number| number.is_verified());
+            if !verified {
+                return Err((
+                    "sms.optout_number",
+                    format!("'{optout}' is not a valid phone number (like 080-123-4567)"),
+                ));
+            }
         }
         Ok(())
     }

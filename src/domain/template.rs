@@ -10,11 +10,16 @@ use super::time::Timestamp;
 
 /// Most characters in a template's title.
 pub const TEMPLATE_TITLE_MAX_CHARS: usize = 100;
-/// Most characters in a message subject (LMS/MMS 제목).
+/// Most characters in a stored subject (LMS/MMS 제목): a loose cap on what is
+/// kept. What a gateway takes is stricter, 40 EUC-KR bytes (20 Hangul), and
+/// is checked when a message is composed
+/// (`crate::sms::text::SUBJECT_MAX_BYTES`); counting characters here keeps
+/// the store free of the carriers' encoding.
 pub const SUBJECT_MAX_CHARS: usize = 120;
 /// Longest template or batch body, in UTF-8 bytes. A stop-gap: the real
 /// limits are per message kind in EUC-KR bytes (an LMS takes 2,000 of them,
-/// which is more Hangul than 2,000 UTF-8 bytes) and belong to the SMS text rules.
+/// which is more Hangul than 2,000 UTF-8 bytes) and are checked by
+/// `crate::sms::text` when a message is composed.
 pub const BODY_MAX_BYTES: usize = 2000;
 
 /// A template to be saved. The store calls [`NewTemplate::check`] before writing.

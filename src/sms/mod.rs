@@ -1,0 +1,60 @@
+//! Text messages before they reach a gateway: what the composer checks while
+//! the agent types.
+//!
+//! * [`text`]: how long a message is in the units the carrier bills (EUC-KR
+//!   bytes for a Korean number, GSM-7 or UCS-2 segments abroad), which kind
+//!   (SMS, LMS, MMS) that makes it, and what cannot be sent as typed.
+//! * [`rules`]: the advertising law (정보통신망법 §50): the "(광고)" mark,
+//!   the sender's name and contact, the free opt-out line, quiet hours and
+//!   opted-out recipients.
+//!
+//! Everything here is pure: no I/O, no clock. The caller passes the local
+//! time and the settings, so the same input always gives the same answer and
+//! the composer can run these checks on every keystroke.
+
+pub mod rules;
+pub mod text;
+
+pub use rules::{AdProblem, AdRules, ad_allowed_at, check_ad, check_ad_recipient, fix_ad};
+pub use text::{
+    Alphabet, Attachment, CharAt, Count, Destination, ImageProblem, Limits, Measure, MessageText,
+    Segments, TextProblem,
+};
+
+/// The part of the composer a problem is about, so the window can point at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The message text.
+    Body,
+    /// The LMS/MMS subject.
+    Subject,
+    /// The attached picture.
+    Image,
+    /// The sender number the message goes out from.
+    From,
+    /// The recipient.
+    To,
+    /// When the message would go out.
+    SendAt,
+}
+
+impl Field {
+    /// The field's name as [`crate::domain::Invalid`] names fields.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Body => "body",
+            Self::Subject => "subject",
+            Self::Image => "image",
+            Self::From => "from",
+            Self::To => "to",
+            Self::SendAt => "send_at",
+        }
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
