@@ -453,3 +453,69 @@ fn dial_when_my_phone_does_not_answer_fails() {
     );
     assert!(run.stdout().is_empty(), "{}", run.stdout());
 }
+
+#[test]
+fn sender_numbers_and_templates_are_kept_and_checked() {
+    let dir = DataDir::new();
+    let added = dir.run(&[
+        "sms",
+        "sender",
+        "add",
+        "02-2299-7123",
+        "--label",
+        "대표번호",
+        "--json",
+    ]);
+    assert_eq!(added.code(), 0, "{}", added.stderr());
+    assert!(added.stdout().contains("대표번호"), "{}", added.stdout());
+    let listed = dir.run(&["sms", "sender", "list"]).ok();
+    assert!(listed.contains("02-2299-7123"), "{listed}");
+
+    let saved = dir.run(&[
+        "sms",
+        "template",
+        "add",
+        "--title",
+        "방문 감사",
+        "--body",
+        "#{이름}님, #{회사} 방문 감사합니다.",
+        "--from",
+        "0222997123",
+        "--json",
+    ]);
+    assert_eq!(saved.code(), 0, "{}", saved.stderr());
+    let listed = dir.run(&["sms", "template", "list", "--json"]).ok();
+    let template: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    assert_eq!(template["title"], "방문 감사");
+    assert!(template["sender_number_id"].is_number(), "{template}");
+
+    // Refused before anything is saved, naming the field.
+    for (args, field) in [
+        (&["--title", "t", "--body", "#{등급} 고객님"][..], "body:"),
+        (
+            &[
+                "--title",
+                "t",
+                "--body",
+                "안녕하세요",
+                "--from",
+                "010-9999-8888",
+            ][..],
+            "from:",
+        ),
+        (&["--title", " ", "--body", "안녕하세요"][..], "title:"),
+    ] {
+        let mut full = vec!["sms", "template", "add"];
+        full.extend_from_slice(args);
+        let run = dir.run(&full);
+        assert_eq!(run.code(), 2, "{args:?}");
+        assert!(run.stderr().contains(field), "{}", run.stderr());
+    }
+    assert_eq!(
+        dir.run(&["sms", "template", "list"]).ok().lines().count(),
+        1
+    );
+    let refused = dir.run(&["sms", "sender", "add", "abc"]);
+    assert_eq!(refused.code(), 2);
+    assert!(refused.stderr().contains("number:"), "{}", refused.stderr());
+}

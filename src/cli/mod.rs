@@ -11,6 +11,7 @@ pub mod lookup;
 pub mod pbx;
 pub mod search;
 pub mod settings;
+pub mod sms;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ pub enum Command {
     Pbx(pbx::Command),
     /// Click-to-call: ring this desk's phone, then the number.
     Dial(pbx::DialArgs),
+    /// Sender numbers and saved texts for SMS.
+    #[command(subcommand)]
+    Sms(sms::Command),
 }
 
 /// Why a command failed.
@@ -138,6 +142,7 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Config(command) => settings::run(context, command, out),
         Command::Pbx(command) => pbx::run(context, &command, out),
         Command::Dial(args) => pbx::dial(context, &args, out),
+        Command::Sms(command) => sms::run(context, command, out),
     }
 }
 

@@ -7,12 +7,15 @@
 //! * [`rules`]: the advertising law (정보통신망법 §50): the "(광고)" mark,
 //!   the sender's name and contact, the free opt-out line, quiet hours and
 //!   opted-out recipients.
+//! * [`template`]: the `#{이름}` placeholders of saved texts, checked and
+//!   filled in for a customer.
 //!
 //! Everything here is pure: no I/O, no clock. The caller passes the local
 //! time and the settings, so the same input always gives the same answer and
 //! the composer can run these checks on every keystroke.
 
 pub mod rules;
+pub mod template;
 pub mod text;
 
 pub use rules::{AdProblem, AdRules, ad_allowed_at, check_ad, check_ad_recipient, fix_ad};
