@@ -256,26 +256,7 @@ impl<'a> Fields<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pbx::ami::codec::{Decoder, Frame};
-
-    /// The messages of a recorded transcript.
-    fn fixture(name: &str) -> Vec<Message> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/ami")
-            .join(format!("{name}.txt"));
-        let mut decoder = Decoder::default();
-        decoder.feed(&std::fs::read(path).unwrap());
-        std::iter::from_fn(|| decoder.next_frame())
-            .filter_map(|frame| match frame {
-                Frame::Message(message) => Some(message),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn events(name: &str) -> Vec<ChannelEvent> {
-        fixture(name).iter().filter_map(channel_event).collect()
-    }
+    use crate::pbx::ami::recorded::{recorded as fixture, recorded_events as events};
 
     #[test]
     fn inbound_dial_begin_has_the_trunk_as_caller_and_the_phone_as_dest() {

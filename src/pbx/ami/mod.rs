@@ -24,6 +24,8 @@ pub mod feed;
 pub mod login;
 pub mod message;
 pub mod originate;
+#[cfg(test)]
+pub(crate) mod recorded;
 pub mod settings;
 pub mod transport;
 

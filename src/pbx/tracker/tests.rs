@@ -7,25 +7,8 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use super::*;
-use crate::pbx::ami::{Decoder, Frame, Message, active_channel, channel_event};
-
-fn messages(name: &str) -> Vec<Message> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/ami")
-        .join(format!("{name}.txt"));
-    let mut decoder = Decoder::default();
-    decoder.feed(&std::fs::read(path).unwrap());
-    std::iter::from_fn(|| decoder.next_frame())
-        .filter_map(|frame| match frame {
-            Frame::Message(message) => Some(message),
-            _ => None,
-        })
-        .collect()
-}
-
-fn events(name: &str) -> Vec<ChannelEvent> {
-    messages(name).iter().filter_map(channel_event).collect()
-}
+use crate::pbx::ami::active_channel;
+use crate::pbx::ami::recorded::{recorded as messages, recorded_events as events};
 
 /// Event `i` arrives at second `i + 1`.
 fn at(i: usize) -> Timestamp {
