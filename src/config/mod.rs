@@ -218,6 +218,10 @@ impl Default for PbxSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmsSettings {
+    /// Which gateway messages leave through.
+    pub gateway: GatewayKind,
+    /// Most messages handed to the gateway a second (1–1000).
+    pub rate_per_sec: u32,
     /// The gateway's send address (Kannel: `http://host:13013/cgi-bin/sendsms`); empty when none.
     pub gateway_url: String,
     /// Gateway user.
@@ -239,6 +243,8 @@ pub struct SmsSettings {
 impl Default for SmsSettings {
     fn default() -> Self {
         Self {
+            gateway: GatewayKind::DryRun,
+            rate_per_sec: 20,
             gateway_url: String::new(),
             username: String::new(),
             password: String::new(),
@@ -248,6 +254,15 @@ impl Default for SmsSettings {
             optout_number: String::new(),
         }
     }
+}
+
+/// The kinds of SMS gateway (`sms.gateway`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GatewayKind {
+    /// Store and "deliver" without sending: for training.
+    #[default]
+    DryRun,
 }
 
 /// How much is logged.
@@ -383,6 +398,9 @@ impl Settings {
     /// The `[sms]` checks: limits a carrier could honour, and an opt-out
     /// number that is a number.
     fn check_sms(&self) -> Result<(), (&'static str, String)> {
+        if !(1..=1000).contains(&self.sms.rate_per_sec) {
+            return Err(("sms.rate_per_sec", "must be between 1 and 1000".to_owned()));
+        }
         // One SMS carries 140 bytes of payload; below 20 not even a greeting fits.
         if !(20..=140).contains(&self.sms.sms_max_bytes) {
             return Err(("sms.sms_max_bytes", "must be between 20 and 140".to_owned()));

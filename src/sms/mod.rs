@@ -10,10 +10,14 @@
 //! * [`template`]: the `#{이름}` placeholders of saved texts, checked and
 //!   filled in for a customer.
 //!
-//! Everything here is pure: no I/O, no clock. The caller passes the local
+//! * [`gateway`]: the way out — the [`gateway::SmsGateway`] trait and its
+//!   gateways.
+//!
+//! Everything but [`gateway`] is pure: no I/O, no clock. The caller passes the local
 //! time and the settings, so the same input always gives the same answer and
 //! the composer can run these checks on every keystroke.
 
+pub mod gateway;
 pub mod rules;
 pub mod template;
 pub mod text;

@@ -1,0 +1,176 @@
+//! Where messages leave ringdesk: the [`SmsGateway`] trait every gateway
+//! implements, and [`open`], which builds the one the settings name.
+//!
+//! A gateway hands one message over ([`SmsGateway::send`]) and says whether
+//! it took it. What happens afterwards — the delivery report, and messages
+//! customers send back — arrives later and out of order on the
+//! [`GatewayReport`] channel given to [`open`]; each report names the
+//! message by the unique id ringdesk gave it ([`Outgoing::uid`]), never by
+//! the gateway's own id, so a report matches even when the gateway's answer
+//! to the send itself was lost.
+//!
+//! The outbox worker (see [`crate::sms`]) owns the order of things: it
+//! stores a message before it calls [`SmsGateway::send`], records the
+//! answer, and applies the reports.
+
+pub mod dry_run;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use crate::config::{GatewayKind, SmsSettings};
+use crate::domain::{MessageKind, Timestamp};
+
+pub use dry_run::DryRun;
+
+/// A future a gateway returns; boxed so the trait can be used as `dyn`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One message as a gateway sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// ringdesk's id for the message, unique across databases; every report
+    /// about the message carries it back.
+    pub uid: String,
+    /// The recipient: E.164 (`+821012345678`) for a verified number, the
+    /// digits as stored otherwise.
+    pub to: String,
+    /// The registered sender number, in the same form.
+    pub from: String,
+    /// SMS, LMS or MMS.
+    pub kind: MessageKind,
+    /// The LMS/MMS subject; empty for an SMS.
+    pub subject: String,
+    /// The text, exactly as it must arrive.
+    pub body: String,
+}
+
+/// The gateway took the message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Accepted {
+    /// The gateway's own id for it, when it gives one.
+    pub gateway_ref: Option<String>,
+}
+
+/// Why the gateway did not take a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    /// The gateway could not be reached or is overloaded (connection
+    /// refused, timeout, HTTP 5xx or 429): the same message may succeed later.
+    #[error("{0}")]
+    Transient(String),
+    /// The gateway refused this message for a reason that sending it again
+    /// does not change (wrong credentials, a number it will not send to):
+    /// the gateway's own words.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl GatewayError {
+    /// Whether trying the same message again may succeed.
+    #[must_use]
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Transient(_))
+    }
+
+    /// The reason, for the message log.
+    #[must_use]
+    pub fn reason(&self) -> &str {
+        match self {
+            Self::Transient(reason) | Self::Refused(reason) => reason,
+        }
+    }
+}
+
+/// How a message ended, as its delivery report says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// The phone got it.
+    Delivered,
+    /// The network gave up on it; the reason as reported.
+    Failed(String),
+    /// Still on its way (buffered at the carrier); nothing to record yet.
+    Pending,
+}
+
+/// A message a customer sent to one of the company's numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inbound {
+    /// The customer's number as the gateway gave it.
+    pub from: String,
+    /// The company number it was sent to.
+    pub to: String,
+    /// The text, decoded.
+    pub body: String,
+    /// The gateway's id for it, when it gives one (to recognise a repeat).
+    pub gateway_ref: Option<String>,
+    /// When the gateway received it.
+    pub received_at: Timestamp,
+}
+
+/// News from a gateway after the send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GatewayReport {
+    /// A delivery report.
+    Delivery {
+        /// The message, by [`Outgoing::uid`].
+        uid: String,
+        /// The gateway's id for the message, when the report gives it.
+        gateway_ref: Option<String>,
+        /// What happened.
+        outcome: DeliveryOutcome,
+    },
+    /// A message from a customer.
+    Inbound(Inbound),
+}
+
+/// The credit left with a provider (잔여건수).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Balance {
+    /// How many more SMS the credit pays for.
+    pub messages: u64,
+}
+
+/// A way out for messages.
+pub trait SmsGateway: Send + Sync + 'static {
+    /// Its name in logs and the status bar (`Kannel`, `dry-run`).
+    fn name(&self) -> &'static str;
+
+    /// Hands one message over and returns once the gateway has answered.
+    fn send<'a>(&'a self, message: &'a Outgoing) -> BoxFuture<'a, Result<Accepted, GatewayError>>;
+
+    /// The credit left, for gateways that sell it; `None` for those that
+    /// do not (Kannel, dry-run).
+    fn balance(&self) -> BoxFuture<'_, Result<Option<Balance>, GatewayError>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Whether a delivery report follows each message that was taken. When
+    /// false, a taken message stays "sent".
+    fn reports_delivery(&self) -> bool;
+
+    /// Whether handing the same message (same [`Outgoing::uid`]) over twice
+    /// sends it only once. Only such a gateway may be given a message again
+    /// when ringdesk stopped before it heard the answer to the first try.
+    fn deduplicates(&self) -> bool;
+}
+
+/// Builds the gateway `settings` name and starts whatever it needs to
+/// receive reports (Kannel's callback listener); reports go to `reports`
+/// until the gateway is dropped. Must be called inside a tokio runtime.
+///
+/// # Errors
+/// When the gateway cannot start (the report listener's port is taken, an
+/// address in the settings is not one).
+#[allow(clippy::unused_async)] // Kannel's report listener binds its port here.
+pub async fn open(
+    settings: &SmsSettings,
+    reports: mpsc::Sender<GatewayReport>,
+) -> Result<Arc<dyn SmsGateway>, GatewayError> {
+    match settings.gateway {
+        GatewayKind::DryRun => Ok(Arc::new(DryRun::new(reports))),
+    }
+}
