@@ -127,6 +127,15 @@ pub enum GatewayReport {
     Inbound(Inbound),
 }
 
+/// A message the gateway has taken and whose delivery report is awaited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentMessage {
+    /// ringdesk's id for it ([`Outgoing::uid`]).
+    pub uid: String,
+    /// The gateway's id for it, if the gateway gave one.
+    pub gateway_ref: Option<String>,
+}
+
 /// The credit left with a provider (잔여건수).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Balance {
@@ -147,6 +156,13 @@ pub trait SmsGateway: Send + Sync + 'static {
     fn balance(&self) -> BoxFuture<'_, Result<Option<Balance>, GatewayError>> {
         Box::pin(async { Ok(None) })
     }
+
+    /// Asks for the delivery reports of messages the gateway took before
+    /// this gateway was opened (ringdesk restarted while they were on their
+    /// way). Gateways that push their reports need nothing (the default);
+    /// those whose reports must be asked for (a provider's result query)
+    /// start asking for these too.
+    fn follow(&self, _sent: Vec<SentMessage>) {}
 
     /// Whether a delivery report follows each message that was taken. When
     /// false, a taken message stays "sent".
