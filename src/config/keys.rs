@@ -1,4 +1,5 @@
-//! Settings by dotted key (`phone.default_region`), for `ringdesk config`.
+//! Settings by dotted key (`phone.default_region`, and for nested tables
+//! `sms.kannel.sendsms_url`), for `ringdesk config`.
 //!
 //! `set` edits the file in place with `toml_edit`, so comments and layout
 //! the person wrote survive, and checks the result before writing it.
@@ -16,13 +17,23 @@ pub fn list(settings: &Settings) -> Vec<(String, String)> {
     if let Ok(toml::Value::Table(tables)) = toml::Value::try_from(settings) {
         for (section, table) in &tables {
             if let toml::Value::Table(table) = table {
-                for (key, value) in table {
-                    pairs.push((format!("{section}.{key}"), value.to_string()));
-                }
+                flatten(section, table, &mut pairs);
             }
         }
     }
     pairs
+}
+
+/// Adds every value under `table` as `prefix.key`, going into nested
+/// tables (`[sms.kannel]` gives `sms.kannel.username`).
+fn flatten(prefix: &str, table: &toml::Table, pairs: &mut Vec<(String, String)>) {
+    for (key, value) in table {
+        let dotted = format!("{prefix}.{key}");
+        match value {
+            toml::Value::Table(inner) => flatten(&dotted, inner, pairs),
+            value => pairs.push((dotted, value.to_string())),
+        }
+    }
 }
 
 /// The value of one setting; strings without their quotes.
@@ -123,17 +134,25 @@ fn write_values(path: &Path, pairs: &[(String, toml_edit::Value)]) -> Result<Set
                 message: error.to_string(),
             })?;
     for (key, new_value) in pairs {
-        let Some((section, name)) = key.split_once('.') else {
+        let Some((tables, name)) = key.rsplit_once('.') else {
             continue;
         };
-        let table = document
-            .entry(section)
-            .or_insert_with(toml_edit::table)
-            .as_table_mut()
-            .ok_or_else(|| Error::Parse {
-                path: path.to_owned(),
-                message: format!("[{section}] is not a table"),
-            })?;
+        let mut table = document.as_table_mut();
+        let mut walked = String::new();
+        for part in tables.split('.') {
+            if !walked.is_empty() {
+                walked.push('.');
+            }
+            walked.push_str(part);
+            table = table
+                .entry(part)
+                .or_insert_with(toml_edit::table)
+                .as_table_mut()
+                .ok_or_else(|| Error::Parse {
+                    path: path.to_owned(),
+                    message: format!("[{walked}] is not a table"),
+                })?;
+        }
         match table.get_mut(name).and_then(|item| item.as_value_mut()) {
             // Keep the comment that decorates the old value.
             Some(old) => {
@@ -298,6 +317,58 @@ mod tests {
                 "{key} = {value}"
             );
         }
+    }
+
+    #[test]
+    fn nested_kannel_keys_are_listed_read_and_written_with_comments() {
+        let settings = Settings::default();
+        assert_eq!(
+            get(&settings, "sms.kannel.sendsms_url").unwrap(),
+            "http://127.0.0.1:13013/cgi-bin/sendsms"
+        );
+        assert_eq!(get(&settings, "sms.kannel.dlr_port").unwrap(), "13080");
+        assert!(
+            list(&settings)
+                .iter()
+                .all(|(key, _)| key != "sms.kannel" && !key.starts_with("sms.gateway_url"))
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, DEFAULT_SETTINGS).unwrap();
+        let settings = set(&path, "sms.kannel.username", "ringdesk").unwrap();
+        assert_eq!(settings.sms.kannel.username, "ringdesk");
+        let settings = set(&path, "sms.kannel.dlr_port", "13090").unwrap();
+        assert_eq!(settings.sms.kannel.dlr_port, 13090);
+        let settings = set(&path, "sms.gateway", "kannel").unwrap();
+        assert_eq!(settings.sms.gateway, crate::config::GatewayKind::Kannel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("[sms.kannel]"), "{text}");
+        assert!(text.contains("username = \"ringdesk\""), "{text}");
+        assert!(text.contains("# smsbox's sendsms address"), "{text}");
+        assert!(text.contains("dlr_port = 13090"), "{text}");
+        for (key, value) in [
+            ("sms.kannel.sendsms_url", "127.0.0.1:13013/cgi-bin/sendsms"),
+            ("sms.kannel.sendsms_url", ""),
+            ("sms.kannel.dlr_port", "70000"),
+            ("sms.kannel.nope", "1"),
+        ] {
+            assert!(set(&path, key, value).is_err(), "{key} = {value}");
+        }
+
+        // A file written before [sms.kannel] existed gets the table added.
+        let old = dir.path().join("old.toml");
+        std::fs::write(&old, "[sms]\n# Mine.\nrate_per_sec = 5\n").unwrap();
+        let settings = set(&old, "sms.kannel.password", "secret").unwrap();
+        assert_eq!(settings.sms.kannel.password, "secret");
+        assert_eq!(settings.sms.rate_per_sec, 5);
+        let text = std::fs::read_to_string(&old).unwrap();
+        assert!(text.contains("# Mine."), "{text}");
+
+        let mut edited = Settings::load_or_create(&path).unwrap();
+        edited.sms.kannel.sendsms_url = "https://sms.example.com/cgi-bin/sendsms".to_owned();
+        assert_eq!(save(&path, &edited).unwrap(), edited);
+        assert_eq!(Settings::load_or_create(&path).unwrap(), edited);
     }
 
     #[test]

@@ -222,12 +222,6 @@ pub struct SmsSettings {
     pub gateway: GatewayKind,
     /// Most messages handed to the gateway a second (1–1000).
     pub rate_per_sec: u32,
-    /// The gateway's send address (Kannel: `http://host:13013/cgi-bin/sendsms`); empty when none.
-    pub gateway_url: String,
-    /// Gateway user.
-    pub username: String,
-    /// Gateway password.
-    pub password: String,
     /// Most EUC-KR bytes in an SMS (단문) before it becomes an LMS (20–140;
     /// 90 with most providers, 80 with some).
     pub sms_max_bytes: u32,
@@ -238,6 +232,8 @@ pub struct SmsSettings {
     pub sender_name: String,
     /// The free opt-out number advertisements end with (080-…); may be empty.
     pub optout_number: String,
+    /// `[sms.kannel]`: the Kannel gateway.
+    pub kannel: KannelSettings,
 }
 
 impl Default for SmsSettings {
@@ -245,13 +241,39 @@ impl Default for SmsSettings {
         Self {
             gateway: GatewayKind::DryRun,
             rate_per_sec: 20,
-            gateway_url: String::new(),
-            username: String::new(),
-            password: String::new(),
             sms_max_bytes: 90,
             lms_max_bytes: 2000,
             sender_name: String::new(),
             optout_number: String::new(),
+            kannel: KannelSettings::default(),
+        }
+    }
+}
+
+/// `[sms.kannel]`: Kannel's smsbox, which ringdesk sends through, and the
+/// local listener Kannel calls back with delivery reports and inbound messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KannelSettings {
+    /// smsbox's sendsms address (`sendsms-port` in kannel.conf).
+    pub sendsms_url: String,
+    /// The `sendsms-user` group's `username`.
+    pub username: String,
+    /// The `sendsms-user` group's `password`.
+    pub password: String,
+    /// The port on 127.0.0.1 where ringdesk listens for Kannel's delivery
+    /// reports and inbound messages (the sms-service `get-url`); 0 takes any
+    /// free port.
+    pub dlr_port: u16,
+}
+
+impl Default for KannelSettings {
+    fn default() -> Self {
+        Self {
+            sendsms_url: "http://127.0.0.1:13013/cgi-bin/sendsms".to_owned(),
+            username: String::new(),
+            password: String::new(),
+            dlr_port: 13080,
         }
     }
 }
@@ -263,6 +285,8 @@ pub enum GatewayKind {
     /// Store and "deliver" without sending: for training.
     #[default]
     DryRun,
+    /// Kannel's smsbox (`[sms.kannel]`).
+    Kannel,
 }
 
 /// How much is logged.
@@ -376,11 +400,13 @@ impl Settings {
         if !self.pbx.outbound_prefix.chars().all(|c| c.is_ascii_digit()) {
             return Err(("pbx.outbound_prefix", "may hold digits only".to_owned()));
         }
-        let url = &self.sms.gateway_url;
-        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+        let url = &self.sms.kannel.sendsms_url;
+        let unused = url.is_empty() && self.sms.gateway != GatewayKind::Kannel;
+        if !(unused || url.starts_with("http://") || url.starts_with("https://")) {
             return Err((
-                "sms.gateway_url",
-                "must start with http:// or https://".to_owned(),
+                "sms.kannel.sendsms_url",
+                "must start with http:// or https:// (e.g. http://127.0.0.1:13013/cgi-bin/sendsms)"
+                    .to_owned(),
             ));
         }
         self.check_sms()?;

@@ -7,7 +7,7 @@ use eframe::egui;
 
 use super::i18n::{Texts, native_name};
 use super::widgets::escape_closes;
-use crate::config::{Language, PopupMoment, Settings};
+use crate::config::{GatewayKind, Language, PopupMoment, Settings};
 use crate::domain::Region;
 
 /// The window's id, for Esc to know whether it is in front.
@@ -30,6 +30,7 @@ pub enum Outcome {
 pub struct Preferences {
     settings: Settings,
     port: String,
+    dlr_port: String,
     region: String,
 }
 
@@ -40,6 +41,7 @@ impl Preferences {
         Self {
             settings: settings.clone(),
             port: settings.pbx.port.to_string(),
+            dlr_port: settings.sms.kannel.dlr_port.to_string(),
             region: settings.phone.default_region.code().to_owned(),
         }
     }
@@ -58,6 +60,8 @@ impl Preferences {
             .parse::<u16>()
             .ok()
             .filter(|port| *port > 0);
+        // 0 is allowed: any free port (tests use it).
+        let dlr_port = self.dlr_port.trim().parse::<u16>().ok();
         let region = self.region.trim().parse::<Region>().ok();
         egui::Window::new(texts.get("prefs.title"))
             .id(egui::Id::unique(WINDOW))
@@ -132,24 +136,47 @@ impl Preferences {
                 });
                 section(ui, texts.get("prefs.sms"));
                 egui::Grid::new("prefs_sms").num_columns(2).show(ui, |ui| {
-                    text_row(
-                        ui,
-                        texts.get("prefs.gateway_url"),
-                        &mut settings.sms.gateway_url,
-                        false,
-                    );
-                    text_row(
-                        ui,
-                        texts.get("prefs.sms_user"),
-                        &mut settings.sms.username,
-                        false,
-                    );
-                    text_row(
-                        ui,
-                        texts.get("prefs.sms_password"),
-                        &mut settings.sms.password,
-                        true,
-                    );
+                    ui.label(texts.get("prefs.gateway"));
+                    ui.horizontal(|ui| {
+                        ui.radio_value(
+                            &mut settings.sms.gateway,
+                            GatewayKind::DryRun,
+                            texts.get("prefs.gateway_dry_run"),
+                        );
+                        ui.radio_value(
+                            &mut settings.sms.gateway,
+                            GatewayKind::Kannel,
+                            texts.get("prefs.gateway_kannel"),
+                        );
+                    });
+                    ui.end_row();
+                    if settings.sms.gateway == GatewayKind::Kannel {
+                        let kannel = &mut settings.sms.kannel;
+                        text_row(
+                            ui,
+                            texts.get("prefs.sendsms_url"),
+                            &mut kannel.sendsms_url,
+                            false,
+                        );
+                        text_row(ui, texts.get("prefs.sms_user"), &mut kannel.username, false);
+                        text_row(
+                            ui,
+                            texts.get("prefs.sms_password"),
+                            &mut kannel.password,
+                            true,
+                        );
+                        let label = ui.label(texts.get("prefs.dlr_port"));
+                        ui.vertical(|ui| {
+                            ui.add(
+                                egui::TextEdit::singleline(&mut self.dlr_port).desired_width(80.0),
+                            )
+                            .labelled_by(label.id);
+                            if dlr_port.is_none() {
+                                ui.colored_label(ui.visuals().error_fg_color, "0–65535");
+                            }
+                        });
+                        ui.end_row();
+                    }
                 });
                 section(ui, texts.get("prefs.language"));
                 egui::Grid::new("prefs_general")
@@ -185,14 +212,15 @@ impl Preferences {
                     });
                 ui.separator();
                 ui.horizontal(|ui| {
-                    let valid = port.is_some() && region.is_some();
+                    let valid = port.is_some() && dlr_port.is_some() && region.is_some();
                     if ui
                         .add_enabled(valid, egui::Button::new(texts.get("prefs.ok")))
                         .clicked()
-                        && let (Some(port), Some(region)) = (port, region)
+                        && let (Some(port), Some(dlr_port), Some(region)) = (port, dlr_port, region)
                     {
                         let mut saved = settings.clone();
                         saved.pbx.port = port;
+                        saved.sms.kannel.dlr_port = dlr_port;
                         saved.phone.default_region = region;
                         outcome = Outcome::Save(Box::new(saved));
                     }

@@ -7,24 +7,24 @@ use eframe::egui;
 use super::app::{Shown, thousands};
 use super::i18n::Texts;
 use crate::backend::LinkState;
-use crate::config::Settings;
+use crate::config::{GatewayKind, Settings};
 
 /// Draws the status bar; true when the agent asked to reconnect to the PBX.
 pub fn show(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) -> bool {
     ui.horizontal(|ui| {
         let reconnect = pbx(ui, texts, settings, shown);
         ui.separator();
-        let sms = if settings.sms.gateway_url.is_empty() {
-            texts.get("status.sms_off").to_owned()
-        } else {
-            let host = settings
-                .sms
-                .gateway_url
-                .split("://")
-                .nth(1)
-                .and_then(|rest| rest.split('/').next())
-                .unwrap_or(&settings.sms.gateway_url);
-            texts.fmt("status.sms_configured", &[("host", &host)])
+        let sms = match settings.sms.gateway {
+            GatewayKind::DryRun => texts.get("status.sms_dry_run").to_owned(),
+            GatewayKind::Kannel => {
+                let url = &settings.sms.kannel.sendsms_url;
+                let host = url
+                    .split("://")
+                    .nth(1)
+                    .and_then(|rest| rest.split('/').next())
+                    .unwrap_or(url);
+                texts.fmt("status.sms_kannel", &[("host", &host)])
+            }
         };
         ui.label(sms);
         ui.separator();

@@ -14,6 +14,8 @@
 //! answer, and applies the reports.
 
 pub mod dry_run;
+pub mod kannel;
+pub mod listener;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -25,6 +27,7 @@ use crate::config::{GatewayKind, SmsSettings};
 use crate::domain::{MessageKind, Timestamp};
 
 pub use dry_run::DryRun;
+pub use kannel::Kannel;
 
 /// A future a gateway returns; boxed so the trait can be used as `dyn`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -181,12 +184,13 @@ pub trait SmsGateway: Send + Sync + 'static {
 /// # Errors
 /// When the gateway cannot start (the report listener's port is taken, an
 /// address in the settings is not one).
-#[allow(clippy::unused_async)] // Kannel's report listener binds its port here.
+#[allow(clippy::unused_async)] // Gateways that must log in first will await here.
 pub async fn open(
     settings: &SmsSettings,
     reports: mpsc::Sender<GatewayReport>,
 ) -> Result<Arc<dyn SmsGateway>, GatewayError> {
     match settings.gateway {
         GatewayKind::DryRun => Ok(Arc::new(DryRun::new(reports))),
+        GatewayKind::Kannel => Ok(Arc::new(Kannel::open(&settings.kannel, reports)?)),
     }
 }
