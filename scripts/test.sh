@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the tests use: a CJK font for the window tests (egui has no
-# Hangul glyphs of its own). Later parts add kannel and xvfb.
-packages=(fonts-noto-cjk)
+# Hangul glyphs of its own); Kannel (bearerbox, smsbox) and its fake SMS
+# centre (kannel-extras) for the SMS gateway tests. Later parts add xvfb.
+packages=(fonts-noto-cjk kannel kannel-extras)
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo is missing: install Rust with https://rustup.rs (curl --proto '=https' -sSf https://sh.rustup.rs | sh)" >&2

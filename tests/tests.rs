@@ -1,6 +1,7 @@
 //! Integration tests: the store on a real database file, and the `ringdesk`
-//! binary as scripts use it, a real customer sheet, the window, and the AMI
-//! client against a test AMI server. One binary, one module per area.
+//! binary as scripts use it, a real customer sheet, the window, the AMI
+//! client against a test AMI server, and the Kannel gateway against a real
+//! Kannel. One binary, one module per area.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,6 +13,7 @@
 mod call_desk;
 mod cli;
 mod fixtures;
+mod kannel;
 mod pbx;
 mod popup;
 mod store;

@@ -1,7 +1,8 @@
 //! Shared helpers: a temporary data folder and a way to run the binary in
-//! it; a test AMI server ([`ami_server`]).
+//! it; a test AMI server ([`ami_server`]); a real Kannel ([`kannel`]).
 
 pub mod ami_server;
+pub mod kannel;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
