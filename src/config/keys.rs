@@ -9,20 +9,29 @@ use toml_edit::DocumentMut;
 
 use super::{Error, Settings, write_file};
 
-/// Every setting as `(key, value)`, values as TOML text.
+/// Every setting as `(key, value)`, values as TOML text. A nested table
+/// (`[sms.http]`) gives longer keys (`sms.http.send_url`).
 #[must_use]
 pub fn list(settings: &Settings) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     if let Ok(toml::Value::Table(tables)) = toml::Value::try_from(settings) {
         for (section, table) in &tables {
             if let toml::Value::Table(table) = table {
-                for (key, value) in table {
-                    pairs.push((format!("{section}.{key}"), value.to_string()));
-                }
+                list_table(section, table, &mut pairs);
             }
         }
     }
     pairs
+}
+
+fn list_table(prefix: &str, table: &toml::Table, pairs: &mut Vec<(String, String)>) {
+    for (key, value) in table {
+        let key = format!("{prefix}.{key}");
+        match value {
+            toml::Value::Table(nested) => list_table(&key, nested, pairs),
+            value => pairs.push((key, value.to_string())),
+        }
+    }
 }
 
 /// The value of one setting; strings without their quotes.
@@ -123,17 +132,27 @@ fn write_values(path: &Path, pairs: &[(String, toml_edit::Value)]) -> Result<Set
                 message: error.to_string(),
             })?;
     for (key, new_value) in pairs {
-        let Some((section, name)) = key.split_once('.') else {
+        let Some((tables, name)) = key.rsplit_once('.') else {
             continue;
         };
-        let table = document
-            .entry(section)
-            .or_insert_with(toml_edit::table)
-            .as_table_mut()
-            .ok_or_else(|| Error::Parse {
-                path: path.to_owned(),
-                message: format!("[{section}] is not a table"),
-            })?;
+        let mut table = document.as_table_mut();
+        for (depth, section) in tables.split('.').enumerate() {
+            table = table
+                .entry(section)
+                .or_insert_with(toml_edit::table)
+                .as_table_mut()
+                .ok_or_else(|| Error::Parse {
+                    path: path.to_owned(),
+                    message: format!(
+                        "[{}] is not a table",
+                        tables
+                            .split('.')
+                            .take(depth + 1)
+                            .collect::<Vec<_>>()
+                            .join(".")
+                    ),
+                })?;
+        }
         match table.get_mut(name).and_then(|item| item.as_value_mut()) {
             // Keep the comment that decorates the old value.
             Some(old) => {
@@ -298,6 +317,46 @@ mod tests {
                 "{key} = {value}"
             );
         }
+    }
+
+    #[test]
+    fn nested_keys_are_listed_set_and_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, DEFAULT_SETTINGS).unwrap();
+        let defaults = Settings::default();
+        assert_eq!(
+            get(&defaults, "sms.http.auth_header").unwrap(),
+            "Authorization"
+        );
+        assert!(!list(&defaults).iter().any(|(key, _)| key == "sms.http"));
+
+        let settings = set(&path, "sms.http.send_url", "https://api.example.co.kr/send").unwrap();
+        assert_eq!(settings.sms.http.send_url, "https://api.example.co.kr/send");
+        let settings = set(&path, "sms.http.delivered_values", "4100, 6600").unwrap();
+        assert_eq!(settings.sms.http.delivered_values, ["4100", "6600"]);
+        let settings = set(&path, "sms.gateway", "http").unwrap();
+        assert_eq!(settings.sms.gateway, crate::config::GatewayKind::Http);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("send_url = \"https://api.example.co.kr/send\""),
+            "{text}"
+        );
+        assert!(text.contains("# Where messages are posted."), "{text}");
+        let error = set(&path, "sms.http.send_url", "http://api.example.co.kr/send")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("sms.http.send_url"), "{error}");
+
+        // A file without the table gets one.
+        let bare = dir.path().join("bare.toml");
+        std::fs::write(&bare, "[phone]\ndefault_region = \"KR\"\n").unwrap();
+        let settings = set(&bare, "sms.http.auth_header", "X-API-KEY").unwrap();
+        assert_eq!(settings.sms.http.auth_header, "X-API-KEY");
+        let mut changed = settings.clone();
+        changed.sms.http.id_field = "data.msgId".to_owned();
+        assert_eq!(save(&bare, &changed).unwrap(), changed);
+        assert_eq!(Settings::load_or_create(&bare).unwrap(), changed);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod dirs;
 mod keys;
+mod sms_http;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use dirs::DataDirs;
 pub use keys::{get, list, save, set};
+pub use sms_http::{HttpProviderSettings, NumberFormat};
 
 use crate::domain::{PhoneNumber, Region};
 
@@ -238,6 +240,8 @@ pub struct SmsSettings {
     pub sender_name: String,
     /// The free opt-out number advertisements end with (080-…); may be empty.
     pub optout_number: String,
+    /// `[sms.http]`: the provider's REST API when `gateway` is `http`.
+    pub http: HttpProviderSettings,
 }
 
 impl Default for SmsSettings {
@@ -252,6 +256,7 @@ impl Default for SmsSettings {
             lms_max_bytes: 2000,
             sender_name: String::new(),
             optout_number: String::new(),
+            http: HttpProviderSettings::default(),
         }
     }
 }
@@ -263,6 +268,8 @@ pub enum GatewayKind {
     /// Store and "deliver" without sending: for training.
     #[default]
     DryRun,
+    /// A provider's HTTPS JSON API (`[sms.http]`).
+    Http,
 }
 
 /// How much is logged.
@@ -414,6 +421,7 @@ impl Settings {
                 ),
             ));
         }
+        self.sms.http.check(self.sms.gateway == GatewayKind::Http)?;
         let optout = self.sms.optout_number.trim();
         if !optout.is_empty() {
             let verified = PhoneNumber::parse(optout, self.phone.default_region)

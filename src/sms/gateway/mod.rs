@@ -14,6 +14,7 @@
 //! answer, and applies the reports.
 
 pub mod dry_run;
+pub mod http;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -25,6 +26,7 @@ use crate::config::{GatewayKind, SmsSettings};
 use crate::domain::{MessageKind, Timestamp};
 
 pub use dry_run::DryRun;
+pub use http::HttpProvider;
 
 /// A future a gateway returns; boxed so the trait can be used as `dyn`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -188,5 +190,6 @@ pub async fn open(
 ) -> Result<Arc<dyn SmsGateway>, GatewayError> {
     match settings.gateway {
         GatewayKind::DryRun => Ok(Arc::new(DryRun::new(reports))),
+        GatewayKind::Http => Ok(Arc::new(HttpProvider::new(&settings.http, reports)?)),
     }
 }
