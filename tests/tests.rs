@@ -1,6 +1,7 @@
 //! Integration tests: the store on a real database file, and the `ringdesk`
 //! binary as scripts use it, a real customer sheet, the window, and the AMI
-//! client against a test AMI server. One binary, one module per area.
+//! client against a test AMI server, the SMS provider gateway against a
+//! test provider. One binary, one module per area.
 
 #![allow(
     clippy::unwrap_used,
@@ -14,6 +15,7 @@ mod cli;
 mod fixtures;
 mod pbx;
 mod popup;
+mod sms_provider;
 mod store;
 mod support;
 mod ui;

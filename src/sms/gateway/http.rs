@@ -208,6 +208,22 @@ fn host(url: &str) -> String {
         .unwrap_or_else(|| "the provider".to_owned())
 }
 
+/// An error and its causes on one line (reqwest's own message names only
+/// the step that failed, not why).
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let said = cause.to_string();
+        if !text.ends_with(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 impl Api {
     /// Sends one request and returns the status and body, or a transient
     /// error for a provider that could not be reached or did not answer
@@ -229,8 +245,8 @@ impl Api {
             } else {
                 format!("the exchange with {host} broke off")
             };
-            // The source says which (refused, DNS, TLS), without the address.
-            GatewayError::Transient(format!("{why}: {:#}", error.without_url()))
+            // The causes say which (refused, DNS, TLS), without the address.
+            GatewayError::Transient(format!("{why}: {}", causes(&error.without_url())))
         };
         let response = request.send().await.map_err(unreachable)?;
         let status = response.status().as_u16();

@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use crate::config::{HttpProviderSettings, NumberFormat};
+use crate::domain::{PhoneNumber, Region};
 use crate::sms::gateway::{
     Accepted, Balance, DeliveryOutcome, GatewayError, Outgoing, SentMessage,
 };
@@ -55,13 +56,17 @@ pub fn request_body(settings: &HttpProviderSettings, message: &Outgoing) -> Valu
     Value::Object(body)
 }
 
-/// A Korean number as dialled at home (`+821012345678` → `01012345678`);
-/// any other number as given. Korean providers take only the home form.
+/// A Korean number as dialled at home (`+821012345678` → `01012345678`,
+/// `+8215881234` → `15881234`, which has no trunk 0); any other number as
+/// given. Korean providers take only the home form.
 #[must_use]
 pub fn national(number: &str) -> String {
-    match number.strip_prefix("+82") {
-        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => {
-            format!("0{rest}")
+    if !number.starts_with("+82") {
+        return number.to_owned();
+    }
+    match PhoneNumber::parse(number, Region::KOREA) {
+        Ok(parsed) if parsed.is_verified() && parsed.country_code() == Some(82) => {
+            parsed.digits().to_owned()
         }
         _ => number.to_owned(),
     }
@@ -320,7 +325,7 @@ mod tests {
             request_body(&settings, &message(MessageKind::Lms, "공지")),
             json!({
                 "to": "01012345678",
-                "from": "015881234",
+                "from": "15881234",
                 "text": "안녕하세요 홍길동님",
                 "subject": "공지",
                 "type": "LMS",
@@ -346,7 +351,8 @@ mod tests {
 
     #[rstest]
     #[case("+821012345678", "01012345678")]
-    #[case("+8225551234", "025551234")]
+    #[case("+82222997123", "0222997123")]
+    #[case("+8215881234", "15881234")]
     #[case("+81312345678", "+81312345678")]
     #[case("01012345678", "01012345678")]
     #[case("+82", "+82")]
