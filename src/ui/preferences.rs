@@ -3,11 +3,13 @@
 //! window as soon as it is chosen; OK writes the settings file (through the
 //! backend), Cancel puts everything back.
 
+mod sms_http;
+
 use eframe::egui;
 
 use super::i18n::{Texts, native_name};
 use super::widgets::escape_closes;
-use crate::config::{Language, PopupMoment, Settings};
+use crate::config::{GatewayKind, Language, PopupMoment, Settings};
 use crate::domain::Region;
 
 /// The window's id, for Esc to know whether it is in front.
@@ -151,6 +153,9 @@ impl Preferences {
                         true,
                     );
                 });
+                if settings.sms.gateway == GatewayKind::Http {
+                    sms_http::http_provider_ui(ui, texts, &mut settings.sms.http);
+                }
                 section(ui, texts.get("prefs.language"));
                 egui::Grid::new("prefs_general")
                     .num_columns(2)
