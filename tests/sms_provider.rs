@@ -218,6 +218,25 @@ async fn a_provider_that_is_not_there_is_transient() {
 }
 
 #[tokio::test]
+async fn https_is_spoken_and_an_unknown_certificate_is_not_trusted() {
+    let provider = SmsProvider::start_tls().await;
+    let (sender, _reports) = mpsc::channel(8);
+    let gateway = HttpProvider::with_timing(&settings(&provider), sender, FAST).unwrap();
+    let error = gateway
+        .send(&message("uid-tls", "+821012345678"))
+        .await
+        .unwrap_err();
+    assert!(error.is_transient(), "{error:?}");
+    assert!(
+        error.reason().starts_with("cannot connect to localhost")
+            && error.reason().contains("certificate"),
+        "{error}"
+    );
+    // Nothing, the key included, went over the untrusted link.
+    assert!(provider.requests().is_empty());
+}
+
+#[tokio::test]
 async fn the_credit_is_read() {
     let provider = SmsProvider::start().await;
     provider.set_balance(12_345);

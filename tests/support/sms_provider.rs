@@ -13,6 +13,9 @@
 //!   `{"status":…,"reason":…}` from the recipient's result script; its
 //!   last state repeats. Without a script a message is `DELIVERED`.
 //!
+//! [`SmsProvider::start_tls`] serves the same over HTTPS with a
+//! self-signed certificate.
+//!
 //! Every request is recorded (method, path, headers, JSON body) so tests
 //! can check field names, the key header and that Korean text arrived intact.
 
@@ -29,8 +32,13 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig as TlsConfig;
+use tokio_rustls::rustls::crypto::ring::default_provider;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// The API key the provider expects.
 pub const API_KEY: &str = "test-key-0123";
@@ -95,6 +103,7 @@ struct Books {
 /// The running provider; stops when dropped.
 pub struct SmsProvider {
     addr: SocketAddr,
+    scheme: &'static str,
     state: Arc<Mutex<Books>>,
     task: JoinHandle<()>,
 }
@@ -108,6 +117,28 @@ impl Drop for SmsProvider {
 impl SmsProvider {
     /// Starts a provider on a free loopback port, in the current runtime.
     pub async fn start() -> Self {
+        Self::start_with(None).await
+    }
+
+    /// Starts a provider that speaks HTTPS with a self-signed certificate
+    /// for `localhost`, which no public root vouches for.
+    pub async fn start_tls() -> Self {
+        let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+        let config = TlsConfig::builder_with_provider(Arc::new(default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![CertificateDer::from(certified.cert.der().to_vec())],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+                    certified.signing_key.serialize_der(),
+                )),
+            )
+            .unwrap();
+        Self::start_with(Some(TlsAcceptor::from(Arc::new(config)))).await
+    }
+
+    async fn start_with(tls: Option<TlsAcceptor>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(Mutex::new(Books {
@@ -115,31 +146,42 @@ impl SmsProvider {
             ..Books::default()
         }));
         let shared = Arc::clone(&state);
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
                 let state = Arc::clone(&shared);
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let service = service_fn(move |request| {
-                        let state = Arc::clone(&state);
-                        async move { Ok::<_, Infallible>(answer(&state, request).await) }
-                    });
-                    // A client that gave up (timeout) breaks its connection.
-                    http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await
-                        .ok();
+                    match tls {
+                        // A client that refuses the certificate ends the handshake.
+                        Some(tls) => {
+                            if let Ok(stream) = tls.accept(stream).await {
+                                serve(stream, state).await;
+                            }
+                        }
+                        None => serve(stream, state).await,
+                    }
                 });
             }
         });
-        Self { addr, state, task }
+        Self {
+            addr,
+            scheme,
+            state,
+            task,
+        }
     }
 
-    /// `http://127.0.0.1:PORT` + `path`.
+    /// `http://127.0.0.1:PORT` + `path` (`https://localhost:PORT` for
+    /// [`SmsProvider::start_tls`], the name its certificate carries).
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        match self.scheme {
+            "https" => format!("https://localhost:{}{path}", self.addr.port()),
+            _ => format!("http://{}{path}", self.addr),
+        }
     }
 
     /// Sends to `number` are answered with `answers` in turn, then accepted.
@@ -178,6 +220,22 @@ impl SmsProvider {
             .filter(|request| request.path.starts_with(prefix))
             .collect()
     }
+}
+
+/// Answers the requests of one connection.
+async fn serve<S>(stream: S, state: Arc<Mutex<Books>>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |request| {
+        let state = Arc::clone(&state);
+        async move { Ok::<_, Infallible>(answer(&state, request).await) }
+    });
+    // A client that gave up (timeout) breaks its connection.
+    http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await
+        .ok();
 }
 
 fn reply(status: u16, body: &Value) -> Response<Full<Bytes>> {

@@ -110,13 +110,13 @@ impl std::fmt::Debug for HttpProvider {
 
 impl HttpProvider {
     /// A provider as `settings` describe it, asking for results at the
-    /// pace they give; results go to `reports`. Must be called inside a
-    /// tokio runtime when `settings.status_url` is set (the result task
-    /// starts here).
+    /// pace they give; results go to `reports`. When `settings.status_url`
+    /// is set, the result task starts here, in the current tokio runtime.
     ///
     /// # Errors
     /// [`GatewayError::Refused`] when the API key header cannot be sent as
-    /// given or the HTTPS client cannot be set up.
+    /// given, the HTTPS client cannot be set up, or results are to be asked
+    /// for outside a tokio runtime.
     pub fn new(
         settings: &HttpProviderSettings,
         reports: mpsc::Sender<GatewayReport>,
@@ -138,16 +138,23 @@ impl HttpProvider {
             client: client(settings)?,
             settings: settings.clone(),
         });
-        let results = (!settings.status_url.is_empty()).then(|| {
+        let results = if settings.status_url.is_empty() {
+            None
+        } else {
+            let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
+                GatewayError::Refused(
+                    "the HTTP provider's result queries need a tokio runtime".to_owned(),
+                )
+            })?;
             let inbox = Arc::new(Inbox::default());
-            let task = tokio::spawn(follow_results(
+            let task = runtime.spawn(follow_results(
                 Arc::clone(&api),
                 Arc::clone(&inbox),
                 reports,
                 timing,
             ));
-            (inbox, task)
-        });
+            Some((inbox, task))
+        };
         Ok(Self { api, results })
     }
 }
@@ -311,6 +318,9 @@ impl SmsGateway for HttpProvider {
         Box::pin(self.api.balance())
     }
 
+    // When a followed message was sent is not known here, so its
+    // `give_up_after_hours` count from now: a message is asked about too
+    // long rather than dropped too soon.
     fn follow(&self, sent: Vec<SentMessage>) {
         if let Some((inbox, _)) = &self.results {
             inbox.push(sent);
@@ -489,6 +499,20 @@ mod tests {
         assert!(provider.reports_delivery());
 
         settings.auth_value = "line\nbreak".to_owned();
+        assert!(matches!(
+            HttpProvider::new(&settings, reports),
+            Err(GatewayError::Refused(_))
+        ));
+    }
+
+    #[test]
+    fn following_results_needs_a_runtime() {
+        let (reports, _) = mpsc::channel(1);
+        let settings = HttpProviderSettings {
+            send_url: "https://api.example.co.kr/send".to_owned(),
+            status_url: "https://api.example.co.kr/result/{ref}".to_owned(),
+            ..HttpProviderSettings::default()
+        };
         assert!(matches!(
             HttpProvider::new(&settings, reports),
             Err(GatewayError::Refused(_))
