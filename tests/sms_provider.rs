@@ -146,6 +146,23 @@ async fn a_refusal_carries_the_providers_words() {
         error.reason().starts_with("invalid api key") && error.reason().contains("HTTP 401"),
         "{error}"
     );
+
+    // No key set: no empty key header either.
+    let mut no_key = settings(&provider);
+    no_key.auth_value = String::new();
+    let (sender, _reports) = mpsc::channel(8);
+    let gateway = HttpProvider::with_timing(&no_key, sender, FAST).unwrap();
+    let error = gateway
+        .send(&message("uid-6", "+821012345678"))
+        .await
+        .unwrap_err();
+    assert!(error.reason().starts_with("invalid api key"), "{error}");
+    let last = provider.requests().pop().unwrap();
+    assert!(
+        !last.headers.contains_key("x-api-key"),
+        "{:?}",
+        last.headers
+    );
 }
 
 #[tokio::test]

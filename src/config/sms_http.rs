@@ -31,7 +31,7 @@ pub struct HttpProviderSettings {
     /// `sms.gateway` is `http`.
     pub send_url: String,
     /// The header that carries the API key (`Authorization`, `X-API-KEY`);
-    /// empty sends none.
+    /// no header is sent while it or `auth_value` is empty.
     pub auth_header: String,
     /// The header's value (`Bearer …`, or the key itself).
     pub auth_value: String,

@@ -180,7 +180,9 @@ fn client(settings: &HttpProviderSettings) -> Result<reqwest::Client, GatewayErr
         USER_AGENT,
         HeaderValue::from_static(concat!("ringdesk/", env!("CARGO_PKG_VERSION"))),
     );
-    if !settings.auth_header.is_empty() {
+    // An empty key is no key: an empty `Authorization` header would only
+    // earn a more confusing refusal than none.
+    if !settings.auth_header.is_empty() && !settings.auth_value.is_empty() {
         let name = HeaderName::from_bytes(settings.auth_header.as_bytes())
             .map_err(|error| setup("sms.http.auth_header is not a header name", &error))?;
         let mut value = HeaderValue::from_str(&settings.auth_value)
