@@ -153,6 +153,20 @@ impl HttpProviderSettings {
                     .to_owned(),
             ));
         }
+        if self.status_url.contains("{ref}") && self.id_field.trim().is_empty() {
+            return Err((
+                "sms.http.id_field",
+                "must name the answer's message id field, as sms.http.status_url asks by {ref}"
+                    .to_owned(),
+            ));
+        }
+        if self.status_url.contains("{uid}") && self.reference_field.trim().is_empty() {
+            return Err((
+                "sms.http.reference_field",
+                "must name the request's reference field, as sms.http.status_url asks by {uid}"
+                    .to_owned(),
+            ));
+        }
         if self
             .auth_header
             .chars()
@@ -304,6 +318,14 @@ mod tests {
     #[case("sms.http.delivered_values", |s: &mut HttpProviderSettings| {
         s.status_url = "https://sms.example.com/result/{ref}".to_owned();
         s.delivered_values.clear();
+    })]
+    #[case("sms.http.id_field", |s: &mut HttpProviderSettings| {
+        s.status_url = "https://sms.example.com/result/{ref}".to_owned();
+        s.id_field = String::new();
+    })]
+    #[case("sms.http.reference_field", |s: &mut HttpProviderSettings| {
+        s.status_url = "https://sms.example.com/result?refkey={uid}".to_owned();
+        s.reference_field = String::new();
     })]
     #[case("sms.http.timeout_secs", |s: &mut HttpProviderSettings| s.timeout_secs = 0)]
     #[case("sms.http.poll_max_interval_secs", |s: &mut HttpProviderSettings| s.poll_max_interval_secs = 5)]
