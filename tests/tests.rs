@@ -1,7 +1,8 @@
 //! Integration tests: the store on a real database file, and the `ringdesk`
 //! binary as scripts use it, a real customer sheet, the window, the AMI
-//! client against a test AMI server, and the Kannel gateway against a real
-//! Kannel. One binary, one module per area.
+//! client against a test AMI server, the Kannel gateway against a real
+//! Kannel, and the SMS provider gateway against a test provider. One binary,
+//! one module per area.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,6 +17,7 @@ mod fixtures;
 mod kannel;
 mod pbx;
 mod popup;
+mod sms_provider;
 mod store;
 mod support;
 mod ui;

@@ -538,3 +538,43 @@ fn the_call_log_lists_todays_calls_and_filters_the_missed_ones() {
         h.query_by_label_contains("고객정보 — 홍길동").is_some()
     });
 }
+
+#[test]
+fn the_http_provider_fields_show_when_the_gateway_is_http() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "파일(F)", "사용자 환경설정");
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "발송 API 주소")
+            .is_none()
+    );
+    click(&mut harness, "취소");
+
+    let file = settings_file(&dir);
+    ringdesk::config::set(&file, "sms.http.send_url", "https://api.example.co.kr/send").unwrap();
+    ringdesk::config::set(&file, "sms.gateway", "http").unwrap();
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "파일(F)", "사용자 환경설정");
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "발송 API 주소")
+            .is_some()
+    );
+    // The key is a password field: dots on screen.
+    harness
+        .get_by_role_and_label(Role::PasswordInput, "인증 값 (API 키)")
+        .focus();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::PasswordInput, "인증 값 (API 키)")
+        .type_text("Bearer abc123");
+    harness.run_steps(2);
+    click(&mut harness, "확인");
+    step_until(&mut harness, "the saved API key", |_| {
+        Settings::load_or_create(&settings_file(&dir))
+            .is_ok_and(|settings| settings.sms.http.auth_value == "Bearer abc123")
+    });
+    let saved = Settings::load_or_create(&settings_file(&dir)).unwrap();
+    assert_eq!(saved.sms.http.send_url, "https://api.example.co.kr/send");
+}

@@ -372,6 +372,46 @@ mod tests {
     }
 
     #[test]
+    fn nested_keys_are_listed_set_and_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, DEFAULT_SETTINGS).unwrap();
+        let defaults = Settings::default();
+        assert_eq!(
+            get(&defaults, "sms.http.auth_header").unwrap(),
+            "Authorization"
+        );
+        assert!(!list(&defaults).iter().any(|(key, _)| key == "sms.http"));
+
+        let settings = set(&path, "sms.http.send_url", "https://api.example.co.kr/send").unwrap();
+        assert_eq!(settings.sms.http.send_url, "https://api.example.co.kr/send");
+        let settings = set(&path, "sms.http.delivered_values", "4100, 6600").unwrap();
+        assert_eq!(settings.sms.http.delivered_values, ["4100", "6600"]);
+        let settings = set(&path, "sms.gateway", "http").unwrap();
+        assert_eq!(settings.sms.gateway, crate::config::GatewayKind::Http);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("send_url = \"https://api.example.co.kr/send\""),
+            "{text}"
+        );
+        assert!(text.contains("# Where messages are posted."), "{text}");
+        let error = set(&path, "sms.http.send_url", "http://api.example.co.kr/send")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("sms.http.send_url"), "{error}");
+
+        // A file without the table gets one.
+        let bare = dir.path().join("bare.toml");
+        std::fs::write(&bare, "[phone]\ndefault_region = \"KR\"\n").unwrap();
+        let settings = set(&bare, "sms.http.auth_header", "X-API-KEY").unwrap();
+        assert_eq!(settings.sms.http.auth_header, "X-API-KEY");
+        let mut changed = settings.clone();
+        changed.sms.http.id_field = "data.msgId".to_owned();
+        assert_eq!(save(&bare, &changed).unwrap(), changed);
+        assert_eq!(Settings::load_or_create(&bare).unwrap(), changed);
+    }
+
+    #[test]
     fn the_sms_keys_are_checked() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.toml");

@@ -6,6 +6,7 @@
 
 mod dirs;
 mod keys;
+mod sms_http;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use dirs::DataDirs;
 pub use keys::{get, list, save, set};
+pub use sms_http::{HttpProviderSettings, NumberFormat};
 
 use crate::domain::{PhoneNumber, Region};
 
@@ -234,6 +236,8 @@ pub struct SmsSettings {
     pub optout_number: String,
     /// `[sms.kannel]`: the Kannel gateway.
     pub kannel: KannelSettings,
+    /// `[sms.http]`: the provider's REST API when `gateway` is `http`.
+    pub http: HttpProviderSettings,
 }
 
 impl Default for SmsSettings {
@@ -246,6 +250,7 @@ impl Default for SmsSettings {
             sender_name: String::new(),
             optout_number: String::new(),
             kannel: KannelSettings::default(),
+            http: HttpProviderSettings::default(),
         }
     }
 }
@@ -287,6 +292,8 @@ pub enum GatewayKind {
     DryRun,
     /// Kannel's smsbox (`[sms.kannel]`).
     Kannel,
+    /// A provider's HTTPS JSON API (`[sms.http]`).
+    Http,
 }
 
 /// How much is logged.
@@ -440,6 +447,7 @@ impl Settings {
                 ),
             ));
         }
+        self.sms.http.check(self.sms.gateway == GatewayKind::Http)?;
         let optout = self.sms.optout_number.trim();
         if !optout.is_empty() {
             let verified = PhoneNumber::parse(optout, self.phone.default_region)

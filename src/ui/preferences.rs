@@ -3,6 +3,8 @@
 //! window as soon as it is chosen; OK writes the settings file (through the
 //! backend), Cancel puts everything back.
 
+mod sms_http;
+
 use eframe::egui;
 
 use super::i18n::{Texts, native_name};
@@ -148,6 +150,11 @@ impl Preferences {
                             GatewayKind::Kannel,
                             texts.get("prefs.gateway_kannel"),
                         );
+                        ui.radio_value(
+                            &mut settings.sms.gateway,
+                            GatewayKind::Http,
+                            texts.get("prefs.gateway_http"),
+                        );
                     });
                     ui.end_row();
                     if settings.sms.gateway == GatewayKind::Kannel {
@@ -178,6 +185,9 @@ impl Preferences {
                         ui.end_row();
                     }
                 });
+                if settings.sms.gateway == GatewayKind::Http {
+                    sms_http::http_provider_ui(ui, texts, &mut settings.sms.http);
+                }
                 section(ui, texts.get("prefs.language"));
                 egui::Grid::new("prefs_general")
                     .num_columns(2)

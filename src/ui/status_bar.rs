@@ -16,15 +16,14 @@ pub fn show(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown
         ui.separator();
         let sms = match settings.sms.gateway {
             GatewayKind::DryRun => texts.get("status.sms_dry_run").to_owned(),
-            GatewayKind::Kannel => {
-                let url = &settings.sms.kannel.sendsms_url;
-                let host = url
-                    .split("://")
-                    .nth(1)
-                    .and_then(|rest| rest.split('/').next())
-                    .unwrap_or(url);
-                texts.fmt("status.sms_kannel", &[("host", &host)])
-            }
+            GatewayKind::Kannel => texts.fmt(
+                "status.sms_kannel",
+                &[("host", &host_of(&settings.sms.kannel.sendsms_url))],
+            ),
+            GatewayKind::Http => texts.fmt(
+                "status.sms_http",
+                &[("host", &host_of(&settings.sms.http.send_url))],
+            ),
         };
         ui.label(sms);
         ui.separator();
@@ -89,4 +88,12 @@ fn pbx(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) -> 
         ui.label(text);
         false
     }
+}
+
+/// The host (and port) of an address, to name a gateway briefly.
+fn host_of(url: &str) -> &str {
+    url.split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or(url)
 }

@@ -1,8 +1,10 @@
 //! Shared helpers: a temporary data folder and a way to run the binary in
-//! it; a test AMI server ([`ami_server`]); a real Kannel ([`kannel`]).
+//! it; a test AMI server ([`ami_server`]); a real Kannel ([`kannel`]); a
+//! test SMS provider ([`sms_provider`]).
 
 pub mod ami_server;
 pub mod kannel;
+pub mod sms_provider;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

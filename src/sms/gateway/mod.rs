@@ -14,6 +14,7 @@
 //! answer, and applies the reports.
 
 pub mod dry_run;
+pub mod http;
 pub mod kannel;
 pub mod listener;
 
@@ -27,6 +28,7 @@ use crate::config::{GatewayKind, SmsSettings};
 use crate::domain::{MessageKind, Timestamp};
 
 pub use dry_run::DryRun;
+pub use http::HttpProvider;
 pub use kannel::Kannel;
 
 /// A future a gateway returns; boxed so the trait can be used as `dyn`.
@@ -192,5 +194,6 @@ pub async fn open(
     match settings.gateway {
         GatewayKind::DryRun => Ok(Arc::new(DryRun::new(reports))),
         GatewayKind::Kannel => Ok(Arc::new(Kannel::open(&settings.kannel, reports)?)),
+        GatewayKind::Http => Ok(Arc::new(HttpProvider::new(&settings.http, reports)?)),
     }
 }
