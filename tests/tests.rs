@@ -17,3 +17,4 @@ mod popup;
 mod store;
 mod support;
 mod ui;
+mod ui_sms;

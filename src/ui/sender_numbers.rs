@@ -204,11 +204,7 @@ impl SenderNumbers {
             _ => {
                 ui.horizontal(|ui| {
                     ui.label(&sender.label);
-                    if ui
-                        .small_button("✏")
-                        .on_hover_text(texts.get("senders.relabel"))
-                        .clicked()
-                    {
+                    if ui.small_button(texts.get("senders.relabel")).clicked() {
                         self.relabel = Some(Relabel {
                             id: sender.id,
                             label: sender.label.clone(),

@@ -352,6 +352,8 @@ impl SmsTemplates {
         } else {
             "templates.new_template"
         }));
+        // What the last save said is stale once the text changes.
+        let before = self.buffer.clone();
         self.fields_ui(ui, texts, data);
         let label = ui.label(texts.get("templates.body"));
         ui.add(
@@ -374,6 +376,10 @@ impl SmsTemplates {
             );
         }
         self.placeholders_ui(ui, texts, data.fields);
+        if self.buffer != before {
+            self.problem = None;
+            self.notice = None;
+        }
         ui.add_space(6.0);
         if let Some(problem) = &self.problem {
             ui.colored_label(ui.visuals().error_fg_color, problem);
