@@ -17,6 +17,9 @@ use crate::domain::{
 /// The window's id, for Esc to know whether it is in front.
 const WINDOW: &str = "sender_numbers";
 
+/// Width of the label column, the same read or being changed.
+const LABEL_WIDTH: f32 = 170.0;
+
 /// The label being changed in one row.
 struct Relabel {
     id: SenderNumberId,
@@ -107,7 +110,6 @@ impl SenderNumbers {
             .id(egui::Id::unique(WINDOW))
             .open(&mut open)
             .collapsible(false)
-            .default_width(620.0)
             .show(ctx, |ui| {
                 self.list_ui(ui, texts, data, next_request, commands);
                 ui.separator();
@@ -137,10 +139,11 @@ impl SenderNumbers {
             .show(ui, |ui| {
                 egui::Grid::new("sender_list")
                     .striped(true)
-                    .num_columns(4)
+                    .num_columns(5)
                     .spacing([12.0, 6.0])
                     .show(ui, |ui| {
-                        for key in ["senders.number", "senders.label", "senders.state"] {
+                        // The buttons' columns need no heading.
+                        for key in ["senders.number", "senders.label"] {
                             ui.strong(texts.get(key));
                         }
                         ui.end_row();
@@ -169,24 +172,25 @@ impl SenderNumbers {
         } else {
             ui.weak(&number);
         }
+        let mut cancel = false;
         match &mut self.relabel {
             Some(relabel) if relabel.id == sender.id => {
+                let edit = ui.add(
+                    egui::TextEdit::singleline(&mut relabel.label)
+                        .desired_width(LABEL_WIDTH)
+                        .hint_text(texts.get("senders.label_hint")),
+                );
+                // The row's number names the field for screen readers and tests.
+                edit.widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::TextInput,
+                        true,
+                        texts.fmt("senders.label_of", &[("number", &number)]),
+                    )
+                });
+                let enter =
+                    edit.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
                 ui.horizontal(|ui| {
-                    let edit = ui.add(
-                        egui::TextEdit::singleline(&mut relabel.label)
-                            .desired_width(160.0)
-                            .hint_text(texts.get("senders.label_hint")),
-                    );
-                    // The row's number names the field for screen readers and tests.
-                    edit.widget_info(|| {
-                        egui::WidgetInfo::labeled(
-                            egui::Role::TextInput,
-                            true,
-                            texts.fmt("senders.label_of", &[("number", &number)]),
-                        )
-                    });
-                    let enter =
-                        edit.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
                     if (ui.button(texts.get("senders.apply")).clicked() || enter)
                         && relabel.pending.is_none()
                     {
@@ -199,21 +203,28 @@ impl SenderNumbers {
                             label: relabel.label.clone(),
                         });
                     }
+                    cancel = ui.button(texts.get("common.cancel")).clicked();
                 });
             }
             _ => {
+                // As wide as the field that replaces it, so the row keeps its shape.
                 ui.horizontal(|ui| {
+                    ui.set_min_width(LABEL_WIDTH);
                     ui.label(&sender.label);
-                    if ui.small_button(texts.get("senders.relabel")).clicked() {
-                        self.relabel = Some(Relabel {
-                            id: sender.id,
-                            label: sender.label.clone(),
-                            pending: None,
-                        });
-                        self.relabel_problem = None;
-                    }
                 });
+                if ui.button(texts.get("senders.relabel")).clicked() {
+                    self.relabel = Some(Relabel {
+                        id: sender.id,
+                        label: sender.label.clone(),
+                        pending: None,
+                    });
+                    self.relabel_problem = None;
+                }
             }
+        }
+        if cancel {
+            self.relabel = None;
+            self.relabel_problem = None;
         }
         let mut enabled = sender.enabled;
         if ui

@@ -27,7 +27,11 @@ const WINDOW: &str = "sms_templates";
 /// The body editor's id, to insert a placeholder where the cursor is.
 const BODY_EDITOR: &str = "sms_template_body";
 /// Characters of a body's first line shown in the list.
-const LIST_BODY_CHARS: usize = 24;
+const LIST_BODY_CHARS: usize = 18;
+/// Width of the list and preview column.
+const LIST_WIDTH: f32 = 470.0;
+/// Width of the editor column.
+const EDITOR_WIDTH: f32 = 400.0;
 /// Customers offered for the preview at a time.
 const PREVIEW_HITS: u32 = 6;
 
@@ -195,20 +199,25 @@ impl SmsTemplates {
             .id(egui::Id::unique(WINDOW))
             .open(&mut open)
             .collapsible(false)
-            .default_width(900.0)
-            .default_height(620.0)
             .show(ctx, |ui| {
+                // The list and the preview on the left, the editor on the
+                // right: side by side they fit the main window's 1024×700.
                 ui.horizontal_top(|ui| {
                     ui.vertical(|ui| {
-                        ui.set_width(440.0);
+                        ui.set_width(LIST_WIDTH);
                         self.list_ui(ui, texts, data, commands);
+                        if self.editing != Editing::Nothing {
+                            ui.separator();
+                            self.preview_ui(ui, texts, next_request, commands);
+                        }
                     });
                     // A separator here would stretch the window to the screen's height.
                     ui.add_space(16.0);
                     ui.vertical(|ui| {
+                        ui.set_width(EDITOR_WIDTH);
                         egui::ScrollArea::vertical()
                             .id_salt("template_editor")
-                            .max_height(560.0)
+                            .max_height(520.0)
                             .show(ui, |ui| {
                                 self.editor_ui(ui, texts, data, next_request, commands);
                             });
@@ -234,7 +243,7 @@ impl SmsTemplates {
         }
         egui::ScrollArea::vertical()
             .id_salt("template_list")
-            .max_height(500.0)
+            .max_height(260.0)
             .show(ui, |ui| {
                 egui::Grid::new("template_list_grid")
                     .striped(true)
@@ -285,11 +294,19 @@ impl SmsTemplates {
             self.select(template);
         }
         ui.label(first_line(&template.body));
-        let sender = template
+        // The number alone keeps the row short; its label is a hover away.
+        match template
             .sender_number_id
             .and_then(|id| data.senders.iter().find(|sender| sender.id == id))
-            .map_or_else(String::new, |sender| sender_text(sender, data.region));
-        ui.label(sender);
+        {
+            Some(sender) => {
+                ui.label(super::sender_numbers::formatted(sender, data.region))
+                    .on_hover_text(&sender.label);
+            }
+            None => {
+                ui.label("");
+            }
+        }
         let last = data.templates.len().saturating_sub(1);
         let position = u32::try_from(index).unwrap_or(u32::MAX);
         if ui
@@ -360,7 +377,7 @@ impl SmsTemplates {
             egui::TextEdit::multiline(&mut self.buffer.body)
                 .id(egui::Id::unique(BODY_EDITOR))
                 .desired_rows(7)
-                .desired_width(390.0),
+                .desired_width(EDITOR_WIDTH - 20.0),
         )
         .labelled_by(label.id);
         measure_ui(ui, texts, &self.buffer, data.limits);
@@ -414,8 +431,6 @@ impl SmsTemplates {
                 self.confirm_delete = Some(template.id);
             }
         });
-        ui.separator();
-        self.preview_ui(ui, texts, next_request, commands);
     }
 
     /// Title, sender number, subject and the advertising mark.
@@ -579,7 +594,7 @@ impl SmsTemplates {
         if let Some((name, text, empty)) = &self.preview.filled {
             ui.label(texts.fmt("templates.preview_for", &[("name", name)]));
             egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_width(380.0);
+                ui.set_width(ui.available_width());
                 ui.label(text);
             });
             if !empty.is_empty() {
