@@ -1,7 +1,7 @@
 //! The SMS문구 and 발신번호 windows, driven through egui_kittest on a real
 //! backend and store: typing a text shows its EUC-KR byte count and kind,
 //! an unknown placeholder is named while it is typed, texts are reordered
-//! and deleted; sender numbers are registered, and a bad one is refused
+//! (buttons and dragging) and deleted; sender numbers are registered, and a bad one is refused
 //! with the field named.
 
 use eframe::egui;
@@ -50,6 +50,22 @@ fn type_body(harness: &mut Harness<'_, RingdeskApp>, text: &str) {
     harness
         .get_by_role_and_label(Role::MultilineTextInput, "문구 내용")
         .type_text(text);
+    harness.run_steps(2);
+}
+
+/// Drags the widget labelled `from` onto the one labelled `to`, as a mouse would.
+fn drag(harness: &mut Harness<'_, RingdeskApp>, from: &str, to: &str) {
+    let from = harness.get_by_label(from).rect().center();
+    let to = harness.get_by_label(to).rect().center();
+    harness.hover_at(from);
+    harness.run_steps(2);
+    harness.drag_at(from);
+    harness.run_steps(2);
+    for part in [0.2, 0.4, 0.6, 0.8, 1.0] {
+        harness.hover_at(from.lerp(to, part));
+        harness.run_steps(1);
+    }
+    harness.drop_at(to);
     harness.run_steps(2);
 }
 
@@ -144,6 +160,12 @@ fn a_template_is_counted_checked_saved_reordered_and_deleted() {
     harness.run_ok();
     step_until(&mut harness, "the new order", |_| {
         template_titles(&dir) == ["결제 안내", "방문 안내"]
+    });
+
+    // Dragged by its number onto the first row, it goes back to the top.
+    drag(&mut harness, "2", "결제 안내");
+    step_until(&mut harness, "the order after dragging", |_| {
+        template_titles(&dir) == ["방문 안내", "결제 안내"]
     });
 
     // Deleting asks first.

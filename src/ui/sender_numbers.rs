@@ -25,6 +25,8 @@ struct Relabel {
     id: SenderNumberId,
     label: String,
     pending: Option<QueryId>,
+    /// The field takes the keyboard on the frame it appears.
+    focus: bool,
 }
 
 /// The 발신번호 window's state.
@@ -188,6 +190,11 @@ impl SenderNumbers {
                         texts.fmt("senders.label_of", &[("number", &number)]),
                     )
                 });
+                if relabel.focus {
+                    // Typing goes straight into the field 설명 바꾸기 opened.
+                    edit.request_focus();
+                    relabel.focus = false;
+                }
                 let enter =
                     edit.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
                 ui.horizontal(|ui| {
@@ -217,6 +224,7 @@ impl SenderNumbers {
                         id: sender.id,
                         label: sender.label.clone(),
                         pending: None,
+                        focus: true,
                     });
                     self.relabel_problem = None;
                 }

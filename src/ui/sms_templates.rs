@@ -284,29 +284,39 @@ impl SmsTemplates {
         template: &Template,
         commands: &mut Vec<Command>,
     ) {
-        ui.label((index + 1).to_string());
+        // The number is the handle a row is dragged by; the whole row takes the drop.
+        let handle = ui
+            .dnd_drag_source(
+                egui::Id::unique(("template_drag", template.id.0)),
+                template.id,
+                |ui| ui.label((index + 1).to_string()),
+            )
+            .response
+            .on_hover_text(texts.get("templates.drag_hint"));
         let selected = self.editing == Editing::Template(template.id);
-        if ui
+        let title = ui
             .selectable_label(selected, &template.title)
-            .on_hover_text(&template.body)
-            .clicked()
-        {
+            .on_hover_text(&template.body);
+        if title.clicked() {
             self.select(template);
         }
-        ui.label(first_line(&template.body));
+        let body = ui.label(first_line(&template.body));
         // The number alone keeps the row short; its label is a hover away.
-        match template
+        let sender = match template
             .sender_number_id
             .and_then(|id| data.senders.iter().find(|sender| sender.id == id))
         {
-            Some(sender) => {
-                ui.label(super::sender_numbers::formatted(sender, data.region))
-                    .on_hover_text(&sender.label);
-            }
-            None => {
-                ui.label("");
-            }
-        }
+            Some(sender) => ui
+                .label(super::sender_numbers::formatted(sender, data.region))
+                .on_hover_text(&sender.label),
+            None => ui.label(""),
+        };
+        let row = handle
+            .rect
+            .union(title.rect)
+            .union(body.rect)
+            .union(sender.rect);
+        drop_target_ui(ui, data.templates, index, row, commands);
         let last = data.templates.len().saturating_sub(1);
         let position = u32::try_from(index).unwrap_or(u32::MAX);
         if ui
@@ -440,7 +450,7 @@ impl SmsTemplates {
             .spacing([10.0, 6.0])
             .show(ui, |ui| {
                 let label = ui.label(texts.get("templates.title_field"));
-                ui.add(egui::TextEdit::singleline(&mut self.buffer.title).desired_width(300.0))
+                ui.add(egui::TextEdit::singleline(&mut self.buffer.title).desired_width(270.0))
                     .labelled_by(label.id);
                 ui.end_row();
                 self.sender_choice_ui(ui, texts, data.senders, data.region);
@@ -449,7 +459,7 @@ impl SmsTemplates {
                 ui.add(
                     egui::TextEdit::singleline(&mut self.buffer.subject)
                         .hint_text(texts.get("templates.subject_hint"))
-                        .desired_width(300.0),
+                        .desired_width(270.0),
                 )
                 .labelled_by(label.id);
                 ui.end_row();
@@ -478,7 +488,7 @@ impl SmsTemplates {
             .map_or_else(|| none.to_owned(), |sender| sender_text(sender, region));
         egui::ComboBox::from_id_salt("template_sender")
             .selected_text(shown)
-            .width(300.0)
+            .width(270.0)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut self.buffer.sender, None, none);
                 // A disabled number stays choosable only for the text that
@@ -542,7 +552,7 @@ impl SmsTemplates {
             .add(
                 egui::TextEdit::singleline(&mut self.preview.search)
                     .hint_text(texts.get("templates.preview_hint"))
-                    .desired_width(300.0),
+                    .desired_width(270.0),
             )
             .labelled_by(label.id);
         if search.changed() {
@@ -635,6 +645,44 @@ impl SmsTemplates {
         if modal.should_close() {
             self.confirm_delete = None;
         }
+    }
+}
+
+/// While a row is dragged over row `index`, a line where it would land;
+/// on release there, the move.
+fn drop_target_ui(
+    ui: &egui::Ui,
+    templates: &[Template],
+    index: usize,
+    row: egui::Rect,
+    commands: &mut Vec<Command>,
+) {
+    let Some(dragged) = egui::DragAndDrop::payload::<TemplateId>(ui.ctx()) else {
+        return;
+    };
+    let Some(from) = templates
+        .iter()
+        .position(|template| template.id == *dragged)
+    else {
+        return;
+    };
+    if from == index || !ui.rect_contains_pointer(row) {
+        return;
+    }
+    // Moving down lands below the row, moving up above it.
+    let y = if from < index {
+        row.bottom()
+    } else {
+        row.top()
+    };
+    ui.painter()
+        .hline(row.x_range(), y, ui.visuals().selection.stroke);
+    if ui.input(|input| input.pointer.any_released()) {
+        egui::DragAndDrop::clear_payload(ui.ctx());
+        commands.push(Command::MoveTemplate {
+            id: *dragged,
+            position: u32::try_from(index).unwrap_or(u32::MAX),
+        });
     }
 }
 
