@@ -290,3 +290,56 @@ fn deleting_a_sender_number_says_which_templates_lose_it() {
     assert!(store.sender_numbers().unwrap().is_empty());
     assert_eq!(store.templates().unwrap()[0].sender_number_id, None);
 }
+
+#[test]
+fn leaving_a_changed_template_asks_first() {
+    let dir = DataDir::new();
+    Store::open(&dir.database())
+        .unwrap()
+        .create_template(&NewTemplate {
+            title: "결제 안내".to_owned(),
+            subject: String::new(),
+            body: "결제가 완료되었습니다.".to_owned(),
+            sender_number_id: None,
+            advertising: false,
+        })
+        .unwrap();
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "파일(F)", "SMS문구");
+    step_until(&mut harness, "the saved template", |h| {
+        h.query_by_label("결제 안내").is_some()
+    });
+    click(&mut harness, "결제 안내");
+    // Opened and left unchanged: nothing to ask.
+    click(&mut harness, "새 문구");
+    assert!(
+        harness
+            .query_by_label_contains("저장하지 않은 변경")
+            .is_none()
+    );
+    assert_eq!(harness.query_all_by_label("새 문구").count(), 2);
+
+    click(&mut harness, "결제 안내");
+    type_body(&mut harness, " 감사합니다.");
+    click(&mut harness, "새 문구");
+    assert!(
+        harness
+            .query_by_label_contains("저장하지 않은 변경")
+            .is_some()
+    );
+    click(&mut harness, "아니요");
+    assert!(harness.query_by_label("문구 고치기").is_some());
+    // Closing asks too; yes closes without saving.
+    click(&mut harness, "닫기");
+    assert!(
+        harness
+            .query_by_label_contains("저장하지 않은 변경")
+            .is_some()
+    );
+    click(&mut harness, "예");
+    assert!(harness.query_by_label("문구 고치기").is_none());
+    assert_eq!(
+        Store::open(&dir.database()).unwrap().templates().unwrap()[0].body,
+        "결제가 완료되었습니다."
+    );
+}

@@ -181,16 +181,21 @@ impl Service {
                 self.senders()
             }
             Err(store::Error::Invalid(invalid)) => Event::SenderRefused { request, invalid },
-            Err(store::Error::Taken { name, .. }) => Event::SenderRefused {
-                request,
-                invalid: Invalid::new(
-                    "number",
-                    Problem::Malformed {
-                        value: name,
-                        reason: "this number is registered already".to_owned(),
-                    },
-                ),
-            },
+            Err(store::Error::Taken { name, .. }) => {
+                // Registered meanwhile (from the command line, another
+                // desk): the window's list shows it first, then the refusal.
+                events.send(self.senders());
+                Event::SenderRefused {
+                    request,
+                    invalid: Invalid::new(
+                        "number",
+                        Problem::Malformed {
+                            value: name,
+                            reason: "this number is registered already".to_owned(),
+                        },
+                    ),
+                }
+            }
             Err(error) => failed("add sender number", &error),
         }
     }
@@ -215,7 +220,7 @@ mod tests {
 
     use crate::backend::{Backend, Command, Event, QueryId};
     use crate::config::Settings;
-    use crate::domain::{CustomerDraft, NewTemplate, PhoneDraft, Region, Template};
+    use crate::domain::{CustomerDraft, NewTemplate, PhoneDraft, Problem, Region, Template};
     use crate::store::Store;
 
     const WAIT: Duration = Duration::from_secs(5);
@@ -321,11 +326,7 @@ mod tests {
         };
         assert_eq!(request, QueryId(1));
         assert!(matches!(next(&backend), Event::Senders(list) if list.len() == 1));
-        for (request, number, field) in [
-            (2, "12", "number"),
-            (3, "1001", "number"),
-            (4, "+82 2 2299 7123", "number"),
-        ] {
+        for (request, number) in [(2, "12"), (3, "1001")] {
             backend
                 .send(Command::AddSender {
                     request: QueryId(request),
@@ -336,11 +337,27 @@ mod tests {
             assert!(
                 matches!(
                     next(&backend),
-                    Event::SenderRefused { request: r, invalid } if r == QueryId(request) && invalid.field == field
+                    Event::SenderRefused { request: r, invalid }
+                        if r == QueryId(request) && invalid.field == "number"
                 ),
                 "{number}"
             );
         }
+        // Registered already, in another format: the list comes first, then
+        // the refusal naming the number as the list shows it.
+        backend
+            .send(Command::AddSender {
+                request: QueryId(4),
+                number: "+82 2 2299 7123".to_owned(),
+                label: String::new(),
+            })
+            .unwrap();
+        assert!(matches!(next(&backend), Event::Senders(list) if list.len() == 1));
+        assert!(matches!(
+            next(&backend),
+            Event::SenderRefused { invalid, .. } if invalid.field == "number"
+                && matches!(&invalid.problem, Problem::Malformed { value, .. } if value == "02-2299-7123")
+        ));
         backend
             .send(Command::SetSenderLabel {
                 request: QueryId(5),

@@ -274,7 +274,12 @@ impl RingdeskApp {
             }
             Event::SenderRefused { request, invalid } => {
                 if let Some(window) = &mut self.sender_numbers {
-                    window.refused(&self.texts, request, &invalid);
+                    let data = sender_numbers::Data {
+                        senders: &self.shown.senders,
+                        templates: &self.shown.templates,
+                        region: self.settings.phone.default_region,
+                    };
+                    window.refused(&self.texts, &data, request, &invalid);
                 }
             }
             Event::ListCount { query_id, total } => {

@@ -71,16 +71,17 @@ impl SenderNumbers {
     }
 
     /// A registration or relabelling was refused; the typing stays.
-    pub fn refused(&mut self, texts: &Texts, request: QueryId, invalid: &Invalid) {
+    /// `data` tells a number registered meanwhile from one that cannot be.
+    pub fn refused(&mut self, texts: &Texts, data: &Data<'_>, request: QueryId, invalid: &Invalid) {
         if self.pending == Some(request) {
             self.pending = None;
-            self.problem = Some(refusal_text(texts, invalid));
+            self.problem = Some(refusal_text(texts, data, invalid));
         }
         if let Some(relabel) = &mut self.relabel
             && relabel.pending == Some(request)
         {
             relabel.pending = None;
-            self.relabel_problem = Some(refusal_text(texts, invalid));
+            self.relabel_problem = Some(refusal_text(texts, data, invalid));
         }
     }
 
@@ -381,15 +382,24 @@ pub fn formatted(sender: &SenderNumber, region: Region) -> String {
 }
 
 /// A refusal from the backend, naming the field in the window's language.
-fn refusal_text(texts: &Texts, invalid: &Invalid) -> String {
+fn refusal_text(texts: &Texts, data: &Data<'_>, invalid: &Invalid) -> String {
     let field = match invalid.field.as_str() {
         "number" => texts.get("senders.number"),
         "label" => texts.get("senders.label"),
         other => other,
     };
     let problem = match (&invalid.field[..], &invalid.problem) {
-        // The domain's reason is for the command line; the window says it
-        // in its own language.
+        // The backend's reasons are for the log; the window says them in
+        // its own language. A number refused as taken comes back as it is
+        // shown, which tells it from one that cannot be registered at all.
+        ("number", Problem::Malformed { value, .. })
+            if data
+                .senders
+                .iter()
+                .any(|sender| formatted(sender, data.region) == *value) =>
+        {
+            texts.fmt("senders.taken", &[("number", value)])
+        }
         ("number", Problem::Malformed { value, .. }) => {
             texts.fmt("senders.not_registrable", &[("value", value)])
         }
@@ -414,5 +424,38 @@ mod tests {
             created_at: Timestamp(0),
         };
         assert_eq!(formatted(&sender, Region::KOREA), "02-2299-7123");
+    }
+
+    #[test]
+    fn a_number_refused_as_taken_is_told_from_one_that_cannot_be_registered() {
+        let texts = Texts::new(crate::config::Language::Ko);
+        let senders = [SenderNumber {
+            id: SenderNumberId(1),
+            key: "+82222997123".to_owned(),
+            raw: "0222997123".to_owned(),
+            label: String::new(),
+            enabled: true,
+            created_at: Timestamp(0),
+        }];
+        let data = Data {
+            senders: &senders,
+            templates: &[],
+            region: Region::KOREA,
+        };
+        let refused = |value: &str| {
+            let invalid = Invalid::new(
+                "number",
+                Problem::Malformed {
+                    value: value.to_owned(),
+                    reason: String::new(),
+                },
+            );
+            refusal_text(&texts, &data, &invalid)
+        };
+        assert_eq!(
+            refused("02-2299-7123"),
+            "번호: 02-2299-7123는 이미 등록된 번호입니다."
+        );
+        assert!(refused("1001").starts_with("번호: '1001'는 발신번호로 등록할 수 없습니다"));
     }
 }

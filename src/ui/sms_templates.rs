@@ -75,6 +75,14 @@ impl Buffer {
     }
 }
 
+/// Leaving the text in the editor: for another, for a new one, or closing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leave {
+    Open(TemplateId),
+    New,
+    Close,
+}
+
 /// The preview: a customer found by search and the text filled in for them.
 #[derive(Default)]
 struct Preview {
@@ -96,6 +104,9 @@ pub struct SmsTemplates {
     problem: Option<String>,
     notice: Option<String>,
     confirm_delete: Option<TemplateId>,
+    /// What waits for "discard the changes?" to be answered.
+    confirm_discard: Option<Leave>,
+    closed: bool,
     preview: Preview,
 }
 
@@ -108,6 +119,8 @@ impl Default for SmsTemplates {
             problem: None,
             notice: None,
             confirm_delete: None,
+            confirm_discard: None,
+            closed: false,
             preview: Preview::default(),
         }
     }
@@ -227,8 +240,91 @@ impl SmsTemplates {
                 close = ui.button(texts.get("templates.close")).clicked();
             });
         self.delete_question(ctx, texts, data.templates, commands);
-        let escape = self.confirm_delete.is_none() && escape_closes(ctx, egui::Id::unique(WINDOW));
-        open && !close && !escape
+        let escape = self.confirm_delete.is_none()
+            && self.confirm_discard.is_none()
+            && escape_closes(ctx, egui::Id::unique(WINDOW));
+        if !open || close || escape {
+            self.leave(Leave::Close, data.templates);
+        }
+        self.discard_question(ctx, texts, data.templates)
+    }
+
+    /// Leaves the text in the editor, or asks first when it has changes.
+    fn leave(&mut self, leave: Leave, templates: &[Template]) {
+        if self.has_changes(templates) {
+            self.confirm_discard = Some(leave);
+        } else {
+            self.confirm_discard = None;
+            self.go(leave, templates);
+        }
+    }
+
+    /// Whether the editor holds typing that is not saved.
+    fn has_changes(&self, templates: &[Template]) -> bool {
+        match self.editing {
+            Editing::Nothing => false,
+            Editing::New => self.buffer != Buffer::default(),
+            Editing::Template(id) => {
+                let Some(stored) = templates.iter().find(|template| template.id == id) else {
+                    return false;
+                };
+                // Compared as the store would keep it (title and subject trimmed).
+                self.buffer.to_new().check().ok().is_none_or(|typed| {
+                    typed.title != stored.title
+                        || typed.subject != stored.subject
+                        || typed.body != stored.body
+                        || typed.sender_number_id != stored.sender_number_id
+                        || typed.advertising != stored.advertising
+                })
+            }
+        }
+    }
+
+    fn go(&mut self, leave: Leave, templates: &[Template]) {
+        match leave {
+            Leave::Open(id) => {
+                if let Some(template) = templates.iter().find(|template| template.id == id) {
+                    self.select(template);
+                }
+            }
+            Leave::New => {
+                self.editing = Editing::New;
+                self.buffer = Buffer::default();
+                self.problem = None;
+                self.notice = None;
+                self.preview.filled = None;
+            }
+            Leave::Close => self.closed = true,
+        }
+    }
+
+    /// "Discard the changes?"; true while the window stays open.
+    fn discard_question(
+        &mut self,
+        ctx: &egui::Context,
+        texts: &Texts,
+        templates: &[Template],
+    ) -> bool {
+        if let Some(leave) = self.confirm_discard {
+            let modal = egui::Modal::new(egui::Id::unique("discard_template")).show(ctx, |ui| {
+                ui.set_max_width(380.0);
+                ui.label(texts.get("templates.confirm_discard"));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button(texts.get("common.yes")).clicked() {
+                        self.confirm_discard = None;
+                        self.go(leave, templates);
+                    }
+                    if ui.button(texts.get("common.no")).clicked() {
+                        self.confirm_discard = None;
+                    }
+                });
+            });
+            if modal.should_close() {
+                self.confirm_discard = None;
+            }
+        }
+        !self.closed
     }
 
     fn list_ui(
@@ -267,11 +363,7 @@ impl SmsTemplates {
             });
         ui.add_space(6.0);
         if ui.button(texts.get("templates.new")).clicked() {
-            self.editing = Editing::New;
-            self.buffer = Buffer::default();
-            self.problem = None;
-            self.notice = None;
-            self.preview.filled = None;
+            self.leave(Leave::New, data.templates);
         }
     }
 
@@ -297,8 +389,8 @@ impl SmsTemplates {
         let title = ui
             .selectable_label(selected, &template.title)
             .on_hover_text(&template.body);
-        if title.clicked() {
-            self.select(template);
+        if title.clicked() && !selected {
+            self.leave(Leave::Open(template.id), data.templates);
         }
         let body = ui.label(first_line(&template.body));
         // The number alone keeps the row short; its label is a hover away.
