@@ -21,3 +21,4 @@ mod sms_provider;
 mod store;
 mod support;
 mod ui;
+mod ui_sms;

@@ -133,7 +133,7 @@ pub(crate) fn click(harness: &mut Harness<'_, RingdeskApp>, label: &str) {
     harness.run_ok();
 }
 
-fn open_menu(harness: &mut Harness<'_, RingdeskApp>, menu: &str, entry: &str) {
+pub(crate) fn open_menu(harness: &mut Harness<'_, RingdeskApp>, menu: &str, entry: &str) {
     click(harness, menu);
     harness.get_by_role_and_label(Role::Button, entry).click();
     harness.run_ok();

@@ -13,6 +13,7 @@ mod command;
 mod event;
 pub mod local_time;
 mod pbx_thread;
+mod sms_admin;
 mod store_thread;
 
 use std::path::PathBuf;
@@ -32,6 +33,13 @@ pub use crate::pbx::tracker::{CallChange, TrackedCall};
 pub use crate::pbx::{LinkState, OriginateOutcome};
 // The window shows these as they are.
 pub use crate::store::{Group, Tag};
+// The SMS문구 editor counts bytes and checks placeholders on every
+// keystroke; both are pure and take microseconds, so the window runs them
+// itself rather than asking the backend each time.
+pub use crate::sms::template::{
+    BUILT_IN as BUILT_IN_PLACEHOLDERS, unknown as unknown_placeholders,
+};
+pub use crate::sms::{Count, Destination, Limits, Measure, MessageText, TextProblem};
 
 use crate::config::Settings;
 use crate::store::Store;

@@ -237,6 +237,19 @@ impl Service {
                 self.groups_changed(done, events)
             }
             Command::SaveSettings(settings) => self.save_settings(&settings),
+            command @ (Command::LoadTemplates
+            | Command::SaveTemplate { .. }
+            | Command::MoveTemplate { .. }
+            | Command::DeleteTemplate(_)
+            | Command::PreviewTemplate { .. }
+            | Command::LoadSenders
+            | Command::AddSender { .. }
+            | Command::SetSenderLabel { .. }
+            | Command::SetSenderEnabled { .. }
+            | Command::DeleteSender(_)) => match self.sms_admin(command, events) {
+                Some(event) => event,
+                None => return true,
+            },
         };
         events.send(event)
     }
@@ -457,11 +470,14 @@ fn only_reads(command: &Command) -> bool {
             | Command::CountListed { .. }
             | Command::ListCustomers { .. }
             | Command::ListCalls { .. }
+            | Command::LoadTemplates
+            | Command::PreviewTemplate { .. }
+            | Command::LoadSenders
     )
 }
 
 /// `event(value)` on success, [`Event::Failed`] otherwise.
-fn answer<T>(
+pub(super) fn answer<T>(
     action: &'static str,
     result: store::Result<T>,
     event: impl FnOnce(T) -> Event,
@@ -472,7 +488,7 @@ fn answer<T>(
     }
 }
 
-fn failed(action: &'static str, error: &store::Error) -> Event {
+pub(super) fn failed(action: &'static str, error: &store::Error) -> Event {
     tracing::error!("{action} failed: {error:#}");
     Event::Failed {
         action,
