@@ -16,15 +16,18 @@
 //! * [`gateway`]: the way out — the [`gateway::SmsGateway`] trait and its
 //!   gateways.
 //!
+//! * [`outbox`]: the worker that hands queued messages to the gateway,
+//!   retries, applies delivery reports and keeps its crash policy.
 //! * [`queue`]: a draft into the outbox — its customer, senders and fields
 //!   read from the store, the composer's check, the write.
 //!
-//! Everything but [`gateway`] and [`queue`] is pure: no I/O, no clock. The caller passes the local
+//! Everything but [`gateway`], [`outbox`] and [`queue`] is pure: no I/O, no clock. The caller passes the local
 //! time and the settings, so the same input always gives the same answer and
 //! the composer can run these checks on every keystroke.
 
 pub mod compose;
 pub mod gateway;
+pub mod outbox;
 pub mod queue;
 pub mod rules;
 pub mod template;

@@ -169,3 +169,12 @@ impl Store {
 fn now_ms() -> i64 {
     crate::domain::Timestamp::now().as_millis()
 }
+
+#[cfg(test)]
+impl Store {
+    /// The connection, for tests elsewhere in the crate that set up states
+    /// no store function makes (a message left half-sent by a crash).
+    pub(crate) fn conn_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+}
