@@ -106,14 +106,20 @@ impl Service {
                     outcome: OriginateOutcome::NotConnected,
                 }
             }
-            Command::SendSms { request, draft } => self.send_sms(request, &draft, events),
+            Command::SendSms { request, draft } => {
+                self.send_sms(request, &draft, events);
+                return true;
+            }
             Command::ListMessages {
                 request,
                 filter,
                 offset,
                 limit,
             } => self.message_page(request, &filter, offset, limit),
-            Command::ResendMessage(id) => self.resend_message(id, events),
+            Command::ResendMessage(id) => {
+                self.resend_message(id, events);
+                return true;
+            }
             Command::ReconnectPbx => {
                 if self.to_pbx(PbxControl::Reconnect) {
                     return true;
