@@ -677,4 +677,27 @@ mod tests {
         let found = store.customers_with_number(&number).unwrap();
         assert_eq!(found.len(), 2);
     }
+
+    #[test]
+    fn advertising_consent_is_kept_with_the_time_of_the_opt_out() {
+        let mut store = crate::store::test_support::store();
+        let mut new = crate::store::test_support::customer("김광고", &["010-5555-6666"]);
+        new.ad_opt_out = true;
+        let id = store.create_customer(&new).unwrap();
+        let opted_out = store.customer(id).unwrap().ad_opt_out_at;
+        assert!(opted_out.is_some());
+        assert!(!store.customer(id).unwrap().ad_night_consent);
+
+        // Saved again still opted out: the first time stays.
+        new.ad_night_consent = true;
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        store.update_customer(id, &new).unwrap();
+        let customer = store.customer(id).unwrap();
+        assert_eq!(customer.ad_opt_out_at, opted_out);
+        assert!(customer.ad_night_consent);
+
+        new.ad_opt_out = false;
+        store.update_customer(id, &new).unwrap();
+        assert_eq!(store.customer(id).unwrap().ad_opt_out_at, None);
+    }
 }
