@@ -432,8 +432,8 @@ impl Service {
 }
 
 /// Drops work that newer commands in the same batch make pointless: every
-/// search but the newest (one per keystroke), and every customer list or
-/// call log page but the newest two of each (scrolling overtakes them; the
+/// search but the newest (one per keystroke), and every customer list,
+/// call log or message log page but the newest two of each (scrolling overtakes them; the
 /// windows ask again for pages still on screen).
 fn overtaken_dropped(queue: impl Iterator<Item = Command>) -> Vec<Command> {
     let mut kept: Vec<Command> = queue.collect();
@@ -455,12 +455,16 @@ fn overtaken_dropped(queue: impl Iterator<Item = Command>) -> Vec<Command> {
     let call_pages = newest_two(&kept, |command| {
         matches!(command, Command::ListCalls { .. })
     });
+    let message_pages = newest_two(&kept, |command| {
+        matches!(command, Command::ListMessages { .. })
+    });
     let mut index = 0;
     kept.retain(|command| {
         let keep = match command {
             Command::SearchCustomers { .. } => Some(index) == last_search,
             Command::ListCustomers { .. } => customer_pages.contains(&index),
             Command::ListCalls { .. } => call_pages.contains(&index),
+            Command::ListMessages { .. } => message_pages.contains(&index),
             _ => true,
         };
         index += 1;
@@ -599,5 +603,26 @@ mod tests {
             .into_iter(),
         );
         assert_eq!(kept, [customers, memo, calls(100), calls(200)]);
+    }
+
+    #[test]
+    fn message_log_pages_are_overtaken_but_sends_are_kept() {
+        let messages = |offset| Command::ListMessages {
+            request: QueryId(1),
+            filter: crate::domain::MessageFilter::period(
+                crate::domain::Timestamp(0),
+                crate::domain::Timestamp(1),
+            ),
+            offset,
+            limit: 100,
+        };
+        let send = Command::SendSms {
+            request: QueryId(2),
+            draft: Box::default(),
+        };
+        let kept = overtaken_dropped(
+            [messages(0), send.clone(), messages(100), messages(200)].into_iter(),
+        );
+        assert_eq!(kept, [send, messages(100), messages(200)]);
     }
 }
