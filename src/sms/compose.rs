@@ -90,6 +90,8 @@ fn field_name<S: serde::Serializer>(field: &Field, serializer: S) -> Result<S::O
 pub struct Checked {
     /// The text with the customer's details filled in (as typed without one).
     pub text: String,
+    /// The subject likewise, trimmed.
+    pub subject: String,
     /// Bytes or segments, and the kind it goes as.
     pub measure: Measure,
     /// The recipient, parsed, when it is a number a message can go to.
@@ -126,7 +128,8 @@ pub fn check(draft: &Draft, context: &Context<'_>) -> Checked {
     let to = recipient(&draft.to, context.region).map_err(|message| problem(Field::To, message));
     let sender = sender(&draft.from, context).map_err(|message| problem(Field::From, message));
 
-    let text = fill(&draft.text, context, &mut problem);
+    let text = fill(&draft.text, Field::Body, context, &mut problem);
+    let subject = fill(draft.subject.trim(), Field::Subject, context, &mut problem);
     let image = match draft.image.as_deref().map(Attachment::jpeg) {
         None => None,
         Some(Ok(image)) => {
@@ -147,7 +150,7 @@ pub fn check(draft: &Draft, context: &Context<'_>) -> Checked {
     let destination = to.as_ref().map_or(Destination::Korea, Destination::of);
     let measure = MessageText {
         body: &text,
-        subject: &draft.subject,
+        subject: &subject,
         image,
         destination,
     }
@@ -175,6 +178,7 @@ pub fn check(draft: &Draft, context: &Context<'_>) -> Checked {
     }
     Checked {
         text,
+        subject,
         measure,
         to: to.ok(),
         sender: sender.ok(),
@@ -195,6 +199,7 @@ pub fn to_message(
     match checked {
         Checked {
             text,
+            subject,
             measure,
             to: Some(to),
             sender: Some(sender),
@@ -206,7 +211,7 @@ pub fn to_message(
             to,
             from_key: sender.key,
             kind: measure.kind,
-            subject: draft.subject.trim().to_owned(),
+            subject,
             body: text,
             advertising: draft.advertising,
         }),
@@ -264,10 +269,15 @@ fn sender(from: &str, context: &Context<'_>) -> Result<SenderNumber, String> {
 /// The text with the customer's details in place of its placeholders; a
 /// placeholder that is unknown, empty for the customer, or has no customer
 /// to fill it is a problem on the body.
-fn fill(text: &str, context: &Context<'_>, problem: &mut impl FnMut(Field, String)) -> String {
+fn fill(
+    text: &str,
+    field: Field,
+    context: &Context<'_>,
+    problem: &mut impl FnMut(Field, String),
+) -> String {
     for unknown in template::unknown(text, context.fields) {
         problem(
-            Field::Body,
+            field,
             format!(
                 "#{{{}}} is not a detail ringdesk can fill in; correct or remove it",
                 unknown.name
@@ -286,7 +296,7 @@ fn fill(text: &str, context: &Context<'_>, problem: &mut impl FnMut(Field, Strin
             .collect();
         if !known.is_empty() {
             problem(
-                Field::Body,
+                field,
                 format!(
                     "{} can only be filled in for a customer; send from a customer's card or remove it",
                     known.join(", ")
@@ -298,7 +308,7 @@ fn fill(text: &str, context: &Context<'_>, problem: &mut impl FnMut(Field, Strin
     let (filled, empty) = template::fill(text, customer, context.fields);
     for name in empty {
         problem(
-            Field::Body,
+            field,
             format!(
                 "#{{{name}}} is empty for {}; fill it in on the card or remove it",
                 customer.name
@@ -451,6 +461,19 @@ mod tests {
             "{:?}",
             checked.problems
         );
+    }
+
+    #[test]
+    fn the_subject_is_filled_in_too() {
+        let customer = customer();
+        let mut draft = draft("내일 오전 방문 예정입니다.");
+        draft.subject = " #{이름}님 방문 안내 ".to_owned();
+        let checked = run(&draft, Some(&customer), NOON);
+        assert!(checked.is_sendable(), "{:?}", checked.problems);
+        assert_eq!(checked.subject, "홍길동님 방문 안내");
+        assert_eq!(checked.measure.kind, crate::domain::MessageKind::Lms);
+        draft.subject = "#{직급} 안내".to_owned();
+        assert_eq!(fields(&run(&draft, Some(&customer), NOON)), ["subject"]);
     }
 
     #[test]
