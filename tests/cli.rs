@@ -519,3 +519,181 @@ fn sender_numbers_and_templates_are_kept_and_checked() {
     assert_eq!(refused.code(), 2);
     assert!(refused.stderr().contains("number:"), "{}", refused.stderr());
 }
+
+#[test]
+fn a_message_is_sent_with_the_dry_run_gateway_and_logged() {
+    let dir = DataDir::new();
+    dir.run(&["sms", "sender", "add", "1588-1234"]).ok();
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "홍길동",
+        "--phone",
+        "010-1234-5678",
+    ])
+    .ok();
+    let sent = dir.run(&[
+        "sms",
+        "send",
+        "--to",
+        "010-1234-5678",
+        "--text",
+        "#{이름}님, 내일 오전 10시 방문 예정입니다.",
+        "--json",
+    ]);
+    assert_eq!(sent.code(), 0, "{}", sent.stderr());
+    let outcome = &sent.json_lines()[0];
+    assert_eq!(outcome["state"], "delivered", "{outcome}");
+    assert_eq!(outcome["error"], serde_json::Value::Null);
+    assert_eq!(outcome["uid"].as_str().unwrap().len(), 32);
+
+    let log = dir.run(&["sms", "log", "--json"]).json_lines();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["direction"], "sent");
+    assert_eq!(log[0]["state"], "delivered");
+    assert_eq!(log[0]["body"], "홍길동님, 내일 오전 10시 방문 예정입니다.");
+    assert_eq!(log[0]["customer_id"], 1);
+    let text = dir.run(&["sms", "log", "--since", "2020-01-01"]).ok();
+    assert!(
+        text.contains("\tsent\tdelivered\t010-1234-5678\t"),
+        "{text}"
+    );
+
+    // Queued without waiting: it stays in the outbox.
+    let queued = dir.run(&[
+        "sms",
+        "send",
+        "--to",
+        "010-2222-3333",
+        "--text",
+        "안내",
+        "--no-wait",
+    ]);
+    assert_eq!(queued.code(), 0, "{}", queued.stderr());
+    assert!(
+        queued.stdout().contains("\tqueued\t"),
+        "{}",
+        queued.stdout()
+    );
+}
+
+#[test]
+fn a_bad_message_is_refused_naming_the_option_and_nothing_is_queued() {
+    let dir = DataDir::new();
+    dir.run(&["sms", "sender", "add", "1588-1234"]).ok();
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "김광고",
+        "--phone",
+        "010-5555-6666",
+        "--ad-opt-out",
+    ])
+    .ok();
+    dir.run(&["config", "set", "sms.sender_name", "링데스크"])
+        .ok();
+    dir.run(&["config", "set", "sms.optout_number", "080-123-4567"])
+        .ok();
+    let long = "가".repeat(1001);
+    let ad = "(광고) 링데스크 1588-1234\n봄맞이 할인\n무료수신거부 080-123-4567";
+    let cases: &[(&[&str], &str)] = &[
+        (&["--to", "02-2299-7000", "--text", "안녕하세요"], "--to:"),
+        (&["--to", "홍길동", "--text", "안녕하세요"], "--to:"),
+        (&["--to", "010-1234-5678", "--text", " "], "--text:"),
+        (&["--to", "010-1234-5678", "--text", &long], "--text:"),
+        (
+            &["--to", "010-1234-5678", "--text", "#{이름}님 안녕하세요"],
+            "--text:",
+        ),
+        (
+            &["--to", "010-1234-5678", "--text", "#{직급}님 안녕하세요"],
+            "--text:",
+        ),
+        (
+            &[
+                "--to",
+                "010-1234-5678",
+                "--text",
+                "안녕하세요",
+                "--from",
+                "02-777-7777",
+            ],
+            "--from:",
+        ),
+        (&["--to", "010-5555-6666", "--text", ad, "--ad"], "--to:"),
+        (
+            &["--to", "010-1234-5678", "--text", "봄맞이 할인", "--ad"],
+            "--text:",
+        ),
+    ];
+    for (args, option) in cases {
+        let mut full = vec!["sms", "send"];
+        full.extend_from_slice(args);
+        let run = dir.run(&full);
+        assert_eq!(run.code(), 2, "{args:?}: {}", run.stderr());
+        let stderr = run.stderr();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(option), "{args:?}: {stderr}");
+    }
+    // Two senders: the command line must say which.
+    dir.run(&["sms", "sender", "add", "02-2299-7123"]).ok();
+    let run = dir.run(&[
+        "sms",
+        "send",
+        "--to",
+        "010-1234-5678",
+        "--text",
+        "안녕하세요",
+    ]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("--from:"), "{}", run.stderr());
+    // An unknown template does not exist (exit 1).
+    let run = dir.run(&["sms", "send", "--to", "010-1234-5678", "--template", "9"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(dir.run(&["sms", "log"]).ok().is_empty());
+}
+
+#[test]
+fn a_template_is_sent_from_its_own_sender() {
+    let dir = DataDir::new();
+    dir.run(&["sms", "sender", "add", "1588-1234"]).ok();
+    dir.run(&["sms", "sender", "add", "02-2299-7123"]).ok();
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "홍길동",
+        "--phone",
+        "010-1234-5678",
+        "--company",
+        "한빛",
+    ])
+    .ok();
+    dir.run(&[
+        "sms",
+        "template",
+        "add",
+        "--title",
+        "방문 감사",
+        "--body",
+        "#{이름}님, #{회사} 방문 감사합니다.",
+        "--from",
+        "02-2299-7123",
+    ])
+    .ok();
+    let sent = dir.run(&[
+        "sms",
+        "send",
+        "--to",
+        "010-1234-5678",
+        "--template",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(sent.code(), 0, "{}", sent.stderr());
+    let log = dir.run(&["sms", "log", "--json"]).json_lines();
+    assert_eq!(log[0]["body"], "홍길동님, 한빛 방문 감사합니다.");
+    assert_eq!(log[0]["from_key"], "+82222997123");
+}

@@ -14,6 +14,8 @@ mod event;
 pub mod local_time;
 mod pbx_thread;
 mod sms_admin;
+mod sms_commands;
+mod sms_thread;
 mod store_thread;
 
 use std::path::PathBuf;
@@ -39,7 +41,18 @@ pub use crate::store::{Group, Tag};
 pub use crate::sms::template::{
     BUILT_IN as BUILT_IN_PLACEHOLDERS, unknown as unknown_placeholders,
 };
-pub use crate::sms::{Count, Destination, Limits, Measure, MessageText, TextProblem};
+pub use crate::sms::{
+    Count, Destination, Field as SmsField, Limits, Measure, MessageText, TextProblem,
+};
+// The composer runs the same check the backend runs before it queues a
+// message, on every keystroke; the message log shows messages as stored.
+pub use crate::domain::{
+    LoggedMessage, Message, MessageDirection, MessageFilter, MessageKind, MessageState,
+    ReceivedMessage,
+};
+pub use crate::sms::compose::{
+    Checked as CheckedDraft, Context as ComposeContext, Draft, DraftProblem, check as check_draft,
+};
 
 use crate::config::Settings;
 use crate::store::Store;
@@ -67,6 +80,7 @@ pub struct Backend {
     events: std_mpsc::Receiver<Event>,
     thread: Option<JoinHandle<()>>,
     pbx_thread: Option<JoinHandle<()>>,
+    sms_thread: Option<JoinHandle<()>>,
 }
 
 impl Backend {
@@ -87,18 +101,23 @@ impl Backend {
         let sender = store_thread::EventSender::new(event_sender, waker);
         // An in-memory store cannot be opened twice; it serves tests
         // without a phone.
-        let (pbx, pbx_thread) = if store.path() == std::path::Path::new(":memory:") {
-            (None, None)
+        let (pbx, pbx_thread, sms, sms_thread) = if store.path() == std::path::Path::new(":memory:")
+        {
+            // Messages are still checked and queued; nothing sends them.
+            (None, None, None, None)
         } else {
-            let (control, thread) =
+            let (pbx, pbx_thread) =
                 pbx_thread::spawn(store.path().to_owned(), settings.clone(), sender.clone())?;
-            (Some(control), Some(thread))
+            let (sms, sms_thread) =
+                sms_thread::spawn(store.path().to_owned(), settings.clone(), sender.clone())?;
+            (Some(pbx), Some(pbx_thread), Some(sms), Some(sms_thread))
         };
         let service = store_thread::Service {
             store,
             settings,
             settings_file,
             pbx,
+            sms,
         };
         let thread = std::thread::Builder::new()
             .name("ringdesk-store".to_owned())
@@ -108,6 +127,7 @@ impl Backend {
             events,
             thread: Some(thread),
             pbx_thread,
+            sms_thread,
         })
     }
 
@@ -142,11 +162,13 @@ impl Backend {
         // A full queue or a stopped backend: either way closing the channel ends the loop.
         self.send(Command::Shutdown).ok();
         let deadline = std::time::Instant::now() + timeout;
-        // The store thread holds the PBX thread's only sender: once it has
-        // stopped, the PBX thread stops too.
+        // The store thread holds the PBX and SMS threads' only senders:
+        // once it has stopped, they stop too (the SMS thread after the
+        // answers to the messages in flight).
         for (thread, name) in [
             (self.thread.take(), "store"),
             (self.pbx_thread.take(), "PBX"),
+            (self.sms_thread.take(), "SMS"),
         ] {
             let Some(thread) = thread else { continue };
             while !thread.is_finished() && std::time::Instant::now() < deadline {

@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 
 use super::event::{CustomerCard, Lookups};
 use super::pbx_thread::PbxControl;
+use super::sms_thread::SmsControl;
 use super::{BulkAction, Command, Event, Waker, local_time};
 use crate::config::{self, Settings};
 use crate::domain::note::NoteBody;
@@ -48,6 +49,8 @@ pub(super) struct Service {
     pub(super) settings_file: PathBuf,
     /// The PBX thread, when the store is a file it can open too.
     pub(super) pbx: Option<mpsc::Sender<PbxControl>>,
+    /// The SMS thread, likewise.
+    pub(super) sms: Option<mpsc::Sender<SmsControl>>,
 }
 
 impl Service {
@@ -102,6 +105,20 @@ impl Service {
                     number,
                     outcome: OriginateOutcome::NotConnected,
                 }
+            }
+            Command::SendSms { request, draft } => {
+                self.send_sms(request, &draft, events);
+                return true;
+            }
+            Command::ListMessages {
+                request,
+                filter,
+                offset,
+                limit,
+            } => self.message_page(request, &filter, offset, limit),
+            Command::ResendMessage(id) => {
+                self.resend_message(id, events);
+                return true;
             }
             Command::ReconnectPbx => {
                 if self.to_pbx(PbxControl::Reconnect) {
@@ -307,6 +324,16 @@ impl Service {
             Ok(saved) => {
                 self.settings = saved.clone();
                 self.to_pbx(PbxControl::Settings(Box::new(saved.clone())));
+                if let Some(sms) = &self.sms {
+                    // A full queue means the thread is behind on wakes and
+                    // settings; the settings file is read again at start.
+                    if sms
+                        .try_send(SmsControl::Settings(Box::new(saved.clone())))
+                        .is_err()
+                    {
+                        tracing::warn!("the SMS thread did not take the new settings");
+                    }
+                }
                 Event::SettingsSaved(Box::new(saved))
             }
             Err(error) => {
@@ -325,6 +352,14 @@ impl Service {
         self.pbx
             .as_ref()
             .is_some_and(|pbx| pbx.try_send(control).is_ok())
+    }
+
+    /// Tells the SMS thread a message is waiting. A full queue already
+    /// holds a wake, so a refused one is not missed.
+    pub(super) fn wake_outbox(&self) {
+        if let Some(sms) = &self.sms {
+            sms.try_send(SmsControl::Wake).ok();
+        }
     }
 
     fn card(&self, id: CustomerId) -> store::Result<CustomerCard> {
@@ -410,8 +445,8 @@ impl Service {
 }
 
 /// Drops work that newer commands in the same batch make pointless: every
-/// search but the newest (one per keystroke), and every customer list or
-/// call log page but the newest two of each (scrolling overtakes them; the
+/// search but the newest (one per keystroke), and every customer list,
+/// call log or message log page but the newest two of each (scrolling overtakes them; the
 /// windows ask again for pages still on screen).
 fn overtaken_dropped(queue: impl Iterator<Item = Command>) -> Vec<Command> {
     let mut kept: Vec<Command> = queue.collect();
@@ -433,12 +468,16 @@ fn overtaken_dropped(queue: impl Iterator<Item = Command>) -> Vec<Command> {
     let call_pages = newest_two(&kept, |command| {
         matches!(command, Command::ListCalls { .. })
     });
+    let message_pages = newest_two(&kept, |command| {
+        matches!(command, Command::ListMessages { .. })
+    });
     let mut index = 0;
     kept.retain(|command| {
         let keep = match command {
             Command::SearchCustomers { .. } => Some(index) == last_search,
             Command::ListCustomers { .. } => customer_pages.contains(&index),
             Command::ListCalls { .. } => call_pages.contains(&index),
+            Command::ListMessages { .. } => message_pages.contains(&index),
             _ => true,
         };
         index += 1;
@@ -473,6 +512,7 @@ fn only_reads(command: &Command) -> bool {
             | Command::LoadTemplates
             | Command::PreviewTemplate { .. }
             | Command::LoadSenders
+            | Command::ListMessages { .. }
     )
 }
 
@@ -579,5 +619,26 @@ mod tests {
             .into_iter(),
         );
         assert_eq!(kept, [customers, memo, calls(100), calls(200)]);
+    }
+
+    #[test]
+    fn message_log_pages_are_overtaken_but_sends_are_kept() {
+        let messages = |offset| Command::ListMessages {
+            request: QueryId(1),
+            filter: crate::domain::MessageFilter::period(
+                crate::domain::Timestamp(0),
+                crate::domain::Timestamp(1),
+            ),
+            offset,
+            limit: 100,
+        };
+        let send = Command::SendSms {
+            request: QueryId(2),
+            draft: Box::default(),
+        };
+        let kept = overtaken_dropped(
+            [messages(0), send.clone(), messages(100), messages(200)].into_iter(),
+        );
+        assert_eq!(kept, [send, messages(100), messages(200)]);
     }
 }

@@ -86,6 +86,12 @@ pub enum Error {
     /// The PBX could not be used ("login failed: …").
     #[error("{0}")]
     Pbx(String),
+    /// A message was not queued; every problem with the option it is about.
+    #[error("not sent: {}", sms::refusal(.0))]
+    SmsRefused(Vec<crate::sms::compose::DraftProblem>),
+    /// A message failed, or did not settle in time, or the gateway could not start.
+    #[error("{0}")]
+    Sms(String),
 }
 
 impl Error {

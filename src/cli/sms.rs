@@ -1,21 +1,98 @@
-//! `ringdesk sms …`: the registered sender numbers (발신번호) and the saved
-//! texts (SMS문구) that messages are sent from.
+//! `ringdesk sms …`: sending a message, the message log, the registered
+//! sender numbers (발신번호) and the saved texts (SMS문구).
+//!
+//! `sms send` checks a message with the composer's own rules
+//! ([`crate::sms::compose`]), queues it, and runs the outbox worker in
+//! this process with the configured gateway until the message is settled:
+//! delivered or failed, or sent when the gateway gives no delivery reports.
+//! A message still on its way when the wait ends stays in the outbox; the
+//! window (or the next `sms send`) sends it on.
 
 use std::io::Write;
+use std::pin::pin;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
 
 use super::{Context, Error, json_line};
-use crate::domain::{Invalid, NewSenderNumber, NewTemplate, PhoneNumber, Problem};
+use crate::backend::local_time;
+use crate::domain::{
+    Invalid, LoggedMessage, Message, MessageFilter, MessageId, MessageState, NewSenderNumber,
+    NewTemplate, PhoneNumber, Problem, TemplateId, Timestamp,
+};
+use crate::sms::Field;
+use crate::sms::compose::{Draft, DraftProblem};
+use crate::sms::gateway;
+use crate::sms::outbox::{Control, Outbox};
+use crate::sms::queue::{Queued, queue_draft};
 use crate::sms::template;
+use crate::store::{Page, Store};
 
 /// `ringdesk sms …`.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Send one message and wait until it is delivered or failed.
+    Send(SendArgs),
+    /// The message log, sent and received, newest first.
+    Log(LogArgs),
     /// The numbers messages may be sent from.
     #[command(subcommand)]
     Sender(SenderCommand),
     /// Saved texts (SMS문구).
     #[command(subcommand)]
     Template(TemplateCommand),
+}
+
+/// Arguments of `sms send`.
+#[derive(Debug, clap::Args)]
+pub struct SendArgs {
+    /// The recipient's mobile number, in any format.
+    #[arg(long)]
+    pub to: String,
+    /// The text; `#{이름}` and the like are filled in when the number
+    /// belongs to exactly one customer.
+    #[arg(
+        long,
+        required_unless_present = "template",
+        conflicts_with = "template"
+    )]
+    pub text: Option<String>,
+    /// Send a saved text (its id from `sms template list`).
+    #[arg(long, value_name = "ID")]
+    pub template: Option<i64>,
+    /// The registered sender number; may be left out when exactly one is
+    /// registered and switched on (or the template names one).
+    #[arg(long = "from", value_name = "SENDER")]
+    pub from: Option<String>,
+    /// The subject, which makes it a long message (LMS).
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// An advertisement (광고): the advertising rules apply.
+    #[arg(long)]
+    pub ad: bool,
+    /// Print the outcome as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Queue the message and return without sending it.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long to wait for the message to settle.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+}
+
+/// Arguments of `sms log`.
+#[derive(Debug, clap::Args)]
+pub struct LogArgs {
+    /// Only messages from this local date on (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Most messages to print.
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    /// One JSON object per message, with `"direction": "sent"` or `"received"`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `ringdesk sms sender …`.
@@ -79,6 +156,8 @@ pub enum TemplateCommand {
 /// [`Error::Invalid`] naming the field for bad input; store errors.
 pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<(), Error> {
     match command {
+        Command::Send(args) => send(context, &args, out),
+        Command::Log(args) => log(context, &args, out),
         Command::Sender(command) => sender(context, command, out),
         Command::Template(command) => template_command(context, command, out),
     }
@@ -203,4 +282,239 @@ fn template_command(
         }
     }
     Ok(())
+}
+
+/// The problems of a refused message on one line, each named by the option
+/// it is about.
+pub(super) fn refusal(problems: &[DraftProblem]) -> String {
+    problems
+        .iter()
+        .map(|problem| {
+            let option = match problem.field {
+                Field::Body => "--text",
+                Field::Subject => "--subject",
+                Field::Image => "image",
+                Field::From => "--from",
+                Field::To => "--to",
+                Field::SendAt => "--ad (time of sending)",
+            };
+            format!("{option}: {}", problem.message)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn send(context: &Context, args: &SendArgs, out: &mut impl Write) -> Result<(), Error> {
+    let mut store = context.store()?;
+    let draft = draft(&store, args)?;
+    let queued = queue_draft(
+        &mut store,
+        &context.settings,
+        &draft,
+        None,
+        local_time::now_time(),
+    )?;
+    let id = match queued {
+        Queued::Queued(id) => id,
+        Queued::Refused(problems) => return Err(Error::SmsRefused(problems)),
+    };
+    if args.no_wait {
+        return print_outcome(&store.message(id)?, args.json, out);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Error::Sms(format!("cannot start sending: {error}")))?;
+    let settled = runtime.block_on(send_now(
+        context,
+        &store,
+        id,
+        Duration::from_secs(args.timeout),
+    ))?;
+    let message = store.message(id)?;
+    print_outcome(&message, args.json, out)?;
+    match message.state {
+        MessageState::Failed => Err(Error::Sms(format!(
+            "message {id} failed: {}",
+            message.error.as_deref().unwrap_or("no reason given")
+        ))),
+        _ if !settled => Err(Error::Sms(format!(
+            "message {id} is still {} after {} s; it stays in the outbox and goes out \
+             the next time ringdesk runs",
+            message.state, args.timeout
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The draft `args` describe, a template's text, subject, sender and
+/// advertising flag filled in where the options give none.
+fn draft(store: &Store, args: &SendArgs) -> Result<Draft, Error> {
+    let mut draft = Draft {
+        to: args.to.clone(),
+        from: args.from.clone().unwrap_or_default(),
+        text: args.text.clone().unwrap_or_default(),
+        subject: args.subject.clone().unwrap_or_default(),
+        advertising: args.ad,
+        ..Draft::default()
+    };
+    if let Some(id) = args.template {
+        let saved = store.template(TemplateId(id))?;
+        draft.template = Some(saved.id);
+        draft.text = saved.body;
+        draft.advertising |= saved.advertising;
+        if args.subject.is_none() {
+            draft.subject = saved.subject;
+        }
+        if let (None, Some(sender)) = (&args.from, saved.sender_number_id) {
+            draft.from = store.sender_number(sender)?.raw;
+        }
+    }
+    Ok(draft)
+}
+
+/// Runs the outbox worker until message `id` settles or `wait` passes;
+/// true when it settled. Other queued messages go out too, at the rate.
+async fn send_now(
+    context: &Context,
+    store: &Store,
+    id: MessageId,
+    wait: Duration,
+) -> Result<bool, Error> {
+    let (reports, report_receiver) = mpsc::channel(1024);
+    let gateway = gateway::open(&context.settings.sms, reports)
+        .await
+        .map_err(|error| Error::Sms(format!("the SMS gateway could not start: {error}")))?;
+    let reports_delivery = gateway.reports_delivery();
+    let settled = |message: &Message| {
+        message.state.is_final() || (message.state == MessageState::Sent && !reports_delivery)
+    };
+    let mut outbox = Outbox::new(
+        context.store()?,
+        gateway,
+        report_receiver,
+        &context.settings,
+    );
+    let mut news = |_| {};
+    outbox.reconcile(&mut news)?;
+    let (control, control_receiver) = mpsc::channel(4);
+    let mut worker = pin!(outbox.run(control_receiver, &mut news));
+    // The message's state is read on this command's own connection, so it
+    // is seen settling also when the window's worker sends it.
+    let mut look = tokio::time::interval(Duration::from_millis(100));
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut done = false;
+    loop {
+        tokio::select! {
+            result = &mut worker => {
+                result?;
+                return Ok(done);
+            }
+            _ = look.tick(), if !done => {
+                if settled(&store.message(id)?) {
+                    done = true;
+                    // Stopping lets the answers of other messages in flight in.
+                    control.send(Control::Stop).await.ok();
+                }
+            }
+            () = tokio::time::sleep_until(deadline), if !done => {
+                done = settled(&store.message(id)?);
+                control.send(Control::Stop).await.ok();
+                // Nothing more is handed over; the worker returns once the
+                // answers in flight are in.
+                let result = worker.as_mut().await;
+                result?;
+                return Ok(done);
+            }
+        }
+    }
+}
+
+fn print_outcome(message: &Message, json: bool, out: &mut impl Write) -> Result<(), Error> {
+    if json {
+        json_line(
+            out,
+            &serde_json::json!({
+                "id": message.id,
+                "uid": message.uid,
+                "state": message.state.as_str(),
+                "error": message.error,
+                "to": message.to_raw,
+                "kind": message.kind.as_str(),
+                "attempts": message.attempts,
+                "gateway_ref": message.gateway_ref,
+            }),
+        )
+    } else {
+        let error = message
+            .error
+            .as_deref()
+            .map(|error| format!("\t{error}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}\t{}\t{}{error}",
+            message.id, message.state, message.to_raw
+        )?;
+        Ok(())
+    }
+}
+
+fn log(context: &Context, args: &LogArgs, out: &mut impl Write) -> Result<(), Error> {
+    let store = context.store()?;
+    let from = match &args.since {
+        None => Timestamp(0),
+        Some(date) => local_midnight(date)?,
+    };
+    let filter = MessageFilter::period(from, Timestamp(i64::MAX));
+    for row in store.message_log(&filter, Page::first(args.limit))? {
+        if args.json {
+            json_line(out, &row)?;
+            continue;
+        }
+        let (at, direction, state, number, body) = match &row {
+            LoggedMessage::Sent(message) => (
+                message.created_at,
+                "sent",
+                message.state.as_str(),
+                message.to_raw.as_str(),
+                message.body.as_str(),
+            ),
+            LoggedMessage::Received(message) => (
+                message.received_at,
+                "received",
+                "-",
+                message.from_raw.as_str(),
+                message.body.as_str(),
+            ),
+        };
+        writeln!(
+            out,
+            "{}\t{direction}\t{state}\t{number}\t{}",
+            at.to_rfc3339(),
+            body.replace('\n', " ")
+        )?;
+    }
+    Ok(())
+}
+
+/// Local midnight at the start of `date` (YYYY-MM-DD).
+fn local_midnight(date: &str) -> Result<Timestamp, Error> {
+    let invalid = |reason: String| {
+        Error::Invalid(Invalid::new(
+            "since",
+            Problem::Malformed {
+                value: date.to_owned(),
+                reason,
+            },
+        ))
+    };
+    let day: jiff::civil::Date = date
+        .trim()
+        .parse()
+        .map_err(|error: jiff::Error| invalid(format!("write the date as YYYY-MM-DD ({error})")))?;
+    let zoned = day
+        .to_zoned(jiff::tz::TimeZone::system())
+        .map_err(|error| invalid(error.to_string()))?;
+    Ok(Timestamp(zoned.timestamp().as_millisecond()))
 }

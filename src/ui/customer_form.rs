@@ -345,6 +345,16 @@ impl CustomerForm {
                     texts.get("customer.tags_hint"),
                 );
             });
+        // Advertising consent (정보통신망법 §50): the composer refuses
+        // advertising to a customer who refused it, and at night to one
+        // who did not agree to night-time advertising.
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut self.draft.ad_opt_out, texts.get("customer.ad_opt_out"));
+            ui.checkbox(
+                &mut self.draft.ad_night_consent,
+                texts.get("customer.ad_night_consent"),
+            );
+        });
         ui.add_space(8.0);
         self.phones(ui, texts, problems, commands);
         if !lookups.fields.is_empty() {
@@ -704,6 +714,8 @@ fn draft_of(customer: &Customer, lookups: &Lookups) -> CustomerDraft {
                 .map(|status| status.id)
         }),
         assignee_id: customer.assignee_id,
+        ad_opt_out: customer.ad_opt_out_at.is_some(),
+        ad_night_consent: customer.ad_night_consent,
     }
 }
 

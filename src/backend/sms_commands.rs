@@ -1,0 +1,271 @@
+//! The store thread's SMS commands: send (check and queue), the message log,
+//! and resending a failed message. Sending itself happens on the SMS thread
+//! ([`super::sms_thread`]); the store thread only queues and tells that
+//! thread to look at the outbox.
+
+use super::store_thread::{EventSender, Service, answer, failed};
+use super::{Event, QueryId, local_time};
+use crate::domain::{MessageFilter, MessageId, MessageState};
+use crate::sms::compose::Draft;
+use crate::sms::queue::{Queued, queue_draft};
+use crate::sms::rules::check_ad_recipient;
+use crate::store::{self, Page};
+
+impl Service {
+    /// [`super::Command::SendSms`]. Sends its events itself, in the order
+    /// the window must see them: the answer, the queued message, and only
+    /// then the SMS thread's news of it.
+    pub(super) fn send_sms(&mut self, request: QueryId, draft: &Draft, events: &EventSender) {
+        let queued = queue_draft(
+            &mut self.store,
+            &self.settings,
+            draft,
+            None,
+            local_time::now_time(),
+        );
+        match queued {
+            Ok(Queued::Queued(id)) => {
+                events.send(Event::SmsQueued { request, id });
+                self.queued(id, events);
+            }
+            Ok(Queued::Refused(problems)) => {
+                events.send(Event::SmsRefused { request, problems });
+            }
+            Err(error) => {
+                events.send(failed("send message", &error));
+            }
+        }
+    }
+
+    /// [`super::Command::ListMessages`]: the total and one page, read
+    /// together so they agree.
+    pub(super) fn message_page(
+        &self,
+        request: QueryId,
+        filter: &MessageFilter,
+        offset: u32,
+        limit: u32,
+    ) -> Event {
+        let page = || -> store::Result<_> {
+            Ok((
+                self.store.count_message_log(filter)?,
+                self.store.message_log(filter, Page { offset, limit })?,
+            ))
+        };
+        answer("list messages", page(), |(total, rows)| {
+            Event::MessagePage {
+                request,
+                offset,
+                total,
+                rows,
+            }
+        })
+    }
+
+    /// [`super::Command::ResendMessage`]; sends its events itself, as
+    /// [`Self::send_sms`] does.
+    pub(super) fn resend_message(&mut self, id: MessageId, events: &EventSender) {
+        let event = self.resend(id);
+        let copy = match &event {
+            Event::MessageResent { id, .. } => Some(*id),
+            _ => None,
+        };
+        events.send(event);
+        if let Some(copy) = copy {
+            self.queued(copy, events);
+        }
+    }
+
+    fn resend(&mut self, id: MessageId) -> Event {
+        let failed_message = match self.store.message(id) {
+            Ok(message) => message,
+            Err(error) => return failed("resend message", &error),
+        };
+        if failed_message.state == MessageState::Failed && failed_message.advertising {
+            // Consent may have changed since it was first sent, and the
+            // night rule is about when it goes now.
+            if let Some(customer) = failed_message.customer_id {
+                let customer = match self.store.customer(customer) {
+                    Ok(customer) => customer,
+                    Err(error) => return failed("resend message", &error),
+                };
+                if let Some(problem) = check_ad_recipient(
+                    customer.ad_opt_out_at.is_some(),
+                    customer.ad_night_consent,
+                    local_time::now_time(),
+                )
+                .first()
+                {
+                    return Event::Failed {
+                        action: "resend message",
+                        message: problem.to_string(),
+                    };
+                }
+            }
+        }
+        match self.store.resend_message(id, failed_message.user_id) {
+            Ok(copy) => Event::MessageResent {
+                original: id,
+                id: copy,
+            },
+            Err(error) => failed("resend message", &error),
+        }
+    }
+
+    /// Shows a newly queued message, then wakes the outbox (so the window
+    /// hears "queued" before "sending").
+    fn queued(&self, id: MessageId, events: &EventSender) {
+        match self.store.message(id) {
+            Ok(message) => {
+                events.send(Event::MessageChanged(Box::new(message)));
+            }
+            Err(error) => {
+                events.send(failed("show message", &error));
+            }
+        }
+        self.wake_outbox();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::backend::{Backend, Command};
+    use crate::config::Settings;
+    use crate::domain::{LoggedMessage, NewSenderNumber, PhoneNumber, Region, Timestamp};
+    use crate::sms::Field;
+    use crate::store::Store;
+
+    const WAIT: Duration = Duration::from_secs(10);
+
+    fn with_sender(mut store: Store) -> Store {
+        store
+            .create_sender_number(&NewSenderNumber {
+                number: PhoneNumber::parse("1588-1234", Region::KOREA).unwrap(),
+                label: String::new(),
+            })
+            .unwrap();
+        store
+    }
+
+    fn spawn(store: Store) -> Backend {
+        let settings_file = std::env::temp_dir().join("ringdesk-sms-backend-test-unused.toml");
+        Backend::spawn(store, Settings::default(), settings_file, Arc::new(|| {})).unwrap()
+    }
+
+    fn draft(to: &str, text: &str) -> Box<Draft> {
+        Box::new(Draft {
+            to: to.to_owned(),
+            text: text.to_owned(),
+            ..Draft::default()
+        })
+    }
+
+    /// The next event `pick` accepts, skipping others.
+    fn wait_for<T>(backend: &Backend, mut pick: impl FnMut(Event) -> Option<T>) -> T {
+        let deadline = std::time::Instant::now() + WAIT;
+        while std::time::Instant::now() < deadline {
+            if let Some(found) = backend
+                .wait_event(Duration::from_millis(100))
+                .and_then(&mut pick)
+            {
+                return found;
+            }
+        }
+        panic!("the event did not come");
+    }
+
+    #[test]
+    fn a_draft_is_refused_with_its_fields_or_queued_and_listed() {
+        let backend = spawn(with_sender(Store::open_in_memory().unwrap()));
+        backend
+            .send(Command::SendSms {
+                request: QueryId(1),
+                draft: draft("02-2299-7000", ""),
+            })
+            .unwrap();
+        let problems = wait_for(&backend, |event| match event {
+            Event::SmsRefused {
+                request: QueryId(1),
+                problems,
+            } => Some(problems),
+            _ => None,
+        });
+        let fields: Vec<Field> = problems.iter().map(|problem| problem.field).collect();
+        assert_eq!(fields, [Field::To, Field::Body], "{problems:?}");
+
+        backend
+            .send(Command::SendSms {
+                request: QueryId(2),
+                draft: draft("010-1234-5678", "내일 오전 방문 예정입니다."),
+            })
+            .unwrap();
+        let id = wait_for(&backend, |event| match event {
+            Event::SmsQueued {
+                request: QueryId(2),
+                id,
+            } => Some(id),
+            _ => None,
+        });
+        backend
+            .send(Command::ListMessages {
+                request: QueryId(3),
+                filter: MessageFilter::period(Timestamp(0), Timestamp(i64::MAX)),
+                offset: 0,
+                limit: 10,
+            })
+            .unwrap();
+        let (total, rows) = wait_for(&backend, |event| match event {
+            Event::MessagePage { total, rows, .. } => Some((total, rows)),
+            _ => None,
+        });
+        assert_eq!(total, 1);
+        assert!(matches!(&rows[0], LoggedMessage::Sent(message) if message.id == id));
+        // Only a failed message can be sent again.
+        backend.send(Command::ResendMessage(id)).unwrap();
+        wait_for(&backend, |event| match event {
+            Event::Failed {
+                action: "resend message",
+                message,
+            } => Some(message),
+            _ => None,
+        });
+    }
+
+    #[test]
+    fn a_queued_message_is_sent_by_the_sms_thread() {
+        let folder = tempfile::tempdir().unwrap();
+        let store = with_sender(Store::open(&folder.path().join("ringdesk.db")).unwrap());
+        let backend = spawn(store);
+        let name = wait_for(&backend, |event| match event {
+            Event::SmsGateway { name, problem, .. } => {
+                assert_eq!(problem, None);
+                Some(name)
+            }
+            _ => None,
+        });
+        assert_eq!(name, "dry-run");
+        backend
+            .send(Command::SendSms {
+                request: QueryId(1),
+                draft: draft("010-1234-5678", "안녕하세요"),
+            })
+            .unwrap();
+        let id = wait_for(&backend, |event| match event {
+            Event::SmsQueued { id, .. } => Some(id),
+            _ => None,
+        });
+        let delivered = wait_for(&backend, |event| match event {
+            Event::MessageChanged(message)
+                if message.id == id && message.state == MessageState::Delivered =>
+            {
+                Some(message)
+            }
+            _ => None,
+        });
+        assert!(delivered.gateway_ref.is_some());
+    }
+}
