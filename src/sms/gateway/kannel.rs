@@ -28,7 +28,6 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const IDLE_CONNECTIONS: usize = 32;
 
 /// Sends through Kannel's smsbox and listens for its callbacks.
-#[derive(Debug)]
 pub struct Kannel {
     client: reqwest::Client,
     sendsms_url: String,
@@ -117,12 +116,12 @@ impl Kannel {
             .query(&query)
             .send()
             .await
-            .map_err(|error| unreachable(&self.sendsms_url, &error))?;
+            .map_err(|error| unreachable(&self.sendsms_url, error))?;
         let status = answer.status().as_u16();
         let text = answer
             .text()
             .await
-            .map_err(|error| unreachable(&self.sendsms_url, &error))?;
+            .map_err(|error| unreachable(&self.sendsms_url, error))?;
         let result = answer_to_result(status, &text);
         debug!(
             "Kannel answered {status} {:?} to message {}",
@@ -130,6 +129,18 @@ impl Kannel {
             message.uid
         );
         result
+    }
+}
+
+impl std::fmt::Debug for Kannel {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the password: gateways end up in logs.
+        formatter
+            .debug_struct("Kannel")
+            .field("sendsms_url", &self.sendsms_url)
+            .field("username", &self.username)
+            .field("listener", &self.listener)
+            .finish_non_exhaustive()
     }
 }
 
@@ -186,9 +197,12 @@ fn needs_ucs2(text: &str) -> bool {
 }
 
 /// A transport failure: Kannel could not be reached or did not answer.
-fn unreachable(url: &str, error: &reqwest::Error) -> GatewayError {
+fn unreachable(url: &str, error: reqwest::Error) -> GatewayError {
+    // reqwest's messages name the whole URL, password and text included;
+    // the reason goes into the message log.
+    let error = error.without_url();
     let mut reason = format!("Kannel at {url} did not answer");
-    let mut source: Option<&dyn std::error::Error> = Some(error);
+    let mut source: Option<&dyn std::error::Error> = Some(&error);
     // reqwest's own message is only "error sending request"; the cause
     // (connection refused, timed out) is further down the chain.
     while let Some(error) = source {
@@ -252,7 +266,7 @@ mod tests {
         KannelSettings {
             sendsms_url: url.to_owned(),
             username: "u".to_owned(),
-            password: "p".to_owned(),
+            password: "s3cret".to_owned(),
             dlr_port,
         }
     }
@@ -300,6 +314,10 @@ mod tests {
         let error = kannel.send(&message).await.unwrap_err();
         assert!(error.is_transient(), "{error}");
         assert!(error.reason().contains("onnection refused"), "{error}");
+        for secret in ["s3cret", "%EC%95%88"] {
+            assert!(!error.reason().contains(secret), "{error}");
+        }
+        assert!(!format!("{kannel:?}").contains("s3cret"));
         message.body.clear();
         assert_eq!(
             kannel.send(&message).await,
