@@ -18,6 +18,7 @@ use tracing::debug;
 use super::listener::{DLR_MASK, Listener};
 use super::{Accepted, BoxFuture, GatewayError, GatewayReport, Outgoing, SmsGateway};
 use crate::config::KannelSettings;
+use crate::sms::text::{Alphabet, Segments};
 
 /// How long to wait for smsbox to take a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -187,13 +188,12 @@ pub(super) fn client() -> Result<reqwest::Client, Box<dyn std::error::Error + Se
         .build()?)
 }
 
-/// Whether `text` needs UCS-2: anything outside the characters GSM 03.38's
-/// default alphabet shares with ASCII. (Its few non-ASCII letters, like é,
-/// are sent as UCS-2 too; that costs length, never a wrong character.)
+/// Whether `text` needs UCS-2: some character is outside GSM 03.38's
+/// default alphabet. The same rule as the composer's count
+/// ([`Segments::of`]), so a message goes in the alphabet it was counted in.
+/// Kannel turns such characters into '?' under the default coding.
 fn needs_ucs2(text: &str) -> bool {
-    !text
-        .chars()
-        .all(|c| c.is_ascii() && (c == '\n' || c == '\r' || !c.is_ascii_control()) && c != '`')
+    Segments::of(text).alphabet == Alphabet::Ucs2
 }
 
 /// A transport failure: Kannel could not be reached or did not answer.
@@ -238,8 +238,8 @@ mod tests {
 
     #[rstest]
     #[case("Hello, your order #12 ships today.\n", false)]
+    #[case("Hé £5 Åse ¿Qué? {x} ~^|\\ €", false)]
     #[case("안녕하세요", true)]
-    #[case("café", true)]
     #[case("a`b", true)]
     #[case("tab\there", true)]
     fn ucs2_only_when_gsm_cannot_carry_it(#[case] text: &str, #[case] ucs2: bool) {
