@@ -8,9 +8,13 @@
 //! Each round is timed twice: until Kannel has accepted every message (the
 //! client's own speed; the target is the gateway at ≥ 90 % of the plain
 //! client) and until the fake SMS centre has got them all and every
-//! delivery report is back (what Kannel itself manages). Rounds alternate
-//! between the two clients so neither always meets a warmer Kannel; the
-//! median of [`ROUNDS`] is printed.
+//! delivery report is back (what Kannel itself manages). Each client's
+//! messages go in [`CHUNKS`] rounds, alternated plain, gateway, gateway,
+//! plain, plain, gateway…, so neither client always meets a Kannel that has
+//! done more work (its delivery-report table and store grow) nor takes the
+//! brunt of a burst of other work on the machine; the rates are each
+//! client's messages over its rounds' total time, with the slowest and
+//! fastest round.
 //!
 //! `cargo bench --bench kannel` measures; `cargo test --bench kannel` (a
 //! debug build, 200 messages unless `RINGDESK_BENCH_MESSAGES` says
@@ -39,15 +43,10 @@ use tokio::sync::mpsc;
 
 /// Messages in flight at once, for both clients.
 const IN_FLIGHT: usize = 8;
-const ROUNDS: usize = 3;
+/// Rounds per client; short rounds, alternated, so a burst of other work
+/// on the machine falls on both clients alike.
+const CHUNKS: usize = 10;
 const WAIT: Duration = Duration::from_mins(5);
-
-/// One round's times.
-#[derive(Debug, Clone, Copy)]
-struct Round {
-    accepted: Duration,
-    delivered: Duration,
-}
 
 fn main() {
     let full = !cfg!(debug_assertions);
@@ -56,7 +55,7 @@ fn main() {
         .and_then(|value| value.parse().ok())
         .unwrap_or(if full { 10_000 } else { 200 });
     println!(
-        "ringdesk Kannel benchmark ({} build): {messages} Korean messages a round, {IN_FLIGHT} in flight, {ROUNDS} rounds each, median",
+        "ringdesk Kannel benchmark ({} build): {messages} Korean messages per client in {CHUNKS} rounds each, alternated, {IN_FLIGHT} in flight",
         if full { "release" } else { "debug smoke" }
     );
     // The plain client gets the same crypto the gateway uses.
@@ -86,22 +85,25 @@ fn main() {
         let plain = reqwest::Client::builder().no_proxy().build().unwrap();
         let dlr_port = gateway.listener_port();
 
-        let mut through_gateway = Vec::new();
-        let mut through_plain = Vec::new();
+        let chunk = messages.div_ceil(CHUNKS);
+        let mut through_plain = Totals::default();
+        let mut through_gateway = Totals::default();
         let mut sent = 0;
-        for round in 0..ROUNDS * 2 {
+        for round in 0..CHUNKS * 2 {
             let start = Instant::now();
             let prefix = format!("r{round}-");
-            if round % 2 == 0 {
+            // ABBA: plain first in even pairs, the gateway first in odd ones.
+            let plain_turn = (round % 2 == 0) == (round / 2 % 2 == 0);
+            if plain_turn {
                 let (plain, url) = (plain.clone(), rig.sendsms_url());
-                run(messages, &prefix, move |message| {
+                run(chunk, &prefix, move |message| {
                     let (plain, url) = (plain.clone(), url.clone());
                     async move { send_plain(&plain, &url, dlr_port, &message).await }
                 })
                 .await;
             } else {
                 let gateway = Arc::clone(&gateway);
-                run(messages, &prefix, move |message| {
+                run(chunk, &prefix, move |message| {
                     let gateway = Arc::clone(&gateway);
                     async move {
                         gateway.send(&message).await.unwrap();
@@ -110,37 +112,26 @@ fn main() {
                 .await;
             }
             let accepted = start.elapsed();
-            sent += messages;
+            sent += chunk;
             let rig = &rig;
             tokio::task::block_in_place(|| rig.wait_received(sent, WAIT));
             while delivered.load(Ordering::Relaxed) < sent {
                 assert!(start.elapsed() < WAIT, "delivery reports missing");
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
-            let result = Round {
-                accepted,
-                delivered: start.elapsed(),
-            };
-            if round % 2 == 0 {
-                through_plain.push(result);
+            let totals = if plain_turn {
+                &mut through_plain
             } else {
-                through_gateway.push(result);
-            }
+                &mut through_gateway
+            };
+            totals.add(chunk, accepted, start.elapsed());
         }
-        let plain = median(&through_plain, messages);
-        let gateway = median(&through_gateway, messages);
-        println!(
-            "  plain reqwest client  {:>7.0} accepted/s  {:>7.0} delivered+reported/s",
-            plain.0, plain.1
-        );
-        println!(
-            "  ringdesk Kannel       {:>7.0} accepted/s  {:>7.0} delivered+reported/s",
-            gateway.0, gateway.1
-        );
+        through_plain.print("plain reqwest client");
+        through_gateway.print("ringdesk Kannel");
         println!(
             "  gateway / plain: {:.0} % accepted, {:.0} % delivered+reported (target ≥ 90 %)",
-            gateway.0 / plain.0 * 100.0,
-            gateway.1 / plain.1 * 100.0
+            through_gateway.accepted_rate() / through_plain.accepted_rate() * 100.0,
+            through_gateway.delivered_rate() / through_plain.delivered_rate() * 100.0
         );
         let received = rig.received_count();
         assert_eq!(received, sent, "every message reached the SMS centre once");
@@ -209,12 +200,42 @@ async fn send_plain(client: &reqwest::Client, url: &str, dlr_port: u16, message:
     answer.text().await.unwrap();
 }
 
-/// Median messages/s (accepted, delivered and reported).
-fn median(rounds: &[Round], messages: usize) -> (f64, f64) {
-    let rate = |time: Duration| messages as f64 / time.as_secs_f64();
-    let mut accepted: Vec<f64> = rounds.iter().map(|round| rate(round.accepted)).collect();
-    let mut delivered: Vec<f64> = rounds.iter().map(|round| rate(round.delivered)).collect();
-    accepted.sort_by(f64::total_cmp);
-    delivered.sort_by(f64::total_cmp);
-    (accepted[accepted.len() / 2], delivered[delivered.len() / 2])
+/// One client's rounds added up.
+#[derive(Debug, Default)]
+struct Totals {
+    messages: usize,
+    accepted: Duration,
+    delivered: Duration,
+    /// The slowest and fastest round, accepted messages/s.
+    spread: Option<(f64, f64)>,
+}
+
+impl Totals {
+    fn add(&mut self, messages: usize, accepted: Duration, delivered: Duration) {
+        self.messages += messages;
+        self.accepted += accepted;
+        self.delivered += delivered;
+        let rate = messages as f64 / accepted.as_secs_f64();
+        self.spread = Some(self.spread.map_or((rate, rate), |(slowest, fastest)| {
+            (slowest.min(rate), fastest.max(rate))
+        }));
+    }
+
+    fn accepted_rate(&self) -> f64 {
+        self.messages as f64 / self.accepted.as_secs_f64()
+    }
+
+    fn delivered_rate(&self) -> f64 {
+        self.messages as f64 / self.delivered.as_secs_f64()
+    }
+
+    fn print(&self, name: &str) {
+        let (slowest, fastest) = self.spread.unwrap_or_default();
+        println!(
+            "  {name:<21} {:>6} messages  {:>6.0} accepted/s (rounds {slowest:.0}–{fastest:.0})  {:>6.0} delivered+reported/s",
+            self.messages,
+            self.accepted_rate(),
+            self.delivered_rate()
+        );
+    }
 }

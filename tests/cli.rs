@@ -206,6 +206,19 @@ fn config_reads_and_writes_by_dotted_key() {
     );
     let run = dir.run(&["config", "get", "phone.region"]);
     assert_eq!(run.code(), 2);
+
+    // Nested tables by their full dotted key.
+    dir.run(&["config", "set", "sms.kannel.username", "ringdesk"])
+        .ok();
+    assert_eq!(
+        dir.run(&["config", "get", "sms.kannel.username"]).ok(),
+        "ringdesk\n"
+    );
+    assert!(
+        dir.run(&["config", "list"])
+            .ok()
+            .contains("sms.kannel.dlr_port = 13080")
+    );
 }
 
 #[test]

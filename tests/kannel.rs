@@ -185,3 +185,24 @@ async fn kannel_away_is_transient_and_its_stored_messages_go_out_once() {
     let texts: BTreeSet<String> = received.into_iter().map(|message| message.text).collect();
     assert_eq!(texts, sent);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_korean_message_arrives_in_parts_that_join_up() {
+    let rig = KannelRig::start();
+    let (sender, _reports) = mpsc::channel(64);
+    let kannel = Kannel::open(&rig.settings(), sender).unwrap();
+
+    let long = "가나다라마바사아자차".repeat(10);
+    kannel.send(&message("m-lms", &long)).await.unwrap();
+    let mut parts = rig.wait_received(2, WAIT);
+    assert!(
+        parts
+            .iter()
+            .all(|part| part.coding == "udh" && part.udh.len() == 6),
+        "{parts:?}"
+    );
+    // The header's last byte is the part's number.
+    parts.sort_by_key(|part| part.udh[5]);
+    let joined: String = parts.iter().map(|part| part.text.as_str()).collect();
+    assert_eq!(joined, long);
+}

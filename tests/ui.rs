@@ -359,6 +359,44 @@ fn switching_language_changes_the_menus_at_once() {
 }
 
 #[test]
+fn the_kannel_gateway_is_chosen_and_set_up_in_preferences() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    assert!(
+        harness
+            .query_by_label("문자: 연습 모드 (발송 안 함)")
+            .is_some()
+    );
+    open_menu(&mut harness, "파일(F)", "사용자 환경설정");
+    // The Kannel fields show once Kannel is chosen.
+    assert!(harness.query_by_label("sendsms 사용자").is_none());
+    click(&mut harness, "Kannel");
+    type_into(&mut harness, "sendsms 사용자", "ringdesk");
+    // A password field is its own role.
+    harness
+        .get_by_role_and_label(Role::PasswordInput, "sendsms 비밀번호")
+        .focus();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::PasswordInput, "sendsms 비밀번호")
+        .type_text("s3cret");
+    harness.run_steps(2);
+    click(&mut harness, "확인");
+    step_until(&mut harness, "the saved Kannel settings", |_| {
+        Settings::load_or_create(&settings_file(&dir)).is_ok_and(|settings| {
+            settings.sms.gateway == ringdesk::config::GatewayKind::Kannel
+                && settings.sms.kannel.username == "ringdesk"
+                && settings.sms.kannel.password == "s3cret"
+        })
+    });
+    assert!(
+        harness
+            .query_by_label("문자: Kannel 127.0.0.1:13013")
+            .is_some()
+    );
+}
+
+#[test]
 fn later_features_open_a_window_saying_what_will_be_there() {
     let dir = DataDir::new();
     let mut harness = window(&dir);

@@ -58,9 +58,13 @@ pub struct Received {
     pub to: String,
     /// `text`, `data`, `ucs-2` or `udh` as fakesmsc names the coding.
     pub coding: String,
-    /// The text decoded (for `ucs-2`: the UTF-16BE bytes); for a part of a
-    /// long message (`udh`), the part as fakesmsc printed it.
+    /// The text decoded (for `ucs-2`: the UTF-16BE bytes). For a part of a
+    /// long message (`udh`) fakesmsc does not say the coding; the part is
+    /// read as UTF-16BE, which is how ringdesk sends every long Korean text.
     pub text: String,
+    /// A part's user data header (`05 00 03 ref total seq`); empty for a
+    /// message in one piece.
+    pub udh: Vec<u8>,
 }
 
 /// The ports Kannel listens on.
@@ -464,14 +468,14 @@ fn parse_got_message(line: &str) -> Option<Received> {
     let to = fields.next()?.to_owned();
     let coding = fields.next()?.to_owned();
     let data = fields.next().unwrap_or("");
+    let mut udh = Vec::new();
     let text = match coding.as_str() {
-        "ucs-2" => {
-            let bytes = url_decode(data);
-            let units: Vec<u16> = bytes
-                .chunks(2)
-                .map(|pair| u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)]))
-                .collect();
-            String::from_utf16_lossy(&units)
+        "ucs-2" => utf16be(&url_decode(data)),
+        "udh" => {
+            // `udh <header> data <part>`, both URL-encoded.
+            let (header, part) = data.split_once(" data ")?;
+            udh = url_decode(header);
+            utf16be(&url_decode(part))
         }
         "data" => String::from_utf8_lossy(&url_decode(data)).into_owned(),
         _ => data.to_owned(),
@@ -481,7 +485,16 @@ fn parse_got_message(line: &str) -> Option<Received> {
         to,
         coding,
         text,
+        udh,
     })
+}
+
+fn utf16be(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|pair| u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)]))
+        .collect();
+    String::from_utf16_lossy(&units)
 }
 
 /// fakesmsc's URL encoding: `%XX` bytes and `+` for a space.

@@ -18,6 +18,7 @@ use tracing::debug;
 use super::listener::{DLR_MASK, Listener};
 use super::{Accepted, BoxFuture, GatewayError, GatewayReport, Outgoing, SmsGateway};
 use crate::config::KannelSettings;
+use crate::sms::text::{Alphabet, Segments};
 
 /// How long to wait for smsbox to take a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -28,7 +29,6 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const IDLE_CONNECTIONS: usize = 32;
 
 /// Sends through Kannel's smsbox and listens for its callbacks.
-#[derive(Debug)]
 pub struct Kannel {
     client: reqwest::Client,
     sendsms_url: String,
@@ -117,12 +117,12 @@ impl Kannel {
             .query(&query)
             .send()
             .await
-            .map_err(|error| unreachable(&self.sendsms_url, &error))?;
+            .map_err(|error| unreachable(&self.sendsms_url, error))?;
         let status = answer.status().as_u16();
         let text = answer
             .text()
             .await
-            .map_err(|error| unreachable(&self.sendsms_url, &error))?;
+            .map_err(|error| unreachable(&self.sendsms_url, error))?;
         let result = answer_to_result(status, &text);
         debug!(
             "Kannel answered {status} {:?} to message {}",
@@ -130,6 +130,18 @@ impl Kannel {
             message.uid
         );
         result
+    }
+}
+
+impl std::fmt::Debug for Kannel {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the password: gateways end up in logs.
+        formatter
+            .debug_struct("Kannel")
+            .field("sendsms_url", &self.sendsms_url)
+            .field("username", &self.username)
+            .field("listener", &self.listener)
+            .finish_non_exhaustive()
     }
 }
 
@@ -176,19 +188,21 @@ pub(super) fn client() -> Result<reqwest::Client, Box<dyn std::error::Error + Se
         .build()?)
 }
 
-/// Whether `text` needs UCS-2: anything outside the characters GSM 03.38's
-/// default alphabet shares with ASCII. (Its few non-ASCII letters, like é,
-/// are sent as UCS-2 too; that costs length, never a wrong character.)
+/// Whether `text` needs UCS-2: some character is outside GSM 03.38's
+/// default alphabet. The same rule as the composer's count
+/// ([`Segments::of`]), so a message goes in the alphabet it was counted in.
+/// Kannel turns such characters into '?' under the default coding.
 fn needs_ucs2(text: &str) -> bool {
-    !text
-        .chars()
-        .all(|c| c.is_ascii() && (c == '\n' || c == '\r' || !c.is_ascii_control()) && c != '`')
+    Segments::of(text).alphabet == Alphabet::Ucs2
 }
 
 /// A transport failure: Kannel could not be reached or did not answer.
-fn unreachable(url: &str, error: &reqwest::Error) -> GatewayError {
+fn unreachable(url: &str, error: reqwest::Error) -> GatewayError {
+    // reqwest's messages name the whole URL, password and text included;
+    // the reason goes into the message log.
+    let error = error.without_url();
     let mut reason = format!("Kannel at {url} did not answer");
-    let mut source: Option<&dyn std::error::Error> = Some(error);
+    let mut source: Option<&dyn std::error::Error> = Some(&error);
     // reqwest's own message is only "error sending request"; the cause
     // (connection refused, timed out) is further down the chain.
     while let Some(error) = source {
@@ -224,8 +238,8 @@ mod tests {
 
     #[rstest]
     #[case("Hello, your order #12 ships today.\n", false)]
+    #[case("Hé £5 Åse ¿Qué? {x} ~^|\\ €", false)]
     #[case("안녕하세요", true)]
-    #[case("café", true)]
     #[case("a`b", true)]
     #[case("tab\there", true)]
     fn ucs2_only_when_gsm_cannot_carry_it(#[case] text: &str, #[case] ucs2: bool) {
@@ -252,7 +266,7 @@ mod tests {
         KannelSettings {
             sendsms_url: url.to_owned(),
             username: "u".to_owned(),
-            password: "p".to_owned(),
+            password: "s3cret".to_owned(),
             dlr_port,
         }
     }
@@ -300,6 +314,10 @@ mod tests {
         let error = kannel.send(&message).await.unwrap_err();
         assert!(error.is_transient(), "{error}");
         assert!(error.reason().contains("onnection refused"), "{error}");
+        for secret in ["s3cret", "%EC%95%88"] {
+            assert!(!error.reason().contains(secret), "{error}");
+        }
+        assert!(!format!("{kannel:?}").contains("s3cret"));
         message.body.clear();
         assert_eq!(
             kannel.send(&message).await,

@@ -197,3 +197,28 @@ pub async fn open(
         GatewayKind::Http => Ok(Arc::new(HttpProvider::new(&settings.http, reports)?)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::KannelSettings;
+
+    #[tokio::test]
+    async fn opens_the_gateway_the_settings_name() {
+        let (sender, _reports) = mpsc::channel(1);
+        let mut settings = SmsSettings::default();
+        let gateway = open(&settings, sender.clone()).await.unwrap();
+        assert_eq!(gateway.name(), "dry-run");
+
+        settings.gateway = GatewayKind::Kannel;
+        settings.kannel = KannelSettings {
+            dlr_port: 0,
+            ..KannelSettings::default()
+        };
+        let gateway = open(&settings, sender).await.unwrap();
+        assert_eq!(gateway.name(), "Kannel");
+        assert!(gateway.reports_delivery());
+        assert!(!gateway.deduplicates());
+        assert_eq!(gateway.balance().await, Ok(None));
+    }
+}
