@@ -3,7 +3,8 @@
 use crate::config::Settings;
 use crate::domain::{
     CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
-    FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, UserId,
+    FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SenderNumberId,
+    TemplateId, UserId,
 };
 use crate::sms::compose::Draft;
 
@@ -102,6 +103,72 @@ pub enum Command {
     },
     /// Remove a group (its customers stay); answered as [`Command::CreateGroup`].
     DeleteGroup(GroupId),
+    // Saved texts (SMS문구) and sender numbers (발신번호): one block.
+    /// The saved texts in list order; answered by [`super::Event::Templates`].
+    LoadTemplates,
+    /// Create (`id` None) or change a saved text, refusing a placeholder
+    /// ringdesk cannot fill; answered by [`super::Event::TemplateSaved`] and
+    /// fresh [`super::Event::Templates`], or by [`super::Event::TemplateRefused`].
+    SaveTemplate {
+        /// Echoed in the answer, so the editor that asked knows it is meant.
+        request: QueryId,
+        /// The template to change, or None for a new one.
+        id: Option<TemplateId>,
+        /// What was typed.
+        template: NewTemplate,
+    },
+    /// Move a saved text to `position` (0 is the top); answered by fresh
+    /// [`super::Event::Templates`].
+    MoveTemplate {
+        /// Which template.
+        id: TemplateId,
+        /// Its new place.
+        position: u32,
+    },
+    /// Delete a saved text; answered by fresh [`super::Event::Templates`].
+    DeleteTemplate(TemplateId),
+    /// A saved text filled in for one customer, as it would be sent;
+    /// answered by [`super::Event::TemplatePreview`].
+    PreviewTemplate {
+        /// Echoed in the answer; the window shows only the newest.
+        request: QueryId,
+        /// Whose details fill the placeholders.
+        customer: CustomerId,
+        /// The text as typed.
+        body: String,
+    },
+    /// The registered sender numbers; answered by [`super::Event::Senders`].
+    LoadSenders,
+    /// Register a sender number; answered by [`super::Event::SenderSaved`]
+    /// and fresh [`super::Event::Senders`], or by [`super::Event::SenderRefused`].
+    AddSender {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// The number as typed.
+        number: String,
+        /// What it is for (대표번호, 고객센터…).
+        label: String,
+    },
+    /// Replace a sender number's label; answered as [`Command::AddSender`].
+    SetSenderLabel {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// Which number.
+        id: SenderNumberId,
+        /// The new label (may be empty).
+        label: String,
+    },
+    /// Allow or stop sending from a number; answered by fresh [`super::Event::Senders`].
+    SetSenderEnabled {
+        /// Which number.
+        id: SenderNumberId,
+        /// Whether it may be used.
+        enabled: bool,
+    },
+    /// Unregister a number; templates that preferred it are left without
+    /// one. Answered by fresh [`super::Event::Senders`] and
+    /// [`super::Event::Templates`].
+    DeleteSender(SenderNumberId),
     /// Write the settings file and use the new settings; answered by
     /// [`super::Event::SettingsSaved`].
     SaveSettings(Box<Settings>),

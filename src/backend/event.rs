@@ -5,7 +5,8 @@ use crate::config::Settings;
 use crate::domain::note::Note;
 use crate::domain::{
     Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
-    LoggedMessage, Message, MessageId, PhoneNumber, ReceivedMessage, Status, User,
+    LoggedMessage, Message, MessageId, PhoneNumber, ReceivedMessage, SenderNumber, SenderNumberId,
+    Status, Template, TemplateId, User,
 };
 use crate::pbx::tracker::{CallChange, TrackedCall};
 use crate::pbx::{LinkState, OriginateOutcome};
@@ -61,6 +62,50 @@ pub enum Event {
     },
     /// The settings were written and are in use.
     SettingsSaved(Box<Settings>),
+    // Saved texts (SMS문구) and sender numbers (발신번호): one block.
+    /// Every saved text in list order.
+    Templates(Vec<Template>),
+    /// A saved text was written.
+    TemplateSaved {
+        /// The request this answers.
+        request: QueryId,
+        /// Its id (new or as given).
+        id: TemplateId,
+    },
+    /// A saved text was not written because a field is wrong.
+    TemplateRefused {
+        /// The request this answers.
+        request: QueryId,
+        /// Which field (`title`, `subject`, `body`, `sender`) and why.
+        invalid: Invalid,
+    },
+    /// A saved text filled in for one customer.
+    TemplatePreview {
+        /// The request this answers.
+        request: QueryId,
+        /// The customer's name, to say whose details these are.
+        name: String,
+        /// The text as it would be sent.
+        text: String,
+        /// Placeholders the customer has no value for (left empty).
+        empty: Vec<String>,
+    },
+    /// Every registered sender number, in the order registered.
+    Senders(Vec<SenderNumber>),
+    /// A sender number was registered or relabelled.
+    SenderSaved {
+        /// The request this answers.
+        request: QueryId,
+        /// The number.
+        id: SenderNumberId,
+    },
+    /// A sender number was not registered or relabelled because a field is wrong.
+    SenderRefused {
+        /// The request this answers.
+        request: QueryId,
+        /// Which field (`number` or `label`) and why.
+        invalid: Invalid,
+    },
     /// How many customers a list filter matches.
     ListCount {
         /// The request this answers.

@@ -13,6 +13,7 @@ mod command;
 mod event;
 pub mod local_time;
 mod pbx_thread;
+mod sms_admin;
 mod sms_commands;
 mod sms_thread;
 mod store_thread;
@@ -43,7 +44,15 @@ pub use crate::domain::{
 pub use crate::sms::compose::{
     Checked as CheckedDraft, Context as ComposeContext, Draft, DraftProblem, check as check_draft,
 };
-pub use crate::sms::{Count, Field as SmsField, Measure};
+// The SMS문구 editor counts bytes and checks placeholders on every
+// keystroke; both are pure and take microseconds, so the window runs them
+// itself rather than asking the backend each time.
+pub use crate::sms::template::{
+    BUILT_IN as BUILT_IN_PLACEHOLDERS, unknown as unknown_placeholders,
+};
+pub use crate::sms::{
+    Count, Destination, Field as SmsField, Limits, Measure, MessageText, TextProblem,
+};
 
 use crate::config::Settings;
 use crate::store::Store;

@@ -248,6 +248,19 @@ impl Service {
                 self.groups_changed(done, events)
             }
             Command::SaveSettings(settings) => self.save_settings(&settings),
+            command @ (Command::LoadTemplates
+            | Command::SaveTemplate { .. }
+            | Command::MoveTemplate { .. }
+            | Command::DeleteTemplate(_)
+            | Command::PreviewTemplate { .. }
+            | Command::LoadSenders
+            | Command::AddSender { .. }
+            | Command::SetSenderLabel { .. }
+            | Command::SetSenderEnabled { .. }
+            | Command::DeleteSender(_)) => match self.sms_admin(command, events) {
+                Some(event) => event,
+                None => return true,
+            },
         };
         events.send(event)
     }
@@ -487,6 +500,9 @@ fn only_reads(command: &Command) -> bool {
             | Command::ListCustomers { .. }
             | Command::ListCalls { .. }
             | Command::ListMessages { .. }
+            | Command::LoadTemplates
+            | Command::PreviewTemplate { .. }
+            | Command::LoadSenders
     )
 }
 

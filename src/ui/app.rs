@@ -17,13 +17,15 @@ use super::i18n::Texts;
 use super::later::{self, Feature};
 use super::menu::{self, MenuAction};
 use super::preferences::Preferences;
+use super::sender_numbers::{self, SenderNumbers};
+use super::sms_templates::{self, SmsTemplates};
 use super::{main_view, status_bar};
 use crate::backend::{
-    Backend, CallChange, Command, CustomerCard, Event, Group, LinkState, Lookups, OriginateOutcome,
-    QueryId,
+    Backend, CallChange, Command, CustomerCard, Event, Group, Limits, LinkState, Lookups,
+    OriginateOutcome, QueryId,
 };
 use crate::config::Settings;
-use crate::domain::{Call, CustomerId, CustomerSummary};
+use crate::domain::{Call, CustomerId, CustomerSummary, SenderNumber, Template};
 
 /// Rows of search results asked for at a time.
 pub const RESULTS_PAGE: u32 = 50;
@@ -61,6 +63,10 @@ pub struct Shown {
     pub pbx: Option<LinkState>,
     /// When the PBX link last changed (for the retry countdown).
     pub pbx_since: Option<std::time::Instant>,
+    /// The saved texts (SMS문구) in order, once asked for.
+    pub templates: Vec<Template>,
+    /// The registered sender numbers, once asked for.
+    pub senders: Vec<SenderNumber>,
 }
 
 /// The search box and its results.
@@ -91,6 +97,8 @@ pub struct RingdeskApp {
     field_settings: Option<FieldSettings>,
     groups: Option<GroupManager>,
     preferences: Option<Preferences>,
+    sms_templates: Option<SmsTemplates>,
+    sender_numbers: Option<SenderNumbers>,
     later: Vec<Feature>,
     popups: CallPopups,
     focus_search: bool,
@@ -114,6 +122,8 @@ impl RingdeskApp {
             field_settings: None,
             groups: None,
             preferences: None,
+            sms_templates: None,
+            sender_numbers: None,
             later: Vec::new(),
             popups: CallPopups::default(),
             focus_search: true,
@@ -160,6 +170,11 @@ impl RingdeskApp {
                 hits,
                 has_more,
             } => {
+                if let Some(window) = &mut self.sms_templates
+                    && window.search_results(query_id, &hits)
+                {
+                    return;
+                }
                 if query_id == self.shown.search.query {
                     self.shown.search.hits = hits;
                     self.shown.search.has_more = has_more;
@@ -229,6 +244,38 @@ impl RingdeskApp {
                 self.preferences = None;
                 // The default country decides how numbers are read.
                 self.rerun_search();
+            }
+            Event::Templates(templates) => self.shown.templates = templates,
+            Event::TemplateSaved { request, id } => {
+                if let Some(window) = &mut self.sms_templates {
+                    window.saved(&self.texts, request, id);
+                }
+            }
+            Event::TemplateRefused { request, invalid } => {
+                if let Some(window) = &mut self.sms_templates {
+                    window.refused(&self.texts, request, &invalid);
+                }
+            }
+            Event::TemplatePreview {
+                request,
+                name,
+                text,
+                empty,
+            } => {
+                if let Some(window) = &mut self.sms_templates {
+                    window.preview_arrived(request, name, text, empty);
+                }
+            }
+            Event::Senders(senders) => self.shown.senders = senders,
+            Event::SenderSaved { request, .. } => {
+                if let Some(window) = &mut self.sender_numbers {
+                    window.saved(request);
+                }
+            }
+            Event::SenderRefused { request, invalid } => {
+                if let Some(window) = &mut self.sender_numbers {
+                    window.refused(&self.texts, request, &invalid);
+                }
             }
             Event::ListCount { query_id, total } => {
                 if let Some(list) = &mut self.list {
@@ -338,6 +385,12 @@ impl RingdeskApp {
                 for form in &mut self.forms {
                     form.failed(action, &message);
                 }
+                if let Some(window) = &mut self.sms_templates {
+                    window.failed(action, &message);
+                }
+                if let Some(window) = &mut self.sender_numbers {
+                    window.failed(action, &message);
+                }
                 self.shown.error = Some(format!("{action}: {message}"));
             }
         }
@@ -430,12 +483,61 @@ impl RingdeskApp {
                     .get_or_insert_with(|| CallLog::new(region))
                     .refresh();
             }
+            MenuAction::SmsTemplates => {
+                if self.sms_templates.is_none() {
+                    self.sms_templates = Some(SmsTemplates::default());
+                }
+                // Senders to pick from, fields that are placeholders too.
+                for command in [
+                    Command::LoadTemplates,
+                    Command::LoadSenders,
+                    Command::LoadLookups,
+                ] {
+                    self.send(command);
+                }
+            }
+            MenuAction::SenderNumbers => {
+                if self.sender_numbers.is_none() {
+                    self.sender_numbers = Some(SenderNumbers::default());
+                }
+                // The templates say which texts a deleted number leaves without one.
+                for command in [Command::LoadSenders, Command::LoadTemplates] {
+                    self.send(command);
+                }
+            }
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
                     self.later.push(feature);
                 }
             }
             MenuAction::Exit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+
+    /// SMS문구 and 발신번호, when open.
+    fn sms_windows(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let region = self.settings.phone.default_region;
+        if let Some(window) = &mut self.sms_templates {
+            let data = sms_templates::Data {
+                templates: &self.shown.templates,
+                senders: &self.shown.senders,
+                fields: &self.shown.lookups.fields,
+                limits: Limits::from(&self.settings.sms),
+                region,
+            };
+            if !window.show(ctx, &self.texts, &data, &mut self.next_request, commands) {
+                self.sms_templates = None;
+            }
+        }
+        if let Some(window) = &mut self.sender_numbers {
+            let data = sender_numbers::Data {
+                senders: &self.shown.senders,
+                templates: &self.shown.templates,
+                region,
+            };
+            if !window.show(ctx, &self.texts, &data, &mut self.next_request, commands) {
+                self.sender_numbers = None;
+            }
         }
     }
 
@@ -637,6 +739,7 @@ impl eframe::App for RingdeskApp {
                 }
             }
         }
+        self.sms_windows(&ctx, &mut commands);
         later::show(&ctx, &self.texts, &mut self.later);
         match self
             .popups

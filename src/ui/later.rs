@@ -9,8 +9,6 @@ use super::widgets::escape_closes;
 /// A feature that is announced but not built yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Feature {
-    /// SMS문구
-    SmsTemplates,
     /// 비밀번호변경
     ChangePassword,
     /// 관리자 웹 바로가기
@@ -32,7 +30,6 @@ pub enum Feature {
 impl Feature {
     fn keys(&self) -> (&'static str, &'static str) {
         match self {
-            Self::SmsTemplates => ("menu.sms_templates", "later.sms_templates"),
             Self::ChangePassword => ("menu.change_password", "later.change_password"),
             Self::AdminWeb => ("menu.admin_web", "later.admin_web"),
             Self::MessageLog => ("menu.message_log", "later.message_log"),

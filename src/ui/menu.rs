@@ -1,5 +1,6 @@
 //! The menu bar: 파일(F) and 고객관리(C), opened with Alt+F and Alt+C as a
-//! Windows program's menus are.
+//! Windows program's menus are. SMS문구 and 발신번호 sit in 파일 as in
+//! `CRMmini`, and again beside the sending entries of 고객관리.
 
 use eframe::egui;
 
@@ -21,6 +22,10 @@ pub enum MenuAction {
     NewCustomer,
     /// 전화목록
     CallLog,
+    /// SMS문구
+    SmsTemplates,
+    /// 발신번호
+    SenderNumbers,
     /// An entry whose window arrives with a later part of ringdesk.
     Later(Feature),
     /// 종료
@@ -38,10 +43,8 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
             for entry in [
                 Some(("menu.preferences", MenuAction::Preferences)),
                 Some(("menu.field_settings", MenuAction::FieldSettings)),
-                Some((
-                    "menu.sms_templates",
-                    MenuAction::Later(Feature::SmsTemplates),
-                )),
+                Some(("menu.sms_templates", MenuAction::SmsTemplates)),
+                Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
                 Some((
                     "menu.change_password",
                     MenuAction::Later(Feature::ChangePassword),
@@ -63,6 +66,8 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                     Some(("menu.message_log", MenuAction::Later(Feature::MessageLog))),
                     Some(("menu.call_log", MenuAction::CallLog)),
                     None,
+                    Some(("menu.sms_templates", MenuAction::SmsTemplates)),
+                    Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
                     Some(("menu.bulk_sms", MenuAction::Later(Feature::BulkSms))),
                     Some(("menu.free_sms", MenuAction::Later(Feature::FreeSms))),
                     Some(("menu.excel_sms", MenuAction::Later(Feature::ExcelSms))),

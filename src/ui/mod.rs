@@ -16,6 +16,8 @@ mod main_view;
 mod menu;
 mod preferences;
 mod problem_text;
+mod sender_numbers;
+mod sms_templates;
 mod status_bar;
 mod widgets;
 
