@@ -366,8 +366,6 @@ fn later_features_open_a_window_saying_what_will_be_there() {
         "대량문자발송",
         "임의문자발송",
         "엑셀문자발송",
-        "문자발송결과",
-        "문자목록",
     ] {
         open_menu(&mut harness, "고객관리(C)", entry);
         assert!(

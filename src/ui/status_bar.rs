@@ -1,5 +1,5 @@
 //! The status bar: the PBX link (with a reconnect button when it is down),
-//! the SMS gateway, how many customers the book holds, what click-to-call
+//! the SMS gateway (name, remaining credit, problem), how many customers the book holds, what click-to-call
 //! is doing, and the last failure when there was one.
 
 use eframe::egui;
@@ -7,26 +7,14 @@ use eframe::egui;
 use super::app::{Shown, thousands};
 use super::i18n::Texts;
 use crate::backend::LinkState;
-use crate::config::Settings;
+use crate::config::{GatewayKind, Settings};
 
 /// Draws the status bar; true when the agent asked to reconnect to the PBX.
 pub fn show(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) -> bool {
     ui.horizontal(|ui| {
         let reconnect = pbx(ui, texts, settings, shown);
         ui.separator();
-        let sms = if settings.sms.gateway_url.is_empty() {
-            texts.get("status.sms_off").to_owned()
-        } else {
-            let host = settings
-                .sms
-                .gateway_url
-                .split("://")
-                .nth(1)
-                .and_then(|rest| rest.split('/').next())
-                .unwrap_or(&settings.sms.gateway_url);
-            texts.fmt("status.sms_configured", &[("host", &host)])
-        };
-        ui.label(sms);
+        sms(ui, texts, settings, shown);
         ui.separator();
         match shown.customers {
             Some(count) => ui.label(texts.fmt("status.customers", &[("count", &thousands(count))])),
@@ -88,5 +76,24 @@ fn pbx(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) -> 
     } else {
         ui.label(text);
         false
+    }
+}
+
+/// The SMS gateway as it last reported itself: its name, the messages its
+/// credit pays for when it sells credit, and why it cannot be used in red.
+/// Before its first report, the kind the settings name.
+fn sms(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) {
+    let Some(gateway) = &shown.sms_gateway else {
+        match settings.sms.gateway {
+            GatewayKind::DryRun => ui.label(texts.get("status.sms_dry_run")),
+        };
+        return;
+    };
+    ui.label(texts.fmt("status.sms_gateway", &[("name", &gateway.name)]));
+    if let Some(balance) = gateway.balance {
+        ui.label(texts.fmt("status.sms_balance", &[("count", &thousands(balance))]));
+    }
+    if let Some(problem) = &gateway.problem {
+        ui.colored_label(ui.visuals().error_fg_color, problem);
     }
 }
