@@ -14,6 +14,7 @@ mod cli;
 mod fixtures;
 mod pbx;
 mod popup;
+mod sms_ui;
 mod store;
 mod support;
 mod ui;

@@ -362,11 +362,7 @@ fn switching_language_changes_the_menus_at_once() {
 fn later_features_open_a_window_saying_what_will_be_there() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    for entry in [
-        "대량문자발송",
-        "임의문자발송",
-        "엑셀문자발송",
-    ] {
+    for entry in ["대량문자발송", "임의문자발송", "엑셀문자발송"] {
         open_menu(&mut harness, "고객관리(C)", entry);
         assert!(
             harness

@@ -167,6 +167,13 @@ impl RingdeskApp {
         &self.texts
     }
 
+    /// Handles `event` as if the backend had just sent it. Tests use it to
+    /// play the part of services that are not running (the SMS outbox
+    /// worker's state changes, a gateway's credit report).
+    pub fn receive(&mut self, event: Event, ctx: &egui::Context) {
+        self.handle(event, ctx);
+    }
+
     fn send(&self, command: Command) -> bool {
         match self.backend.send(command) {
             Ok(()) => true,

@@ -358,6 +358,29 @@ impl SmsComposer {
             body.request_focus();
         }
         ui.label(count_text(texts, &checked));
+        // Named by code point too: a character no font here can draw shows
+        // as a box, in the editor and in the problem line alike.
+        let named: Vec<String> = checked
+            .measure
+            .unsupported()
+            .filter(|(field, _)| *field == SmsField::Body)
+            .map(|(_, at)| {
+                texts.fmt(
+                    "composer.char_at",
+                    &[
+                        ("char", &at.ch),
+                        ("code", &format!("U+{:04X}", u32::from(at.ch))),
+                        ("place", &(at.index + 1)),
+                    ],
+                )
+            })
+            .collect();
+        if !named.is_empty() {
+            ui.colored_label(
+                error_colour,
+                texts.fmt("composer.unsupported", &[("chars", &named.join(", "))]),
+            );
+        }
         problems(ui, SmsField::Body);
         problems(ui, SmsField::Image);
         problems(ui, SmsField::SendAt);
@@ -450,6 +473,13 @@ impl SmsComposer {
             .as_ref()
             .map_or(MessageState::Queued, |message| message.state);
         ui.label(texts.fmt("composer.sent_to", &[("number", &self.draft.to)]));
+        ui.colored_label(
+            message_state_colour(ui.visuals(), state),
+            texts.fmt(
+                "composer.state",
+                &[("state", &message_state_text(texts, state))],
+            ),
+        );
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             for step in [
