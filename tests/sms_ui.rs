@@ -138,23 +138,27 @@ fn a_message_is_checked_while_typed_sent_and_followed_to_delivery() {
         .ctx
         .set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
     type_body(&mut harness, "😀");
-    assert!(shows(&harness, "😀 U+1F600 (55번째 글자)"));
     assert!(
-        shows(&harness, "'😀' (at 54)"),
-        "the emoji is named with its place"
+        shows(&harness, "😀 U+1F600 (55번째 글자)"),
+        "the emoji is named with its place and code point"
     );
     assert!(!send_enabled(&harness));
     harness.key_press(egui::Key::Backspace);
     harness.run_steps(2);
-    assert!(!shows(&harness, "'😀'"));
+    assert!(!shows(&harness, "U+1F600"));
     assert!(send_enabled(&harness));
 
     // An advertisement needs its mark, the sender and the opt-out line.
     click(&mut harness, "광고 문자");
-    assert!(shows(&harness, "(광고)"), "the missing mark is reported");
+    assert!(
+        shows(&harness, "맨 앞이 정확히 \"(광고)\"로 시작해야"),
+        "the missing mark is reported"
+    );
+    assert!(shows(&harness, "무료수신거부 080-123-4567\" 줄로 끝나야"));
     assert!(!send_enabled(&harness));
     click(&mut harness, "광고 규칙대로 고치기");
     assert!(send_enabled(&harness), "the fix satisfies the rules");
+    assert!(!shows(&harness, "(광고)\"로 시작해야"));
 
     click(&mut harness, "보내기");
     step_until(&mut harness, "the message queued", |h| {

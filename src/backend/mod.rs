@@ -51,8 +51,9 @@ pub use crate::sms::template::{
     BUILT_IN as BUILT_IN_PLACEHOLDERS, unknown as unknown_placeholders,
 };
 // The composer's 광고 "fix" button applies the same advertising fix the
-// rules check for, locally and at once.
-pub use crate::sms::rules::{AdRules, fix_ad};
+// rules check for, locally and at once; it names what the rules find in
+// the agent's language, so it runs them itself too.
+pub use crate::sms::rules::{AdProblem, AdRules, check_ad, check_ad_recipient, fix_ad};
 pub use crate::sms::text::Alphabet;
 pub use crate::sms::{
     Count, Destination, Field as SmsField, Limits, Measure, MessageText, TextProblem,

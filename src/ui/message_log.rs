@@ -581,7 +581,8 @@ impl MessageLog {
         let mut resend = None;
         let headers = [
             "calls.time",
-            "messages.direction",
+            // "구분" fits the narrow column; the filter says 보낸/받은.
+            "calls.direction",
             "calls.number",
             "calls.customer",
             "messages.kind",

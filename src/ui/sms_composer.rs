@@ -16,8 +16,9 @@ use super::format::{message_state_colour, message_state_text};
 use super::i18n::Texts;
 use super::widgets::escape_closes;
 use crate::backend::{
-    AdRules, ComposeContext, Count, CustomerCard, Draft, DraftProblem, Message, MessageKind,
-    MessageState, QueryId, SmsField, check_draft, fix_ad, local_time,
+    AdProblem, AdRules, ComposeContext, Count, CustomerCard, Draft, DraftProblem, Message,
+    MessageKind, MessageState, QueryId, SmsField, TextProblem, check_ad, check_ad_recipient,
+    check_draft, fix_ad, local_time,
 };
 use crate::backend::{CheckedDraft, Command};
 use crate::config::SmsSettings;
@@ -226,9 +227,21 @@ impl SmsComposer {
             _ => Vec::new(),
         };
         let error_colour = ui.visuals().error_fg_color;
+        // The text checks are typed: text_problems_ui shows them in the
+        // window's language, so the check's own wording of them is skipped.
+        let ad_problems = self.ad_problems(data, &checked);
+        let measured: Vec<String> = checked
+            .measure
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .chain(ad_problems.iter().map(ToString::to_string))
+            .collect();
         let problems = |ui: &mut egui::Ui, field: SmsField| {
             for problem in checked.problems_of(field) {
-                ui.colored_label(error_colour, &problem.message);
+                if !measured.contains(&problem.message) {
+                    ui.colored_label(error_colour, &problem.message);
+                }
             }
         };
         egui::Grid::new(("composer_fields", self.serial))
@@ -327,12 +340,45 @@ impl SmsComposer {
                                 .desired_width(f32::INFINITY),
                         )
                         .labelled_by(label.id);
+                        text_problems_ui(
+                            ui,
+                            texts,
+                            &checked,
+                            SmsField::Subject,
+                            &self.draft.subject,
+                        );
                         problems(ui, SmsField::Subject);
                     });
                     ui.end_row();
                 }
             });
 
+        // Above the body, where it stays put while problems come and go
+        // below it.
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.checkbox(
+                &mut self.draft.advertising,
+                texts.get("composer.advertising"),
+            );
+            if self.draft.advertising {
+                let rules = AdRules::from_settings(data.settings, &self.draft.from);
+                let fixed = fix_ad(&self.draft.text, &rules);
+                if ui
+                    .add_enabled(
+                        fixed != self.draft.text,
+                        egui::Button::new(texts.get("composer.fix_ad")),
+                    )
+                    .on_hover_text(texts.get("composer.fix_ad_hint"))
+                    .clicked()
+                {
+                    self.draft.text = fixed;
+                }
+            }
+        });
+        for problem in &ad_problems {
+            ui.colored_label(error_colour, ad_problem_text(texts, problem));
+        }
         ui.add_space(4.0);
         let body_label = ui.label(texts.get("composer.body"));
         let unsupported: Vec<char> = checked
@@ -358,54 +404,11 @@ impl SmsComposer {
             body.request_focus();
         }
         ui.label(count_text(texts, &checked));
-        // Named by code point too: a character no font here can draw shows
-        // as a box, in the editor and in the problem line alike.
-        let named: Vec<String> = checked
-            .measure
-            .unsupported()
-            .filter(|(field, _)| *field == SmsField::Body)
-            .map(|(_, at)| {
-                texts.fmt(
-                    "composer.char_at",
-                    &[
-                        ("char", &at.ch),
-                        ("code", &format!("U+{:04X}", u32::from(at.ch))),
-                        ("place", &(at.index + 1)),
-                    ],
-                )
-            })
-            .collect();
-        if !named.is_empty() {
-            ui.colored_label(
-                error_colour,
-                texts.fmt("composer.unsupported", &[("chars", &named.join(", "))]),
-            );
-        }
+        text_problems_ui(ui, texts, &checked, SmsField::Body, &self.draft.text);
         problems(ui, SmsField::Body);
         problems(ui, SmsField::Image);
         problems(ui, SmsField::SendAt);
 
-        ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            ui.checkbox(
-                &mut self.draft.advertising,
-                texts.get("composer.advertising"),
-            );
-            if self.draft.advertising {
-                let rules = AdRules::from_settings(data.settings, &self.draft.from);
-                let fixed = fix_ad(&self.draft.text, &rules);
-                if ui
-                    .add_enabled(
-                        fixed != self.draft.text,
-                        egui::Button::new(texts.get("composer.fix_ad")),
-                    )
-                    .on_hover_text(texts.get("composer.fix_ad_hint"))
-                    .clicked()
-                {
-                    self.draft.text = fixed;
-                }
-            }
-        });
         // Pictures need a gateway that carries them; the check refuses one
         // today, so the window does not offer to attach one.
         ui.weak(texts.get("composer.no_pictures"));
@@ -447,6 +450,32 @@ impl SmsComposer {
                 ui.weak(texts.get("composer.sending"));
             }
         });
+    }
+
+    /// What the advertising rules find, as the check finds it (the same
+    /// pure rules on the same filled text), typed so the window can say it
+    /// in its own language.
+    fn ad_problems(&self, data: &Data<'_>, checked: &CheckedDraft) -> Vec<AdProblem> {
+        if !self.draft.advertising {
+            return Vec::new();
+        }
+        let contact = checked
+            .sender
+            .as_ref()
+            .map_or("", |sender| sender.raw.as_str());
+        let rules = AdRules::from_settings(data.settings, contact);
+        let (opted_out, night_consent) =
+            self.customer.as_ref().map_or((false, false), |customer| {
+                (customer.ad_opt_out_at.is_some(), customer.ad_night_consent)
+            });
+        check_ad(&checked.text, &rules)
+            .into_iter()
+            .chain(check_ad_recipient(
+                opted_out,
+                night_consent,
+                local_time::now_time(),
+            ))
+            .collect()
     }
 
     /// Fills the body, subject, advertising mark and sender from `template`.
@@ -551,6 +580,82 @@ fn step_reached(state: MessageState, step: MessageState) -> bool {
         MessageState::Delivered => 3,
     };
     order(step) <= order(state)
+}
+
+/// The length and character problems of `field` in the window's language;
+/// characters EUC-KR cannot carry are named with their place in `typed`
+/// (the text as typed, before placeholders are filled) and their code point,
+/// since a character no font here can draw shows as a box.
+fn text_problems_ui(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    checked: &CheckedDraft,
+    field: SmsField,
+    typed: &str,
+) {
+    let error_colour = ui.visuals().error_fg_color;
+    for problem in &checked.measure.problems {
+        if problem.field() != field {
+            continue;
+        }
+        let text = match problem {
+            // An empty body is not a mistake yet; Send stays disabled.
+            TextProblem::EmptyBody => continue,
+            TextProblem::BodyTooLong { bytes, max } => {
+                texts.fmt("templates.too_long", &[("bytes", bytes), ("max", max)])
+            }
+            TextProblem::SubjectTooLong { bytes, max } => texts.fmt(
+                "templates.subject_too_long",
+                &[("bytes", bytes), ("max", max)],
+            ),
+            TextProblem::Unsupported { chars, .. } => {
+                let bad: Vec<char> = chars.iter().map(|at| at.ch).collect();
+                let named: Vec<String> = typed
+                    .chars()
+                    .enumerate()
+                    .filter(|(_, ch)| bad.contains(ch))
+                    .map(|(index, ch)| {
+                        texts.fmt(
+                            "composer.char_at",
+                            &[
+                                ("char", &ch),
+                                ("code", &format!("U+{:04X}", u32::from(ch))),
+                                ("place", &(index + 1)),
+                            ],
+                        )
+                    })
+                    .collect();
+                texts.fmt("composer.unsupported", &[("chars", &named.join(", "))])
+            }
+            // Only a message abroad or with a picture has these.
+            other => other.to_string(),
+        };
+        ui.colored_label(error_colour, text);
+    }
+}
+
+/// An advertising problem in the window's language.
+fn ad_problem_text(texts: &Texts, problem: &AdProblem) -> String {
+    match problem {
+        AdProblem::MissingMark => texts.get("composer.ad_mark").to_owned(),
+        AdProblem::NoSenderName => texts.get("composer.ad_no_name").to_owned(),
+        AdProblem::MissingSenderName { name } => texts.fmt("composer.ad_name", &[("name", name)]),
+        AdProblem::NoSenderContact => texts.get("composer.ad_no_contact").to_owned(),
+        AdProblem::MissingSenderContact { contact } => {
+            texts.fmt("composer.ad_contact", &[("contact", contact)])
+        }
+        AdProblem::NoOptOutNumber => texts.get("composer.ad_no_optout").to_owned(),
+        AdProblem::MissingOptOut { line } => texts.fmt("composer.ad_optout", &[("line", line)]),
+        AdProblem::WrongOptOutNumber { found, expected } => texts.fmt(
+            "composer.ad_wrong_optout",
+            &[("found", found), ("expected", expected)],
+        ),
+        AdProblem::NightTime { at } => texts.fmt(
+            "composer.ad_night",
+            &[("time", &format!("{:02}:{:02}", at.hour(), at.minute()))],
+        ),
+        AdProblem::OptedOut => texts.get("composer.ad_opted_out").to_owned(),
+    }
 }
 
 /// "45 / 90바이트 · SMS (단문)" or "2개로 나뉨 · UCS-2".
