@@ -15,13 +15,14 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use ringdesk::backend::Event;
 use ringdesk::config::Settings;
 use ringdesk::domain::{
-    CustomerDraft, MessageKind, NewMessage, NewSenderNumber, PhoneDraft, PhoneNumber, Region,
+    CustomerDraft, Direction, MessageKind, NewMessage, NewSenderNumber, Outcome, PhoneDraft,
+    PhoneNumber, Region,
 };
-use ringdesk::store::{Page, Store};
+use ringdesk::store::{CustomerOrder, Page, Store};
 use ringdesk::ui::RingdeskApp;
 
 use crate::support::DataDir;
-use crate::ui::{click, settings_file, step_until, type_into, window};
+use crate::ui::{add_call, click, settings_file, step_until, type_into, window};
 
 const COMPOSER: &str = "문자보내기 — 홍길동";
 
@@ -252,4 +253,64 @@ fn the_message_log_lists_messages_and_resends_a_failed_one() {
     step_until(&mut harness, "the totals", |h| {
         shows(h, "실패 1") && shows(h, "대기 1")
     });
+}
+
+#[test]
+fn the_call_log_writes_to_a_caller_and_the_status_bar_shows_the_gateway() {
+    let dir = DataDir::new();
+    set_up(&dir);
+    let id = {
+        let store = Store::open(&dir.database()).unwrap();
+        store
+            .list_customers(CustomerOrder::Name, Page::first(1))
+            .unwrap()
+            .remove(0)
+            .id
+    };
+    add_call(
+        &dir,
+        1,
+        Direction::In,
+        "010-1234-5678",
+        Some(id),
+        Outcome::Answered,
+    );
+    let mut harness = window(&dir);
+    assert!(shows(&harness, "문자: dry-run"));
+    click(&mut harness, "고객관리(C)");
+    harness
+        .get_by_role_and_label(Role::Button, "전화목록")
+        .click();
+    harness.run_ok();
+    step_until(&mut harness, "the call", |h| {
+        h.query_all_by_label("문자").next().is_some()
+    });
+    harness.query_all_by_label("문자").next().unwrap().click();
+    harness.run_ok();
+    // Only the customer's id is in the log; the composer asks for the card.
+    step_until(&mut harness, "the composer written to the customer", |h| {
+        h.query_by_role_and_label(Role::Window, COMPOSER).is_some()
+    });
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "받는 번호")
+            .accesskit_node()
+            .value()
+            .as_deref(),
+        Some("010-1234-5678")
+    );
+
+    let ctx = harness.ctx.clone();
+    harness.state_mut().receive(
+        Event::SmsGateway {
+            name: "Kannel".to_owned(),
+            balance: Some(12_345),
+            problem: Some("credit is running low".to_owned()),
+        },
+        &ctx,
+    );
+    harness.run_ok();
+    assert!(shows(&harness, "문자: Kannel"));
+    assert!(shows(&harness, "잔여 12,345건"));
+    assert!(shows(&harness, "credit is running low"));
 }

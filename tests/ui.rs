@@ -49,7 +49,7 @@ pub(crate) fn add_customers(dir: &DataDir, customers: &[(&str, &str, &str)]) -> 
 
 /// Logs a call of today as the PBX tracker would: `minute` minutes after
 /// local midnight, ended `outcome` a minute later.
-fn add_call(
+pub(crate) fn add_call(
     dir: &DataDir,
     minute: i64,
     direction: Direction,
