@@ -210,10 +210,15 @@ fn the_message_log_lists_messages_and_resends_a_failed_one() {
     set_up(&dir);
     {
         let mut store = Store::open(&dir.database()).unwrap();
+        let hong = store
+            .list_customers(CustomerOrder::Name, Page::first(1))
+            .unwrap()
+            .remove(0)
+            .id;
         let id = store
             .enqueue_message(&NewMessage {
                 batch_id: None,
-                customer_id: None,
+                customer_id: Some(hong),
                 user_id: None,
                 to: PhoneNumber::parse("010-9876-5432", Region::KOREA).unwrap(),
                 from_key: "+8215881234".to_owned(),
@@ -235,6 +240,10 @@ fn the_message_log_lists_messages_and_resends_a_failed_one() {
         shows(h, "주문하신 상품이 발송되었습니다.") && shows(h, "수신 거부된 번호")
     });
     assert!(shows(&harness, "문자 1건"));
+    assert!(
+        shows(&harness, "홍길동"),
+        "the customer it went to is named"
+    );
 
     click(&mut harness, "재전송");
     step_until(&mut harness, "the copy queued", |h| {

@@ -416,9 +416,10 @@ impl RingdeskApp {
                 offset,
                 total,
                 rows,
+                customers,
             } => {
                 if let Some(log) = &mut self.message_log {
-                    log.page_arrived(request, offset, total, rows);
+                    log.page_arrived(request, offset, total, rows, customers);
                 }
             }
             Event::MessageResent { .. } => {

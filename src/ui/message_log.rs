@@ -104,6 +104,8 @@ pub struct MessageLog {
     /// 문자발송결과's totals: the request asking each state's count.
     count_requests: HashMap<QueryId, MessageState>,
     counts: HashMap<MessageState, u64>,
+    /// Names of the customers sent messages on the pages held went to.
+    names: HashMap<CustomerId, String>,
     selected: Option<(MessageDirection, i64)>,
     dirty: bool,
     error: Option<String>,
@@ -135,6 +137,7 @@ impl MessageLog {
             asked: HashMap::new(),
             count_requests: HashMap::new(),
             counts: HashMap::new(),
+            names: HashMap::new(),
             selected: None,
             dirty: true,
             error: None,
@@ -162,6 +165,7 @@ impl MessageLog {
         offset: u32,
         total: u64,
         rows: Vec<LoggedMessage>,
+        customers: Vec<(CustomerId, String)>,
     ) -> bool {
         if let Some(state) = self.count_requests.remove(&request) {
             self.counts.insert(state, total);
@@ -171,6 +175,7 @@ impl MessageLog {
             self.total = Some(total);
             self.asked.remove(&(offset / PAGE));
             self.rows.insert(offset / PAGE, rows);
+            self.names.extend(customers);
             return true;
         }
         false
@@ -250,6 +255,7 @@ impl MessageLog {
                     self.total = None;
                     self.rows.clear();
                     self.asked.clear();
+                    self.names.clear();
                     if self.results {
                         self.ask_counts(&filter, commands);
                     }
@@ -501,6 +507,9 @@ impl MessageLog {
                     ui.horizontal_wrapped(|ui| {
                         ui.strong(local_date_time(message.created_at));
                         ui.label(format!("→ {}", message.to_raw));
+                        if let Some(name) = message.customer_id.and_then(|id| self.names.get(&id)) {
+                            ui.label(name);
+                        }
                         ui.label(message.kind.as_str().to_uppercase());
                         ui.colored_label(
                             message_state_colour(ui.visuals(), message.state),
@@ -656,11 +665,10 @@ impl MessageLog {
                             });
                             row.col(|ui| cell(ui, &sent.to_raw));
                             row.col(|ui| {
-                                let shown = if sent.customer_id.is_some() {
-                                    texts.get("messages.customer_known")
-                                } else {
-                                    ""
-                                };
+                                let shown = sent
+                                    .customer_id
+                                    .and_then(|id| self.names.get(&id))
+                                    .map_or("", String::as_str);
                                 cell(ui, shown);
                             });
                             row.col(|ui| cell(ui, sent.kind.as_str().to_uppercase()));
