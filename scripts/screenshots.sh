@@ -119,8 +119,8 @@ sleep 1
 xdotool mousemove --window "$window" 300 240 click 1
 xdotool key End
 for word in " 주차는" " 건물" " 지하" " 2층을" " 이용해" " 주세요" " ★☺"; do
-  xdotool type --delay 250 "$word"
-  sleep 0.4
+  xdotool type --delay 400 "$word"
+  sleep 0.6
 done
 # 광고, then the fix that adds what the advertising rules ask for.
 xdotool mousemove --window "$window" 30 155 click 1
