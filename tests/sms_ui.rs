@@ -161,7 +161,8 @@ fn a_message_is_checked_while_typed_sent_and_followed_to_delivery() {
     assert!(send_enabled(&harness), "the fix satisfies the rules");
     assert!(!shows(&harness, "(광고)\"로 시작해야"));
 
-    click(&mut harness, "보내기");
+    // Ctrl+Enter sends, as the button would.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     step_until(&mut harness, "the message queued", |h| {
         shows(h, "상태: 대기")
     });
@@ -201,6 +202,14 @@ fn a_message_is_checked_while_typed_sent_and_followed_to_delivery() {
         harness
             .query_by_role_and_label(Role::MultilineTextInput, "내용")
             .is_some()
+    );
+    // Esc closes the composer, the window in front.
+    harness.key_press(egui::Key::Escape);
+    harness.run_ok();
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Window, COMPOSER)
+            .is_none()
     );
 }
 
