@@ -12,7 +12,7 @@
 //! state (one `ListMessages` with no rows per state: the page carries the
 //! total) and each count filters the table to that state.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -36,6 +36,9 @@ const PAGE: u32 = 100;
 /// A page asked for and not answered within this is asked again (the
 /// backend drops pages that a newer one has overtaken).
 const RETRY: Duration = Duration::from_millis(400);
+/// Messages change in bursts (a batch, a gateway's reports); the log asks
+/// again at most this often.
+const REFRESH_EVERY: Duration = Duration::from_millis(500);
 /// Pages kept on each side of those on screen.
 const KEPT_PAGES: u32 = 10;
 /// The window's id, for Esc to know whether it is in front.
@@ -101,6 +104,11 @@ pub struct MessageLog {
     total: Option<u64>,
     rows: HashMap<u32, Vec<LoggedMessage>>,
     asked: HashMap<u32, Instant>,
+    /// Pages shown from before a refresh until their fresh copy arrives,
+    /// so a live update does not blank the table.
+    stale: HashSet<u32>,
+    /// When the current query (or refresh) was asked.
+    asked_at: Option<Instant>,
     /// 문자발송결과's totals: the request asking each state's count.
     count_requests: HashMap<QueryId, MessageState>,
     counts: HashMap<MessageState, u64>,
@@ -135,6 +143,8 @@ impl MessageLog {
             total: None,
             rows: HashMap::new(),
             asked: HashMap::new(),
+            stale: HashSet::new(),
+            asked_at: None,
             count_requests: HashMap::new(),
             counts: HashMap::new(),
             names: HashMap::new(),
@@ -174,6 +184,7 @@ impl MessageLog {
         if request == self.query {
             self.total = Some(total);
             self.asked.remove(&(offset / PAGE));
+            self.stale.remove(&(offset / PAGE));
             self.rows.insert(offset / PAGE, rows);
             self.names.extend(customers);
             return true;
@@ -248,18 +259,33 @@ impl MessageLog {
             Err(problem) => self.problem = Some(problem),
             Ok(filter) => {
                 self.problem = None;
-                if self.dirty || self.filter.as_ref() != Some(&filter) {
+                let changed = self.filter.as_ref() != Some(&filter);
+                if changed {
+                    self.total = None;
+                    self.rows.clear();
+                    self.names.clear();
+                    self.stale.clear();
+                } else if self.dirty && self.asked_at.is_some_and(|at| at.elapsed() < REFRESH_EVERY)
+                {
+                    return;
+                } else if self.dirty {
+                    // The same filter asked again: the rows on screen stay
+                    // until their fresh copies arrive.
+                    self.stale = self.rows.keys().copied().collect();
+                }
+                if changed || self.dirty {
                     self.dirty = false;
                     self.error = None;
                     self.query = self.new_request();
-                    self.total = None;
-                    self.rows.clear();
                     self.asked.clear();
-                    self.names.clear();
+                    self.asked_at = Some(Instant::now());
                     if self.results {
                         self.ask_counts(&filter, commands);
                     }
                     self.filter = Some(filter);
+                    // The first page also brings the total, which an empty
+                    // table would otherwise never ask for again.
+                    self.ask_page(0, commands);
                 }
             }
         }
@@ -287,7 +313,7 @@ impl MessageLog {
         let Some(filter) = &self.filter else {
             return;
         };
-        if self.rows.contains_key(&page)
+        if (self.rows.contains_key(&page) && !self.stale.contains(&page))
             || self.asked.get(&page).is_some_and(|at| at.elapsed() < RETRY)
         {
             return;
@@ -356,6 +382,20 @@ impl MessageLog {
         outcome.closed = !open || escape_closes(ctx, egui::Id::unique(WINDOW));
         if self.total.is_none() && self.problem.is_none() {
             ctx.request_repaint();
+        }
+        if self.dirty {
+            // A refresh held back by REFRESH_EVERY runs when it is due.
+            ctx.request_repaint_after(REFRESH_EVERY);
+        }
+        // A state's count the backend did not answer (it may drop list
+        // requests a newer one overtook) is asked again.
+        if self.results
+            && !self.count_requests.is_empty()
+            && self.asked_at.is_some_and(|at| at.elapsed() > RETRY * 3)
+            && let Some(filter) = self.filter.clone()
+        {
+            self.asked_at = Some(Instant::now());
+            self.ask_counts(&filter, commands);
         }
         outcome
     }
