@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Starts the real ringdesk window under Xvfb on a store of demo customers and
 # saves screenshots of the main window, the customer list, the customer
-# card, the SMS문구 and 발신번호 windows and the caller pop-up into
+# card, the SMS문구 and 발신번호 windows, the SMS composer, the message log and the caller pop-up into
 # assets/screenshots/ (the README shows them).
 #
 #   scripts/screenshots.sh [CUSTOMERS]     # default 20000
+#   RINGDESK_BIN=path/to/ringdesk scripts/screenshots.sh   # skip the release build
 #
 # Needs: xvfb imagemagick xdotool fonts-noto-cjk (installed when missing).
 set -euo pipefail
@@ -25,10 +26,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q "${missing[@]}"
 fi
 
-cargo build --release --locked
-bin=target/release/ringdesk
+target_dir="${CARGO_TARGET_DIR:-target}"
+if [ -n "${RINGDESK_BIN:-}" ]; then
+  bin="$RINGDESK_BIN"
+else
+  cargo build --release --locked
+  bin="$target_dir/release/ringdesk"
+fi
 data="$(mktemp -d)"
-display=":97"
+display="${SCREENSHOT_DISPLAY:-:97}"
 cleanup() {
   [ -n "${app:-}" ] && kill "$app" 2>/dev/null || true
   [ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null || true
@@ -136,6 +142,63 @@ xdotool mousemove --window "$window" 700 600
 sleep 1
 shot sms-templates
 
+# The SMS composer and 문자발송결과: ringdesk again, with the sender numbers
+# and saved texts above and the advertising details set.
+kill "$app" 2>/dev/null || true
+wait "$app" 2>/dev/null || true
+"$bin" --data-dir "$data" sms template add --title "방문 안내" \
+  --body "#{이름}님, 내일 오후 2시 방문 상담이 예정되어 있습니다. 준비물: 신분증" >/dev/null
+"$bin" --data-dir "$data" config set sms.sender_name 링데스크 >/dev/null
+"$bin" --data-dir "$data" config set sms.optout_number 080-123-4567 >/dev/null
+DISPLAY="$display" "$bin" --data-dir "$data" &
+app=$!
+sleep 6
+window="$(xdotool search --name '^ringdesk$' | head -n 1)"
+xdotool windowfocus --sync "$window" || true
+sleep 1
+# The first of today's calls, then its customer's first 문자 button.
+xdotool mousemove --window "$window" 420 118 click 1
+sleep 1.5
+xdotool mousemove --window "$window" 431 383 click 1
+sleep 1.5
+# The saved text, then more words (typed slowly: xdotool drops keys
+# otherwise) and two symbols, one of which EUC-KR cannot carry.
+xdotool mousemove --window "$window" 183 103 click 1
+sleep 1
+xdotool mousemove --window "$window" 130 131 click 1
+sleep 1
+xdotool mousemove --window "$window" 300 240 click 1
+xdotool key End
+for word in " 주차는" " 건물" " 지하" " 2층을" " 이용해" " 주세요" " ★☺"; do
+  xdotool type --delay 400 "$word"
+  sleep 0.6
+done
+# 광고, then the fix that adds what the advertising rules ask for.
+xdotool mousemove --window "$window" 30 155 click 1
+sleep 1
+xdotool mousemove --window "$window" 165 155 click 1
+sleep 1.5
+shot sms-composer
+
+# Send it without the symbol (Ctrl+Enter), close the composer and open
+# 고객관리(C) → 문자발송결과 with the message selected.
+# The symbol ends the body's third line.
+xdotool mousemove --window "$window" 30 155 click 1
+xdotool mousemove --window "$window" 100 232 click 1
+xdotool key End BackSpace
+sleep 0.5
+xdotool key ctrl+Return
+sleep 2
+xdotool mousemove --window "$window" 106 120 click 1
+sleep 0.7
+xdotool mousemove --window "$window" 92 13 click 1
+sleep 0.7
+xdotool mousemove --window "$window" 105 289 click 1
+sleep 2.5
+xdotool mousemove --window "$window" 300 176 click 1
+sleep 1.5
+shot message-log
+
 # The caller pop-up: ringdesk again, now with a PBX — the recorded Asterisk
 # call of examples/ami_replay.rs, from the first demo customer's number.
 kill "$app" 2>/dev/null || true
@@ -148,7 +211,7 @@ for setting in "pbx.host 127.0.0.1" "pbx.port 15038" "pbx.user crm" "pbx.secret 
   # shellcheck disable=SC2086
   "$bin" --data-dir "$data" config set $setting >/dev/null
 done
-target/release/examples/ami_replay 15038 "$caller" &
+"$target_dir/release/examples/ami_replay" 15038 "$caller" &
 replay=$!
 trap 'kill "$replay" 2>/dev/null || true; cleanup' EXIT
 sleep 1

@@ -215,6 +215,17 @@ fn a_known_callers_card_pops_up_follows_the_call_and_takes_a_memo() {
         "{call:?}"
     );
     assert_eq!(call.extension, "1001");
+
+    // 문자 writes to the caller; the composer fetches the customer's card.
+    popup(&harness)
+        .unwrap()
+        .get_by_role_and_label(Role::Button, "문자")
+        .click();
+    harness.run_ok();
+    step_until(&mut harness, "the composer for the caller", |h| {
+        h.query_by_role_and_label(Role::Window, "문자보내기 — 홍길동")
+            .is_some()
+    });
 }
 
 #[test]

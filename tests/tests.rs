@@ -19,6 +19,7 @@ mod pbx;
 mod popup;
 mod sms;
 mod sms_provider;
+mod sms_ui;
 mod store;
 mod support;
 mod ui;

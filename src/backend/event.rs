@@ -191,6 +191,9 @@ pub enum Event {
         total: u64,
         /// The page's messages, newest first.
         rows: Vec<LoggedMessage>,
+        /// The names of the customers the page's sent messages went to
+        /// (a received message carries its sender's name itself).
+        customers: Vec<(CustomerId, String)>,
     },
     /// A failed message was queued again as a new message.
     MessageResent {

@@ -35,15 +35,6 @@ pub use crate::pbx::tracker::{CallChange, TrackedCall};
 pub use crate::pbx::{LinkState, OriginateOutcome};
 // The window shows these as they are.
 pub use crate::store::{Group, Tag};
-// The SMS문구 editor counts bytes and checks placeholders on every
-// keystroke; both are pure and take microseconds, so the window runs them
-// itself rather than asking the backend each time.
-pub use crate::sms::template::{
-    BUILT_IN as BUILT_IN_PLACEHOLDERS, unknown as unknown_placeholders,
-};
-pub use crate::sms::{
-    Count, Destination, Field as SmsField, Limits, Measure, MessageText, TextProblem,
-};
 // The composer runs the same check the backend runs before it queues a
 // message, on every keystroke; the message log shows messages as stored.
 pub use crate::domain::{
@@ -52,6 +43,20 @@ pub use crate::domain::{
 };
 pub use crate::sms::compose::{
     Checked as CheckedDraft, Context as ComposeContext, Draft, DraftProblem, check as check_draft,
+};
+// The SMS문구 editor counts bytes and checks placeholders on every
+// keystroke; both are pure and take microseconds, so the window runs them
+// itself rather than asking the backend each time.
+pub use crate::sms::template::{
+    BUILT_IN as BUILT_IN_PLACEHOLDERS, unknown as unknown_placeholders,
+};
+// The composer's 광고 "fix" button applies the same advertising fix the
+// rules check for, locally and at once; it names what the rules find in
+// the agent's language, so it runs them itself too.
+pub use crate::sms::rules::{AdProblem, AdRules, check_ad, check_ad_recipient, fix_ad};
+pub use crate::sms::text::Alphabet;
+pub use crate::sms::{
+    Count, Destination, Field as SmsField, Limits, Measure, MessageText, TextProblem,
 };
 
 use crate::config::Settings;

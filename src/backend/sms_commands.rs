@@ -5,7 +5,7 @@
 
 use super::store_thread::{EventSender, Service, answer, failed};
 use super::{Event, QueryId, local_time};
-use crate::domain::{MessageFilter, MessageId, MessageState};
+use crate::domain::{CustomerId, LoggedMessage, MessageFilter, MessageId, MessageState};
 use crate::sms::compose::Draft;
 use crate::sms::queue::{Queued, queue_draft};
 use crate::sms::rules::check_ad_recipient;
@@ -47,17 +47,27 @@ impl Service {
         limit: u32,
     ) -> Event {
         let page = || -> store::Result<_> {
-            Ok((
-                self.store.count_message_log(filter)?,
-                self.store.message_log(filter, Page { offset, limit })?,
-            ))
+            let total = self.store.count_message_log(filter)?;
+            let rows = self.store.message_log(filter, Page { offset, limit })?;
+            let mut ids: Vec<CustomerId> = rows
+                .iter()
+                .filter_map(|row| match row {
+                    LoggedMessage::Sent(message) => message.customer_id,
+                    LoggedMessage::Received(_) => None,
+                })
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let customers = self.store.customer_names(&ids)?;
+            Ok((total, rows, customers))
         };
-        answer("list messages", page(), |(total, rows)| {
+        answer("list messages", page(), |(total, rows, customers)| {
             Event::MessagePage {
                 request,
                 offset,
                 total,
                 rows,
+                customers,
             }
         })
     }

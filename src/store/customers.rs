@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Row, Statement, Transaction, params};
+use rusqlite::{OptionalExtension as _, Row, Statement, Transaction, params};
 
 use super::columns::one_changed;
 use super::error::{Result, found};
@@ -291,6 +291,27 @@ impl Store {
             |row| row.get(0),
         )?)
     }
+
+    /// The names of the customers among `ids` that exist (binned ones
+    /// too: the message log names whoever a message went to), in no
+    /// particular order.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn customer_names(&self, ids: &[CustomerId]) -> Result<Vec<(CustomerId, String)>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id, name FROM customers WHERE id = ?1")?;
+        let mut names = Vec::with_capacity(ids.len());
+        for id in ids {
+            // One primary-key lookup each: a page names at most a screenful.
+            let name: Option<String> = statement.query_row([id.0], |row| row.get(1)).optional()?;
+            if let Some(name) = name {
+                names.push((*id, name));
+            }
+        }
+        Ok(names)
+    }
 }
 
 /// The columns [`summary_from_row`] reads, for a query over `customers c`.
@@ -472,6 +493,19 @@ mod tests {
     use crate::domain::{CustomerDraft, FieldKind, NewFieldDef, PhoneDraft, Region};
     use crate::store::Error;
     use crate::store::test_support::{add, customer, store};
+
+    #[test]
+    fn names_are_found_for_the_customers_that_exist() {
+        let mut store = store();
+        let hong = add(&mut store, "홍길동", &["010-1234-5678"]);
+        let kim = add(&mut store, "김영희", &[]);
+        let mut names = store.customer_names(&[hong, CustomerId(999), kim]).unwrap();
+        names.sort();
+        assert_eq!(
+            names,
+            vec![(hong, "홍길동".to_owned()), (kim, "김영희".to_owned())]
+        );
+    }
 
     #[test]
     fn a_created_customer_reads_back_whole() {

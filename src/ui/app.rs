@@ -16,8 +16,10 @@ use super::group_manager::GroupManager;
 use super::i18n::Texts;
 use super::later::{self, Feature};
 use super::menu::{self, MenuAction};
+use super::message_log::MessageLog;
 use super::preferences::Preferences;
 use super::sender_numbers::{self, SenderNumbers};
+use super::sms_composer::{self, SmsComposer};
 use super::sms_templates::{self, SmsTemplates};
 use super::{main_view, status_bar};
 use crate::backend::{
@@ -67,6 +69,19 @@ pub struct Shown {
     pub templates: Vec<Template>,
     /// The registered sender numbers, once asked for.
     pub senders: Vec<SenderNumber>,
+    /// The SMS gateway as it last reported itself.
+    pub sms_gateway: Option<SmsGatewayState>,
+}
+
+/// What the status bar shows of the SMS gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsGatewayState {
+    /// Its name (`dry-run`, `Kannel`…).
+    pub name: String,
+    /// Messages its credit pays for, when it sells credit.
+    pub balance: Option<u64>,
+    /// Why it cannot be used or its credit not read.
+    pub problem: Option<String>,
 }
 
 /// The search box and its results.
@@ -99,6 +114,9 @@ pub struct RingdeskApp {
     preferences: Option<Preferences>,
     sms_templates: Option<SmsTemplates>,
     sender_numbers: Option<SenderNumbers>,
+    composers: Vec<SmsComposer>,
+    next_composer: u64,
+    message_log: Option<MessageLog>,
     later: Vec<Feature>,
     popups: CallPopups,
     focus_search: bool,
@@ -124,6 +142,9 @@ impl RingdeskApp {
             preferences: None,
             sms_templates: None,
             sender_numbers: None,
+            composers: Vec::new(),
+            next_composer: 0,
+            message_log: None,
             later: Vec::new(),
             popups: CallPopups::default(),
             focus_search: true,
@@ -144,6 +165,13 @@ impl RingdeskApp {
     #[must_use]
     pub fn texts(&self) -> &Texts {
         &self.texts
+    }
+
+    /// Handles `event` as if the backend had just sent it. Tests use it to
+    /// play the part of services that are not running (the SMS outbox
+    /// worker's state changes, a gateway's credit report).
+    pub fn receive(&mut self, event: Event, ctx: &egui::Context) {
+        self.handle(event, ctx);
     }
 
     fn send(&self, command: Command) -> bool {
@@ -184,6 +212,9 @@ impl RingdeskApp {
             Event::Card(card) => {
                 for form in &mut self.forms {
                     form.card_loaded(&card, &self.shown.lookups);
+                }
+                for composer in &mut self.composers {
+                    composer.card_loaded(&card);
                 }
                 if self
                     .shown
@@ -371,15 +402,54 @@ impl RingdeskApp {
                     self.shown.error = Some(text);
                 }
             }
-            // The composer, the message log and the status bar's credit
-            // read these; the main window has none of them yet.
-            Event::SmsQueued { .. }
-            | Event::SmsRefused { .. }
-            | Event::MessagePage { .. }
-            | Event::MessageResent { .. }
-            | Event::MessageChanged(_)
-            | Event::MessageReceived(_)
-            | Event::SmsGateway { .. } => {}
+            Event::SmsQueued { request, id } => {
+                for composer in &mut self.composers {
+                    if composer.queued(request, id) {
+                        break;
+                    }
+                }
+            }
+            Event::SmsRefused { request, problems } => {
+                for composer in &mut self.composers {
+                    if composer.refused(request, &problems) {
+                        break;
+                    }
+                }
+            }
+            Event::MessagePage {
+                request,
+                offset,
+                total,
+                rows,
+                customers,
+            } => {
+                if let Some(log) = &mut self.message_log {
+                    log.page_arrived(request, offset, total, rows, customers);
+                }
+            }
+            Event::MessageResent { .. } => {
+                if let Some(log) = &mut self.message_log {
+                    log.resent(&self.texts);
+                }
+            }
+            Event::MessageChanged(message) => {
+                for composer in &mut self.composers {
+                    composer.message_changed(&message);
+                }
+                self.messages_changed(message.customer_id);
+            }
+            Event::MessageReceived(message) => self.messages_changed(message.customer_id),
+            Event::SmsGateway {
+                name,
+                balance,
+                problem,
+            } => {
+                self.shown.sms_gateway = Some(SmsGatewayState {
+                    name,
+                    balance,
+                    problem,
+                });
+            }
             Event::Failed { action, message } => {
                 if let Some(list) = &mut self.list {
                     list.failed(action, &message);
@@ -396,6 +466,12 @@ impl RingdeskApp {
                 if let Some(window) = &mut self.sender_numbers {
                     window.failed(action, &message);
                 }
+                for composer in &mut self.composers {
+                    composer.failed(action, &message);
+                }
+                if let Some(log) = &mut self.message_log {
+                    log.failed(action, &message);
+                }
                 self.shown.error = Some(format!("{action}: {message}"));
             }
         }
@@ -407,6 +483,49 @@ impl RingdeskApp {
         if self.texts.language() != language {
             self.texts = Texts::new(language);
             super::fonts::install_cjk(ctx, language);
+        }
+    }
+
+    /// A message of `customer`'s (or nobody's) was queued, changed or
+    /// received: the message log asks its page again, and the card shows
+    /// the customer's messages afresh.
+    fn messages_changed(&mut self, customer: Option<CustomerId>) {
+        if let Some(log) = &mut self.message_log {
+            log.refresh();
+        }
+        if let Some(card) = &self.shown.card
+            && customer == Some(card.customer.id)
+        {
+            self.send(Command::LoadCard {
+                id: card.customer.id,
+            });
+        }
+    }
+
+    /// Opens a composer for `number`, written to `customer` when known.
+    fn open_composer(&mut self, number: &str, customer: Option<CustomerId>) {
+        self.next_composer += 1;
+        let card = customer.and_then(|id| {
+            self.shown
+                .card
+                .as_ref()
+                .filter(|card| card.customer.id == id)
+                .map(|card| &card.customer)
+        });
+        let composer = SmsComposer::new(self.next_composer, number, card, customer);
+        let wants_card = composer.wants_card();
+        self.composers.push(composer);
+        // Saved texts and sender numbers to choose from, fields that are
+        // placeholders too, and the customer when only the id is known.
+        for command in [
+            Command::LoadTemplates,
+            Command::LoadSenders,
+            Command::LoadLookups,
+        ]
+        .into_iter()
+        .chain(wants_card.map(|id| Command::LoadCard { id }))
+        {
+            self.send(command);
         }
     }
 
@@ -510,6 +629,12 @@ impl RingdeskApp {
                     self.send(command);
                 }
             }
+            MenuAction::MessageLog | MenuAction::SmsResults => {
+                let results = action == MenuAction::SmsResults;
+                self.message_log
+                    .get_or_insert_with(|| MessageLog::new(results))
+                    .set_results(results);
+            }
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
                     self.later.push(feature);
@@ -534,6 +659,17 @@ impl RingdeskApp {
                 self.sms_templates = None;
             }
         }
+        let data = sms_composer::Data {
+            templates: &self.shown.templates,
+            senders: &self.shown.senders,
+            fields: &self.shown.lookups.fields,
+            settings: &self.settings.sms,
+            region,
+        };
+        for composer in &mut self.composers {
+            composer.show(ctx, &self.texts, &data, &mut self.next_request, commands);
+        }
+        self.composers.retain(|composer| !composer.is_closed());
         if let Some(window) = &mut self.sender_numbers {
             let data = sender_numbers::Data {
                 senders: &self.shown.senders,
@@ -642,8 +778,8 @@ impl eframe::App for RingdeskApp {
         match picked {
             Some(main_view::Pick::Customer(id)) => self.select_customer(id),
             Some(main_view::Pick::Edit(id)) => self.open_form(Some(id)),
-            Some(main_view::Pick::Later(feature)) if !self.later.contains(&feature) => {
-                self.later.push(feature);
+            Some(main_view::Pick::Sms { number, customer }) => {
+                self.open_composer(&number, Some(customer));
             }
             Some(main_view::Pick::Dial { number, name }) => {
                 self.shown.error = None;
@@ -660,12 +796,13 @@ impl eframe::App for RingdeskApp {
                     .unwrap_or(u32::MAX)
                     .saturating_add(RESULTS_PAGE),
             }),
-            Some(main_view::Pick::Later(_)) | None => {}
+            None => {}
         }
 
         // Dialogs and windows.
         let region = self.settings.phone.default_region;
         let mut opened_from_list = None;
+        let mut compose = None;
         if let Some(list) = &mut self.list {
             let outcome = list.show(
                 &ctx,
@@ -696,9 +833,28 @@ impl eframe::App for RingdeskApp {
                     caller_name: String::new(),
                 });
             }
+            compose = outcome.compose;
             if outcome.closed {
                 self.call_log = None;
             }
+        }
+        if let Some(log) = &mut self.message_log {
+            let card = self
+                .shown
+                .card
+                .as_ref()
+                .map(|card| (card.customer.id, card.customer.name.as_str()));
+            let outcome = log.show(&ctx, &self.texts, card, &mut commands);
+            if outcome.open.is_some() {
+                opened_from_list = outcome.open;
+            }
+            if outcome.closed {
+                self.message_log = None;
+            }
+            compose = compose.or(outcome.compose);
+        }
+        if let Some((number, customer)) = compose {
+            self.open_composer(&number, customer);
         }
         if let Some(id) = opened_from_list {
             self.select_customer(id);
@@ -753,6 +909,9 @@ impl eframe::App for RingdeskApp {
             Some(call_popup::Intent::OpenCustomer(id)) => {
                 self.select_customer(id);
                 self.open_form(Some(id));
+            }
+            Some(call_popup::Intent::Sms { number, customer }) => {
+                self.open_composer(&number, customer);
             }
             Some(call_popup::Intent::Register(number)) => {
                 self.forms

@@ -89,6 +89,8 @@ pub struct Outcome {
     pub open: Option<CustomerId>,
     /// Call this number back.
     pub dial: Option<String>,
+    /// Write a message to this number (and customer).
+    pub compose: Option<(String, Option<CustomerId>)>,
     /// The window was closed.
     pub closed: bool,
 }
@@ -472,7 +474,7 @@ impl CallLog {
                     .clip(true),
             )
             .column(Column::remainder().at_least(80.0).clip(true))
-            .column(Column::exact(130.0))
+            .column(Column::exact(170.0))
             .header(ROW_HEIGHT, |mut header| {
                 for key in headers {
                     header.col(|ui| {
@@ -575,6 +577,13 @@ impl CallLog {
                             {
                                 outcome.dial = Some(call.number_raw.clone());
                             }
+                            // A colleague's extension takes no text messages.
+                            if call.direction != Direction::Internal
+                                && !call.number_raw.is_empty()
+                                && ui.small_button(texts.get("card.sms")).clicked()
+                            {
+                                outcome.compose = Some((call.number_raw.clone(), call.customer_id));
+                            }
                         });
                     });
                     let response = row.response();
@@ -661,7 +670,7 @@ impl CallLog {
 
 /// The start of the local day written in `text` (YYYY-MM-DD), or of the day
 /// after it when `end` (the range includes the last day). Blank is no limit.
-fn local_day(texts: &Texts, text: &str, end: bool) -> Result<Option<Timestamp>, String> {
+pub(super) fn local_day(texts: &Texts, text: &str, end: bool) -> Result<Option<Timestamp>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -677,7 +686,13 @@ fn local_day(texts: &Texts, text: &str, end: bool) -> Result<Option<Timestamp>, 
     Ok(Some(Timestamp(zoned.timestamp().as_millisecond())))
 }
 
-fn date_text(ui: &mut egui::Ui, texts: &Texts, id: &str, label: &str, text: &mut String) {
+pub(super) fn date_text(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    id: &str,
+    label: &str,
+    text: &mut String,
+) {
     ui.add(
         egui::TextEdit::singleline(text)
             .hint_text("YYYY-MM-DD")

@@ -27,6 +27,13 @@ pub enum Intent {
     OpenCustomer(CustomerId),
     /// Register a new customer with this number.
     Register(String),
+    /// Write a message to the caller's number, to the customer when known.
+    Sms {
+        /// The number as shown.
+        number: String,
+        /// The customer chosen in the pop-up.
+        customer: Option<CustomerId>,
+    },
 }
 
 /// One call's pop-up.
@@ -188,6 +195,15 @@ impl Popup {
             commands.push(Command::Dial {
                 number: self.data.number.display().to_owned(),
                 caller_name: name,
+            });
+        }
+        if !self.data.number.is_withheld() && ui.button(texts.get("card.sms")).clicked() {
+            intent = Some(Intent::Sms {
+                number: self.data.number.display().to_owned(),
+                customer: self
+                    .chosen
+                    .and_then(|index| self.data.matches.get(index))
+                    .map(|found| found.customer.id),
             });
         }
         ui.separator();

@@ -1,6 +1,8 @@
 //! How times and small values read in the window: the desk's local time.
 
-use crate::domain::{Direction, FieldValue, Outcome, Timestamp};
+use eframe::egui;
+
+use crate::domain::{Direction, FieldValue, MessageState, Outcome, Timestamp};
 
 use super::i18n::Texts;
 
@@ -71,6 +73,34 @@ pub fn field_value(texts: &Texts, value: &FieldValue) -> String {
         FieldValue::YesNo(true) => texts.get("common.yes").to_owned(),
         FieldValue::YesNo(false) => texts.get("common.no").to_owned(),
         other => other.to_string(),
+    }
+}
+
+/// A sent message's state in words: 대기, 전송 중, 전송됨, 전달됨, 실패, 취소됨.
+#[must_use]
+pub fn message_state_text(texts: &Texts, state: MessageState) -> String {
+    texts
+        .get(match state {
+            MessageState::Queued => "messages.queued",
+            MessageState::Sending => "messages.sending",
+            MessageState::Sent => "messages.sent",
+            MessageState::Delivered => "messages.delivered",
+            MessageState::Failed => "messages.failed",
+            MessageState::Cancelled => "messages.cancelled",
+        })
+        .to_owned()
+}
+
+/// The colour a message state is shown in: failures in the error colour,
+/// delivered in green, messages still on their way in the warning colour.
+#[must_use]
+pub fn message_state_colour(visuals: &egui::Visuals, state: MessageState) -> egui::Color32 {
+    match state {
+        MessageState::Failed => visuals.error_fg_color,
+        MessageState::Delivered if visuals.dark_mode => egui::Color32::LIGHT_GREEN,
+        MessageState::Delivered => egui::Color32::DARK_GREEN,
+        MessageState::Queued | MessageState::Sending => visuals.warn_fg_color,
+        MessageState::Sent | MessageState::Cancelled => visuals.text_color(),
     }
 }
 

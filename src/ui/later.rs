@@ -13,18 +13,12 @@ pub enum Feature {
     ChangePassword,
     /// 관리자 웹 바로가기
     AdminWeb,
-    /// 문자목록
-    MessageLog,
     /// 대량문자발송
     BulkSms,
     /// 임의문자발송
     FreeSms,
     /// 엑셀문자발송
     ExcelSms,
-    /// 문자발송결과
-    SmsResults,
-    /// Sending an SMS to a number.
-    Sms(String),
 }
 
 impl Feature {
@@ -32,12 +26,9 @@ impl Feature {
         match self {
             Self::ChangePassword => ("menu.change_password", "later.change_password"),
             Self::AdminWeb => ("menu.admin_web", "later.admin_web"),
-            Self::MessageLog => ("menu.message_log", "later.message_log"),
             Self::BulkSms => ("menu.bulk_sms", "later.bulk_sms"),
             Self::FreeSms => ("menu.free_sms", "later.free_sms"),
             Self::ExcelSms => ("menu.excel_sms", "later.excel_sms"),
-            Self::SmsResults => ("menu.sms_results", "later.sms_results"),
-            Self::Sms(_) => ("card.sms", "later.sms"),
         }
     }
 }
@@ -46,10 +37,6 @@ impl Feature {
 pub fn show(ctx: &egui::Context, texts: &Texts, open: &mut Vec<Feature>) {
     open.retain(|feature| {
         let (title, body) = feature.keys();
-        let number = match feature {
-            Feature::Sms(number) => number.as_str(),
-            _ => "",
-        };
         let id = egui::Id::unique(("later", format!("{feature:?}")));
         let mut keep = !escape_closes(ctx, id);
         let mut window_open = true;
@@ -60,7 +47,7 @@ pub fn show(ctx: &egui::Context, texts: &Texts, open: &mut Vec<Feature>) {
             .resizable(false)
             .default_width(380.0)
             .show(ctx, |ui| {
-                ui.label(texts.fmt(body, &[("number", &number)]));
+                ui.label(texts.get(body));
                 ui.add_space(8.0);
                 if ui.button(texts.get("later.ok")).clicked() {
                     keep = false;

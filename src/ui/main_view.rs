@@ -7,8 +7,8 @@ use egui_extras::{Column, TableBuilder};
 
 use super::app::{SearchState, Shown, thousands};
 use super::format::{direction_text, local_time};
+use super::format::{local_date_time, message_state_colour, message_state_text};
 use super::i18n::Texts;
-use super::later::Feature;
 use crate::backend::{CustomerCard, Group};
 use crate::domain::{CustomerId, GroupId, Region};
 
@@ -22,8 +22,13 @@ pub enum Pick {
     Customer(CustomerId),
     /// Open this customer's form.
     Edit(CustomerId),
-    /// A feature that is announced but not built yet.
-    Later(Feature),
+    /// Write a message to this number of this customer.
+    Sms {
+        /// The number as shown.
+        number: String,
+        /// Whose number it is.
+        customer: CustomerId,
+    },
     /// Click-to-call this number of the customer named.
     Dial {
         /// The number as shown.
@@ -333,7 +338,10 @@ fn card_view(ui: &mut egui::Ui, texts: &Texts, card: &CustomerCard, pick: &mut O
                     });
                 }
                 if ui.button(texts.get("card.sms")).clicked() {
-                    *pick = Some(Pick::Later(Feature::Sms(phone.display.clone())));
+                    *pick = Some(Pick::Sms {
+                        number: phone.display.clone(),
+                        customer: customer.id,
+                    });
                 }
                 ui.end_row();
             }
@@ -384,6 +392,47 @@ fn card_view(ui: &mut egui::Ui, texts: &Texts, card: &CustomerCard, pick: &mut O
         ui.strong(texts.get("card.memo"));
         ui.label(&customer.memo);
     }
+    recent_messages(ui, texts, card, pick);
+}
+
+/// The customer's latest messages with their state, and 문자 to write one
+/// more to their first number.
+fn recent_messages(ui: &mut egui::Ui, texts: &Texts, card: &CustomerCard, pick: &mut Option<Pick>) {
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.strong(texts.get("messages.recent"));
+        if let Some(phone) = card.customer.phones.first()
+            && ui.small_button(texts.get("card.sms")).clicked()
+        {
+            *pick = Some(Pick::Sms {
+                number: phone.display.clone(),
+                customer: card.customer.id,
+            });
+        }
+    });
+    if card.messages.is_empty() {
+        ui.weak(texts.get("messages.no_messages"));
+        return;
+    }
+    egui::Grid::new("card_messages")
+        .num_columns(4)
+        .spacing([10.0, 2.0])
+        .striped(true)
+        .show(ui, |ui| {
+            // The card carries the latest few; the message log has the rest.
+            for message in card.messages.iter().take(5) {
+                ui.label(local_date_time(message.created_at));
+                ui.label(&message.to_raw);
+                ui.colored_label(
+                    message_state_colour(ui.visuals(), message.state),
+                    message_state_text(texts, message.state),
+                );
+                let first = message.body.lines().next().unwrap_or_default();
+                ui.add(egui::Label::new(first).truncate())
+                    .on_hover_text(&message.body);
+                ui.end_row();
+            }
+        });
 }
 
 /// A table cell's text: not selectable, so a click selects the row.

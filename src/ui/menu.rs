@@ -26,6 +26,10 @@ pub enum MenuAction {
     SmsTemplates,
     /// 발신번호
     SenderNumbers,
+    /// 문자목록
+    MessageLog,
+    /// 문자발송결과
+    SmsResults,
     /// An entry whose window arrives with a later part of ringdesk.
     Later(Feature),
     /// 종료
@@ -63,7 +67,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                     Some(("menu.customer_list", MenuAction::CustomerList)),
                     Some(("menu.new_customer", MenuAction::NewCustomer)),
                     None,
-                    Some(("menu.message_log", MenuAction::Later(Feature::MessageLog))),
+                    Some(("menu.message_log", MenuAction::MessageLog)),
                     Some(("menu.call_log", MenuAction::CallLog)),
                     None,
                     Some(("menu.sms_templates", MenuAction::SmsTemplates)),
@@ -71,7 +75,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                     Some(("menu.bulk_sms", MenuAction::Later(Feature::BulkSms))),
                     Some(("menu.free_sms", MenuAction::Later(Feature::FreeSms))),
                     Some(("menu.excel_sms", MenuAction::Later(Feature::ExcelSms))),
-                    Some(("menu.sms_results", MenuAction::Later(Feature::SmsResults))),
+                    Some(("menu.sms_results", MenuAction::SmsResults)),
                 ] {
                     item(ui, texts, entry, &mut action);
                 }

@@ -1,5 +1,5 @@
 //! The status bar: the PBX link (with a reconnect button when it is down),
-//! the SMS gateway, how many customers the book holds, what click-to-call
+//! the SMS gateway (name, remaining credit, problem), how many customers the book holds, what click-to-call
 //! is doing, and the last failure when there was one.
 
 use eframe::egui;
@@ -14,18 +14,7 @@ pub fn show(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown
     ui.horizontal(|ui| {
         let reconnect = pbx(ui, texts, settings, shown);
         ui.separator();
-        let sms = match settings.sms.gateway {
-            GatewayKind::DryRun => texts.get("status.sms_dry_run").to_owned(),
-            GatewayKind::Kannel => texts.fmt(
-                "status.sms_kannel",
-                &[("host", &host_of(&settings.sms.kannel.sendsms_url))],
-            ),
-            GatewayKind::Http => texts.fmt(
-                "status.sms_http",
-                &[("host", &host_of(&settings.sms.http.send_url))],
-            ),
-        };
-        ui.label(sms);
+        sms(ui, texts, settings, shown);
         ui.separator();
         match shown.customers {
             Some(count) => ui.label(texts.fmt("status.customers", &[("count", &thousands(count))])),
@@ -87,6 +76,33 @@ fn pbx(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) -> 
     } else {
         ui.label(text);
         false
+    }
+}
+
+/// The SMS gateway as it last reported itself: its name, the messages its
+/// credit pays for when it sells credit, and why it cannot be used in red.
+/// Before its first report, the kind the settings name.
+fn sms(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) {
+    let Some(gateway) = &shown.sms_gateway else {
+        match settings.sms.gateway {
+            GatewayKind::DryRun => ui.label(texts.get("status.sms_dry_run")),
+            GatewayKind::Kannel => ui.label(texts.fmt(
+                "status.sms_kannel",
+                &[("host", &host_of(&settings.sms.kannel.sendsms_url))],
+            )),
+            GatewayKind::Http => ui.label(texts.fmt(
+                "status.sms_http",
+                &[("host", &host_of(&settings.sms.http.send_url))],
+            )),
+        };
+        return;
+    };
+    ui.label(texts.fmt("status.sms_gateway", &[("name", &gateway.name)]));
+    if let Some(balance) = gateway.balance {
+        ui.label(texts.fmt("status.sms_balance", &[("count", &thousands(balance))]));
+    }
+    if let Some(problem) = &gateway.problem {
+        ui.colored_label(ui.visuals().error_fg_color, problem);
     }
 }
 

@@ -1,0 +1,727 @@
+//! 문자보내기: one message to one number, opened from a customer's card,
+//! the caller pop-up or the call log; several may be open at once.
+//!
+//! The window runs the backend's own draft check ([`check_draft`]) on every
+//! frame, so the byte count, the kind (SMS → LMS → too long), every problem
+//! next to its field and the characters EUC-KR cannot carry are always
+//! those the backend will find; Send stays disabled until the check is
+//! clean. The backend checks again when it queues (the local time may have
+//! crossed into the advertising night meanwhile) and answers with
+//! `SmsQueued` or `SmsRefused`; after that the window follows the message
+//! through its states as `MessageChanged` events arrive.
+
+use eframe::egui;
+
+use super::format::{message_state_colour, message_state_text};
+use super::i18n::Texts;
+use super::widgets::escape_closes;
+use crate::backend::{
+    AdProblem, AdRules, ComposeContext, Count, CustomerCard, Draft, DraftProblem, Message,
+    MessageKind, MessageState, QueryId, SmsField, TextProblem, check_ad, check_ad_recipient,
+    check_draft, fix_ad, local_time,
+};
+use crate::backend::{CheckedDraft, Command};
+use crate::config::SmsSettings;
+use crate::domain::{Customer, CustomerId, FieldDef, MessageId, Region, SenderNumber, Template};
+
+/// The body editor's id salt, for Ctrl+Enter and the first focus.
+const BODY: &str = "sms_composer_body";
+
+/// What the composer needs from the main window each frame.
+pub struct Data<'a> {
+    /// Saved texts to start from.
+    pub templates: &'a [Template],
+    /// Registered sender numbers (the switched-off ones are not offered).
+    pub senders: &'a [SenderNumber],
+    /// User-defined fields, which are placeholders too.
+    pub fields: &'a [FieldDef],
+    /// The `[sms]` settings: byte limits, sender name, opt-out number.
+    pub settings: &'a SmsSettings,
+    /// How a number without a country code is read.
+    pub region: Region,
+}
+
+/// Where the message is after the agent pressed Send.
+enum Stage {
+    /// Being written; `refused` holds what the backend refused last time.
+    Editing { refused: Vec<DraftProblem> },
+    /// Sent to the backend, no answer yet.
+    Sending(QueryId),
+    /// In the outbox; `message` is its latest state once reported.
+    Queued {
+        id: MessageId,
+        message: Option<Box<Message>>,
+    },
+}
+
+/// One composer window.
+pub struct SmsComposer {
+    /// Tells this window apart from other composers.
+    serial: u64,
+    draft: Draft,
+    /// The customer it goes to, for placeholders and advertising consent;
+    /// arrives with the card when the window was opened with an id only.
+    customer: Option<Customer>,
+    stage: Stage,
+    /// Put the cursor in the body on the first frame.
+    focus_body: bool,
+    /// A failure the backend reported while sending.
+    error: Option<String>,
+    closed: bool,
+}
+
+impl SmsComposer {
+    /// A composer for `to`, written to `customer` when known (its card is
+    /// asked for when only the id is); `serial` makes its window unique.
+    #[must_use]
+    pub fn new(serial: u64, to: &str, customer: Option<&Customer>, id: Option<CustomerId>) -> Self {
+        Self {
+            serial,
+            draft: Draft {
+                to: to.to_owned(),
+                customer: customer.map(|customer| customer.id).or(id),
+                ..Draft::default()
+            },
+            customer: customer.cloned(),
+            stage: Stage::Editing {
+                refused: Vec::new(),
+            },
+            focus_body: true,
+            error: None,
+            closed: false,
+        }
+    }
+
+    /// The customer it is written to, when known only by id: the card the
+    /// main window should ask for.
+    #[must_use]
+    pub fn wants_card(&self) -> Option<CustomerId> {
+        match &self.customer {
+            Some(_) => None,
+            None => self.draft.customer,
+        }
+    }
+
+    /// Whether the window was closed.
+    #[must_use]
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// A card arrived: the composer written to that customer takes it.
+    pub fn card_loaded(&mut self, card: &CustomerCard) {
+        if self.draft.customer == Some(card.customer.id) {
+            self.customer = Some(card.customer.clone());
+        }
+    }
+
+    /// The backend queued a message; true when it was this window's.
+    pub fn queued(&mut self, request: QueryId, id: MessageId) -> bool {
+        if matches!(self.stage, Stage::Sending(asked) if asked == request) {
+            self.stage = Stage::Queued { id, message: None };
+            return true;
+        }
+        false
+    }
+
+    /// The backend refused to queue; true when it was this window's.
+    pub fn refused(&mut self, request: QueryId, problems: &[DraftProblem]) -> bool {
+        if matches!(self.stage, Stage::Sending(asked) if asked == request) {
+            self.stage = Stage::Editing {
+                refused: problems.to_vec(),
+            };
+            return true;
+        }
+        false
+    }
+
+    /// A message changed state; the window showing it follows.
+    pub fn message_changed(&mut self, changed: &Message) {
+        if let Stage::Queued { id, message } = &mut self.stage
+            && *id == changed.id
+        {
+            *message = Some(Box::new(changed.clone()));
+        }
+    }
+
+    /// A request failed; a send in flight goes back to editing.
+    pub fn failed(&mut self, action: &str, message: &str) {
+        if action == "send message" && matches!(self.stage, Stage::Sending(_)) {
+            self.stage = Stage::Editing {
+                refused: Vec::new(),
+            };
+            self.error = Some(message.to_owned());
+        }
+    }
+
+    fn check(&self, data: &Data<'_>) -> CheckedDraft {
+        check_draft(
+            &self.draft,
+            &ComposeContext {
+                settings: data.settings,
+                region: data.region,
+                senders: data.senders,
+                fields: data.fields,
+                customer: self.customer.as_ref(),
+                local_time: local_time::now_time(),
+            },
+        )
+    }
+
+    /// Draws the window.
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        texts: &Texts,
+        data: &Data<'_>,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        self.default_sender(data);
+        let window = egui::Id::unique(("sms_composer", self.serial));
+        let title = match &self.customer {
+            Some(customer) => texts.fmt("composer.title_to", &[("name", &customer.name)]),
+            None => texts.get("composer.title").to_owned(),
+        };
+        let mut open = true;
+        egui::Window::new(title)
+            .id(window)
+            .open(&mut open)
+            .default_width(460.0)
+            .min_width(420.0)
+            .show(ctx, |ui| {
+                if matches!(self.stage, Stage::Queued { .. }) {
+                    self.progress_ui(ui, texts);
+                } else {
+                    self.form_ui(ui, texts, data, next_request, commands);
+                }
+            });
+        if !open || escape_closes(ctx, window) {
+            self.closed = true;
+        }
+    }
+
+    /// Picks the first enabled sender number when none is chosen (the
+    /// template's is taken when a template is picked).
+    fn default_sender(&mut self, data: &Data<'_>) {
+        if self.draft.from.is_empty()
+            && let Some(first) = data.senders.iter().find(|sender| sender.enabled)
+        {
+            self.draft.from.clone_from(&first.raw);
+        }
+    }
+
+    #[expect(clippy::too_many_lines, reason = "the form reads best top to bottom")]
+    fn form_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        data: &Data<'_>,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let checked = self.check(data);
+        let sending = matches!(self.stage, Stage::Sending(_));
+        let refused: Vec<DraftProblem> = match &self.stage {
+            Stage::Editing { refused } => refused.clone(),
+            _ => Vec::new(),
+        };
+        let error_colour = ui.visuals().error_fg_color;
+        // The text checks are typed: text_problems_ui shows them in the
+        // window's language, so the check's own wording of them is skipped.
+        let ad_problems = self.ad_problems(data, &checked);
+        let measured: Vec<String> = checked
+            .measure
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .chain(ad_problems.iter().map(ToString::to_string))
+            .collect();
+        let problems = |ui: &mut egui::Ui, field: SmsField| {
+            for problem in checked.problems_of(field) {
+                if !measured.contains(&problem.message) {
+                    ui.colored_label(error_colour, &problem.message);
+                }
+            }
+        };
+        egui::Grid::new(("composer_fields", self.serial))
+            .num_columns(2)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui.label(texts.get("composer.to"));
+                ui.vertical(|ui| {
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.draft.to)
+                            .hint_text("010-1234-5678")
+                            .desired_width(200.0),
+                    )
+                    .labelled_by(label.id);
+                    problems(ui, SmsField::To);
+                });
+                ui.end_row();
+
+                let label = ui.label(texts.get("composer.from"));
+                ui.vertical(|ui| {
+                    let enabled: Vec<&SenderNumber> = data
+                        .senders
+                        .iter()
+                        .filter(|sender| sender.enabled)
+                        .collect();
+                    if enabled.is_empty() {
+                        ui.colored_label(error_colour, texts.get("templates.no_senders"));
+                    } else {
+                        egui::ComboBox::from_id_salt(("composer_from", self.serial))
+                            .selected_text(&self.draft.from)
+                            .width(200.0)
+                            .show_ui(ui, |ui| {
+                                for sender in enabled {
+                                    let text = if sender.label.is_empty() {
+                                        sender.raw.clone()
+                                    } else {
+                                        format!("{} ({})", sender.raw, sender.label)
+                                    };
+                                    ui.selectable_value(
+                                        &mut self.draft.from,
+                                        sender.raw.clone(),
+                                        text,
+                                    );
+                                }
+                            })
+                            .response
+                            .labelled_by(label.id);
+                    }
+                    problems(ui, SmsField::From);
+                });
+                ui.end_row();
+
+                let label = ui.label(texts.get("composer.template"));
+                let picked = self
+                    .draft
+                    .template
+                    .and_then(|id| data.templates.iter().find(|template| template.id == id))
+                    .map_or(texts.get("composer.no_template"), |template| {
+                        template.title.as_str()
+                    });
+                let mut chosen = None;
+                egui::ComboBox::from_id_salt(("composer_template", self.serial))
+                    .selected_text(picked)
+                    .width(200.0)
+                    .show_ui(ui, |ui| {
+                        if data.templates.is_empty() {
+                            ui.weak(texts.get("templates.none"));
+                        }
+                        for template in data.templates {
+                            if ui
+                                .selectable_label(
+                                    self.draft.template == Some(template.id),
+                                    &template.title,
+                                )
+                                .clicked()
+                            {
+                                chosen = Some(template);
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if let Some(template) = chosen {
+                    self.use_template(template, data.senders);
+                }
+                ui.end_row();
+
+                // A subject makes it an LMS, so it is offered once the text
+                // is long enough to be one anyway (or already has one).
+                if checked.measure.kind != MessageKind::Sms || !self.draft.subject.is_empty() {
+                    let label = ui.label(texts.get("composer.subject"));
+                    ui.vertical(|ui| {
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.draft.subject)
+                                .hint_text(texts.get("templates.subject_hint"))
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
+                        text_problems_ui(
+                            ui,
+                            texts,
+                            &checked,
+                            SmsField::Subject,
+                            &self.draft.subject,
+                        );
+                        problems(ui, SmsField::Subject);
+                    });
+                    ui.end_row();
+                }
+            });
+
+        // Above the body, where it stays put while problems come and go
+        // below it.
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.checkbox(
+                &mut self.draft.advertising,
+                texts.get("composer.advertising"),
+            );
+            if self.draft.advertising {
+                let rules = AdRules::from_settings(data.settings, &self.draft.from);
+                let fixed = fix_ad(&self.draft.text, &rules);
+                if ui
+                    .add_enabled(
+                        fixed != self.draft.text,
+                        egui::Button::new(texts.get("composer.fix_ad")),
+                    )
+                    .on_hover_text(texts.get("composer.fix_ad_hint"))
+                    .clicked()
+                {
+                    self.draft.text = fixed;
+                }
+            }
+        });
+        for problem in &ad_problems {
+            ui.colored_label(error_colour, ad_problem_text(texts, problem));
+        }
+        ui.add_space(4.0);
+        let body_label = ui.label(texts.get("composer.body"));
+        let unsupported: Vec<char> = checked
+            .measure
+            .unsupported()
+            .filter(|(field, _)| *field == SmsField::Body)
+            .map(|(_, at)| at.ch)
+            .collect();
+        let mut layouter = |ui: &egui::Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
+            let job = highlighted(ui, text.as_str(), &unsupported, wrap_width);
+            ui.fonts_mut(|fonts| fonts.layout_job(job))
+        };
+        let body = ui
+            .add(
+                egui::TextEdit::multiline(&mut self.draft.text)
+                    .id_salt((BODY, self.serial))
+                    .desired_rows(6)
+                    .desired_width(f32::INFINITY)
+                    .layouter(&mut layouter),
+            )
+            .labelled_by(body_label.id);
+        if std::mem::take(&mut self.focus_body) {
+            body.request_focus();
+        }
+        ui.label(count_text(texts, &checked));
+        text_problems_ui(ui, texts, &checked, SmsField::Body, &self.draft.text);
+        problems(ui, SmsField::Body);
+        problems(ui, SmsField::Image);
+        problems(ui, SmsField::SendAt);
+
+        // Pictures need a gateway that carries them; the check refuses one
+        // today, so the window does not offer to attach one.
+        ui.weak(texts.get("composer.no_pictures"));
+
+        if !refused.is_empty() {
+            ui.add_space(4.0);
+            ui.colored_label(error_colour, texts.get("composer.refused"));
+            for problem in &refused {
+                ui.colored_label(error_colour, format!("· {}", problem.message));
+            }
+        }
+        if let Some(error) = &self.error {
+            ui.colored_label(error_colour, error);
+        }
+
+        ui.add_space(6.0);
+        let ctrl_enter =
+            ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
+        let can_send = checked.is_sendable() && !sending;
+        ui.horizontal(|ui| {
+            let send = ui
+                .add_enabled(can_send, egui::Button::new(texts.get("composer.send")))
+                .on_hover_text(texts.get("composer.send_hint"));
+            if (send.clicked() || (ctrl_enter && can_send)) && !sending {
+                *next_request += 1;
+                let request = QueryId(*next_request);
+                self.error = None;
+                self.stage = Stage::Sending(request);
+                commands.push(Command::SendSms {
+                    request,
+                    draft: Box::new(self.draft.clone()),
+                });
+            }
+            if ui.button(texts.get("composer.close")).clicked() {
+                self.closed = true;
+            }
+            if sending {
+                ui.spinner();
+                ui.weak(texts.get("composer.sending"));
+            }
+        });
+    }
+
+    /// What the advertising rules find, as the check finds it (the same
+    /// pure rules on the same filled text), typed so the window can say it
+    /// in its own language.
+    fn ad_problems(&self, data: &Data<'_>, checked: &CheckedDraft) -> Vec<AdProblem> {
+        if !self.draft.advertising {
+            return Vec::new();
+        }
+        let contact = checked
+            .sender
+            .as_ref()
+            .map_or("", |sender| sender.raw.as_str());
+        let rules = AdRules::from_settings(data.settings, contact);
+        let (opted_out, night_consent) =
+            self.customer.as_ref().map_or((false, false), |customer| {
+                (customer.ad_opt_out_at.is_some(), customer.ad_night_consent)
+            });
+        check_ad(&checked.text, &rules)
+            .into_iter()
+            .chain(check_ad_recipient(
+                opted_out,
+                night_consent,
+                local_time::now_time(),
+            ))
+            .collect()
+    }
+
+    /// Fills the body, subject, advertising mark and sender from `template`.
+    fn use_template(&mut self, template: &Template, senders: &[SenderNumber]) {
+        self.draft.template = Some(template.id);
+        self.draft.text.clone_from(&template.body);
+        self.draft.subject.clone_from(&template.subject);
+        self.draft.advertising = template.advertising;
+        if let Some(sender) = template.sender_number_id.and_then(|id| {
+            senders
+                .iter()
+                .find(|sender| sender.id == id && sender.enabled)
+        }) {
+            self.draft.from.clone_from(&sender.raw);
+        }
+    }
+
+    /// After Send: the message's way through the outbox.
+    fn progress_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
+        let Stage::Queued { message, .. } = &self.stage else {
+            return;
+        };
+        let state = message
+            .as_ref()
+            .map_or(MessageState::Queued, |message| message.state);
+        ui.label(texts.fmt("composer.sent_to", &[("number", &self.draft.to)]));
+        ui.colored_label(
+            message_state_colour(ui.visuals(), state),
+            texts.fmt(
+                "composer.state",
+                &[("state", &message_state_text(texts, state))],
+            ),
+        );
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            for step in [
+                MessageState::Queued,
+                MessageState::Sending,
+                MessageState::Sent,
+                MessageState::Delivered,
+            ] {
+                let reached = step_reached(state, step);
+                let text = egui::RichText::new(message_state_text(texts, step));
+                let text = if step == state {
+                    text.strong()
+                        .color(message_state_colour(ui.visuals(), state))
+                } else if reached {
+                    text
+                } else {
+                    text.weak()
+                };
+                ui.label(text);
+                if step != MessageState::Delivered {
+                    ui.weak("→");
+                }
+            }
+        });
+        if matches!(state, MessageState::Failed | MessageState::Cancelled) {
+            let reason = message
+                .as_ref()
+                .and_then(|message| message.error.clone())
+                .unwrap_or_default();
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                texts.fmt(
+                    "composer.failed",
+                    &[
+                        ("state", &message_state_text(texts, state)),
+                        ("reason", &reason),
+                    ],
+                ),
+            );
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button(texts.get("composer.new")).clicked() {
+                // Same recipient and sender, a fresh text.
+                self.draft.text.clear();
+                self.draft.subject.clear();
+                self.draft.template = None;
+                self.draft.advertising = false;
+                self.stage = Stage::Editing {
+                    refused: Vec::new(),
+                };
+                self.focus_body = true;
+            }
+            if ui.button(texts.get("composer.close")).clicked() {
+                self.closed = true;
+            }
+        });
+    }
+}
+
+/// Whether a message in `state` has passed `step` on the usual way.
+fn step_reached(state: MessageState, step: MessageState) -> bool {
+    let order = |state| match state {
+        // A failed or cancelled message got no further than queued as far
+        // as the steps show; the reason line says the rest.
+        MessageState::Queued | MessageState::Failed | MessageState::Cancelled => 0,
+        MessageState::Sending => 1,
+        MessageState::Sent => 2,
+        MessageState::Delivered => 3,
+    };
+    order(step) <= order(state)
+}
+
+/// The length and character problems of `field` in the window's language;
+/// characters EUC-KR cannot carry are named with their place in `typed`
+/// (the text as typed, before placeholders are filled) and their code point,
+/// since a character no font here can draw shows as a box.
+fn text_problems_ui(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    checked: &CheckedDraft,
+    field: SmsField,
+    typed: &str,
+) {
+    let error_colour = ui.visuals().error_fg_color;
+    for problem in &checked.measure.problems {
+        if problem.field() != field {
+            continue;
+        }
+        let text = match problem {
+            // An empty body is not a mistake yet; Send stays disabled.
+            TextProblem::EmptyBody => continue,
+            TextProblem::BodyTooLong { bytes, max } => {
+                texts.fmt("templates.too_long", &[("bytes", bytes), ("max", max)])
+            }
+            TextProblem::SubjectTooLong { bytes, max } => texts.fmt(
+                "templates.subject_too_long",
+                &[("bytes", bytes), ("max", max)],
+            ),
+            TextProblem::Unsupported { chars, .. } => {
+                let bad: Vec<char> = chars.iter().map(|at| at.ch).collect();
+                let named: Vec<String> = typed
+                    .chars()
+                    .enumerate()
+                    .filter(|(_, ch)| bad.contains(ch))
+                    .map(|(index, ch)| {
+                        texts.fmt(
+                            "composer.char_at",
+                            &[
+                                ("char", &ch),
+                                ("code", &format!("U+{:04X}", u32::from(ch))),
+                                ("place", &(index + 1)),
+                            ],
+                        )
+                    })
+                    .collect();
+                texts.fmt("composer.unsupported", &[("chars", &named.join(", "))])
+            }
+            // Only a message abroad or with a picture has these.
+            other => other.to_string(),
+        };
+        ui.colored_label(error_colour, text);
+    }
+}
+
+/// An advertising problem in the window's language.
+fn ad_problem_text(texts: &Texts, problem: &AdProblem) -> String {
+    match problem {
+        AdProblem::MissingMark => texts.get("composer.ad_mark").to_owned(),
+        AdProblem::NoSenderName => texts.get("composer.ad_no_name").to_owned(),
+        AdProblem::MissingSenderName { name } => texts.fmt("composer.ad_name", &[("name", name)]),
+        AdProblem::NoSenderContact => texts.get("composer.ad_no_contact").to_owned(),
+        AdProblem::MissingSenderContact { contact } => {
+            texts.fmt("composer.ad_contact", &[("contact", contact)])
+        }
+        AdProblem::NoOptOutNumber => texts.get("composer.ad_no_optout").to_owned(),
+        AdProblem::MissingOptOut { line } => texts.fmt("composer.ad_optout", &[("line", line)]),
+        AdProblem::WrongOptOutNumber { found, expected } => texts.fmt(
+            "composer.ad_wrong_optout",
+            &[("found", found), ("expected", expected)],
+        ),
+        AdProblem::NightTime { at } => texts.fmt(
+            "composer.ad_night",
+            &[("time", &format!("{:02}:{:02}", at.hour(), at.minute()))],
+        ),
+        AdProblem::OptedOut => texts.get("composer.ad_opted_out").to_owned(),
+    }
+}
+
+/// "45 / 90바이트 · SMS (단문)" or "2개로 나뉨 · UCS-2".
+fn count_text(texts: &Texts, checked: &CheckedDraft) -> String {
+    let kind = match checked.measure.kind {
+        MessageKind::Sms => texts.get("templates.kind_sms"),
+        MessageKind::Lms => texts.get("templates.kind_lms"),
+        MessageKind::Mms => texts.get("templates.kind_mms"),
+    };
+    match checked.measure.count {
+        Count::Bytes { body, max, .. } => texts.fmt(
+            "templates.bytes",
+            &[("bytes", &body), ("max", &max), ("kind", &kind)],
+        ),
+        Count::Segments(segments) => {
+            let alphabet = match segments.alphabet {
+                crate::backend::Alphabet::Gsm7 => "GSM-7",
+                crate::backend::Alphabet::Ucs2 => "UCS-2",
+            };
+            texts.fmt(
+                "composer.segments",
+                &[("segments", &segments.segments), ("alphabet", &alphabet)],
+            )
+        }
+    }
+}
+
+/// The body laid out with every character EUC-KR cannot carry on a red
+/// background, so the agent sees where it is.
+fn highlighted(ui: &egui::Ui, text: &str, bad: &[char], wrap_width: f32) -> egui::text::LayoutJob {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let normal = egui::TextFormat::simple(font.clone(), ui.visuals().text_color());
+    let marked = egui::TextFormat {
+        background: ui.visuals().error_fg_color.gamma_multiply(0.4),
+        ..egui::TextFormat::simple(font, ui.visuals().strong_text_color())
+    };
+    let mut job = egui::text::LayoutJob::default();
+    let mut start = 0;
+    for (at, ch) in text.char_indices() {
+        if bad.contains(&ch) {
+            if let Some(before) = text.get(start..at) {
+                job.append(before, 0.0, normal.clone());
+            }
+            let end = at + ch.len_utf8();
+            if let Some(it) = text.get(at..end) {
+                job.append(it, 0.0, marked.clone());
+            }
+            start = end;
+        }
+    }
+    if let Some(rest) = text.get(start..) {
+        job.append(rest, 0.0, normal);
+    }
+    job.wrap.max_width = wrap_width;
+    job
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_follow_the_message() {
+        assert!(step_reached(MessageState::Sent, MessageState::Queued));
+        assert!(step_reached(MessageState::Sent, MessageState::Sent));
+        assert!(!step_reached(MessageState::Sent, MessageState::Delivered));
+        assert!(!step_reached(MessageState::Failed, MessageState::Sending));
+    }
+}
