@@ -3,8 +3,9 @@
 use crate::config::Settings;
 use crate::domain::{
     CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
-    FieldKind, GroupId, NewFieldDef, UserId,
+    FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, UserId,
 };
+use crate::sms::compose::Draft;
 
 /// Identifies one search-as-you-type or list request; results carry it back
 /// so the window can drop answers to questions it no longer asks.
@@ -169,6 +170,42 @@ pub enum Command {
     /// Drop the link to the PBX and connect again now; answered by
     /// [`super::Event::PbxLink`] changes.
     ReconnectPbx,
+    /// Check a message with the composer's rules (the same
+    /// [`crate::sms::compose::check`] the window runs while the agent types,
+    /// now with the local time of sending) and queue it for the outbox.
+    /// Answered by [`super::Event::SmsQueued`] or, with nothing queued, by
+    /// [`super::Event::SmsRefused`]; the message's progress then arrives as
+    /// [`super::Event::MessageChanged`].
+    SendSms {
+        /// Echoed in the answer, so the composer that asked knows it is meant.
+        request: QueryId,
+        /// The message as typed. The customer it names (or the one customer
+        /// its number belongs to) fills the placeholders and decides the
+        /// advertising consent.
+        draft: Box<Draft>,
+    },
+    /// One page of the message log (sent and received, newest first) with
+    /// the number of messages the filter matches. Like
+    /// [`Command::ListCalls`], only the newest two queued pages run.
+    /// Answered by [`super::Event::MessagePage`].
+    ListMessages {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// Which messages.
+        filter: MessageFilter,
+        /// Rows to skip.
+        offset: u32,
+        /// Most rows to return.
+        limit: u32,
+    },
+    /// Send a failed message again. It is queued as a new message (a new
+    /// row and uid; the failed one stays in the log as it was), because a
+    /// gateway that deduplicates would drop a second hand-over of a message
+    /// it may already have taken. An advertisement is checked against the
+    /// recipient's consent and the night rule again. Answered by
+    /// [`super::Event::MessageResent`], or [`super::Event::Failed`] when it
+    /// has not failed or cannot go any more.
+    ResendMessage(MessageId),
     /// Stop all work and close the store.
     Shutdown,
 }

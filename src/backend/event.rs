@@ -5,10 +5,11 @@ use crate::config::Settings;
 use crate::domain::note::Note;
 use crate::domain::{
     Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
-    Message, PhoneNumber, Status, User,
+    LoggedMessage, Message, MessageId, PhoneNumber, ReceivedMessage, Status, User,
 };
 use crate::pbx::tracker::{CallChange, TrackedCall};
 use crate::pbx::{LinkState, OriginateOutcome};
+use crate::sms::compose::DraftProblem;
 use crate::store::{Group, Tag};
 // Groups are not among the lookups: the group tree's [`Event::Groups`]
 // carries them, counted once.
@@ -120,6 +121,55 @@ pub enum Event {
         number: String,
         /// How it went.
         outcome: OriginateOutcome,
+    },
+    /// A message passed the composer's check and is in the outbox.
+    SmsQueued {
+        /// The [`super::Command::SendSms`] this answers.
+        request: QueryId,
+        /// The queued message.
+        id: MessageId,
+    },
+    /// A message was not queued; nothing was written.
+    SmsRefused {
+        /// The [`super::Command::SendSms`] this answers.
+        request: QueryId,
+        /// Every problem, each naming the composer field to point at.
+        problems: Vec<DraftProblem>,
+    },
+    /// One page of the message log.
+    MessagePage {
+        /// The request this answers.
+        request: QueryId,
+        /// Where the page starts.
+        offset: u32,
+        /// How many messages the filter matches in all.
+        total: u64,
+        /// The page's messages, newest first.
+        rows: Vec<LoggedMessage>,
+    },
+    /// A failed message was queued again as a new message.
+    MessageResent {
+        /// The failed message, which stays as it was.
+        original: MessageId,
+        /// The new, queued copy.
+        id: MessageId,
+    },
+    /// A sent message was queued or changed state (sending, sent,
+    /// delivered, failed, back in the outbox for a retry): open windows
+    /// showing it update their row.
+    MessageChanged(Box<Message>),
+    /// A customer sent a message in; it is in the log.
+    MessageReceived(Box<ReceivedMessage>),
+    /// How the SMS gateway stands, for the status bar: sent when it opens
+    /// or fails to, and each time its credit is read.
+    SmsGateway {
+        /// The gateway's name (`dry-run`, `Kannel`…).
+        name: String,
+        /// The messages the credit left pays for, for gateways that sell
+        /// credit; None for those that do not, or when it could not be read.
+        balance: Option<u64>,
+        /// Why the gateway cannot be used or its credit not read, if so.
+        problem: Option<String>,
     },
     /// A request failed; `message` is for the person at the desk.
     Failed {

@@ -31,6 +31,12 @@ pub fn utc_offset_seconds() -> i32 {
     jiff::Zoned::now().offset().seconds()
 }
 
+/// The local wall-clock time now, for the advertising night rule (21:00–08:00).
+#[must_use]
+pub fn now_time() -> jiff::civil::Time {
+    jiff::Zoned::now().time()
+}
+
 fn millis(zoned: &jiff::Zoned) -> Timestamp {
     Timestamp(zoned.timestamp().as_millisecond())
 }

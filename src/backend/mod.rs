@@ -13,6 +13,8 @@ mod command;
 mod event;
 pub mod local_time;
 mod pbx_thread;
+mod sms_commands;
+mod sms_thread;
 mod store_thread;
 
 use std::path::PathBuf;
@@ -32,6 +34,16 @@ pub use crate::pbx::tracker::{CallChange, TrackedCall};
 pub use crate::pbx::{LinkState, OriginateOutcome};
 // The window shows these as they are.
 pub use crate::store::{Group, Tag};
+// The composer runs the same check the backend runs before it queues a
+// message, on every keystroke; the message log shows messages as stored.
+pub use crate::domain::{
+    LoggedMessage, Message, MessageDirection, MessageFilter, MessageKind, MessageState,
+    ReceivedMessage,
+};
+pub use crate::sms::compose::{
+    Checked as CheckedDraft, Context as ComposeContext, Draft, DraftProblem, check as check_draft,
+};
+pub use crate::sms::{Count, Field as SmsField, Measure};
 
 use crate::config::Settings;
 use crate::store::Store;
@@ -91,6 +103,7 @@ impl Backend {
             settings,
             settings_file,
             pbx,
+            sms: None,
         };
         let thread = std::thread::Builder::new()
             .name("ringdesk-store".to_owned())

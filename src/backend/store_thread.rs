@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 
 use super::event::{CustomerCard, Lookups};
 use super::pbx_thread::PbxControl;
+use super::sms_thread::SmsControl;
 use super::{BulkAction, Command, Event, Waker, local_time};
 use crate::config::{self, Settings};
 use crate::domain::note::NoteBody;
@@ -48,6 +49,8 @@ pub(super) struct Service {
     pub(super) settings_file: PathBuf,
     /// The PBX thread, when the store is a file it can open too.
     pub(super) pbx: Option<mpsc::Sender<PbxControl>>,
+    /// The SMS thread, likewise.
+    pub(super) sms: Option<mpsc::Sender<SmsControl>>,
 }
 
 impl Service {
@@ -103,6 +106,14 @@ impl Service {
                     outcome: OriginateOutcome::NotConnected,
                 }
             }
+            Command::SendSms { request, draft } => self.send_sms(request, &draft, events),
+            Command::ListMessages {
+                request,
+                filter,
+                offset,
+                limit,
+            } => self.message_page(request, &filter, offset, limit),
+            Command::ResendMessage(id) => self.resend_message(id, events),
             Command::ReconnectPbx => {
                 if self.to_pbx(PbxControl::Reconnect) {
                     return true;
@@ -294,6 +305,16 @@ impl Service {
             Ok(saved) => {
                 self.settings = saved.clone();
                 self.to_pbx(PbxControl::Settings(Box::new(saved.clone())));
+                if let Some(sms) = &self.sms {
+                    // A full queue means the thread is behind on wakes and
+                    // settings; the settings file is read again at start.
+                    if sms
+                        .try_send(SmsControl::Settings(Box::new(saved.clone())))
+                        .is_err()
+                    {
+                        tracing::warn!("the SMS thread did not take the new settings");
+                    }
+                }
                 Event::SettingsSaved(Box::new(saved))
             }
             Err(error) => {
@@ -312,6 +333,14 @@ impl Service {
         self.pbx
             .as_ref()
             .is_some_and(|pbx| pbx.try_send(control).is_ok())
+    }
+
+    /// Tells the SMS thread a message is waiting. A full queue already
+    /// holds a wake, so a refused one is not missed.
+    pub(super) fn wake_outbox(&self) {
+        if let Some(sms) = &self.sms {
+            sms.try_send(SmsControl::Wake).ok();
+        }
     }
 
     fn card(&self, id: CustomerId) -> store::Result<CustomerCard> {
@@ -457,11 +486,12 @@ fn only_reads(command: &Command) -> bool {
             | Command::CountListed { .. }
             | Command::ListCustomers { .. }
             | Command::ListCalls { .. }
+            | Command::ListMessages { .. }
     )
 }
 
 /// `event(value)` on success, [`Event::Failed`] otherwise.
-fn answer<T>(
+pub(super) fn answer<T>(
     action: &'static str,
     result: store::Result<T>,
     event: impl FnOnce(T) -> Event,
@@ -472,7 +502,7 @@ fn answer<T>(
     }
 }
 
-fn failed(action: &'static str, error: &store::Error) -> Event {
+pub(super) fn failed(action: &'static str, error: &store::Error) -> Event {
     tracing::error!("{action} failed: {error:#}");
     Event::Failed {
         action,

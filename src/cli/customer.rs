@@ -79,6 +79,12 @@ pub struct AddArgs {
     /// A user-defined field value, `key=value`. Repeatable.
     #[arg(long = "field", value_name = "KEY=VALUE")]
     pub fields: Vec<String>,
+    /// The customer refuses advertising (광고 수신거부).
+    #[arg(long)]
+    pub ad_opt_out: bool,
+    /// The customer agreed to advertising at night, 21:00–08:00 (야간 광고 수신동의).
+    #[arg(long)]
+    pub ad_night_consent: bool,
     /// Print `{"id": …}` as JSON.
     #[arg(long)]
     pub json: bool,
@@ -131,6 +137,8 @@ impl AddArgs {
             fields,
             status_id: None,
             assignee_id: None,
+            ad_opt_out: self.ad_opt_out,
+            ad_night_consent: self.ad_night_consent,
         })
     }
 }

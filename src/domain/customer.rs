@@ -53,6 +53,10 @@ pub struct CustomerDraft {
     pub status_id: Option<StatusId>,
     /// The user who looks after the customer.
     pub assignee_id: Option<UserId>,
+    /// Refuses advertising (광고 수신거부): no advertisement is sent to them.
+    pub ad_opt_out: bool,
+    /// Agreed to advertising at night, 21:00–08:00 (야간 광고 수신동의).
+    pub ad_night_consent: bool,
 }
 
 /// A number that passed [`PhoneNumber::parse`], with its label.
@@ -93,6 +97,10 @@ pub struct NewCustomer {
     pub status_id: Option<StatusId>,
     /// Assignee.
     pub assignee_id: Option<UserId>,
+    /// Refuses advertising.
+    pub ad_opt_out: bool,
+    /// Agreed to advertising at night.
+    pub ad_night_consent: bool,
 }
 
 impl CustomerDraft {
@@ -152,6 +160,8 @@ impl CustomerDraft {
             fields: self.check_fields(region, fields)?,
             status_id: self.status_id,
             assignee_id: self.assignee_id,
+            ad_opt_out: self.ad_opt_out,
+            ad_night_consent: self.ad_night_consent,
         })
     }
 
@@ -369,6 +379,10 @@ pub struct Customer {
     pub updated_at: Timestamp,
     /// In the recycle bin since, if deleted.
     pub deleted_at: Option<Timestamp>,
+    /// When the customer refused advertising (광고 수신거부), if they did.
+    pub ad_opt_out_at: Option<Timestamp>,
+    /// Agreed to advertising at night, 21:00–08:00 (야간 광고 수신동의).
+    pub ad_night_consent: bool,
 }
 
 /// A customer as a list or search result shows it: one row, no joins beyond the first number.

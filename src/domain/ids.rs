@@ -44,4 +44,6 @@ row_id!(
     SenderNumberId,
     /// A bulk send.
     BatchId,
+    /// A message a customer sent in (received, MO).
+    ReceivedId,
 );

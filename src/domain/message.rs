@@ -63,6 +63,28 @@ impl MessageState {
         )
     }
 
+    /// Whether nothing more happens to a message in this state unless a
+    /// person acts: delivered, failed (it may be resent, as a new message)
+    /// and cancelled. A delivery report for such a message is ignored.
+    #[must_use]
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Delivered | Self::Failed | Self::Cancelled)
+    }
+
+    /// Where a delivery report moves a message in this state: one being
+    /// handed over or taken becomes delivered or failed (a report may beat
+    /// the gateway's answer to the send). None for any other state: a
+    /// repeated report, or one for a message already final or back in the
+    /// outbox, changes nothing.
+    #[must_use]
+    pub fn after_report(self, delivered: bool) -> Option<Self> {
+        match self {
+            Self::Sending | Self::Sent if delivered => Some(Self::Delivered),
+            Self::Sending | Self::Sent => Some(Self::Failed),
+            _ => None,
+        }
+    }
+
     /// `next`, if a message in this state may move there.
     ///
     /// # Errors
@@ -129,6 +151,9 @@ impl NewMessage {
 pub struct Message {
     /// Row id.
     pub id: MessageId,
+    /// ringdesk's own id for it, given to the gateway and named by its
+    /// delivery reports: 32 hex digits, unique across databases.
+    pub uid: String,
     /// Its bulk send, if any.
     pub batch_id: Option<BatchId>,
     /// Its customer, if any.
@@ -165,6 +190,11 @@ pub struct Message {
     pub sent_at: Option<Timestamp>,
     /// Reported delivered.
     pub delivered_at: Option<Timestamp>,
+    /// A queued message waits until then before it is tried again (after a
+    /// passing failure); None means as soon as its turn comes.
+    pub next_attempt_at: Option<Timestamp>,
+    /// When it was last handed to the gateway.
+    pub attempted_at: Option<Timestamp>,
 }
 
 /// How many of a batch's messages are in each state.
@@ -268,6 +298,18 @@ mod tests {
             MessageState::Sending.move_to(MessageState::Sent),
             Ok(MessageState::Sent)
         );
+    }
+
+    #[test]
+    fn reports_move_only_messages_on_their_way() {
+        use MessageState::{Cancelled, Delivered, Failed, Queued, Sending, Sent};
+        assert_eq!(Sending.after_report(true), Some(Delivered));
+        assert_eq!(Sent.after_report(false), Some(Failed));
+        for state in [Queued, Delivered, Failed, Cancelled] {
+            assert_eq!(state.after_report(true), None);
+            assert_eq!(state.after_report(false), None);
+        }
+        assert!(Failed.is_final() && Delivered.is_final() && !Sent.is_final());
     }
 
     #[test]

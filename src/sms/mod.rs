@@ -10,14 +10,25 @@
 //! * [`template`]: the `#{이름}` placeholders of saved texts, checked and
 //!   filled in for a customer.
 //!
+//! * [`compose`]: the composer's whole check (recipient, sender, text,
+//!   placeholders, advertising) shared by the window and the command line.
+//!
 //! * [`gateway`]: the way out — the [`gateway::SmsGateway`] trait and its
 //!   gateways.
 //!
-//! Everything but [`gateway`] is pure: no I/O, no clock. The caller passes the local
+//! * [`outbox`]: the worker that hands queued messages to the gateway,
+//!   retries, applies delivery reports and keeps its crash policy.
+//! * [`queue`]: a draft into the outbox — its customer, senders and fields
+//!   read from the store, the composer's check, the write.
+//!
+//! Everything but [`gateway`], [`outbox`] and [`queue`] is pure: no I/O, no clock. The caller passes the local
 //! time and the settings, so the same input always gives the same answer and
 //! the composer can run these checks on every keystroke.
 
+pub mod compose;
 pub mod gateway;
+pub mod outbox;
+pub mod queue;
 pub mod rules;
 pub mod template;
 pub mod text;
@@ -57,6 +68,25 @@ impl Field {
             Self::To => "to",
             Self::SendAt => "send_at",
         }
+    }
+}
+
+impl Field {
+    /// The field [`crate::domain::Invalid`] names (`to`, `from`, `body`…),
+    /// or the body for a name that is none of the composer's.
+    #[must_use]
+    pub fn from_name(name: &str) -> Self {
+        [
+            Self::Body,
+            Self::Subject,
+            Self::Image,
+            Self::From,
+            Self::To,
+            Self::SendAt,
+        ]
+        .into_iter()
+        .find(|field| name.starts_with(field.as_str()))
+        .unwrap_or(Self::Body)
     }
 }
 

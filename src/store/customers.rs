@@ -79,7 +79,7 @@ impl Store {
                 .prepare_cached(
                     "SELECT c.id, c.name, c.company, c.email, c.address, c.country, s.name,
                             c.source, c.assignee_id, c.memo, c.created_at_ms, c.updated_at_ms,
-                            c.deleted_at_ms
+                            c.deleted_at_ms, c.ad_opt_out_at_ms, c.ad_night_consent
                      FROM customers c LEFT JOIN customer_statuses s ON s.id = c.status_id
                      WHERE c.id = ?1",
                 )?
@@ -136,7 +136,9 @@ impl Store {
         {
             let mut update = tx.prepare_cached(
                 "UPDATE customers SET name = ?1, company = ?2, email = ?3, address = ?4, country = ?5,
-                     status_id = ?6, source = ?7, assignee_id = ?8, memo = ?9, updated_at_ms = ?10
+                     status_id = ?6, source = ?7, assignee_id = ?8, memo = ?9, updated_at_ms = ?10,
+                     ad_opt_out_at_ms = CASE WHEN ?12 THEN coalesce(ad_opt_out_at_ms, ?10) END,
+                     ad_night_consent = ?13
                  WHERE id = ?11",
             )?;
             bind_columns(&mut update, customer, now_ms())?;
@@ -325,6 +327,8 @@ fn customer_from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
         created_at: Timestamp(row.get(10)?),
         updated_at: Timestamp(row.get(11)?),
         deleted_at: row.get::<_, Option<i64>>(12)?.map(Timestamp),
+        ad_opt_out_at: row.get::<_, Option<i64>>(13)?.map(Timestamp),
+        ad_night_consent: row.get(14)?,
     })
 }
 
@@ -358,8 +362,10 @@ impl<'tx> Writer<'tx> {
             tx,
             customer: tx.prepare(
                 "INSERT INTO customers (name, company, email, address, country, status_id, source,
-                     assignee_id, memo, created_at_ms, updated_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                     assignee_id, memo, created_at_ms, updated_at_ms, ad_opt_out_at_ms,
+                     ad_night_consent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10,
+                     CASE WHEN ?12 THEN ?10 END, ?13)",
             )?,
             phone: tx.prepare(phones::INSERT)?,
             member: tx.prepare(
@@ -416,7 +422,9 @@ impl<'tx> Writer<'tx> {
 }
 
 /// Binds a customer's own columns to ?1…?9 and `now` to ?10, in the order
-/// the INSERT and the UPDATE both list them.
+/// the INSERT and the UPDATE both list them, and the advertising consent to
+/// ?12 and ?13 (?11 is the UPDATE's id). An opt-out keeps the time it was
+/// first recorded, which is what a complaint asks for.
 fn bind_columns(statement: &mut Statement<'_>, customer: &NewCustomer, now: i64) -> Result<()> {
     statement.raw_bind_parameter(1, &customer.name)?;
     statement.raw_bind_parameter(2, &customer.company)?;
@@ -428,6 +436,8 @@ fn bind_columns(statement: &mut Statement<'_>, customer: &NewCustomer, now: i64)
     statement.raw_bind_parameter(8, customer.assignee_id.map(|user| user.0))?;
     statement.raw_bind_parameter(9, &customer.memo)?;
     statement.raw_bind_parameter(10, now)?;
+    statement.raw_bind_parameter(12, customer.ad_opt_out)?;
+    statement.raw_bind_parameter(13, customer.ad_night_consent)?;
     Ok(())
 }
 

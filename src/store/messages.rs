@@ -6,7 +6,7 @@
 //! store checks that when it is queued. State changes go through
 //! [`MessageState::move_to`] inside the transaction that writes them.
 
-use rusqlite::{Connection, OptionalExtension as _, Row, Statement, params};
+use rusqlite::{Connection, OptionalExtension as _, Row, Statement, TransactionBehavior, params};
 
 use super::columns::{parsed, time_or_null};
 use super::error::{Result, found};
@@ -60,8 +60,8 @@ impl Store {
             let mut references = References::new(&tx)?;
             let mut insert = tx.prepare(
                 "INSERT INTO messages (batch_id, customer_id, user_id, to_raw, to_key, from_key,
-                     kind, subject, body, advertising, state, created_at_ms, updated_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                     kind, subject, body, advertising, state, created_at_ms, updated_at_ms, uid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
             )?;
             for (index, message) in checked.iter().enumerate() {
                 references.check(message).map_err(|error| match error {
@@ -81,6 +81,7 @@ impl Store {
                     message.advertising,
                     MessageState::Queued.as_str(),
                     now,
+                    new_uid(),
                 ])?;
                 ids.push(MessageId(tx.last_insert_rowid()));
             }
@@ -186,7 +187,11 @@ impl Store {
         gateway_ref: Option<&str>,
         error: Option<&str>,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        // Immediate: two outbox workers on one database (the window and
+        // `ringdesk sms send`) must not both read "queued" and both send.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: MessageState = found(
             tx.prepare_cached("SELECT state FROM messages WHERE id = ?1")?
                 .query_row([id.0], |row| parsed(row, 0)),
@@ -204,6 +209,8 @@ impl Store {
                                       WHEN 'delivered' THEN coalesce(sent_at_ms, ?5)
                                       ELSE sent_at_ms END,
                  delivered_at_ms = CASE WHEN ?2 = 'delivered' THEN ?5 ELSE delivered_at_ms END,
+                 attempted_at_ms = CASE WHEN ?2 = 'sending' THEN ?5 ELSE attempted_at_ms END,
+                 next_attempt_ms = NULL,
                  updated_at_ms = ?5
              WHERE id = ?1",
             params![id.0, next.as_str(), gateway_ref, error, now_ms()],
@@ -235,14 +242,22 @@ impl Store {
 /// count as implying `state IN ('queued', 'sending')`; see
 /// <https://sqlite.org/partialindex.html>), and without it the outbox
 /// would scan the whole message log.
-const OUTBOX_WHERE: &str = "WHERE state IN ('queued', 'sending') AND state = 'queued'";
+pub(super) const OUTBOX_WHERE: &str = "WHERE state IN ('queued', 'sending') AND state = 'queued'";
 
-const MESSAGE_SELECT: &str = "SELECT id, batch_id, customer_id, user_id, to_raw, to_key,
+pub(super) const MESSAGE_SELECT: &str = "SELECT id, batch_id, customer_id, user_id, to_raw, to_key,
         from_key, kind, subject, body, advertising, state, attempts, gateway_ref, error,
-        created_at_ms, updated_at_ms, sent_at_ms, delivered_at_ms
+        created_at_ms, updated_at_ms, sent_at_ms, delivered_at_ms, uid, next_attempt_ms,
+        attempted_at_ms
     FROM messages";
 
-fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
+/// A fresh [`Message::uid`]: 128 random bits as 32 hex digits, so two
+/// desks' databases (or a restored backup) never hand a gateway the same id
+/// for different messages.
+pub(super) fn new_uid() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     Ok(Message {
         id: MessageId(row.get(0)?),
         batch_id: row.get::<_, Option<i64>>(1)?.map(BatchId),
@@ -263,6 +278,9 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         updated_at: Timestamp(row.get(16)?),
         sent_at: time_or_null(row, 17)?,
         delivered_at: time_or_null(row, 18)?,
+        uid: row.get(19)?,
+        next_attempt_at: time_or_null(row, 20)?,
+        attempted_at: time_or_null(row, 21)?,
     })
 }
 

@@ -10,6 +10,7 @@ use rusqlite_migration::{M, Migrations};
 const FILES: &[&str] = &[
     include_str!("../../sql/0001_init.sql"),
     include_str!("../../sql/0002_calls.sql"),
+    include_str!("../../sql/0003_sms.sql"),
 ];
 
 /// Every migration, oldest first.
@@ -103,5 +104,28 @@ mod tests {
                 "calls_user"
             ]
         );
+    }
+
+    #[test]
+    fn messages_queued_before_0003_get_their_own_uid() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        MIGRATIONS.to_version(&mut conn, 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO messages (to_raw, to_key, from_key, kind, body, created_at_ms, updated_at_ms)
+             VALUES ('010-1', '0101', '15881234', 'sms', 'a', 1, 1),
+                    ('010-2', '0102', '15881234', 'sms', 'b', 2, 2);",
+        )
+        .unwrap();
+        MIGRATIONS.to_latest(&mut conn).unwrap();
+        let uids: Vec<String> = conn
+            .prepare("SELECT uid FROM messages ORDER BY id")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(uids.len(), 2);
+        assert!(uids.iter().all(|uid| uid.len() == 32), "{uids:?}");
+        assert_ne!(uids[0], uids[1]);
     }
 }

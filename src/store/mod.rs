@@ -13,11 +13,14 @@ mod customers;
 mod error;
 mod fields;
 mod groups;
+mod message_log;
 mod messages;
 mod migrations;
 mod notes;
 mod ordering;
+mod outbox;
 mod phones;
+mod received;
 mod references;
 mod search;
 mod senders;
@@ -165,4 +168,13 @@ impl Store {
 /// Milliseconds now, for the `*_at_ms` columns.
 fn now_ms() -> i64 {
     crate::domain::Timestamp::now().as_millis()
+}
+
+#[cfg(test)]
+impl Store {
+    /// The connection, for tests elsewhere in the crate that set up states
+    /// no store function makes (a message left half-sent by a crash).
+    pub(crate) fn conn_for_tests(&self) -> &Connection {
+        &self.conn
+    }
 }

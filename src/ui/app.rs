@@ -319,6 +319,15 @@ impl RingdeskApp {
                     self.shown.error = Some(text);
                 }
             }
+            // The composer, the message log and the status bar's credit
+            // read these; the main window has none of them yet.
+            Event::SmsQueued { .. }
+            | Event::SmsRefused { .. }
+            | Event::MessagePage { .. }
+            | Event::MessageResent { .. }
+            | Event::MessageChanged(_)
+            | Event::MessageReceived(_)
+            | Event::SmsGateway { .. } => {}
             Event::Failed { action, message } => {
                 if let Some(list) = &mut self.list {
                     list.failed(action, &message);

@@ -704,6 +704,8 @@ fn draft_of(customer: &Customer, lookups: &Lookups) -> CustomerDraft {
                 .map(|status| status.id)
         }),
         assignee_id: customer.assignee_id,
+        ad_opt_out: customer.ad_opt_out_at.is_some(),
+        ad_night_consent: customer.ad_night_consent,
     }
 }
 

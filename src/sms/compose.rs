@@ -1,0 +1,519 @@
+//! The composer's whole check, shared by the window and `ringdesk sms send`:
+//! a [`Draft`] as typed, checked against the settings, the registered
+//! sender numbers, the recipient and the advertising law, gives the live
+//! counter ([`Measure`]) and every problem, each naming the field to point
+//! at; a clean draft becomes the [`NewMessage`] the store queues.
+//!
+//! Pure like the rest of [`crate::sms`]: the caller passes the customer,
+//! the senders, the user-defined fields and the local time, so the window
+//! can run it on every keystroke and the command line gets the same answer.
+//! Nothing is queued unless this check passes.
+
+use jiff::civil::Time;
+
+use super::Field;
+use super::rules::{AdRules, check_ad, check_ad_recipient};
+use super::template;
+use super::text::{Attachment, Destination, Limits, Measure, MessageText};
+use crate::config::SmsSettings;
+use crate::domain::{
+    Customer, CustomerId, FieldDef, NewMessage, PhoneNumber, Region, SenderNumber, TemplateId,
+    UserId,
+};
+
+/// A message as the agent typed it; nothing is checked yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Draft {
+    /// The recipient's number as typed or picked from a card.
+    pub to: String,
+    /// The customer it goes to, when it was written from a card.
+    pub customer: Option<CustomerId>,
+    /// The sender number as shown or typed (any layout); empty picks the
+    /// only enabled sender number when there is exactly one.
+    pub from: String,
+    /// The text, placeholders (`#{이름}`) and all.
+    pub text: String,
+    /// The LMS/MMS subject; may be empty.
+    pub subject: String,
+    /// An advertisement (광고): the advertising rules apply.
+    pub advertising: bool,
+    /// A JPEG picture, which makes it an MMS.
+    pub image: Option<Vec<u8>>,
+    /// The saved text it was started from, if any.
+    pub template: Option<TemplateId>,
+}
+
+/// What the check needs besides the draft.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The `[sms]` settings: byte limits, the sender's name, the opt-out number.
+    pub settings: &'a SmsSettings,
+    /// How a number without a country code is read.
+    pub region: Region,
+    /// The registered sender numbers.
+    pub senders: &'a [SenderNumber],
+    /// The user-defined fields, for placeholders.
+    pub fields: &'a [FieldDef],
+    /// The customer it goes to (the draft's, or the one customer the number
+    /// belongs to), for placeholders and their advertising consent.
+    pub customer: Option<&'a Customer>,
+    /// The local time it would go out, for the night rule.
+    pub local_time: Time,
+}
+
+/// One thing that keeps a draft from being sent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DraftProblem {
+    /// The part of the composer it is about.
+    #[serde(serialize_with = "field_name")]
+    pub field: Field,
+    /// What is wrong and, where known, what to do, for the person at the desk.
+    pub message: String,
+}
+
+impl std::fmt::Display for DraftProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's serialize_with hands over a reference"
+)]
+fn field_name<S: serde::Serializer>(field: &Field, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(field.as_str())
+}
+
+/// The draft as the composer shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    /// The text with the customer's details filled in (as typed without one).
+    pub text: String,
+    /// Bytes or segments, and the kind it goes as.
+    pub measure: Measure,
+    /// The recipient, parsed, when it is a number a message can go to.
+    pub to: Option<PhoneNumber>,
+    /// The sender number it goes out from, when one is registered and enabled.
+    pub sender: Option<SenderNumber>,
+    /// Everything that keeps it from being sent, in the composer's order
+    /// (recipient, sender, text, advertising); empty when it may go.
+    pub problems: Vec<DraftProblem>,
+}
+
+impl Checked {
+    /// Whether the draft may be queued as it is.
+    #[must_use]
+    pub fn is_sendable(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// The problems about one field.
+    pub fn problems_of(&self, field: Field) -> impl Iterator<Item = &DraftProblem> {
+        self.problems
+            .iter()
+            .filter(move |problem| problem.field == field)
+    }
+}
+
+/// Checks `draft` in `context`.
+#[must_use]
+pub fn check(draft: &Draft, context: &Context<'_>) -> Checked {
+    let mut problems = Vec::new();
+    let mut problem =
+        |field: Field, message: String| problems.push(DraftProblem { field, message });
+
+    let to = recipient(&draft.to, context.region).map_err(|message| problem(Field::To, message));
+    let sender = sender(&draft.from, context).map_err(|message| problem(Field::From, message));
+
+    let text = fill(&draft.text, context, &mut problem);
+    let image = match draft.image.as_deref().map(Attachment::jpeg) {
+        None => None,
+        Some(Ok(image)) => {
+            // The gateway interface carries text only; a picture would be
+            // dropped on the way, so it is refused here instead.
+            problem(
+                Field::Image,
+                "pictures (MMS) cannot be sent through the gateway yet; remove the picture"
+                    .to_owned(),
+            );
+            Some(image)
+        }
+        Some(Err(error)) => {
+            problem(Field::Image, error.to_string());
+            None
+        }
+    };
+    let destination = to.as_ref().map_or(Destination::Korea, Destination::of);
+    let measure = MessageText {
+        body: &text,
+        subject: &draft.subject,
+        image,
+        destination,
+    }
+    .measure(Limits::from(context.settings));
+    for text_problem in &measure.problems {
+        problem(text_problem.field(), text_problem.to_string());
+    }
+
+    if draft.advertising {
+        let contact = sender.as_ref().map_or("", |sender| sender.raw.as_str());
+        let rules = AdRules::from_settings(context.settings, contact);
+        let (opted_out, night_consent) = context.customer.map_or((false, false), |customer| {
+            (customer.ad_opt_out_at.is_some(), customer.ad_night_consent)
+        });
+        for ad_problem in check_ad(&text, &rules)
+            .into_iter()
+            .chain(check_ad_recipient(
+                opted_out,
+                night_consent,
+                context.local_time,
+            ))
+        {
+            problem(ad_problem.field(), ad_problem.to_string());
+        }
+    }
+    Checked {
+        text,
+        measure,
+        to: to.ok(),
+        sender: sender.ok(),
+        problems,
+    }
+}
+
+/// The message to queue for a clean draft, sent by `user`.
+///
+/// # Errors
+/// Every problem [`check`] finds, when there is one.
+pub fn to_message(
+    draft: &Draft,
+    context: &Context<'_>,
+    user: Option<UserId>,
+) -> Result<NewMessage, Vec<DraftProblem>> {
+    let checked = check(draft, context);
+    match checked {
+        Checked {
+            text,
+            measure,
+            to: Some(to),
+            sender: Some(sender),
+            problems,
+        } if problems.is_empty() => Ok(NewMessage {
+            batch_id: None,
+            customer_id: context.customer.map(|customer| customer.id),
+            user_id: user,
+            to,
+            from_key: sender.key,
+            kind: measure.kind,
+            subject: draft.subject.trim().to_owned(),
+            body: text,
+            advertising: draft.advertising,
+        }),
+        Checked { problems, .. } => Err(problems),
+    }
+}
+
+/// The recipient, or why no message can go to it.
+fn recipient(to: &str, region: Region) -> Result<PhoneNumber, String> {
+    if to.trim().is_empty() {
+        return Err("enter the number to send to".to_owned());
+    }
+    let number = PhoneNumber::parse(to, region).map_err(|error| error.to_string())?;
+    if !number.is_verified() {
+        return Err(format!("{} is not a valid phone number", to.trim()));
+    }
+    if Destination::of(&number) == Destination::Korea && !number.is_mobile() {
+        return Err(format!(
+            "{} is not a mobile number; text messages go to mobile numbers (010…) only",
+            number.display()
+        ));
+    }
+    Ok(number)
+}
+
+/// The registered, enabled sender number `from` names, or the only one.
+fn sender(from: &str, context: &Context<'_>) -> Result<SenderNumber, String> {
+    let enabled = || context.senders.iter().filter(|sender| sender.enabled);
+    if from.trim().is_empty() {
+        let mut senders = enabled();
+        return match (senders.next(), senders.next()) {
+            (Some(only), None) => Ok(only.clone()),
+            (None, _) => Err(
+                "no sender number is registered; register one (발신번호) before sending".to_owned(),
+            ),
+            (Some(_), Some(_)) => Err("choose the sender number to send from".to_owned()),
+        };
+    }
+    let key = PhoneNumber::parse(from, context.region)
+        .map(|number| number.key().to_owned())
+        .map_err(|error| error.to_string())?;
+    match context.senders.iter().find(|sender| sender.key == key) {
+        Some(sender) if sender.enabled => Ok(sender.clone()),
+        Some(_) => Err(format!(
+            "{} is switched off; switch it on or pick another sender number",
+            from.trim()
+        )),
+        None => Err(format!(
+            "{} is not a registered sender number (발신번호); register it first",
+            from.trim()
+        )),
+    }
+}
+
+/// The text with the customer's details in place of its placeholders; a
+/// placeholder that is unknown, empty for the customer, or has no customer
+/// to fill it is a problem on the body.
+fn fill(text: &str, context: &Context<'_>, problem: &mut impl FnMut(Field, String)) -> String {
+    for unknown in template::unknown(text, context.fields) {
+        problem(
+            Field::Body,
+            format!(
+                "#{{{}}} is not a detail ringdesk can fill in; correct or remove it",
+                unknown.name
+            ),
+        );
+    }
+    let placeholders = template::placeholders(text);
+    if placeholders.is_empty() {
+        return text.to_owned();
+    }
+    let Some(customer) = context.customer else {
+        let known: Vec<String> = placeholders
+            .iter()
+            .filter(|placeholder| template::is_known(&placeholder.name, context.fields))
+            .map(|placeholder| format!("#{{{}}}", placeholder.name))
+            .collect();
+        if !known.is_empty() {
+            problem(
+                Field::Body,
+                format!(
+                    "{} can only be filled in for a customer; send from a customer's card or remove it",
+                    known.join(", ")
+                ),
+            );
+        }
+        return text.to_owned();
+    };
+    let (filled, empty) = template::fill(text, customer, context.fields);
+    for name in empty {
+        problem(
+            Field::Body,
+            format!(
+                "#{{{name}}} is empty for {}; fill it in on the card or remove it",
+                customer.name
+            ),
+        );
+    }
+    filled
+}
+
+#[cfg(test)]
+mod tests {
+    use rstest::rstest;
+
+    use super::*;
+    use crate::domain::{CustomerPhone, SenderNumberId, Timestamp};
+
+    const NOON: Time = Time::constant(12, 0, 0, 0);
+    const NIGHT: Time = Time::constant(22, 30, 0, 0);
+
+    fn settings() -> SmsSettings {
+        SmsSettings {
+            sender_name: "링데스크".to_owned(),
+            optout_number: "080-123-4567".to_owned(),
+            ..SmsSettings::default()
+        }
+    }
+
+    fn senders() -> Vec<SenderNumber> {
+        vec![SenderNumber {
+            id: SenderNumberId(1),
+            key: "+8215881234".to_owned(),
+            raw: "1588-1234".to_owned(),
+            label: String::new(),
+            enabled: true,
+            created_at: Timestamp(0),
+        }]
+    }
+
+    fn customer() -> Customer {
+        Customer {
+            id: CustomerId(7),
+            name: "홍길동".to_owned(),
+            company: String::new(),
+            email: None,
+            address: String::new(),
+            country: None,
+            status: None,
+            source: String::new(),
+            assignee_id: None,
+            memo: String::new(),
+            phones: Vec::<CustomerPhone>::new(),
+            groups: Vec::new(),
+            tags: Vec::new(),
+            fields: Vec::new(),
+            created_at: Timestamp(0),
+            updated_at: Timestamp(0),
+            deleted_at: None,
+            ad_opt_out_at: None,
+            ad_night_consent: false,
+        }
+    }
+
+    fn draft(text: &str) -> Draft {
+        Draft {
+            to: "010-1234-5678".to_owned(),
+            text: text.to_owned(),
+            ..Draft::default()
+        }
+    }
+
+    fn run(draft: &Draft, customer: Option<&Customer>, at: Time) -> Checked {
+        let settings = settings();
+        let senders = senders();
+        check(
+            draft,
+            &Context {
+                settings: &settings,
+                region: Region::KOREA,
+                senders: &senders,
+                fields: &[],
+                customer,
+                local_time: at,
+            },
+        )
+    }
+
+    fn fields(checked: &Checked) -> Vec<&'static str> {
+        checked
+            .problems
+            .iter()
+            .map(|problem| problem.field.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_draft_becomes_a_message_from_the_only_sender() {
+        let customer = customer();
+        let draft = draft("#{이름}님, 내일 방문 예정입니다.");
+        let checked = run(&draft, Some(&customer), NOON);
+        assert!(checked.is_sendable(), "{:?}", checked.problems);
+        assert_eq!(checked.text, "홍길동님, 내일 방문 예정입니다.");
+        let settings = settings();
+        let senders = senders();
+        let context = Context {
+            settings: &settings,
+            region: Region::KOREA,
+            senders: &senders,
+            fields: &[],
+            customer: Some(&customer),
+            local_time: NOON,
+        };
+        let message = to_message(&draft, &context, None).unwrap();
+        assert_eq!(message.from_key, "+8215881234");
+        assert_eq!(message.to.key(), "+821012345678");
+        assert_eq!(message.customer_id, Some(CustomerId(7)));
+        assert_eq!(message.kind, crate::domain::MessageKind::Sms);
+        assert_eq!(message.body, "홍길동님, 내일 방문 예정입니다.");
+    }
+
+    #[rstest]
+    #[case::empty_text("010-1234-5678", "", "", &["body"])]
+    #[case::no_recipient("", "", "안녕하세요", &["to"])]
+    #[case::not_a_number("홍길동", "", "안녕하세요", &["to"])]
+    #[case::landline("02-2299-7000", "", "안녕하세요", &["to"])]
+    #[case::unregistered_sender("010-1234-5678", "02-777-7777", "안녕하세요", &["from"])]
+    #[case::unknown_placeholder("010-1234-5678", "", "#{직급}님 안녕하세요", &["body"])]
+    #[case::placeholder_without_customer("010-1234-5678", "", "#{이름}님 안녕하세요", &["body"])]
+    fn bad_input_names_its_field(
+        #[case] to: &str,
+        #[case] from: &str,
+        #[case] text: &str,
+        #[case] expected: &[&str],
+    ) {
+        let draft = Draft {
+            to: to.to_owned(),
+            from: from.to_owned(),
+            text: text.to_owned(),
+            ..Draft::default()
+        };
+        let checked = run(&draft, None, NOON);
+        assert_eq!(fields(&checked), expected, "{:?}", checked.problems);
+    }
+
+    #[test]
+    fn over_long_text_is_refused_and_counted() {
+        let checked = run(&draft(&"가".repeat(1001)), None, NOON);
+        assert_eq!(fields(&checked), ["body"]);
+        assert!(
+            checked.problems[0].message.contains("2002 bytes"),
+            "{:?}",
+            checked.problems
+        );
+    }
+
+    #[test]
+    fn an_empty_detail_is_a_hole_in_the_text() {
+        let customer = customer();
+        let checked = run(&draft("#{회사} 담당자님께"), Some(&customer), NOON);
+        assert_eq!(fields(&checked), ["body"]);
+        assert!(checked.problems[0].message.contains("#{회사}"));
+    }
+
+    #[test]
+    fn advertising_follows_the_law_and_the_recipient() {
+        let mut customer = customer();
+        let lawful = "(광고) 링데스크 1588-1234\n봄맞이 할인\n무료수신거부 080-123-4567";
+        let mut ad = draft(lawful);
+        ad.advertising = true;
+        assert!(run(&ad, Some(&customer), NOON).is_sendable());
+        assert_eq!(fields(&run(&ad, Some(&customer), NIGHT)), ["send_at"]);
+        customer.ad_night_consent = true;
+        assert!(run(&ad, Some(&customer), NIGHT).is_sendable());
+        customer.ad_opt_out_at = Some(Timestamp(1));
+        assert_eq!(fields(&run(&ad, Some(&customer), NOON)), ["to"]);
+        let mut unmarked = draft("봄맞이 할인");
+        unmarked.advertising = true;
+        assert!(fields(&run(&unmarked, None, NOON)).contains(&"body"));
+    }
+
+    #[test]
+    fn several_senders_need_a_choice_and_a_switched_off_one_is_refused() {
+        let settings = settings();
+        let mut senders = senders();
+        senders.push(SenderNumber {
+            id: SenderNumberId(2),
+            key: "+82222997000".to_owned(),
+            raw: "02-2299-7000".to_owned(),
+            label: String::new(),
+            enabled: false,
+            created_at: Timestamp(0),
+        });
+        let context = Context {
+            settings: &settings,
+            region: Region::KOREA,
+            senders: &senders,
+            fields: &[],
+            customer: None,
+            local_time: NOON,
+        };
+        // One enabled sender is still the only choice.
+        assert!(check(&draft("안녕하세요"), &context).is_sendable());
+        let mut off = draft("안녕하세요");
+        off.from = "02-2299-7000".to_owned();
+        let checked = check(&off, &context);
+        assert_eq!(fields(&checked), ["from"]);
+        assert!(checked.problems[0].message.contains("switched off"));
+        senders[1].enabled = true;
+        let context = Context {
+            settings: &settings,
+            region: Region::KOREA,
+            senders: &senders,
+            fields: &[],
+            customer: None,
+            local_time: NOON,
+        };
+        assert_eq!(fields(&check(&draft("안녕하세요"), &context)), ["from"]);
+    }
+}

@@ -1,0 +1,343 @@
+//! The outbox's decisions, pure: given where a message stands, what just
+//! happened (the gateway's answer, or finding it half-sent) and the time,
+//! what happens to it next. No store, no clock, no gateway: the worker
+//! feeds these functions and carries out their [`Step`].
+//!
+//! The crash policy lives here (see the parent module's doc): a message
+//! whose hand-over may or may not have reached the gateway is handed over
+//! again only to a gateway that recognises a repeat; otherwise it waits for
+//! a delivery report and, when none comes, fails with a reason that tells
+//! the agent to check before resending. Never sent twice by ringdesk itself.
+
+use std::time::Duration;
+
+use crate::domain::{MessageState, Timestamp};
+use crate::sms::gateway::{Accepted, GatewayError};
+
+/// How long a message waits before each retry after a passing failure:
+/// first retry after 10 s, the last after 30 min.
+pub const RETRY_DELAYS: [Duration; 5] = [
+    Duration::from_secs(10),
+    Duration::from_secs(30),
+    Duration::from_mins(2),
+    Duration::from_mins(10),
+    Duration::from_mins(30),
+];
+
+/// Hand-overs in all before a message that keeps failing for passing
+/// reasons fails for good: the first and one per retry delay.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "five delays; the array length is a small constant"
+)]
+pub const MAX_ATTEMPTS: u32 = RETRY_DELAYS.len() as u32 + 1;
+
+/// How long a message that may have reached the gateway waits for its
+/// delivery report, counted from its last hand-over.
+pub const REPORT_GRACE: Duration = Duration::from_mins(10);
+
+/// The longest the worker waits for the gateway's answer to one hand-over;
+/// a gateway gives up on its own connection well before this. Also how long
+/// a message in `sending` is left alone at start, in case another ringdesk
+/// on the same database is still waiting for that answer.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_mins(2);
+
+/// Why a message that may or may not have been sent failed: shown in the
+/// log, beside the resend button.
+pub const UNKNOWN_OUTCOME: &str = "ringdesk stopped while handing this message over; it may or \
+     may not have been sent — check before resending";
+
+/// What the gateway said to one hand-over, as the worker saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// It took the message.
+    Accepted(Accepted),
+    /// It did not.
+    Error(GatewayError),
+    /// No answer within [`ANSWER_TIMEOUT`]: it may or may not have taken it.
+    Timeout,
+}
+
+/// What the gateway in use promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// [`crate::sms::gateway::SmsGateway::deduplicates`].
+    pub deduplicates: bool,
+    /// [`crate::sms::gateway::SmsGateway::reports_delivery`].
+    pub reports_delivery: bool,
+}
+
+/// What happens to a message next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The gateway took it: record that (and its id for it).
+    Accepted {
+        /// The gateway's id for it.
+        gateway_ref: Option<String>,
+    },
+    /// Back to the outbox until `at`.
+    Retry {
+        /// When to try again.
+        at: Timestamp,
+        /// Why this attempt failed.
+        reason: String,
+    },
+    /// Give up on it.
+    Fail {
+        /// Why, for the log.
+        reason: String,
+    },
+    /// Back to the outbox now: the gateway recognises a repeat.
+    Requeue,
+    /// Leave it in `sending` and decide again at `until` (with
+    /// [`after_interruption`]) unless a delivery report settles it first.
+    Wait {
+        /// When to decide again.
+        until: Timestamp,
+    },
+    /// Nothing to do: something else already settled it.
+    Keep,
+}
+
+/// What follows the gateway's answer to hand-over number `attempts` of a
+/// message now in `state`.
+#[must_use]
+pub fn after_answer(
+    state: MessageState,
+    attempts: u32,
+    attempted_at: Option<Timestamp>,
+    answer: Answer,
+    capabilities: Capabilities,
+    now: Timestamp,
+) -> Step {
+    match (state, answer) {
+        // Taken; or a report beat the answer and only the gateway's id is new.
+        (
+            MessageState::Sending | MessageState::Delivered | MessageState::Failed,
+            Answer::Accepted(accepted),
+        ) => Step::Accepted {
+            gateway_ref: accepted.gateway_ref,
+        },
+        (MessageState::Sending, Answer::Error(GatewayError::Refused(reason))) => {
+            Step::Fail { reason }
+        }
+        (MessageState::Sending, Answer::Error(GatewayError::Transient(reason))) => {
+            match retry_delay(attempts) {
+                Some(delay) => Step::Retry {
+                    at: later(now, delay),
+                    reason,
+                },
+                None => Step::Fail {
+                    reason: format!("gave up after {attempts} attempts: {reason}"),
+                },
+            }
+        }
+        (MessageState::Sending, Answer::Timeout) => {
+            after_interruption(attempted_at, capabilities, now)
+        }
+        // A report settled it, or another worker on this database took it
+        // over: the answer changes nothing.
+        _ => Step::Keep,
+    }
+}
+
+/// What follows finding a message in `sending` that this worker is not
+/// handing over (found at start, or timed out), last handed over at
+/// `attempted_at`.
+#[must_use]
+pub fn after_interruption(
+    attempted_at: Option<Timestamp>,
+    capabilities: Capabilities,
+    now: Timestamp,
+) -> Step {
+    let attempted_at = attempted_at.unwrap_or(Timestamp(0));
+    // Another ringdesk on this database may still be waiting for the answer.
+    let answer_due = later(attempted_at, ANSWER_TIMEOUT);
+    if now < answer_due {
+        return Step::Wait { until: answer_due };
+    }
+    if capabilities.deduplicates {
+        return Step::Requeue;
+    }
+    let report_due = later(attempted_at, REPORT_GRACE);
+    if capabilities.reports_delivery && now < report_due {
+        return Step::Wait { until: report_due };
+    }
+    Step::Fail {
+        reason: UNKNOWN_OUTCOME.to_owned(),
+    }
+}
+
+/// The wait before the retry that follows hand-over number `attempts`, or
+/// None when that was the last one allowed.
+#[must_use]
+pub fn retry_delay(attempts: u32) -> Option<Duration> {
+    let index = usize::try_from(attempts.checked_sub(1)?).ok()?;
+    RETRY_DELAYS.get(index).copied()
+}
+
+fn later(at: Timestamp, delay: Duration) -> Timestamp {
+    Timestamp(
+        at.as_millis()
+            .saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use rstest::rstest;
+
+    use super::*;
+
+    const NOW: Timestamp = Timestamp(1_700_000_000_000);
+    const REPORTS: Capabilities = Capabilities {
+        deduplicates: false,
+        reports_delivery: true,
+    };
+    const DEDUP: Capabilities = Capabilities {
+        deduplicates: true,
+        reports_delivery: true,
+    };
+    const SILENT: Capabilities = Capabilities {
+        deduplicates: false,
+        reports_delivery: false,
+    };
+
+    fn ago(secs: i64) -> Timestamp {
+        Timestamp(NOW.0 - secs * 1000)
+    }
+
+    fn transient() -> Answer {
+        Answer::Error(GatewayError::Transient("connection refused".to_owned()))
+    }
+
+    #[rstest]
+    #[case(1, 10)]
+    #[case(2, 30)]
+    #[case(3, 120)]
+    #[case(4, 600)]
+    #[case(5, 1800)]
+    fn passing_failures_back_off(#[case] attempts: u32, #[case] secs: i64) {
+        assert_eq!(
+            after_answer(
+                MessageState::Sending,
+                attempts,
+                Some(NOW),
+                transient(),
+                REPORTS,
+                NOW
+            ),
+            Step::Retry {
+                at: Timestamp(NOW.0 + secs * 1000),
+                reason: "connection refused".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn passing_failures_give_up_after_the_last_retry() {
+        let Step::Fail { reason } = after_answer(
+            MessageState::Sending,
+            MAX_ATTEMPTS,
+            Some(NOW),
+            transient(),
+            REPORTS,
+            NOW,
+        ) else {
+            panic!("expected a failure");
+        };
+        assert_eq!(reason, "gave up after 6 attempts: connection refused");
+        assert_eq!(retry_delay(0), None);
+    }
+
+    #[test]
+    fn a_refusal_fails_at_once() {
+        let refused = Answer::Error(GatewayError::Refused("invalid sender".to_owned()));
+        assert_eq!(
+            after_answer(MessageState::Sending, 1, Some(NOW), refused, REPORTS, NOW),
+            Step::Fail {
+                reason: "invalid sender".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn an_answer_after_the_report_only_adds_the_gateway_id() {
+        let accepted = Answer::Accepted(Accepted {
+            gateway_ref: Some("gw-1".to_owned()),
+        });
+        for state in [
+            MessageState::Sending,
+            MessageState::Delivered,
+            MessageState::Failed,
+        ] {
+            assert_eq!(
+                after_answer(state, 1, Some(NOW), accepted.clone(), REPORTS, NOW),
+                Step::Accepted {
+                    gateway_ref: Some("gw-1".to_owned())
+                }
+            );
+        }
+        assert_eq!(
+            after_answer(
+                MessageState::Delivered,
+                1,
+                Some(NOW),
+                transient(),
+                REPORTS,
+                NOW
+            ),
+            Step::Keep
+        );
+        assert_eq!(
+            after_answer(MessageState::Queued, 1, Some(NOW), accepted, REPORTS, NOW),
+            Step::Keep
+        );
+    }
+
+    #[rstest]
+    // Just handed over: perhaps by another ringdesk still waiting for its answer.
+    #[case(DEDUP, 30, Step::Wait { until: Timestamp(NOW.0 + 90_000) })]
+    #[case(DEDUP, 300, Step::Requeue)]
+    #[case(REPORTS, 300, Step::Wait { until: Timestamp(NOW.0 + 300_000) })]
+    #[case(REPORTS, 600, Step::Fail { reason: UNKNOWN_OUTCOME.to_owned() })]
+    #[case(SILENT, 300, Step::Fail { reason: UNKNOWN_OUTCOME.to_owned() })]
+    fn a_half_sent_message_is_never_sent_twice_unless_the_gateway_drops_repeats(
+        #[case] capabilities: Capabilities,
+        #[case] secs_ago: i64,
+        #[case] step: Step,
+    ) {
+        assert_eq!(
+            after_interruption(Some(ago(secs_ago)), capabilities, NOW),
+            step
+        );
+    }
+
+    #[test]
+    fn a_timed_out_answer_is_an_interruption() {
+        assert_eq!(
+            after_answer(
+                MessageState::Sending,
+                1,
+                Some(ago(120)),
+                Answer::Timeout,
+                REPORTS,
+                NOW
+            ),
+            Step::Wait {
+                until: Timestamp(NOW.0 + 480_000)
+            }
+        );
+        assert_eq!(
+            after_answer(
+                MessageState::Sending,
+                1,
+                Some(ago(120)),
+                Answer::Timeout,
+                DEDUP,
+                NOW
+            ),
+            Step::Requeue
+        );
+    }
+}
