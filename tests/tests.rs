@@ -17,6 +17,7 @@ mod fixtures;
 mod kannel;
 mod pbx;
 mod popup;
+mod sms_e2e;
 mod sms_provider;
 mod store;
 mod support;
