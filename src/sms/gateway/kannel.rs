@@ -117,12 +117,12 @@ impl Kannel {
             .query(&query)
             .send()
             .await
-            .map_err(|error| unreachable(&self.sendsms_url, &error))?;
+            .map_err(|error| unreachable(&self.sendsms_url, error))?;
         let status = answer.status().as_u16();
         let text = answer
             .text()
             .await
-            .map_err(|error| unreachable(&self.sendsms_url, &error))?;
+            .map_err(|error| unreachable(&self.sendsms_url, error))?;
         let result = answer_to_result(status, &text);
         debug!(
             "Kannel answered {status} {:?} to message {}",
@@ -186,9 +186,13 @@ fn needs_ucs2(text: &str) -> bool {
 }
 
 /// A transport failure: Kannel could not be reached or did not answer.
-fn unreachable(url: &str, error: &reqwest::Error) -> GatewayError {
+fn unreachable(url: &str, error: reqwest::Error) -> GatewayError {
+    // reqwest names the request's address, which carries the sendsms
+    // password and the customer's number and text: none of them belongs in
+    // a reason that is logged and shown in the message log.
+    let error = error.without_url();
     let mut reason = format!("Kannel at {url} did not answer");
-    let mut source: Option<&dyn std::error::Error> = Some(error);
+    let mut source: Option<&dyn std::error::Error> = Some(&error);
     // reqwest's own message is only "error sending request"; the cause
     // (connection refused, timed out) is further down the chain.
     while let Some(error) = source {
@@ -300,6 +304,7 @@ mod tests {
         let error = kannel.send(&message).await.unwrap_err();
         assert!(error.is_transient(), "{error}");
         assert!(error.reason().contains("onnection refused"), "{error}");
+        assert!(!error.reason().contains("password="), "{error}");
         message.body.clear();
         assert_eq!(
             kannel.send(&message).await,
