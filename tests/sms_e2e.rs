@@ -5,9 +5,11 @@
 //! reports, customers' messages) lands in the same file.
 //!
 //! The worker runs with shortened waits ([`Timing`]) because a real gateway's
-//! clock cannot be paused; the decisions are ringdesk's own. Nothing here
-//! sleeps a fixed time: each test runs the worker until the messages it
-//! watches are final, and polls the rig for what it waits on.
+//! clock cannot be paused; the decisions are ringdesk's own. No test waits
+//! a fixed time for a result: each runs the worker until the messages it
+//! watches are final, and polls the rig for what it waits on. (The batch
+//! test pauses half a second at the end, so that a repeat from Kannel's
+//! store would have time to show.)
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
