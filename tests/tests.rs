@@ -18,6 +18,7 @@ mod kannel;
 mod pbx;
 mod popup;
 mod sms;
+mod sms_e2e;
 mod sms_provider;
 mod sms_ui;
 mod store;

@@ -52,7 +52,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use self::bucket::TokenBucket;
-use self::policy::{ANSWER_TIMEOUT, Answer, Capabilities, Step};
+use self::policy::{Answer, Capabilities, Step, Timing};
 use super::gateway::{DeliveryOutcome, GatewayReport, Outgoing, SentMessage, SmsGateway};
 use crate::config::Settings;
 use crate::domain::{
@@ -107,6 +107,8 @@ pub struct Outbox {
     rate_per_sec: u32,
     region: Region,
     capabilities: Capabilities,
+    /// The retry waits, the answer timeout and the report grace.
+    timing: Timing,
     /// Messages in `sending` this worker is not handing over, with when to
     /// decide about them again (see [`policy::after_interruption`]).
     waiting: BTreeMap<MessageId, Timestamp>,
@@ -139,9 +141,19 @@ impl Outbox {
             rate_per_sec: settings.sms.rate_per_sec,
             region: settings.phone.default_region,
             capabilities,
+            timing: Timing::default(),
             waiting: BTreeMap::new(),
             started: (Timestamp::now(), Instant::now()),
         }
+    }
+
+    /// The same worker with other waits than ringdesk's own (see
+    /// [`Timing`]): tests against a real gateway, whose clock cannot be
+    /// paused, shorten them.
+    #[must_use]
+    pub fn with_timing(mut self, timing: Timing) -> Self {
+        self.timing = timing;
+        self
     }
 
     /// The worker's wall-clock time (see `started`).
@@ -174,7 +186,12 @@ impl Outbox {
         for message in self.store.messages_sending()? {
             self.apply(
                 &message,
-                policy::after_interruption(message.attempted_at, self.capabilities, now),
+                policy::after_interruption(
+                    message.attempted_at,
+                    self.capabilities,
+                    &self.timing,
+                    now,
+                ),
                 news,
             )?;
             if self.waiting.contains_key(&message.id) {
@@ -290,9 +307,10 @@ impl Outbox {
             news(News::Changed(message));
             let gateway = Arc::clone(&self.gateway);
             let id = due.id;
+            let answer_timeout = self.timing.answer_timeout;
             let task = in_flight.spawn(async move {
                 let answer =
-                    match tokio::time::timeout(ANSWER_TIMEOUT, gateway.send(&outgoing)).await {
+                    match tokio::time::timeout(answer_timeout, gateway.send(&outgoing)).await {
                         Ok(Ok(accepted)) => Answer::Accepted(accepted),
                         Ok(Err(error)) => Answer::Error(error),
                         Err(_) => Answer::Timeout,
@@ -345,6 +363,7 @@ impl Outbox {
             message.attempted_at,
             answer,
             self.capabilities,
+            &self.timing,
             self.now(),
         );
         self.apply(&message, step, news)
@@ -407,7 +426,12 @@ impl Outbox {
             self.waiting.remove(&id);
             let message = self.store.message(id)?;
             if message.state == MessageState::Sending {
-                let step = policy::after_interruption(message.attempted_at, self.capabilities, now);
+                let step = policy::after_interruption(
+                    message.attempted_at,
+                    self.capabilities,
+                    &self.timing,
+                    now,
+                );
                 self.apply(&message, step, news)?;
             }
         }

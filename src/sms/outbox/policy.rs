@@ -47,6 +47,46 @@ pub const ANSWER_TIMEOUT: Duration = Duration::from_mins(2);
 pub const UNKNOWN_OUTCOME: &str = "ringdesk stopped while handing this message over; it may or \
      may not have been sent — check before resending";
 
+/// The outbox's waits. ringdesk runs with [`Timing::default`]: the
+/// constants above. Tests against a real gateway, whose clock cannot be
+/// paused, shorten them with [`Timing::scaled`]; the decisions stay the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// [`RETRY_DELAYS`]: one wait per retry, so there are
+    /// [`MAX_ATTEMPTS`] hand-overs whatever the waits.
+    pub retry_delays: [Duration; RETRY_DELAYS.len()],
+    /// [`ANSWER_TIMEOUT`].
+    pub answer_timeout: Duration,
+    /// [`REPORT_GRACE`].
+    pub report_grace: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Self {
+            retry_delays: RETRY_DELAYS,
+            answer_timeout: ANSWER_TIMEOUT,
+            report_grace: REPORT_GRACE,
+        }
+    }
+}
+
+impl Timing {
+    /// Every wait of [`Timing::default`] divided by `divisor` (600 turns the
+    /// ten-minute grace into one second and the first retry into 16 ms), for
+    /// tests.
+    #[must_use]
+    pub fn scaled(divisor: u32) -> Self {
+        let divisor = divisor.max(1);
+        let default = Self::default();
+        Self {
+            retry_delays: default.retry_delays.map(|delay| delay / divisor),
+            answer_timeout: default.answer_timeout / divisor,
+            report_grace: default.report_grace / divisor,
+        }
+    }
+}
+
 /// What the gateway said to one hand-over, as the worker saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
@@ -108,6 +148,7 @@ pub fn after_answer(
     attempted_at: Option<Timestamp>,
     answer: Answer,
     capabilities: Capabilities,
+    timing: &Timing,
     now: Timestamp,
 ) -> Step {
     match (state, answer) {
@@ -122,7 +163,7 @@ pub fn after_answer(
             Step::Fail { reason }
         }
         (MessageState::Sending, Answer::Error(GatewayError::Transient(reason))) => {
-            match retry_delay(attempts) {
+            match retry_delay(attempts, timing) {
                 Some(delay) => Step::Retry {
                     at: later(now, delay),
                     reason,
@@ -133,7 +174,7 @@ pub fn after_answer(
             }
         }
         (MessageState::Sending, Answer::Timeout) => {
-            after_interruption(attempted_at, capabilities, now)
+            after_interruption(attempted_at, capabilities, timing, now)
         }
         // A report settled it, or another worker on this database took it
         // over: the answer changes nothing.
@@ -148,18 +189,19 @@ pub fn after_answer(
 pub fn after_interruption(
     attempted_at: Option<Timestamp>,
     capabilities: Capabilities,
+    timing: &Timing,
     now: Timestamp,
 ) -> Step {
     let attempted_at = attempted_at.unwrap_or(Timestamp(0));
     // Another ringdesk on this database may still be waiting for the answer.
-    let answer_due = later(attempted_at, ANSWER_TIMEOUT);
+    let answer_due = later(attempted_at, timing.answer_timeout);
     if now < answer_due {
         return Step::Wait { until: answer_due };
     }
     if capabilities.deduplicates {
         return Step::Requeue;
     }
-    let report_due = later(attempted_at, REPORT_GRACE);
+    let report_due = later(attempted_at, timing.report_grace);
     if capabilities.reports_delivery && now < report_due {
         return Step::Wait { until: report_due };
     }
@@ -171,9 +213,9 @@ pub fn after_interruption(
 /// The wait before the retry that follows hand-over number `attempts`, or
 /// None when that was the last one allowed.
 #[must_use]
-pub fn retry_delay(attempts: u32) -> Option<Duration> {
+pub fn retry_delay(attempts: u32, timing: &Timing) -> Option<Duration> {
     let index = usize::try_from(attempts.checked_sub(1)?).ok()?;
-    RETRY_DELAYS.get(index).copied()
+    timing.retry_delays.get(index).copied()
 }
 
 fn later(at: Timestamp, delay: Duration) -> Timestamp {
@@ -203,6 +245,12 @@ mod tests {
         reports_delivery: false,
     };
 
+    const DEFAULT: Timing = Timing {
+        retry_delays: RETRY_DELAYS,
+        answer_timeout: ANSWER_TIMEOUT,
+        report_grace: REPORT_GRACE,
+    };
+
     fn ago(secs: i64) -> Timestamp {
         Timestamp(NOW.0 - secs * 1000)
     }
@@ -225,6 +273,7 @@ mod tests {
                 Some(NOW),
                 transient(),
                 REPORTS,
+                &DEFAULT,
                 NOW
             ),
             Step::Retry {
@@ -242,19 +291,28 @@ mod tests {
             Some(NOW),
             transient(),
             REPORTS,
+            &DEFAULT,
             NOW,
         ) else {
             panic!("expected a failure");
         };
         assert_eq!(reason, "gave up after 6 attempts: connection refused");
-        assert_eq!(retry_delay(0), None);
+        assert_eq!(retry_delay(0, &DEFAULT), None);
     }
 
     #[test]
     fn a_refusal_fails_at_once() {
         let refused = Answer::Error(GatewayError::Refused("invalid sender".to_owned()));
         assert_eq!(
-            after_answer(MessageState::Sending, 1, Some(NOW), refused, REPORTS, NOW),
+            after_answer(
+                MessageState::Sending,
+                1,
+                Some(NOW),
+                refused,
+                REPORTS,
+                &DEFAULT,
+                NOW
+            ),
             Step::Fail {
                 reason: "invalid sender".to_owned()
             }
@@ -272,7 +330,15 @@ mod tests {
             MessageState::Failed,
         ] {
             assert_eq!(
-                after_answer(state, 1, Some(NOW), accepted.clone(), REPORTS, NOW),
+                after_answer(
+                    state,
+                    1,
+                    Some(NOW),
+                    accepted.clone(),
+                    REPORTS,
+                    &DEFAULT,
+                    NOW
+                ),
                 Step::Accepted {
                     gateway_ref: Some("gw-1".to_owned())
                 }
@@ -285,12 +351,21 @@ mod tests {
                 Some(NOW),
                 transient(),
                 REPORTS,
+                &DEFAULT,
                 NOW
             ),
             Step::Keep
         );
         assert_eq!(
-            after_answer(MessageState::Queued, 1, Some(NOW), accepted, REPORTS, NOW),
+            after_answer(
+                MessageState::Queued,
+                1,
+                Some(NOW),
+                accepted,
+                REPORTS,
+                &DEFAULT,
+                NOW
+            ),
             Step::Keep
         );
     }
@@ -308,7 +383,7 @@ mod tests {
         #[case] step: Step,
     ) {
         assert_eq!(
-            after_interruption(Some(ago(secs_ago)), capabilities, NOW),
+            after_interruption(Some(ago(secs_ago)), capabilities, &DEFAULT, NOW),
             step
         );
     }
@@ -322,6 +397,7 @@ mod tests {
                 Some(ago(120)),
                 Answer::Timeout,
                 REPORTS,
+                &DEFAULT,
                 NOW
             ),
             Step::Wait {
@@ -335,9 +411,19 @@ mod tests {
                 Some(ago(120)),
                 Answer::Timeout,
                 DEDUP,
+                &DEFAULT,
                 NOW
             ),
             Step::Requeue
         );
+    }
+
+    #[test]
+    fn scaled_timing_keeps_the_schedule_shape() {
+        let quick = Timing::scaled(600);
+        assert_eq!(quick.report_grace, Duration::from_secs(1));
+        assert_eq!(quick.answer_timeout, Duration::from_millis(200));
+        assert_eq!(quick.retry_delays[4], Duration::from_secs(3));
+        assert_eq!(Timing::scaled(0), Timing::default());
     }
 }
