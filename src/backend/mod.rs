@@ -13,6 +13,7 @@ mod command;
 mod event;
 pub mod local_time;
 mod pbx_thread;
+mod runtime_thread;
 mod sms_admin;
 mod sms_commands;
 mod sms_thread;

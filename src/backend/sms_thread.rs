@@ -53,21 +53,9 @@ pub(super) fn spawn(
     events: EventSender,
 ) -> std::io::Result<(mpsc::Sender<SmsControl>, JoinHandle<()>)> {
     let (control, control_receiver) = mpsc::channel(CONTROL_QUEUE);
-    let thread = std::thread::Builder::new()
-        .name("ringdesk-sms".to_owned())
-        .spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(runtime) => runtime,
-                Err(error) => {
-                    tracing::error!("the SMS thread could not start: {error}");
-                    return;
-                }
-            };
-            runtime.block_on(run(&store_path, settings, control_receiver, &events));
-        })?;
+    let thread = super::runtime_thread::spawn("sms", move || async move {
+        run(&store_path, settings, control_receiver, &events).await;
+    })?;
     Ok((control, thread))
 }
 
