@@ -67,6 +67,9 @@ pub struct Received {
     pub udh: Vec<u8>,
 }
 
+/// How many sets of ports a start tries before it gives up.
+const PORT_ATTEMPTS: usize = 3;
+
 /// The ports Kannel listens on.
 #[derive(Debug, Clone, Copy)]
 struct Ports {
@@ -105,18 +108,31 @@ impl KannelRig {
             .unwrap();
         // Bearerbox will not start without its store's folder.
         std::fs::create_dir(dir.path().join("spool")).unwrap();
-        let ports = free_ports();
-        std::fs::write(dir.path().join("kannel.conf"), config(dir.path(), ports)).unwrap();
         let mut rig = Self {
             dir,
-            ports,
+            ports: free_ports(),
             bearerbox: None,
             smsbox: None,
             fakesmsc: None,
             received: Arc::new(Mutex::new(Vec::new())),
         };
-        rig.start_kannel();
-        rig
+        // The ports were free when picked, but another test may take one
+        // before Kannel binds it: then start again on other ports.
+        let mut failure = String::new();
+        for _ in 0..PORT_ATTEMPTS {
+            std::fs::write(
+                rig.dir.path().join("kannel.conf"),
+                config(rig.dir.path(), rig.ports),
+            )
+            .unwrap();
+            match rig.try_start_kannel() {
+                Ok(()) => return rig,
+                Err(why) => failure = why,
+            }
+            rig.kill_all();
+            rig.ports = free_ports();
+        }
+        panic!("{failure}");
     }
 
     /// ringdesk's settings for this Kannel; `dlr_port` is where the
@@ -148,25 +164,35 @@ impl KannelRig {
     /// Starts bearerbox, smsbox and the fake SMS centre (again) on the same
     /// ports and store, and waits until they are ready.
     pub fn start_kannel(&mut self) {
+        if let Err(why) = self.try_start_kannel() {
+            panic!("{why}");
+        }
+    }
+
+    fn try_start_kannel(&mut self) -> Result<(), String> {
         assert!(self.bearerbox.is_none(), "bearerbox is already running");
-        self.bearerbox = Some(self.spawn_box(BEARERBOX, "bearerbox"));
-        wait_for_port(
-            self.ports.admin,
-            "bearerbox",
-            &self.dir.path().join("bearerbox.log"),
-        );
-        wait_for_port(
-            self.ports.smsbox,
-            "bearerbox",
-            &self.dir.path().join("bearerbox.log"),
-        );
-        self.smsbox = Some(self.spawn_box(SMSBOX, "smsbox"));
-        wait_for_port(
-            self.ports.sendsms,
-            "smsbox",
-            &self.dir.path().join("smsbox.log"),
-        );
+        let child = self.spawn_box(BEARERBOX, "bearerbox");
+        let bearerbox_log = self.dir.path().join("bearerbox.log");
+        let ports = self.ports;
+        let bearerbox = self.bearerbox.insert(child);
+        wait_for_port(ports.admin, "bearerbox", &bearerbox_log, bearerbox)?;
+        wait_for_port(ports.smsbox, "bearerbox", &bearerbox_log, bearerbox)?;
+        let child = self.spawn_box(SMSBOX, "smsbox");
+        let smsbox_log = self.dir.path().join("smsbox.log");
+        let smsbox = self.smsbox.insert(child);
+        wait_for_port(ports.sendsms, "smsbox", &smsbox_log, smsbox)?;
         self.start_smsc();
+        Ok(())
+    }
+
+    /// Kills whatever of Kannel is running, at once.
+    fn kill_all(&mut self) {
+        for child in [&mut self.bearerbox, &mut self.smsbox, &mut self.fakesmsc] {
+            if let Some(mut process) = child.take() {
+                process.kill().ok();
+                process.wait().ok();
+            }
+        }
     }
 
     /// Shuts bearerbox down as an operator would (admin `shutdown`), which
@@ -397,16 +423,21 @@ max-messages = 0
     )
 }
 
-fn wait_for_port(port: u16, name: &str, log: &PathBuf) {
+/// Waits until `process` listens on `port`; fails at once when it has
+/// exited (a port taken since it was picked makes Kannel give up).
+fn wait_for_port(port: u16, name: &str, log: &PathBuf, process: &mut Child) -> Result<(), String> {
     let deadline = Instant::now() + PATIENCE;
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "{name} did not listen on {port}; its log:\n{}",
-            std::fs::read_to_string(log).unwrap_or_default()
-        );
+        let exited = matches!(process.try_wait(), Ok(Some(_)));
+        if exited || Instant::now() >= deadline {
+            return Err(format!(
+                "{name} did not listen on {port}; its log:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            ));
+        }
         std::thread::sleep(Duration::from_millis(10));
     }
+    Ok(())
 }
 
 /// Waits for a Kannel process to exit by itself; kills it after [`PATIENCE`].
