@@ -191,6 +191,32 @@ fn a_message_is_checked_while_typed_sent_and_followed_to_delivery() {
             .query_by_role_and_label(Role::MultilineTextInput, "내용")
             .is_some()
     );
+
+    // A text marked (광고) cannot slip out as an ordinary message: the
+    // composer says so in Korean and offers to send it as advertising.
+    type_body(&mut harness, "[광고] 봄맞이 할인");
+    assert!(shows(&harness, "내용이 광고 표시로 시작합니다"));
+    assert!(!send_enabled(&harness));
+    click(&mut harness, "광고 문자로 보내기");
+    assert!(!shows(&harness, "내용이 광고 표시로 시작합니다"));
+    assert!(shows(&harness, "무료수신거부 080-123-4567\" 줄로 끝나야"));
+    click(&mut harness, "광고 규칙대로 고치기");
+    assert!(send_enabled(&harness));
+
+    // Every problem is said in the window's language.
+    harness
+        .get_by_role_and_label(Role::TextInput, "받는 번호")
+        .focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "받는 번호")
+        .type_text("02-2299-7000");
+    harness.run_steps(2);
+    assert!(
+        shows(&harness, "휴대전화 번호가 아닙니다"),
+        "a landline is refused in Korean"
+    );
+    assert!(!send_enabled(&harness));
     // Esc closes the composer, the window in front.
     harness.key_press(egui::Key::Escape);
     harness.run_ok();

@@ -43,7 +43,8 @@ pub use crate::domain::{
     ReceivedMessage,
 };
 pub use crate::sms::compose::{
-    Checked as CheckedDraft, Context as ComposeContext, Draft, DraftProblem, check as check_draft,
+    Checked as CheckedDraft, Context as ComposeContext, Draft, DraftProblem, Issue,
+    check as check_draft,
 };
 // The SMS문구 editor counts bytes and checks placeholders on every
 // keystroke; both are pure and take microseconds, so the window runs them
@@ -52,12 +53,11 @@ pub use crate::sms::template::{
     BUILT_IN as BUILT_IN_PLACEHOLDERS, unknown as unknown_placeholders,
 };
 // The composer's 광고 "fix" button applies the same advertising fix the
-// rules check for, locally and at once; it names what the rules find in
-// the agent's language, so it runs them itself too.
-pub use crate::sms::rules::{AdProblem, AdRules, check_ad, check_ad_recipient, fix_ad};
+// rules check for, locally and at once.
+pub use crate::sms::rules::{AdProblem, AdRules, fix_ad};
 pub use crate::sms::text::Alphabet;
 pub use crate::sms::{
-    Count, Destination, Field as SmsField, Limits, Measure, MessageText, TextProblem,
+    Count, Destination, Field as SmsField, ImageProblem, Limits, Measure, MessageText, TextProblem,
 };
 
 use crate::config::Settings;

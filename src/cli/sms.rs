@@ -298,7 +298,7 @@ pub(super) fn refusal(problems: &[DraftProblem]) -> String {
                 Field::To => "--to",
                 Field::SendAt => "--ad (time of sending)",
             };
-            format!("{option}: {}", problem.message)
+            format!("{option}: {}", problem.issue)
         })
         .collect::<Vec<_>>()
         .join("; ")

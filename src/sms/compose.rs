@@ -12,13 +12,15 @@
 use jiff::civil::Time;
 
 use super::Field;
-use super::rules::{AdRules, check_ad, check_ad_recipient};
+use super::rules::{AdProblem, AdRules, check_advertising};
 use super::template;
-use super::text::{Attachment, Destination, Limits, Measure, MessageText};
+use super::text::{
+    Attachment, Destination, ImageProblem, Limits, Measure, MessageText, TextProblem,
+};
 use crate::config::SmsSettings;
 use crate::domain::{
-    Customer, CustomerId, FieldDef, NewMessage, PhoneNumber, Region, SenderNumber, TemplateId,
-    UserId,
+    Customer, CustomerId, FieldDef, Invalid, NewMessage, PhoneError, PhoneNumber, Region,
+    SenderNumber, TemplateId, UserId,
 };
 
 /// A message as the agent typed it; nothing is checked yet.
@@ -67,14 +69,116 @@ pub struct DraftProblem {
     /// The part of the composer it is about.
     #[serde(serialize_with = "field_name")]
     pub field: Field,
-    /// What is wrong and, where known, what to do, for the person at the desk.
-    pub message: String,
+    /// What is wrong, typed so the window can say it in its own language;
+    /// its English words go to the command line and to JSON as `message`.
+    #[serde(rename = "message", serialize_with = "issue_words")]
+    pub issue: Issue,
+}
+
+impl DraftProblem {
+    /// `issue`, pointing at `field`.
+    #[must_use]
+    pub fn new(field: Field, issue: Issue) -> Self {
+        Self { field, issue }
+    }
 }
 
 impl std::fmt::Display for DraftProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
+        write!(f, "{}: {}", self.field, self.issue)
     }
+}
+
+/// What is wrong with a draft. The English words (Display) are for the
+/// command line; the window says each in its own language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Issue {
+    /// The length, characters or subject of the text.
+    #[error(transparent)]
+    Text(TextProblem),
+    /// The advertising law.
+    #[error(transparent)]
+    Ad(AdProblem),
+    /// The attached picture.
+    #[error(transparent)]
+    Image(ImageProblem),
+    /// No recipient typed.
+    #[error("enter the number to send to")]
+    NoRecipient,
+    /// The recipient is not a phone number at all.
+    #[error("{number}: {reason}")]
+    UnreadableNumber {
+        /// As typed.
+        number: String,
+        /// Why it is not a number.
+        reason: PhoneError,
+    },
+    /// The recipient looks like a number but no such number exists.
+    #[error("{number} is not a valid phone number")]
+    InvalidNumber {
+        /// As typed.
+        number: String,
+    },
+    /// A Korean number that is not a mobile one.
+    #[error("{number} is not a mobile number; text messages go to mobile numbers (010…) only")]
+    NotMobile {
+        /// As displayed.
+        number: String,
+    },
+    /// No sender number is registered and enabled.
+    #[error("no sender number is registered; register one (발신번호) before sending")]
+    NoSender,
+    /// Several sender numbers and none chosen.
+    #[error("choose the sender number to send from")]
+    ChooseSender,
+    /// The chosen sender number is not a phone number at all.
+    #[error("{number}: {reason}")]
+    UnreadableSender {
+        /// As typed.
+        number: String,
+        /// Why it is not a number.
+        reason: PhoneError,
+    },
+    /// The chosen sender number is registered but switched off.
+    #[error("{number} is switched off; switch it on or pick another sender number")]
+    SenderOff {
+        /// As typed.
+        number: String,
+    },
+    /// The chosen sender number is not registered.
+    #[error("{number} is not a registered sender number (발신번호); register it first")]
+    UnregisteredSender {
+        /// As typed.
+        number: String,
+    },
+    /// A placeholder no field answers to.
+    #[error("#{{{name}}} is not a detail ringdesk can fill in; correct or remove it")]
+    UnknownPlaceholder {
+        /// The name between the braces.
+        name: String,
+    },
+    /// Placeholders with no customer to fill them.
+    #[error(
+        "{placeholders} can only be filled in for a customer; send from a customer's card or remove it"
+    )]
+    NoCustomer {
+        /// The placeholders, `#{이름}, #{회사}`.
+        placeholders: String,
+    },
+    /// A placeholder the customer has no value for.
+    #[error("#{{{name}}} is empty for {customer}; fill it in on the card or remove it")]
+    EmptyPlaceholder {
+        /// The name between the braces.
+        name: String,
+        /// The customer's name.
+        customer: String,
+    },
+    /// A picture, and a gateway that carries text only.
+    #[error("pictures (MMS) cannot be sent through the gateway yet; remove the picture")]
+    PicturesNotCarried,
+    /// The store refused the message (a sender switched off since the check).
+    #[error(transparent)]
+    Invalid(Invalid),
 }
 
 #[expect(
@@ -83,6 +187,10 @@ impl std::fmt::Display for DraftProblem {
 )]
 fn field_name<S: serde::Serializer>(field: &Field, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(field.as_str())
+}
+
+fn issue_words<S: serde::Serializer>(issue: &Issue, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(issue)
 }
 
 /// The draft as the composer shows it.
@@ -122,11 +230,10 @@ impl Checked {
 #[must_use]
 pub fn check(draft: &Draft, context: &Context<'_>) -> Checked {
     let mut problems = Vec::new();
-    let mut problem =
-        |field: Field, message: String| problems.push(DraftProblem { field, message });
+    let mut problem = |field: Field, issue: Issue| problems.push(DraftProblem::new(field, issue));
 
-    let to = recipient(&draft.to, context.region).map_err(|message| problem(Field::To, message));
-    let sender = sender(&draft.from, context).map_err(|message| problem(Field::From, message));
+    let to = recipient(&draft.to, context.region).map_err(|issue| problem(Field::To, issue));
+    let sender = sender(&draft.from, context).map_err(|issue| problem(Field::From, issue));
 
     let text = fill(&draft.text, Field::Body, context, &mut problem);
     let subject = fill(draft.subject.trim(), Field::Subject, context, &mut problem);
@@ -135,15 +242,11 @@ pub fn check(draft: &Draft, context: &Context<'_>) -> Checked {
         Some(Ok(image)) => {
             // The gateway interface carries text only; a picture would be
             // dropped on the way, so it is refused here instead.
-            problem(
-                Field::Image,
-                "pictures (MMS) cannot be sent through the gateway yet; remove the picture"
-                    .to_owned(),
-            );
+            problem(Field::Image, Issue::PicturesNotCarried);
             Some(image)
         }
         Some(Err(error)) => {
-            problem(Field::Image, error.to_string());
+            problem(Field::Image, Issue::Image(error));
             None
         }
     };
@@ -156,25 +259,23 @@ pub fn check(draft: &Draft, context: &Context<'_>) -> Checked {
     }
     .measure(Limits::from(context.settings));
     for text_problem in &measure.problems {
-        problem(text_problem.field(), text_problem.to_string());
+        problem(text_problem.field(), Issue::Text(text_problem.clone()));
     }
 
-    if draft.advertising {
-        let contact = sender.as_ref().map_or("", |sender| sender.raw.as_str());
-        let rules = AdRules::from_settings(context.settings, contact);
-        let (opted_out, night_consent) = context.customer.map_or((false, false), |customer| {
-            (customer.ad_opt_out_at.is_some(), customer.ad_night_consent)
-        });
-        for ad_problem in check_ad(&text, &rules)
-            .into_iter()
-            .chain(check_ad_recipient(
-                opted_out,
-                night_consent,
-                context.local_time,
-            ))
-        {
-            problem(ad_problem.field(), ad_problem.to_string());
-        }
+    let (opted_out, night_consent) = context.customer.map_or((false, false), |customer| {
+        (customer.ad_opt_out_at.is_some(), customer.ad_night_consent)
+    });
+    let contact = sender.as_ref().map_or("", |sender| sender.raw.as_str());
+    let rules = AdRules::from_settings(context.settings, contact);
+    for ad_problem in check_advertising(
+        &text,
+        draft.advertising,
+        &rules,
+        opted_out,
+        night_consent,
+        context.local_time,
+    ) {
+        problem(ad_problem.field(), Issue::Ad(ad_problem));
     }
     Checked {
         text,
@@ -220,49 +321,51 @@ pub fn to_message(
 }
 
 /// The recipient, or why no message can go to it.
-fn recipient(to: &str, region: Region) -> Result<PhoneNumber, String> {
-    if to.trim().is_empty() {
-        return Err("enter the number to send to".to_owned());
+fn recipient(to: &str, region: Region) -> Result<PhoneNumber, Issue> {
+    let typed = to.trim();
+    if typed.is_empty() {
+        return Err(Issue::NoRecipient);
     }
-    let number = PhoneNumber::parse(to, region).map_err(|error| error.to_string())?;
+    let number = PhoneNumber::parse(to, region).map_err(|reason| Issue::UnreadableNumber {
+        number: typed.to_owned(),
+        reason,
+    })?;
     if !number.is_verified() {
-        return Err(format!("{} is not a valid phone number", to.trim()));
+        return Err(Issue::InvalidNumber {
+            number: typed.to_owned(),
+        });
     }
     if Destination::of(&number) == Destination::Korea && !number.is_mobile() {
-        return Err(format!(
-            "{} is not a mobile number; text messages go to mobile numbers (010…) only",
-            number.display()
-        ));
+        return Err(Issue::NotMobile {
+            number: number.display().to_owned(),
+        });
     }
     Ok(number)
 }
 
 /// The registered, enabled sender number `from` names, or the only one.
-fn sender(from: &str, context: &Context<'_>) -> Result<SenderNumber, String> {
+fn sender(from: &str, context: &Context<'_>) -> Result<SenderNumber, Issue> {
     let enabled = || context.senders.iter().filter(|sender| sender.enabled);
-    if from.trim().is_empty() {
+    let typed = from.trim();
+    if typed.is_empty() {
         let mut senders = enabled();
         return match (senders.next(), senders.next()) {
             (Some(only), None) => Ok(only.clone()),
-            (None, _) => Err(
-                "no sender number is registered; register one (발신번호) before sending".to_owned(),
-            ),
-            (Some(_), Some(_)) => Err("choose the sender number to send from".to_owned()),
+            (None, _) => Err(Issue::NoSender),
+            (Some(_), Some(_)) => Err(Issue::ChooseSender),
         };
     }
     let key = PhoneNumber::parse(from, context.region)
         .map(|number| number.key().to_owned())
-        .map_err(|error| error.to_string())?;
+        .map_err(|reason| Issue::UnreadableSender {
+            number: typed.to_owned(),
+            reason,
+        })?;
+    let number = typed.to_owned();
     match context.senders.iter().find(|sender| sender.key == key) {
         Some(sender) if sender.enabled => Ok(sender.clone()),
-        Some(_) => Err(format!(
-            "{} is switched off; switch it on or pick another sender number",
-            from.trim()
-        )),
-        None => Err(format!(
-            "{} is not a registered sender number (발신번호); register it first",
-            from.trim()
-        )),
+        Some(_) => Err(Issue::SenderOff { number }),
+        None => Err(Issue::UnregisteredSender { number }),
     }
 }
 
@@ -273,16 +376,10 @@ fn fill(
     text: &str,
     field: Field,
     context: &Context<'_>,
-    problem: &mut impl FnMut(Field, String),
+    problem: &mut impl FnMut(Field, Issue),
 ) -> String {
     for unknown in template::unknown(text, context.fields) {
-        problem(
-            field,
-            format!(
-                "#{{{}}} is not a detail ringdesk can fill in; correct or remove it",
-                unknown.name
-            ),
-        );
+        problem(field, Issue::UnknownPlaceholder { name: unknown.name });
     }
     let placeholders = template::placeholders(text);
     if placeholders.is_empty() {
@@ -297,10 +394,9 @@ fn fill(
         if !known.is_empty() {
             problem(
                 field,
-                format!(
-                    "{} can only be filled in for a customer; send from a customer's card or remove it",
-                    known.join(", ")
-                ),
+                Issue::NoCustomer {
+                    placeholders: known.join(", "),
+                },
             );
         }
         return text.to_owned();
@@ -309,10 +405,10 @@ fn fill(
     for name in empty {
         problem(
             field,
-            format!(
-                "#{{{name}}} is empty for {}; fill it in on the card or remove it",
-                customer.name
-            ),
+            Issue::EmptyPlaceholder {
+                name,
+                customer: customer.name.clone(),
+            },
         );
     }
     filled
@@ -457,7 +553,7 @@ mod tests {
         let checked = run(&draft(&"가".repeat(1001)), None, NOON);
         assert_eq!(fields(&checked), ["body"]);
         assert!(
-            checked.problems[0].message.contains("2002 bytes"),
+            checked.problems[0].issue.to_string().contains("2002 bytes"),
             "{:?}",
             checked.problems
         );
@@ -481,7 +577,7 @@ mod tests {
         let customer = customer();
         let checked = run(&draft("#{회사} 담당자님께"), Some(&customer), NOON);
         assert_eq!(fields(&checked), ["body"]);
-        assert!(checked.problems[0].message.contains("#{회사}"));
+        assert!(checked.problems[0].issue.to_string().contains("#{회사}"));
     }
 
     #[test]
@@ -499,6 +595,28 @@ mod tests {
         let mut unmarked = draft("봄맞이 할인");
         unmarked.advertising = true;
         assert!(fields(&run(&unmarked, None, NOON)).contains(&"body"));
+    }
+
+    #[rstest]
+    #[case::exact("(광고)봄맞이 할인")]
+    #[case::square_brackets("[광고] 봄맞이 할인")]
+    #[case::spaced(" ( 광고 ) 봄맞이 할인")]
+    fn a_marked_text_must_go_as_advertising(#[case] text: &str) {
+        let checked = run(&draft(text), None, NIGHT);
+        assert_eq!(fields(&checked), ["body"]);
+        assert_eq!(checked.problems[0].issue, Issue::Ad(AdProblem::NotSentAsAd));
+        // Not marked at its start: an ordinary message that mentions 광고.
+        assert!(run(&draft("광고 문의 감사합니다 (광고)"), None, NIGHT).is_sendable());
+    }
+
+    #[test]
+    fn problems_serialise_with_their_field_and_english_words() {
+        let checked = run(&draft(""), None, NOON);
+        let json = serde_json::to_value(&checked.problems).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([{ "field": "body", "message": "the message is empty" }])
+        );
     }
 
     #[test]
@@ -527,7 +645,12 @@ mod tests {
         off.from = "02-2299-7000".to_owned();
         let checked = check(&off, &context);
         assert_eq!(fields(&checked), ["from"]);
-        assert!(checked.problems[0].message.contains("switched off"));
+        assert_eq!(
+            checked.problems[0].issue,
+            Issue::SenderOff {
+                number: "02-2299-7000".to_owned()
+            }
+        );
         senders[1].enabled = true;
         let context = Context {
             settings: &settings,

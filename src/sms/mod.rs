@@ -33,7 +33,10 @@ pub mod rules;
 pub mod template;
 pub mod text;
 
-pub use rules::{AdProblem, AdRules, ad_allowed_at, check_ad, check_ad_recipient, fix_ad};
+pub use rules::{
+    AdProblem, AdRules, ad_allowed_at, check_ad, check_ad_recipient, check_advertising, fix_ad,
+    has_ad_mark,
+};
 pub use text::{
     Alphabet, Attachment, CharAt, Count, Destination, ImageProblem, Limits, Measure, MessageText,
     Segments, TextProblem,

@@ -75,10 +75,10 @@ pub fn queue_draft(
     match store.enqueue_message(&message) {
         Ok(id) => Ok(Queued::Queued(id)),
         // The sender was switched off between the check and the write.
-        Err(store::Error::Invalid(invalid)) => Ok(Queued::Refused(vec![DraftProblem {
-            field: Field::from_name(&invalid.field),
-            message: invalid.problem.to_string(),
-        }])),
+        Err(store::Error::Invalid(invalid)) => Ok(Queued::Refused(vec![DraftProblem::new(
+            Field::from_name(&invalid.field),
+            compose::Issue::Invalid(invalid),
+        )])),
         Err(error) => Err(error),
     }
 }

@@ -117,6 +117,12 @@ pub enum AdProblem {
     /// The recipient opted out of advertising.
     #[error("the recipient opted out of advertising")]
     OptedOut,
+    /// The text is marked as an advertisement but is not sent as one, so
+    /// none of the rules above would be checked.
+    #[error(
+        "the text begins with an advertising mark; send it as an advertisement (--ad, 광고) so the advertising rules apply, or remove the mark"
+    )]
+    NotSentAsAd,
 }
 
 impl AdProblem {
@@ -130,6 +136,40 @@ impl AdProblem {
             _ => Field::Body,
         }
     }
+}
+
+/// Everything the advertising law finds in a message: for an advertisement,
+/// [`check_ad`] on its text and [`check_ad_recipient`] on its recipient at
+/// local time `at`; for any other message, only whether its text carries an
+/// advertising mark, which would make it an advertisement sent without the
+/// rules.
+#[must_use]
+pub fn check_advertising(
+    text: &str,
+    advertising: bool,
+    rules: &AdRules,
+    opted_out: bool,
+    night_consent: bool,
+    at: Time,
+) -> Vec<AdProblem> {
+    if !advertising {
+        return if has_ad_mark(text) {
+            vec![AdProblem::NotSentAsAd]
+        } else {
+            Vec::new()
+        };
+    }
+    let mut problems = check_ad(text, rules);
+    problems.extend(check_ad_recipient(opted_out, night_consent, at));
+    problems
+}
+
+/// Whether `text` begins with an advertising mark in any brackets and
+/// spacing (`(광고)`, `[광고]`, ` ( 광고 ) `).
+#[must_use]
+pub fn has_ad_mark(text: &str) -> bool {
+    let start = text.trim_start();
+    strip_mark(start).len() != start.len()
 }
 
 /// What keeps `text` from being a lawful advertisement, in the order the

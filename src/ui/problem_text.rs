@@ -1,6 +1,7 @@
 //! Refusals from the domain rules, said in the window's language.
 
 use super::i18n::Texts;
+use crate::backend::{AdProblem, ImageProblem, Issue, TextProblem};
 use crate::domain::{Invalid, Problem};
 
 /// What is wrong with a field, in words for the person at the desk.
@@ -21,5 +22,109 @@ pub fn describe(texts: &Texts, invalid: &Invalid) -> String {
         Problem::Malformed { value, reason } => {
             texts.fmt("problem.malformed", &[("value", value), ("reason", reason)])
         }
+    }
+}
+
+/// Why a draft cannot be sent, in the window's language.
+#[must_use]
+pub fn describe_issue(texts: &Texts, issue: &Issue) -> String {
+    match issue {
+        Issue::Text(problem) => describe_text(texts, problem),
+        Issue::Ad(problem) => describe_ad(texts, problem),
+        Issue::Image(problem) => describe_image(texts, *problem),
+        Issue::NoRecipient => texts.get("composer.no_recipient").to_owned(),
+        Issue::UnreadableNumber { number, reason } | Issue::UnreadableSender { number, reason } => {
+            texts.fmt(
+                "composer.unreadable_number",
+                &[("number", number), ("reason", reason)],
+            )
+        }
+        Issue::InvalidNumber { number } => {
+            texts.fmt("composer.invalid_number", &[("number", number)])
+        }
+        Issue::NotMobile { number } => texts.fmt("composer.not_mobile", &[("number", number)]),
+        Issue::NoSender => texts.get("composer.no_sender").to_owned(),
+        Issue::ChooseSender => texts.get("composer.choose_sender").to_owned(),
+        Issue::SenderOff { number } => texts.fmt("composer.sender_off", &[("number", number)]),
+        Issue::UnregisteredSender { number } => {
+            texts.fmt("composer.sender_unregistered", &[("number", number)])
+        }
+        Issue::UnknownPlaceholder { name } => {
+            texts.fmt("composer.unknown_placeholder", &[("name", name)])
+        }
+        Issue::NoCustomer { placeholders } => {
+            texts.fmt("composer.no_customer", &[("placeholders", placeholders)])
+        }
+        Issue::EmptyPlaceholder { name, customer } => texts.fmt(
+            "composer.empty_placeholder",
+            &[("name", name), ("customer", customer)],
+        ),
+        Issue::PicturesNotCarried => texts.get("composer.pictures_not_carried").to_owned(),
+        Issue::Invalid(invalid) => describe(texts, invalid),
+    }
+}
+
+/// A length, character or subject problem of a text, in the window's
+/// language. Characters EUC-KR cannot carry are listed as they are; the
+/// composer names their places itself.
+#[must_use]
+pub fn describe_text(texts: &Texts, problem: &TextProblem) -> String {
+    match problem {
+        TextProblem::EmptyBody => texts.get("problem.empty").to_owned(),
+        TextProblem::BodyTooLong { bytes, max } => {
+            texts.fmt("templates.too_long", &[("bytes", bytes), ("max", max)])
+        }
+        TextProblem::SubjectTooLong { bytes, max } => texts.fmt(
+            "templates.subject_too_long",
+            &[("bytes", bytes), ("max", max)],
+        ),
+        TextProblem::Unsupported { chars, .. } => {
+            let chars: String = chars.iter().map(|at| at.ch).collect();
+            texts.fmt("templates.unsupported", &[("chars", &chars)])
+        }
+        TextProblem::TooManySegments { segments, max } => texts.fmt(
+            "composer.too_many_segments",
+            &[("segments", segments), ("max", max)],
+        ),
+        TextProblem::SubjectAbroad => texts.get("composer.subject_abroad").to_owned(),
+        TextProblem::ImageAbroad => texts.get("composer.image_abroad").to_owned(),
+    }
+}
+
+/// An advertising problem in the window's language.
+#[must_use]
+pub fn describe_ad(texts: &Texts, problem: &AdProblem) -> String {
+    match problem {
+        AdProblem::MissingMark => texts.get("composer.ad_mark").to_owned(),
+        AdProblem::NoSenderName => texts.get("composer.ad_no_name").to_owned(),
+        AdProblem::MissingSenderName { name } => texts.fmt("composer.ad_name", &[("name", name)]),
+        AdProblem::NoSenderContact => texts.get("composer.ad_no_contact").to_owned(),
+        AdProblem::MissingSenderContact { contact } => {
+            texts.fmt("composer.ad_contact", &[("contact", contact)])
+        }
+        AdProblem::NoOptOutNumber => texts.get("composer.ad_no_optout").to_owned(),
+        AdProblem::MissingOptOut { line } => texts.fmt("composer.ad_optout", &[("line", line)]),
+        AdProblem::WrongOptOutNumber { found, expected } => texts.fmt(
+            "composer.ad_wrong_optout",
+            &[("found", found), ("expected", expected)],
+        ),
+        AdProblem::NightTime { at } => texts.fmt(
+            "composer.ad_night",
+            &[("time", &format!("{:02}:{:02}", at.hour(), at.minute()))],
+        ),
+        AdProblem::OptedOut => texts.get("composer.ad_opted_out").to_owned(),
+        AdProblem::NotSentAsAd => texts.get("composer.ad_not_sent_as_ad").to_owned(),
+    }
+}
+
+/// Why a picture cannot go, in the window's language.
+#[must_use]
+pub fn describe_image(texts: &Texts, problem: ImageProblem) -> String {
+    match problem {
+        ImageProblem::NotJpeg => texts.get("composer.image_not_jpeg").to_owned(),
+        ImageProblem::TooLarge { bytes, max } => texts.fmt(
+            "composer.image_too_large",
+            &[("bytes", &bytes), ("max", &max)],
+        ),
     }
 }

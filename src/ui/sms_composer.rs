@@ -14,11 +14,11 @@ use eframe::egui;
 
 use super::format::{message_state_colour, message_state_text};
 use super::i18n::Texts;
+use super::problem_text::{describe_ad, describe_issue, describe_text};
 use super::widgets::escape_closes;
 use crate::backend::{
-    AdProblem, AdRules, ComposeContext, Count, CustomerCard, Draft, DraftProblem, Message,
-    MessageKind, MessageState, QueryId, SmsField, TextProblem, check_ad, check_ad_recipient,
-    check_draft, fix_ad, local_time,
+    AdProblem, AdRules, ComposeContext, Count, CustomerCard, Draft, DraftProblem, Issue, Message,
+    MessageKind, MessageState, QueryId, SmsField, TextProblem, check_draft, fix_ad, local_time,
 };
 use crate::backend::{CheckedDraft, Command};
 use crate::config::SmsSettings;
@@ -227,20 +227,21 @@ impl SmsComposer {
             _ => Vec::new(),
         };
         let error_colour = ui.visuals().error_fg_color;
-        // The text checks are typed: text_problems_ui shows them in the
-        // window's language, so the check's own wording of them is skipped.
-        let ad_problems = self.ad_problems(data, &checked);
-        let measured: Vec<String> = checked
-            .measure
+        // The text problems are shown by text_problems_ui (naming the
+        // places of characters) and the advertising ones under the 광고
+        // checkbox, where their fixes are.
+        let ad_problems: Vec<&AdProblem> = checked
             .problems
             .iter()
-            .map(ToString::to_string)
-            .chain(ad_problems.iter().map(ToString::to_string))
+            .filter_map(|problem| match &problem.issue {
+                Issue::Ad(ad) => Some(ad),
+                _ => None,
+            })
             .collect();
         let problems = |ui: &mut egui::Ui, field: SmsField| {
             for problem in checked.problems_of(field) {
-                if !measured.contains(&problem.message) {
-                    ui.colored_label(error_colour, &problem.message);
+                if !matches!(problem.issue, Issue::Text(_) | Issue::Ad(_)) {
+                    ui.colored_label(error_colour, describe_issue(texts, &problem.issue));
                 }
             }
         };
@@ -377,7 +378,12 @@ impl SmsComposer {
             }
         });
         for problem in &ad_problems {
-            ui.colored_label(error_colour, ad_problem_text(texts, problem));
+            ui.colored_label(error_colour, describe_ad(texts, problem));
+            if **problem == AdProblem::NotSentAsAd
+                && ui.button(texts.get("composer.send_as_ad")).clicked()
+            {
+                self.draft.advertising = true;
+            }
         }
         ui.add_space(4.0);
         let body_label = ui.label(texts.get("composer.body"));
@@ -417,7 +423,10 @@ impl SmsComposer {
             ui.add_space(4.0);
             ui.colored_label(error_colour, texts.get("composer.refused"));
             for problem in &refused {
-                ui.colored_label(error_colour, format!("· {}", problem.message));
+                ui.colored_label(
+                    error_colour,
+                    format!("· {}", describe_issue(texts, &problem.issue)),
+                );
             }
         }
         if let Some(error) = &self.error {
@@ -450,32 +459,6 @@ impl SmsComposer {
                 ui.weak(texts.get("composer.sending"));
             }
         });
-    }
-
-    /// What the advertising rules find, as the check finds it (the same
-    /// pure rules on the same filled text), typed so the window can say it
-    /// in its own language.
-    fn ad_problems(&self, data: &Data<'_>, checked: &CheckedDraft) -> Vec<AdProblem> {
-        if !self.draft.advertising {
-            return Vec::new();
-        }
-        let contact = checked
-            .sender
-            .as_ref()
-            .map_or("", |sender| sender.raw.as_str());
-        let rules = AdRules::from_settings(data.settings, contact);
-        let (opted_out, night_consent) =
-            self.customer.as_ref().map_or((false, false), |customer| {
-                (customer.ad_opt_out_at.is_some(), customer.ad_night_consent)
-            });
-        check_ad(&checked.text, &rules)
-            .into_iter()
-            .chain(check_ad_recipient(
-                opted_out,
-                night_consent,
-                local_time::now_time(),
-            ))
-            .collect()
     }
 
     /// Fills the body, subject, advertising mark and sender from `template`.
@@ -627,34 +610,9 @@ fn text_problems_ui(
                     .collect();
                 texts.fmt("composer.unsupported", &[("chars", &named.join(", "))])
             }
-            // Only a message abroad or with a picture has these.
-            other => other.to_string(),
+            other => describe_text(texts, other),
         };
         ui.colored_label(error_colour, text);
-    }
-}
-
-/// An advertising problem in the window's language.
-fn ad_problem_text(texts: &Texts, problem: &AdProblem) -> String {
-    match problem {
-        AdProblem::MissingMark => texts.get("composer.ad_mark").to_owned(),
-        AdProblem::NoSenderName => texts.get("composer.ad_no_name").to_owned(),
-        AdProblem::MissingSenderName { name } => texts.fmt("composer.ad_name", &[("name", name)]),
-        AdProblem::NoSenderContact => texts.get("composer.ad_no_contact").to_owned(),
-        AdProblem::MissingSenderContact { contact } => {
-            texts.fmt("composer.ad_contact", &[("contact", contact)])
-        }
-        AdProblem::NoOptOutNumber => texts.get("composer.ad_no_optout").to_owned(),
-        AdProblem::MissingOptOut { line } => texts.fmt("composer.ad_optout", &[("line", line)]),
-        AdProblem::WrongOptOutNumber { found, expected } => texts.fmt(
-            "composer.ad_wrong_optout",
-            &[("found", found), ("expected", expected)],
-        ),
-        AdProblem::NightTime { at } => texts.fmt(
-            "composer.ad_night",
-            &[("time", &format!("{:02}:{:02}", at.hour(), at.minute()))],
-        ),
-        AdProblem::OptedOut => texts.get("composer.ad_opted_out").to_owned(),
     }
 }
 

@@ -11,7 +11,7 @@
 use eframe::egui;
 
 use super::i18n::Texts;
-use super::problem_text::describe;
+use super::problem_text::{describe, describe_text};
 use super::widgets::escape_closes;
 use crate::backend::{
     BUILT_IN_PLACEHOLDERS, Command, Count, Destination, Limits, MessageText, QueryId, TextProblem,
@@ -801,23 +801,11 @@ fn measure_ui(ui: &mut egui::Ui, texts: &Texts, buffer: &Buffer, limits: Limits)
         ));
     }
     for problem in &measure.problems {
-        let text = match problem {
-            // An empty editor is not a mistake yet; saving says so.
-            TextProblem::EmptyBody => continue,
-            TextProblem::BodyTooLong { bytes, max } => {
-                texts.fmt("templates.too_long", &[("bytes", bytes), ("max", max)])
-            }
-            TextProblem::SubjectTooLong { bytes, max } => texts.fmt(
-                "templates.subject_too_long",
-                &[("bytes", bytes), ("max", max)],
-            ),
-            TextProblem::Unsupported { chars, .. } => {
-                let chars: String = chars.iter().map(|at| at.ch).collect();
-                texts.fmt("templates.unsupported", &[("chars", &chars)])
-            }
-            // Only a message abroad or with a picture has these.
-            other => other.to_string(),
-        };
+        // An empty editor is not a mistake yet; saving says so.
+        if *problem == TextProblem::EmptyBody {
+            continue;
+        }
+        let text = describe_text(texts, problem);
         ui.colored_label(ui.visuals().error_fg_color, text);
     }
 }
