@@ -166,7 +166,7 @@ async fn a_refusal_carries_the_providers_words() {
 }
 
 #[tokio::test]
-async fn busy_broken_or_slow_is_transient_and_the_retry_goes_through() {
+async fn busy_or_broken_is_transient_slow_is_unanswered_and_the_retry_goes_through() {
     let provider = SmsProvider::start().await;
     provider.script_send(
         "01022223333",
@@ -183,9 +183,14 @@ async fn busy_broken_or_slow_is_transient_and_the_retry_goes_through() {
 
     let reasons: Vec<String> = {
         let mut reasons = Vec::new();
-        for _ in 0..4 {
+        for attempt in 0..4 {
             let error = gateway.send(&outgoing).await.unwrap_err();
-            assert!(error.is_transient(), "{error:?}");
+            // Too slow: the provider read the message and may have taken it.
+            if attempt == 2 {
+                assert!(matches!(error, GatewayError::Unanswered(_)), "{error:?}");
+            } else {
+                assert!(error.is_transient(), "{error:?}");
+            }
             reasons.push(error.reason().to_owned());
         }
         reasons

@@ -56,7 +56,7 @@ impl MessageState {
         use MessageState::{Cancelled, Delivered, Failed, Queued, Sending, Sent};
         matches!(
             (self, next),
-            (Queued, Sending | Cancelled | Failed)
+            (Queued, Sending | Cancelled | Failed | Sent | Delivered)
                 | (Sending, Sent | Delivered | Failed | Queued)
                 | (Sent, Delivered | Failed)
                 | (Failed, Queued | Cancelled)
@@ -71,16 +71,33 @@ impl MessageState {
         matches!(self, Self::Delivered | Self::Failed | Self::Cancelled)
     }
 
-    /// Where a delivery report moves a message in this state: one being
-    /// handed over or taken becomes delivered or failed (a report may beat
-    /// the gateway's answer to the send). None for any other state: a
-    /// repeated report, or one for a message already final or back in the
-    /// outbox, changes nothing.
+    /// Where a final delivery report moves a message in this state: one
+    /// being handed over or taken becomes delivered or failed (a report may
+    /// beat the gateway's answer to the send), and so does one back in the
+    /// outbox after a hand-over whose answer never came (`handed_over`: it
+    /// has been handed to the gateway before), because the report proves
+    /// the gateway took it. None for any other state: a repeated report, or
+    /// one for a message already final, changes nothing.
     #[must_use]
-    pub fn after_report(self, delivered: bool) -> Option<Self> {
+    pub fn after_report(self, handed_over: bool, delivered: bool) -> Option<Self> {
         match self {
             Self::Sending | Self::Sent if delivered => Some(Self::Delivered),
             Self::Sending | Self::Sent => Some(Self::Failed),
+            Self::Queued if handed_over && delivered => Some(Self::Delivered),
+            Self::Queued if handed_over => Some(Self::Failed),
+            _ => None,
+        }
+    }
+
+    /// Where a report that the gateway has the message (buffered at the
+    /// carrier, or handed to it) moves a message in this state: one being
+    /// handed over, or back in the outbox after an earlier hand-over,
+    /// becomes sent — so it is not handed over again. None otherwise.
+    #[must_use]
+    pub fn after_taken_report(self, handed_over: bool) -> Option<Self> {
+        match self {
+            Self::Sending => Some(Self::Sent),
+            Self::Queued if handed_over => Some(Self::Sent),
             _ => None,
         }
     }
@@ -303,11 +320,21 @@ mod tests {
     #[test]
     fn reports_move_only_messages_on_their_way() {
         use MessageState::{Cancelled, Delivered, Failed, Queued, Sending, Sent};
-        assert_eq!(Sending.after_report(true), Some(Delivered));
-        assert_eq!(Sent.after_report(false), Some(Failed));
-        for state in [Queued, Delivered, Failed, Cancelled] {
-            assert_eq!(state.after_report(true), None);
-            assert_eq!(state.after_report(false), None);
+        assert_eq!(Sending.after_report(true, true), Some(Delivered));
+        assert_eq!(Sent.after_report(true, false), Some(Failed));
+        // Back in the outbox after a hand-over that got no answer: the
+        // report proves the gateway has it.
+        assert_eq!(Queued.after_report(true, true), Some(Delivered));
+        assert_eq!(Queued.after_taken_report(true), Some(Sent));
+        assert_eq!(Sending.after_taken_report(true), Some(Sent));
+        assert_eq!(Queued.after_report(false, true), None);
+        assert_eq!(Queued.after_taken_report(false), None);
+        for state in [Delivered, Failed, Cancelled] {
+            assert_eq!(state.after_report(true, true), None);
+            assert_eq!(state.after_report(true, false), None);
+        }
+        for state in [Sent, Delivered, Failed, Cancelled] {
+            assert_eq!(state.after_taken_report(true), None);
         }
         assert!(Failed.is_final() && Delivered.is_final() && !Sent.is_final());
     }

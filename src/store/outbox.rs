@@ -161,11 +161,12 @@ impl Store {
         self.message(id)
     }
 
-    /// Applies a delivery report for the message with `uid`: one being
-    /// handed over or taken becomes delivered or failed (`failure` is the
-    /// reason). Returns the message when it changed, None when the report
-    /// changes nothing: an unknown uid, a repeat, or a message that is final
-    /// or back in the outbox.
+    /// Applies a final delivery report for the message with `uid`: one
+    /// being handed over or taken — or back in the outbox after a hand-over
+    /// — becomes delivered or failed (`failure` is the reason). Returns the
+    /// message when it changed, None when the report changes nothing: an
+    /// unknown uid, a repeat, or a message that is final or never handed
+    /// over.
     ///
     /// # Errors
     /// On a database failure.
@@ -178,10 +179,31 @@ impl Store {
         let Some(message) = self.message_by_uid(uid)? else {
             return Ok(None);
         };
-        let Some(next) = message.state.after_report(failure.is_none()) else {
+        let Some(next) = message
+            .state
+            .after_report(message.attempts > 0, failure.is_none())
+        else {
             return Ok(None);
         };
         self.set_message_state(message.id, next, gateway_ref, failure)?;
+        self.message(message.id).map(Some)
+    }
+
+    /// Applies a report that the gateway has the message with `uid` (it is
+    /// buffered at the carrier, or was handed to it): one being handed over
+    /// or back in the outbox after a hand-over becomes sent, so it is not
+    /// handed over again. Returns the message when it changed.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn apply_taken(&mut self, uid: &str, gateway_ref: Option<&str>) -> Result<Option<Message>> {
+        let Some(message) = self.message_by_uid(uid)? else {
+            return Ok(None);
+        };
+        let Some(next) = message.state.after_taken_report(message.attempts > 0) else {
+            return Ok(None);
+        };
+        self.set_message_state(message.id, next, gateway_ref, None)?;
         self.message(message.id).map(Some)
     }
 
@@ -343,6 +365,27 @@ mod tests {
         assert_eq!(answered.state, MessageState::Delivered);
         assert_eq!(answered.gateway_ref.as_deref(), Some("gw-1"));
         assert_eq!(store.apply_delivery("unknown", None, None).unwrap(), None);
+    }
+
+    #[test]
+    fn a_report_settles_a_message_waiting_to_be_handed_over_again() {
+        let (mut store, id) = with_message();
+        let uid = store.message(id).unwrap().uid;
+        // Never handed over: a report cannot be about it.
+        assert_eq!(store.apply_taken(&uid, None).unwrap(), None);
+        store.start_sending(id).unwrap();
+        let later = Timestamp(now_ms() + 60_000);
+        store
+            .schedule_retry(id, later, "no answer from the gateway")
+            .unwrap();
+        // The gateway had it after all: it is not handed over again.
+        let taken = store.apply_taken(&uid, Some("gw-3")).unwrap().unwrap();
+        assert_eq!(taken.state, MessageState::Sent);
+        assert_eq!(taken.error, None);
+        assert!(store.due_messages(later, 10).unwrap().is_empty());
+        assert_eq!(store.apply_taken(&uid, None).unwrap(), None);
+        let delivered = store.apply_delivery(&uid, None, None).unwrap().unwrap();
+        assert_eq!(delivered.state, MessageState::Delivered);
     }
 
     #[test]

@@ -129,7 +129,7 @@ impl KannelRig {
                 Ok(()) => return rig,
                 Err(why) => failure = why,
             }
-            rig.kill_all();
+            rig.kill_kannel();
             rig.ports = free_ports();
         }
         panic!("{failure}");
@@ -185,8 +185,10 @@ impl KannelRig {
         Ok(())
     }
 
-    /// Kills whatever of Kannel is running, at once.
-    fn kill_all(&mut self) {
+    /// Kills whatever of Kannel is running, at once (SIGKILL), as a crash
+    /// or a power cut would: connections break off mid-request, and what
+    /// bearerbox had not written to its store is gone.
+    pub fn kill_kannel(&mut self) {
         for child in [&mut self.bearerbox, &mut self.smsbox, &mut self.fakesmsc] {
             if let Some(mut process) = child.take() {
                 process.kill().ok();
@@ -338,12 +340,7 @@ impl KannelRig {
 
 impl Drop for KannelRig {
     fn drop(&mut self) {
-        for child in [&mut self.fakesmsc, &mut self.smsbox, &mut self.bearerbox] {
-            if let Some(mut process) = child.take() {
-                process.kill().ok();
-                process.wait().ok();
-            }
-        }
+        self.kill_kannel();
     }
 }
 

@@ -255,7 +255,9 @@ impl Api {
                 format!("the exchange with {host} broke off")
             };
             // The causes say which (refused, DNS, TLS), without the address.
-            GatewayError::Transient(format!("{why}: {}", causes(&error.without_url())))
+            let error = error.without_url();
+            let reason = format!("{why}: {}", causes(&error));
+            super::transport_error(&error, reason)
         };
         let response = request.send().await.map_err(unreachable)?;
         let status = response.status().as_u16();

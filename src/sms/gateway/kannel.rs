@@ -119,10 +119,9 @@ impl Kannel {
             .await
             .map_err(|error| unreachable(&self.sendsms_url, error))?;
         let status = answer.status().as_u16();
-        let text = answer
-            .text()
-            .await
-            .map_err(|error| unreachable(&self.sendsms_url, error))?;
+        // The status decides; the words only explain a refusal, so an
+        // answer cut off after its status still counts.
+        let text = answer.text().await.unwrap_or_default();
         let result = answer_to_result(status, &text);
         debug!(
             "Kannel answered {status} {:?} to message {}",
@@ -210,7 +209,7 @@ fn unreachable(url: &str, error: reqwest::Error) -> GatewayError {
         reason.push_str(&error.to_string());
         source = error.source();
     }
-    GatewayError::Transient(reason)
+    super::transport_error(&error, reason)
 }
 
 /// What Kannel's answer means. 202 is smsbox's "taken" (200 too, from a

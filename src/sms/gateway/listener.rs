@@ -34,7 +34,7 @@ const DLR_PATH: &str = "/dlr";
 const MO_PATH: &str = "/mo";
 /// smsbox keeps hundreds of connections to the report receiver open at
 /// once; with the usual backlog of 128 (or Python's 5) callbacks stall for
-/// tens of seconds under load (`/work/shared/notes/kannel.md`, "Delivery reports").
+/// tens of seconds under load (`../shared/notes/kannel.md`, "Delivery reports").
 const BACKLOG: u32 = 1024;
 
 /// Kannel's delivery report types (`%d`), from the Kannel user guide's
@@ -45,10 +45,14 @@ const DLR_BUFFERED: u32 = 4;
 const DLR_SMSC_ACK: u32 = 8;
 const DLR_SMSC_REJECT: u32 = 16;
 
-/// The `dlr-mask` ringdesk asks for: delivered, failed, buffered and
-/// rejected by the SMSC. The SMSC's acknowledgement (8) tells nothing the
-/// 202 answer did not, and costs a callback per message.
-pub const DLR_MASK: u32 = DLR_DELIVERED | DLR_FAILED | DLR_BUFFERED | DLR_SMSC_REJECT;
+/// The `dlr-mask` ringdesk asks for: delivered, failed, buffered, taken and
+/// rejected by the SMSC. The SMSC's acknowledgement (8) costs a callback per
+/// message, and is what proves, within seconds, that Kannel had a message
+/// whose 202 answer was lost when the connection broke off — without it
+/// such a message would be handed over again before a slow final report
+/// could say so (see the outbox's crash policy).
+pub const DLR_MASK: u32 =
+    DLR_DELIVERED | DLR_FAILED | DLR_BUFFERED | DLR_SMSC_ACK | DLR_SMSC_REJECT;
 
 /// The running listener; it stops when dropped.
 #[derive(Debug)]

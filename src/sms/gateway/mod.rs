@@ -67,6 +67,11 @@ pub enum GatewayError {
     /// refused, timeout, HTTP 5xx or 429): the same message may succeed later.
     #[error("{0}")]
     Transient(String),
+    /// The message went out but no answer came back: the connection broke
+    /// off or timed out after the request was written. The gateway may or
+    /// may not have taken it, so handing it over again may send it twice.
+    #[error("{0}")]
+    Unanswered(String),
     /// The gateway refused this message for a reason that sending it again
     /// does not change (wrong credentials, a number it will not send to):
     /// the gateway's own words.
@@ -75,7 +80,8 @@ pub enum GatewayError {
 }
 
 impl GatewayError {
-    /// Whether trying the same message again may succeed.
+    /// Whether trying the same message again may succeed and cannot send
+    /// it twice.
     #[must_use]
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::Transient(_))
@@ -85,8 +91,20 @@ impl GatewayError {
     #[must_use]
     pub fn reason(&self) -> &str {
         match self {
-            Self::Transient(reason) | Self::Refused(reason) => reason,
+            Self::Transient(reason) | Self::Unanswered(reason) | Self::Refused(reason) => reason,
         }
+    }
+}
+
+/// A failed HTTP exchange with a gateway, as `reason` words it: nothing went
+/// out when no connection was made (refused, DNS, TLS) — a passing
+/// failure; once connected, the request may have been read before the
+/// exchange broke off or timed out, so the message may have been taken.
+fn transport_error(error: &reqwest::Error, reason: String) -> GatewayError {
+    if error.is_connect() {
+        GatewayError::Transient(reason)
+    } else {
+        GatewayError::Unanswered(reason)
     }
 }
 

@@ -29,6 +29,14 @@
 //!   reports — they fail with the reason [`policy::UNKNOWN_OUTCOME`] ("it may
 //!   or may not have been sent — check before resending").
 //!
+//! A hand-over whose exchange broke off after the request went out
+//! ([`super::gateway::GatewayError::Unanswered`]) is the same question
+//! asked while running: a gateway that deduplicates gets the message again
+//! as after a passing failure; one that reports delivery gets it again only
+//! after [`policy::UNANSWERED_GRACE`], and a report that comes meanwhile
+//! (Kannel reports a message as soon as the SMS centre takes it, also from
+//! its store after a restart) settles it instead.
+//!
 //! So ringdesk never sends a message twice on its own, and never loses one:
 //! each stays visible in the message log, where a failed one can be resent
 //! by a person (as a new message). A message handed over less than
@@ -380,14 +388,17 @@ impl Outbox {
                 gateway_ref,
                 outcome,
             } => {
-                let failure = match outcome {
-                    DeliveryOutcome::Pending => return Ok(()),
-                    DeliveryOutcome::Delivered => None,
-                    DeliveryOutcome::Failed(reason) => Some(reason),
+                let gateway_ref = gateway_ref.as_deref();
+                let applied = match outcome {
+                    DeliveryOutcome::Pending => self.store.apply_taken(&uid, gateway_ref)?,
+                    DeliveryOutcome::Delivered => {
+                        self.store.apply_delivery(&uid, gateway_ref, None)?
+                    }
+                    DeliveryOutcome::Failed(reason) => {
+                        self.store
+                            .apply_delivery(&uid, gateway_ref, Some(&reason))?
+                    }
                 };
-                let applied =
-                    self.store
-                        .apply_delivery(&uid, gateway_ref.as_deref(), failure.as_deref())?;
                 if let Some(message) = applied {
                     self.waiting.remove(&message.id);
                     news(News::Changed(message));

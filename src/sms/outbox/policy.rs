@@ -42,10 +42,26 @@ pub const REPORT_GRACE: Duration = Duration::from_mins(10);
 /// on the same database is still waiting for that answer.
 pub const ANSWER_TIMEOUT: Duration = Duration::from_mins(2);
 
+/// How long a message whose hand-over got no answer (the exchange broke
+/// off) waits before it is handed over again, at the least: time for the
+/// gateway's report to say it took the message after all. Kannel reports a
+/// message it has as soon as it hands it to the carrier (or buffers it
+/// there), within seconds when it runs, so two minutes is ample.
+pub const UNANSWERED_GRACE: Duration = Duration::from_mins(2);
+
+/// The end of every reason of a message that may or may not have been sent.
+macro_rules! check_first {
+    () => {
+        "it may or may not have been sent — check before resending"
+    };
+}
+
 /// Why a message that may or may not have been sent failed: shown in the
 /// log, beside the resend button.
-pub const UNKNOWN_OUTCOME: &str = "ringdesk stopped while handing this message over; it may or \
-     may not have been sent — check before resending";
+pub const UNKNOWN_OUTCOME: &str = concat!(
+    "ringdesk stopped while handing this message over; ",
+    check_first!()
+);
 
 /// The outbox's waits. ringdesk runs with [`Timing::default`]: the
 /// constants above. Tests against a real gateway, whose clock cannot be
@@ -59,6 +75,8 @@ pub struct Timing {
     pub answer_timeout: Duration,
     /// [`REPORT_GRACE`].
     pub report_grace: Duration,
+    /// [`UNANSWERED_GRACE`].
+    pub unanswered_grace: Duration,
 }
 
 impl Default for Timing {
@@ -67,6 +85,7 @@ impl Default for Timing {
             retry_delays: RETRY_DELAYS,
             answer_timeout: ANSWER_TIMEOUT,
             report_grace: REPORT_GRACE,
+            unanswered_grace: UNANSWERED_GRACE,
         }
     }
 }
@@ -83,6 +102,7 @@ impl Timing {
             retry_delays: default.retry_delays.map(|delay| delay / divisor),
             answer_timeout: default.answer_timeout / divisor,
             report_grace: default.report_grace / divisor,
+            unanswered_grace: default.unanswered_grace / divisor,
         }
     }
 }
@@ -173,12 +193,51 @@ pub fn after_answer(
                 },
             }
         }
+        (MessageState::Sending, Answer::Error(GatewayError::Unanswered(reason))) => {
+            after_unanswered(attempts, attempted_at, reason, capabilities, timing, now)
+        }
         (MessageState::Sending, Answer::Timeout) => {
             after_interruption(attempted_at, capabilities, timing, now)
         }
         // A report settled it, or another worker on this database took it
         // over: the answer changes nothing.
         _ => Step::Keep,
+    }
+}
+
+/// What follows a hand-over whose exchange broke off after the message went
+/// out: the gateway may have taken it. A gateway that recognises a repeat
+/// gets it again like after any passing failure. One that reports delivery
+/// gets it again only after [`Timing::unanswered_grace`] — a report of a
+/// message it did take arrives first and settles it (see
+/// [`MessageState::after_report`]), so it is not sent twice. One that does
+/// neither cannot be asked: that is the crash case, [`after_interruption`].
+fn after_unanswered(
+    attempts: u32,
+    attempted_at: Option<Timestamp>,
+    reason: String,
+    capabilities: Capabilities,
+    timing: &Timing,
+    now: Timestamp,
+) -> Step {
+    if !capabilities.deduplicates && !capabilities.reports_delivery {
+        return after_interruption(attempted_at, capabilities, timing, now);
+    }
+    match retry_delay(attempts, timing) {
+        Some(delay) if capabilities.deduplicates => Step::Retry {
+            at: later(now, delay),
+            reason,
+        },
+        Some(delay) => Step::Retry {
+            at: later(now, delay.max(timing.unanswered_grace)),
+            reason: format!("{reason} (sent again unless the gateway reports it first)"),
+        },
+        None => Step::Fail {
+            reason: format!(
+                concat!("gave up after {} attempts: {}; ", check_first!()),
+                attempts, reason
+            ),
+        },
     }
 }
 
@@ -249,6 +308,7 @@ mod tests {
         retry_delays: RETRY_DELAYS,
         answer_timeout: ANSWER_TIMEOUT,
         report_grace: REPORT_GRACE,
+        unanswered_grace: UNANSWERED_GRACE,
     };
 
     fn ago(secs: i64) -> Timestamp {
@@ -281,6 +341,70 @@ mod tests {
                 reason: "connection refused".to_owned()
             }
         );
+    }
+
+    fn unanswered() -> Answer {
+        Answer::Error(GatewayError::Unanswered(
+            "connection closed before message completed".to_owned(),
+        ))
+    }
+
+    #[test]
+    fn an_unanswered_message_waits_for_a_report_before_it_goes_again() {
+        // Kannel reports a message it took: the wait lets that report
+        // settle it (back in the outbox, see MessageState::after_report).
+        let Step::Retry { at, reason } = after_answer(
+            MessageState::Sending,
+            1,
+            Some(NOW),
+            unanswered(),
+            REPORTS,
+            &DEFAULT,
+            NOW,
+        ) else {
+            panic!("expected a retry");
+        };
+        assert_eq!(at, Timestamp(NOW.0 + 120_000), "the grace, not 10 s");
+        assert!(reason.contains("unless the gateway reports it first"));
+        // A later, longer retry delay is kept.
+        assert!(matches!(
+            after_answer(MessageState::Sending, 4, Some(NOW), unanswered(), REPORTS, &DEFAULT, NOW),
+            Step::Retry { at, .. } if at == Timestamp(NOW.0 + 600_000)
+        ));
+        // A gateway that recognises a repeat gets it again as usual.
+        assert!(matches!(
+            after_answer(MessageState::Sending, 1, Some(NOW), unanswered(), DEDUP, &DEFAULT, NOW),
+            Step::Retry { at, .. } if at == Timestamp(NOW.0 + 10_000)
+        ));
+        // One that can tell nothing: as after a crash.
+        assert_eq!(
+            after_answer(
+                MessageState::Sending,
+                1,
+                Some(ago(600)),
+                unanswered(),
+                SILENT,
+                &DEFAULT,
+                NOW
+            ),
+            Step::Fail {
+                reason: UNKNOWN_OUTCOME.to_owned()
+            }
+        );
+        // The last attempt fails, saying to check first.
+        let Step::Fail { reason } = after_answer(
+            MessageState::Sending,
+            MAX_ATTEMPTS,
+            Some(NOW),
+            unanswered(),
+            REPORTS,
+            &DEFAULT,
+            NOW,
+        ) else {
+            panic!("expected a failure");
+        };
+        assert!(reason.starts_with("gave up after 6 attempts: connection closed"));
+        assert!(reason.ends_with("check before resending"));
     }
 
     #[test]
