@@ -92,6 +92,7 @@ fn enqueue(store: &mut Store, to: &str, body: &str) -> MessageId {
             subject: String::new(),
             body: body.to_owned(),
             advertising: false,
+            image: None,
         })
         .unwrap()
 }
@@ -105,6 +106,7 @@ fn outgoing(message: &Message) -> Outgoing {
         kind: message.kind,
         subject: message.subject.clone(),
         body: message.body.clone(),
+        picture: None,
     }
 }
 

@@ -64,6 +64,7 @@ fn message(uid: &str, to: &str) -> Outgoing {
         kind: MessageKind::Lms,
         subject: "[링데스크] 안내".to_owned(),
         body: "홍길동 고객님, 주문하신 상품이 오늘 발송됩니다. 감사합니다! 😀".to_owned(),
+        picture: None,
     }
 }
 

@@ -223,6 +223,7 @@ fn the_message_log_lists_messages_and_resends_a_failed_one() {
                 subject: String::new(),
                 body: "주문하신 상품이 발송되었습니다.".to_owned(),
                 advertising: false,
+                image: None,
             })
             .unwrap();
         store.fail_message(id, "수신 거부된 번호").unwrap();

@@ -11,6 +11,7 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0001_init.sql"),
     include_str!("../../sql/0002_calls.sql"),
     include_str!("../../sql/0003_sms.sql"),
+    include_str!("../../sql/0004_mms.sql"),
 ];
 
 /// Every migration, oldest first.
