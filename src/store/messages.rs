@@ -31,7 +31,7 @@ impl Store {
 
     /// Queues many messages in one transaction: all or none. Returns their
     /// ids in the order given. Their pictures are written in the same
-    /// transaction, each distinct one once (see [`super::images`]).
+    /// transaction, each distinct one once (by its SHA-256).
     ///
     /// # Errors
     /// [`super::Error::Invalid`] for a message that breaks a rule of
