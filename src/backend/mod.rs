@@ -56,6 +56,11 @@ pub use crate::sms::template::{
 // the agent's language, so it runs them itself too.
 pub use crate::sms::rules::{AdProblem, AdRules, check_ad, check_ad_recipient, fix_ad};
 pub use crate::sms::text::Alphabet;
+// The composer says which gateway cannot carry a picture, and why a file
+// could not be attached, in the agent's language.
+pub use crate::sms::gateway::{NoPictures, pictures_allowed};
+pub use crate::sms::picture_file::PictureFileError;
+pub use crate::sms::text::ImageProblem;
 pub use crate::sms::{
     Count, Destination, Field as SmsField, Limits, Measure, MessageText, TextProblem,
 };
