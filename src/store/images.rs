@@ -71,17 +71,16 @@ impl<'tx> ImageWriter<'tx> {
             .lookup
             .query_row([sha256], |row| row.get(0))
             .optional()?;
-        let id = match known {
-            Some(id) => ImageId(id),
-            None => {
-                self.insert.execute(params![
-                    sha256,
-                    i64::try_from(picture.size_bytes()).unwrap_or(i64::MAX),
-                    now_ms(),
-                    picture.bytes(),
-                ])?;
-                ImageId(self.lookup.query_row([sha256], |row| row.get(0))?)
-            }
+        let id = if let Some(id) = known {
+            ImageId(id)
+        } else {
+            self.insert.execute(params![
+                sha256,
+                i64::try_from(picture.size_bytes()).unwrap_or(i64::MAX),
+                now_ms(),
+                picture.bytes(),
+            ])?;
+            ImageId(self.lookup.query_row([sha256], |row| row.get(0))?)
         };
         self.seen.push((picture.clone(), id));
         Ok(id)
