@@ -171,6 +171,7 @@ fn message(prefix: &str, index: usize) -> Outgoing {
         kind: MessageKind::Sms,
         subject: String::new(),
         body: format!("안녕하세요 고객님, 주문 {index}번이 오늘 발송됩니다"),
+        picture: None,
     }
 }
 

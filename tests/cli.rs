@@ -710,3 +710,89 @@ fn a_template_is_sent_from_its_own_sender() {
     assert_eq!(log[0]["body"], "홍길동님, 한빛 방문 감사합니다.");
     assert_eq!(log[0]["from_key"], "+82222997123");
 }
+
+/// The tiny JPEG the picture tests attach (8×8 red, 286 bytes).
+fn tiny_jpeg() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.jpg")
+}
+
+#[test]
+fn sms_send_image_goes_as_an_mms_and_a_bad_picture_is_refused_naming_the_file() {
+    let dir = DataDir::new();
+    dir.run(&["sms", "sender", "add", "1588-1234"]).ok();
+    let tiny = tiny_jpeg();
+    let tiny = tiny.to_str().unwrap();
+    let sent = dir.run(&[
+        "sms",
+        "send",
+        "--to",
+        "010-1234-5678",
+        "--text",
+        "매장 약도입니다.",
+        "--image",
+        tiny,
+        "--json",
+    ]);
+    assert_eq!(sent.code(), 0, "{}", sent.stderr());
+    let outcome = &sent.json_lines()[0];
+    assert_eq!(outcome["state"], "delivered", "{outcome}");
+    assert_eq!(outcome["kind"], "mms");
+    let size = std::fs::metadata(tiny).unwrap().len();
+    assert_eq!(outcome["image"]["size_bytes"], size);
+
+    // Not a JPEG, too large, missing: refused before anything is queued,
+    // naming --image and the file.
+    let png = dir.path().join("logo.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n").unwrap();
+    let large = dir.path().join("photo.jpg");
+    let mut bytes = std::fs::read(tiny).unwrap();
+    bytes.resize(300_001, 0);
+    std::fs::write(&large, bytes).unwrap();
+    let missing = dir.path().join("missing.jpg");
+    for (file, why) in [
+        (&png, "JPEG"),
+        (&large, "300001 bytes"),
+        (&missing, "cannot be read"),
+    ] {
+        let run = dir.run(&[
+            "sms",
+            "send",
+            "--to",
+            "010-1234-5678",
+            "--text",
+            "사진",
+            "--image",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code(), 2, "{file:?}: {}", run.stderr());
+        let stderr = run.stderr();
+        let name = file.file_name().unwrap().to_str().unwrap();
+        assert!(
+            stderr.contains("--image:") && stderr.contains(name) && stderr.contains(why),
+            "{stderr}"
+        );
+    }
+    // Kannel carries no pictures: the composer's check says so and what to set.
+    dir.run(&["config", "set", "sms.gateway", "kannel"]).ok();
+    let run = dir.run(&[
+        "sms",
+        "send",
+        "--to",
+        "010-1234-5678",
+        "--text",
+        "사진",
+        "--image",
+        tiny,
+    ]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("--image:") && run.stderr().contains("sms.http.image_field"),
+        "{}",
+        run.stderr()
+    );
+
+    let log = dir.run(&["sms", "log", "--json"]).json_lines();
+    assert_eq!(log.len(), 1, "only the MMS was queued: {log:#?}");
+    assert_eq!(log[0]["kind"], "mms");
+    assert_eq!(log[0]["image"]["size_bytes"], size);
+}

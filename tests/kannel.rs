@@ -25,6 +25,7 @@ fn message(uid: &str, body: &str) -> Outgoing {
         kind: MessageKind::Sms,
         subject: String::new(),
         body: body.to_owned(),
+        picture: None,
     }
 }
 

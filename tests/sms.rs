@@ -42,6 +42,7 @@ fn half_sent(dir: &DataDir, minutes_ago: i64) -> MessageId {
             subject: String::new(),
             body: "방문 예정입니다".to_owned(),
             advertising: false,
+            image: None,
         })
         .unwrap();
     store.start_sending(id).unwrap();

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use ringdesk::config::{GatewayKind, HttpProviderSettings, SmsSettings};
-use ringdesk::domain::MessageKind;
+use ringdesk::domain::{MessageKind, Picture};
 use ringdesk::sms::gateway::http::PollTiming;
 use ringdesk::sms::gateway::{
     self, Accepted, Balance, DeliveryOutcome, GatewayError, GatewayReport, HttpProvider, Outgoing,
@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use tokio::time::timeout;
 
 use crate::support::sms_provider::{
-    API_KEY, Answer, KEY_HEADER, REF_FIELD, SmsProvider, State, TO_FIELD,
+    API_KEY, Answer, IMAGE_FIELD, KEY_HEADER, REF_FIELD, SmsProvider, State, TO_FIELD,
 };
 
 /// Results asked for within milliseconds, so a pending-then-delivered
@@ -64,6 +64,7 @@ fn message(uid: &str, to: &str) -> Outgoing {
         kind: MessageKind::Lms,
         subject: "[링데스크] 안내".to_owned(),
         body: "홍길동 고객님, 주문하신 상품이 오늘 발송됩니다. 감사합니다! 😀".to_owned(),
+        picture: None,
     }
 }
 
@@ -115,6 +116,62 @@ async fn the_configured_fields_key_and_korean_text_arrive() {
     assert!(request.body.contains("홍길동 고객님"), "{}", request.body);
     assert!(gateway.deduplicates());
     assert!(gateway.reports_delivery());
+}
+
+#[tokio::test]
+async fn a_picture_arrives_intact_in_the_configured_field() {
+    let provider = SmsProvider::start().await;
+    let tiny =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.jpg"))
+            .unwrap();
+    let mms = Outgoing {
+        kind: MessageKind::Mms,
+        picture: Some(Picture::new(tiny.clone())),
+        ..message("uid-mms", "+821012345678")
+    };
+
+    // Without a picture field the provider takes no pictures: the message
+    // is refused before anything is posted, saying what to set.
+    let (sender, _reports) = mpsc::channel(8);
+    let gateway = HttpProvider::with_timing(&settings(&provider), sender, FAST).unwrap();
+    assert!(!gateway.carries_pictures());
+    let refused = gateway.send(&mms).await.unwrap_err();
+    assert!(
+        !refused.is_transient() && refused.reason().contains("sms.http.image_field"),
+        "{refused}"
+    );
+    assert!(provider.requests_to("/send").is_empty());
+
+    let mut with_field = settings(&provider);
+    IMAGE_FIELD.clone_into(&mut with_field.image_field);
+    let (sender, _reports) = mpsc::channel(8);
+    let gateway = HttpProvider::with_timing(&with_field, sender, FAST).unwrap();
+    assert!(gateway.carries_pictures());
+    let accepted = gateway.send(&mms).await.unwrap();
+    let id = accepted.gateway_ref.unwrap();
+    assert_eq!(
+        provider.picture(&id),
+        Some(tiny),
+        "the JPEG arrived byte for byte"
+    );
+    let request = &provider.requests_to("/send")[0];
+    let json = request.json.as_ref().unwrap();
+    assert_eq!(json["msg_type"], "MMS");
+    assert!(json[IMAGE_FIELD].is_string());
+    // A text message carries no picture field.
+    let sms = gateway
+        .send(&message("uid-sms", "+821012345678"))
+        .await
+        .unwrap();
+    assert_eq!(provider.picture(&sms.gateway_ref.unwrap()), None);
+    assert!(
+        provider.requests_to("/send")[1]
+            .json
+            .as_ref()
+            .unwrap()
+            .get(IMAGE_FIELD)
+            .is_none()
+    );
 }
 
 #[tokio::test]

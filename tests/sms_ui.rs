@@ -249,6 +249,7 @@ fn the_message_log_lists_messages_and_resends_a_failed_one() {
                 subject: String::new(),
                 body: "주문하신 상품이 발송되었습니다.".to_owned(),
                 advertising: false,
+                image: None,
             })
             .unwrap();
         store.fail_message(id, "수신 거부된 번호").unwrap();
@@ -346,4 +347,126 @@ fn the_call_log_writes_to_a_caller_and_the_status_bar_shows_the_gateway() {
     assert!(shows(&harness, "문자: Kannel"));
     assert!(shows(&harness, "잔여 12,345건"));
     assert!(shows(&harness, "credit is running low"));
+}
+
+/// A file dropped on the window, as eframe hands one over; the window must
+/// give the backend its path and never read it itself.
+#[derive(Debug)]
+struct DroppedFile(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedFile {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        panic!("the window read a dropped file itself");
+    }
+}
+
+fn drop_file(harness: &mut Harness<'static, RingdeskApp>, path: &std::path::Path) {
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedFile(path.to_owned())));
+    harness.run_steps(2);
+}
+
+#[test]
+fn a_picture_dropped_on_the_composer_goes_as_an_mms_and_is_marked_in_the_log() {
+    let dir = DataDir::new();
+    set_up(&dir);
+    let mut harness = window(&dir);
+    open_composer(&mut harness);
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "사진 첨부")
+            .is_some()
+    );
+    type_body(&mut harness, "매장 약도입니다.");
+    assert!(shows(&harness, "SMS (단문)"));
+
+    // A file that is no JPEG is refused, naming it; nothing is attached.
+    let png = dir.path().join("logo.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n").unwrap();
+    drop_file(&mut harness, &png);
+    step_until(&mut harness, "the refusal", |h| {
+        shows(h, "logo.png: JPEG 사진만 보낼 수 있습니다")
+    });
+    assert!(shows(&harness, "SMS (단문)"));
+
+    // The backend reads the JPEG; the window shows its name and size, and
+    // the counter says MMS.
+    let tiny = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.jpg");
+    drop_file(&mut harness, &tiny);
+    step_until(&mut harness, "the attached picture", |h| {
+        shows(h, "tiny.jpg (1 KB)")
+    });
+    assert!(!shows(&harness, "logo.png"), "the old refusal is gone");
+    assert!(shows(&harness, "MMS (그림)"));
+    assert!(send_enabled(&harness), "dry-run carries pictures");
+
+    // Removing it gives the SMS back; dropping it again attaches it again.
+    click(&mut harness, "× 빼기");
+    assert!(shows(&harness, "SMS (단문)"));
+    drop_file(&mut harness, &tiny);
+    step_until(&mut harness, "the picture again", |h| {
+        shows(h, "MMS (그림)")
+    });
+
+    click(&mut harness, "보내기");
+    step_until(&mut harness, "the delivery shown", |h| {
+        shows(h, "상태: 전달됨")
+    });
+    {
+        let store = Store::open(&dir.database()).unwrap();
+        let message = store.messages(Page::first(10)).unwrap().remove(0);
+        assert_eq!(message.kind, MessageKind::Mms);
+        assert_eq!(message.state, ringdesk::domain::MessageState::Delivered);
+        let image = message.image.expect("the message carries its picture");
+        assert_eq!(
+            store.picture(image.id).unwrap().bytes(),
+            std::fs::read(&tiny).unwrap(),
+            "the picture arrived intact"
+        );
+    }
+    click(&mut harness, "새 문자");
+    assert!(
+        !shows(&harness, "tiny.jpg"),
+        "a new message starts without it"
+    );
+
+    // The message log marks the MMS.
+    click(&mut harness, "고객관리(C)");
+    harness
+        .get_by_role_and_label(Role::Button, "문자목록")
+        .click();
+    harness.run_ok();
+    step_until(&mut harness, "the MMS in the log", |h| {
+        shows(h, "[사진] 매장 약도입니다.")
+    });
+}
+
+#[test]
+fn a_provider_without_a_picture_field_keeps_a_picture_from_going_and_says_what_to_set() {
+    let dir = DataDir::new();
+    set_up(&dir);
+    let path = settings_file(&dir);
+    let mut settings = Settings::load_or_create(&path).unwrap();
+    settings.sms.gateway = ringdesk::config::GatewayKind::Http;
+    "http://127.0.0.1:9/send".clone_into(&mut settings.sms.http.send_url);
+    ringdesk::config::save(&path, &settings).unwrap();
+    let mut harness = window(&dir);
+    open_composer(&mut harness);
+    type_body(&mut harness, "매장 약도입니다.");
+    let tiny = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.jpg");
+    drop_file(&mut harness, &tiny);
+    step_until(&mut harness, "the attached picture", |h| {
+        shows(h, "tiny.jpg (1 KB)")
+    });
+    assert!(shows(
+        &harness,
+        "사진 필드(sms.http.image_field)를 정하거나"
+    ));
+    assert!(!send_enabled(&harness));
 }

@@ -1,5 +1,7 @@
 //! What the window asks the backend to do.
 
+use std::path::PathBuf;
+
 use crate::config::Settings;
 use crate::domain::{
     CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
@@ -265,11 +267,21 @@ pub enum Command {
         /// Most rows to return.
         limit: u32,
     },
+    /// Read a JPEG for a composer's MMS, off the window's thread: refused
+    /// by its size and first bytes before it is read whole. Answered by
+    /// [`super::Event::PictureLoaded`] or [`super::Event::PictureRefused`].
+    LoadPicture {
+        /// Echoed in the answer, so the composer that asked takes it.
+        request: QueryId,
+        /// The file the agent picked or dropped.
+        path: PathBuf,
+    },
     /// Send a failed message again. It is queued as a new message (a new
     /// row and uid; the failed one stays in the log as it was), because a
     /// gateway that deduplicates would drop a second hand-over of a message
-    /// it may already have taken. An advertisement is checked against the
-    /// recipient's consent and the night rule again. Answered by
+    /// it may already have taken. An MMS keeps its picture. An advertisement
+    /// is checked against the recipient's consent and the night rule again.
+    /// Answered by
     /// [`super::Event::MessageResent`], or [`super::Event::Failed`] when it
     /// has not failed or cannot go any more.
     ResendMessage(MessageId),

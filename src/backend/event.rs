@@ -1,16 +1,19 @@
 //! What the backend tells the window.
 
+use std::path::PathBuf;
+
 use super::command::QueryId;
 use crate::config::Settings;
 use crate::domain::note::Note;
 use crate::domain::{
     Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
-    LoggedMessage, Message, MessageId, PhoneNumber, ReceivedMessage, SenderNumber, SenderNumberId,
-    Status, Template, TemplateId, User,
+    LoggedMessage, Message, MessageId, PhoneNumber, Picture, ReceivedMessage, SenderNumber,
+    SenderNumberId, Status, Template, TemplateId, User,
 };
 use crate::pbx::tracker::{CallChange, TrackedCall};
 use crate::pbx::{LinkState, OriginateOutcome};
 use crate::sms::compose::DraftProblem;
+use crate::sms::picture_file::PictureFileError;
 use crate::store::{Group, Tag};
 // Groups are not among the lookups: the group tree's [`Event::Groups`]
 // carries them, counted once.
@@ -194,6 +197,22 @@ pub enum Event {
         /// The names of the customers the page's sent messages went to
         /// (a received message carries its sender's name itself).
         customers: Vec<(CustomerId, String)>,
+    },
+    /// A picture was read for a composer's MMS.
+    PictureLoaded {
+        /// The [`super::Command::LoadPicture`] this answers.
+        request: QueryId,
+        /// The file it came from, for its name.
+        path: PathBuf,
+        /// The JPEG, checked: at most 300 KB.
+        picture: Picture,
+    },
+    /// A picture could not be attached; the error names the file.
+    PictureRefused {
+        /// The [`super::Command::LoadPicture`] this answers.
+        request: QueryId,
+        /// Why.
+        error: PictureFileError,
     },
     /// A failed message was queued again as a new message.
     MessageResent {

@@ -56,6 +56,10 @@ pub use crate::sms::template::{
 // rules check for, locally and at once.
 pub use crate::sms::rules::{AdProblem, AdRules, fix_ad};
 pub use crate::sms::text::Alphabet;
+// The composer says which gateway cannot carry a picture, and why a file
+// could not be attached, in the agent's language.
+pub use crate::sms::gateway::NoPictures;
+pub use crate::sms::picture_file::PictureFileError;
 pub use crate::sms::{
     Count, Destination, Field as SmsField, ImageProblem, Limits, Measure, MessageText, TextProblem,
 };

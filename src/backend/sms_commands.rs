@@ -1,15 +1,47 @@
 //! The store thread's SMS commands: send (check and queue), the message log,
-//! and resending a failed message. Sending itself happens on the SMS thread
-//! ([`super::sms_thread`]); the store thread only queues and tells that
-//! thread to look at the outbox.
+//! resending a failed message, and reading a picture for an MMS. Sending
+//! itself happens on the SMS thread ([`super::sms_thread`]); the store
+//! thread only queues and tells that thread to look at the outbox.
+
+use std::path::PathBuf;
 
 use super::store_thread::{EventSender, Service, answer, failed};
 use super::{Event, QueryId, local_time};
 use crate::domain::{CustomerId, LoggedMessage, MessageFilter, MessageId, MessageState};
 use crate::sms::compose::Draft;
+use crate::sms::picture_file::{PictureFileError, read_picture};
 use crate::sms::queue::{Queued, queue_draft};
 use crate::sms::rules::check_ad_recipient;
 use crate::store::{self, Page};
+
+/// [`super::Command::LoadPicture`], read on a thread of its own: a picture
+/// on a slow network drive holds up neither the store nor the window.
+pub(super) fn load_picture(request: QueryId, path: PathBuf, events: &EventSender) {
+    let sender = events.clone();
+    let asked = path.clone();
+    let spawned = std::thread::Builder::new()
+        .name("ringdesk-picture".to_owned())
+        .spawn(move || {
+            let event = match read_picture(&asked) {
+                Ok(picture) => Event::PictureLoaded {
+                    request,
+                    path: asked,
+                    picture,
+                },
+                Err(error) => Event::PictureRefused { request, error },
+            };
+            sender.send(event);
+        });
+    if let Err(error) = spawned {
+        events.send(Event::PictureRefused {
+            request,
+            error: PictureFileError::Unreadable {
+                path,
+                reason: error.to_string(),
+            },
+        });
+    }
+}
 
 impl Service {
     /// [`super::Command::SendSms`]. Sends its events itself, in the order
@@ -277,5 +309,69 @@ mod tests {
             _ => None,
         });
         assert!(delivered.gateway_ref.is_some());
+
+        // A picture read off the window's thread goes out as an MMS.
+        let tiny = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.jpg");
+        backend
+            .send(Command::LoadPicture {
+                request: QueryId(2),
+                path: tiny.clone(),
+            })
+            .unwrap();
+        let picture = wait_for(&backend, |event| match event {
+            Event::PictureLoaded {
+                request: QueryId(2),
+                path,
+                picture,
+            } => {
+                assert_eq!(path, tiny);
+                Some(picture)
+            }
+            _ => None,
+        });
+        assert_eq!(picture.bytes(), std::fs::read(&tiny).unwrap());
+        let mut mms = draft("010-1234-5678", "매장 약도입니다");
+        mms.image = Some(picture.clone());
+        backend
+            .send(Command::SendSms {
+                request: QueryId(3),
+                draft: mms,
+            })
+            .unwrap();
+        let id = wait_for(&backend, |event| match event {
+            Event::SmsQueued { id, .. } => Some(id),
+            _ => None,
+        });
+        let delivered = wait_for(&backend, |event| match event {
+            Event::MessageChanged(message)
+                if message.id == id && message.state == MessageState::Delivered =>
+            {
+                Some(message)
+            }
+            _ => None,
+        });
+        assert_eq!(delivered.kind, crate::domain::MessageKind::Mms);
+        assert_eq!(
+            delivered.image.map(|image| image.size_bytes),
+            Some(picture.size_bytes())
+        );
+
+        // Anything else is refused, naming the file.
+        let text = folder.path().join("memo.txt");
+        std::fs::write(&text, "not a picture").unwrap();
+        backend
+            .send(Command::LoadPicture {
+                request: QueryId(4),
+                path: text.clone(),
+            })
+            .unwrap();
+        let error = wait_for(&backend, |event| match event {
+            Event::PictureRefused {
+                request: QueryId(4),
+                error,
+            } => Some(error),
+            _ => None,
+        });
+        assert_eq!(error.path(), text);
     }
 }

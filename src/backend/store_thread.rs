@@ -120,6 +120,10 @@ impl Service {
                 self.resend_message(id, events);
                 return true;
             }
+            Command::LoadPicture { request, path } => {
+                super::sms_commands::load_picture(request, path, events);
+                return true;
+            }
             Command::ReconnectPbx => {
                 if self.to_pbx(PbxControl::Reconnect) {
                     return true;

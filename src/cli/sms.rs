@@ -21,9 +21,10 @@ use crate::domain::{
     NewTemplate, PhoneNumber, Problem, TemplateId, Timestamp,
 };
 use crate::sms::Field;
-use crate::sms::compose::{Draft, DraftProblem};
+use crate::sms::compose::{Draft, DraftProblem, Issue};
 use crate::sms::gateway;
 use crate::sms::outbox::{Control, Outbox};
+use crate::sms::picture_file::read_picture;
 use crate::sms::queue::{Queued, queue_draft};
 use crate::sms::template;
 use crate::store::{Page, Store};
@@ -70,6 +71,10 @@ pub struct SendArgs {
     /// An advertisement (광고): the advertising rules apply.
     #[arg(long)]
     pub ad: bool,
+    /// A JPEG picture (at most 300 KB), which makes it an MMS; the gateway
+    /// must carry pictures (dry-run, or http with `sms.http.image_field`).
+    #[arg(long, value_name = "FILE.jpg")]
+    pub image: Option<std::path::PathBuf>,
     /// Print the outcome as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -293,7 +298,7 @@ pub(super) fn refusal(problems: &[DraftProblem]) -> String {
             let option = match problem.field {
                 Field::Body => "--text",
                 Field::Subject => "--subject",
-                Field::Image => "image",
+                Field::Image => "--image",
                 Field::From => "--from",
                 Field::To => "--to",
                 Field::SendAt => "--ad (time of sending)",
@@ -348,14 +353,25 @@ fn send(context: &Context, args: &SendArgs, out: &mut impl Write) -> Result<(), 
 }
 
 /// The draft `args` describe, a template's text, subject, sender and
-/// advertising flag filled in where the options give none.
+/// advertising flag filled in where the options give none. A picture that
+/// cannot be read or sent is refused here, naming the file.
 fn draft(store: &Store, args: &SendArgs) -> Result<Draft, Error> {
+    let image = match &args.image {
+        None => None,
+        Some(path) => Some(read_picture(path).map_err(|error| {
+            Error::SmsRefused(vec![DraftProblem::new(
+                Field::Image,
+                Issue::PictureFile(error),
+            )])
+        })?),
+    };
     let mut draft = Draft {
         to: args.to.clone(),
         from: args.from.clone().unwrap_or_default(),
         text: args.text.clone().unwrap_or_default(),
         subject: args.subject.clone().unwrap_or_default(),
         advertising: args.ad,
+        image,
         ..Draft::default()
     };
     if let Some(id) = args.template {
@@ -441,6 +457,7 @@ fn print_outcome(message: &Message, json: bool, out: &mut impl Write) -> Result<
                 "error": message.error,
                 "to": message.to_raw,
                 "kind": message.kind.as_str(),
+                "image": message.image,
                 "attempts": message.attempts,
                 "gateway_ref": message.gateway_ref,
             }),

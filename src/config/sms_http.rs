@@ -47,6 +47,9 @@ pub struct HttpProviderSettings {
     pub subject_field: String,
     /// Request field for the kind (`SMS`, `LMS`, `MMS`); empty sends none.
     pub kind_field: String,
+    /// Request field for an MMS's JPEG, sent base64-encoded; empty when the
+    /// provider takes no pictures (the composer then refuses them).
+    pub image_field: String,
     /// Request field for ringdesk's own message id (the client reference);
     /// empty sends none. A provider that refuses a reference it has seen
     /// makes sending again after a crash safe.
@@ -104,6 +107,7 @@ impl Default for HttpProviderSettings {
             text_field: "text".to_owned(),
             subject_field: "subject".to_owned(),
             kind_field: "type".to_owned(),
+            image_field: String::new(),
             reference_field: "refkey".to_owned(),
             id_field: "messageId".to_owned(),
             success_field: String::new(),

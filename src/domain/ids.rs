@@ -46,4 +46,6 @@ row_id!(
     BatchId,
     /// A message a customer sent in (received, MO).
     ReceivedId,
+    /// A stored MMS picture, shared by every message that carries it.
+    ImageId,
 );

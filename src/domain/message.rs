@@ -16,6 +16,7 @@ use super::ids::{BatchId, CustomerId, MessageId, UserId};
 use super::input::{self, stored_enum};
 use super::invalid::{Invalid, Problem};
 use super::phone::PhoneNumber;
+use super::picture::{MessageImage, Picture};
 use super::template::SUBJECT_MAX_CHARS;
 use super::time::Timestamp;
 
@@ -141,17 +142,35 @@ pub struct NewMessage {
     pub body: String,
     /// An advertisement (광고).
     pub advertising: bool,
+    /// The picture of an MMS; clones share its bytes, so a batch of one
+    /// picture holds it once.
+    pub image: Option<Picture>,
 }
 
 impl NewMessage {
     /// The message with its sender key and subject trimmed.
     ///
     /// # Errors
-    /// An empty `from` key, a too long `subject`, or an empty `body`.
+    /// An empty `from` key, a too long `subject`, an empty `body`, or a
+    /// picture and a kind that disagree (field `image`: an MMS carries a
+    /// picture, an SMS or LMS none).
     pub fn check(&self) -> Result<Self, Invalid> {
         let from_key = self.from_key.trim();
         if from_key.is_empty() {
             return Err(Invalid::new("from", Problem::Empty));
+        }
+        match (self.kind, &self.image) {
+            (MessageKind::Mms, None) => return Err(Invalid::new("image", Problem::Empty)),
+            (MessageKind::Sms | MessageKind::Lms, Some(_)) => {
+                return Err(Invalid::new(
+                    "image",
+                    Problem::Malformed {
+                        value: self.kind.as_str().to_owned(),
+                        reason: "only an MMS carries a picture".to_owned(),
+                    },
+                ));
+            }
+            _ => {}
         }
         let subject = input::optional("subject", &self.subject, SUBJECT_MAX_CHARS)?;
         input::body("body", &self.body, usize::MAX)?;
@@ -191,6 +210,9 @@ pub struct Message {
     pub body: String,
     /// An advertisement.
     pub advertising: bool,
+    /// The picture it carries (an MMS), named and sized; its bytes are read
+    /// only when it is handed to the gateway.
+    pub image: Option<MessageImage>,
     /// Where it is on its way.
     pub state: MessageState,
     /// How many times it has been handed to the gateway.
@@ -281,6 +303,7 @@ mod tests {
             subject: String::new(),
             body: "안녕하세요".to_owned(),
             advertising: false,
+            image: None,
         }
     }
 
@@ -296,6 +319,19 @@ mod tests {
         let mut bad = message();
         bad.subject = "a".repeat(SUBJECT_MAX_CHARS + 1);
         assert_eq!(bad.check().unwrap_err().field, "subject");
+    }
+
+    #[test]
+    fn a_picture_and_the_mms_kind_go_together() {
+        let picture = Picture::new(vec![0xFF, 0xD8, 0xFF]);
+        let mut mms = message();
+        mms.kind = MessageKind::Mms;
+        assert_eq!(mms.check().unwrap_err().field, "image");
+        mms.image = Some(picture.clone());
+        assert!(mms.check().unwrap().image.unwrap().is_same_copy(&picture));
+        let mut sms = message();
+        sms.image = Some(picture);
+        assert_eq!(sms.check().unwrap_err().field, "image");
     }
 
     #[test]

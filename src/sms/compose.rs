@@ -12,6 +12,8 @@
 use jiff::civil::Time;
 
 use super::Field;
+use super::gateway::{NoPictures, pictures_allowed};
+use super::picture_file::PictureFileError;
 use super::rules::{AdProblem, AdRules, check_advertising};
 use super::template;
 use super::text::{
@@ -19,7 +21,7 @@ use super::text::{
 };
 use crate::config::SmsSettings;
 use crate::domain::{
-    Customer, CustomerId, FieldDef, Invalid, NewMessage, PhoneError, PhoneNumber, Region,
+    Customer, CustomerId, FieldDef, Invalid, NewMessage, PhoneError, PhoneNumber, Picture, Region,
     SenderNumber, TemplateId, UserId,
 };
 
@@ -39,8 +41,9 @@ pub struct Draft {
     pub subject: String,
     /// An advertisement (광고): the advertising rules apply.
     pub advertising: bool,
-    /// A JPEG picture, which makes it an MMS.
-    pub image: Option<Vec<u8>>,
+    /// A JPEG picture, which makes it an MMS. Shared, not copied: the
+    /// window clones the draft for every check and send.
+    pub image: Option<Picture>,
     /// The saved text it was started from, if any.
     pub template: Option<TemplateId>,
 }
@@ -174,8 +177,11 @@ pub enum Issue {
         customer: String,
     },
     /// A picture, and a gateway that carries text only.
-    #[error("pictures (MMS) cannot be sent through the gateway yet; remove the picture")]
-    PicturesNotCarried,
+    #[error(transparent)]
+    NoPictures(NoPictures),
+    /// A picture file that cannot be attached.
+    #[error(transparent)]
+    PictureFile(PictureFileError),
     /// The store refused the message (a sender switched off since the check).
     #[error(transparent)]
     Invalid(Invalid),
@@ -237,12 +243,20 @@ pub fn check(draft: &Draft, context: &Context<'_>) -> Checked {
 
     let text = fill(&draft.text, Field::Body, context, &mut problem);
     let subject = fill(draft.subject.trim(), Field::Subject, context, &mut problem);
-    let image = match draft.image.as_deref().map(Attachment::jpeg) {
+    // Only the size and the first bytes are looked at: this runs on every
+    // keystroke, and a picture is up to 300 KB.
+    let image = match draft
+        .image
+        .as_ref()
+        .map(|picture| Attachment::jpeg(picture.bytes()))
+    {
         None => None,
         Some(Ok(image)) => {
-            // The gateway interface carries text only; a picture would be
-            // dropped on the way, so it is refused here instead.
-            problem(Field::Image, Issue::PicturesNotCarried);
+            // A gateway without pictures would drop it or refuse the message
+            // once queued; the agent hears it here instead.
+            if let Err(no_pictures) = pictures_allowed(context.settings) {
+                problem(Field::Image, Issue::NoPictures(no_pictures));
+            }
             Some(image)
         }
         Some(Err(error)) => {
@@ -315,6 +329,7 @@ pub fn to_message(
             subject,
             body: text,
             advertising: draft.advertising,
+            image: draft.image.clone(),
         }),
         Checked { problems, .. } => Err(problems),
     }
@@ -617,6 +632,75 @@ mod tests {
             json,
             serde_json::json!([{ "field": "body", "message": "the message is empty" }])
         );
+    }
+
+    /// The smallest thing that passes for a JPEG: its markers and a little more.
+    fn jpeg() -> Picture {
+        Picture::new(vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F'])
+    }
+
+    #[rstest]
+    #[case::dry_run(crate::config::GatewayKind::DryRun, "", None)]
+    #[case::kannel(crate::config::GatewayKind::Kannel, "image", Some("Kannel"))]
+    #[case::http_without_field(crate::config::GatewayKind::Http, "", Some("sms.http.image_field"))]
+    #[case::http_with_field(crate::config::GatewayKind::Http, "image", None)]
+    fn a_picture_goes_where_the_gateway_carries_it(
+        #[case] gateway: crate::config::GatewayKind,
+        #[case] image_field: &str,
+        #[case] refusal: Option<&str>,
+    ) {
+        let mut settings = settings();
+        settings.gateway = gateway;
+        image_field.clone_into(&mut settings.http.image_field);
+        let senders = senders();
+        let context = Context {
+            settings: &settings,
+            region: Region::KOREA,
+            senders: &senders,
+            fields: &[],
+            customer: None,
+            local_time: NOON,
+        };
+        let mut draft = draft("매장 약도입니다.");
+        draft.image = Some(jpeg());
+        let checked = check(&draft, &context);
+        assert_eq!(checked.measure.kind, crate::domain::MessageKind::Mms);
+        match refusal {
+            None => {
+                assert!(checked.is_sendable(), "{:?}", checked.problems);
+                let message = to_message(&draft, &context, None).unwrap();
+                assert_eq!(message.kind, crate::domain::MessageKind::Mms);
+                // The draft's own copy, not a copy of its bytes.
+                assert!(
+                    message
+                        .image
+                        .unwrap()
+                        .is_same_copy(draft.image.as_ref().unwrap())
+                );
+            }
+            Some(named) => {
+                assert_eq!(fields(&checked), ["image"]);
+                assert!(
+                    checked.problems[0].issue.to_string().contains(named),
+                    "{:?}",
+                    checked.problems
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_picture_that_is_no_jpeg_or_too_large_is_refused() {
+        let mut png = draft("사진");
+        png.image = Some(Picture::new(b"\x89PNG\r\n".to_vec()));
+        let checked = run(&png, None, NOON);
+        assert_eq!(fields(&checked), ["image"]);
+        assert!(checked.problems[0].issue.to_string().contains("JPEG"));
+        let mut big = vec![0xFF, 0xD8, 0xFF];
+        big.resize(300_001, 0);
+        let mut large = draft("사진");
+        large.image = Some(Picture::new(big));
+        assert_eq!(fields(&run(&large, None, NOON)), ["image"]);
     }
 
     #[test]

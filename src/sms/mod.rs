@@ -20,14 +20,18 @@
 //!   retries, applies delivery reports and keeps its crash policy.
 //! * [`queue`]: a draft into the outbox — its customer, senders and fields
 //!   read from the store, the composer's check, the write.
+//! * [`picture_file`]: an MMS picture read from its file, refused by its
+//!   size and first bytes before it is read whole.
 //!
-//! Everything but [`gateway`], [`outbox`] and [`queue`] is pure: no I/O, no clock. The caller passes the local
+//! Everything but [`gateway`], [`outbox`], [`queue`] and [`picture_file`]
+//! is pure: no I/O, no clock. The caller passes the local
 //! time and the settings, so the same input always gives the same answer and
 //! the composer can run these checks on every keystroke.
 
 pub mod compose;
 pub mod gateway;
 pub mod outbox;
+pub mod picture_file;
 pub mod queue;
 pub mod rules;
 pub mod template;

@@ -216,6 +216,7 @@ mod tests {
             subject: String::new(),
             body: "안내".to_owned(),
             advertising: false,
+            image: None,
         };
         let first = store
             .enqueue_message(&to("010-1234-5678", Some(customer)))

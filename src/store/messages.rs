@@ -10,10 +10,11 @@ use rusqlite::{Connection, OptionalExtension as _, Row, Statement, TransactionBe
 
 use super::columns::{parsed, time_or_null};
 use super::error::{Result, found};
+use super::images::ImageWriter;
 use super::{Page, Store, now_ms};
 use crate::domain::{
-    BatchId, CustomerId, Invalid, Message, MessageCounts, MessageId, MessageState, NewMessage,
-    Problem, Timestamp, UserId,
+    BatchId, CustomerId, ImageId, Invalid, Message, MessageCounts, MessageId, MessageImage,
+    MessageState, NewMessage, Problem, Timestamp, UserId,
 };
 
 impl Store {
@@ -29,7 +30,8 @@ impl Store {
     }
 
     /// Queues many messages in one transaction: all or none. Returns their
-    /// ids in the order given.
+    /// ids in the order given. Their pictures are written in the same
+    /// transaction, each distinct one once (by its SHA-256).
     ///
     /// # Errors
     /// [`super::Error::Invalid`] for a message that breaks a rule of
@@ -58,16 +60,22 @@ impl Store {
         let mut ids = Vec::with_capacity(checked.len());
         {
             let mut references = References::new(&tx)?;
+            let mut images = ImageWriter::new(&tx)?;
             let mut insert = tx.prepare(
                 "INSERT INTO messages (batch_id, customer_id, user_id, to_raw, to_key, from_key,
-                     kind, subject, body, advertising, state, created_at_ms, updated_at_ms, uid)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
+                     kind, subject, body, advertising, state, created_at_ms, updated_at_ms, uid,
+                     image_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14)",
             )?;
             for (index, message) in checked.iter().enumerate() {
                 references.check(message).map_err(|error| match error {
                     super::Error::Invalid(invalid) => numbered(index, invalid).into(),
                     other => other,
                 })?;
+                let image = match &message.image {
+                    Some(picture) => Some(images.id_of(picture)?.0),
+                    None => None,
+                };
                 insert.execute(params![
                     message.batch_id.map(|batch| batch.0),
                     message.customer_id.map(|customer| customer.0),
@@ -82,6 +90,7 @@ impl Store {
                     MessageState::Queued.as_str(),
                     now,
                     new_uid(),
+                    image,
                 ])?;
                 ids.push(MessageId(tx.last_insert_rowid()));
             }
@@ -244,10 +253,15 @@ impl Store {
 /// would scan the whole message log.
 pub(super) const OUTBOX_WHERE: &str = "WHERE state IN ('queued', 'sending') AND state = 'queued'";
 
+/// Every column of [`Message`]. A picture is named and sized from its own
+/// row by primary key, never read: a page of the log costs no picture bytes.
+/// (A subquery rather than a join keeps `id`, `state`… unambiguous for the
+/// conditions appended to this.)
 pub(super) const MESSAGE_SELECT: &str = "SELECT id, batch_id, customer_id, user_id, to_raw, to_key,
         from_key, kind, subject, body, advertising, state, attempts, gateway_ref, error,
         created_at_ms, updated_at_ms, sent_at_ms, delivered_at_ms, uid, next_attempt_ms,
-        attempted_at_ms
+        attempted_at_ms, image_id,
+        (SELECT i.size_bytes FROM message_images i WHERE i.id = messages.image_id)
     FROM messages";
 
 /// A fresh [`Message::uid`]: 128 random bits as 32 hex digits, so two
@@ -281,6 +295,16 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         uid: row.get(19)?,
         next_attempt_at: time_or_null(row, 20)?,
         attempted_at: time_or_null(row, 21)?,
+        image: match (
+            row.get::<_, Option<i64>>(22)?,
+            row.get::<_, Option<u64>>(23)?,
+        ) {
+            (Some(id), Some(size_bytes)) => Some(MessageImage {
+                id: ImageId(id),
+                size_bytes,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -374,6 +398,7 @@ mod tests {
             subject: String::new(),
             body: body.to_owned(),
             advertising: false,
+            image: None,
         }
     }
 

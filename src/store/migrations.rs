@@ -11,6 +11,7 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0001_init.sql"),
     include_str!("../../sql/0002_calls.sql"),
     include_str!("../../sql/0003_sms.sql"),
+    include_str!("../../sql/0004_mms.sql"),
 ];
 
 /// Every migration, oldest first.
@@ -127,5 +128,34 @@ mod tests {
         assert_eq!(uids.len(), 2);
         assert!(uids.iter().all(|uid| uid.len() == 32), "{uids:?}");
         assert_ne!(uids[0], uids[1]);
+    }
+
+    #[test]
+    fn messages_before_0004_carry_no_picture_and_a_picture_is_kept_once() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        MIGRATIONS.to_version(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO messages (to_raw, to_key, from_key, kind, body, created_at_ms,
+                                   updated_at_ms, uid)
+             VALUES ('010-1', '0101', '15881234', 'sms', 'a', 1, 1, 'u1');",
+        )
+        .unwrap();
+        MIGRATIONS.to_latest(&mut conn).unwrap();
+        let image: Option<i64> = conn
+            .query_row("SELECT image_id FROM messages", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(image, None);
+        let insert = "INSERT INTO message_images (sha256, size_bytes, created_at_ms, bytes)
+                      VALUES (zeroblob(32), 3, 1, x'FFD8FF')";
+        conn.execute(insert, []).unwrap();
+        assert!(conn.execute(insert, []).is_err(), "one row per picture");
+        // A message names only a stored picture.
+        assert!(
+            conn.execute("UPDATE messages SET image_id = 99", [])
+                .is_err()
+        );
+        conn.execute("UPDATE messages SET image_id = 1", [])
+            .unwrap();
     }
 }

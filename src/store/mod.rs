@@ -13,6 +13,7 @@ mod customers;
 mod error;
 mod fields;
 mod groups;
+mod images;
 mod message_log;
 mod messages;
 mod migrations;
@@ -40,6 +41,7 @@ pub use customers::CustomerOrder;
 pub use error::{Error, Result};
 pub use groups::Group;
 pub use migrations::latest_version;
+pub use outbox::Handover;
 pub use search::SearchPage;
 pub use tags::Tag;
 

@@ -11,9 +11,23 @@ use rusqlite::{OptionalExtension as _, Transaction, TransactionBehavior, params}
 
 use super::columns::parsed;
 use super::error::{Result, found};
+use super::images;
 use super::messages::{MESSAGE_SELECT, OUTBOX_WHERE, message_from_row, new_uid};
 use super::{Store, now_ms};
-use crate::domain::{Invalid, Message, MessageId, MessageState, Problem, Timestamp, UserId};
+use crate::domain::{
+    Invalid, Message, MessageId, MessageState, Picture, Problem, Timestamp, UserId,
+};
+
+/// A message just marked `sending`, with everything the gateway is handed:
+/// the row, and for an MMS the picture's bytes (read here only, not for
+/// every row the log or the outbox lists).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handover {
+    /// The message as it now is (one more attempt, `sending`).
+    pub message: Message,
+    /// The picture it carries, when it is an MMS.
+    pub picture: Option<Picture>,
+}
 
 impl Store {
     /// Up to `limit` queued messages whose time has come (no retry time, or
@@ -92,16 +106,21 @@ impl Store {
     }
 
     /// Marks a queued message as being handed to the gateway (one more
-    /// attempt, at this time). The worker commits this before it calls the
-    /// gateway, so a crash during the call leaves the message in `sending`
-    /// for the restart to find.
+    /// attempt, at this time) and returns it with its picture. The worker
+    /// commits this before it calls the gateway, so a crash during the call
+    /// leaves the message in `sending` for the restart to find.
     ///
     /// # Errors
     /// [`super::Error::NotFound`], or [`super::Error::Invalid`] when the
     /// message is not queued.
-    pub fn start_sending(&mut self, id: MessageId) -> Result<Message> {
+    pub fn start_sending(&mut self, id: MessageId) -> Result<Handover> {
         self.set_message_state(id, MessageState::Sending, None, None)?;
-        self.message(id)
+        let message = self.message(id)?;
+        let picture = match message.image {
+            Some(image) => Some(images::picture(&self.conn, image.id)?),
+            None => None,
+        };
+        Ok(Handover { message, picture })
     }
 
     /// Records that the gateway took a message. A message still `sending`
@@ -208,7 +227,8 @@ impl Store {
     }
 
     /// Queues a failed message again as a new message (a fresh uid, no
-    /// attempts), sent by `user`; the failed one stays in the log as it was.
+    /// attempts, the same picture), sent by `user`; the failed one stays in
+    /// the log as it was.
     /// A new uid rather than the old row back in the outbox, because a
     /// gateway that deduplicates would drop a second hand-over of a uid it
     /// already took — and a failed message may have been taken.
@@ -250,9 +270,10 @@ impl Store {
         let now = now_ms();
         tx.execute(
             "INSERT INTO messages (batch_id, customer_id, user_id, to_raw, to_key, from_key,
-                 kind, subject, body, advertising, state, created_at_ms, updated_at_ms, uid)
+                 kind, subject, body, advertising, state, created_at_ms, updated_at_ms, uid,
+                 image_id)
              SELECT batch_id, customer_id, coalesce(?2, user_id), to_raw, to_key, from_key,
-                 kind, subject, body, advertising, 'queued', ?3, ?3, ?4
+                 kind, subject, body, advertising, 'queued', ?3, ?3, ?4, image_id
              FROM messages WHERE id = ?1",
             params![id.0, user.map(|user| user.0), now, new_uid()],
         )?;
@@ -301,6 +322,7 @@ mod tests {
             subject: String::new(),
             body: "안녕하세요".to_owned(),
             advertising: false,
+            image: None,
         }
     }
 
@@ -321,7 +343,7 @@ mod tests {
         let (mut store, id) = with_message();
         let now = Timestamp::now();
         assert_eq!(store.next_due_at().unwrap(), Some(Timestamp(0)));
-        let sending = store.start_sending(id).unwrap();
+        let sending = store.start_sending(id).unwrap().message;
         assert_eq!(sending.state, MessageState::Sending);
         assert!(sending.attempted_at.is_some());
         assert!(store.due_messages(now, 10).unwrap().is_empty());
@@ -336,7 +358,10 @@ mod tests {
         assert_eq!(store.next_due_at().unwrap(), Some(later));
         assert_eq!(store.due_messages(later, 10).unwrap()[0].id, id);
         // Handing it over again clears the retry time.
-        assert_eq!(store.start_sending(id).unwrap().next_attempt_at, None);
+        assert_eq!(
+            store.start_sending(id).unwrap().message.next_attempt_at,
+            None
+        );
         assert!(matches!(
             store.schedule_retry(MessageId(99), later, "x"),
             Err(Error::NotFound { .. })
@@ -433,5 +458,61 @@ mod tests {
             store.resend_message(MessageId(99), None),
             Err(Error::NotFound { .. })
         ));
+    }
+
+    fn mms(picture: &Picture) -> NewMessage {
+        NewMessage {
+            kind: MessageKind::Mms,
+            image: Some(picture.clone()),
+            ..message()
+        }
+    }
+
+    fn images_stored(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("SELECT count(*) FROM message_images", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_picture_is_stored_once_and_handed_over_with_its_message() {
+        let (mut store, sms) = with_message();
+        let picture = Picture::new(vec![0xFF, 0xD8, 0xFF, 0xE0, 7, 7, 7]);
+        // Two messages in one batch share the copy; a later message with the
+        // same bytes in another copy finds the stored one.
+        let ids = store
+            .enqueue_messages(&[mms(&picture), mms(&picture)])
+            .unwrap();
+        let later = store
+            .enqueue_message(&mms(&Picture::new(picture.bytes().to_vec())))
+            .unwrap();
+        assert_eq!(images_stored(&store), 1);
+        let first = store.message(ids[0]).unwrap();
+        let image = first.image.unwrap();
+        assert_eq!(image.size_bytes, 7);
+        assert_eq!(store.message(ids[1]).unwrap().image, Some(image));
+        assert_eq!(store.message(later).unwrap().image, Some(image));
+        assert_eq!(store.message(sms).unwrap().image, None);
+
+        let handover = store.start_sending(ids[0]).unwrap();
+        assert_eq!(handover.message.state, MessageState::Sending);
+        assert_eq!(handover.picture.as_ref(), Some(&picture));
+        assert_eq!(store.start_sending(sms).unwrap().picture, None);
+    }
+
+    #[test]
+    fn a_resent_mms_keeps_its_picture() {
+        let (mut store, _) = with_message();
+        let picture = Picture::new(vec![0xFF, 0xD8, 0xFF, 0xDB, 1]);
+        let id = store.enqueue_message(&mms(&picture)).unwrap();
+        store.start_sending(id).unwrap();
+        store.fail_message(id, "refused").unwrap();
+        let copy = store.resend_message(id, None).unwrap();
+        let resent = store.message(copy).unwrap();
+        assert_eq!(resent.kind, MessageKind::Mms);
+        assert_eq!(resent.image, store.message(id).unwrap().image);
+        assert_eq!(images_stored(&store), 1);
+        assert_eq!(store.start_sending(copy).unwrap().picture, Some(picture));
     }
 }

@@ -427,6 +427,24 @@ impl RingdeskApp {
                     log.page_arrived(request, offset, total, rows, customers);
                 }
             }
+            Event::PictureLoaded {
+                request,
+                path,
+                picture,
+            } => {
+                for composer in &mut self.composers {
+                    if composer.picture_loaded(request, &path, &picture) {
+                        break;
+                    }
+                }
+            }
+            Event::PictureRefused { request, error } => {
+                for composer in &mut self.composers {
+                    if composer.picture_refused(request, &error) {
+                        break;
+                    }
+                }
+            }
             Event::MessageResent { .. } => {
                 if let Some(log) = &mut self.message_log {
                     log.resent(&self.texts);
@@ -670,6 +688,7 @@ impl RingdeskApp {
             composer.show(ctx, &self.texts, &data, &mut self.next_request, commands);
         }
         self.composers.retain(|composer| !composer.is_closed());
+        self.picture_dropped(ctx, commands);
         if let Some(window) = &mut self.sender_numbers {
             let data = sender_numbers::Data {
                 senders: &self.shown.senders,
@@ -679,6 +698,33 @@ impl RingdeskApp {
             if !window.show(ctx, &self.texts, &data, &mut self.next_request, commands) {
                 self.sender_numbers = None;
             }
+        }
+    }
+
+    /// A file dropped on a composer goes to that composer as its picture
+    /// (to the newest one being written when the pointer's place is not
+    /// known); one dropped elsewhere is ignored.
+    fn picture_dropped(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let (dropped, pointer) = ctx.input(|input| {
+            (
+                input
+                    .raw
+                    .dropped_files
+                    .first()
+                    .map(|file| file.path().to_path_buf()),
+                input.pointer.latest_pos(),
+            )
+        });
+        let Some(path) = dropped else {
+            return;
+        };
+        if let Some(composer) = self
+            .composers
+            .iter_mut()
+            .rev()
+            .find(|composer| composer.takes_drop_at(pointer))
+        {
+            composer.attach_file(path, &mut self.next_request, commands);
         }
     }
 

@@ -567,6 +567,12 @@ impl MessageLog {
                     if !message.subject.is_empty() {
                         ui.strong(&message.subject);
                     }
+                    if let Some(image) = message.image {
+                        ui.label(texts.fmt(
+                            "messages.picture",
+                            &[("kb", &image.size_bytes.div_ceil(1000))],
+                        ));
+                    }
                     ui.label(&message.body);
                     if let Some(error) = &message.error {
                         ui.colored_label(
@@ -720,7 +726,26 @@ impl MessageLog {
                                         .color(colour),
                                 );
                             });
-                            row.col(|ui| cell(ui, first_line(&sent.body)));
+                            row.col(|ui| {
+                                if sent.image.is_some() {
+                                    // A word, not 📷: egui's emoji fonts are
+                                    // not built in, and no CJK font has it.
+                                    let text = format!(
+                                        "{} {}",
+                                        texts.get("messages.picture_mark"),
+                                        first_line(&sent.body)
+                                    );
+                                    ui.add(
+                                        egui::Label::new(text)
+                                            .selectable(false)
+                                            .truncate()
+                                            .sense(egui::Sense::hover()),
+                                    )
+                                    .on_hover_text(texts.get("messages.picture_hint"));
+                                } else {
+                                    cell(ui, first_line(&sent.body));
+                                }
+                            });
                             row.col(|ui| {
                                 let error = sent.error.as_deref().unwrap_or_default();
                                 let response = ui.add(

@@ -19,6 +19,7 @@ mod preferences;
 mod problem_text;
 mod sender_numbers;
 mod sms_composer;
+mod sms_picture;
 mod sms_templates;
 mod status_bar;
 mod widgets;
@@ -60,7 +61,9 @@ pub fn run(store: Store, settings: Settings, settings_file: PathBuf) -> Result<(
         viewport: egui::ViewportBuilder::default()
             .with_title("ringdesk")
             .with_inner_size([1024.0, 700.0])
-            .with_min_inner_size([640.0, 400.0]),
+            .with_min_inner_size([640.0, 400.0])
+            // A JPEG dropped on a composer is attached to its message.
+            .with_drag_and_drop(true),
         ..eframe::NativeOptions::default()
     };
     let database = store.path().to_owned();

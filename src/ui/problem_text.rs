@@ -1,7 +1,7 @@
 //! Refusals from the domain rules, said in the window's language.
 
 use super::i18n::Texts;
-use crate::backend::{AdProblem, ImageProblem, Issue, TextProblem};
+use crate::backend::{AdProblem, ImageProblem, Issue, NoPictures, TextProblem};
 use crate::domain::{Invalid, Problem};
 
 /// What is wrong with a field, in words for the person at the desk.
@@ -59,7 +59,13 @@ pub fn describe_issue(texts: &Texts, issue: &Issue) -> String {
             "composer.empty_placeholder",
             &[("name", name), ("customer", customer)],
         ),
-        Issue::PicturesNotCarried => texts.get("composer.pictures_not_carried").to_owned(),
+        Issue::NoPictures(NoPictures::Kannel) => {
+            texts.get("composer.no_pictures_kannel").to_owned()
+        }
+        Issue::NoPictures(NoPictures::HttpWithoutField) => {
+            texts.get("composer.no_pictures_http").to_owned()
+        }
+        Issue::PictureFile(error) => super::sms_picture::refusal_text(texts, error),
         Issue::Invalid(invalid) => describe(texts, invalid),
     }
 }

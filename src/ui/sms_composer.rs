@@ -9,20 +9,29 @@
 //! crossed into the advertising night meanwhile) and answers with
 //! `SmsQueued` or `SmsRefused`; after that the window follows the message
 //! through its states as `MessageChanged` events arrive.
+//!
+//! A picture (사진 첨부, [`PictureSlot`]) makes the message an MMS; it is
+//! read by the backend, chosen in a file dialog or dropped on the window.
+
+use std::path::{Path, PathBuf};
 
 use eframe::egui;
 
 use super::format::{message_state_colour, message_state_text};
 use super::i18n::Texts;
 use super::problem_text::{describe_ad, describe_issue, describe_text};
+use super::sms_picture::PictureSlot;
 use super::widgets::escape_closes;
 use crate::backend::{
     AdProblem, AdRules, ComposeContext, Count, CustomerCard, Draft, DraftProblem, Issue, Message,
-    MessageKind, MessageState, QueryId, SmsField, TextProblem, check_draft, fix_ad, local_time,
+    MessageKind, MessageState, PictureFileError, QueryId, SmsField, TextProblem, check_draft,
+    fix_ad, local_time,
 };
 use crate::backend::{CheckedDraft, Command};
 use crate::config::SmsSettings;
-use crate::domain::{Customer, CustomerId, FieldDef, MessageId, Region, SenderNumber, Template};
+use crate::domain::{
+    Customer, CustomerId, FieldDef, MessageId, Picture, Region, SenderNumber, Template,
+};
 
 /// The body editor's id salt, for Ctrl+Enter and the first focus.
 const BODY: &str = "sms_composer_body";
@@ -67,6 +76,10 @@ pub struct SmsComposer {
     focus_body: bool,
     /// A failure the backend reported while sending.
     error: Option<String>,
+    /// The attach button, the file dialog and the attached file's name.
+    picture: PictureSlot,
+    /// Where the window was last drawn, to tell whether a file was dropped on it.
+    rect: Option<egui::Rect>,
     closed: bool,
 }
 
@@ -88,6 +101,8 @@ impl SmsComposer {
             },
             focus_body: true,
             error: None,
+            picture: PictureSlot::default(),
+            rect: None,
             closed: false,
         }
     }
@@ -144,6 +159,40 @@ impl SmsComposer {
         }
     }
 
+    /// Whether a file dropped at `pointer` is meant for this window: one
+    /// being written, under the pointer (any such window when the pointer
+    /// is not known).
+    #[must_use]
+    pub fn takes_drop_at(&self, pointer: Option<egui::Pos2>) -> bool {
+        matches!(self.stage, Stage::Editing { .. })
+            && match (pointer, self.rect) {
+                (Some(pointer), Some(rect)) => rect.contains(pointer),
+                (None, _) => true,
+                (Some(_), None) => false,
+            }
+    }
+
+    /// A file was dropped on the window: the backend is asked to read it.
+    pub fn attach_file(
+        &mut self,
+        path: PathBuf,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        self.picture.attach_file(path, next_request, commands);
+    }
+
+    /// The backend read a picture; true when this window asked for it.
+    pub fn picture_loaded(&mut self, request: QueryId, path: &Path, picture: &Picture) -> bool {
+        self.picture
+            .loaded(request, path, picture, &mut self.draft.image)
+    }
+
+    /// The backend refused a file; true when this window asked for it.
+    pub fn picture_refused(&mut self, request: QueryId, error: &PictureFileError) -> bool {
+        self.picture.refused(request, error)
+    }
+
     /// A request failed; a send in flight goes back to editing.
     pub fn failed(&mut self, action: &str, message: &str) {
         if action == "send message" && matches!(self.stage, Stage::Sending(_)) {
@@ -184,7 +233,7 @@ impl SmsComposer {
             None => texts.get("composer.title").to_owned(),
         };
         let mut open = true;
-        egui::Window::new(title)
+        let shown = egui::Window::new(title)
             .id(window)
             .open(&mut open)
             .default_width(460.0)
@@ -196,6 +245,7 @@ impl SmsComposer {
                     self.form_ui(ui, texts, data, next_request, commands);
                 }
             });
+        self.rect = shown.map(|shown| shown.response.rect);
         if !open || escape_closes(ctx, window) {
             self.closed = true;
         }
@@ -352,6 +402,15 @@ impl SmsComposer {
                     });
                     ui.end_row();
                 }
+
+                ui.label(texts.get("composer.picture"));
+                ui.vertical(|ui| {
+                    self.picture
+                        .ui(ui, texts, &mut self.draft.image, next_request, commands);
+                    text_problems_ui(ui, texts, &checked, SmsField::Image, "");
+                    problems(ui, SmsField::Image);
+                });
+                ui.end_row();
             });
 
         // Above the body, where it stays put while problems come and go
@@ -412,12 +471,7 @@ impl SmsComposer {
         ui.label(count_text(texts, &checked));
         text_problems_ui(ui, texts, &checked, SmsField::Body, &self.draft.text);
         problems(ui, SmsField::Body);
-        problems(ui, SmsField::Image);
         problems(ui, SmsField::SendAt);
-
-        // Pictures need a gateway that carries them; the check refuses one
-        // today, so the window does not offer to attach one.
-        ui.weak(texts.get("composer.no_pictures"));
 
         if !refused.is_empty() {
             ui.add_space(4.0);
@@ -540,6 +594,7 @@ impl SmsComposer {
                 self.draft.subject.clear();
                 self.draft.template = None;
                 self.draft.advertising = false;
+                self.picture.clear(&mut self.draft.image);
                 self.stage = Stage::Editing {
                     refused: Vec::new(),
                 };

@@ -7,6 +7,9 @@
 //!   `{"code":"0000","result":{"msgId":"P-1"}}`, or what the script for
 //!   that recipient says next: a refusal with a JSON `errorMessage`, a bare
 //!   status (500, 503, 429), a slow answer.
+//! * An MMS carries its JPEG base64-encoded under [`IMAGE_FIELD`]; one that
+//!   is not base64 or not a JPEG is answered `400`. The decoded bytes of
+//!   each taken picture are kept by message id ([`SmsProvider::picture`]).
 //! * A wrong `X-API-KEY` is answered `401 {"errorMessage":"invalid api key"}`.
 //! * `GET /balance` answers `{"data":{"remaining":N}}`.
 //! * `GET /result/{msgId}` and `GET /result-by-ref/{uid}` answer
@@ -48,6 +51,8 @@ pub const KEY_HEADER: &str = "X-API-KEY";
 pub const TO_FIELD: &str = "receiver";
 /// The request field with ringdesk's id.
 pub const REF_FIELD: &str = "client_ref";
+/// The request field with an MMS's JPEG, base64.
+pub const IMAGE_FIELD: &str = "mms_image";
 
 /// How the provider answers one send.
 #[derive(Debug, Clone)]
@@ -98,6 +103,8 @@ struct Books {
     next_id: u64,
     balance: u64,
     requests: Vec<Recorded>,
+    /// msgId → the picture it carried, decoded.
+    pictures: HashMap<String, Vec<u8>>,
 }
 
 /// The running provider; stops when dropped.
@@ -213,6 +220,11 @@ impl SmsProvider {
         self.state.lock().unwrap().requests.clone()
     }
 
+    /// The picture the message with this msgId carried, as decoded here.
+    pub fn picture(&self, id: &str) -> Option<Vec<u8>> {
+        self.state.lock().unwrap().pictures.get(id).cloned()
+    }
+
     /// The requests whose path starts with `prefix`.
     pub fn requests_to(&self, prefix: &str) -> Vec<Recorded> {
         self.requests()
@@ -324,6 +336,25 @@ async fn send(state: &Mutex<Books>, json: Option<&Value>) -> Response<Full<Bytes
         );
     };
     let uid = json.and_then(|json| json[REF_FIELD].as_str());
+    let picture = match json.and_then(|json| json.get(IMAGE_FIELD)) {
+        None => None,
+        Some(encoded) => {
+            use base64::Engine as _;
+            let decoded = encoded
+                .as_str()
+                .and_then(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
+                .filter(|bytes| bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
+            match decoded {
+                Some(bytes) => Some(bytes),
+                None => {
+                    return reply(
+                        400,
+                        &json!({"code": "E410", "errorMessage": "이미지는 base64 JPEG만 됩니다"}),
+                    );
+                }
+            }
+        }
+    };
     let mut answer = state
         .lock()
         .unwrap()
@@ -344,6 +375,9 @@ async fn send(state: &Mutex<Books>, json: Option<&Value>) -> Response<Full<Bytes
                 state.by_id.insert(id.clone(), to.to_owned());
                 if let Some(uid) = uid {
                     state.by_ref.insert(uid.to_owned(), id.clone());
+                }
+                if let Some(picture) = picture {
+                    state.pictures.insert(id.clone(), picture);
                 }
                 return reply(200, &json!({"code": "0000", "result": {"msgId": id}}));
             }

@@ -1,6 +1,6 @@
-//! The training gateway: it takes every message, sends nothing, and reports
-//! each one delivered, so an agent can practise with real customers' cards
-//! without texting them.
+//! The training gateway: it takes every message (an MMS's picture too),
+//! sends nothing, and reports each one delivered, so an agent can practise
+//! with real customers' cards without texting them.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -62,6 +62,10 @@ impl SmsGateway for DryRun {
         // Sending nothing twice is still sending nothing.
         true
     }
+
+    fn carries_pictures(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]
@@ -80,6 +84,7 @@ mod tests {
             kind: MessageKind::Sms,
             subject: String::new(),
             body: "안녕하세요".to_owned(),
+            picture: None,
         };
         let accepted = gateway.send(&message).await.unwrap();
         assert_eq!(accepted.gateway_ref.as_deref(), Some("dry-run-1"));
@@ -93,5 +98,17 @@ mod tests {
             }
         );
         assert_eq!(gateway.balance().await, Ok(None));
+
+        let mms = Outgoing {
+            uid: "u-2".to_owned(),
+            kind: MessageKind::Mms,
+            picture: Some(crate::domain::Picture::new(vec![0xFF, 0xD8, 0xFF])),
+            ..message
+        };
+        assert!(gateway.send(&mms).await.is_ok());
+        assert!(matches!(
+            reports.recv().await.unwrap(),
+            GatewayReport::Delivery { uid, outcome: DeliveryOutcome::Delivered, .. } if uid == "u-2"
+        ));
     }
 }

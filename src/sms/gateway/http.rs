@@ -266,6 +266,13 @@ impl Api {
     }
 
     async fn send(&self, message: &Outgoing) -> Result<Accepted, GatewayError> {
+        if message.picture.is_some() && self.settings.image_field.trim().is_empty() {
+            // Posting the text alone would deliver a message without the
+            // picture the agent attached.
+            return Err(GatewayError::Refused(
+                super::NoPictures::HttpWithoutField.to_string(),
+            ));
+        }
         let url = &self.settings.send_url;
         let body = mapping::request_body(&self.settings, message);
         tracing::debug!(uid = %message.uid, "posting a message to {}", host(url));
@@ -338,6 +345,10 @@ impl SmsGateway for HttpProvider {
     fn deduplicates(&self) -> bool {
         // Only a provider told ringdesk's id can recognise a second try.
         !self.api.settings.reference_field.is_empty()
+    }
+
+    fn carries_pictures(&self) -> bool {
+        !self.api.settings.image_field.trim().is_empty()
     }
 }
 

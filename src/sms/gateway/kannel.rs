@@ -85,6 +85,11 @@ impl Kannel {
     }
 
     async fn send_one(&self, message: &Outgoing) -> Result<Accepted, GatewayError> {
+        if message.picture.is_some() {
+            // sendsms has no parameter for one: sending the text alone would
+            // bill and deliver a message the agent did not write.
+            return Err(GatewayError::Refused(super::NoPictures::Kannel.to_string()));
+        }
         if message.body.is_empty() {
             // Kannel takes a sendsms without text and delivers an empty SMS.
             return Err(GatewayError::Refused("the message has no text".to_owned()));
@@ -309,6 +314,7 @@ mod tests {
             kind: crate::domain::MessageKind::Sms,
             subject: String::new(),
             body: "안녕".to_owned(),
+            picture: None,
         };
         let error = kannel.send(&message).await.unwrap_err();
         assert!(error.is_transient(), "{error}");
@@ -317,6 +323,10 @@ mod tests {
             assert!(!error.reason().contains(secret), "{error}");
         }
         assert!(!format!("{kannel:?}").contains("s3cret"));
+        message.picture = Some(crate::domain::Picture::new(vec![0xFF, 0xD8, 0xFF]));
+        let refused = kannel.send(&message).await.unwrap_err();
+        assert!(!refused.is_transient() && refused.reason().contains("cannot send pictures"));
+        message.picture = None;
         message.body.clear();
         assert_eq!(
             kannel.send(&message).await,

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::config::{GatewayKind, SmsSettings};
-use crate::domain::{MessageKind, Timestamp};
+use crate::domain::{MessageKind, Picture, Timestamp};
 
 pub use dry_run::DryRun;
 pub use http::HttpProvider;
@@ -51,6 +51,9 @@ pub struct Outgoing {
     pub subject: String,
     /// The text, exactly as it must arrive.
     pub body: String,
+    /// The JPEG of an MMS. Only a gateway that [`SmsGateway::carries_pictures`]
+    /// is given one; any other refuses the message rather than drop it.
+    pub picture: Option<Picture>,
 }
 
 /// The gateway took the message.
@@ -195,6 +198,49 @@ pub trait SmsGateway: Send + Sync + 'static {
     /// sends it only once. Only such a gateway may be given a message again
     /// when ringdesk stopped before it heard the answer to the first try.
     fn deduplicates(&self) -> bool;
+
+    /// Whether it sends an MMS's picture ([`Outgoing::picture`]); a gateway
+    /// that does not say so is taken not to. Always the answer
+    /// [`pictures_allowed`] gives for the settings it was opened with, so
+    /// the composer can tell before anything is opened.
+    fn carries_pictures(&self) -> bool {
+        false
+    }
+}
+
+/// Why the configured gateway cannot send a picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NoPictures {
+    /// Kannel's sendsms interface carries text only.
+    #[error(
+        "Kannel (sms.gateway = \"kannel\") cannot send pictures: its sendsms interface carries \
+         text only; remove the picture, or send through an HTTP provider that takes pictures \
+         (sms.gateway = \"http\" with sms.http.image_field set)"
+    )]
+    Kannel,
+    /// The HTTP provider has no request field for a picture.
+    #[error(
+        "the HTTP provider is not set up for pictures: set sms.http.image_field to the request \
+         field your provider takes the JPEG in (base64), or remove the picture"
+    )]
+    HttpWithoutField,
+}
+
+/// Whether the gateway `settings` name sends pictures, known from the
+/// settings alone (the composer asks on every keystroke): dry-run takes
+/// everything, Kannel never, an HTTP provider once `sms.http.image_field`
+/// names the field for the JPEG.
+///
+/// # Errors
+/// Which gateway cannot, and what would let it.
+pub fn pictures_allowed(settings: &SmsSettings) -> Result<(), NoPictures> {
+    match settings.gateway {
+        GatewayKind::Kannel => Err(NoPictures::Kannel),
+        GatewayKind::Http if settings.http.image_field.trim().is_empty() => {
+            Err(NoPictures::HttpWithoutField)
+        }
+        GatewayKind::DryRun | GatewayKind::Http => Ok(()),
+    }
 }
 
 /// Builds the gateway `settings` name and starts whatever it needs to
@@ -227,6 +273,7 @@ mod tests {
         let mut settings = SmsSettings::default();
         let gateway = open(&settings, sender.clone()).await.unwrap();
         assert_eq!(gateway.name(), "dry-run");
+        assert!(gateway.carries_pictures());
 
         settings.gateway = GatewayKind::Kannel;
         settings.kannel = KannelSettings {
@@ -237,6 +284,32 @@ mod tests {
         assert_eq!(gateway.name(), "Kannel");
         assert!(gateway.reports_delivery());
         assert!(!gateway.deduplicates());
+        assert!(!gateway.carries_pictures());
         assert_eq!(gateway.balance().await, Ok(None));
+    }
+
+    #[tokio::test]
+    async fn the_settings_say_what_the_opened_gateway_carries() {
+        let (sender, _reports) = mpsc::channel(1);
+        let mut settings = SmsSettings::default();
+        settings.kannel.dlr_port = 0;
+        settings.http.send_url = "http://127.0.0.1:9/send".to_owned();
+        for (kind, image_field, allowed) in [
+            (GatewayKind::DryRun, "", Ok(())),
+            (GatewayKind::Kannel, "image", Err(NoPictures::Kannel)),
+            (GatewayKind::Http, "", Err(NoPictures::HttpWithoutField)),
+            (GatewayKind::Http, " ", Err(NoPictures::HttpWithoutField)),
+            (GatewayKind::Http, "image", Ok(())),
+        ] {
+            settings.gateway = kind;
+            image_field.clone_into(&mut settings.http.image_field);
+            assert_eq!(
+                pictures_allowed(&settings),
+                allowed,
+                "{kind:?} {image_field:?}"
+            );
+            let gateway = open(&settings, sender.clone()).await.unwrap();
+            assert_eq!(gateway.carries_pictures(), allowed.is_ok(), "{kind:?}");
+        }
     }
 }

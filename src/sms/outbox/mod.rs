@@ -64,7 +64,8 @@ use self::policy::{Answer, Capabilities, Step, Timing};
 use super::gateway::{DeliveryOutcome, GatewayReport, Outgoing, SentMessage, SmsGateway};
 use crate::config::Settings;
 use crate::domain::{
-    Message, MessageId, MessageState, NewReceived, PhoneNumber, ReceivedMessage, Region, Timestamp,
+    Message, MessageId, MessageState, NewReceived, PhoneNumber, Picture, ReceivedMessage, Region,
+    Timestamp,
 };
 use crate::store::{self, Store};
 
@@ -298,8 +299,8 @@ impl Outbox {
         }
         let limit = u32::try_from(room).unwrap_or(u32::MAX);
         for due in self.store.due_messages(self.now(), limit)? {
-            let message = match self.store.start_sending(due.id) {
-                Ok(message) => message,
+            let (message, picture) = match self.store.start_sending(due.id) {
+                Ok(handover) => (handover.message, handover.picture),
                 // Another worker on this database took it first.
                 Err(store::Error::Invalid(_)) => continue,
                 Err(error) => return Err(error),
@@ -311,7 +312,7 @@ impl Outbox {
                 self.gateway.name(),
                 message.attempts
             );
-            let outgoing = outgoing(&message);
+            let outgoing = outgoing(&message, picture);
             news(News::Changed(message));
             let gateway = Arc::clone(&self.gateway);
             let id = due.id;
@@ -492,7 +493,7 @@ impl Outbox {
 
 /// The message as the gateway sends it: numbers by their canonical key
 /// (E.164 for a verified number, the digits otherwise).
-fn outgoing(message: &Message) -> Outgoing {
+fn outgoing(message: &Message, picture: Option<Picture>) -> Outgoing {
     Outgoing {
         uid: message.uid.clone(),
         to: message.to_key.clone(),
@@ -500,6 +501,7 @@ fn outgoing(message: &Message) -> Outgoing {
         kind: message.kind,
         subject: message.subject.clone(),
         body: message.body.clone(),
+        picture,
     }
 }
 

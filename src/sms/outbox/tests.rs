@@ -128,6 +128,7 @@ fn store_with(messages: usize) -> (Store, Vec<MessageId>) {
                     subject: String::new(),
                     body: format!("안내 {index}"),
                     advertising: false,
+                    image: None,
                 })
                 .unwrap()
         })

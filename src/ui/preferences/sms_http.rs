@@ -59,6 +59,7 @@ pub(super) fn http_provider_ui(ui: &mut egui::Ui, texts: &Texts, http: &mut Http
                         ("prefs_http.text_field", &mut http.text_field),
                         ("prefs_http.subject_field", &mut http.subject_field),
                         ("prefs_http.kind_field", &mut http.kind_field),
+                        ("prefs_http.image_field", &mut http.image_field),
                         ("prefs_http.reference_field", &mut http.reference_field),
                         ("prefs_http.id_field", &mut http.id_field),
                         ("prefs_http.error_field", &mut http.error_field),

@@ -13,6 +13,8 @@
 
 use std::fmt::Write as _;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value};
 
 use crate::config::{HttpProviderSettings, NumberFormat};
@@ -25,7 +27,9 @@ use crate::sms::gateway::{
 /// answers with an HTML error page should not fill the message log.
 const QUOTE_CHARS: usize = 200;
 
-/// The JSON object posted for `message`.
+/// The JSON object posted for `message`. An MMS's picture goes
+/// base64-encoded (standard alphabet, padded) in `image_field`; the caller
+/// has refused a picture when that field is empty.
 #[must_use]
 pub fn request_body(settings: &HttpProviderSettings, message: &Outgoing) -> Value {
     let mut body = Map::new();
@@ -52,6 +56,14 @@ pub fn request_body(settings: &HttpProviderSettings, message: &Outgoing) -> Valu
     }
     if !settings.reference_field.is_empty() {
         body.insert(settings.reference_field.clone(), message.uid.clone().into());
+    }
+    if let Some(picture) = &message.picture
+        && !settings.image_field.is_empty()
+    {
+        body.insert(
+            settings.image_field.clone(),
+            BASE64.encode(picture.bytes()).into(),
+        );
     }
     Value::Object(body)
 }
@@ -315,6 +327,7 @@ mod tests {
             kind,
             subject: subject.to_owned(),
             body: "안녕하세요 홍길동님".to_owned(),
+            picture: None,
         }
     }
 
@@ -346,6 +359,31 @@ mod tests {
                 "msg": "안녕하세요 홍길동님",
                 "msg_type": "SMS",
             })
+        );
+    }
+
+    #[test]
+    fn a_picture_goes_base64_in_its_field() {
+        let mut settings = settings();
+        let mut mms = message(MessageKind::Mms, "사진");
+        mms.picture = Some(crate::domain::Picture::new(vec![
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00,
+        ]));
+        let body = request_body(&settings, &mms);
+        // No field named: nothing is sent (the provider refuses the message first).
+        assert!(
+            body.as_object()
+                .unwrap()
+                .values()
+                .all(|value| value != "/9j/4AA=")
+        );
+        settings.image_field = "image".to_owned();
+        let body = request_body(&settings, &mms);
+        assert_eq!(body["image"], "/9j/4AA=");
+        assert_eq!(body["type"], "MMS");
+        assert_eq!(
+            request_body(&settings, &message(MessageKind::Sms, "")).get("image"),
+            None
         );
     }
 
