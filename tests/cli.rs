@@ -640,6 +640,8 @@ fn a_bad_message_is_refused_naming_the_option_and_nothing_is_queued() {
             &["--to", "010-1234-5678", "--text", "봄맞이 할인", "--ad"],
             "--text:",
         ),
+        // Marked (광고) but not sent as advertising.
+        (&["--to", "010-1234-5678", "--text", ad], "--text:"),
     ];
     for (args, option) in cases {
         let mut full = vec!["sms", "send"];
@@ -650,6 +652,23 @@ fn a_bad_message_is_refused_naming_the_option_and_nothing_is_queued() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(stderr.contains(option), "{args:?}: {stderr}");
     }
+    // A number two customers share: one opted out, so no advertising.
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "박공유",
+        "--phone",
+        "010-5555-6666",
+    ])
+    .ok();
+    let run = dir.run(&["sms", "send", "--to", "010-5555-6666", "--text", ad, "--ad"]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("--to: the recipient opted out"),
+        "{}",
+        run.stderr()
+    );
     // Two senders: the command line must say which.
     dir.run(&["sms", "sender", "add", "02-2299-7123"]).ok();
     let run = dir.run(&[

@@ -8,6 +8,7 @@ use jiff::civil::Time;
 
 use super::Field;
 use super::compose::{self, Draft, DraftProblem};
+use super::rules::AdProblem;
 use crate::config::Settings;
 use crate::domain::{Customer, MessageId, PhoneNumber, UserId};
 use crate::store::{self, Store};
@@ -46,6 +47,28 @@ pub fn customer_of(
     }
 }
 
+/// Whether any live customer with the draft's number opted out of
+/// advertising.
+fn shared_number_opted_out(
+    store: &Store,
+    draft: &Draft,
+    settings: &Settings,
+) -> store::Result<bool> {
+    let Ok(number) = PhoneNumber::parse(&draft.to, settings.phone.default_region) else {
+        return Ok(false);
+    };
+    for summary in store.customers_with_number(&number)? {
+        if store.customer(summary.id)?.ad_opt_out_at.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn opted_out() -> DraftProblem {
+    DraftProblem::new(Field::To, compose::Issue::Ad(AdProblem::OptedOut))
+}
+
 /// Checks `draft` as of local time `at` and queues it, sent by `user`.
 ///
 /// # Errors
@@ -68,9 +91,20 @@ pub fn queue_draft(
         customer: customer.as_ref(),
         local_time: at,
     };
+    // The check knows one customer at most; an opt-out by any of several
+    // customers sharing the number holds too. (At night the check already
+    // refuses advertising to a number without its one customer's consent.)
+    let shared_opt_out =
+        draft.advertising && customer.is_none() && shared_number_opted_out(store, draft, settings)?;
     let message = match compose::to_message(draft, &context, user) {
+        Ok(_) if shared_opt_out => return Ok(Queued::Refused(vec![opted_out()])),
         Ok(message) => message,
-        Err(problems) => return Ok(Queued::Refused(problems)),
+        Err(mut problems) => {
+            if shared_opt_out {
+                problems.push(opted_out());
+            }
+            return Ok(Queued::Refused(problems));
+        }
     };
     match store.enqueue_message(&message) {
         Ok(id) => Ok(Queued::Queued(id)),
