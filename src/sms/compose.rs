@@ -335,8 +335,9 @@ pub fn to_message(
     }
 }
 
-/// The recipient, or why no message can go to it.
-fn recipient(to: &str, region: Region) -> Result<PhoneNumber, Issue> {
+/// The recipient, or why no message can go to it: a real number, and a
+/// mobile one when it is Korean.
+pub(crate) fn recipient(to: &str, region: Region) -> Result<PhoneNumber, Issue> {
     let typed = to.trim();
     if typed.is_empty() {
         return Err(Issue::NoRecipient);

@@ -12,6 +12,8 @@
 //!
 //! * [`compose`]: the composer's whole check (recipient, sender, text,
 //!   placeholders, advertising) shared by the window and the command line.
+//! * [`free_numbers`]: numbers typed or pasted for 임의문자발송, checked
+//!   with the composer's recipient rule and kept once.
 //!
 //! * [`gateway`]: the way out — the [`gateway::SmsGateway`] trait and its
 //!   gateways.
@@ -29,6 +31,7 @@
 //! the composer can run these checks on every keystroke.
 
 pub mod compose;
+pub mod free_numbers;
 pub mod gateway;
 pub mod outbox;
 pub mod picture_file;
