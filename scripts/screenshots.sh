@@ -195,7 +195,7 @@ xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
 xdotool mousemove --window "$window" 105 289 click 1
 sleep 2.5
-xdotool mousemove --window "$window" 300 176 click 1
+xdotool mousemove --window "$window" 600 252 click 1
 sleep 1.5
 shot message-log
 
