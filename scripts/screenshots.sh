@@ -163,9 +163,9 @@ xdotool mousemove --window "$window" 431 383 click 1
 sleep 1.5
 # The saved text, then more words (typed slowly: xdotool drops keys
 # otherwise) and two symbols, one of which EUC-KR cannot carry.
-xdotool mousemove --window "$window" 183 103 click 1
+xdotool mousemove --window "$window" 183 119 click 1
 sleep 1
-xdotool mousemove --window "$window" 130 131 click 1
+xdotool mousemove --window "$window" 130 146 click 1
 sleep 1
 xdotool mousemove --window "$window" 300 240 click 1
 xdotool key End
@@ -174,18 +174,25 @@ for word in " 주차는" " 건물" " 지하" " 2층을" " 이용해" " 주세요
   sleep 0.6
 done
 # 광고, then the fix that adds what the advertising rules ask for.
-xdotool mousemove --window "$window" 30 155 click 1
+xdotool mousemove --window "$window" 30 198 click 1
 sleep 1
-xdotool mousemove --window "$window" 165 155 click 1
+xdotool mousemove --window "$window" 165 198 click 1
 sleep 1.5
 shot sms-composer
 
-# Send it without the symbol (Ctrl+Enter), close the composer and open
-# 고객관리(C) → 문자발송결과 with the message selected.
-# The symbol ends the body's third line.
-xdotool mousemove --window "$window" 30 155 click 1
-xdotool mousemove --window "$window" 100 232 click 1
-xdotool key End BackSpace
+# An ordinary text instead (advertising may not go at night): send it
+# (Ctrl+Enter), close the composer and open 고객관리(C) → 문자발송결과 with
+# the message selected.
+xdotool mousemove --window "$window" 100 300 click 1
+xdotool key ctrl+a
+for word in "내일" " 오후" " 2시" " 방문" " 예정입니다."; do
+  xdotool type --delay 400 "$word"
+  sleep 0.6
+done
+# Now an SMS: no subject row, so 광고 sits higher.
+xdotool mousemove --window "$window" 30 172 click 1
+sleep 0.5
+xdotool mousemove --window "$window" 100 250 click 1
 sleep 0.5
 xdotool key ctrl+Return
 sleep 2
