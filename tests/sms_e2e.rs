@@ -150,6 +150,41 @@ async fn run_until<T>(
     (seen, meanwhile)
 }
 
+/// A running Kannel, a store with `count` messages queued to
+/// 010-3000-0000… whose texts are `text` with `{}` replaced by the index,
+/// and a worker on it with `timing`.
+fn batch_through_kannel(
+    count: usize,
+    text: &str,
+    timing: Timing,
+) -> (KannelRig, DataDir, Vec<MessageId>, Outbox) {
+    let rig = KannelRig::start();
+    let dir = DataDir::new();
+    let mut store = open_store(&dir);
+    let ids: Vec<MessageId> = (0..count)
+        .map(|index| {
+            enqueue(
+                &mut store,
+                &format!("010-3000-{index:04}"),
+                &text.replace("{}", &index.to_string()),
+            )
+        })
+        .collect();
+    let (sender, reports) = mpsc::channel(256);
+    let kannel = Kannel::open(&rig.settings(), sender).unwrap();
+    let outbox = worker(store, Arc::new(kannel), reports, timing);
+    (rig, dir, ids, outbox)
+}
+
+/// How often the fake SMS centre got each text.
+fn texts_received(rig: &KannelRig) -> HashMap<String, usize> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for received in rig.received() {
+        *counts.entry(received.text).or_default() += 1;
+    }
+    counts
+}
+
 /// A `done` for [`run_until`]: every message of `ids` is delivered or failed.
 fn all_final(ids: &[MessageId]) -> impl FnMut(&News) -> bool + use<> {
     let mut open: HashSet<MessageId> = ids.iter().copied().collect();
@@ -270,21 +305,8 @@ async fn a_customers_korean_message_lands_in_the_log_under_that_customer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kannel_stopped_mid_batch_loses_nothing_and_sends_nothing_twice() {
     const MESSAGES: usize = 200;
-    let mut rig = KannelRig::start();
-    let dir = DataDir::new();
-    let mut store = open_store(&dir);
-    let ids: Vec<MessageId> = (0..MESSAGES)
-        .map(|index| {
-            enqueue(
-                &mut store,
-                &format!("010-3000-{index:04}"),
-                &format!("배치 #{index} 예약 안내"),
-            )
-        })
-        .collect();
-    let (sender, reports) = mpsc::channel(256);
-    let kannel = Kannel::open(&rig.settings(), sender).unwrap();
-    let mut outbox = worker(store, Arc::new(kannel), reports, QUICK);
+    let (mut rig, dir, ids, mut outbox) =
+        batch_through_kannel(MESSAGES, "배치 #{} 예약 안내", QUICK);
 
     // The worker goes on handing messages over while Kannel is away.
     let restart = async move {
@@ -333,10 +355,7 @@ async fn kannel_stopped_mid_batch_loses_nothing_and_sends_nothing_twice() {
     }
     // Give a repeat from Kannel's store time to show.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for received in rig.received() {
-        *counts.entry(received.text).or_default() += 1;
-    }
+    let counts = texts_received(&rig);
     for index in 0..MESSAGES {
         let text = format!("배치 #{index} 예약 안내");
         assert_eq!(counts.get(&text), Some(&1), "{text}");
@@ -354,21 +373,8 @@ async fn kannel_killed_mid_batch_sends_nothing_twice() {
         unanswered_grace: Duration::from_secs(10),
         ..QUICK
     };
-    let mut rig = KannelRig::start();
-    let dir = DataDir::new();
-    let mut store = open_store(&dir);
-    let ids: Vec<MessageId> = (0..MESSAGES)
-        .map(|index| {
-            enqueue(
-                &mut store,
-                &format!("010-4000-{index:04}"),
-                &format!("강제 종료 #{index} 안내"),
-            )
-        })
-        .collect();
-    let (sender, reports) = mpsc::channel(256);
-    let kannel = Kannel::open(&rig.settings(), sender).unwrap();
-    let mut outbox = worker(store, Arc::new(kannel), reports, AFTER_A_KILL);
+    let (mut rig, dir, ids, mut outbox) =
+        batch_through_kannel(MESSAGES, "강제 종료 #{} 안내", AFTER_A_KILL);
 
     let crash = async move {
         eventually("the first messages reach the SMS centre", || {
@@ -428,10 +434,7 @@ async fn kannel_killed_mid_batch_sends_nothing_twice() {
     rig.wait_received(MESSAGES, WAIT);
     // Give a repeat time to show.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for received in rig.received() {
-        *counts.entry(received.text).or_default() += 1;
-    }
+    let counts = texts_received(&rig);
     let twice: Vec<_> = counts.iter().filter(|(_, count)| **count > 1).collect();
     assert!(twice.is_empty(), "sent more than once: {twice:?}");
     assert_eq!(counts.len(), MESSAGES, "every message arrived");
