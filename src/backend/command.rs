@@ -21,9 +21,12 @@ pub struct QueryId(pub u64);
 pub enum Command {
     /// Count the live customers; answered by [`super::Event::CustomerCount`].
     CountCustomers,
-    /// Search customers (the search box). Queued searches are coalesced: only
-    /// the newest runs. Answered by [`super::Event::SearchResults`].
+    /// Search customers. Queued searches from the same box are coalesced:
+    /// only the newest of each box runs. Answered by
+    /// [`super::Event::SearchResults`].
     SearchCustomers {
+        /// Which search box asks (each is coalesced apart).
+        from: SearchBox,
         /// Echoed in the answer.
         query_id: QueryId,
         /// What was typed.
@@ -300,4 +303,14 @@ pub enum BulkAction {
     Assign(Option<UserId>),
     /// Move them to the recycle bin.
     Delete,
+}
+
+/// A search box of the window; each box's keystrokes overtake only each
+/// other, so typing in one never drops another's search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SearchBox {
+    /// The main window's search (검색).
+    Main,
+    /// SMS문구's preview customer.
+    TemplatePreview,
 }

@@ -28,7 +28,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub use call_desk::CallDesk;
-pub use command::{BulkAction, Command, QueryId};
+pub use command::{BulkAction, Command, QueryId, SearchBox};
 pub use event::{CallPopup, CustomerCard, Event, Lookups, PopupMatch};
 // The window shows calls, the link and click-to-call outcomes as the PBX
 // side describes them.
@@ -242,6 +242,7 @@ mod tests {
         assert_eq!(backend.wait_event(WAIT), Some(Event::CustomerCount(2)));
         backend
             .send(Command::SearchCustomers {
+                from: SearchBox::Main,
                 query_id: QueryId(1),
                 text: "길동".to_owned(),
                 offset: 0,
@@ -287,6 +288,7 @@ mod tests {
         for (id, text) in ["김", "김민", "김서", "이", "이도"].iter().enumerate() {
             backend
                 .send(Command::SearchCustomers {
+                    from: SearchBox::Main,
                     query_id: QueryId(id as u64),
                     text: (*text).to_owned(),
                     offset: 0,

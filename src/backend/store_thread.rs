@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use super::event::{CustomerCard, Lookups};
 use super::pbx_thread::PbxControl;
 use super::sms_thread::SmsControl;
-use super::{BulkAction, Command, Event, Waker, local_time};
+use super::{BulkAction, Command, Event, SearchBox, Waker, local_time};
 use crate::config::{self, Settings};
 use crate::domain::note::NoteBody;
 use crate::domain::search::SearchQuery;
@@ -140,6 +140,7 @@ impl Service {
                 text,
                 offset,
                 limit,
+                ..
             } => {
                 let query = SearchQuery::parse(&text, self.region());
                 answer(
@@ -454,9 +455,15 @@ impl Service {
 /// windows ask again for pages still on screen).
 fn overtaken_dropped(queue: impl Iterator<Item = Command>) -> Vec<Command> {
     let mut kept: Vec<Command> = queue.collect();
-    let last_search = kept
-        .iter()
-        .rposition(|command| matches!(command, Command::SearchCustomers { .. }));
+    let last_search = |of: SearchBox| {
+        kept.iter().rposition(
+            |command| matches!(command, Command::SearchCustomers { from, .. } if *from == of),
+        )
+    };
+    let last_searches = [
+        last_search(SearchBox::Main),
+        last_search(SearchBox::TemplatePreview),
+    ];
     let newest_two = |kept: &[Command], is_page: fn(&Command) -> bool| -> Vec<usize> {
         let pages: Vec<usize> = kept
             .iter()
@@ -478,7 +485,7 @@ fn overtaken_dropped(queue: impl Iterator<Item = Command>) -> Vec<Command> {
     let mut index = 0;
     kept.retain(|command| {
         let keep = match command {
-            Command::SearchCustomers { .. } => Some(index) == last_search,
+            Command::SearchCustomers { .. } => last_searches.contains(&Some(index)),
             Command::ListCustomers { .. } => customer_pages.contains(&index),
             Command::ListCalls { .. } => call_pages.contains(&index),
             Command::ListMessages { .. } => message_pages.contains(&index),
@@ -547,6 +554,7 @@ mod tests {
 
     fn search(id: u64) -> Command {
         Command::SearchCustomers {
+            from: SearchBox::Main,
             query_id: QueryId(id),
             text: "김".to_owned(),
             offset: 0,
@@ -590,6 +598,19 @@ mod tests {
             .into_iter(),
         );
         assert_eq!(kept, [search(2), page(100), page(200), Command::LoadGroups]);
+    }
+
+    #[test]
+    fn each_search_box_keeps_its_newest_search() {
+        let preview = |id| Command::SearchCustomers {
+            from: SearchBox::TemplatePreview,
+            query_id: QueryId(id),
+            text: "이".to_owned(),
+            offset: 0,
+            limit: 8,
+        };
+        let kept = overtaken_dropped([search(1), preview(2), search(3), preview(4)].into_iter());
+        assert_eq!(kept, [search(3), preview(4)]);
     }
 
     #[test]

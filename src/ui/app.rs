@@ -24,7 +24,7 @@ use super::sms_templates::{self, SmsTemplates};
 use super::{main_view, status_bar};
 use crate::backend::{
     Backend, CallChange, Command, CustomerCard, Event, Group, Limits, LinkState, Lookups,
-    OriginateOutcome, QueryId,
+    OriginateOutcome, QueryId, SearchBox,
 };
 use crate::config::Settings;
 use crate::domain::{Call, CustomerId, CustomerSummary, SenderNumber, Template};
@@ -562,6 +562,7 @@ impl RingdeskApp {
             return;
         }
         self.send(Command::SearchCustomers {
+            from: SearchBox::Main,
             query_id: self.shown.search.query,
             text: self.shown.search.text.clone(),
             offset: 0,
@@ -835,6 +836,7 @@ impl eframe::App for RingdeskApp {
                 });
             }
             Some(main_view::Pick::MoreResults) => commands.push(Command::SearchCustomers {
+                from: SearchBox::Main,
                 query_id: self.shown.search.query,
                 text: self.shown.search.text.clone(),
                 offset: 0,

@@ -14,8 +14,8 @@ use super::i18n::Texts;
 use super::problem_text::{describe, describe_text};
 use super::widgets::escape_closes;
 use crate::backend::{
-    BUILT_IN_PLACEHOLDERS, Command, Count, Destination, Limits, MessageText, QueryId, TextProblem,
-    unknown_placeholders,
+    BUILT_IN_PLACEHOLDERS, Command, Count, Destination, Limits, MessageText, QueryId, SearchBox,
+    TextProblem, unknown_placeholders,
 };
 use crate::domain::{
     CustomerId, CustomerSummary, FieldDef, Invalid, MessageKind, NewTemplate, Problem, Region,
@@ -653,6 +653,7 @@ impl SmsTemplates {
             self.preview.hits.clear();
             if !self.preview.search.trim().is_empty() {
                 commands.push(Command::SearchCustomers {
+                    from: SearchBox::TemplatePreview,
                     query_id: self.preview.query,
                     text: self.preview.search.clone(),
                     offset: 0,
