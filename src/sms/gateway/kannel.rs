@@ -162,6 +162,12 @@ impl SmsGateway for Kannel {
         true
     }
 
+    fn reports_taken_by_uid(&self) -> bool {
+        // The dlr-url carries the uid, and dlr-mask 8 makes Kannel call it
+        // as soon as the SMS centre takes the message, from its store too.
+        true
+    }
+
     fn deduplicates(&self) -> bool {
         // sendsms has no message id of the caller's: the same GET twice is
         // two messages.

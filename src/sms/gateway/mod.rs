@@ -194,6 +194,16 @@ pub trait SmsGateway: Send + Sync + 'static {
     /// false, a taken message stays "sent".
     fn reports_delivery(&self) -> bool;
 
+    /// Whether the gateway reports, on its own and by [`Outgoing::uid`],
+    /// every message it has taken — also one whose answer to the hand-over
+    /// was lost — soon after taking it. Only then may such a message wait
+    /// for that report instead of being given up as unknown (see the
+    /// outbox's crash policy). False by default: reports that must be asked
+    /// for come only for messages known to be taken.
+    fn reports_taken_by_uid(&self) -> bool {
+        false
+    }
+
     /// Whether handing the same message (same [`Outgoing::uid`]) over twice
     /// sends it only once. Only such a gateway may be given a message again
     /// when ringdesk stopped before it heard the answer to the first try.

@@ -32,10 +32,11 @@
 //! A hand-over whose exchange broke off after the request went out
 //! ([`super::gateway::GatewayError::Unanswered`]) is the same question
 //! asked while running: a gateway that deduplicates gets the message again
-//! as after a passing failure; one that reports delivery gets it again only
-//! after [`policy::UNANSWERED_GRACE`], and a report that comes meanwhile
-//! (Kannel reports a message as soon as the SMS centre takes it, also from
-//! its store after a restart) settles it instead.
+//! as after a passing failure; one that reports every taken message by its
+//! uid on its own (Kannel, as soon as the SMS centre takes it, also from its
+//! store after a restart) gets it again only after
+//! [`policy::UNANSWERED_GRACE`], and a report that comes meanwhile settles
+//! it instead; with any other gateway it is treated as after a crash.
 //!
 //! So ringdesk never sends a message twice on its own, and never loses one:
 //! each stays visible in the message log, where a failed one can be resent
@@ -141,6 +142,7 @@ impl Outbox {
         let capabilities = Capabilities {
             deduplicates: gateway.deduplicates(),
             reports_delivery: gateway.reports_delivery(),
+            reports_taken_by_uid: gateway.reports_taken_by_uid(),
         };
         Self {
             store,

@@ -125,6 +125,8 @@ pub struct Capabilities {
     pub deduplicates: bool,
     /// [`crate::sms::gateway::SmsGateway::reports_delivery`].
     pub reports_delivery: bool,
+    /// [`crate::sms::gateway::SmsGateway::reports_taken_by_uid`].
+    pub reports_taken_by_uid: bool,
 }
 
 /// What happens to a message next.
@@ -207,11 +209,12 @@ pub fn after_answer(
 
 /// What follows a hand-over whose exchange broke off after the message went
 /// out: the gateway may have taken it. A gateway that recognises a repeat
-/// gets it again like after any passing failure. One that reports delivery
-/// gets it again only after [`Timing::unanswered_grace`] — a report of a
-/// message it did take arrives first and settles it (see
-/// [`MessageState::after_report`]), so it is not sent twice. One that does
-/// neither cannot be asked: that is the crash case, [`after_interruption`].
+/// gets it again like after any passing failure. One that reports every
+/// taken message by its uid gets it again only after
+/// [`Timing::unanswered_grace`] — a report of a message it did take arrives
+/// first and settles it (see [`MessageState::after_report`]), so it is not
+/// sent twice. Any other cannot be asked: that is the crash case,
+/// [`after_interruption`].
 fn after_unanswered(
     attempts: u32,
     attempted_at: Option<Timestamp>,
@@ -220,7 +223,7 @@ fn after_unanswered(
     timing: &Timing,
     now: Timestamp,
 ) -> Step {
-    if !capabilities.deduplicates && !capabilities.reports_delivery {
+    if !capabilities.deduplicates && !capabilities.reports_taken_by_uid {
         return after_interruption(attempted_at, capabilities, timing, now);
     }
     match retry_delay(attempts, timing) {
@@ -294,14 +297,23 @@ mod tests {
     const REPORTS: Capabilities = Capabilities {
         deduplicates: false,
         reports_delivery: true,
+        reports_taken_by_uid: false,
+    };
+    /// Kannel.
+    const PUSHES: Capabilities = Capabilities {
+        deduplicates: false,
+        reports_delivery: true,
+        reports_taken_by_uid: true,
     };
     const DEDUP: Capabilities = Capabilities {
         deduplicates: true,
         reports_delivery: true,
+        reports_taken_by_uid: false,
     };
     const SILENT: Capabilities = Capabilities {
         deduplicates: false,
         reports_delivery: false,
+        reports_taken_by_uid: false,
     };
 
     const DEFAULT: Timing = Timing {
@@ -358,7 +370,7 @@ mod tests {
             1,
             Some(NOW),
             unanswered(),
-            REPORTS,
+            PUSHES,
             &DEFAULT,
             NOW,
         ) else {
@@ -368,7 +380,7 @@ mod tests {
         assert!(reason.contains("unless the gateway reports it first"));
         // A later, longer retry delay is kept.
         assert!(matches!(
-            after_answer(MessageState::Sending, 4, Some(NOW), unanswered(), REPORTS, &DEFAULT, NOW),
+            after_answer(MessageState::Sending, 4, Some(NOW), unanswered(), PUSHES, &DEFAULT, NOW),
             Step::Retry { at, .. } if at == Timestamp(NOW.0 + 600_000)
         ));
         // A gateway that recognises a repeat gets it again as usual.
@@ -397,7 +409,7 @@ mod tests {
             MAX_ATTEMPTS,
             Some(NOW),
             unanswered(),
-            REPORTS,
+            PUSHES,
             &DEFAULT,
             NOW,
         ) else {
