@@ -10,6 +10,7 @@
 //! | [`sms`] | text messages before the gateway: EUC-KR bytes and kinds, GSM-7/UCS-2 segments, the advertising law |
 //! | [`cli`] | the headless commands (`lookup`, `search`, `customer`, `config`, `demo-data`, `pbx watch`, `dial`, `sms sender|template`) |
 //! | [`demo`] | realistic generated customers for demos and benchmarks |
+//! | [`import`] | spreadsheets and delimited text read into rows of cells (calamine, csv, encodings) |
 //! | [`ui`] | the desktop window |
 
 pub mod backend;
@@ -17,6 +18,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod import;
 pub mod logging;
 pub mod pbx;
 pub mod sms;

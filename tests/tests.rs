@@ -14,6 +14,7 @@
 mod call_desk;
 mod cli;
 mod fixtures;
+mod import_read;
 mod kannel;
 mod pbx;
 mod popup;

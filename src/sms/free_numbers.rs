@@ -1,6 +1,6 @@
 //! 임의문자발송's recipients: numbers typed or pasted in, one per line or
 //! separated by commas, semicolons, tabs or spaces, each checked with the
-//! composer's own recipient rule ([`compose::recipient`]: a real number, a
+//! composer's own recipient rule (`compose::recipient`: a real number, a
 //! mobile one in Korea) and kept once.
 //!
 //! Spaces are ambiguous: agents write "010 1234 5678" as often as they
