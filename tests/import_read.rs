@@ -173,3 +173,77 @@ fn the_encoding_chosen_in_the_preview_wins() {
     assert_eq!(workbook.encoding, Some(SHIFT_JIS));
     assert!(workbook.had_decode_errors, "Korean read as Japanese shows");
 }
+
+#[test]
+fn an_sms_sheet_gives_one_message_per_sendable_row() {
+    use ringdesk::domain::Region;
+    use ringdesk::sms::compose::Issue;
+    use ringdesk::sms::sheet_targets::{RowProblem, SheetMapping, sort_rows};
+
+    let workbook = open("sms_targets.xlsx");
+    let mapping = SheetMapping {
+        header_row: 1,
+        phone_column: 1,
+        used: vec![
+            "이름".to_owned(),
+            "방문일".to_owned(),
+            "쿠폰코드".to_owned(),
+        ],
+    };
+    let sorted = sort_rows(&workbook.sheets[0], &mapping, Region::KOREA);
+    assert_eq!(sorted.targets.len(), 482);
+    let rejected: Vec<usize> = sorted.rejected.iter().map(|row| row.row).collect();
+    assert_eq!(
+        rejected,
+        [
+            24, 42, 190, 225, 228, 285, 323, 371, 392, 420, 453, 494, 495
+        ]
+    );
+    let not_mobile: Vec<usize> = sorted
+        .rejected
+        .iter()
+        .filter(|row| matches!(row.reason, RowProblem::Number(Issue::NotMobile { .. })))
+        .map(|row| row.row)
+        .collect();
+    assert_eq!(not_mobile, [42, 228, 453]);
+    let duplicates: Vec<(usize, usize)> = sorted
+        .duplicates
+        .iter()
+        .map(|row| (row.row, row.first_row))
+        .collect();
+    assert_eq!(
+        duplicates,
+        [(93, 8), (281, 200), (284, 90), (317, 72), (439, 55)]
+    );
+    // The first rows as a personalised message sees them.
+    let first: Vec<(&str, Vec<&str>)> = sorted.targets[..3]
+        .iter()
+        .map(|target| {
+            (
+                target.to.key(),
+                target
+                    .values
+                    .iter()
+                    .map(|(_, value)| value.as_str())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        first,
+        [
+            (
+                "+821093307910",
+                vec!["홍경희 원장", "1093307910", "2024-05-14", "SUMMER24-TN7MP"]
+            ),
+            (
+                "+821090767273",
+                vec!["김지유", "01090767273", "2024-05-29", "SUMMER24-T2EYX"]
+            ),
+            (
+                "+821059034437",
+                vec!["박명수", "010-5903-4437", "2024-05-06", "SUMMER24-3YWVF"]
+            ),
+        ]
+    );
+}

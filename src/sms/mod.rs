@@ -14,6 +14,9 @@
 //!   placeholders, advertising) shared by the window and the command line.
 //! * [`free_numbers`]: numbers typed or pasted for 임의문자발송, checked
 //!   with the composer's recipient rule and kept once.
+//! * [`sheet_targets`]: the rows of a sheet for 엑셀문자발송 — the phone
+//!   column (Excel's lost 0 put back), the other columns as variables, and
+//!   every row left out with its row number and reason.
 //!
 //! * [`gateway`]: the way out — the [`gateway::SmsGateway`] trait and its
 //!   gateways.
@@ -37,6 +40,7 @@ pub mod outbox;
 pub mod picture_file;
 pub mod queue;
 pub mod rules;
+pub mod sheet_targets;
 pub mod template;
 pub mod text;
 
