@@ -88,13 +88,24 @@ pub fn unknown(text: &str, fields: &[FieldDef]) -> Vec<Placeholder> {
 /// refuse a message with a hole in it.
 #[must_use]
 pub fn fill(text: &str, customer: &Customer, fields: &[FieldDef]) -> (String, Vec<String>) {
+    fill_with(text, |name| value(name, customer, fields))
+}
+
+/// `text` with each placeholder replaced by what `value_of` gives for its
+/// name — a customer's details, or the columns of a spreadsheet row for
+/// 엑셀문자발송. A name it does not know (None) stays as written; the names
+/// it knows but has empty come back, as with [`fill`].
+pub fn fill_with(
+    text: &str,
+    mut value_of: impl FnMut(&str) -> Option<String>,
+) -> (String, Vec<String>) {
     let mut filled = String::with_capacity(text.len());
     let mut empty = Vec::new();
     let mut last = 0;
     for placeholder in placeholders(text) {
         filled.push_str(&text[last..placeholder.span.start]);
         last = placeholder.span.end;
-        match value(&placeholder.name, customer, fields) {
+        match value_of(&placeholder.name) {
             Some(value) if !value.is_empty() => filled.push_str(&value),
             Some(_) => empty.push(placeholder.name),
             None => filled.push_str(&text[placeholder.span.clone()]),
@@ -135,6 +146,30 @@ fn value(name: &str, customer: &Customer, fields: &[FieldDef]) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spreadsheet_rows_values_fill_its_columns_placeholders() {
+        let row = [
+            ("이름", "홍경희 원장"),
+            ("방문일", "2024-05-14"),
+            ("쿠폰코드", ""),
+        ];
+        let value_of = |name: &str| {
+            row.iter()
+                .find(|(column, _)| *column == name)
+                .map(|(_, value)| (*value).to_owned())
+        };
+        assert_eq!(
+            fill_with(
+                "#{이름}님, #{방문일} 방문 감사합니다. 쿠폰 #{쿠폰코드} #{모름}",
+                value_of
+            ),
+            (
+                "홍경희 원장님, 2024-05-14 방문 감사합니다. 쿠폰  #{모름}".to_owned(),
+                vec!["쿠폰코드".to_owned()]
+            )
+        );
+    }
     use crate::domain::{CustomerDraft, FieldKind, NewFieldDef, PhoneDraft, Region};
     use crate::store::Store;
 
