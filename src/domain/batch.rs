@@ -13,9 +13,11 @@
 
 use serde::Serialize;
 
-use super::ids::{BatchId, SenderNumberId, UserId};
+use super::ids::{BatchId, CustomerId, MessageId, SenderNumberId, UserId};
 use super::input::{self, stored_enum};
 use super::invalid::{Invalid, Problem};
+use super::message::NewMessage;
+use super::phone::PhoneNumber;
 use super::template::{BODY_MAX_BYTES, SUBJECT_MAX_CHARS};
 use super::time::Timestamp;
 
@@ -162,6 +164,51 @@ pub struct Batch {
     pub created_at: Timestamp,
     /// Last changed.
     pub updated_at: Timestamp,
+}
+
+/// One recipient of a bulk send, as the list was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRecipient {
+    /// The number to send to.
+    pub to: PhoneNumber,
+    /// The customer it belongs to (대량문자발송), if any.
+    pub customer_id: Option<CustomerId>,
+    /// The sheet row or pasted line it came from, for the results.
+    pub source_row: Option<u32>,
+    /// 엑셀문자발송: the row's values by column name, for `#{열이름}`.
+    pub values: Vec<(String, String)>,
+}
+
+/// A recipient of a stored bulk send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchRecipient {
+    /// The batch.
+    pub batch_id: BatchId,
+    /// Its place in the list, from 1.
+    pub seq: u32,
+    /// The number to send to, as it was given.
+    pub to_raw: String,
+    /// Its canonical key (E.164 for a verified number).
+    pub to_key: String,
+    /// The customer it belongs to, if any.
+    pub customer_id: Option<CustomerId>,
+    /// The sheet row or pasted line it came from.
+    pub source_row: Option<u32>,
+    /// Its values by column name.
+    pub values: Vec<(String, String)>,
+    /// The message made for it, once it was.
+    pub message_id: Option<MessageId>,
+    /// Why it was left out when its turn came, if it was.
+    pub skipped: Option<String>,
+}
+
+/// What became of a recipient when its turn came.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecipientOutcome {
+    /// A message for it, to queue.
+    Message(Box<NewMessage>),
+    /// Left out, and why (opted out since the list was made…).
+    Skipped(String),
 }
 
 #[cfg(test)]

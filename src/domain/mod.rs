@@ -24,7 +24,9 @@ pub mod template;
 pub mod time;
 pub mod user;
 
-pub use batch::{Batch, BatchKind, BatchState, NewBatch};
+pub use batch::{
+    Batch, BatchKind, BatchRecipient, BatchState, NewBatch, NewRecipient, RecipientOutcome,
+};
 pub use call::{Call, CallRecord, Direction, Outcome};
 pub use call_filter::{CallFilter, NumberFragment};
 pub use customer::{

@@ -5,7 +5,7 @@
 //! the transaction that writes it, so two writers cannot both move a batch
 //! out of the same state.
 
-use rusqlite::{Row, params};
+use rusqlite::{Row, Transaction, params};
 
 use super::columns::{one_changed, parsed, time_or_null};
 use super::error::{Result, found};
@@ -22,30 +22,7 @@ impl Store {
     pub fn create_batch(&mut self, batch: &NewBatch) -> Result<BatchId> {
         let batch = batch.check()?;
         let tx = self.conn.transaction()?;
-        if let Some(user) = batch.created_by {
-            references::user(&tx, user)?;
-        }
-        if let Some(sender) = batch.sender_number_id {
-            references::sender_number(&tx, sender)?;
-        }
-        tx.execute(
-            "INSERT INTO batches (kind, title, created_by, sender_number_id, subject,
-                 body_template, advertising, state, scheduled_at_ms, created_at_ms, updated_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-            params![
-                batch.kind.as_str(),
-                batch.title,
-                batch.created_by.map(|user| user.0),
-                batch.sender_number_id.map(|sender| sender.0),
-                batch.subject,
-                batch.body_template,
-                batch.advertising,
-                BatchState::Draft.as_str(),
-                batch.scheduled_at.map(Timestamp::as_millis),
-                now_ms(),
-            ],
-        )?;
-        let id = BatchId(tx.last_insert_rowid());
+        let id = insert_batch(&tx, &batch, BatchState::Draft, 0)?;
         tx.commit()?;
         Ok(id)
     }
@@ -135,6 +112,41 @@ fn batch_from_row(row: &Row<'_>) -> rusqlite::Result<Batch> {
         created_at: Timestamp(row.get(11)?),
         updated_at: Timestamp(row.get(12)?),
     })
+}
+
+/// Writes `batch` (checked) in `state` with `total` messages to come.
+pub(super) fn insert_batch(
+    tx: &Transaction<'_>,
+    batch: &NewBatch,
+    state: BatchState,
+    total: u32,
+) -> Result<BatchId> {
+    if let Some(user) = batch.created_by {
+        references::user(tx, user)?;
+    }
+    if let Some(sender) = batch.sender_number_id {
+        references::sender_number(tx, sender)?;
+    }
+    tx.execute(
+        "INSERT INTO batches (kind, title, created_by, sender_number_id, subject,
+             body_template, advertising, state, total, scheduled_at_ms, created_at_ms,
+             updated_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+        params![
+            batch.kind.as_str(),
+            batch.title,
+            batch.created_by.map(|user| user.0),
+            batch.sender_number_id.map(|sender| sender.0),
+            batch.subject,
+            batch.body_template,
+            batch.advertising,
+            state.as_str(),
+            total,
+            batch.scheduled_at.map(Timestamp::as_millis),
+            now_ms(),
+        ],
+    )?;
+    Ok(BatchId(tx.last_insert_rowid()))
 }
 
 #[cfg(test)]

@@ -56,45 +56,10 @@ impl Store {
             .map(|(index, message)| message.check().map_err(|invalid| numbered(index, invalid)))
             .collect::<Result<Vec<_>, Invalid>>()?;
         let tx = self.conn.transaction()?;
-        let now = now_ms();
-        let mut ids = Vec::with_capacity(checked.len());
-        {
-            let mut references = References::new(&tx)?;
-            let mut images = ImageWriter::new(&tx)?;
-            let mut insert = tx.prepare(
-                "INSERT INTO messages (batch_id, customer_id, user_id, to_raw, to_key, from_key,
-                     kind, subject, body, advertising, state, created_at_ms, updated_at_ms, uid,
-                     image_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14)",
-            )?;
-            for (index, message) in checked.iter().enumerate() {
-                references.check(message).map_err(|error| match error {
-                    super::Error::Invalid(invalid) => numbered(index, invalid).into(),
-                    other => other,
-                })?;
-                let image = match &message.image {
-                    Some(picture) => Some(images.id_of(picture)?.0),
-                    None => None,
-                };
-                insert.execute(params![
-                    message.batch_id.map(|batch| batch.0),
-                    message.customer_id.map(|customer| customer.0),
-                    message.user_id.map(|user| user.0),
-                    message.to.raw(),
-                    message.to.key(),
-                    message.from_key,
-                    message.kind.as_str(),
-                    message.subject,
-                    message.body,
-                    message.advertising,
-                    MessageState::Queued.as_str(),
-                    now,
-                    new_uid(),
-                    image,
-                ])?;
-                ids.push(MessageId(tx.last_insert_rowid()));
-            }
-        }
+        let ids = insert_messages(&tx, &checked).map_err(|(index, error)| match error {
+            super::Error::Invalid(invalid) => numbered(index, invalid).into(),
+            other => other,
+        })?;
         tx.commit()?;
         Ok(ids)
     }
@@ -363,6 +328,53 @@ impl<'tx> References<'tx> {
         )
         .into())
     }
+}
+
+/// Writes checked messages as queued in `tx`, each distinct picture once;
+/// their ids in order. An error names the index of the message it is about.
+pub(super) fn insert_messages(
+    tx: &rusqlite::Transaction<'_>,
+    messages: &[NewMessage],
+) -> std::result::Result<Vec<MessageId>, (usize, super::Error)> {
+    let now = now_ms();
+    let mut ids = Vec::with_capacity(messages.len());
+    let mut references = References::new(tx).map_err(|error| (0, error))?;
+    let mut images = ImageWriter::new(tx).map_err(|error| (0, error))?;
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO messages (batch_id, customer_id, user_id, to_raw, to_key, from_key,
+                 kind, subject, body, advertising, state, created_at_ms, updated_at_ms, uid,
+                 image_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14)",
+        )
+        .map_err(|error| (0, error.into()))?;
+    for (index, message) in messages.iter().enumerate() {
+        references.check(message).map_err(|error| (index, error))?;
+        let image = match &message.image {
+            Some(picture) => Some(images.id_of(picture).map_err(|error| (index, error))?.0),
+            None => None,
+        };
+        insert
+            .execute(params![
+                message.batch_id.map(|batch| batch.0),
+                message.customer_id.map(|customer| customer.0),
+                message.user_id.map(|user| user.0),
+                message.to.raw(),
+                message.to.key(),
+                message.from_key,
+                message.kind.as_str(),
+                message.subject,
+                message.body,
+                message.advertising,
+                MessageState::Queued.as_str(),
+                now,
+                new_uid(),
+                image,
+            ])
+            .map_err(|error| (index, error.into()))?;
+        ids.push(MessageId(tx.last_insert_rowid()));
+    }
+    Ok(ids)
 }
 
 #[cfg(test)]

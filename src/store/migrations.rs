@@ -12,6 +12,7 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0002_calls.sql"),
     include_str!("../../sql/0003_sms.sql"),
     include_str!("../../sql/0004_mms.sql"),
+    include_str!("../../sql/0005_batch_recipients.sql"),
 ];
 
 /// Every migration, oldest first.
