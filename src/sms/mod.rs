@@ -21,6 +21,8 @@
 //! * [`gateway`]: the way out — the [`gateway::SmsGateway`] trait and its
 //!   gateways.
 //!
+//! * [`batch_runner`]: a running bulk send turned into messages a chunk at
+//!   a time, each recipient checked when its turn comes.
 //! * [`outbox`]: the worker that hands queued messages to the gateway,
 //!   retries, applies delivery reports and keeps its crash policy.
 //! * [`queue`]: a draft into the outbox — its customer, senders and fields
@@ -28,11 +30,13 @@
 //! * [`picture_file`]: an MMS picture read from its file, refused by its
 //!   size and first bytes before it is read whole.
 //!
-//! Everything but [`gateway`], [`outbox`], [`queue`] and [`picture_file`]
+//! Everything but [`gateway`], [`outbox`], [`queue`], [`batch_runner`] and
+//! [`picture_file`]
 //! is pure: no I/O, no clock. The caller passes the local
 //! time and the settings, so the same input always gives the same answer and
 //! the composer can run these checks on every keystroke.
 
+pub mod batch_runner;
 pub mod compose;
 pub mod free_numbers;
 pub mod gateway;

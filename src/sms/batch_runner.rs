@@ -1,0 +1,289 @@
+//! A running bulk send turned into messages, a chunk at a time.
+//!
+//! Each recipient is checked when its turn comes, with the composer's own
+//! rules ([`compose::to_message`]) at the local time of that moment: a
+//! customer who opted out of advertising since the list was made is left
+//! out, with the reason. An advertisement whose turn comes between 21:00
+//! and 08:00 to a recipient without night consent (and nothing else
+//! against it) stops the chunk there; the batch waits for the morning. The chunk's messages and what became of
+//! each recipient are written in one transaction
+//! ([`Store::settle_recipients`]), so a crash between chunks resumes at the
+//! first recipient not yet settled: none sent twice, none skipped. When no
+//! recipient is left the batch is done (its messages go on through the
+//! outbox).
+
+use jiff::civil::Time;
+
+use super::compose::{self, Draft, Issue};
+use super::rules::AdProblem;
+use super::template;
+use crate::config::Settings;
+use crate::domain::{BatchId, BatchState, RecipientOutcome, UserId};
+use crate::store::{self, Store};
+
+/// What one step of a batch did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Messages queued.
+    pub queued: u32,
+    /// Recipients left out.
+    pub skipped: u32,
+    /// Recipients still to come.
+    pub pending: u32,
+    /// The advertising night stopped it: it goes on at 08:00.
+    pub held_for_night: bool,
+}
+
+/// Turns up to `chunk` recipients of `batch` into messages, as of local
+/// time `at`, sent by `user`. A batch that is not running is left alone
+/// (nothing queued).
+///
+/// # Errors
+/// On a database failure, or [`store::Error::NotFound`] for an unknown
+/// batch.
+pub fn run_chunk(
+    store: &mut Store,
+    settings: &Settings,
+    batch_id: BatchId,
+    user: Option<UserId>,
+    at: Time,
+    chunk: u32,
+) -> store::Result<Step> {
+    let batch = store.batch(batch_id)?;
+    if batch.state != BatchState::Running {
+        return Ok(Step {
+            queued: 0,
+            skipped: 0,
+            pending: store.pending_recipient_count(batch_id)?,
+            held_for_night: false,
+        });
+    }
+    let pending = store.pending_recipients(batch_id, chunk)?;
+    let senders = store.sender_numbers()?;
+    let fields = store.field_defs()?;
+    let from = batch
+        .sender_number_id
+        .and_then(|id| senders.iter().find(|sender| sender.id == id))
+        .map(|sender| sender.raw.clone())
+        .unwrap_or_default();
+    let mut outcomes = Vec::with_capacity(pending.len());
+    let mut held_for_night = false;
+    for recipient in pending {
+        let customer = match recipient.customer_id {
+            Some(id) => match store.customer(id) {
+                Ok(customer) if customer.deleted_at.is_none() => Some(customer),
+                Ok(_) | Err(store::Error::NotFound { .. }) => None,
+                Err(error) => return Err(error),
+            },
+            None => None,
+        };
+        // A sheet row's own columns first; what they do not name is left
+        // for the customer's details.
+        let fill = |text: &str| {
+            if recipient.values.is_empty() {
+                return text.to_owned();
+            }
+            template::fill_with(text, |name| {
+                recipient
+                    .values
+                    .iter()
+                    .find(|(column, _)| column == name)
+                    .map(|(_, value)| value.clone())
+            })
+            .0
+        };
+        let draft = Draft {
+            to: recipient.to_raw.clone(),
+            customer: customer.as_ref().map(|customer| customer.id),
+            from: from.clone(),
+            text: fill(&batch.body_template),
+            subject: fill(&batch.subject),
+            advertising: batch.advertising,
+            image: None,
+            template: None,
+        };
+        let context = compose::Context {
+            settings: &settings.sms,
+            region: settings.phone.default_region,
+            senders: &senders,
+            fields: &fields,
+            customer: customer.as_ref(),
+            local_time: at,
+        };
+        match compose::to_message(&draft, &context, user) {
+            Ok(mut message) => {
+                message.batch_id = Some(batch_id);
+                outcomes.push((recipient.seq, RecipientOutcome::Message(Box::new(message))));
+            }
+            // Only the hour is wrong: it goes in the morning. Anything else
+            // would keep it out at any hour.
+            Err(problems)
+                if problems.iter().all(|problem| {
+                    matches!(problem.issue, Issue::Ad(AdProblem::NightTime { .. }))
+                }) =>
+            {
+                held_for_night = true;
+                break;
+            }
+            Err(problems) => {
+                let reason = problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                outcomes.push((recipient.seq, RecipientOutcome::Skipped(reason)));
+            }
+        }
+    }
+    let queued = outcomes
+        .iter()
+        .filter(|(_, outcome)| matches!(outcome, RecipientOutcome::Message(_)))
+        .count();
+    let skipped = outcomes.len() - queued;
+    if !outcomes.is_empty() {
+        store.settle_recipients(batch_id, &outcomes)?;
+    }
+    let left = store.pending_recipient_count(batch_id)?;
+    if left == 0 {
+        store.set_batch_state(batch_id, BatchState::Done)?;
+    }
+    Ok(Step {
+        queued: u32::try_from(queued).unwrap_or(u32::MAX),
+        skipped: u32::try_from(skipped).unwrap_or(u32::MAX),
+        pending: left,
+        held_for_night,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        BatchKind, CustomerDraft, NewBatch, NewRecipient, NewSenderNumber, PhoneDraft, PhoneNumber,
+        Region,
+    };
+
+    const NOON: Time = Time::constant(12, 0, 0, 0);
+    const NIGHT: Time = Time::constant(22, 0, 0, 0);
+    const AD: &str = "(광고)링데스크 1588-1234\n#{이름}님 봄 할인\n무료수신거부 080-123-4567";
+
+    fn settings() -> Settings {
+        let mut settings = Settings::default();
+        "링데스크".clone_into(&mut settings.sms.sender_name);
+        "080-123-4567".clone_into(&mut settings.sms.optout_number);
+        settings
+    }
+
+    fn customer(store: &mut Store, name: &str, number: &str, opted_out: bool) -> NewRecipient {
+        let draft = CustomerDraft {
+            name: name.to_owned(),
+            phones: vec![PhoneDraft {
+                label: String::new(),
+                number: number.to_owned(),
+            }],
+            ad_opt_out: opted_out,
+            ..CustomerDraft::default()
+        };
+        let id = store
+            .create_customer(&draft.check(Region::KOREA, &[]).unwrap())
+            .unwrap();
+        NewRecipient {
+            to: PhoneNumber::parse(number, Region::KOREA).unwrap(),
+            customer_id: Some(id),
+            source_row: None,
+            values: Vec::new(),
+        }
+    }
+
+    /// A running advertising batch to 홍길동 (opted out), 김민준 and a
+    /// sheet row for 박서연.
+    fn running_batch(store: &mut Store) -> BatchId {
+        let sender = store
+            .create_sender_number(&NewSenderNumber {
+                number: PhoneNumber::parse("1588-1234", Region::KOREA).unwrap(),
+                label: String::new(),
+            })
+            .unwrap();
+        let recipients = [
+            customer(store, "홍길동", "010-1111-2222", true),
+            customer(store, "김민준", "010-3333-4444", false),
+            NewRecipient {
+                to: PhoneNumber::parse("010-5555-6666", Region::KOREA).unwrap(),
+                customer_id: None,
+                source_row: Some(4),
+                values: vec![("이름".to_owned(), "박서연".to_owned())],
+            },
+        ];
+        let id = store
+            .create_batch_send(
+                &NewBatch {
+                    kind: BatchKind::Bulk,
+                    title: String::new(),
+                    created_by: None,
+                    sender_number_id: Some(sender),
+                    subject: String::new(),
+                    body_template: AD.to_owned(),
+                    advertising: true,
+                    scheduled_at: None,
+                },
+                &recipients,
+            )
+            .unwrap();
+        store.set_batch_state(id, BatchState::Running).unwrap();
+        id
+    }
+
+    #[test]
+    fn recipients_become_messages_chunk_by_chunk_and_the_batch_ends_done() {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = running_batch(&mut store);
+        let step = run_chunk(&mut store, &settings(), id, None, NOON, 2).unwrap();
+        assert_eq!(
+            step,
+            Step {
+                queued: 1,
+                skipped: 1,
+                pending: 1,
+                held_for_night: false
+            }
+        );
+        let skipped = store.batch_recipient(id, 1).unwrap().unwrap();
+        assert!(
+            skipped.skipped.as_deref().unwrap().contains("opted out"),
+            "{skipped:?}"
+        );
+        let step = run_chunk(&mut store, &settings(), id, None, NOON, 2).unwrap();
+        assert_eq!((step.queued, step.pending), (1, 0));
+        assert_eq!(store.batch(id).unwrap().state, BatchState::Done);
+        let texts: Vec<String> = store
+            .messages_of_batch(id, crate::store::Page::first(10))
+            .unwrap()
+            .into_iter()
+            .map(|message| message.body)
+            .collect();
+        assert!(texts.iter().any(|text| text.contains("김민준님 봄 할인")));
+        assert!(
+            texts.iter().any(|text| text.contains("박서연님 봄 할인")),
+            "{texts:?}"
+        );
+        // Done: nothing more.
+        let step = run_chunk(&mut store, &settings(), id, None, NOON, 2).unwrap();
+        assert_eq!((step.queued, step.pending), (0, 0));
+    }
+
+    #[test]
+    fn advertising_waits_for_the_morning_and_a_paused_batch_for_its_resume() {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = running_batch(&mut store);
+        // 홍길동 opted out (left out at any hour); 김민준 has no night consent.
+        let step = run_chunk(&mut store, &settings(), id, None, NIGHT, 10).unwrap();
+        assert!(step.held_for_night);
+        assert_eq!((step.queued, step.skipped, step.pending), (0, 1, 2));
+        store.set_batch_state(id, BatchState::Paused).unwrap();
+        let step = run_chunk(&mut store, &settings(), id, None, NOON, 10).unwrap();
+        assert_eq!((step.queued, step.pending), (0, 2));
+        store.set_batch_state(id, BatchState::Running).unwrap();
+        let step = run_chunk(&mut store, &settings(), id, None, NOON, 10).unwrap();
+        assert_eq!((step.queued, step.pending), (2, 0));
+    }
+}
