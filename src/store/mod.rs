@@ -6,6 +6,7 @@
 //! only what needs the data: existence, uniqueness, references.
 
 mod batches;
+mod bulk;
 mod calls;
 mod columns;
 mod customer_list;
