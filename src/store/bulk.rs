@@ -53,6 +53,12 @@ impl SetAside {
         if usize::try_from(stored).unwrap_or(usize::MAX) > batch {
             return Ok(None);
         }
+        Self::all(tx).map(Some)
+    }
+
+    /// Drops the non-unique secondary indexes of the customer tables
+    /// whatever their size.
+    pub(super) fn all(tx: &Transaction<'_>) -> Result<Self> {
         let placeholders = vec!["?"; CUSTOMER_TABLES.len()].join(", ");
         let indexes: Vec<(String, String)> = tx
             .prepare(&format!(
@@ -68,9 +74,9 @@ impl SetAside {
         for (name, _) in &indexes {
             tx.execute(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")), [])?;
         }
-        Ok(Some(Self {
+        Ok(Self {
             definitions: indexes.into_iter().map(|(_, sql)| sql).collect(),
-        }))
+        })
     }
 
     /// Builds the dropped indexes again from the tables as they now are.
@@ -122,6 +128,34 @@ mod tests {
             tx.commit().unwrap();
         }
         assert_eq!(index_sql(&store), before);
+    }
+
+    #[test]
+    fn a_loaded_file_opens_as_any_store_with_every_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("loaded.sqlite3");
+        let mut loading = crate::store::Store::create_for_load(&path).unwrap();
+        assert!(crate::store::Store::create_for_load(&path).is_err());
+        loading
+            .insert_customers(&[crate::store::test_support::customer(
+                "홍길동",
+                &["010-1234-5678"],
+            )])
+            .unwrap();
+        loading.finish_load().unwrap();
+
+        let loaded = crate::store::Store::open(&path).unwrap();
+        assert_eq!(index_sql(&loaded), index_sql(&store()));
+        let journal: String = loaded
+            .conn_for_tests()
+            .pragma_query_value(None, "journal_mode", |row| row.get(0))
+            .unwrap();
+        assert_eq!(journal, "wal");
+        let query = crate::domain::search::SearchQuery::parse("길동", crate::domain::Region::KOREA);
+        let page = loaded
+            .search_customers(&query, crate::store::Page::first(5))
+            .unwrap();
+        assert_eq!(page.hits.len(), 1);
     }
 
     #[test]
