@@ -3,6 +3,7 @@
 //! Generating and checking runs on its own thread while this one writes, so
 //! both cores work; chunks of customers go in one transaction each.
 
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -44,6 +45,12 @@ pub enum FillError {
     /// A generated customer broke a rule (a bug in the generator).
     #[error("generated customer is invalid: {0}")]
     Invalid(#[from] Invalid),
+    /// The store was created by someone else while a new one was filled.
+    #[error("{} was created while the demo data was written; run demo-data again to add to it", .0.display())]
+    Appeared(PathBuf),
+    /// The filled store could not be moved into place.
+    #[error("cannot move the demo data into place: {0}")]
+    Move(std::io::Error),
 }
 
 /// A chunk of checked customers and their notes.
@@ -219,6 +226,49 @@ fn ensure_fields(store: &mut Store) -> Result<Vec<FieldDef>, FillError> {
     Ok(store.field_defs()?)
 }
 
+/// Fills a store that does not exist yet: written to a scratch file beside
+/// `database` with [`Store::create_for_load`] (no journal, indexes built at
+/// the end) and moved into place only when complete, so a failure or a
+/// crash leaves no store at all rather than half of one.
+fn fill_new(
+    database: &Path,
+    args: &Args,
+    region: Region,
+    progress: impl FnMut(u64),
+) -> Result<FillReport, super::Error> {
+    let mut scratch = database.as_os_str().to_owned();
+    scratch.push(".loading");
+    let scratch = PathBuf::from(scratch);
+    // Left by a run that died: never a store anyone opened.
+    std::fs::remove_file(&scratch).ok();
+    let filled = (|| {
+        let started = Instant::now();
+        let mut store = Store::create_for_load(&scratch)?;
+        let mut report = fill(&mut store, args.customers, args.seed, region, progress)?;
+        store.finish_load()?;
+        report.elapsed = started.elapsed();
+        Ok::<_, super::Error>(report)
+    })();
+    let moved = filled.and_then(|report| {
+        // A link cannot replace a store that appeared meanwhile (the window
+        // opened on this folder); a rename would.
+        match std::fs::hard_link(&scratch, database) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(FillError::Appeared(database.to_owned()).into());
+            }
+            // A file system without links: the check above is the guard.
+            Err(_) if !database.exists() => {
+                std::fs::rename(&scratch, database).map_err(FillError::Move)?;
+            }
+            Err(error) => return Err(FillError::Move(error).into()),
+        }
+        Ok(report)
+    });
+    std::fs::remove_file(&scratch).ok();
+    moved
+}
+
 /// Arguments of `demo-data`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -241,19 +291,20 @@ pub fn run(
 ) -> Result<(), super::Error> {
     use std::io::IsTerminal as _;
 
-    let mut store = context.store()?;
     let show_progress = std::io::stderr().is_terminal();
-    let report = fill(
-        &mut store,
-        args.customers,
-        args.seed,
-        context.settings.phone.default_region,
-        |done| {
-            if show_progress {
-                eprint!("\r{done} / {}", args.customers);
-            }
-        },
-    )?;
+    let progress = |done| {
+        if show_progress {
+            eprint!("\r{done} / {}", args.customers);
+        }
+    };
+    let region = context.settings.phone.default_region;
+    let database = context.dirs.database();
+    let report = if database.exists() {
+        let mut store = context.store()?;
+        fill(&mut store, args.customers, args.seed, region, progress)?
+    } else {
+        fill_new(&database, args, region, progress)?
+    };
     if show_progress {
         eprintln!();
     }

@@ -2,7 +2,7 @@
 //! and move to the recycle bin many at once, take them back out, empty the
 //! bin, and list in pages.
 //!
-//! A customer's search entries (`customer_fts`, `customer_grams`) and numbers
+//! A customer's search entries (`customer_fts`, `customer_tokens`) and numbers
 //! are written in the same transaction as the customer, so search and caller
 //! lookup never see half a customer.
 
@@ -12,7 +12,7 @@ use rusqlite::{OptionalExtension as _, Row, Statement, Transaction, params};
 
 use super::columns::one_changed;
 use super::error::{Result, found};
-use super::{Page, Store, now_ms, phones, search};
+use super::{Page, Store, bulk, now_ms, phones, search};
 use crate::domain::{
     Customer, CustomerField, CustomerId, CustomerSummary, Email, FieldValue, GroupId, NewCustomer,
     Region, TagId, Timestamp, UserId,
@@ -56,15 +56,35 @@ impl Store {
     /// # Errors
     /// On a database failure; nothing is written then.
     pub fn insert_customers(&mut self, customers: &[NewCustomer]) -> Result<Vec<CustomerId>> {
+        let loading = self.loading.is_some();
         let tx = self.conn.transaction()?;
         let now = now_ms();
+        let set_aside = if loading {
+            // A new file's load builds them once, at its end.
+            None
+        } else {
+            bulk::SetAside::if_it_pays(&tx, customers.len())?
+        };
         let ids = {
             let mut writer = Writer::new(&tx)?;
             customers
                 .iter()
-                .map(|customer| writer.insert(customer, now))
+                .map(|customer| {
+                    let id = writer.insert_row(customer, now)?;
+                    writer.insert_parts_unindexed(id, customer)?;
+                    writer.index.add_tokens(id, customer)?;
+                    Ok(id)
+                })
                 .collect::<Result<Vec<_>>>()?
         };
+        // The text index reads the rows just written in one statement,
+        // rather than taking the same strings bound once more per customer.
+        if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+            search::add_text_of_range(&tx, *first, *last)?;
+        }
+        if let Some(set_aside) = set_aside {
+            set_aside.restore(&tx)?;
+        }
         tx.commit()?;
         Ok(ids)
     }
@@ -404,15 +424,27 @@ impl<'tx> Writer<'tx> {
     }
 
     fn insert(&mut self, customer: &NewCustomer, now: i64) -> Result<CustomerId> {
-        bind_columns(&mut self.customer, customer, now)?;
-        self.customer.raw_execute()?;
-        let id = CustomerId(self.tx.last_insert_rowid());
+        let id = self.insert_row(customer, now)?;
         self.insert_parts(id, customer)?;
         Ok(id)
     }
 
+    /// The customer's own row.
+    fn insert_row(&mut self, customer: &NewCustomer, now: i64) -> Result<CustomerId> {
+        bind_columns(&mut self.customer, customer, now)?;
+        self.customer.raw_execute()?;
+        Ok(CustomerId(self.tx.last_insert_rowid()))
+    }
+
     /// Numbers, groups, tags, field values and search entries of customer `id`.
     fn insert_parts(&mut self, id: CustomerId, customer: &NewCustomer) -> Result<()> {
+        self.insert_parts_unindexed(id, customer)?;
+        self.index.add(id, customer)
+    }
+
+    /// Numbers, groups, tags and field values of customer `id`: all but the
+    /// search entries.
+    fn insert_parts_unindexed(&mut self, id: CustomerId, customer: &NewCustomer) -> Result<()> {
         phones::insert(&mut self.phone, id, &customer.phones)?;
         for name in &customer.groups {
             let group = if let Some(group) = self.names.groups.get(name) {
@@ -438,7 +470,7 @@ impl<'tx> Writer<'tx> {
             self.value
                 .execute(params![id.0, field.0, field_value_to_sql(field_value)])?;
         }
-        self.index.add(id, customer)
+        Ok(())
     }
 }
 
@@ -700,6 +732,66 @@ mod tests {
             ["다"]
         );
         assert_eq!(store.count_customers().unwrap(), 3);
+    }
+
+    #[test]
+    fn a_large_batch_is_found_as_customers_added_one_by_one_are() {
+        let mut generator = crate::demo::Generator::new(5);
+        let batch: Vec<NewCustomer> = (0..2_500)
+            .map(|_| {
+                let mut draft = generator.customer().draft;
+                draft.fields.clear();
+                draft.check(Region::KOREA, &[]).unwrap()
+            })
+            .collect();
+        let mut bulk = store();
+        bulk.insert_customers(&batch).unwrap();
+        let mut single = store();
+        for customer in &batch {
+            single.create_customer(customer).unwrap();
+        }
+        let display = batch[7].phones[0].number.display().to_owned();
+        let last_four = &display[display.len() - 4..];
+        for text in [
+            "김",
+            "민준",
+            "이서",
+            "상사",
+            last_four,
+            &display,
+            "gmail",
+            "株式会社",
+            "山田",
+        ] {
+            let query = crate::domain::search::SearchQuery::parse(text, Region::KOREA);
+            // Ids and names: the two stores were written at different times.
+            let found = |store: &Store| -> Vec<(CustomerId, String)> {
+                let page = store.search_customers(&query, Page::first(200)).unwrap();
+                page.hits
+                    .into_iter()
+                    .map(|hit| (hit.id, hit.name))
+                    .collect()
+            };
+            assert!(!found(&bulk).is_empty(), "{text}");
+            assert_eq!(found(&bulk), found(&single), "{text}");
+        }
+        let number = &batch[1_234].phones[0].number;
+        let owners = |store: &Store| -> Vec<CustomerId> {
+            let hits = store.customers_with_number(number).unwrap();
+            hits.into_iter().map(|hit| hit.id).collect()
+        };
+        assert_eq!(owners(&bulk), owners(&single));
+        let indexes = |store: &Store| -> Vec<String> {
+            store
+                .conn
+                .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+                .unwrap()
+                .query_map([], |row| row.get::<_, Option<String>>(0))
+                .unwrap()
+                .map(|sql| sql.unwrap().unwrap_or_default())
+                .collect()
+        };
+        assert_eq!(indexes(&bulk), indexes(&single));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod batch_recipients;
 mod batches;
+mod bulk;
 mod calls;
 mod columns;
 mod customer_list;
@@ -68,6 +69,9 @@ impl Page {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The indexes left out while a new file is loaded
+    /// ([`Store::create_for_load`]).
+    loading: Option<bulk::SetAside>,
 }
 
 /// How long a write waits for another process's write before giving up.
@@ -136,7 +140,58 @@ impl Store {
             tracing::info!(from = found, to = known, "updating the database schema");
         }
         migrations::MIGRATIONS.to_latest(&mut conn)?;
-        Ok(Self { conn, path })
+        Ok(Self {
+            conn,
+            path,
+            loading: None,
+        })
+    }
+
+    /// Creates the database at `path`, which must not exist yet, for one
+    /// large load that nobody reads until [`Store::finish_load`] is done:
+    /// no rollback journal, no syncs, and the secondary indexes of the
+    /// customer tables left out until the end. A crash or error leaves a
+    /// file that is not a usable store, so `path` should be a scratch file
+    /// that is moved into place only after [`Store::finish_load`].
+    ///
+    /// # Errors
+    /// As [`Store::open`]; [`Error::Open`] when `path` exists.
+    pub fn create_for_load(path: &Path) -> Result<Self> {
+        if path.exists() {
+            return Err(Error::Open {
+                path: path.to_owned(),
+                source: rusqlite::Error::InvalidPath(path.to_owned()),
+            });
+        }
+        let mut store = Self::open(path)?;
+        store.conn.pragma_update(None, "journal_mode", "OFF")?;
+        store.conn.pragma_update(None, "synchronous", "OFF")?;
+        // The tables of a million customers with their indexes left out;
+        // sorting an index at the end uses the same cache.
+        store.set_cache_kib(512 * 1024)?;
+        let tx = store.conn.transaction()?;
+        let set_aside = bulk::SetAside::all(&tx)?;
+        tx.commit()?;
+        store.loading = Some(set_aside);
+        Ok(store)
+    }
+
+    /// Ends a load begun with [`Store::create_for_load`]: builds the indexes
+    /// left out, and makes the file an ordinary store (write-ahead log, the
+    /// usual page cache) that [`Store::open`] opens as any other.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn finish_load(mut self) -> Result<()> {
+        if let Some(set_aside) = self.loading.take() {
+            let tx = self.conn.transaction()?;
+            set_aside.restore(&tx)?;
+            tx.commit()?;
+        }
+        self.conn.execute_batch("PRAGMA optimize")?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
     }
 
     /// The database file (`:memory:` for an in-memory store).

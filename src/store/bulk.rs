@@ -1,0 +1,174 @@
+//! Secondary indexes set aside while a large batch of customers goes in,
+//! and built again from the finished tables before the batch commits.
+//!
+//! Each row a batch adds costs a random-position insert into every index on
+//! its table (the name, company and phone-key indexes above all); building
+//! an index afterwards is one sort of the whole table. When the batch is at
+//! least as large as what the tables already hold, the sort is the cheaper
+//! of the two. Dropping and creating happen inside the batch's transaction,
+//! so another connection never sees the tables without their indexes, and a
+//! failed batch rolls the indexes back with the rows.
+//!
+//! The definitions are read back from `sqlite_master`, so whatever a later
+//! migration makes of these indexes is what is built again. Unique indexes
+//! are never set aside: they are what refuses a duplicate.
+
+use rusqlite::Transaction;
+
+use super::error::Result;
+
+/// The tables a customer batch writes rows into, besides the search index.
+const CUSTOMER_TABLES: [&str; 5] = [
+    "customers",
+    "customer_phones",
+    "group_members",
+    "customer_tags",
+    "field_values",
+];
+
+/// Below this many customers a batch keeps the indexes: building them again
+/// has a fixed cost per index that a small batch never earns back.
+const MIN_BATCH: usize = 2_000;
+
+/// Indexes dropped for a batch, with the SQL that makes them again.
+pub(super) struct SetAside {
+    definitions: Vec<String>,
+}
+
+impl SetAside {
+    /// Drops the non-unique secondary indexes of the customer tables when a
+    /// batch of `batch` customers outweighs the customers already stored;
+    /// `None` when maintaining them row by row is cheaper.
+    pub(super) fn if_it_pays(tx: &Transaction<'_>, batch: usize) -> Result<Option<Self>> {
+        if batch < MIN_BATCH {
+            return Ok(None);
+        }
+        // The largest id bounds the rows stored (ids are never reused while
+        // a row holds them) and costs one step down the table's B-tree,
+        // where count(*) would read it all.
+        let stored: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM customers", [], |row| {
+                row.get(0)
+            })?;
+        if usize::try_from(stored).unwrap_or(usize::MAX) > batch {
+            return Ok(None);
+        }
+        Self::all(tx).map(Some)
+    }
+
+    /// Drops the non-unique secondary indexes of the customer tables
+    /// whatever their size.
+    pub(super) fn all(tx: &Transaction<'_>) -> Result<Self> {
+        let placeholders = vec!["?"; CUSTOMER_TABLES.len()].join(", ");
+        let indexes: Vec<(String, String)> = tx
+            .prepare(&format!(
+                "SELECT name, sql FROM sqlite_master
+                 WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({placeholders})
+                   AND sql NOT LIKE 'CREATE UNIQUE%'
+                 ORDER BY name"
+            ))?
+            .query_map(rusqlite::params_from_iter(CUSTOMER_TABLES), |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &indexes {
+            tx.execute(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")), [])?;
+        }
+        Ok(Self {
+            definitions: indexes.into_iter().map(|(_, sql)| sql).collect(),
+        })
+    }
+
+    /// Builds the dropped indexes again from the tables as they now are.
+    pub(super) fn restore(self, tx: &Transaction<'_>) -> Result<()> {
+        for sql in &self.definitions {
+            tx.execute(sql, [])?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_support::store;
+
+    fn index_sql(store: &crate::store::Store) -> Vec<(String, String)> {
+        store
+            .conn_for_tests()
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+            .unwrap()
+            .query_map([], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                ))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn indexes_come_back_as_they_were() {
+        let mut store = store();
+        let before = index_sql(&store);
+        {
+            let conn = &mut store.conn;
+            let tx = conn.transaction().unwrap();
+            let set_aside = SetAside::if_it_pays(&tx, MIN_BATCH).unwrap().unwrap();
+            assert!(!set_aside.definitions.is_empty());
+            assert!(
+                set_aside
+                    .definitions
+                    .iter()
+                    .all(|sql| !sql.starts_with("CREATE UNIQUE"))
+            );
+            set_aside.restore(&tx).unwrap();
+            tx.commit().unwrap();
+        }
+        assert_eq!(index_sql(&store), before);
+    }
+
+    #[test]
+    fn a_loaded_file_opens_as_any_store_with_every_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("loaded.sqlite3");
+        let mut loading = crate::store::Store::create_for_load(&path).unwrap();
+        assert!(crate::store::Store::create_for_load(&path).is_err());
+        loading
+            .insert_customers(&[crate::store::test_support::customer(
+                "홍길동",
+                &["010-1234-5678"],
+            )])
+            .unwrap();
+        loading.finish_load().unwrap();
+
+        let loaded = crate::store::Store::open(&path).unwrap();
+        assert_eq!(index_sql(&loaded), index_sql(&store()));
+        let journal: String = loaded
+            .conn_for_tests()
+            .pragma_query_value(None, "journal_mode", |row| row.get(0))
+            .unwrap();
+        assert_eq!(journal, "wal");
+        let query = crate::domain::search::SearchQuery::parse("길동", crate::domain::Region::KOREA);
+        let page = loaded
+            .search_customers(&query, crate::store::Page::first(5))
+            .unwrap();
+        assert_eq!(page.hits.len(), 1);
+    }
+
+    #[test]
+    fn small_batches_and_large_tables_keep_their_indexes() {
+        let mut store = store();
+        let conn = &mut store.conn;
+        let tx = conn.transaction().unwrap();
+        assert!(SetAside::if_it_pays(&tx, MIN_BATCH - 1).unwrap().is_none());
+        tx.execute(
+            "INSERT INTO customers (id, name, created_at_ms, updated_at_ms) VALUES (?1, 'x', 0, 0)",
+            [i64::try_from(MIN_BATCH).unwrap() + 1],
+        )
+        .unwrap();
+        assert!(SetAside::if_it_pays(&tx, MIN_BATCH).unwrap().is_none());
+    }
+}
