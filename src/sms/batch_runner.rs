@@ -18,7 +18,9 @@ use super::compose::{self, Draft, Issue};
 use super::rules::AdProblem;
 use super::template;
 use crate::config::Settings;
-use crate::domain::{BatchId, BatchState, RecipientOutcome, UserId};
+use crate::domain::{
+    Batch, BatchId, BatchRecipient, BatchState, Customer, RecipientOutcome, UserId,
+};
 use crate::store::{self, Store};
 
 /// What one step of a batch did.
@@ -77,31 +79,7 @@ pub fn run_chunk(
             },
             None => None,
         };
-        // A sheet row's own columns first; what they do not name is left
-        // for the customer's details.
-        let fill = |text: &str| {
-            if recipient.values.is_empty() {
-                return text.to_owned();
-            }
-            template::fill_with(text, |name| {
-                recipient
-                    .values
-                    .iter()
-                    .find(|(column, _)| column == name)
-                    .map(|(_, value)| value.clone())
-            })
-            .0
-        };
-        let draft = Draft {
-            to: recipient.to_raw.clone(),
-            customer: customer.as_ref().map(|customer| customer.id),
-            from: from.clone(),
-            text: fill(&batch.body_template),
-            subject: fill(&batch.subject),
-            advertising: batch.advertising,
-            image: None,
-            template: None,
-        };
+        let draft = draft_for(&batch, &recipient, customer.as_ref(), &from);
         let context = compose::Context {
             settings: &settings.sms,
             region: settings.phone.default_region,
@@ -110,7 +88,19 @@ pub fn run_chunk(
             customer: customer.as_ref(),
             local_time: at,
         };
-        match compose::to_message(&draft, &context, user) {
+        let result = compose::to_message(&draft, &context, user);
+        // The check knows the one customer of the list; an opt-out recorded
+        // on any card with the number holds too (numbers typed in, sheets).
+        let result = match result {
+            Ok(message) if batch.advertising && store.number_opted_out(&message.to)? => {
+                Err(vec![compose::DraftProblem::new(
+                    super::Field::To,
+                    Issue::Ad(AdProblem::OptedOut),
+                )])
+            }
+            other => other,
+        };
+        match result {
             Ok(mut message) => {
                 message.batch_id = Some(batch_id);
                 outcomes.push((recipient.seq, RecipientOutcome::Message(Box::new(message))));
@@ -153,6 +143,40 @@ pub fn run_chunk(
         pending: left,
         held_for_night,
     })
+}
+
+/// The message to `recipient` as the composer would see it: the batch's
+/// text with a sheet row's own columns filled in first; what they do not
+/// name is left for the customer's details.
+fn draft_for(
+    batch: &Batch,
+    recipient: &BatchRecipient,
+    customer: Option<&Customer>,
+    from: &str,
+) -> Draft {
+    let fill = |text: &str| {
+        if recipient.values.is_empty() {
+            return text.to_owned();
+        }
+        template::fill_with(text, |name| {
+            recipient
+                .values
+                .iter()
+                .find(|(column, _)| column == name)
+                .map(|(_, value)| value.clone())
+        })
+        .0
+    };
+    Draft {
+        to: recipient.to_raw.clone(),
+        customer: customer.map(|customer| customer.id),
+        from: from.to_owned(),
+        text: fill(&batch.body_template),
+        subject: fill(&batch.subject),
+        advertising: batch.advertising,
+        image: None,
+        template: None,
+    }
 }
 
 #[cfg(test)]
@@ -269,6 +293,19 @@ mod tests {
         // Done: nothing more.
         let step = run_chunk(&mut store, &settings(), id, None, NOON, 2).unwrap();
         assert_eq!((step.queued, step.pending), (0, 0));
+    }
+
+    #[test]
+    fn an_opt_out_on_any_card_with_the_number_holds_for_a_typed_number() {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = running_batch(&mut store);
+        // 박서연's sheet row names no customer, but a card with the number
+        // says no to advertising.
+        customer(&mut store, "박서연", "010-5555-6666", true);
+        let step = run_chunk(&mut store, &settings(), id, None, NOON, 10).unwrap();
+        assert_eq!((step.queued, step.skipped, step.pending), (1, 2, 0));
+        let third = store.batch_recipient(id, 3).unwrap().unwrap();
+        assert!(third.skipped.as_deref().unwrap().contains("opted out"));
     }
 
     #[test]

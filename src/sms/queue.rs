@@ -54,15 +54,10 @@ fn shared_number_opted_out(
     draft: &Draft,
     settings: &Settings,
 ) -> store::Result<bool> {
-    let Ok(number) = PhoneNumber::parse(&draft.to, settings.phone.default_region) else {
-        return Ok(false);
-    };
-    for summary in store.customers_with_number(&number)? {
-        if store.customer(summary.id)?.ad_opt_out_at.is_some() {
-            return Ok(true);
-        }
+    match PhoneNumber::parse(&draft.to, settings.phone.default_region) {
+        Ok(number) => store.number_opted_out(&number),
+        Err(_) => Ok(false),
     }
-    Ok(false)
 }
 
 fn opted_out() -> DraftProblem {

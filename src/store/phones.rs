@@ -36,6 +36,29 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Whether a live customer with `number` opted out of advertising: an
+    /// opt-out recorded on any card holds for the number, whoever else
+    /// shares it and however it was typed.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn number_opted_out(&self, number: &PhoneNumber) -> Result<bool> {
+        let keys: Vec<&str> = number.lookup_keys().collect();
+        let placeholders = vec!["?"; keys.len()].join(", ");
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM customers c
+                 WHERE c.deleted_at_ms IS NULL AND c.ad_opt_out_at_ms IS NOT NULL
+                   AND c.id IN (SELECT customer_id FROM customer_phones
+                                WHERE phone_key IN ({placeholders})))"
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(keys.iter()), |row| row.get(0))?)
+    }
+}
+
 /// Inserts one number; see [`insert`].
 pub(super) const INSERT: &str = "INSERT INTO customer_phones
     (customer_id, position, label, raw, display, phone_key, digits, verified, mobile)
