@@ -163,6 +163,44 @@ impl Store {
         Ok(ids)
     }
 
+    /// Stops a batch for good: recipients not yet turned into messages are
+    /// skipped ("cancelled") and its messages still waiting in the outbox
+    /// are cancelled; messages already handed over go their way. Returns
+    /// how many messages were cancelled.
+    ///
+    /// # Errors
+    /// [`super::Error::NotFound`] for an unknown batch;
+    /// [`super::Error::Invalid`] when it is done or cancelled already.
+    pub fn cancel_batch(&mut self, batch: BatchId) -> Result<u32> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let state: BatchState = super::error::found(
+            tx.prepare_cached("SELECT state FROM batches WHERE id = ?1")?
+                .query_row([batch.0], |row| super::columns::parsed(row, 0)),
+            "batch",
+            batch.0,
+        )?;
+        let next = state.move_to(BatchState::Cancelled)?;
+        let now = now_ms();
+        tx.execute(
+            "UPDATE batches SET state = ?2, updated_at_ms = ?3 WHERE id = ?1",
+            params![batch.0, next.as_str(), now],
+        )?;
+        tx.execute(
+            "UPDATE batch_recipients SET skipped = 'cancelled'
+             WHERE batch_id = ?1 AND message_id IS NULL AND skipped IS NULL",
+            [batch.0],
+        )?;
+        let cancelled = tx.execute(
+            "UPDATE messages SET state = 'cancelled', updated_at_ms = ?2
+             WHERE batch_id = ?1 AND state = 'queued'",
+            params![batch.0, now],
+        )?;
+        tx.commit()?;
+        Ok(u32::try_from(cancelled).unwrap_or(u32::MAX))
+    }
+
     /// The recipient of `batch` at `seq`, if there is one.
     ///
     /// # Errors
@@ -325,6 +363,42 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn a_cancelled_batch_sends_nothing_more() {
+        let mut store = with_sender();
+        let id = store
+            .create_batch_send(
+                &batch(),
+                &[
+                    recipient("010-1111-2222", &[]),
+                    recipient("010-3333-4444", &[]),
+                    recipient("010-5555-6666", &[]),
+                ],
+            )
+            .unwrap();
+        store.set_batch_state(id, BatchState::Running).unwrap();
+        let ids = store
+            .settle_recipients(id, &[(1, message(id, "010-1111-2222"))])
+            .unwrap();
+        assert_eq!(store.cancel_batch(id).unwrap(), 1);
+        assert_eq!(store.batch(id).unwrap().state, BatchState::Cancelled);
+        assert_eq!(
+            store.message(ids[0]).unwrap().state,
+            crate::domain::MessageState::Cancelled
+        );
+        assert_eq!(store.pending_recipient_count(id).unwrap(), 0);
+        assert_eq!(
+            store
+                .batch_recipient(id, 3)
+                .unwrap()
+                .unwrap()
+                .skipped
+                .as_deref(),
+            Some("cancelled")
+        );
+        assert!(matches!(store.cancel_batch(id), Err(Error::Invalid(_))));
     }
 
     #[test]
