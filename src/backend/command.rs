@@ -1,14 +1,18 @@
 //! What the window asks the backend to do.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::Settings;
+use crate::domain::{BatchId, NewBatch, NewRecipient, Timestamp};
 use crate::domain::{
     CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
     FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SenderNumberId,
     TemplateId, UserId,
 };
+use crate::import::{ReadOptions, Sheet};
 use crate::sms::compose::Draft;
+use crate::sms::sheet_targets::SheetMapping;
 
 /// Identifies one search-as-you-type or list request; results carry it back
 /// so the window can drop answers to questions it no longer asks.
@@ -288,8 +292,104 @@ pub enum Command {
     /// [`super::Event::MessageResent`], or [`super::Event::Failed`] when it
     /// has not failed or cannot go any more.
     ResendMessage(MessageId),
+    // Bulk sends (대량·임의·엑셀문자발송, 문자발송결과): one block.
+    /// The customers a bulk send's recipient list gathers, with all their
+    /// numbers; answered by [`super::Event::Candidates`].
+    GatherCandidates {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// Which customers.
+        from: Gather,
+    },
+    /// Sort pasted numbers (임의문자발송) off the window's thread;
+    /// answered by [`super::Event::FreeNumbersSorted`].
+    SortFreeNumbers {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// What was typed or pasted.
+        text: String,
+    },
+    /// Read a spreadsheet or text file (엑셀문자발송) on a thread of its
+    /// own; answered by [`super::Event::SheetRead`] or
+    /// [`super::Event::SheetRefused`].
+    ReadSheet {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// The file.
+        path: PathBuf,
+        /// The encoding and separator chosen over the detected ones.
+        options: ReadOptions,
+    },
+    /// Sort a sheet's rows into messages and rows left out, on a thread of
+    /// its own; answered by [`super::Event::SheetSorted`].
+    SortSheet {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// The sheet.
+        sheet: Arc<Sheet>,
+        /// Its header row, phone column and the variables the text uses.
+        mapping: SheetMapping,
+    },
+    /// Store a bulk send with its recipients and start it (or wait for its
+    /// scheduled time). Only a manager or an admin may. Answered by
+    /// [`super::Event::BatchStarted`] or [`super::Event::BatchRefused`];
+    /// its progress then arrives as [`super::Event::BatchProgress`].
+    StartBatch {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// The text, sender and schedule.
+        batch: Box<NewBatch>,
+        /// Who gets it, in order.
+        recipients: Vec<NewRecipient>,
+    },
+    /// Hold a running bulk send, its messages still in the outbox
+    /// included; answered by [`super::Event::BatchProgress`].
+    PauseBatch(BatchId),
+    /// Go on with a paused bulk send; answered likewise.
+    ResumeBatch(BatchId),
+    /// Stop a bulk send for good; answered likewise.
+    CancelBatch(BatchId),
+    /// Send a bulk send's failed messages again; answered likewise.
+    RetryFailedBatch(BatchId),
+    /// One page of the bulk sends created in a period, newest first, with
+    /// their totals; answered by [`super::Event::BatchPage`].
+    ListBatches {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// From (inclusive).
+        from: Timestamp,
+        /// To (exclusive).
+        to: Timestamp,
+        /// Rows to skip.
+        offset: u32,
+        /// Most rows to return.
+        limit: u32,
+    },
+    /// One page of a bulk send's recipients with what became of each;
+    /// answered by [`super::Event::RecipientPage`].
+    ListBatchRecipients {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// Which batch.
+        batch: BatchId,
+        /// Rows to skip.
+        offset: u32,
+        /// Most rows to return.
+        limit: u32,
+    },
     /// Stop all work and close the store.
     Shutdown,
+}
+
+/// Which customers a bulk send's recipient list gathers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gather {
+    /// Those a customer-list filter lets through (고객검색).
+    Filter(Box<CustomerFilter>),
+    /// The members of these groups (고객그룹).
+    Groups(Vec<GroupId>),
+    /// Everyone in any group (전체그룹).
+    AllGroups,
 }
 
 /// What the customer list does to its selected customers.

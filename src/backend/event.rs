@@ -5,15 +5,19 @@ use std::path::PathBuf;
 use super::command::QueryId;
 use crate::config::Settings;
 use crate::domain::note::Note;
+use crate::domain::{BatchId, BatchSummary, Candidate, RecipientResult, Role};
 use crate::domain::{
     Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
     LoggedMessage, Message, MessageId, PhoneNumber, Picture, ReceivedMessage, SenderNumber,
     SenderNumberId, Status, Template, TemplateId, User,
 };
+use crate::import::{ReadError, Workbook};
 use crate::pbx::tracker::{CallChange, TrackedCall};
 use crate::pbx::{LinkState, OriginateOutcome};
 use crate::sms::compose::DraftProblem;
+use crate::sms::free_numbers::FreeNumbers;
 use crate::sms::picture_file::PictureFileError;
+use crate::sms::sheet_targets::SheetTargets;
 use crate::store::{Group, Tag};
 // Groups are not among the lookups: the group tree's [`Event::Groups`]
 // carries them, counted once.
@@ -238,6 +242,83 @@ pub enum Event {
         /// Why the gateway cannot be used or its credit not read, if so.
         problem: Option<String>,
     },
+    // Bulk sends (대량·임의·엑셀문자발송, 문자발송결과): one block.
+    /// The customers a recipient list gathered, by name.
+    Candidates {
+        /// The request this answers.
+        request: QueryId,
+        /// Each with all their numbers.
+        candidates: Vec<Candidate>,
+    },
+    /// Pasted numbers sorted out.
+    FreeNumbersSorted {
+        /// The request this answers.
+        request: QueryId,
+        /// The numbers, the pieces left out and the repeats.
+        numbers: Box<FreeNumbers>,
+    },
+    /// A spreadsheet or text file was read.
+    SheetRead {
+        /// The request this answers.
+        request: QueryId,
+        /// The file.
+        path: PathBuf,
+        /// Its sheets, and the encoding and separator a text file was read with.
+        workbook: Box<Workbook>,
+    },
+    /// A file could not be read as a sheet.
+    SheetRefused {
+        /// The request this answers.
+        request: QueryId,
+        /// Why.
+        error: ReadError,
+    },
+    /// A sheet's rows sorted into messages and rows left out.
+    SheetSorted {
+        /// The request this answers.
+        request: QueryId,
+        /// The result.
+        targets: Box<SheetTargets>,
+    },
+    /// A bulk send was stored; it runs now or at its scheduled time.
+    BatchStarted {
+        /// The request this answers.
+        request: QueryId,
+        /// The batch.
+        id: BatchId,
+    },
+    /// A bulk send was not stored; nothing will be sent.
+    BatchRefused {
+        /// The request this answers.
+        request: QueryId,
+        /// Why.
+        problem: BatchProblem,
+    },
+    /// How a bulk send stands: after each chunk, each second while its
+    /// messages are on their way, and after a pause, resume, cancel or retry.
+    BatchProgress(Box<BatchSummary>),
+    /// One page of bulk sends.
+    BatchPage {
+        /// The request this answers.
+        request: QueryId,
+        /// Bulk sends in the period.
+        total: u32,
+        /// Where the page starts.
+        offset: u32,
+        /// The page, newest first.
+        rows: Vec<BatchSummary>,
+    },
+    /// One page of a bulk send's recipients.
+    RecipientPage {
+        /// The request this answers.
+        request: QueryId,
+        /// The batch.
+        batch: BatchId,
+        /// Where the page starts.
+        offset: u32,
+        /// The page, in list order.
+        rows: Vec<RecipientResult>,
+    },
     /// A request failed; `message` is for the person at the desk.
     Failed {
         /// What was being done ("search", "load customer"…).
@@ -245,6 +326,20 @@ pub enum Event {
         /// Why, in words.
         message: String,
     },
+}
+
+/// Why a bulk send was not stored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BatchProblem {
+    /// Bulk sending needs a manager or an admin.
+    #[error("bulk sending needs the manager or admin role; this desk is set up as {role}")]
+    NotAllowed {
+        /// The role the desk has.
+        role: Role,
+    },
+    /// A field is wrong (no recipients, the text too long…).
+    #[error(transparent)]
+    Invalid(Invalid),
 }
 
 /// One customer with everything the card shows.

@@ -8,6 +8,8 @@
 //! followed by a call to the waker the window gave (egui's
 //! `request_repaint`), because a sleeping window notices nothing otherwise.
 
+mod batch_commands;
+mod batch_thread;
 pub mod call_desk;
 mod command;
 mod event;
@@ -28,8 +30,19 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub use call_desk::CallDesk;
-pub use command::{BulkAction, Command, QueryId, SearchBox};
-pub use event::{CallPopup, CustomerCard, Event, Lookups, PopupMatch};
+pub use command::{BulkAction, Command, Gather, QueryId, SearchBox};
+pub use event::{BatchProblem, CallPopup, CustomerCard, Event, Lookups, PopupMatch};
+// The bulk-send windows sort their recipient lists themselves as the
+// manager edits them (pure and quick), and show sheets, pasted numbers and
+// batch results as the backend found them.
+pub use crate::domain::{
+    BatchId, BatchKind, BatchState, BatchSummary, BatchTotals, Candidate, NewBatch, NewRecipient,
+    RecipientResult, Role,
+};
+pub use crate::import::{Cell, ReadError, ReadOptions, Sheet, Workbook};
+pub use crate::sms::free_numbers::FreeNumbers;
+pub use crate::sms::recipient_list::{LeftOut, LeftOutReason, RecipientList, sort_out};
+pub use crate::sms::sheet_targets::{SheetMapping, SheetTargets};
 // The window shows calls, the link and click-to-call outcomes as the PBX
 // side describes them.
 pub use crate::pbx::tracker::{CallChange, TrackedCall};
@@ -91,6 +104,7 @@ pub struct Backend {
     thread: Option<JoinHandle<()>>,
     pbx_thread: Option<JoinHandle<()>>,
     sms_thread: Option<JoinHandle<()>>,
+    batch_thread: Option<JoinHandle<()>>,
 }
 
 impl Backend {
@@ -111,23 +125,34 @@ impl Backend {
         let sender = store_thread::EventSender::new(event_sender, waker);
         // An in-memory store cannot be opened twice; it serves tests
         // without a phone.
-        let (pbx, pbx_thread, sms, sms_thread) = if store.path() == std::path::Path::new(":memory:")
-        {
-            // Messages are still checked and queued; nothing sends them.
-            (None, None, None, None)
-        } else {
+        let mut threads = Threads::default();
+        // An in-memory store cannot be opened twice; it serves tests
+        // without a phone. Messages are still checked and queued there;
+        // nothing sends them.
+        if store.path() != std::path::Path::new(":memory:") {
+            let path = store.path().to_owned();
             let (pbx, pbx_thread) =
-                pbx_thread::spawn(store.path().to_owned(), settings.clone(), sender.clone())?;
+                pbx_thread::spawn(path.clone(), settings.clone(), sender.clone())?;
             let (sms, sms_thread) =
-                sms_thread::spawn(store.path().to_owned(), settings.clone(), sender.clone())?;
-            (Some(pbx), Some(pbx_thread), Some(sms), Some(sms_thread))
-        };
+                sms_thread::spawn(path.clone(), settings.clone(), sender.clone())?;
+            let (batches, batch_thread) =
+                batch_thread::spawn(path, settings.clone(), sms.clone(), sender.clone())?;
+            threads = Threads {
+                pbx: Some(pbx),
+                pbx_thread: Some(pbx_thread),
+                sms: Some(sms),
+                sms_thread: Some(sms_thread),
+                batches: Some(batches),
+                batch_thread: Some(batch_thread),
+            };
+        }
         let service = store_thread::Service {
             store,
             settings,
             settings_file,
-            pbx,
-            sms,
+            pbx: threads.pbx,
+            sms: threads.sms,
+            batches: threads.batches,
         };
         let thread = std::thread::Builder::new()
             .name("ringdesk-store".to_owned())
@@ -136,8 +161,9 @@ impl Backend {
             commands,
             events,
             thread: Some(thread),
-            pbx_thread,
-            sms_thread,
+            pbx_thread: threads.pbx_thread,
+            sms_thread: threads.sms_thread,
+            batch_thread: threads.batch_thread,
         })
     }
 
@@ -179,6 +205,7 @@ impl Backend {
             (self.thread.take(), "store"),
             (self.pbx_thread.take(), "PBX"),
             (self.sms_thread.take(), "SMS"),
+            (self.batch_thread.take(), "batch"),
         ] {
             let Some(thread) = thread else { continue };
             while !thread.is_finished() && std::time::Instant::now() < deadline {
@@ -191,6 +218,17 @@ impl Backend {
             }
         }
     }
+}
+
+/// The service threads beside the store thread, and how to reach them.
+#[derive(Default)]
+struct Threads {
+    pbx: Option<mpsc::Sender<pbx_thread::PbxControl>>,
+    pbx_thread: Option<JoinHandle<()>>,
+    sms: Option<mpsc::Sender<sms_thread::SmsControl>>,
+    sms_thread: Option<JoinHandle<()>>,
+    batches: Option<std_mpsc::Sender<batch_thread::BatchControl>>,
+    batch_thread: Option<JoinHandle<()>>,
 }
 
 impl Drop for Backend {

@@ -6,6 +6,7 @@ use std::sync::mpsc as std_mpsc;
 
 use tokio::sync::mpsc;
 
+use super::batch_thread::BatchControl;
 use super::event::{CustomerCard, Lookups};
 use super::pbx_thread::PbxControl;
 use super::sms_thread::SmsControl;
@@ -51,6 +52,8 @@ pub(super) struct Service {
     pub(super) pbx: Option<mpsc::Sender<PbxControl>>,
     /// The SMS thread, likewise.
     pub(super) sms: Option<mpsc::Sender<SmsControl>>,
+    /// The bulk-send thread, likewise.
+    pub(super) batches: Option<std::sync::mpsc::Sender<BatchControl>>,
 }
 
 impl Service {
@@ -120,6 +123,49 @@ impl Service {
                 self.resend_message(id, events);
                 return true;
             }
+            Command::GatherCandidates { request, from } => self.gather_candidates(request, &from),
+            Command::SortFreeNumbers { request, text } => {
+                self.sort_free_numbers(request, text, events);
+                return true;
+            }
+            Command::ReadSheet {
+                request,
+                path,
+                options,
+            } => {
+                super::batch_commands::read_sheet(request, path, options, events);
+                return true;
+            }
+            Command::SortSheet {
+                request,
+                sheet,
+                mapping,
+            } => {
+                self.sort_sheet(request, sheet, mapping, events);
+                return true;
+            }
+            Command::StartBatch {
+                request,
+                batch,
+                recipients,
+            } => self.start_batch(request, &batch, &recipients),
+            Command::PauseBatch(id) => self.pause_batch(id, true),
+            Command::ResumeBatch(id) => self.pause_batch(id, false),
+            Command::CancelBatch(id) => self.cancel_batch(id),
+            Command::RetryFailedBatch(id) => self.retry_failed_batch(id),
+            Command::ListBatches {
+                request,
+                from,
+                to,
+                offset,
+                limit,
+            } => self.batch_page(request, from, to, offset, limit),
+            Command::ListBatchRecipients {
+                request,
+                batch,
+                offset,
+                limit,
+            } => self.recipient_page(request, batch, offset, limit),
             Command::LoadPicture { request, path } => {
                 super::sms_commands::load_picture(request, path, events);
                 return true;
@@ -338,6 +384,11 @@ impl Service {
                     {
                         tracing::warn!("the SMS thread did not take the new settings");
                     }
+                }
+                if let Some(batches) = &self.batches {
+                    batches
+                        .send(BatchControl::Settings(Box::new(saved.clone())))
+                        .ok();
                 }
                 Event::SettingsSaved(Box::new(saved))
             }

@@ -17,7 +17,7 @@ pub use dirs::DataDirs;
 pub use keys::{get, list, save, set};
 pub use sms_http::{HttpProviderSettings, NumberFormat};
 
-use crate::domain::{PhoneNumber, Region};
+use crate::domain::{PhoneNumber, Region, Role};
 
 /// The settings file written on first run.
 pub const DEFAULT_SETTINGS: &str = include_str!("../../assets/settings.toml");
@@ -159,11 +159,24 @@ impl Default for UiSettings {
 }
 
 /// `[user]`: who sits at this desk, until sign-in knows it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UserSettings {
     /// Name shown on notes and in logs.
     pub name: String,
+    /// What the person at this desk may do: only managers and admins send
+    /// bulk and Excel messages. Sign-in will decide this from the user.
+    pub role: Role,
+}
+
+impl Default for UserSettings {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            // A desk set up by hand is set up by whoever runs it.
+            role: Role::Admin,
+        }
+    }
 }
 
 /// When the caller's card pops up.

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::ids::{BatchId, CustomerId, MessageId, SenderNumberId, UserId};
 use super::input::{self, stored_enum};
 use super::invalid::{Invalid, Problem};
-use super::message::NewMessage;
+use super::message::{MessageCounts, MessageState, NewMessage};
 use super::phone::PhoneNumber;
 use super::template::{BODY_MAX_BYTES, SUBJECT_MAX_CHARS};
 use super::time::Timestamp;
@@ -166,17 +166,117 @@ pub struct Batch {
     pub updated_at: Timestamp,
 }
 
+/// Where a batch's recipients and messages stand, for its progress bar and
+/// the results window (문자발송결과).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BatchTotals {
+    /// Recipients in its list.
+    pub recipients: u32,
+    /// Recipients whose turn has not come yet.
+    pub pending: u32,
+    /// Recipients left out when their turn came (opted out since, cancelled…).
+    pub skipped: u32,
+    /// Its messages by state.
+    pub messages: MessageCounts,
+}
+
+impl BatchTotals {
+    /// Recipients the batch is finished with: their message was handed
+    /// over (sent, delivered or failed), or they were left out or cancelled.
+    #[must_use]
+    pub fn finished(&self) -> u64 {
+        u64::from(self.skipped)
+            + self.messages.sent
+            + self.messages.delivered
+            + self.messages.failed
+            + self.messages.cancelled
+    }
+}
+
+/// A batch with its totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchSummary {
+    /// The batch.
+    pub batch: Batch,
+    /// Where it stands.
+    pub totals: BatchTotals,
+}
+
+/// A recipient of a stored bulk send with what became of it, for the
+/// results window's drill-down and export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientResult {
+    /// The recipient as stored.
+    pub recipient: BatchRecipient,
+    /// The customer's name, when it belongs to one.
+    pub customer_name: Option<String>,
+    /// Its message's state, once it has one.
+    pub state: Option<MessageState>,
+    /// Why the gateway or the network refused it.
+    pub error: Option<String>,
+    /// When the gateway took it.
+    pub sent_at: Option<Timestamp>,
+    /// When the phone got it.
+    pub delivered_at: Option<Timestamp>,
+}
+
+/// A customer who may receive a bulk send (대량문자발송), as the recipient
+/// list shows them before the manager sends: every number, so the list can
+/// say why a customer is left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The customer.
+    pub customer_id: CustomerId,
+    /// Their name.
+    pub name: String,
+    /// They opted out of advertising.
+    pub ad_opted_out: bool,
+    /// Their numbers in the card's order.
+    pub numbers: Vec<CandidateNumber>,
+}
+
+/// One number of a [`Candidate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateNumber {
+    /// Its label (휴대폰, 회사…).
+    pub label: String,
+    /// As shown (010-1234-5678).
+    pub display: String,
+    /// Its canonical key.
+    pub key: String,
+    /// A mobile number, which can take a text.
+    pub mobile: bool,
+    /// It parsed as a real number of its region.
+    pub verified: bool,
+}
+
 /// One recipient of a bulk send, as the list was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRecipient {
-    /// The number to send to.
-    pub to: PhoneNumber,
+    /// The number to send to, as given (checked again when its turn comes).
+    pub to_raw: String,
+    /// Its canonical key, for removing repeats.
+    pub to_key: String,
     /// The customer it belongs to (대량문자발송), if any.
     pub customer_id: Option<CustomerId>,
     /// The sheet row or pasted line it came from, for the results.
     pub source_row: Option<u32>,
     /// 엑셀문자발송: the row's values by column name, for `#{열이름}`.
     pub values: Vec<(String, String)>,
+}
+
+impl NewRecipient {
+    /// A recipient at `number`, with no customer, row or values yet.
+    #[must_use]
+    pub fn to(number: &PhoneNumber) -> Self {
+        Self {
+            to_raw: number.raw().to_owned(),
+            to_key: number.key().to_owned(),
+            customer_id: None,
+            source_row: None,
+            values: Vec::new(),
+        }
+    }
 }
 
 /// A recipient of a stored bulk send.

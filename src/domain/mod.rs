@@ -25,7 +25,8 @@ pub mod time;
 pub mod user;
 
 pub use batch::{
-    Batch, BatchKind, BatchRecipient, BatchState, NewBatch, NewRecipient, RecipientOutcome,
+    Batch, BatchKind, BatchRecipient, BatchState, BatchSummary, BatchTotals, Candidate,
+    CandidateNumber, NewBatch, NewRecipient, RecipientOutcome, RecipientResult,
 };
 pub use call::{Call, CallRecord, Direction, Outcome};
 pub use call_filter::{CallFilter, NumberFragment};

@@ -212,10 +212,8 @@ mod tests {
             .create_customer(&draft.check(Region::KOREA, &[]).unwrap())
             .unwrap();
         NewRecipient {
-            to: PhoneNumber::parse(number, Region::KOREA).unwrap(),
             customer_id: Some(id),
-            source_row: None,
-            values: Vec::new(),
+            ..NewRecipient::to(&PhoneNumber::parse(number, Region::KOREA).unwrap())
         }
     }
 
@@ -232,10 +230,9 @@ mod tests {
             customer(store, "홍길동", "010-1111-2222", true),
             customer(store, "김민준", "010-3333-4444", false),
             NewRecipient {
-                to: PhoneNumber::parse("010-5555-6666", Region::KOREA).unwrap(),
-                customer_id: None,
                 source_row: Some(4),
                 values: vec![("이름".to_owned(), "박서연".to_owned())],
+                ..NewRecipient::to(&PhoneNumber::parse("010-5555-6666", Region::KOREA).unwrap())
             },
         ];
         let id = store

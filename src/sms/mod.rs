@@ -43,6 +43,7 @@ pub mod gateway;
 pub mod outbox;
 pub mod picture_file;
 pub mod queue;
+pub mod recipient_list;
 pub mod rules;
 pub mod sheet_targets;
 pub mod template;

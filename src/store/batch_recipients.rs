@@ -58,8 +58,8 @@ impl Store {
                     id.0,
                     seq,
                     recipient.source_row,
-                    recipient.to.raw(),
-                    recipient.to.key(),
+                    recipient.to_raw,
+                    recipient.to_key,
                     recipient.customer_id.map(|customer| customer.0),
                     values,
                 ])?;
@@ -218,7 +218,7 @@ impl Store {
     }
 }
 
-fn recipient_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<BatchRecipient> {
+pub(super) fn recipient_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<BatchRecipient> {
     let values: Option<String> = row.get(6)?;
     Ok(BatchRecipient {
         batch_id: BatchId(row.get(0)?),
@@ -237,7 +237,7 @@ fn recipient_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<BatchRecipien
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::{BatchKind, MessageKind, NewMessage, NewSenderNumber, PhoneNumber, Region};
     use crate::store::Error;
@@ -247,19 +247,18 @@ mod tests {
         PhoneNumber::parse(text, Region::KOREA).unwrap()
     }
 
-    fn recipient(to: &str, values: &[(&str, &str)]) -> NewRecipient {
+    pub(in crate::store) fn recipient(to: &str, values: &[(&str, &str)]) -> NewRecipient {
         NewRecipient {
-            to: number(to),
-            customer_id: None,
             source_row: Some(2),
             values: values
                 .iter()
                 .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
                 .collect(),
+            ..NewRecipient::to(&number(to))
         }
     }
 
-    fn batch() -> NewBatch {
+    pub(in crate::store) fn batch() -> NewBatch {
         NewBatch {
             kind: BatchKind::Excel,
             title: "5월 방문 감사".to_owned(),
@@ -272,7 +271,7 @@ mod tests {
         }
     }
 
-    fn message(batch: BatchId, to: &str) -> RecipientOutcome {
+    pub(in crate::store) fn message(batch: BatchId, to: &str) -> RecipientOutcome {
         RecipientOutcome::Message(Box::new(NewMessage {
             batch_id: Some(batch),
             customer_id: None,
@@ -287,7 +286,7 @@ mod tests {
         }))
     }
 
-    fn with_sender() -> Store {
+    pub(in crate::store) fn with_sender() -> Store {
         let mut store = store();
         store
             .create_sender_number(&NewSenderNumber {

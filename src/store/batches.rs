@@ -92,11 +92,12 @@ impl Store {
     }
 }
 
-const BATCH_SELECT: &str = "SELECT id, kind, title, created_by, sender_number_id, subject,
+pub(super) const BATCH_SELECT: &str =
+    "SELECT id, kind, title, created_by, sender_number_id, subject,
         body_template, advertising, state, total, scheduled_at_ms, created_at_ms, updated_at_ms
     FROM batches";
 
-fn batch_from_row(row: &Row<'_>) -> rusqlite::Result<Batch> {
+pub(super) fn batch_from_row(row: &Row<'_>) -> rusqlite::Result<Batch> {
     Ok(Batch {
         id: BatchId(row.get(0)?),
         kind: parsed(row, 1)?,

@@ -22,8 +22,9 @@ use super::customers::field_value_from_sql;
 use super::error::{Error, Result};
 use super::{Page, Store};
 use crate::domain::{
-    CheckedCondition, Comparison, CustomerFilter, CustomerId, CustomerSort, DateField, FieldDef,
-    FieldId, FieldValue, FilterField, Join, ListRow, Operand, Operator, SortColumn, Timestamp,
+    Candidate, CandidateNumber, CheckedCondition, Comparison, CustomerFilter, CustomerId,
+    CustomerSort, DateField, FieldDef, FieldId, FieldValue, FilterField, Join, ListRow, Operand,
+    Operator, SortColumn, Timestamp,
 };
 
 impl Store {
@@ -45,6 +46,67 @@ impl Store {
             .query_row(rusqlite::params_from_iter(query.params.iter()), |row| {
                 row.get(0)
             })?)
+    }
+
+    /// Every customer `filter` lets through, by name, with all their
+    /// numbers: the recipient list of a bulk send (대량문자발송).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the condition that does not fit its field;
+    /// otherwise on a database failure.
+    pub fn candidates_where(&self, filter: &CustomerFilter) -> Result<Vec<Candidate>> {
+        let defs = self.field_defs()?;
+        let query = Query::filtered(filter, &defs, Shape::Count)?;
+        self.candidates(&query.where_sql(), &query.params)
+    }
+
+    /// Every live customer in at least one group (전체그룹), by name.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn candidates_in_any_group(&self) -> Result<Vec<Candidate>> {
+        self.candidates(
+            "c.deleted_at_ms IS NULL AND EXISTS (SELECT 1 FROM group_members m
+                 JOIN customer_groups g ON g.id = m.group_id
+                 WHERE m.customer_id = c.id AND g.deleted_at_ms IS NULL)",
+            &[],
+        )
+    }
+
+    fn candidates(&self, where_sql: &str, params: &[Value]) -> Result<Vec<Candidate>> {
+        let sql = format!(
+            "SELECT c.id, c.name, c.ad_opt_out_at_ms IS NOT NULL,
+                    p.label, p.display, p.phone_key, p.mobile, p.verified
+             FROM customers c LEFT JOIN customer_phones p ON p.customer_id = c.id
+             WHERE {where_sql} ORDER BY c.name, c.id, p.position"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut rows = statement.query(rusqlite::params_from_iter(params.iter()))?;
+        let mut candidates: Vec<Candidate> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id = CustomerId(row.get(0)?);
+            if candidates.last().is_none_or(|last| last.customer_id != id) {
+                candidates.push(Candidate {
+                    customer_id: id,
+                    name: row.get(1)?,
+                    ad_opted_out: row.get(2)?,
+                    numbers: Vec::new(),
+                });
+            }
+            let Some(key) = row.get::<_, Option<String>>(5)? else {
+                continue;
+            };
+            if let Some(candidate) = candidates.last_mut() {
+                candidate.numbers.push(CandidateNumber {
+                    label: row.get(3)?,
+                    display: row.get(4)?,
+                    key,
+                    mobile: row.get(6)?,
+                    verified: row.get(7)?,
+                });
+            }
+        }
+        Ok(candidates)
     }
 
     /// One page of the customers `filter` lets through, in `sort` order (the

@@ -216,7 +216,11 @@ impl Store {
 /// count as implying `state IN ('queued', 'sending')`; see
 /// <https://sqlite.org/partialindex.html>), and without it the outbox
 /// would scan the whole message log.
-pub(super) const OUTBOX_WHERE: &str = "WHERE state IN ('queued', 'sending') AND state = 'queued'";
+///
+/// A paused bulk send's messages wait where they are.
+pub(super) const OUTBOX_WHERE: &str = "WHERE state IN ('queued', 'sending') AND state = 'queued'
+    AND (batch_id IS NULL OR NOT EXISTS (SELECT 1 FROM batches b
+         WHERE b.id = messages.batch_id AND b.state = 'paused'))";
 
 /// Every column of [`Message`]. A picture is named and sized from its own
 /// row by primary key, never read: a page of the log costs no picture bytes.

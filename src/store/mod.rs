@@ -6,6 +6,7 @@
 //! only what needs the data: existence, uniqueness, references.
 
 mod batch_recipients;
+mod batch_results;
 mod batches;
 mod bulk;
 mod calls;

@@ -267,20 +267,29 @@ impl Store {
             )
             .into());
         }
-        let now = now_ms();
-        tx.execute(
-            "INSERT INTO messages (batch_id, customer_id, user_id, to_raw, to_key, from_key,
-                 kind, subject, body, advertising, state, created_at_ms, updated_at_ms, uid,
-                 image_id)
-             SELECT batch_id, customer_id, coalesce(?2, user_id), to_raw, to_key, from_key,
-                 kind, subject, body, advertising, 'queued', ?3, ?3, ?4, image_id
-             FROM messages WHERE id = ?1",
-            params![id.0, user.map(|user| user.0), now, new_uid()],
-        )?;
-        let copy = MessageId(tx.last_insert_rowid());
+        let copy = queue_copy(&tx, id, user)?;
         tx.commit()?;
         Ok(copy)
     }
+}
+
+/// Queues a copy of message `id` under a new uid, sent by `user` (or by
+/// whoever sent the first).
+pub(super) fn queue_copy(
+    tx: &Transaction<'_>,
+    id: MessageId,
+    user: Option<UserId>,
+) -> Result<MessageId> {
+    tx.prepare_cached(
+        "INSERT INTO messages (batch_id, customer_id, user_id, to_raw, to_key, from_key,
+             kind, subject, body, advertising, state, created_at_ms, updated_at_ms, uid,
+             image_id)
+         SELECT batch_id, customer_id, coalesce(?2, user_id), to_raw, to_key, from_key,
+             kind, subject, body, advertising, 'queued', ?3, ?3, ?4, image_id
+         FROM messages WHERE id = ?1",
+    )?
+    .execute(params![id.0, user.map(|user| user.0), now_ms(), new_uid()])?;
+    Ok(MessageId(tx.last_insert_rowid()))
 }
 
 fn state_of(tx: &Transaction<'_>, id: MessageId) -> Result<MessageState> {

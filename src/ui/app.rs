@@ -468,6 +468,17 @@ impl RingdeskApp {
                     problem,
                 });
             }
+            // No window asks for bulk sends yet.
+            Event::Candidates { .. }
+            | Event::FreeNumbersSorted { .. }
+            | Event::SheetRead { .. }
+            | Event::SheetRefused { .. }
+            | Event::SheetSorted { .. }
+            | Event::BatchStarted { .. }
+            | Event::BatchRefused { .. }
+            | Event::BatchProgress(_)
+            | Event::BatchPage { .. }
+            | Event::RecipientPage { .. } => {}
             Event::Failed { action, message } => {
                 if let Some(list) = &mut self.list {
                     list.failed(action, &message);

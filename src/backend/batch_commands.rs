@@ -1,0 +1,481 @@
+//! The store thread's bulk-send commands: gathering a recipient list,
+//! storing and steering a batch (start, pause, resume, cancel, retry the
+//! failed), and the results pages. Reading a sheet and sorting its rows or
+//! pasted numbers run on threads of their own: a 100,000-row file holds up
+//! neither the store nor the window. Sending happens on the batch thread
+//! ([`super::batch_thread`]).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::batch_thread::BatchControl;
+use super::command::Gather;
+use super::event::BatchProblem;
+use super::store_thread::{EventSender, Service, answer, failed};
+use super::{Event, QueryId};
+use crate::domain::{BatchId, NewBatch, NewRecipient, Role, Timestamp};
+use crate::import::{ReadOptions, Sheet, read};
+use crate::sms::free_numbers;
+use crate::sms::sheet_targets::{SheetMapping, sort_rows};
+use crate::store::{self, Page};
+
+/// Runs `work` on a thread named `ringdesk-{name}` and sends the event it
+/// makes.
+fn off_thread(name: &str, events: &EventSender, work: impl FnOnce() -> Event + Send + 'static) {
+    let sender = events.clone();
+    let spawned = std::thread::Builder::new()
+        .name(format!("ringdesk-{name}"))
+        .spawn(move || {
+            sender.send(work());
+        });
+    if let Err(error) = spawned {
+        events.send(Event::Failed {
+            action: "read the file",
+            message: format!("no thread could be started: {error}"),
+        });
+    }
+}
+
+/// [`super::Command::ReadSheet`].
+pub(super) fn read_sheet(
+    request: QueryId,
+    path: PathBuf,
+    options: ReadOptions,
+    events: &EventSender,
+) {
+    off_thread("sheet", events, move || match read(&path, options) {
+        Ok(workbook) => Event::SheetRead {
+            request,
+            path,
+            workbook: Box::new(workbook),
+        },
+        Err(error) => Event::SheetRefused { request, error },
+    });
+}
+
+impl Service {
+    /// [`super::Command::SortSheet`].
+    pub(super) fn sort_sheet(
+        &self,
+        request: QueryId,
+        sheet: Arc<Sheet>,
+        mapping: SheetMapping,
+        events: &EventSender,
+    ) {
+        let region = self.settings.phone.default_region;
+        off_thread("sheet", events, move || Event::SheetSorted {
+            request,
+            targets: Box::new(sort_rows(&sheet, &mapping, region)),
+        });
+    }
+
+    /// [`super::Command::SortFreeNumbers`].
+    pub(super) fn sort_free_numbers(&self, request: QueryId, text: String, events: &EventSender) {
+        let region = self.settings.phone.default_region;
+        off_thread("numbers", events, move || Event::FreeNumbersSorted {
+            request,
+            numbers: Box::new(free_numbers::parse(&text, region)),
+        });
+    }
+
+    /// [`super::Command::GatherCandidates`].
+    pub(super) fn gather_candidates(&self, request: QueryId, from: &Gather) -> Event {
+        let candidates = match from {
+            Gather::Filter(filter) => self.store.candidates_where(filter),
+            Gather::AllGroups => self.store.candidates_in_any_group(),
+            Gather::Groups(groups) => groups.iter().try_fold(Vec::new(), |mut all, group| {
+                let filter = crate::domain::CustomerFilter {
+                    group: Some(*group),
+                    ..crate::domain::CustomerFilter::default()
+                };
+                all.extend(self.store.candidates_where(&filter)?);
+                Ok(all)
+            }),
+        };
+        answer("gather recipients", candidates, |candidates| {
+            Event::Candidates {
+                request,
+                candidates,
+            }
+        })
+    }
+
+    /// Only managers and admins send in bulk; the backend says so whatever
+    /// the window shows.
+    fn may_send_bulk(&self) -> Result<(), BatchProblem> {
+        let role = self.settings.user.role;
+        if matches!(role, Role::Manager | Role::Admin) {
+            Ok(())
+        } else {
+            Err(BatchProblem::NotAllowed { role })
+        }
+    }
+
+    /// [`super::Command::StartBatch`].
+    pub(super) fn start_batch(
+        &mut self,
+        request: QueryId,
+        batch: &NewBatch,
+        recipients: &[NewRecipient],
+    ) -> Event {
+        if let Err(problem) = self.may_send_bulk() {
+            return Event::BatchRefused { request, problem };
+        }
+        match self.store.create_batch_send(batch, recipients) {
+            Ok(id) => {
+                tracing::info!(
+                    "bulk send {} stored with {} recipients",
+                    id.0,
+                    recipients.len()
+                );
+                self.wake_batches();
+                Event::BatchStarted { request, id }
+            }
+            Err(store::Error::Invalid(invalid)) => Event::BatchRefused {
+                request,
+                problem: BatchProblem::Invalid(invalid),
+            },
+            Err(error) => failed("start the bulk send", &error),
+        }
+    }
+
+    /// [`super::Command::PauseBatch`] and [`super::Command::ResumeBatch`].
+    pub(super) fn pause_batch(&mut self, id: BatchId, paused: bool) -> Event {
+        let result = self.store.pause_batch(id, paused);
+        if result.is_ok() {
+            // A resumed batch's waiting messages may go now.
+            self.wake_outbox();
+            self.wake_batches();
+        }
+        self.progress(if paused { "pause" } else { "resume" }, id, result)
+    }
+
+    /// [`super::Command::CancelBatch`].
+    pub(super) fn cancel_batch(&mut self, id: BatchId) -> Event {
+        let result = self.store.cancel_batch(id).map(|cancelled| {
+            tracing::info!(
+                "bulk send {} cancelled; {cancelled} messages withdrawn",
+                id.0
+            );
+        });
+        self.progress("cancel", id, result)
+    }
+
+    /// [`super::Command::RetryFailedBatch`].
+    pub(super) fn retry_failed_batch(&mut self, id: BatchId) -> Event {
+        if let Err(problem) = self.may_send_bulk() {
+            return Event::Failed {
+                action: "retry the failed messages",
+                message: problem.to_string(),
+            };
+        }
+        let result = self.store.retry_failed_of_batch(id, None).map(|queued| {
+            tracing::info!("bulk send {}: {queued} failed messages queued again", id.0);
+        });
+        if result.is_ok() {
+            self.wake_outbox();
+            self.wake_batches();
+        }
+        self.progress("retry", id, result)
+    }
+
+    /// The batch's totals after `result`, or why it failed.
+    fn progress(&self, action: &'static str, id: BatchId, result: store::Result<()>) -> Event {
+        match result.and_then(|()| self.store.batch_summary(id)) {
+            Ok(summary) => Event::BatchProgress(Box::new(summary)),
+            Err(error) => failed(action, &error),
+        }
+    }
+
+    /// [`super::Command::ListBatches`].
+    pub(super) fn batch_page(
+        &self,
+        request: QueryId,
+        from: Timestamp,
+        to: Timestamp,
+        offset: u32,
+        limit: u32,
+    ) -> Event {
+        let page = || -> store::Result<_> {
+            let total = self.store.count_batches(from, to)?;
+            let rows = self
+                .store
+                .batch_summaries(from, to, Page { offset, limit })?;
+            Ok((total, rows))
+        };
+        answer("list bulk sends", page(), |(total, rows)| {
+            Event::BatchPage {
+                request,
+                total,
+                offset,
+                rows,
+            }
+        })
+    }
+
+    /// [`super::Command::ListBatchRecipients`].
+    pub(super) fn recipient_page(
+        &self,
+        request: QueryId,
+        batch: BatchId,
+        offset: u32,
+        limit: u32,
+    ) -> Event {
+        answer(
+            "list recipients",
+            self.store.recipient_results(batch, Page { offset, limit }),
+            |rows| Event::RecipientPage {
+                request,
+                batch,
+                offset,
+                rows,
+            },
+        )
+    }
+
+    fn wake_batches(&self) {
+        if let Some(batches) = &self.batches {
+            batches.send(BatchControl::Wake).ok();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::backend::{Backend, Command};
+    use crate::config::Settings;
+    use crate::domain::{
+        BatchKind, BatchState, BatchSummary, CustomerDraft, MessageState, NewSenderNumber,
+        PhoneDraft, PhoneNumber, Region,
+    };
+    use crate::store::Store;
+
+    const WAIT: Duration = Duration::from_secs(20);
+
+    fn spawn(store: Store, settings: Settings) -> Backend {
+        let settings_file = std::env::temp_dir().join("ringdesk-batch-backend-test-unused.toml");
+        Backend::spawn(store, settings, settings_file, Arc::new(|| {})).unwrap()
+    }
+
+    /// A store with a sender number and customers 홍길동 (opted out of
+    /// advertising), 김민준 and 박서연 (a landline only).
+    fn store_at(path: &std::path::Path) -> Store {
+        let mut store = Store::open(path).unwrap();
+        store
+            .create_sender_number(&NewSenderNumber {
+                number: PhoneNumber::parse("1588-1234", Region::KOREA).unwrap(),
+                label: String::new(),
+            })
+            .unwrap();
+        for (name, number, opted_out) in [
+            ("홍길동", "010-1111-2222", true),
+            ("김민준", "010-3333-4444", false),
+            ("박서연", "02-555-0000", false),
+        ] {
+            let draft = CustomerDraft {
+                name: name.to_owned(),
+                phones: vec![PhoneDraft {
+                    label: String::new(),
+                    number: number.to_owned(),
+                }],
+                ad_opt_out: opted_out,
+                ..CustomerDraft::default()
+            };
+            store
+                .create_customer(&draft.check(Region::KOREA, &[]).unwrap())
+                .unwrap();
+        }
+        store
+    }
+
+    fn batch(text: &str) -> NewBatch {
+        NewBatch {
+            kind: BatchKind::Bulk,
+            title: "3월 안내".to_owned(),
+            created_by: None,
+            sender_number_id: None,
+            subject: String::new(),
+            body_template: text.to_owned(),
+            advertising: false,
+            scheduled_at: None,
+        }
+    }
+
+    fn wait_for<T>(backend: &Backend, mut pick: impl FnMut(Event) -> Option<T>) -> T {
+        let deadline = std::time::Instant::now() + WAIT;
+        while std::time::Instant::now() < deadline {
+            if let Some(found) = backend
+                .wait_event(Duration::from_millis(100))
+                .and_then(&mut pick)
+            {
+                return found;
+            }
+        }
+        panic!("the event did not come");
+    }
+
+    fn gather(backend: &Backend) -> crate::sms::recipient_list::RecipientList {
+        backend
+            .send(Command::GatherCandidates {
+                request: QueryId(1),
+                from: Gather::Filter(Box::default()),
+            })
+            .unwrap();
+        let candidates = wait_for(backend, |event| match event {
+            Event::Candidates {
+                request: QueryId(1),
+                candidates,
+            } => Some(candidates),
+            _ => None,
+        });
+        crate::sms::recipient_list::sort_out(&candidates, false)
+    }
+
+    #[test]
+    fn a_gathered_list_is_sent_to_the_end_and_listed_with_its_results() {
+        let folder = tempfile::tempdir().unwrap();
+        let backend = spawn(
+            store_at(&folder.path().join("ringdesk.db")),
+            Settings::default(),
+        );
+        let list = gather(&backend);
+        let names: Vec<&str> = list.recipients.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["김민준", "홍길동"]);
+        backend
+            .send(Command::StartBatch {
+                request: QueryId(2),
+                batch: Box::new(batch("#{이름}님, 3월 휴무 안내입니다.")),
+                recipients: list.to_new_recipients(),
+            })
+            .unwrap();
+        let id = wait_for(&backend, |event| match event {
+            Event::BatchStarted {
+                request: QueryId(2),
+                id,
+            } => Some(id),
+            _ => None,
+        });
+        let done: BatchSummary = wait_for(&backend, |event| match event {
+            Event::BatchProgress(summary)
+                if summary.batch.id == id && summary.totals.messages.delivered == 2 =>
+            {
+                Some(*summary)
+            }
+            _ => None,
+        });
+        assert_eq!(done.batch.state, BatchState::Done);
+        assert_eq!(done.totals.recipients, 2);
+        assert_eq!(done.totals.pending, 0);
+
+        backend
+            .send(Command::ListBatchRecipients {
+                request: QueryId(3),
+                batch: id,
+                offset: 0,
+                limit: 10,
+            })
+            .unwrap();
+        let rows = wait_for(&backend, |event| match event {
+            Event::RecipientPage {
+                request: QueryId(3),
+                rows,
+                ..
+            } => Some(rows),
+            _ => None,
+        });
+        let names: Vec<Option<&str>> = rows.iter().map(|r| r.customer_name.as_deref()).collect();
+        assert_eq!(names, [Some("김민준"), Some("홍길동")]);
+        assert!(
+            rows.iter()
+                .all(|row| row.state == Some(MessageState::Delivered))
+        );
+
+        backend
+            .send(Command::ListBatches {
+                request: QueryId(4),
+                from: Timestamp(0),
+                to: Timestamp(i64::MAX),
+                offset: 0,
+                limit: 10,
+            })
+            .unwrap();
+        let (total, rows) = wait_for(&backend, |event| match event {
+            Event::BatchPage {
+                request: QueryId(4),
+                total,
+                rows,
+                ..
+            } => Some((total, rows)),
+            _ => None,
+        });
+        assert_eq!(total, 1);
+        assert_eq!(rows[0].totals.messages.delivered, 2);
+    }
+
+    #[test]
+    fn a_scheduled_batch_waits_and_can_be_cancelled() {
+        let folder = tempfile::tempdir().unwrap();
+        let backend = spawn(
+            store_at(&folder.path().join("ringdesk.db")),
+            Settings::default(),
+        );
+        let list = gather(&backend);
+        let later = NewBatch {
+            scheduled_at: Some(Timestamp(Timestamp::now().0 + 3_600_000)),
+            ..batch("내일 오전 점검이 있습니다.")
+        };
+        backend
+            .send(Command::StartBatch {
+                request: QueryId(2),
+                batch: Box::new(later),
+                recipients: list.to_new_recipients(),
+            })
+            .unwrap();
+        let id = wait_for(&backend, |event| match event {
+            Event::BatchStarted { id, .. } => Some(id),
+            _ => None,
+        });
+        // Not running: a pause is refused; a cancel is not.
+        backend.send(Command::PauseBatch(id)).unwrap();
+        wait_for(&backend, |event| match event {
+            Event::Failed {
+                action: "pause", ..
+            } => Some(()),
+            Event::BatchProgress(summary) => panic!("a scheduled batch ran: {summary:?}"),
+            _ => None,
+        });
+        backend.send(Command::CancelBatch(id)).unwrap();
+        let cancelled = wait_for(&backend, |event| match event {
+            Event::BatchProgress(summary) => Some(summary),
+            _ => None,
+        });
+        assert_eq!(cancelled.batch.state, BatchState::Cancelled);
+        assert_eq!(cancelled.totals.skipped, 2);
+        assert_eq!(cancelled.totals.messages.total(), 0);
+    }
+
+    #[test]
+    fn an_agent_desk_may_not_send_in_bulk() {
+        let mut settings = Settings::default();
+        settings.user.role = Role::Agent;
+        let backend = spawn(Store::open_in_memory().unwrap(), settings);
+        backend
+            .send(Command::StartBatch {
+                request: QueryId(1),
+                batch: Box::new(batch("안내")),
+                recipients: vec![NewRecipient::to(
+                    &PhoneNumber::parse("010-3333-4444", Region::KOREA).unwrap(),
+                )],
+            })
+            .unwrap();
+        let problem = wait_for(&backend, |event| match event {
+            Event::BatchRefused { problem, .. } => Some(problem),
+            _ => None,
+        });
+        assert_eq!(problem, BatchProblem::NotAllowed { role: Role::Agent });
+    }
+}
