@@ -416,6 +416,115 @@ mod tests {
         assert_eq!(rows[0].totals.messages.delivered, 2);
     }
 
+    /// Every recipient of `batch` and the messages made for it.
+    fn messages_per_recipient(path: &std::path::Path, batch: BatchId) -> Vec<(u32, u32)> {
+        let store = Store::open(path).unwrap();
+        let rows = store
+            .recipient_results(
+                batch,
+                Page {
+                    offset: 0,
+                    limit: u32::MAX,
+                },
+            )
+            .unwrap();
+        let messages = store
+            .messages_of_batch(
+                batch,
+                Page {
+                    offset: 0,
+                    limit: u32::MAX,
+                },
+            )
+            .unwrap();
+        let mut sent: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        for message in &messages {
+            *sent.entry(message.to_key.as_str()).or_default() += 1;
+        }
+        rows.iter()
+            .map(|row| {
+                let count = sent.get(row.recipient.to_key.as_str()).copied();
+                (row.recipient.seq, count.unwrap_or(0))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_batch_stopped_mid_way_resumes_with_none_sent_twice_and_none_skipped() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("ringdesk.db");
+        let recipients: Vec<NewRecipient> = (0..3_000)
+            .map(|n| {
+                NewRecipient::to(
+                    &PhoneNumber::parse(
+                        &format!("010-{:04}-{:04}", 2000 + n / 10_000, n % 10_000),
+                        Region::KOREA,
+                    )
+                    .unwrap(),
+                )
+            })
+            .collect();
+        let mut settings = Settings::default();
+        settings.sms.rate_per_sec = 1_000;
+        let backend = spawn(store_at(&path), settings.clone());
+        backend
+            .send(Command::StartBatch {
+                request: QueryId(1),
+                batch: Box::new(batch("점검 안내입니다.")),
+                recipients,
+            })
+            .unwrap();
+        let id = wait_for(&backend, |event| match event {
+            Event::BatchStarted { id, .. } => Some(id),
+            _ => None,
+        });
+        // The desk closes as soon as the first chunk has gone out.
+        wait_for(&backend, |event| match event {
+            Event::BatchProgress(summary) if summary.totals.messages.delivered > 0 => Some(()),
+            _ => None,
+        });
+        drop(backend);
+        let stopped = messages_per_recipient(&path, id);
+        assert!(
+            stopped.iter().all(|(_, sent)| *sent <= 1),
+            "sent twice before the stop"
+        );
+        let unsent = stopped.iter().filter(|(_, sent)| *sent == 0).count();
+        assert!(
+            unsent > 0,
+            "the batch finished before the stop; nothing left to resume"
+        );
+
+        let backend = spawn(Store::open(&path).unwrap(), settings);
+        let done = wait_for(&backend, |event| match event {
+            Event::BatchProgress(summary)
+                if summary.batch.id == id && summary.totals.finished() == 3_000 =>
+            {
+                Some(summary)
+            }
+            _ => None,
+        });
+        assert_eq!(done.batch.state, BatchState::Done);
+        // Handed over before the stop, their reports lost with the
+        // dry-run gateway: sent, not delivered, and not sent again.
+        assert_eq!(
+            done.totals.messages.sent + done.totals.messages.delivered,
+            3_000
+        );
+        drop(backend);
+        let resumed = messages_per_recipient(&path, id);
+        assert_eq!(resumed.len(), 3_000);
+        assert!(
+            resumed.iter().all(|(_, sent)| *sent == 1),
+            "{:?}",
+            resumed
+                .iter()
+                .filter(|(_, sent)| *sent != 1)
+                .take(5)
+                .collect::<Vec<_>>()
+        );
+    }
+
     #[test]
     fn a_scheduled_batch_waits_and_can_be_cancelled() {
         let folder = tempfile::tempdir().unwrap();

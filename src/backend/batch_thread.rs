@@ -83,6 +83,12 @@ fn run(
         }
     };
     let mut runner = Runner::default();
+    match store.batches_in_flight() {
+        // Told from the start: a batch done before a restart may still
+        // have messages on their way.
+        Ok(ids) => runner.told = ids.into_iter().map(|id| (id, Instant::now())).collect(),
+        Err(error) => tracing::error!("the bulk sends in flight could not be read: {error:#}"),
+    }
     loop {
         let wait = match runner.step(&mut store, &settings, sms, events) {
             Ok(wait) => wait,

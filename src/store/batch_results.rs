@@ -143,6 +143,23 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The batches with messages still on their way (queued or being
+    /// handed over), whatever their state: after a restart, their progress
+    /// goes on being told until the outbox is through with them.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn batches_in_flight(&self) -> Result<Vec<BatchId>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT batch_id FROM messages
+                 WHERE state IN ('queued', 'sending') AND batch_id IS NOT NULL ORDER BY batch_id",
+            )?
+            .query_map([], |row| Ok(BatchId(row.get(0)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// When the next scheduled batch is to start, if one is waiting.
     ///
     /// # Errors
@@ -264,6 +281,7 @@ mod tests {
         assert_eq!(store.next_due_at().unwrap(), None);
         assert_eq!(store.outbox_backlog().unwrap(), 0);
         assert!(store.batches_due(Timestamp::now()).unwrap().is_empty());
+        assert_eq!(store.batches_in_flight().unwrap(), [id]);
         store.pause_batch(id, false).unwrap();
         let due: Vec<MessageId> = store
             .due_messages(Timestamp::now(), 10)
