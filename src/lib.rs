@@ -11,6 +11,7 @@
 //! | [`cli`] | the headless commands (`lookup`, `search`, `customer`, `config`, `demo-data`, `pbx watch`, `dial`, `sms sender|template`) |
 //! | [`demo`] | realistic generated customers for demos and benchmarks |
 //! | [`import`] | spreadsheets and delimited text read into rows of cells (calamine, csv, encodings) |
+//! | [`export`] | tables written for spreadsheet users: xlsx or CSV (UTF-8 with BOM, CP949), formula-like cells neutralised |
 //! | [`ui`] | the desktop window |
 
 pub mod backend;
@@ -18,6 +19,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod import;
 pub mod logging;
 pub mod pbx;
