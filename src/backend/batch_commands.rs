@@ -9,11 +9,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::batch_thread::BatchControl;
-use super::command::Gather;
+use super::command::{Gather, ResultWords};
 use super::event::BatchProblem;
 use super::store_thread::{EventSender, Service, answer, failed};
-use super::{Event, QueryId};
-use crate::domain::{BatchId, NewBatch, NewRecipient, Role, Timestamp};
+use super::{Event, QueryId, local_time};
+use crate::domain::{
+    BatchId, MessageState, NewBatch, NewRecipient, RecipientResult, Role, Timestamp,
+};
+use crate::export::{Table, TableFormat, write_table};
 use crate::import::{ReadOptions, Sheet, read};
 use crate::sms::free_numbers;
 use crate::sms::sheet_targets::{SheetMapping, sort_rows};
@@ -30,7 +33,7 @@ fn off_thread(name: &str, events: &EventSender, work: impl FnOnce() -> Event + S
         });
     if let Err(error) = spawned {
         events.send(Event::Failed {
-            action: "read the file",
+            action: "start a worker",
             message: format!("no thread could be started: {error}"),
         });
     }
@@ -233,6 +236,98 @@ impl Service {
         )
     }
 
+    /// [`super::Command::ExportBatch`]: every recipient read here, the
+    /// file written on a thread of its own.
+    pub(super) fn export_batch(
+        &self,
+        request: QueryId,
+        batch: BatchId,
+        path: PathBuf,
+        words: &ResultWords,
+        events: &EventSender,
+    ) {
+        let everyone = Page {
+            offset: 0,
+            limit: u32::MAX,
+        };
+        let results = match self.store.recipient_results(batch, everyone) {
+            Ok(results) => results,
+            Err(error) => {
+                events.send(failed("export the results", &error));
+                return;
+            }
+        };
+        let rows: Vec<Vec<String>> = results
+            .into_iter()
+            .map(|result| result_row(result, words))
+            .collect();
+        export_table(request, path, words.header.to_vec(), rows, events);
+    }
+}
+
+/// One recipient as a row of the results file.
+fn result_row(result: RecipientResult, words: &ResultWords) -> Vec<String> {
+    let time = |at: Option<Timestamp>| at.map(local_time::format).unwrap_or_default();
+    let state = match (&result.recipient.skipped, result.state) {
+        (Some(_), _) => words.left_out.clone(),
+        (None, Some(state)) => MessageState::ALL
+            .iter()
+            .position(|known| *known == state)
+            .and_then(|at| words.states.get(at))
+            .cloned()
+            .unwrap_or_else(|| state.as_str().to_owned()),
+        (None, None) => String::new(),
+    };
+    vec![
+        result.recipient.seq.to_string(),
+        result
+            .recipient
+            .source_row
+            .map(|row| row.to_string())
+            .unwrap_or_default(),
+        result.customer_name.unwrap_or_default(),
+        result.recipient.to_raw,
+        state,
+        result.recipient.skipped.unwrap_or_default(),
+        result.error.unwrap_or_default(),
+        time(result.sent_at),
+        time(result.delivered_at),
+    ]
+}
+
+/// [`super::Command::ExportTable`], and the writing half of
+/// [`super::Command::ExportBatch`]: on a thread of its own, the format
+/// from the file's extension (CSV for one it does not know).
+pub(super) fn export_table(
+    request: QueryId,
+    path: PathBuf,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    events: &EventSender,
+) {
+    off_thread("export", events, move || {
+        let format = TableFormat::from_path(&path).unwrap_or(TableFormat::CsvUtf8);
+        let sheet = path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let table = Table {
+            sheet: &sheet,
+            header: &header,
+        };
+        let result = write_table(&path, format, &table, rows).map_err(|error| {
+            tracing::warn!("export failed: {error}");
+            error.to_string()
+        });
+        Event::Exported {
+            request,
+            path,
+            result,
+        }
+    });
+}
+
+impl Service {
     fn wake_batches(&self) {
         if let Some(batches) = &self.batches {
             batches.send(BatchControl::Wake).ok();
@@ -336,6 +431,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one story: gather, send, list, export"
+    )]
     fn a_gathered_list_is_sent_to_the_end_and_listed_with_its_results() {
         let folder = tempfile::tempdir().unwrap();
         let backend = spawn(
@@ -414,6 +513,49 @@ mod tests {
         });
         assert_eq!(total, 1);
         assert_eq!(rows[0].totals.messages.delivered, 2);
+
+        let file = folder.path().join("3월 안내 결과.xlsx");
+        let words = ResultWords {
+            header: [
+                "순번",
+                "행",
+                "고객",
+                "번호",
+                "상태",
+                "제외 사유",
+                "오류",
+                "발송",
+                "수신",
+            ]
+            .map(str::to_owned),
+            states: ["대기", "전송 중", "발송", "수신", "실패", "취소"].map(str::to_owned),
+            left_out: "제외".to_owned(),
+        };
+        backend
+            .send(Command::ExportBatch {
+                request: QueryId(5),
+                batch: id,
+                path: file.clone(),
+                words: Box::new(words),
+            })
+            .unwrap();
+        let written = wait_for(&backend, |event| match event {
+            Event::Exported {
+                request: QueryId(5),
+                result,
+                ..
+            } => Some(result),
+            _ => None,
+        });
+        assert_eq!(written, Ok(2));
+        let sheet = crate::import::read(&file, crate::import::ReadOptions::default()).unwrap();
+        let rows = &sheet.sheets[0].rows;
+        let cells: Vec<String> = rows[1]
+            .cells
+            .iter()
+            .map(crate::import::Cell::text)
+            .collect();
+        assert_eq!(cells[..5], ["1", "", "김민준", "010-3333-4444", "수신"]);
     }
 
     /// Every recipient of `batch` and the messages made for it.

@@ -377,8 +377,44 @@ pub enum Command {
         /// Most rows to return.
         limit: u32,
     },
+    /// Write a bulk send's results (every recipient) to an xlsx or CSV
+    /// file; answered by [`super::Event::Exported`].
+    ExportBatch {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// Which batch.
+        batch: BatchId,
+        /// The file; its extension picks the format.
+        path: PathBuf,
+        /// The column titles and state names in the window's language.
+        words: Box<ResultWords>,
+    },
+    /// Write a table the window holds (the rows an Excel send leaves out)
+    /// to an xlsx or CSV file; answered by [`super::Event::Exported`].
+    ExportTable {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// The file; its extension picks the format.
+        path: PathBuf,
+        /// The column titles.
+        header: Vec<String>,
+        /// The rows.
+        rows: Vec<Vec<String>>,
+    },
     /// Stop all work and close the store.
     Shutdown,
+}
+
+/// The words of a results file, in the window's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultWords {
+    /// Titles of: seq, source row, customer, number, state, left out
+    /// because, error, sent at, delivered at.
+    pub header: [String; 9],
+    /// A message state's name, in [`crate::domain::MessageState::ALL`]'s order.
+    pub states: [String; 6],
+    /// The state of a recipient left out.
+    pub left_out: String,
 }
 
 /// Which customers a bulk send's recipient list gathers.

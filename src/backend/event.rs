@@ -319,6 +319,15 @@ pub enum Event {
         /// The page, in list order.
         rows: Vec<RecipientResult>,
     },
+    /// A table was written to a file, or could not be.
+    Exported {
+        /// The request this answers.
+        request: QueryId,
+        /// The file.
+        path: PathBuf,
+        /// Rows written, or why none were.
+        result: Result<u64, String>,
+    },
     /// A request failed; `message` is for the person at the desk.
     Failed {
         /// What was being done ("search", "load customer"…).

@@ -37,6 +37,20 @@ pub fn now_time() -> jiff::civil::Time {
     jiff::Zoned::now().time()
 }
 
+/// `at` in local time as `2026-11-24 17:05:03`, for files people open.
+#[must_use]
+pub fn format(at: Timestamp) -> String {
+    jiff::Timestamp::from_millisecond(at.0).map_or_else(
+        |_| String::new(),
+        |instant| {
+            instant
+                .to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        },
+    )
+}
+
 fn millis(zoned: &jiff::Zoned) -> Timestamp {
     Timestamp(zoned.timestamp().as_millisecond())
 }

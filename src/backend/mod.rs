@@ -30,7 +30,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub use call_desk::CallDesk;
-pub use command::{BulkAction, Command, Gather, QueryId, SearchBox};
+pub use command::{BulkAction, Command, Gather, QueryId, ResultWords, SearchBox};
 pub use event::{BatchProblem, CallPopup, CustomerCard, Event, Lookups, PopupMatch};
 // The bulk-send windows sort their recipient lists themselves as the
 // manager edits them (pure and quick), and show sheets, pasted numbers and

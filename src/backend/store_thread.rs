@@ -166,6 +166,24 @@ impl Service {
                 offset,
                 limit,
             } => self.recipient_page(request, batch, offset, limit),
+            Command::ExportBatch {
+                request,
+                batch,
+                path,
+                words,
+            } => {
+                self.export_batch(request, batch, path, &words, events);
+                return true;
+            }
+            Command::ExportTable {
+                request,
+                path,
+                header,
+                rows,
+            } => {
+                super::batch_commands::export_table(request, path, header, rows, events);
+                return true;
+            }
             Command::LoadPicture { request, path } => {
                 super::sms_commands::load_picture(request, path, events);
                 return true;

@@ -478,7 +478,8 @@ impl RingdeskApp {
             | Event::BatchRefused { .. }
             | Event::BatchProgress(_)
             | Event::BatchPage { .. }
-            | Event::RecipientPage { .. } => {}
+            | Event::RecipientPage { .. }
+            | Event::Exported { .. } => {}
             Event::Failed { action, message } => {
                 if let Some(list) = &mut self.list {
                     list.failed(action, &message);
