@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
+use super::batch_results::BatchResults;
 use super::call_log::CallLog;
 use super::call_popup::{self, CallPopups};
 use super::customer_form::CustomerForm;
@@ -117,6 +118,7 @@ pub struct RingdeskApp {
     composers: Vec<SmsComposer>,
     next_composer: u64,
     message_log: Option<MessageLog>,
+    batch_results: Option<BatchResults>,
     later: Vec<Feature>,
     popups: CallPopups,
     focus_search: bool,
@@ -145,6 +147,7 @@ impl RingdeskApp {
             composers: Vec::new(),
             next_composer: 0,
             message_log: None,
+            batch_results: None,
             later: Vec::new(),
             popups: CallPopups::default(),
             focus_search: true,
@@ -475,11 +478,41 @@ impl RingdeskApp {
             | Event::SheetRefused { .. }
             | Event::SheetSorted { .. }
             | Event::BatchStarted { .. }
-            | Event::BatchRefused { .. }
-            | Event::BatchProgress(_)
-            | Event::BatchPage { .. }
-            | Event::RecipientPage { .. }
-            | Event::Exported { .. } => {}
+            | Event::BatchRefused { .. } => {}
+            Event::BatchProgress(summary) => {
+                if let Some(window) = &mut self.batch_results {
+                    window.progress(&self.texts, *summary);
+                }
+            }
+            Event::BatchPage {
+                request,
+                total,
+                offset,
+                rows,
+            } => {
+                if let Some(window) = &mut self.batch_results {
+                    window.page_arrived(request, total, offset, rows);
+                }
+            }
+            Event::RecipientPage {
+                request,
+                batch,
+                offset,
+                rows,
+            } => {
+                if let Some(window) = &mut self.batch_results {
+                    window.recipient_page(request, batch, offset, rows);
+                }
+            }
+            Event::Exported {
+                request,
+                path,
+                result,
+            } => {
+                if let Some(window) = &mut self.batch_results {
+                    window.exported(&self.texts, request, &path, &result);
+                }
+            }
             Event::Failed { action, message } => {
                 if let Some(list) = &mut self.list {
                     list.failed(action, &message);
@@ -501,6 +534,9 @@ impl RingdeskApp {
                 }
                 if let Some(log) = &mut self.message_log {
                     log.failed(action, &message);
+                }
+                if let Some(window) = &mut self.batch_results {
+                    window.failed(&self.texts, action, &message);
                 }
                 self.shown.error = Some(format!("{action}: {message}"));
             }
@@ -660,11 +696,15 @@ impl RingdeskApp {
                     self.send(command);
                 }
             }
-            MenuAction::MessageLog | MenuAction::SmsResults => {
-                let results = action == MenuAction::SmsResults;
+            MenuAction::MessageLog => {
                 self.message_log
-                    .get_or_insert_with(|| MessageLog::new(results))
-                    .set_results(results);
+                    .get_or_insert_with(|| MessageLog::new(false))
+                    .set_results(false);
+            }
+            MenuAction::SmsResults => {
+                self.batch_results
+                    .get_or_insert_with(BatchResults::new)
+                    .refresh();
             }
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
@@ -912,6 +952,18 @@ impl eframe::App for RingdeskApp {
                 self.message_log = None;
             }
             compose = compose.or(outcome.compose);
+        }
+        if let Some(window) = &mut self.batch_results {
+            let outcome = window.show(&ctx, &self.texts, &mut self.next_request, &mut commands);
+            if outcome.closed {
+                self.batch_results = None;
+            }
+            if outcome.message_totals {
+                // Every message of the period by state, single ones too.
+                self.message_log
+                    .get_or_insert_with(|| MessageLog::new(true))
+                    .set_results(true);
+            }
         }
         if let Some((number, customer)) = compose {
             self.open_composer(&number, customer);

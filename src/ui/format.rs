@@ -24,6 +24,12 @@ pub fn local_date_time(at: Timestamp) -> String {
     zoned(at).map_or_else(String::new, |t| t.strftime("%Y-%m-%d %H:%M").to_string())
 }
 
+/// "11-23 14:05" in local time, for a time within the year.
+#[must_use]
+pub fn local_short_date_time(at: Timestamp) -> String {
+    zoned(at).map_or_else(String::new, |t| t.strftime("%m-%d %H:%M").to_string())
+}
+
 /// "2026-11-23" in local time.
 #[must_use]
 pub fn local_date(at: Timestamp) -> String {

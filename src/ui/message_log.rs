@@ -523,8 +523,6 @@ impl MessageLog {
                     self.state = (self.state != Some(state)).then_some(state);
                 }
             }
-            ui.separator();
-            ui.weak(texts.get("messages.batches_later"));
         });
     }
 

@@ -1,6 +1,9 @@
 //! The desktop window (eframe/egui). Nothing below `backend` may use this module.
 
 pub mod app;
+mod batch_pace;
+mod batch_recipients;
+mod batch_results;
 mod call_log;
 mod call_popup;
 mod customer_form;
