@@ -277,12 +277,14 @@ fn the_message_log_lists_messages_and_resends_a_failed_one() {
     let messages = store.messages(Page::first(10)).unwrap();
     assert_eq!(messages.len(), 2, "the failed one stays, a copy is queued");
 
-    // 문자발송결과 counts the period per state.
+    // 문자발송결과 lists bulk sends; its 문자별 상태 합계 counts every
+    // message of the period per state.
     click(&mut harness, "고객관리(C)");
     harness
         .get_by_role_and_label(Role::Button, "문자발송결과")
         .click();
     harness.run_ok();
+    click(&mut harness, "문자별 상태 합계");
     // The copy goes through the dry-run gateway meanwhile.
     step_until(&mut harness, "the totals", |h| {
         shows(h, "실패 1") && (shows(h, "대기 1") || shows(h, "전달됨 1"))

@@ -1043,11 +1043,11 @@ mod tests {
             batch: Batch {
                 id: BatchId(id),
                 kind: BatchKind::Bulk,
-                title: format!("묶음 {id}"),
+                title: format!("Send {id}"),
                 created_by: None,
                 sender_number_id: None,
                 subject: String::new(),
-                body_template: "안녕하세요".to_owned(),
+                body_template: "Hello".to_owned(),
                 advertising: false,
                 state,
                 total: 10,
@@ -1094,6 +1094,61 @@ mod tests {
         assert!(
             !window.paces.contains_key(&BatchId(1)),
             "only running batches keep a pace"
+        );
+    }
+
+    type State = (BatchResults, Vec<Command>, u64);
+
+    fn clicked(harness: &mut egui_kittest::Harness<'_, State>, label: &str) -> Vec<Command> {
+        use egui_kittest::kittest::Queryable as _;
+        harness.get_by_label(label).click();
+        harness.run_steps(3);
+        std::mem::take(&mut harness.state_mut().1)
+    }
+
+    #[test]
+    fn the_bar_pauses_a_running_send_resumes_a_paused_one_and_cancels_after_a_yes() {
+        let texts = Texts::new(Language::En);
+        let mut harness = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(1200.0, 600.0))
+            .build_ui_state(
+                move |ui, state: &mut State| {
+                    let ctx = ui.ctx().clone();
+                    let (window, commands, next_request) = state;
+                    window.show(&ctx, &texts, next_request, commands);
+                },
+                (BatchResults::new(), Vec::new(), 0),
+            );
+        harness.run_steps(2);
+        let commands = std::mem::take(&mut harness.state_mut().1);
+        let [Command::ListBatches { request, .. }] = commands.as_slice() else {
+            panic!("{commands:?}");
+        };
+        let now = Timestamp::now().as_millis();
+        let rows = vec![
+            summary(1, BatchState::Running, now),
+            summary(2, BatchState::Paused, now - 1),
+        ];
+        assert!(harness.state_mut().0.page_arrived(*request, 2, 0, rows));
+        harness.run_steps(3);
+
+        assert!(clicked(&mut harness, "Send 1").is_empty());
+        assert_eq!(
+            clicked(&mut harness, "Pause"),
+            [Command::PauseBatch(BatchId(1))]
+        );
+        assert!(clicked(&mut harness, "Send 2").is_empty());
+        assert_eq!(
+            clicked(&mut harness, "Resume"),
+            [Command::ResumeBatch(BatchId(2))]
+        );
+        assert!(
+            clicked(&mut harness, "Cancel send").is_empty(),
+            "it asks first"
+        );
+        assert_eq!(
+            clicked(&mut harness, "Cancel the send"),
+            [Command::CancelBatch(BatchId(2))]
         );
     }
 
