@@ -19,6 +19,7 @@ mod preferences;
 mod problem_text;
 mod sender_numbers;
 mod sms_composer;
+mod sms_form;
 mod sms_picture;
 mod sms_templates;
 mod status_bar;
