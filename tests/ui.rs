@@ -117,13 +117,19 @@ pub(crate) fn step_until(
 }
 
 pub(crate) fn type_into(harness: &mut Harness<'_, RingdeskApp>, label: &str, text: &str) {
-    harness
-        .get_by_role_and_label(Role::TextInput, label)
-        .focus();
+    type_into_as(harness, Role::TextInput, label, text);
+}
+
+/// Types into the field of `role` labelled `label` (a multi-line box, say).
+pub(crate) fn type_into_as(
+    harness: &mut Harness<'_, RingdeskApp>,
+    role: Role,
+    label: &str,
+    text: &str,
+) {
+    harness.get_by_role_and_label(role, label).focus();
     harness.run_steps(2);
-    harness
-        .get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
+    harness.get_by_role_and_label(role, label).type_text(text);
     harness.run_steps(2);
 }
 
