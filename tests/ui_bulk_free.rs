@@ -8,6 +8,7 @@
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use ringdesk::backend::Event;
 use ringdesk::config::Settings;
 use ringdesk::domain::BatchId;
 use ringdesk::store::Store;
@@ -89,11 +90,24 @@ fn pasted_numbers_are_sorted_confirmed_and_sent_in_the_background() {
     );
     assert!(send_enabled(&harness));
 
+    // The gateway's credit, as a provider reports it in the status bar.
+    let ctx = harness.ctx.clone();
+    harness.state_mut().receive(
+        Event::SmsGateway {
+            name: "dry-run".to_owned(),
+            balance: Some(1_000),
+            problem: None,
+        },
+        &ctx,
+    );
+    harness.run_ok();
+
     // The confirmation counts the recipients; Cancel goes back to the text.
     click(&mut harness, "보내기");
     assert!(shows(&harness, "받는 사람: 2명"));
     assert!(shows(&harness, "종류: SMS (단문)"));
     assert!(shows(&harness, "예상 사용량: 문자 2건"));
+    assert!(shows(&harness, "잔액: 1,000건 → 보낸 뒤 998건"));
     assert!(shows(&harness, "보내는 때: 지금 바로"));
     click(&mut harness, "취소");
     assert!(!shows(&harness, "받는 사람: 2명"));

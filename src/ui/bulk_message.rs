@@ -630,3 +630,38 @@ fn refusal_text(texts: &Texts, problem: &BatchProblem) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Language;
+    use crate::domain::{Invalid, Problem};
+
+    #[test]
+    fn a_refusal_names_the_roles_that_may_send_and_the_field() {
+        let texts = Texts::new(Language::Ko);
+        let refused = refusal_text(&texts, &BatchProblem::NotAllowed { role: Role::Agent });
+        assert!(refused.contains("매니저와 관리자만"), "{refused}");
+        assert!(refused.contains("상담원"), "{refused}");
+        let refused = refusal_text(
+            &texts,
+            &BatchProblem::Invalid(Invalid::new("recipients", Problem::Empty)),
+        );
+        assert!(refused.contains("받는 사람"), "{refused}");
+    }
+
+    #[test]
+    fn a_schedule_must_be_readable_and_to_come() {
+        let mut editor = BulkMessage::new("test");
+        assert_eq!(editor.schedule(), Ok(None));
+        editor.scheduled = true;
+        editor.date = "내일".to_owned();
+        editor.time = "14:30".to_owned();
+        assert_eq!(editor.schedule(), Err(ScheduleProblem::Unreadable));
+        "2001-01-01".clone_into(&mut editor.date);
+        assert_eq!(editor.schedule(), Err(ScheduleProblem::Past));
+        "2999-01-01".clone_into(&mut editor.date);
+        let (_, time) = editor.schedule().unwrap().unwrap();
+        assert_eq!((time.hour(), time.minute()), (14, 30));
+    }
+}
