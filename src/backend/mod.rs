@@ -123,6 +123,30 @@ impl Backend {
         settings_file: PathBuf,
         waker: Waker,
     ) -> std::io::Result<Self> {
+        Self::start(store, settings, settings_file, waker, true)
+    }
+
+    /// As [`Backend::spawn`] but without the link to the PBX: for the
+    /// command line's bulk sends, which only send messages.
+    ///
+    /// # Errors
+    /// When the operating system refuses a thread.
+    pub fn spawn_for_sending(
+        store: Store,
+        settings: Settings,
+        settings_file: PathBuf,
+        waker: Waker,
+    ) -> std::io::Result<Self> {
+        Self::start(store, settings, settings_file, waker, false)
+    }
+
+    fn start(
+        store: Store,
+        settings: Settings,
+        settings_file: PathBuf,
+        waker: Waker,
+        phone: bool,
+    ) -> std::io::Result<Self> {
         let (commands, command_receiver) = mpsc::channel(COMMAND_QUEUE);
         let (event_sender, events) = std_mpsc::channel();
         let sender = store_thread::EventSender::new(event_sender, waker);
@@ -134,19 +158,22 @@ impl Backend {
         // nothing sends them.
         if store.path() != std::path::Path::new(":memory:") {
             let path = store.path().to_owned();
-            let (pbx, pbx_thread) =
-                pbx_thread::spawn(path.clone(), settings.clone(), sender.clone())?;
+            if phone {
+                let (pbx, pbx_thread) =
+                    pbx_thread::spawn(path.clone(), settings.clone(), sender.clone())?;
+                threads.pbx = Some(pbx);
+                threads.pbx_thread = Some(pbx_thread);
+            }
             let (sms, sms_thread) =
                 sms_thread::spawn(path.clone(), settings.clone(), sender.clone())?;
             let (batches, batch_thread) =
                 batch_thread::spawn(path, settings.clone(), sms.clone(), sender.clone())?;
             threads = Threads {
-                pbx: Some(pbx),
-                pbx_thread: Some(pbx_thread),
                 sms: Some(sms),
                 sms_thread: Some(sms_thread),
                 batches: Some(batches),
                 batch_thread: Some(batch_thread),
+                ..threads
             };
         }
         let service = store_thread::Service {
