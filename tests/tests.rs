@@ -11,6 +11,7 @@
     missing_docs
 )]
 
+mod bulk_kill;
 mod call_desk;
 mod cli;
 mod fixtures;
@@ -26,4 +27,5 @@ mod store;
 mod support;
 mod ui;
 mod ui_batch_results;
+mod ui_bulk_free;
 mod ui_sms;

@@ -65,6 +65,9 @@ pub use crate::sms::compose::{
 pub use crate::sms::template::{
     BUILT_IN as BUILT_IN_PLACEHOLDERS, unknown as unknown_placeholders,
 };
+// The bulk-send editor checks its text against a sample recipient filled
+// in as the batch runner fills each one.
+pub use crate::sms::template::fill_columns;
 // The composer's 광고 "fix" button applies the same advertising fix the
 // rules check for, locally and at once.
 pub use crate::sms::rules::{AdProblem, AdRules, fix_ad};
@@ -120,6 +123,30 @@ impl Backend {
         settings_file: PathBuf,
         waker: Waker,
     ) -> std::io::Result<Self> {
+        Self::start(store, settings, settings_file, waker, true)
+    }
+
+    /// As [`Backend::spawn`] but without the link to the PBX: for the
+    /// command line's bulk sends, which only send messages.
+    ///
+    /// # Errors
+    /// When the operating system refuses a thread.
+    pub fn spawn_for_sending(
+        store: Store,
+        settings: Settings,
+        settings_file: PathBuf,
+        waker: Waker,
+    ) -> std::io::Result<Self> {
+        Self::start(store, settings, settings_file, waker, false)
+    }
+
+    fn start(
+        store: Store,
+        settings: Settings,
+        settings_file: PathBuf,
+        waker: Waker,
+        phone: bool,
+    ) -> std::io::Result<Self> {
         let (commands, command_receiver) = mpsc::channel(COMMAND_QUEUE);
         let (event_sender, events) = std_mpsc::channel();
         let sender = store_thread::EventSender::new(event_sender, waker);
@@ -131,19 +158,22 @@ impl Backend {
         // nothing sends them.
         if store.path() != std::path::Path::new(":memory:") {
             let path = store.path().to_owned();
-            let (pbx, pbx_thread) =
-                pbx_thread::spawn(path.clone(), settings.clone(), sender.clone())?;
+            if phone {
+                let (pbx, pbx_thread) =
+                    pbx_thread::spawn(path.clone(), settings.clone(), sender.clone())?;
+                threads.pbx = Some(pbx);
+                threads.pbx_thread = Some(pbx_thread);
+            }
             let (sms, sms_thread) =
                 sms_thread::spawn(path.clone(), settings.clone(), sender.clone())?;
             let (batches, batch_thread) =
                 batch_thread::spawn(path, settings.clone(), sms.clone(), sender.clone())?;
             threads = Threads {
-                pbx: Some(pbx),
-                pbx_thread: Some(pbx_thread),
                 sms: Some(sms),
                 sms_thread: Some(sms_thread),
                 batches: Some(batches),
                 batch_thread: Some(batch_thread),
+                ..threads
             };
         }
         let service = store_thread::Service {

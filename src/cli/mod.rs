@@ -12,6 +12,7 @@ pub mod pbx;
 pub mod search;
 pub mod settings;
 pub mod sms;
+pub mod sms_bulk;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -34,6 +34,12 @@ use crate::store::{Page, Store};
 pub enum Command {
     /// Send one message and wait until it is delivered or failed.
     Send(SendArgs),
+    /// Send one text to the numbers of a file or the rows of a sheet, as a
+    /// bulk send that survives a crash (managers and admins only).
+    Bulk(super::sms_bulk::BulkArgs),
+    /// Send on what a stopped ringdesk left: running bulk sends and the
+    /// outbox, until nothing is left to hand over.
+    Resume(super::sms_bulk::ResumeArgs),
     /// The message log, sent and received, newest first.
     Log(LogArgs),
     /// The numbers messages may be sent from.
@@ -162,6 +168,8 @@ pub enum TemplateCommand {
 pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<(), Error> {
     match command {
         Command::Send(args) => send(context, &args, out),
+        Command::Bulk(args) => super::sms_bulk::bulk(context, &args, out),
+        Command::Resume(args) => super::sms_bulk::resume(context, &args, out),
         Command::Log(args) => log(context, &args, out),
         Command::Sender(command) => sender(context, command, out),
         Command::Template(command) => template_command(context, command, out),

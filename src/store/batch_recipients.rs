@@ -172,9 +172,7 @@ impl Store {
     /// [`super::Error::NotFound`] for an unknown batch;
     /// [`super::Error::Invalid`] when it is done or cancelled already.
     pub fn cancel_batch(&mut self, batch: BatchId) -> Result<u32> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction()?;
         let state: BatchState = super::error::found(
             tx.prepare_cached("SELECT state FROM batches WHERE id = ?1")?
                 .query_row([batch.0], |row| super::columns::parsed(row, 0)),

@@ -199,9 +199,7 @@ impl Store {
     /// [`super::Error::NotFound`] for an unknown batch; on a database failure.
     pub fn retry_failed_of_batch(&mut self, batch: BatchId, user: Option<UserId>) -> Result<u32> {
         self.batch(batch)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction()?;
         let failed = failed_recipients(&tx, batch)?;
         {
             let mut point = tx.prepare_cached(

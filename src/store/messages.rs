@@ -6,7 +6,7 @@
 //! store checks that when it is queued. State changes go through
 //! [`MessageState::move_to`] inside the transaction that writes them.
 
-use rusqlite::{Connection, OptionalExtension as _, Row, Statement, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension as _, Row, Statement, params};
 
 use super::columns::{parsed, time_or_null};
 use super::error::{Result, found};
@@ -163,9 +163,7 @@ impl Store {
     ) -> Result<()> {
         // Immediate: two outbox workers on one database (the window and
         // `ringdesk sms send`) must not both read "queued" and both send.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction()?;
         let current: MessageState = found(
             tx.prepare_cached("SELECT state FROM messages WHERE id = ?1")?
                 .query_row([id.0], |row| parsed(row, 0)),

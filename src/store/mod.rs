@@ -127,6 +127,12 @@ impl Store {
             path: path.clone(),
             source,
         })?;
+        // Every transaction here writes. Begun deferred, one that reads
+        // first and then writes fails at once with "database is locked" when
+        // another connection (the SMS or batch thread) wrote in between: a
+        // snapshot cannot be upgraded, and the busy timeout does not apply.
+        // Begun immediate, it waits for the lock instead.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         let found: i64 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .map_err(|source| Error::Open {

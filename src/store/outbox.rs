@@ -7,7 +7,7 @@
 //! message's state once it is queued; the window and the command line only
 //! queue new messages (and resend failed ones as new messages).
 
-use rusqlite::{OptionalExtension as _, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::columns::parsed;
 use super::error::{Result, found};
@@ -156,9 +156,7 @@ impl Store {
     /// [`super::Error::NotFound`], or [`super::Error::Invalid`] when the
     /// message is not `sending`.
     pub fn schedule_retry(&mut self, id: MessageId, at: Timestamp, error: &str) -> Result<Message> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction()?;
         state_of(&tx, id)?.move_to(MessageState::Queued)?;
         tx.execute(
             "UPDATE messages SET state = 'queued', next_attempt_ms = ?2, error = ?3,

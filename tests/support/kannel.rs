@@ -399,6 +399,8 @@ sendsms-interface = 127.0.0.1
 log-file = "{dir}/smsbox.log"
 log-level = 2
 mo-recode = true
+http-request-retry = 30
+http-queue-delay = 1
 
 group = sendsms-user
 username = {USERNAME}
