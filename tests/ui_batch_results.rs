@@ -176,6 +176,6 @@ fn bulk_sends_are_listed_with_their_totals_cancelled_resumed_and_opened_to_their
         h.query_by_role_and_label(Role::Window, "수신자 — 내일 예약")
             .is_some()
             && shows(h, "010-7777-8888")
-            && shows(h, "제외: ")
+            && shows(h, "제외: 발송 취소")
     });
 }

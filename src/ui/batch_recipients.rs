@@ -127,7 +127,7 @@ impl BatchRecipients {
         egui::Window::new(title)
             .id(egui::Id::unique(WINDOW))
             .open(&mut open)
-            .default_size([900.0, 480.0])
+            .default_size([880.0, 420.0])
             .min_width(700.0)
             .show(ctx, |ui| {
                 self.pager(ui, texts, next_request, commands);
@@ -221,6 +221,7 @@ impl BatchRecipients {
         let mut table = TableBuilder::new(ui)
             .id_salt("batch_recipient_table")
             .striped(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .auto_shrink([false, false])
             .column(Column::initial(50.0).at_least(40.0).resizable(true));
         if with_row {
@@ -307,7 +308,14 @@ impl BatchRecipients {
 /// or "차례 전" before its turn.
 fn state_cell(ui: &mut egui::Ui, texts: &Texts, result: &RecipientResult) {
     if let Some(reason) = &result.recipient.skipped {
-        let text = texts.fmt("batch_results.left_out_because", &[("reason", reason)]);
+        // The store writes this one reason itself; the others are the
+        // composer's refusals as the backend words them.
+        let reason = if reason == "cancelled" {
+            texts.get("batch_results.reason_cancelled")
+        } else {
+            reason.as_str()
+        };
+        let text = texts.fmt("batch_results.left_out_because", &[("reason", &reason)]);
         label_cell(ui, egui::RichText::new(&text).weak()).on_hover_text(text);
         return;
     }

@@ -398,7 +398,8 @@ impl BatchResults {
         egui::Window::new(texts.get("menu.sms_results"))
             .id(egui::Id::unique(WINDOW))
             .open(&mut open)
-            .default_size([1120.0, 560.0])
+            // Fits the main window's first size (1024 wide).
+            .default_size([1000.0, 560.0])
             .min_width(900.0)
             .show(ctx, |ui| {
                 self.filter_bar(ui, texts, &mut outcome);
@@ -771,6 +772,7 @@ impl BatchResults {
         TableBuilder::new(ui)
             .id_salt("batch_table")
             .striped(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .sense(egui::Sense::click())
             .auto_shrink([false, false])
             .column(Column::initial(118.0).at_least(100.0).resizable(true))
@@ -923,8 +925,8 @@ fn state_text(
             None => (plain("batch_results.queued"), visuals.warn_fg_color),
         },
         BatchState::Draft => (plain("batch_results.draft"), visuals.weak_text_color()),
-        BatchState::Running => (plain("batch_results.running"), visuals.warn_fg_color),
-        BatchState::Paused => (plain("batch_results.paused"), visuals.error_fg_color),
+        BatchState::Running => (plain("batch_results.running"), visuals.hyperlink_color),
+        BatchState::Paused => (plain("batch_results.paused"), visuals.warn_fg_color),
         BatchState::Done => (
             plain("batch_results.done"),
             super::format::message_state_colour(visuals, MessageState::Delivered),
