@@ -730,6 +730,8 @@ impl BatchResults {
     fn table(&mut self, ui: &mut egui::Ui, texts: &Texts) {
         if self.total == Some(0) && !self.stale {
             ui.weak(texts.get("batch_results.none"));
+            // The window keeps its size for when the period has sends again.
+            ui.allocate_space(ui.available_size());
             return;
         }
         // As in the call log: a table measured before its rows arrive keeps
