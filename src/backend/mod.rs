@@ -20,6 +20,8 @@ mod sms_admin;
 mod sms_commands;
 mod sms_thread;
 mod store_thread;
+#[cfg(test)]
+mod test_support;
 
 use std::path::PathBuf;
 use std::sync::Arc;
