@@ -11,6 +11,7 @@ use super::call_log::CallLog;
 use super::call_popup::{self, CallPopups};
 use super::customer_form::CustomerForm;
 use super::customer_list::CustomerList;
+use super::excel_sms::ExcelSms;
 use super::field_settings::FieldSettings;
 use super::group_manager::GroupManager;
 use super::i18n::Texts;
@@ -117,6 +118,7 @@ pub struct RingdeskApp {
     composers: Vec<SmsComposer>,
     next_composer: u64,
     message_log: Option<MessageLog>,
+    excel_sms: Option<ExcelSms>,
     later: Vec<Feature>,
     popups: CallPopups,
     focus_search: bool,
@@ -145,6 +147,7 @@ impl RingdeskApp {
             composers: Vec::new(),
             next_composer: 0,
             message_log: None,
+            excel_sms: None,
             later: Vec::new(),
             popups: CallPopups::default(),
             focus_search: true,
@@ -172,6 +175,12 @@ impl RingdeskApp {
     /// worker's state changes, a gateway's credit report).
     pub fn receive(&mut self, event: Event, ctx: &egui::Context) {
         self.handle(event, ctx);
+    }
+
+    /// The 엑셀문자발송 window, when open (tests load and save files
+    /// through it, as its dialogs cannot be driven).
+    pub fn excel_sms(&mut self) -> Option<&mut ExcelSms> {
+        self.excel_sms.as_mut()
     }
 
     fn send(&self, command: Command) -> bool {
@@ -468,12 +477,34 @@ impl RingdeskApp {
                     problem,
                 });
             }
-            // No window asks for bulk sends yet.
+            Event::SheetRead {
+                request,
+                path,
+                workbook,
+            } => {
+                if let Some(window) = &mut self.excel_sms {
+                    window.sheet_read(request, path, *workbook);
+                }
+            }
+            Event::SheetRefused { request, error } => {
+                if let Some(window) = &mut self.excel_sms {
+                    window.sheet_refused(request, error);
+                }
+            }
+            Event::SheetSorted { request, targets } => {
+                if let Some(window) = &mut self.excel_sms {
+                    window.sheet_sorted(request, targets);
+                }
+            }
+            Event::Exported {
+                request, result, ..
+            } if self
+                .excel_sms
+                .as_mut()
+                .is_some_and(|window| window.exported(request, result.clone())) => {}
+            // No window asks for these yet.
             Event::Candidates { .. }
             | Event::FreeNumbersSorted { .. }
-            | Event::SheetRead { .. }
-            | Event::SheetRefused { .. }
-            | Event::SheetSorted { .. }
             | Event::BatchStarted { .. }
             | Event::BatchRefused { .. }
             | Event::BatchProgress(_)
@@ -666,6 +697,9 @@ impl RingdeskApp {
                     .get_or_insert_with(|| MessageLog::new(results))
                     .set_results(results);
             }
+            MenuAction::ExcelSms => {
+                self.excel_sms.get_or_insert_with(ExcelSms::default);
+            }
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
                     self.later.push(feature);
@@ -738,6 +772,10 @@ impl RingdeskApp {
             .find(|composer| composer.takes_drop_at(pointer))
         {
             composer.attach_file(path, &mut self.next_request, commands);
+        } else if let Some(window) = &mut self.excel_sms
+            && window.takes_drop_at(pointer)
+        {
+            window.open_file(path);
         }
     }
 
@@ -961,6 +999,11 @@ impl eframe::App for RingdeskApp {
             }
         }
         self.sms_windows(&ctx, &mut commands);
+        if let Some(window) = &mut self.excel_sms
+            && !window.show(&ctx, &self.texts, &mut self.next_request, &mut commands)
+        {
+            self.excel_sms = None;
+        }
         later::show(&ctx, &self.texts, &mut self.later);
         match self
             .popups

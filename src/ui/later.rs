@@ -17,8 +17,6 @@ pub enum Feature {
     BulkSms,
     /// 임의문자발송
     FreeSms,
-    /// 엑셀문자발송
-    ExcelSms,
 }
 
 impl Feature {
@@ -28,7 +26,6 @@ impl Feature {
             Self::AdminWeb => ("menu.admin_web", "later.admin_web"),
             Self::BulkSms => ("menu.bulk_sms", "later.bulk_sms"),
             Self::FreeSms => ("menu.free_sms", "later.free_sms"),
-            Self::ExcelSms => ("menu.excel_sms", "later.excel_sms"),
         }
     }
 }
