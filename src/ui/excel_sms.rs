@@ -287,7 +287,7 @@ impl ExcelSms {
             .min_width(640.0)
             .vscroll(true)
             .show(ctx, |ui| {
-                self.contents_ui(ui, texts, next_request, commands)
+                self.contents_ui(ui, texts, next_request, commands);
             });
         self.rect = shown.map(|shown| shown.response.rect);
         open && !escape_closes(ctx, id)

@@ -1,0 +1,170 @@
+//! 엑셀문자발송, driven through egui_kittest on a real backend: the real
+//! fixture sheets are dropped on the window, read and sorted by the
+//! backend's threads; the counts shown are the manifest's, the rows left out
+//! are saved to a file and read back; a CP949 CSV shows its detected
+//! encoding and can be read again in another; a file that is not what its
+//! name says is refused in words.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use eframe::egui;
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use ringdesk::ui::RingdeskApp;
+
+use crate::support::DataDir;
+use crate::ui::{click, open_menu, step_until, window};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/import")
+        .join(name)
+}
+
+/// Opens 엑셀문자발송 and drops `file` on it, as a file manager would.
+fn drop_file(harness: &mut Harness<'_, RingdeskApp>, file: &Path) {
+    if harness.query_by_label("파일 열기…").is_none() {
+        open_menu(harness, "고객관리(C)", "엑셀문자발송");
+    }
+    let over = harness.get_by_label("파일 열기…").rect().center();
+    harness.hover_at(over);
+    harness.run_steps(2);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedFile(file.to_owned())));
+    harness.run_steps(2);
+}
+
+/// A file dropped on the window, as eframe hands one over; the window must
+/// give the backend its path and never read it itself.
+#[derive(Debug)]
+struct DroppedFile(PathBuf);
+
+impl egui::DroppedFile for DroppedFile {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        panic!("the window read a dropped file itself");
+    }
+}
+
+fn shown(harness: &Harness<'_, RingdeskApp>, text: &str) -> bool {
+    harness.query_by_label_contains(text).is_some()
+}
+
+#[test]
+fn a_dropped_sheet_is_sorted_as_the_manifest_says_and_its_left_out_rows_saved() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("sms_targets.xlsx"));
+    step_until(&mut harness, "the sheet sorted", |h| {
+        shown(h, "보낼 문자 482건")
+    });
+    assert!(shown(&harness, "제외된 행 13건"));
+    assert!(shown(&harness, "중복 5건"));
+    // The guesses: the header on row 1, the phone column 휴대폰; the
+    // preview shows dates as dates.
+    assert!(harness.query_by_label("sms_targets.xlsx").is_some());
+    assert!(harness.query_by_label("휴대폰").is_some());
+    assert!(harness.query_by_label("2024-05-14").is_some());
+    assert!(harness.query_by_label("#{쿠폰코드}").is_some());
+
+    // The lists name each row and why.
+    click(&mut harness, "제외된 행 13건");
+    assert!(harness.query_by_label("24행").is_some());
+    assert!(shown(
+        &harness,
+        "033-554-3409은(는) 휴대전화 번호가 아닙니다"
+    ));
+    click(&mut harness, "제외된 행 13건");
+    click(&mut harness, "중복 5건 (한 번만 보냅니다)");
+    assert!(harness.query_by_label("8행과 같은 번호").is_some());
+
+    // A variable the text uses: the counts stay (no coupon is empty).
+    click(&mut harness, "#{쿠폰코드}");
+    let body = harness.get_by_role_and_label(Role::MultilineTextInput, "내용");
+    assert_eq!(body.value().as_deref(), Some("#{쿠폰코드}"));
+    step_until(&mut harness, "sorted again", |h| {
+        shown(h, "보낼 문자 482건") && !shown(h, "행 정리 중…")
+    });
+
+    // Saved through the same path the save dialog takes.
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("제외.csv");
+    harness
+        .state_mut()
+        .excel_sms()
+        .unwrap()
+        .save_left_out_to(file.clone());
+    step_until(&mut harness, "the file saved", |h| shown(h, "18행을"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["행", "전화번호", "사유"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 18);
+    assert_eq!(&rows[0][0], "24");
+    // A cell starting with + is written so no spreadsheet takes it for a formula.
+    assert_eq!(&rows[0][1], "'+82 10-6860");
+    let duplicate = rows.iter().find(|row| &row[0] == "93").unwrap();
+    assert_eq!(&duplicate[2], "8행과 같은 번호");
+}
+
+#[test]
+fn a_cp949_csv_shows_its_encoding_and_reads_again_in_another() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers_cp949.csv"));
+    step_until(&mut harness, "the CSV sorted", |h| shown(h, "보낼 문자"));
+    let encoding = harness.get_by_role_and_label(Role::ComboBox, "인코딩");
+    assert_eq!(
+        encoding.value().as_deref(),
+        Some("자동 (감지: CP949/EUC-KR)")
+    );
+    let delimiter = harness.get_by_role_and_label(Role::ComboBox, "구분자");
+    assert_eq!(delimiter.value().as_deref(), Some("자동 (감지: 쉼표 (,))"));
+    assert!(!shown(&harness, "다른 인코딩을 골라 보세요"));
+    // The mobile column, not the landline before it; Korean reads right.
+    assert!(harness.query_by_label("휴대폰").is_some());
+
+    // Read as UTF-8, the Korean bytes are wrong: the window says so (and
+    // the preview shows U+FFFD, which the test font does not have).
+    harness
+        .ctx
+        .set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    harness
+        .get_by_role_and_label(Role::ComboBox, "인코딩")
+        .click();
+    harness.run_ok();
+    harness.get_by_role_and_label(Role::Button, "UTF-8").click();
+    step_until(&mut harness, "the file read again", |h| {
+        shown(h, "다른 인코딩을 골라 보세요")
+    });
+    assert!(
+        harness
+            .query_by_label("자동 (감지: CP949/EUC-KR)")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_workbook_is_refused_in_words() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("broken/not_really.xlsx"));
+    step_until(&mut harness, "the refusal", |h| {
+        shown(
+            h,
+            "not_really.xlsx: 엑셀 파일이 아니라 글(텍스트) 파일입니다",
+        )
+    });
+    assert!(!shown(&harness, "보낼 문자"));
+}
