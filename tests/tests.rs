@@ -26,4 +26,5 @@ mod store;
 mod support;
 mod ui;
 mod ui_bulk_excel;
+mod ui_bulk_free;
 mod ui_sms;

@@ -13,6 +13,7 @@ use super::customer_form::CustomerForm;
 use super::customer_list::CustomerList;
 use super::excel_sms::ExcelSms;
 use super::field_settings::FieldSettings;
+use super::free_sms::FreeSms;
 use super::group_manager::GroupManager;
 use super::i18n::Texts;
 use super::later::{self, Feature};
@@ -119,6 +120,7 @@ pub struct RingdeskApp {
     next_composer: u64,
     message_log: Option<MessageLog>,
     excel_sms: Option<ExcelSms>,
+    free_sms: Option<FreeSms>,
     later: Vec<Feature>,
     popups: CallPopups,
     focus_search: bool,
@@ -148,6 +150,7 @@ impl RingdeskApp {
             next_composer: 0,
             message_log: None,
             excel_sms: None,
+            free_sms: None,
             later: Vec::new(),
             popups: CallPopups::default(),
             focus_search: true,
@@ -502,11 +505,29 @@ impl RingdeskApp {
                 .excel_sms
                 .as_mut()
                 .is_some_and(|window| window.exported(request, result.clone())) => {}
+            Event::FreeNumbersSorted { request, numbers } => {
+                if let Some(window) = &mut self.free_sms {
+                    window.numbers_sorted(request, numbers);
+                }
+            }
+            Event::BatchStarted { request, id } => {
+                if let Some(window) = &mut self.free_sms {
+                    window.started(request, id);
+                }
+                if let Some(window) = &mut self.excel_sms {
+                    window.started(request, id);
+                }
+            }
+            Event::BatchRefused { request, problem } => {
+                if let Some(window) = &mut self.free_sms {
+                    window.refused(request, &problem);
+                }
+                if let Some(window) = &mut self.excel_sms {
+                    window.refused(request, &problem);
+                }
+            }
             // No window asks for these yet.
             Event::Candidates { .. }
-            | Event::FreeNumbersSorted { .. }
-            | Event::BatchStarted { .. }
-            | Event::BatchRefused { .. }
             | Event::BatchProgress(_)
             | Event::BatchPage { .. }
             | Event::RecipientPage { .. }
@@ -532,6 +553,12 @@ impl RingdeskApp {
                 }
                 if let Some(log) = &mut self.message_log {
                     log.failed(action, &message);
+                }
+                if let Some(window) = &mut self.free_sms {
+                    window.failed(action, &message);
+                }
+                if let Some(window) = &mut self.excel_sms {
+                    window.failed(action, &message);
                 }
                 self.shown.error = Some(format!("{action}: {message}"));
             }
@@ -699,6 +726,26 @@ impl RingdeskApp {
             }
             MenuAction::ExcelSms => {
                 self.excel_sms.get_or_insert_with(ExcelSms::default);
+                // Saved texts and sender numbers to choose from.
+                for command in [
+                    Command::LoadTemplates,
+                    Command::LoadSenders,
+                    Command::LoadLookups,
+                ] {
+                    self.send(command);
+                }
+            }
+            MenuAction::FreeSms => {
+                self.free_sms.get_or_insert_with(FreeSms::default);
+                // Saved texts and sender numbers to choose from, fields
+                // that are placeholders too.
+                for command in [
+                    Command::LoadTemplates,
+                    Command::LoadSenders,
+                    Command::LoadLookups,
+                ] {
+                    self.send(command);
+                }
             }
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
@@ -735,6 +782,43 @@ impl RingdeskApp {
             composer.show(ctx, &self.texts, &data, &mut self.next_request, commands);
         }
         self.composers.retain(|composer| !composer.is_closed());
+        let balance = self
+            .shown
+            .sms_gateway
+            .as_ref()
+            .and_then(|gateway| gateway.balance);
+        let mut results = None;
+        if let Some(window) = &mut self.free_sms {
+            window.show(
+                ctx,
+                &self.texts,
+                &data,
+                balance,
+                &mut self.next_request,
+                commands,
+            );
+            results = window.wants_results();
+            if window.is_closed() {
+                self.free_sms = None;
+            }
+        }
+        if let Some(window) = &mut self.excel_sms {
+            let open = window.show(
+                ctx,
+                &self.texts,
+                &data,
+                balance,
+                &mut self.next_request,
+                commands,
+            );
+            results = results.or(window.wants_results());
+            if !open {
+                self.excel_sms = None;
+            }
+        }
+        if results.is_some() {
+            self.menu_action(MenuAction::SmsResults, ctx);
+        }
         self.picture_dropped(ctx, commands);
         if let Some(window) = &mut self.sender_numbers {
             let data = sender_numbers::Data {
@@ -999,11 +1083,6 @@ impl eframe::App for RingdeskApp {
             }
         }
         self.sms_windows(&ctx, &mut commands);
-        if let Some(window) = &mut self.excel_sms
-            && !window.show(&ctx, &self.texts, &mut self.next_request, &mut commands)
-        {
-            self.excel_sms = None;
-        }
         later::show(&ctx, &self.texts, &mut self.later);
         match self
             .popups

@@ -15,6 +15,11 @@
 //! it): the rows to send, and the rows left out with their row number and
 //! why, which can be saved to a file ([`Command::ExportTable`]).
 //!
+//! The text is written in the shared bulk editor ([`BulkMessage`]), checked
+//! and previewed against the first rows to send with their values filled
+//! in; once confirmed, every row to send becomes a recipient of an Excel
+//! batch with its row number and values.
+//!
 //! Only one such window is open at a time. The window reads no file itself.
 
 use std::path::{Path, PathBuf};
@@ -26,13 +31,16 @@ use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
 use super::app::thousands;
+use super::bulk_message::{BulkMessage, PREVIEWED, Recipients, Sample};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::{describe_issue, describe_read_error};
+use super::sms_form::Data;
 use super::widgets::escape_closes;
 use crate::backend::{
-    Cell, Command, Encoding, QueryId, ReadError, ReadOptions, RowProblem, Sheet, SheetMapping,
-    SheetRow, SheetTargets, Workbook, encoding_by_name, placeholders,
+    BatchId, BatchKind, BatchProblem, Cell, Command, Encoding, NewRecipient, QueryId, ReadError,
+    ReadOptions, RowProblem, Sheet, SheetMapping, SheetRow, SheetTargets, Workbook,
+    encoding_by_name, placeholders,
 };
 
 /// The window's id, for Esc to know whether it is in front.
@@ -113,13 +121,12 @@ struct Export {
 }
 
 /// The 엑셀문자발송 window.
-#[derive(Default)]
 pub struct ExcelSms {
     reading: Option<Reading>,
     refused: Option<ReadError>,
     loaded: Option<Loaded>,
     /// The text, whose `#{열이름}` decide which empty cells leave a row out.
-    body: String,
+    editor: BulkMessage,
     /// The mapping last sent for sorting, the request and when it went.
     sorting: Option<(QueryId, Instant)>,
     sent_mapping: Option<(usize, SheetMapping)>,
@@ -136,9 +143,53 @@ pub struct ExcelSms {
     /// Why a dialog could not be opened.
     error: Option<String>,
     rect: Option<egui::Rect>,
+    closed: bool,
+}
+
+impl Default for ExcelSms {
+    fn default() -> Self {
+        Self {
+            reading: None,
+            refused: None,
+            loaded: None,
+            editor: BulkMessage::new("excel_sms"),
+            sorting: None,
+            sent_mapping: None,
+            pending: None,
+            sorted: None,
+            to_open: None,
+            to_save: None,
+            open_dialog: None,
+            save_dialog: None,
+            export: None,
+            error: None,
+            rect: None,
+            closed: false,
+        }
+    }
 }
 
 impl ExcelSms {
+    /// The batch whose results the manager asked to see, once.
+    pub fn wants_results(&mut self) -> Option<BatchId> {
+        self.editor.wants_results()
+    }
+
+    /// The backend stored a batch; true when this window asked for it.
+    pub fn started(&mut self, request: QueryId, id: BatchId) -> bool {
+        self.editor.started(request, id)
+    }
+
+    /// The backend refused a batch; true when this window asked for it.
+    pub fn refused(&mut self, request: QueryId, problem: &BatchProblem) -> bool {
+        self.editor.refused(request, problem)
+    }
+
+    /// A request failed.
+    pub fn failed(&mut self, action: &str, message: &str) {
+        self.editor.failed(action, message);
+    }
+
     /// Reads `path` next (a dropped file, or one a test names).
     pub fn open_file(&mut self, path: PathBuf) {
         self.to_open = Some(path);
@@ -255,6 +306,8 @@ impl ExcelSms {
         &mut self,
         ctx: &egui::Context,
         texts: &Texts,
+        data: &Data<'_>,
+        balance: Option<u64>,
         next_request: &mut u64,
         commands: &mut Vec<Command>,
     ) -> bool {
@@ -283,14 +336,105 @@ impl ExcelSms {
         let shown = egui::Window::new(texts.get("menu.excel_sms"))
             .id(id)
             .open(&mut open)
-            .default_size([880.0, 720.0])
-            .min_width(640.0)
-            .vscroll(true)
+            .default_size([1180.0, 740.0])
+            .min_size([820.0, 480.0])
             .show(ctx, |ui| {
-                self.contents_ui(ui, texts, next_request, commands);
+                egui::Panel::bottom("excel_sms_close")
+                    .resizable(false)
+                    .show(ui, |ui| {
+                        ui.add_space(4.0);
+                        if ui.button(texts.get("excel.close")).clicked() {
+                            self.closed = true;
+                        }
+                    });
+                // The sheet on the left, the text on the right, as in the
+                // other bulk-send windows.
+                egui::Panel::left("excel_sms_sheet")
+                    .resizable(true)
+                    .default_size(560.0)
+                    .min_size(380.0)
+                    .show(ui, |ui| {
+                        egui::ScrollArea::vertical()
+                            .id_salt("excel_sms_sheet")
+                            .show(ui, |ui| {
+                                super::widgets::scroll_margin().show(ui, |ui| {
+                                    self.contents_ui(ui, texts, next_request, commands);
+                                });
+                            });
+                    });
+                egui::CentralPanel::default().show(ui, |ui| {
+                    self.editor_ui(ui, texts, data, balance, next_request, commands);
+                });
             });
         self.rect = shown.map(|shown| shown.response.rect);
-        open && !escape_closes(ctx, id)
+        open && !self.closed && !escape_closes(ctx, id)
+    }
+
+    /// Whether the rows shown as sorted are those of the mapping now.
+    fn current(&self) -> bool {
+        self.sorting.is_none() && self.pending.is_none()
+    }
+
+    /// The bulk editor on the rows to send; a confirmed send goes to all
+    /// of them, each with its row number and values.
+    fn editor_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        data: &Data<'_>,
+        balance: Option<u64>,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let targets = match &self.sorted {
+            Some(sorted) if self.current() => sorted.targets.as_slice(),
+            _ => &[],
+        };
+        let samples: Vec<Sample<'_>> = targets
+            .iter()
+            .take(PREVIEWED)
+            .map(|target| Sample {
+                to: target.to.raw(),
+                customer: None,
+                values: &target.values,
+            })
+            .collect();
+        let confirmed = self.editor.ui(
+            ui,
+            texts,
+            data,
+            &Recipients {
+                count: targets.len(),
+                samples: &samples,
+                balance,
+            },
+        );
+        if let Some(confirmed) = confirmed {
+            let recipients: Vec<NewRecipient> = targets
+                .iter()
+                .map(|target| NewRecipient {
+                    source_row: u32::try_from(target.row).ok(),
+                    values: target.values.clone(),
+                    ..NewRecipient::to(&target.to)
+                })
+                .collect();
+            let file = self
+                .loaded
+                .as_ref()
+                .map_or_else(String::new, |loaded| file_name(&loaded.path));
+            let title = texts.fmt(
+                "excel.batch_title",
+                &[("file", &file), ("count", &recipients.len())],
+            );
+            self.editor.start(
+                confirmed,
+                BatchKind::Excel,
+                title,
+                recipients,
+                next_request,
+                commands,
+            );
+        }
     }
 
     fn read(
@@ -326,7 +470,7 @@ impl ExcelSms {
             SheetMapping {
                 header_row: loaded.header_row,
                 phone_column: loaded.phone_column,
-                used: used_variables(&self.body, &columns),
+                used: used_variables(self.editor.text(), &columns),
             },
         ))
     }
@@ -455,8 +599,7 @@ impl ExcelSms {
         }
         ui.separator();
         self.preview_ui(ui, texts);
-        ui.separator();
-        self.body_ui(ui, texts);
+        self.variables_ui(ui, texts);
         ui.separator();
         self.sorted_ui(ui, texts);
     }
@@ -634,53 +777,28 @@ impl ExcelSms {
             });
     }
 
-    fn body_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
-        let Some(sheet) = self.loaded.as_ref().and_then(Loaded::sheet) else {
-            return;
-        };
+    /// The header's names as `#{열이름}` chips that go into the text.
+    fn variables_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
         let Some(loaded) = &self.loaded else {
             return;
         };
+        let Some(sheet) = loaded.sheet() else {
+            return;
+        };
         let columns = header_names(sheet, loaded.header_row);
-        let body_id = egui::Id::unique("excel_sms_body");
+        if columns.is_empty() {
+            return;
+        }
+        ui.separator();
         ui.label(texts.get("excel.variables"));
-        let mut insert = None;
         ui.horizontal_wrapped(|ui| {
             for name in &columns {
-                if ui.small_button(format!("#{{{name}}}")).clicked() {
-                    insert = Some(format!("#{{{name}}}"));
+                let chip = format!("#{{{name}}}");
+                if ui.small_button(&chip).clicked() {
+                    self.editor.insert(&chip);
                 }
             }
         });
-        let label = ui.label(texts.get("excel.body"));
-        let output = egui::TextEdit::multiline(&mut self.body)
-            .id(body_id)
-            .desired_rows(4)
-            .desired_width(f32::INFINITY)
-            .show(ui);
-        output.response.response.clone().labelled_by(label.id);
-        if let Some(text) = insert {
-            let at = output
-                .state
-                .cursor
-                .char_range()
-                .map_or(self.body.chars().count(), |range| {
-                    range.primary.index.into()
-                });
-            let byte = self
-                .body
-                .char_indices()
-                .nth(at)
-                .map_or(self.body.len(), |(byte, _)| byte);
-            self.body.insert_str(byte, &text);
-            let mut state = output.state;
-            let after = egui::text::CCursor::new(at + text.chars().count());
-            state
-                .cursor
-                .set_char_range(Some(egui::text::CCursorRange::one(after)));
-            state.store(ui.ctx(), body_id);
-            ui.ctx().memory_mut(|memory| memory.request_focus(body_id));
-        }
     }
 
     fn sorted_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {

@@ -15,8 +15,6 @@ pub enum Feature {
     AdminWeb,
     /// 대량문자발송
     BulkSms,
-    /// 임의문자발송
-    FreeSms,
 }
 
 impl Feature {
@@ -25,7 +23,6 @@ impl Feature {
             Self::ChangePassword => ("menu.change_password", "later.change_password"),
             Self::AdminWeb => ("menu.admin_web", "later.admin_web"),
             Self::BulkSms => ("menu.bulk_sms", "later.bulk_sms"),
-            Self::FreeSms => ("menu.free_sms", "later.free_sms"),
         }
     }
 }

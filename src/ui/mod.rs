@@ -1,6 +1,7 @@
 //! The desktop window (eframe/egui). Nothing below `backend` may use this module.
 
 pub mod app;
+mod bulk_message;
 mod call_log;
 mod call_popup;
 mod customer_form;
@@ -10,6 +11,7 @@ mod excel_sms;
 mod field_settings;
 pub mod fonts;
 mod format;
+mod free_sms;
 mod group_manager;
 pub mod i18n;
 mod later;
@@ -20,6 +22,7 @@ mod preferences;
 mod problem_text;
 mod sender_numbers;
 mod sms_composer;
+mod sms_form;
 mod sms_picture;
 mod sms_templates;
 mod status_bar;
