@@ -3,7 +3,8 @@
 //! backend's threads; the counts shown are the manifest's, the rows left out
 //! are saved to a file and read back; a CP949 CSV shows its detected
 //! encoding and can be read again in another; a file that is not what its
-//! name says is refused in words.
+//! name says is refused in words; the text with its `#{열이름}` goes to
+//! every row to send as an Excel batch.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,10 +13,15 @@ use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use ringdesk::backend::BatchKind;
+use ringdesk::config::Settings;
+use ringdesk::domain::BatchId;
+use ringdesk::store::Store;
 use ringdesk::ui::RingdeskApp;
 
+use crate::sms_ui::{add_sender_number, send_enabled};
 use crate::support::DataDir;
-use crate::ui::{click, open_menu, step_until, window};
+use crate::ui::{click, open_menu, settings_file, step_until, window};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -167,4 +173,59 @@ fn a_file_that_is_not_a_workbook_is_refused_in_words() {
         )
     });
     assert!(!shown(&harness, "보낼 문자"));
+}
+
+#[test]
+fn each_row_to_send_gets_its_own_text_in_an_excel_batch() {
+    let dir = DataDir::new();
+    add_sender_number(&dir);
+    let path = settings_file(&dir);
+    let mut settings = Settings::load_or_create(&path).unwrap();
+    settings.user.role = ringdesk::domain::Role::Manager;
+    ringdesk::config::save(&path, &settings).unwrap();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("sms_targets.xlsx"));
+    step_until(&mut harness, "the sheet sorted", |h| {
+        shown(h, "보낼 문자 482건")
+    });
+    step_until(&mut harness, "the sender numbers", |h| {
+        !shown(h, "등록된 발신번호가 없습니다")
+    });
+
+    // The chips write the variables into the text at its cursor.
+    click(&mut harness, "#{이름}");
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "내용")
+        .type_text("님, 쿠폰 ");
+    harness.run_steps(2);
+    click(&mut harness, "#{쿠폰코드}");
+    let body = harness.get_by_role_and_label(Role::MultilineTextInput, "내용");
+    assert_eq!(body.value().as_deref(), Some("#{이름}님, 쿠폰 #{쿠폰코드}"));
+    // The first rows' texts, filled from their cells.
+    step_until(&mut harness, "sorted again and previewed", |h| {
+        shown(h, "홍경희 원장님, 쿠폰 SUMMER24-TN7MP") && !shown(h, "행 정리 중…")
+    });
+    assert!(shown(&harness, "김지유님, 쿠폰 SUMMER24-T2EYX"));
+    assert!(send_enabled(&harness));
+
+    click(&mut harness, "보내기");
+    assert!(shown(&harness, "받는 사람: 482명"));
+    click(&mut harness, "확인");
+    step_until(&mut harness, "the batch handed to the background", |h| {
+        shown(h, "백그라운드로 넘겼습니다")
+    });
+    let store = Store::open(&dir.database()).unwrap();
+    let batch = store.batch(BatchId(1)).unwrap();
+    assert_eq!(batch.kind, BatchKind::Excel);
+    assert_eq!(batch.title, "엑셀문자발송 sms_targets.xlsx (482건)");
+    assert_eq!(batch.body_template, "#{이름}님, 쿠폰 #{쿠폰코드}");
+    assert_eq!(batch.total, 482);
+    let first = store.batch_recipient(BatchId(1), 1).unwrap().unwrap();
+    assert_eq!(first.source_row, Some(2));
+    assert_eq!(first.to_key, "+821093307910");
+    assert!(
+        first
+            .values
+            .contains(&("방문일".to_owned(), "2024-05-14".to_owned()))
+    );
 }
