@@ -336,8 +336,8 @@ impl ExcelSms {
         let shown = egui::Window::new(texts.get("menu.excel_sms"))
             .id(id)
             .open(&mut open)
-            .default_size([1180.0, 740.0])
-            .min_size([820.0, 480.0])
+            .default_size([980.0, 620.0])
+            .min_size([760.0, 420.0])
             .show(ctx, |ui| {
                 egui::Panel::bottom("excel_sms_close")
                     .resizable(false)
@@ -351,8 +351,8 @@ impl ExcelSms {
                 // other bulk-send windows.
                 egui::Panel::left("excel_sms_sheet")
                     .resizable(true)
-                    .default_size(560.0)
-                    .min_size(380.0)
+                    .default_size(480.0)
+                    .min_size(340.0)
                     .show(ui, |ui| {
                         egui::ScrollArea::vertical()
                             .id_salt("excel_sms_sheet")
@@ -724,16 +724,31 @@ impl ExcelSms {
         egui::ScrollArea::horizontal()
             .id_salt("excel_preview_scroll")
             .show(ui, |ui| {
+                // Columns share the width when they can (a narrow sheet is
+                // seen whole); a wide one scrolls sideways.
+                #[expect(
+                    clippy::cast_precision_loss,
+                    reason = "a sheet has far fewer than 2^23 columns"
+                )]
+                let share =
+                    ((ui.available_width() - 48.0) / columns.len() as f32).clamp(72.0, 160.0);
                 let mut table = TableBuilder::new(ui)
                     .id_salt("excel_preview")
                     .striped(true)
                     .vscroll(true)
                     .max_scroll_height(ROW_HEIGHT * 8.0)
+                    .min_scrolled_height(ROW_HEIGHT * 8.0)
                     .column(Column::auto().at_least(40.0));
-                for _ in &columns {
+                for index in 0..columns.len() {
+                    // A phone number is read whole.
+                    let width = if index == phone {
+                        share.max(112.0)
+                    } else {
+                        share
+                    };
                     table = table.column(
-                        Column::initial(120.0)
-                            .at_least(50.0)
+                        Column::initial(width)
+                            .at_least(40.0)
                             .resizable(true)
                             .clip(true),
                     );
@@ -994,6 +1009,9 @@ fn rows_ui(ui: &mut egui::Ui, texts: &Texts, id: &str, rows: &[&(usize, String, 
     egui::ScrollArea::vertical()
         .id_salt(id)
         .max_height(ROW_HEIGHT * 8.0)
+        // Inside the panel's own scrolling, at the foot of what shows, it
+        // would otherwise shrink to the little room left.
+        .min_scrolled_height(ROW_HEIGHT * 8.0)
         .auto_shrink([false, true])
         .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
             for (row, phone, reason) in rows.get(range).unwrap_or_default() {
