@@ -229,3 +229,21 @@ fn each_row_to_send_gets_its_own_text_in_an_excel_batch() {
             .contains(&("방문일".to_owned(), "2024-05-14".to_owned()))
     );
 }
+
+#[test]
+fn a_workbook_with_a_title_row_and_two_sheets_is_mapped_by_its_header() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers.xlsx"));
+    step_until(&mut harness, "the sheet sorted", |h| shown(h, "보낼 문자"));
+    // The data sheet, not the notes; the header under the merged title;
+    // the mobile column, not 번호 or 전화번호.
+    let sheet = harness.get_by_role_and_label(Role::ComboBox, "시트");
+    assert_eq!(sheet.value().as_deref(), Some("고객목록"));
+    let header = harness.get_by_role_and_label(Role::SpinButton, "머리글 행");
+    assert_eq!(header.value().as_deref(), Some("2"));
+    let phone = harness.get_by_role_and_label(Role::ComboBox, "전화번호 열");
+    assert_eq!(phone.value().as_deref(), Some("휴대폰"));
+    // The header's names are the variables.
+    assert!(harness.query_by_label("#{가입일자}").is_some());
+}
