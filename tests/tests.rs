@@ -26,5 +26,6 @@ mod sms_ui;
 mod store;
 mod support;
 mod ui;
+mod ui_bulk_excel;
 mod ui_bulk_free;
 mod ui_sms;

@@ -11,6 +11,7 @@ use super::call_log::CallLog;
 use super::call_popup::{self, CallPopups};
 use super::customer_form::CustomerForm;
 use super::customer_list::CustomerList;
+use super::excel_sms::ExcelSms;
 use super::field_settings::FieldSettings;
 use super::free_sms::FreeSms;
 use super::group_manager::GroupManager;
@@ -118,6 +119,7 @@ pub struct RingdeskApp {
     composers: Vec<SmsComposer>,
     next_composer: u64,
     message_log: Option<MessageLog>,
+    excel_sms: Option<ExcelSms>,
     free_sms: Option<FreeSms>,
     later: Vec<Feature>,
     popups: CallPopups,
@@ -147,6 +149,7 @@ impl RingdeskApp {
             composers: Vec::new(),
             next_composer: 0,
             message_log: None,
+            excel_sms: None,
             free_sms: None,
             later: Vec::new(),
             popups: CallPopups::default(),
@@ -175,6 +178,12 @@ impl RingdeskApp {
     /// worker's state changes, a gateway's credit report).
     pub fn receive(&mut self, event: Event, ctx: &egui::Context) {
         self.handle(event, ctx);
+    }
+
+    /// The 엑셀문자발송 window, when open (tests load and save files
+    /// through it, as its dialogs cannot be driven).
+    pub fn excel_sms(&mut self) -> Option<&mut ExcelSms> {
+        self.excel_sms.as_mut()
     }
 
     fn send(&self, command: Command) -> bool {
@@ -471,6 +480,31 @@ impl RingdeskApp {
                     problem,
                 });
             }
+            Event::SheetRead {
+                request,
+                path,
+                workbook,
+            } => {
+                if let Some(window) = &mut self.excel_sms {
+                    window.sheet_read(request, path, *workbook);
+                }
+            }
+            Event::SheetRefused { request, error } => {
+                if let Some(window) = &mut self.excel_sms {
+                    window.sheet_refused(request, error);
+                }
+            }
+            Event::SheetSorted { request, targets } => {
+                if let Some(window) = &mut self.excel_sms {
+                    window.sheet_sorted(request, targets);
+                }
+            }
+            Event::Exported {
+                request, result, ..
+            } if self
+                .excel_sms
+                .as_mut()
+                .is_some_and(|window| window.exported(request, result.clone())) => {}
             Event::FreeNumbersSorted { request, numbers } => {
                 if let Some(window) = &mut self.free_sms {
                     window.numbers_sorted(request, numbers);
@@ -480,17 +514,20 @@ impl RingdeskApp {
                 if let Some(window) = &mut self.free_sms {
                     window.started(request, id);
                 }
+                if let Some(window) = &mut self.excel_sms {
+                    window.started(request, id);
+                }
             }
             Event::BatchRefused { request, problem } => {
                 if let Some(window) = &mut self.free_sms {
                     window.refused(request, &problem);
                 }
+                if let Some(window) = &mut self.excel_sms {
+                    window.refused(request, &problem);
+                }
             }
             // No window asks for these yet.
             Event::Candidates { .. }
-            | Event::SheetRead { .. }
-            | Event::SheetRefused { .. }
-            | Event::SheetSorted { .. }
             | Event::BatchProgress(_)
             | Event::BatchPage { .. }
             | Event::RecipientPage { .. }
@@ -518,6 +555,9 @@ impl RingdeskApp {
                     log.failed(action, &message);
                 }
                 if let Some(window) = &mut self.free_sms {
+                    window.failed(action, &message);
+                }
+                if let Some(window) = &mut self.excel_sms {
                     window.failed(action, &message);
                 }
                 self.shown.error = Some(format!("{action}: {message}"));
@@ -684,6 +724,17 @@ impl RingdeskApp {
                     .get_or_insert_with(|| MessageLog::new(results))
                     .set_results(results);
             }
+            MenuAction::ExcelSms => {
+                self.excel_sms.get_or_insert_with(ExcelSms::default);
+                // Saved texts and sender numbers to choose from.
+                for command in [
+                    Command::LoadTemplates,
+                    Command::LoadSenders,
+                    Command::LoadLookups,
+                ] {
+                    self.send(command);
+                }
+            }
             MenuAction::FreeSms => {
                 self.free_sms.get_or_insert_with(FreeSms::default);
                 // Saved texts and sender numbers to choose from, fields
@@ -751,6 +802,20 @@ impl RingdeskApp {
                 self.free_sms = None;
             }
         }
+        if let Some(window) = &mut self.excel_sms {
+            let open = window.show(
+                ctx,
+                &self.texts,
+                &data,
+                balance,
+                &mut self.next_request,
+                commands,
+            );
+            results = results.or(window.wants_results());
+            if !open {
+                self.excel_sms = None;
+            }
+        }
         if results.is_some() {
             self.menu_action(MenuAction::SmsResults, ctx);
         }
@@ -791,6 +856,10 @@ impl RingdeskApp {
             .find(|composer| composer.takes_drop_at(pointer))
         {
             composer.attach_file(path, &mut self.next_request, commands);
+        } else if let Some(window) = &mut self.excel_sms
+            && window.takes_drop_at(pointer)
+        {
+            window.open_file(path);
         }
     }
 
