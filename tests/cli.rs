@@ -815,3 +815,66 @@ fn sms_send_image_goes_as_an_mms_and_a_bad_picture_is_refused_naming_the_file() 
     assert_eq!(log[0]["kind"], "mms");
     assert_eq!(log[0]["image"]["size_bytes"], size);
 }
+
+#[test]
+fn a_bulk_send_from_a_sheet_reports_its_rows_and_only_a_manager_may_send_one() {
+    let dir = DataDir::new();
+    dir.run(&["sms", "sender", "add", "1588-1234"]).ok();
+    let sheet = dir.path().join("고객.csv");
+    std::fs::write(
+        &sheet,
+        "이름,휴대폰\n홍길동,010-1111-2222\n김민준,02-555-0000\n박서연,010-1111-2222\n최지우,010-3333-4444\n",
+    )
+    .unwrap();
+    let sheet = sheet.to_str().unwrap();
+    let run = dir.run(&[
+        "sms",
+        "bulk",
+        "--sheet",
+        sheet,
+        "--text",
+        "#{이름}님, 점검 안내입니다.",
+        "--json",
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let outcome = &run.json_lines()[0];
+    assert_eq!(outcome["recipients"], 2, "{outcome}");
+    assert_eq!(outcome["left_out_before"], 2, "{outcome}");
+    assert_eq!(outcome["messages"]["delivered"], 2, "{outcome}");
+    let stderr = run.stderr();
+    assert!(stderr.contains("row 3: 02-555-0000"), "{stderr}");
+    assert!(
+        stderr.contains("row 4: 010-1111-2222 repeats row 2"),
+        "{stderr}"
+    );
+    let log = dir.run(&["sms", "log"]).ok();
+    assert!(log.contains("홍길동님, 점검 안내입니다."), "{log}");
+    assert!(log.contains("최지우님, 점검 안내입니다."), "{log}");
+
+    // A sheet without the named column says which columns it has.
+    let run = dir.run(&[
+        "sms",
+        "bulk",
+        "--sheet",
+        sheet,
+        "--phone-column",
+        "전화",
+        "--text",
+        "안내",
+    ]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("--phone-column"), "{}", run.stderr());
+    assert!(run.stderr().contains("이름, 휴대폰"), "{}", run.stderr());
+
+    // An agent's desk is refused, naming the roles that may.
+    dir.run(&["config", "set", "user.role", "agent"]).ok();
+    let run = dir.run(&["sms", "bulk", "--sheet", sheet, "--text", "안내"]);
+    assert_ne!(run.code(), 0);
+    assert!(
+        run.stderr().contains("manager or admin"),
+        "{}",
+        run.stderr()
+    );
+    let log = dir.run(&["sms", "log"]).ok();
+    assert_eq!(log.lines().count(), 2, "{log}");
+}

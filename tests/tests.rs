@@ -27,5 +27,6 @@ mod store;
 mod support;
 mod ui;
 mod ui_batch_results;
+mod ui_bulk_excel;
 mod ui_bulk_free;
 mod ui_sms;

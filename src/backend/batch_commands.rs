@@ -337,10 +337,9 @@ impl Service {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-    use std::time::Duration;
 
     use super::*;
+    use crate::backend::test_support::{spawn, wait_for};
     use crate::backend::{Backend, Command};
     use crate::config::Settings;
     use crate::domain::{
@@ -348,13 +347,6 @@ mod tests {
         PhoneDraft, PhoneNumber, Region,
     };
     use crate::store::Store;
-
-    const WAIT: Duration = Duration::from_secs(20);
-
-    fn spawn(store: Store, settings: Settings) -> Backend {
-        let settings_file = std::env::temp_dir().join("ringdesk-batch-backend-test-unused.toml");
-        Backend::spawn(store, settings, settings_file, Arc::new(|| {})).unwrap()
-    }
 
     /// A store with a sender number and customers 홍길동 (opted out of
     /// advertising), 김민준 and 박서연 (a landline only).
@@ -398,19 +390,6 @@ mod tests {
             advertising: false,
             scheduled_at: None,
         }
-    }
-
-    fn wait_for<T>(backend: &Backend, mut pick: impl FnMut(Event) -> Option<T>) -> T {
-        let deadline = std::time::Instant::now() + WAIT;
-        while std::time::Instant::now() < deadline {
-            if let Some(found) = backend
-                .wait_event(Duration::from_millis(100))
-                .and_then(&mut pick)
-            {
-                return found;
-            }
-        }
-        panic!("the event did not come");
     }
 
     fn gather(backend: &Backend) -> crate::sms::recipient_list::RecipientList {

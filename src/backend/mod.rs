@@ -20,6 +20,8 @@ mod sms_admin;
 mod sms_commands;
 mod sms_thread;
 mod store_thread;
+#[cfg(test)]
+mod test_support;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,7 +44,15 @@ pub use crate::domain::{
 pub use crate::import::{Cell, ReadError, ReadOptions, Sheet, Workbook};
 pub use crate::sms::free_numbers::FreeNumbers;
 pub use crate::sms::recipient_list::{LeftOut, LeftOutReason, RecipientList, sort_out};
-pub use crate::sms::sheet_targets::{SheetMapping, SheetTargets};
+pub use crate::sms::sheet_targets::{
+    DuplicateRow, RejectedRow, RowProblem, SheetMapping, SheetTargets, Target,
+};
+// 엑셀문자발송 reads a text file again in the encoding the manager picks,
+// and finds the columns its text uses among the placeholders.
+pub use crate::import::Row as SheetRow;
+pub use crate::import::encoding::by_name as encoding_by_name;
+pub use crate::sms::template::placeholders;
+pub use encoding_rs::Encoding;
 // The window shows calls, the link and click-to-call outcomes as the PBX
 // side describes them.
 pub use crate::pbx::tracker::{CallChange, TrackedCall};

@@ -171,17 +171,14 @@ impl Service {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-    use std::time::Duration;
 
     use super::*;
+    use crate::backend::test_support::{self, wait_for};
     use crate::backend::{Backend, Command};
     use crate::config::Settings;
     use crate::domain::{LoggedMessage, NewSenderNumber, PhoneNumber, Region, Timestamp};
     use crate::sms::Field;
     use crate::store::Store;
-
-    const WAIT: Duration = Duration::from_secs(10);
 
     fn with_sender(mut store: Store) -> Store {
         store
@@ -194,8 +191,7 @@ mod tests {
     }
 
     fn spawn(store: Store) -> Backend {
-        let settings_file = std::env::temp_dir().join("ringdesk-sms-backend-test-unused.toml");
-        Backend::spawn(store, Settings::default(), settings_file, Arc::new(|| {})).unwrap()
+        test_support::spawn(store, Settings::default())
     }
 
     fn draft(to: &str, text: &str) -> Box<Draft> {
@@ -204,20 +200,6 @@ mod tests {
             text: text.to_owned(),
             ..Draft::default()
         })
-    }
-
-    /// The next event `pick` accepts, skipping others.
-    fn wait_for<T>(backend: &Backend, mut pick: impl FnMut(Event) -> Option<T>) -> T {
-        let deadline = std::time::Instant::now() + WAIT;
-        while std::time::Instant::now() < deadline {
-            if let Some(found) = backend
-                .wait_event(Duration::from_millis(100))
-                .and_then(&mut pick)
-            {
-                return found;
-            }
-        }
-        panic!("the event did not come");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::call_log::CallLog;
 use super::call_popup::{self, CallPopups};
 use super::customer_form::CustomerForm;
 use super::customer_list::CustomerList;
+use super::excel_sms::ExcelSms;
 use super::field_settings::FieldSettings;
 use super::free_sms::FreeSms;
 use super::group_manager::GroupManager;
@@ -120,6 +121,7 @@ pub struct RingdeskApp {
     next_composer: u64,
     message_log: Option<MessageLog>,
     batch_results: Option<BatchResults>,
+    excel_sms: Option<ExcelSms>,
     free_sms: Option<FreeSms>,
     later: Vec<Feature>,
     popups: CallPopups,
@@ -150,6 +152,7 @@ impl RingdeskApp {
             next_composer: 0,
             message_log: None,
             batch_results: None,
+            excel_sms: None,
             free_sms: None,
             later: Vec::new(),
             popups: CallPopups::default(),
@@ -178,6 +181,12 @@ impl RingdeskApp {
     /// worker's state changes, a gateway's credit report).
     pub fn receive(&mut self, event: Event, ctx: &egui::Context) {
         self.handle(event, ctx);
+    }
+
+    /// The 엑셀문자발송 window, when open (tests load and save files
+    /// through it, as its dialogs cannot be driven).
+    pub fn excel_sms(&mut self) -> Option<&mut ExcelSms> {
+        self.excel_sms.as_mut()
     }
 
     fn send(&self, command: Command) -> bool {
@@ -474,6 +483,31 @@ impl RingdeskApp {
                     problem,
                 });
             }
+            Event::SheetRead {
+                request,
+                path,
+                workbook,
+            } => {
+                if let Some(window) = &mut self.excel_sms {
+                    window.sheet_read(request, path, *workbook);
+                }
+            }
+            Event::SheetRefused { request, error } => {
+                if let Some(window) = &mut self.excel_sms {
+                    window.sheet_refused(request, error);
+                }
+            }
+            Event::SheetSorted { request, targets } => {
+                if let Some(window) = &mut self.excel_sms {
+                    window.sheet_sorted(request, targets);
+                }
+            }
+            Event::Exported {
+                request, result, ..
+            } if self
+                .excel_sms
+                .as_mut()
+                .is_some_and(|window| window.exported(request, result.clone())) => {}
             Event::FreeNumbersSorted { request, numbers } => {
                 if let Some(window) = &mut self.free_sms {
                     window.numbers_sorted(request, numbers);
@@ -483,17 +517,20 @@ impl RingdeskApp {
                 if let Some(window) = &mut self.free_sms {
                     window.started(request, id);
                 }
+                if let Some(window) = &mut self.excel_sms {
+                    window.started(request, id);
+                }
             }
             Event::BatchRefused { request, problem } => {
                 if let Some(window) = &mut self.free_sms {
                     window.refused(request, &problem);
                 }
+                if let Some(window) = &mut self.excel_sms {
+                    window.refused(request, &problem);
+                }
             }
             // No window asks for these yet.
-            Event::Candidates { .. }
-            | Event::SheetRead { .. }
-            | Event::SheetRefused { .. }
-            | Event::SheetSorted { .. } => {}
+            Event::Candidates { .. } => {}
             Event::BatchProgress(summary) => {
                 if let Some(window) = &mut self.batch_results {
                     window.progress(&self.texts, *summary);
@@ -554,6 +591,9 @@ impl RingdeskApp {
                     window.failed(&self.texts, action, &message);
                 }
                 if let Some(window) = &mut self.free_sms {
+                    window.failed(action, &message);
+                }
+                if let Some(window) = &mut self.excel_sms {
                     window.failed(action, &message);
                 }
                 self.shown.error = Some(format!("{action}: {message}"));
@@ -724,6 +764,17 @@ impl RingdeskApp {
                     .get_or_insert_with(BatchResults::new)
                     .refresh();
             }
+            MenuAction::ExcelSms => {
+                self.excel_sms.get_or_insert_with(ExcelSms::default);
+                // Saved texts and sender numbers to choose from.
+                for command in [
+                    Command::LoadTemplates,
+                    Command::LoadSenders,
+                    Command::LoadLookups,
+                ] {
+                    self.send(command);
+                }
+            }
             MenuAction::FreeSms => {
                 self.free_sms.get_or_insert_with(FreeSms::default);
                 // Saved texts and sender numbers to choose from, fields
@@ -791,6 +842,20 @@ impl RingdeskApp {
                 self.free_sms = None;
             }
         }
+        if let Some(window) = &mut self.excel_sms {
+            let open = window.show(
+                ctx,
+                &self.texts,
+                &data,
+                balance,
+                &mut self.next_request,
+                commands,
+            );
+            results = results.or(window.wants_results());
+            if !open {
+                self.excel_sms = None;
+            }
+        }
         if results.is_some() {
             self.menu_action(MenuAction::SmsResults, ctx);
         }
@@ -831,6 +896,10 @@ impl RingdeskApp {
             .find(|composer| composer.takes_drop_at(pointer))
         {
             composer.attach_file(path, &mut self.next_request, commands);
+        } else if let Some(window) = &mut self.excel_sms
+            && window.takes_drop_at(pointer)
+        {
+            window.open_file(path);
         }
     }
 

@@ -89,6 +89,9 @@ pub struct BulkMessage {
     error: Option<String>,
     /// The manager asked to see the results of the batch.
     wants_results: Option<BatchId>,
+    /// Text to put into the body at its cursor on the next frame (a
+    /// `#{열이름}` chip of 엑셀문자발송).
+    insert: Option<String>,
 }
 
 /// Why the scheduled time cannot be used.
@@ -113,7 +116,21 @@ impl BulkMessage {
             stage: Stage::Editing { refused: None },
             error: None,
             wants_results: None,
+            insert: None,
         }
+    }
+
+    /// The body as typed, placeholders unfilled (엑셀문자발송 finds the
+    /// columns it uses in it).
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.draft.text
+    }
+
+    /// Puts `text` into the body at its cursor (at its end when it was
+    /// never focused) on the next frame, and focuses it.
+    pub fn insert(&mut self, text: &str) {
+        self.insert = Some(text.to_owned());
     }
 
     /// The batch whose results the manager asked to see, once.
@@ -334,13 +351,16 @@ impl BulkMessage {
         ui.add_space(4.0);
         sms_form::advertising_ui(ui, texts, data.settings, checked, &mut self.draft);
         ui.add_space(4.0);
-        sms_form::body_ui(
+        let body = sms_form::body_ui(
             ui,
             texts,
             self.id.with("body"),
             checked,
             &mut self.draft.text,
         );
+        if let Some(text) = self.insert.take() {
+            insert_at_cursor(ui.ctx(), body.id, &mut self.draft.text, &text);
+        }
         sms_form::body_problems_ui(ui, texts, checked, &self.draft.text);
     }
 
@@ -629,6 +649,27 @@ fn refusal_text(texts: &Texts, problem: &BatchProblem) -> String {
             )
         }
     }
+}
+
+/// Puts `text` into the text edit `id` holding `body` at its cursor (at the
+/// end when it has none), moves the cursor after it and focuses the edit.
+fn insert_at_cursor(ctx: &egui::Context, id: egui::Id, body: &mut String, text: &str) {
+    let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
+    let at: usize = state
+        .cursor
+        .char_range()
+        .map_or_else(|| body.chars().count(), |range| range.primary.index.into());
+    let byte = body
+        .char_indices()
+        .nth(at)
+        .map_or(body.len(), |(byte, _)| byte);
+    body.insert_str(byte, text);
+    let after = egui::text::CCursor::new(at + text.chars().count());
+    state
+        .cursor
+        .set_char_range(Some(egui::text::CCursorRange::one(after)));
+    state.store(ctx, id);
+    ctx.memory_mut(|memory| memory.request_focus(id));
 }
 
 #[cfg(test)]

@@ -15,8 +15,6 @@ pub enum Feature {
     AdminWeb,
     /// 대량문자발송
     BulkSms,
-    /// 엑셀문자발송
-    ExcelSms,
 }
 
 impl Feature {
@@ -25,7 +23,6 @@ impl Feature {
             Self::ChangePassword => ("menu.change_password", "later.change_password"),
             Self::AdminWeb => ("menu.admin_web", "later.admin_web"),
             Self::BulkSms => ("menu.bulk_sms", "later.bulk_sms"),
-            Self::ExcelSms => ("menu.excel_sms", "later.excel_sms"),
         }
     }
 }

@@ -10,6 +10,7 @@ mod call_popup;
 mod customer_form;
 mod customer_list;
 mod date_picker;
+mod excel_sms;
 mod field_settings;
 pub mod fonts;
 mod format;
@@ -31,6 +32,7 @@ mod status_bar;
 mod widgets;
 
 pub use app::{RingdeskApp, StartInfo};
+pub use excel_sms::ExcelSms;
 
 use std::path::PathBuf;
 use std::sync::Arc;

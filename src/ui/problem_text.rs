@@ -1,7 +1,7 @@
 //! Refusals from the domain rules, said in the window's language.
 
 use super::i18n::Texts;
-use crate::backend::{AdProblem, ImageProblem, Issue, NoPictures, TextProblem};
+use crate::backend::{AdProblem, ImageProblem, Issue, NoPictures, ReadError, TextProblem};
 use crate::domain::{Invalid, Problem};
 
 /// What is wrong with a field, in words for the person at the desk.
@@ -67,6 +67,42 @@ pub fn describe_issue(texts: &Texts, issue: &Issue) -> String {
         }
         Issue::PictureFile(error) => super::sms_picture::refusal_text(texts, error),
         Issue::Invalid(invalid) => describe(texts, invalid),
+    }
+}
+
+/// Why a file cannot be read as a sheet, in the window's language, naming
+/// the file.
+#[must_use]
+pub fn describe_read_error(texts: &Texts, error: &ReadError) -> String {
+    let file = |path: &std::path::Path| {
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        )
+    };
+    match error {
+        ReadError::Unreadable { path, reason } => texts.fmt(
+            "read_error.unreadable",
+            &[("file", &file(path)), ("reason", reason)],
+        ),
+        ReadError::Empty { path } => texts.fmt("read_error.empty", &[("file", &file(path))]),
+        ReadError::NotAWorkbook { path, text: true } => {
+            texts.fmt("read_error.text_not_workbook", &[("file", &file(path))])
+        }
+        ReadError::NotAWorkbook { path, text: false } => {
+            texts.fmt("read_error.not_workbook", &[("file", &file(path))])
+        }
+        ReadError::Damaged { path, reason } => texts.fmt(
+            "read_error.damaged",
+            &[("file", &file(path)), ("reason", reason)],
+        ),
+        ReadError::UnknownKind { path } => {
+            texts.fmt("read_error.unknown_kind", &[("file", &file(path))])
+        }
+        ReadError::BadText { path, line, reason } => texts.fmt(
+            "read_error.bad_text",
+            &[("file", &file(path)), ("line", line), ("reason", reason)],
+        ),
     }
 }
 

@@ -1,0 +1,1340 @@
+//! 엑셀문자발송: one personalised message per row of a spreadsheet or CSV.
+//!
+//! The manager opens a file (a dialog on a thread of its own, or a file
+//! dropped on the window); the backend reads it off this thread
+//! ([`Command::ReadSheet`]) while the window shows the file's name and the
+//! seconds spent. Then the sheet, the header row and the phone column are
+//! picked (each guessed first), a text file's encoding and separator may be
+//! overridden (the file is read again), and the first rows under the header
+//! are previewed with the phone column marked. The header names are the
+//! `#{열이름}` variables of the text.
+//!
+//! Whenever the sheet, the header row, the phone column or the variables the
+//! text uses change, the sheet is sorted again by the backend
+//! ([`Command::SortSheet`], after a short pause so typing does not flood
+//! it): the rows to send, and the rows left out with their row number and
+//! why, which can be saved to a file ([`Command::ExportTable`]).
+//!
+//! The text is written in the shared bulk editor ([`BulkMessage`]), checked
+//! and previewed against the first rows to send with their values filled
+//! in; once confirmed, every row to send becomes a recipient of an Excel
+//! batch with its row number and values.
+//!
+//! Only one such window is open at a time. The window reads no file itself.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+
+use super::app::thousands;
+use super::bulk_message::{BulkMessage, PREVIEWED, Recipients, Sample};
+use super::i18n::Texts;
+use super::main_view::ROW_HEIGHT;
+use super::problem_text::{describe_issue, describe_read_error};
+use super::sms_form::Data;
+use super::widgets::escape_closes;
+use crate::backend::{
+    BatchId, BatchKind, BatchProblem, Cell, Command, Encoding, NewRecipient, QueryId, ReadError,
+    ReadOptions, RowProblem, Sheet, SheetMapping, SheetRow, SheetTargets, Workbook,
+    encoding_by_name, placeholders,
+};
+
+/// The window's id, for Esc to know whether it is in front.
+const WINDOW: &str = "excel_sms";
+/// Rows under the header the preview shows.
+const PREVIEW_ROWS: usize = 20;
+/// How long the mapping must stay still before the sheet is sorted again.
+const SORT_PAUSE: Duration = Duration::from_millis(300);
+/// The kinds of file the open dialog offers.
+const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "ods", "csv", "txt"];
+/// Words in a header that name the phone column, mobile ones first: a
+/// sheet with both 전화번호 and 휴대폰 sends to the mobile.
+const MOBILE_WORDS: [&str; 6] = ["휴대폰", "핸드폰", "휴대전화", "mobile", "携帯", "ケータイ"];
+/// Words in a header that name some phone column.
+const PHONE_WORDS: [&str; 5] = ["전화", "연락처", "phone", "電話", "tel"];
+/// The encodings offered for a text file, by the names
+/// [`encoding_by_name`] knows, with the names shown.
+const ENCODINGS: [(&str, &str); 5] = [
+    ("utf-8", "UTF-8"),
+    ("cp949", "CP949/EUC-KR"),
+    ("shift_jis", "Shift_JIS"),
+    ("utf-16le", "UTF-16LE"),
+    ("utf-16be", "UTF-16BE"),
+];
+/// The separators offered for a text file, with their text keys.
+const DELIMITERS: [(u8, &str); 3] = [
+    (b',', "excel.comma"),
+    (b';', "excel.semicolon"),
+    (b'\t', "excel.tab"),
+];
+
+/// A file being read.
+struct Reading {
+    request: QueryId,
+    path: PathBuf,
+    since: Instant,
+}
+
+/// A file read, and what the manager chose in it.
+struct Loaded {
+    path: PathBuf,
+    sheets: Vec<Arc<Sheet>>,
+    /// The encoding and separator a text file was read with.
+    encoding: Option<&'static Encoding>,
+    had_decode_errors: bool,
+    /// What was detected when the file was last read without overrides.
+    detected_encoding: Option<&'static Encoding>,
+    detected_delimiter: Option<u8>,
+    /// The overrides (None: as detected).
+    chosen_encoding: Option<&'static Encoding>,
+    chosen_delimiter: Option<u8>,
+    sheet: usize,
+    header_row: usize,
+    phone_column: usize,
+}
+
+impl Loaded {
+    fn sheet(&self) -> Option<&Arc<Sheet>> {
+        self.sheets.get(self.sheet)
+    }
+
+    /// Picks the sheet at `index` and guesses its header row and phone column.
+    fn pick_sheet(&mut self, index: usize) {
+        self.sheet = index;
+        let Some(sheet) = self.sheets.get(index) else {
+            return;
+        };
+        self.header_row = guess_header_row(sheet).unwrap_or(1);
+        self.phone_column = guess_phone_column(sheet, self.header_row).unwrap_or(0);
+    }
+}
+
+/// The left-out rows being saved.
+struct Export {
+    request: Option<QueryId>,
+    path: PathBuf,
+    result: Option<Result<u64, String>>,
+}
+
+/// The 엑셀문자발송 window.
+pub struct ExcelSms {
+    reading: Option<Reading>,
+    refused: Option<ReadError>,
+    loaded: Option<Loaded>,
+    /// The text, whose `#{열이름}` decide which empty cells leave a row out.
+    editor: BulkMessage,
+    /// The mapping last sent for sorting, the request and when it went.
+    sorting: Option<(QueryId, Instant)>,
+    sent_mapping: Option<(usize, SheetMapping)>,
+    /// The mapping waiting for the pause to end, and when it ends.
+    pending: Option<(usize, SheetMapping, Instant)>,
+    sorted: Option<Box<SheetTargets>>,
+    /// A file to read, chosen in the dialog, dropped or given by a test.
+    to_open: Option<PathBuf>,
+    /// Where to save the left-out rows, chosen in the dialog or by a test.
+    to_save: Option<PathBuf>,
+    open_dialog: Option<std_mpsc::Receiver<Option<PathBuf>>>,
+    save_dialog: Option<std_mpsc::Receiver<Option<PathBuf>>>,
+    export: Option<Export>,
+    /// Why a dialog could not be opened.
+    error: Option<String>,
+    rect: Option<egui::Rect>,
+    closed: bool,
+}
+
+impl Default for ExcelSms {
+    fn default() -> Self {
+        Self {
+            reading: None,
+            refused: None,
+            loaded: None,
+            editor: BulkMessage::new("excel_sms"),
+            sorting: None,
+            sent_mapping: None,
+            pending: None,
+            sorted: None,
+            to_open: None,
+            to_save: None,
+            open_dialog: None,
+            save_dialog: None,
+            export: None,
+            error: None,
+            rect: None,
+            closed: false,
+        }
+    }
+}
+
+impl ExcelSms {
+    /// The batch whose results the manager asked to see, once.
+    pub fn wants_results(&mut self) -> Option<BatchId> {
+        self.editor.wants_results()
+    }
+
+    /// The backend stored a batch; true when this window asked for it.
+    pub fn started(&mut self, request: QueryId, id: BatchId) -> bool {
+        self.editor.started(request, id)
+    }
+
+    /// The backend refused a batch; true when this window asked for it.
+    pub fn refused(&mut self, request: QueryId, problem: &BatchProblem) -> bool {
+        self.editor.refused(request, problem)
+    }
+
+    /// A request failed.
+    pub fn failed(&mut self, action: &str, message: &str) {
+        self.editor.failed(action, message);
+    }
+
+    /// Reads `path` next (a dropped file, or one a test names).
+    pub fn open_file(&mut self, path: PathBuf) {
+        self.to_open = Some(path);
+    }
+
+    /// Saves the rows left out to `path` next (.xlsx or .csv), as the save
+    /// dialog does.
+    pub fn save_left_out_to(&mut self, path: PathBuf) {
+        self.to_save = Some(path);
+    }
+
+    /// Whether a file dropped at `pointer` is meant for this window.
+    #[must_use]
+    pub fn takes_drop_at(&self, pointer: Option<egui::Pos2>) -> bool {
+        match (pointer, self.rect) {
+            (Some(pointer), Some(rect)) => rect.contains(pointer),
+            (None, _) => true,
+            (Some(_), None) => false,
+        }
+    }
+
+    /// A file was read; true when this window asked for it.
+    pub fn sheet_read(&mut self, request: QueryId, path: PathBuf, workbook: Workbook) -> bool {
+        if self.reading.as_ref().is_none_or(|r| r.request != request) {
+            return false;
+        }
+        self.reading = None;
+        let same_file = self.loaded.as_ref().filter(|loaded| loaded.path == path);
+        let (chosen_encoding, chosen_delimiter) =
+            same_file.map_or((None, None), |l| (l.chosen_encoding, l.chosen_delimiter));
+        let (detected_encoding, detected_delimiter) = match same_file {
+            Some(l) if chosen_encoding.is_some() || chosen_delimiter.is_some() => (
+                if chosen_encoding.is_some() {
+                    l.detected_encoding
+                } else {
+                    workbook.encoding
+                },
+                if chosen_delimiter.is_some() {
+                    l.detected_delimiter
+                } else {
+                    workbook.delimiter
+                },
+            ),
+            _ => (workbook.encoding, workbook.delimiter),
+        };
+        let first = workbook
+            .sheets
+            .iter()
+            .position(|sheet| sheet.rows.iter().any(|row| !row.is_blank()))
+            .unwrap_or(0);
+        let mut loaded = Loaded {
+            path,
+            sheets: workbook.sheets.into_iter().map(Arc::new).collect(),
+            encoding: workbook.encoding,
+            had_decode_errors: workbook.had_decode_errors,
+            detected_encoding,
+            detected_delimiter,
+            chosen_encoding,
+            chosen_delimiter,
+            sheet: 0,
+            header_row: 1,
+            phone_column: 0,
+        };
+        loaded.pick_sheet(first);
+        self.loaded = Some(loaded);
+        self.sorted = None;
+        self.sent_mapping = None;
+        self.pending = None;
+        self.export = None;
+        true
+    }
+
+    /// A file could not be read; true when this window asked for it.
+    pub fn sheet_refused(&mut self, request: QueryId, error: ReadError) -> bool {
+        if self.reading.as_ref().is_none_or(|r| r.request != request) {
+            return false;
+        }
+        self.reading = None;
+        self.refused = Some(error);
+        true
+    }
+
+    /// A sheet was sorted; true when this window asked for it. Answers to
+    /// an older mapping are dropped.
+    pub fn sheet_sorted(&mut self, request: QueryId, targets: Box<SheetTargets>) -> bool {
+        if self.sorting.is_none_or(|(asked, _)| asked != request) {
+            return false;
+        }
+        self.sorting = None;
+        self.sorted = Some(targets);
+        true
+    }
+
+    /// A table was written; true when this window asked for it.
+    pub fn exported(&mut self, request: QueryId, result: Result<u64, String>) -> bool {
+        match &mut self.export {
+            Some(export) if export.request == Some(request) => {
+                export.request = None;
+                export.result = Some(result);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The rows left out as last sorted (for tests and the lists).
+    #[must_use]
+    pub fn sorted(&self) -> Option<&SheetTargets> {
+        self.sorted.as_deref()
+    }
+
+    /// Draws the window; false once it is closed.
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        texts: &Texts,
+        data: &Data<'_>,
+        balance: Option<u64>,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) -> bool {
+        if let Some(path) = dialog_answer(&mut self.open_dialog) {
+            self.to_open = Some(path);
+        }
+        if let Some(path) = dialog_answer(&mut self.save_dialog) {
+            self.to_save = Some(path);
+        }
+        if let Some(path) = self.to_open.take() {
+            if let Some(loaded) = &mut self.loaded
+                && loaded.path != path
+            {
+                loaded.chosen_encoding = None;
+                loaded.chosen_delimiter = None;
+            }
+            self.read(path, ReadOptions::default(), next_request, commands);
+        }
+        if let Some(path) = self.to_save.take() {
+            self.save(texts, path, next_request, commands);
+        }
+        self.sort_when_still(ctx, next_request, commands);
+
+        let id = egui::Id::unique(WINDOW);
+        let mut open = true;
+        let shown = egui::Window::new(texts.get("menu.excel_sms"))
+            .id(id)
+            .open(&mut open)
+            .default_size([980.0, 620.0])
+            .min_size([760.0, 420.0])
+            .show(ctx, |ui| {
+                egui::Panel::bottom("excel_sms_close")
+                    .resizable(false)
+                    .show(ui, |ui| {
+                        ui.add_space(4.0);
+                        if ui.button(texts.get("excel.close")).clicked() {
+                            self.closed = true;
+                        }
+                    });
+                // The sheet on the left, the text on the right, as in the
+                // other bulk-send windows.
+                egui::Panel::left("excel_sms_sheet")
+                    .resizable(true)
+                    .default_size(480.0)
+                    .min_size(340.0)
+                    .show(ui, |ui| {
+                        egui::ScrollArea::vertical()
+                            .id_salt("excel_sms_sheet")
+                            .show(ui, |ui| {
+                                super::widgets::scroll_margin().show(ui, |ui| {
+                                    self.contents_ui(ui, texts, next_request, commands);
+                                });
+                            });
+                    });
+                egui::CentralPanel::default().show(ui, |ui| {
+                    self.editor_ui(ui, texts, data, balance, next_request, commands);
+                });
+            });
+        self.rect = shown.map(|shown| shown.response.rect);
+        open && !self.closed && !escape_closes(ctx, id)
+    }
+
+    /// Whether the rows shown as sorted are those of the mapping now.
+    fn current(&self) -> bool {
+        self.sorting.is_none() && self.pending.is_none()
+    }
+
+    /// The bulk editor on the rows to send; a confirmed send goes to all
+    /// of them, each with its row number and values.
+    fn editor_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        data: &Data<'_>,
+        balance: Option<u64>,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let targets = match &self.sorted {
+            Some(sorted) if self.current() => sorted.targets.as_slice(),
+            _ => &[],
+        };
+        let samples: Vec<Sample<'_>> = targets
+            .iter()
+            .take(PREVIEWED)
+            .map(|target| Sample {
+                to: target.to.raw(),
+                customer: None,
+                values: &target.values,
+            })
+            .collect();
+        let confirmed = self.editor.ui(
+            ui,
+            texts,
+            data,
+            &Recipients {
+                count: targets.len(),
+                samples: &samples,
+                balance,
+            },
+        );
+        if let Some(confirmed) = confirmed {
+            let recipients: Vec<NewRecipient> = targets
+                .iter()
+                .map(|target| NewRecipient {
+                    source_row: u32::try_from(target.row).ok(),
+                    values: target.values.clone(),
+                    ..NewRecipient::to(&target.to)
+                })
+                .collect();
+            let file = self
+                .loaded
+                .as_ref()
+                .map_or_else(String::new, |loaded| file_name(&loaded.path));
+            let title = texts.fmt(
+                "excel.batch_title",
+                &[("file", &file), ("count", &recipients.len())],
+            );
+            self.editor.start(
+                confirmed,
+                BatchKind::Excel,
+                title,
+                recipients,
+                next_request,
+                commands,
+            );
+        }
+    }
+
+    fn read(
+        &mut self,
+        path: PathBuf,
+        options: ReadOptions,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        *next_request += 1;
+        let request = QueryId(*next_request);
+        self.refused = None;
+        self.reading = Some(Reading {
+            request,
+            path: path.clone(),
+            since: Instant::now(),
+        });
+        commands.push(Command::ReadSheet {
+            request,
+            path,
+            options,
+        });
+    }
+
+    /// The mapping as chosen now: the sheet's index and what the backend
+    /// sorts by.
+    fn mapping(&self) -> Option<(usize, SheetMapping)> {
+        let loaded = self.loaded.as_ref()?;
+        let sheet = loaded.sheet()?;
+        let columns = column_names(sheet, loaded.header_row);
+        Some((
+            loaded.sheet,
+            SheetMapping {
+                header_row: loaded.header_row,
+                phone_column: loaded.phone_column,
+                used: used_variables(self.editor.text(), &columns),
+            },
+        ))
+    }
+
+    /// Sorts the sheet again once the mapping has stayed the same for
+    /// [`SORT_PAUSE`] (at once for a file just read).
+    fn sort_when_still(
+        &mut self,
+        ctx: &egui::Context,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(now) = self.mapping() else {
+            return;
+        };
+        if self.sent_mapping.as_ref() == Some(&now) {
+            self.pending = None;
+            return;
+        }
+        let clock = Instant::now();
+        let due = match &self.pending {
+            Some((sheet, mapping, due)) if (*sheet, mapping) == (now.0, &now.1) => *due,
+            // A file just read is sorted at once.
+            _ if self.sent_mapping.is_none() => clock,
+            _ => clock + SORT_PAUSE,
+        };
+        if clock < due {
+            self.pending = Some((now.0, now.1, due));
+            ctx.request_repaint_after(due.saturating_duration_since(clock));
+            return;
+        }
+        let Some(sheet) = self.loaded.as_ref().and_then(Loaded::sheet).cloned() else {
+            return;
+        };
+        *next_request += 1;
+        let request = QueryId(*next_request);
+        self.pending = None;
+        self.sorting = Some((request, Instant::now()));
+        self.sent_mapping = Some(now.clone());
+        commands.push(Command::SortSheet {
+            request,
+            sheet,
+            mapping: now.1,
+        });
+    }
+
+    fn save(
+        &mut self,
+        texts: &Texts,
+        path: PathBuf,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(sorted) = &self.sorted else {
+            return;
+        };
+        let path = if path.extension().is_none() {
+            path.with_extension("xlsx")
+        } else {
+            path
+        };
+        *next_request += 1;
+        let request = QueryId(*next_request);
+        self.export = Some(Export {
+            request: Some(request),
+            path: path.clone(),
+            result: None,
+        });
+        commands.push(Command::ExportTable {
+            request,
+            path,
+            header: vec![
+                texts.get("excel.column_row").to_owned(),
+                texts.get("excel.column_phone").to_owned(),
+                texts.get("excel.column_reason").to_owned(),
+            ],
+            rows: left_out_rows(texts, sorted)
+                .into_iter()
+                .map(|(row, phone, reason)| vec![row.to_string(), phone, reason])
+                .collect(),
+        });
+    }
+
+    fn contents_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        self.file_ui(ui, texts);
+        if let Some(reading) = &self.reading {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(texts.fmt(
+                    "excel.reading",
+                    &[
+                        ("file", &file_name(&reading.path)),
+                        ("secs", &reading.since.elapsed().as_secs()),
+                    ],
+                ));
+            });
+            ui.ctx().request_repaint_after(Duration::from_millis(250));
+        }
+        if let Some(error) = &self.refused {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                describe_read_error(texts, error),
+            );
+        }
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        if self.loaded.is_none() {
+            if self.reading.is_none() && self.refused.is_none() {
+                ui.add_space(8.0);
+                ui.weak(texts.get("excel.no_file"));
+            }
+            return;
+        }
+        ui.separator();
+        if let Some(options) = self.mapping_ui(ui, texts)
+            && let Some(path) = self.loaded.as_ref().map(|l| l.path.clone())
+        {
+            self.read(path, options, next_request, commands);
+        }
+        ui.separator();
+        self.preview_ui(ui, texts);
+        self.variables_ui(ui, texts);
+        ui.separator();
+        self.sorted_ui(ui, texts);
+    }
+
+    fn file_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
+        ui.horizontal_wrapped(|ui| {
+            let button = ui
+                .add_enabled(
+                    self.open_dialog.is_none(),
+                    egui::Button::new(texts.get("excel.open")),
+                )
+                .on_hover_text(texts.get("excel.open_hint"));
+            if button.clicked() {
+                self.pick_file(ui.ctx(), texts);
+            }
+            if let Some(loaded) = &self.loaded {
+                ui.strong(file_name(&loaded.path));
+            } else {
+                ui.weak(texts.get("excel.open_hint"));
+            }
+        });
+    }
+
+    /// The sheet, header row, phone column and a text file's encoding and
+    /// separator; returns the options to read the file again with when the
+    /// encoding or separator was changed.
+    fn mapping_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) -> Option<ReadOptions> {
+        let loaded = self.loaded.as_mut()?;
+        let mut reread = None;
+        egui::Grid::new("excel_mapping")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                if loaded.sheets.len() > 1 {
+                    let label = ui.label(texts.get("excel.sheet"));
+                    let mut picked = loaded.sheet;
+                    egui::ComboBox::from_id_salt("excel_sheet")
+                        .selected_text(loaded.sheet().map_or("", |sheet| sheet.name.as_str()))
+                        .show_ui(ui, |ui| {
+                            for (index, sheet) in loaded.sheets.iter().enumerate() {
+                                ui.selectable_value(&mut picked, index, sheet.name.as_str());
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    if picked != loaded.sheet {
+                        loaded.pick_sheet(picked);
+                    }
+                    ui.end_row();
+                }
+                let Some(sheet) = loaded.sheet().cloned() else {
+                    return;
+                };
+                let last_row = sheet.rows.last().map_or(1, |row| row.number).max(1);
+                let label = ui.label(texts.get("excel.header_row"));
+                let before = loaded.header_row;
+                ui.add(egui::DragValue::new(&mut loaded.header_row).range(1..=last_row))
+                    .labelled_by(label.id);
+                if loaded.header_row != before {
+                    loaded.phone_column =
+                        guess_phone_column(&sheet, loaded.header_row).unwrap_or(0);
+                }
+                ui.end_row();
+
+                let columns = column_names(&sheet, loaded.header_row);
+                let label = ui.label(texts.get("excel.phone_column"));
+                egui::ComboBox::from_id_salt("excel_phone")
+                    .selected_text(columns.get(loaded.phone_column).map_or("", String::as_str))
+                    .show_ui(ui, |ui| {
+                        for (index, name) in columns.iter().enumerate() {
+                            ui.selectable_value(&mut loaded.phone_column, index, name.as_str());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+
+                if loaded.encoding.is_some()
+                    && let Some(options) = text_options_ui(ui, texts, loaded)
+                {
+                    reread = Some(options);
+                }
+            });
+        if let Some(encoding) = loaded.encoding.filter(|_| loaded.had_decode_errors) {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                texts.fmt(
+                    "excel.decode_errors",
+                    &[("encoding", &encoding_label(encoding))],
+                ),
+            );
+        }
+        reread
+    }
+
+    fn preview_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
+        let Some(loaded) = &self.loaded else {
+            return;
+        };
+        let Some(sheet) = loaded.sheet() else {
+            return;
+        };
+        let rows: Vec<&SheetRow> = data_rows(sheet, loaded.header_row)
+            .take(PREVIEW_ROWS)
+            .collect();
+        if rows.is_empty() {
+            ui.weak(texts.get(if sheet.rows.is_empty() {
+                "excel.empty_sheet"
+            } else {
+                "excel.no_rows"
+            }));
+            return;
+        }
+        ui.label(texts.fmt("excel.preview", &[("count", &rows.len())]));
+        let mut columns = column_names(sheet, loaded.header_row);
+        let width = rows.iter().map(|row| row.cells.len()).max().unwrap_or(0);
+        while columns.len() < width {
+            columns.push(format!("열{}", columns.len() + 1));
+        }
+        let phone = loaded.phone_column;
+        let marked = ui.visuals().selection.bg_fill.gamma_multiply(0.35);
+        egui::ScrollArea::horizontal()
+            .id_salt("excel_preview_scroll")
+            .show(ui, |ui| {
+                // Columns share the width when they can (a narrow sheet is
+                // seen whole); a wide one scrolls sideways.
+                #[expect(
+                    clippy::cast_precision_loss,
+                    reason = "a sheet has far fewer than 2^23 columns"
+                )]
+                let share =
+                    ((ui.available_width() - 48.0) / columns.len() as f32).clamp(72.0, 160.0);
+                let mut table = TableBuilder::new(ui)
+                    .id_salt("excel_preview")
+                    .striped(true)
+                    .vscroll(true)
+                    .max_scroll_height(ROW_HEIGHT * 8.0)
+                    .min_scrolled_height(ROW_HEIGHT * 8.0)
+                    .column(Column::auto().at_least(40.0));
+                for index in 0..columns.len() {
+                    // A phone number is read whole.
+                    let width = if index == phone {
+                        share.max(112.0)
+                    } else {
+                        share
+                    };
+                    table = table.column(
+                        Column::initial(width)
+                            .at_least(40.0)
+                            .resizable(true)
+                            .clip(true),
+                    );
+                }
+                table
+                    .header(ROW_HEIGHT, |mut header| {
+                        header.col(|ui| {
+                            ui.strong(texts.get("excel.column_row"));
+                        });
+                        for (index, name) in columns.iter().enumerate() {
+                            header.col(|ui| {
+                                if index == phone {
+                                    ui.painter().rect_filled(ui.max_rect(), 0.0, marked);
+                                }
+                                ui.strong(name);
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(ROW_HEIGHT, rows.len(), |mut row| {
+                            let Some(sheet_row) = rows.get(row.index()) else {
+                                return;
+                            };
+                            row.col(|ui| {
+                                ui.weak(sheet_row.number.to_string());
+                            });
+                            for index in 0..columns.len() {
+                                row.col(|ui| {
+                                    if index == phone {
+                                        ui.painter().rect_filled(ui.max_rect(), 0.0, marked);
+                                    }
+                                    let text = sheet_row
+                                        .cells
+                                        .get(index)
+                                        .map_or_else(String::new, Cell::text);
+                                    ui.add(egui::Label::new(text).truncate());
+                                });
+                            }
+                        });
+                    });
+            });
+    }
+
+    /// The header's names as `#{열이름}` chips that go into the text.
+    fn variables_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
+        let Some(loaded) = &self.loaded else {
+            return;
+        };
+        let Some(sheet) = loaded.sheet() else {
+            return;
+        };
+        let columns = header_names(sheet, loaded.header_row);
+        if columns.is_empty() {
+            return;
+        }
+        ui.separator();
+        ui.label(texts.get("excel.variables"));
+        ui.horizontal_wrapped(|ui| {
+            for name in &columns {
+                let chip = format!("#{{{name}}}");
+                if ui.small_button(&chip).clicked() {
+                    self.editor.insert(&chip);
+                }
+            }
+        });
+    }
+
+    fn sorted_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
+        if self.sorting.is_some() || self.pending.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(texts.get("excel.sorting"));
+            });
+        }
+        let Some(sorted) = &self.sorted else {
+            return;
+        };
+        let stale = self.sorting.is_some() || self.pending.is_some();
+        ui.add_enabled_ui(!stale, |ui| {
+            ui.heading(texts.fmt(
+                "excel.to_send",
+                &[("count", &thousands(sorted.targets.len() as u64))],
+            ));
+            let left_out = left_out_rows(texts, sorted);
+            egui::CollapsingHeader::new(texts.fmt(
+                "excel.rejected",
+                &[("count", &thousands(sorted.rejected.len() as u64))],
+            ))
+            .id_salt("excel_rejected")
+            .show(ui, |ui| {
+                let rejected: Vec<_> = left_out
+                    .iter()
+                    .filter(|(row, _, _)| sorted.rejected.iter().any(|r| r.row == *row))
+                    .collect();
+                rows_ui(ui, texts, "excel_rejected_rows", &rejected);
+            });
+            egui::CollapsingHeader::new(texts.fmt(
+                "excel.duplicates",
+                &[("count", &thousands(sorted.duplicates.len() as u64))],
+            ))
+            .id_salt("excel_duplicates")
+            .show(ui, |ui| {
+                let duplicates: Vec<_> = left_out
+                    .iter()
+                    .filter(|(row, _, _)| sorted.duplicates.iter().any(|d| d.row == *row))
+                    .collect();
+                rows_ui(ui, texts, "excel_duplicate_rows", &duplicates);
+            });
+        });
+        let any_left_out = !sorted.rejected.is_empty() || !sorted.duplicates.is_empty();
+        ui.horizontal_wrapped(|ui| {
+            let saving = self
+                .export
+                .as_ref()
+                .is_some_and(|export| export.request.is_some());
+            if ui
+                .add_enabled(
+                    any_left_out && !stale && !saving && self.save_dialog.is_none(),
+                    egui::Button::new(texts.get("excel.save_left_out")),
+                )
+                .clicked()
+            {
+                self.pick_save_path(ui.ctx(), texts);
+            }
+            if let Some(export) = &self.export {
+                match &export.result {
+                    None => {
+                        ui.spinner();
+                        ui.label(texts.get("excel.saving"));
+                    }
+                    Some(Ok(count)) => {
+                        ui.label(texts.fmt(
+                            "excel.saved",
+                            &[
+                                ("count", &thousands(*count)),
+                                ("file", &export.path.display()),
+                            ],
+                        ));
+                    }
+                    Some(Err(reason)) => {
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            texts.fmt("excel.save_failed", &[("reason", reason)]),
+                        );
+                    }
+                }
+            }
+        });
+    }
+
+    /// Opens the native open dialog on a thread of its own (it blocks until
+    /// the manager chooses; the window keeps drawing meanwhile).
+    fn pick_file(&mut self, ctx: &egui::Context, texts: &Texts) {
+        let title = texts.get("excel.pick_title").to_owned();
+        let filter = texts.get("excel.filter").to_owned();
+        let spawned = on_dialog_thread(ctx, move || {
+            rfd::FileDialog::new()
+                .set_title(title)
+                .add_filter(filter, &EXTENSIONS)
+                .pick_file()
+        });
+        match spawned {
+            Ok(receiver) => self.open_dialog = Some(receiver),
+            Err(error) => self.error = Some(error.to_string()),
+        }
+    }
+
+    /// Opens the native save dialog on a thread of its own.
+    fn pick_save_path(&mut self, ctx: &egui::Context, texts: &Texts) {
+        let title = texts.get("excel.save_title").to_owned();
+        let name = format!("{}.xlsx", texts.get("excel.left_out_file"));
+        let spawned = on_dialog_thread(ctx, move || {
+            rfd::FileDialog::new()
+                .set_title(title)
+                .set_file_name(name)
+                .add_filter("Excel", &["xlsx"])
+                .add_filter("CSV", &["csv"])
+                .save_file()
+        });
+        match spawned {
+            Ok(receiver) => self.save_dialog = Some(receiver),
+            Err(error) => self.error = Some(error.to_string()),
+        }
+    }
+}
+
+/// The encoding and separator choices of a text file, as grid rows;
+/// returns the options to read it again with when one was changed.
+fn text_options_ui(ui: &mut egui::Ui, texts: &Texts, loaded: &mut Loaded) -> Option<ReadOptions> {
+    let mut changed = false;
+    let label = ui.label(texts.get("excel.encoding"));
+    let auto = texts.fmt(
+        "excel.auto_detected",
+        &[(
+            "name",
+            &loaded
+                .detected_encoding
+                .map_or_else(String::new, encoding_label),
+        )],
+    );
+    let mut chosen = loaded.chosen_encoding;
+    egui::ComboBox::from_id_salt("excel_encoding")
+        .selected_text(chosen.map_or_else(|| auto.clone(), encoding_label))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, auto.as_str());
+            for (name, shown) in ENCODINGS {
+                if let Some(encoding) = encoding_by_name(name) {
+                    ui.selectable_value(&mut chosen, Some(encoding), shown);
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != loaded.chosen_encoding {
+        loaded.chosen_encoding = chosen;
+        changed = true;
+    }
+    ui.end_row();
+
+    let label = ui.label(texts.get("excel.delimiter"));
+    let auto = texts.fmt(
+        "excel.auto_detected",
+        &[(
+            "name",
+            &loaded
+                .detected_delimiter
+                .map_or_else(String::new, |d| delimiter_label(texts, d)),
+        )],
+    );
+    let mut chosen = loaded.chosen_delimiter;
+    egui::ComboBox::from_id_salt("excel_delimiter")
+        .selected_text(chosen.map_or_else(|| auto.clone(), |d| delimiter_label(texts, d)))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, auto.as_str());
+            for (delimiter, key) in DELIMITERS {
+                ui.selectable_value(&mut chosen, Some(delimiter), texts.get(key));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != loaded.chosen_delimiter {
+        loaded.chosen_delimiter = chosen;
+        changed = true;
+    }
+    ui.end_row();
+    changed.then_some(ReadOptions {
+        encoding: loaded.chosen_encoding,
+        delimiter: loaded.chosen_delimiter,
+    })
+}
+
+/// A list of left-out rows: row, phone as written, why.
+fn rows_ui(ui: &mut egui::Ui, texts: &Texts, id: &str, rows: &[&(usize, String, String)]) {
+    if rows.is_empty() {
+        ui.weak(texts.get("excel.none_left_out"));
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .id_salt(id)
+        .max_height(ROW_HEIGHT * 8.0)
+        // Inside the panel's own scrolling, at the foot of what shows, it
+        // would otherwise shrink to the little room left.
+        .min_scrolled_height(ROW_HEIGHT * 8.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+            for (row, phone, reason) in rows.get(range).unwrap_or_default() {
+                ui.horizontal(|ui| {
+                    ui.label(texts.fmt("excel.row", &[("row", row)]));
+                    ui.monospace(phone.as_str());
+                    ui.label(reason.as_str());
+                });
+            }
+        });
+}
+
+/// Every row left out in row order: row number, the phone cell as
+/// written, and why in the window's language.
+fn left_out_rows(texts: &Texts, sorted: &SheetTargets) -> Vec<(usize, String, String)> {
+    let mut rows: Vec<(usize, String, String)> = sorted
+        .rejected
+        .iter()
+        .map(|rejected| {
+            let reason = match &rejected.reason {
+                RowProblem::NoNumber => texts.get("excel.no_number").to_owned(),
+                RowProblem::Number(issue) => describe_issue(texts, issue),
+                RowProblem::EmptyVariable(name) => {
+                    texts.fmt("excel.empty_variable", &[("name", name)])
+                }
+            };
+            (rejected.row, rejected.phone.clone(), reason)
+        })
+        .chain(sorted.duplicates.iter().map(|duplicate| {
+            (
+                duplicate.row,
+                duplicate.phone.clone(),
+                texts.fmt("excel.duplicate_of", &[("first", &duplicate.first_row)]),
+            )
+        }))
+        .collect();
+    rows.sort_by_key(|(row, _, _)| *row);
+    rows
+}
+
+/// Runs a blocking file dialog on a thread of its own and hands its answer
+/// back, waking the window. (Windows and Linux allow a dialog off the main
+/// thread; macOS, which ringdesk does not ship for, would not.)
+fn on_dialog_thread(
+    ctx: &egui::Context,
+    dialog: impl FnOnce() -> Option<PathBuf> + Send + 'static,
+) -> std::io::Result<std_mpsc::Receiver<Option<PathBuf>>> {
+    let (sender, receiver) = std_mpsc::sync_channel(1);
+    let ctx = ctx.clone();
+    std::thread::Builder::new()
+        .name("ringdesk-file-dialog".to_owned())
+        .spawn(move || {
+            // A closed window no longer waits for it.
+            sender.send(dialog()).ok();
+            ctx.request_repaint();
+        })?;
+    Ok(receiver)
+}
+
+/// The path chosen in a dialog, once it has closed with one.
+fn dialog_answer(dialog: &mut Option<std_mpsc::Receiver<Option<PathBuf>>>) -> Option<PathBuf> {
+    let answer = match dialog.as_ref()?.try_recv() {
+        Ok(answer) => answer,
+        Err(std_mpsc::TryRecvError::Empty) => return None,
+        // The dialog thread ended without an answer (it panicked).
+        Err(std_mpsc::TryRecvError::Disconnected) => None,
+    };
+    *dialog = None;
+    answer
+}
+
+/// The last part of `path`, or all of it when it has none.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
+}
+
+/// An encoding by the name the manager knows it by.
+fn encoding_label(encoding: &'static Encoding) -> String {
+    ENCODINGS
+        .iter()
+        .find(|(name, _)| encoding_by_name(name) == Some(encoding))
+        .map_or_else(
+            || encoding.name().to_owned(),
+            |(_, shown)| (*shown).to_owned(),
+        )
+}
+
+/// A separator in words.
+fn delimiter_label(texts: &Texts, delimiter: u8) -> String {
+    DELIMITERS
+        .iter()
+        .find(|(known, _)| *known == delimiter)
+        .map_or_else(
+            || char::from(delimiter).to_string(),
+            |(_, key)| texts.get(key).to_owned(),
+        )
+}
+
+/// The rows under the header with anything in them.
+fn data_rows(sheet: &Sheet, header_row: usize) -> impl Iterator<Item = &SheetRow> {
+    sheet
+        .rows
+        .iter()
+        .filter(move |row| row.number > header_row && !row.is_blank())
+}
+
+/// The header's names as the backend names them (a blank one `열N`).
+fn header_names(sheet: &Sheet, header_row: usize) -> Vec<String> {
+    sheet
+        .rows
+        .iter()
+        .find(|row| row.number == header_row)
+        .map(|header| {
+            header
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(index, cell)| match cell.text() {
+                    name if name.is_empty() => format!("열{}", index + 1),
+                    name => name,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The header's names, then `열N` for columns the first rows under it use
+/// beyond the header: the phone column may be any of them.
+fn column_names(sheet: &Sheet, header_row: usize) -> Vec<String> {
+    let mut names = header_names(sheet, header_row);
+    let width = data_rows(sheet, header_row)
+        .take(PREVIEW_ROWS)
+        .map(|row| row.cells.len())
+        .max()
+        .unwrap_or(0);
+    while names.len() < width {
+        names.push(format!("열{}", names.len() + 1));
+    }
+    names
+}
+
+/// The columns `body` uses as `#{열이름}`, once each, in order.
+fn used_variables(body: &str, columns: &[String]) -> Vec<String> {
+    let mut used: Vec<String> = Vec::new();
+    for placeholder in placeholders(body) {
+        if columns.contains(&placeholder.name) && !used.contains(&placeholder.name) {
+            used.push(placeholder.name);
+        }
+    }
+    used
+}
+
+/// The header row's guess: the first row with at least two cells of text
+/// (a merged title above it has one). None for a sheet without one.
+#[must_use]
+pub fn guess_header_row(sheet: &Sheet) -> Option<usize> {
+    sheet
+        .rows
+        .iter()
+        .find(|row| {
+            row.cells
+                .iter()
+                .filter(|cell| matches!(cell, Cell::Text(text) if !text.trim().is_empty()))
+                .count()
+                >= 2
+        })
+        .or_else(|| sheet.rows.first())
+        .map(|row| row.number)
+}
+
+/// The phone column's guess: the column whose header names a mobile, else
+/// one that names a phone, else the first column whose cells under the
+/// header mostly look like phone numbers. None when no column does.
+#[must_use]
+pub fn guess_phone_column(sheet: &Sheet, header_row: usize) -> Option<usize> {
+    let names: Vec<String> = sheet
+        .rows
+        .iter()
+        .find(|row| row.number == header_row)
+        .map(|header| {
+            header
+                .cells
+                .iter()
+                .map(|cell| cell.text().to_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    for words in [&MOBILE_WORDS[..], &PHONE_WORDS[..]] {
+        if let Some(index) = names
+            .iter()
+            .position(|name| words.iter().any(|word| name.contains(word)))
+        {
+            return Some(index);
+        }
+    }
+    let sample: Vec<&SheetRow> = data_rows(sheet, header_row).take(100).collect();
+    let width = sample.iter().map(|row| row.cells.len()).max().unwrap_or(0);
+    (0..width).find(|&column| {
+        let numbers = sample
+            .iter()
+            .filter(|row| row.cells.get(column).is_some_and(looks_like_phone))
+            .count();
+        numbers * 2 > sample.len()
+    })
+}
+
+/// Whether a cell looks like a phone number: at least 7 digits, and nothing
+/// but digits and the marks numbers are written with.
+fn looks_like_phone(cell: &Cell) -> bool {
+    let text = match cell {
+        Cell::Number(_) | Cell::Text(_) => cell.text(),
+        _ => return false,
+    };
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    digits >= 7
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(value: &str) -> Cell {
+        if value.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(value.to_owned())
+        }
+    }
+
+    fn sheet(rows: &[(usize, Vec<Cell>)]) -> Sheet {
+        Sheet {
+            name: "발송대상".to_owned(),
+            rows: rows
+                .iter()
+                .map(|(number, cells)| SheetRow {
+                    number: *number,
+                    cells: cells.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_header_is_the_first_row_with_two_texts() {
+        // A merged title, a blank row, then the header.
+        let titled = sheet(&[
+            (1, vec![text("5월 방문 고객 쿠폰 발송")]),
+            (3, vec![text("이름"), text("휴대폰"), text("방문일")]),
+            (4, vec![text("홍길동"), Cell::Number(1_012_345_678.0)]),
+        ]);
+        assert_eq!(guess_header_row(&titled), Some(3));
+        // Numbers do not make a header.
+        let numbers = sheet(&[
+            (1, vec![Cell::Number(1.0), Cell::Number(2.0), text("x")]),
+            (2, vec![text("이름"), text("")]),
+            (4, vec![text("이름"), text("전화")]),
+        ]);
+        assert_eq!(guess_header_row(&numbers), Some(4));
+        // Without one, the first row.
+        let single = sheet(&[(2, vec![text("010-1234-5678")])]);
+        assert_eq!(guess_header_row(&single), Some(2));
+        assert_eq!(guess_header_row(&sheet(&[])), None);
+    }
+
+    #[test]
+    fn the_phone_column_is_named_or_looks_like_numbers() {
+        // A mobile column wins over a plain phone column before it.
+        let named = sheet(&[(
+            1,
+            vec![text("이름"), text("전화번호"), text("휴대폰"), text("메모")],
+        )]);
+        assert_eq!(guess_phone_column(&named, 1), Some(2));
+        let plain = sheet(&[(1, vec![text("고객명"), text("연락처")])]);
+        assert_eq!(guess_phone_column(&plain, 1), Some(1));
+        let english = sheet(&[(1, vec![text("Name"), text("Mobile Phone")])]);
+        assert_eq!(guess_phone_column(&english, 1), Some(1));
+        let japanese = sheet(&[(1, vec![text("氏名"), text("電話番号")])]);
+        assert_eq!(guess_phone_column(&japanese, 1), Some(1));
+        // No name says so: the column mostly holding numbers (a 번호
+        // column of small numbers does not count).
+        let unnamed = sheet(&[
+            (1, vec![text("번호"), text("이름"), text("번호2")]),
+            (
+                2,
+                vec![Cell::Number(1.0), text("홍길동"), text("010-1234-5678")],
+            ),
+            (
+                3,
+                vec![
+                    Cell::Number(2.0),
+                    text("김철수"),
+                    Cell::Number(1_098_765_432.0),
+                ],
+            ),
+            (4, vec![Cell::Number(3.0), text("이영희"), text("없음")]),
+        ]);
+        assert_eq!(guess_phone_column(&unnamed, 1), Some(2));
+        let none = sheet(&[(1, vec![text("a"), text("b")]), (2, vec![text("x")])]);
+        assert_eq!(guess_phone_column(&none, 1), None);
+    }
+
+    #[test]
+    fn the_text_uses_the_columns_it_names() {
+        let columns = vec!["이름".to_owned(), "쿠폰코드".to_owned()];
+        assert_eq!(
+            used_variables("#{이름}님 #{쿠폰코드} #{이름} #{등급}", &columns),
+            vec!["이름".to_owned(), "쿠폰코드".to_owned()]
+        );
+    }
+
+    #[test]
+    fn blank_header_cells_are_named_by_column() {
+        let sheet = sheet(&[
+            (1, vec![text("이름"), text(""), text("쿠폰")]),
+            (2, vec![text("a"), text("b"), text("c"), text("d")]),
+        ]);
+        assert_eq!(header_names(&sheet, 1), ["이름", "열2", "쿠폰"]);
+        assert_eq!(column_names(&sheet, 1), ["이름", "열2", "쿠폰", "열4"]);
+    }
+}
