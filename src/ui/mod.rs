@@ -3,6 +3,7 @@
 pub mod app;
 mod call_log;
 mod call_popup;
+mod customer_filter;
 mod customer_form;
 mod customer_list;
 mod date_picker;
