@@ -25,4 +25,5 @@ mod sms_ui;
 mod store;
 mod support;
 mod ui;
+mod ui_bulk_customers;
 mod ui_sms;

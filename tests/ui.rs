@@ -395,7 +395,7 @@ fn the_kannel_gateway_is_chosen_and_set_up_in_preferences() {
 fn later_features_open_a_window_saying_what_will_be_there() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    for entry in ["대량문자발송", "임의문자발송", "엑셀문자발송"] {
+    for entry in ["임의문자발송", "엑셀문자발송"] {
         open_menu(&mut harness, "고객관리(C)", entry);
         assert!(
             harness

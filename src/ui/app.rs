@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
+use super::bulk_sms::{self, BulkSms};
 use super::call_log::CallLog;
 use super::call_popup::{self, CallPopups};
 use super::customer_form::CustomerForm;
@@ -117,6 +118,7 @@ pub struct RingdeskApp {
     composers: Vec<SmsComposer>,
     next_composer: u64,
     message_log: Option<MessageLog>,
+    bulk_sms: Option<BulkSms>,
     later: Vec<Feature>,
     popups: CallPopups,
     focus_search: bool,
@@ -145,6 +147,7 @@ impl RingdeskApp {
             composers: Vec::new(),
             next_composer: 0,
             message_log: None,
+            bulk_sms: None,
             later: Vec::new(),
             popups: CallPopups::default(),
             focus_search: true,
@@ -216,12 +219,17 @@ impl RingdeskApp {
                 for composer in &mut self.composers {
                     composer.card_loaded(&card);
                 }
+                // A card 대량문자발송 asked for is not the main window's pick.
+                let for_bulk = self
+                    .bulk_sms
+                    .as_mut()
+                    .is_some_and(|window| window.card_loaded(&card));
                 if self
                     .shown
                     .card
                     .as_ref()
                     .is_some_and(|shown| shown.customer.id == card.customer.id)
-                    || self.shown.card.is_none()
+                    || (self.shown.card.is_none() && !for_bulk)
                 {
                     self.shown.card = Some(*card);
                 }
@@ -468,9 +476,16 @@ impl RingdeskApp {
                     problem,
                 });
             }
-            // No window asks for bulk sends yet.
-            Event::Candidates { .. }
-            | Event::FreeNumbersSorted { .. }
+            Event::Candidates {
+                request,
+                candidates,
+            } => {
+                if let Some(window) = &mut self.bulk_sms {
+                    window.candidates_arrived(&self.texts, request, candidates);
+                }
+            }
+            // No window asks for these yet.
+            Event::FreeNumbersSorted { .. }
             | Event::SheetRead { .. }
             | Event::SheetRefused { .. }
             | Event::SheetSorted { .. }
@@ -501,6 +516,9 @@ impl RingdeskApp {
                 }
                 if let Some(log) = &mut self.message_log {
                     log.failed(action, &message);
+                }
+                if let Some(window) = &mut self.bulk_sms {
+                    window.failed(action, &message);
                 }
                 self.shown.error = Some(format!("{action}: {message}"));
             }
@@ -666,6 +684,19 @@ impl RingdeskApp {
                     .get_or_insert_with(|| MessageLog::new(results))
                     .set_results(results);
             }
+            MenuAction::BulkSms => {
+                self.bulk_sms.get_or_insert_with(BulkSms::new);
+                // The group tree to tick, the filter's choices, and the
+                // editor's saved texts and sender numbers.
+                for command in [
+                    Command::LoadGroups,
+                    Command::LoadLookups,
+                    Command::LoadTemplates,
+                    Command::LoadSenders,
+                ] {
+                    self.send(command);
+                }
+            }
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
                     self.later.push(feature);
@@ -710,6 +741,21 @@ impl RingdeskApp {
             };
             if !window.show(ctx, &self.texts, &data, &mut self.next_request, commands) {
                 self.sender_numbers = None;
+            }
+        }
+    }
+
+    /// 대량문자발송, when open.
+    fn bulk_windows(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        if let Some(window) = &mut self.bulk_sms {
+            let data = bulk_sms::Data {
+                lookups: &self.shown.lookups,
+                groups: &self.shown.groups,
+                list_filter: self.list.as_ref().map(CustomerList::filter),
+            };
+            window.show(ctx, &self.texts, &data, &mut self.next_request, commands);
+            if window.is_closed() {
+                self.bulk_sms = None;
             }
         }
     }
@@ -961,6 +1007,7 @@ impl eframe::App for RingdeskApp {
             }
         }
         self.sms_windows(&ctx, &mut commands);
+        self.bulk_windows(&ctx, &mut commands);
         later::show(&ctx, &self.texts, &mut self.later);
         match self
             .popups

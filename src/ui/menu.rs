@@ -30,6 +30,8 @@ pub enum MenuAction {
     MessageLog,
     /// 문자발송결과
     SmsResults,
+    /// 대량문자발송
+    BulkSms,
     /// An entry whose window arrives with a later part of ringdesk.
     Later(Feature),
     /// 종료
@@ -72,7 +74,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                     None,
                     Some(("menu.sms_templates", MenuAction::SmsTemplates)),
                     Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
-                    Some(("menu.bulk_sms", MenuAction::Later(Feature::BulkSms))),
+                    Some(("menu.bulk_sms", MenuAction::BulkSms)),
                     Some(("menu.free_sms", MenuAction::Later(Feature::FreeSms))),
                     Some(("menu.excel_sms", MenuAction::Later(Feature::ExcelSms))),
                     Some(("menu.sms_results", MenuAction::SmsResults)),

@@ -1,6 +1,7 @@
 //! The desktop window (eframe/egui). Nothing below `backend` may use this module.
 
 pub mod app;
+mod bulk_sms;
 mod call_log;
 mod call_popup;
 mod customer_filter;
