@@ -43,12 +43,8 @@ fn set_up(dir: &DataDir) {
     store
         .create_customer(&draft.check(Region::KOREA, &[]).unwrap())
         .unwrap();
-    store
-        .create_sender_number(&NewSenderNumber {
-            number: PhoneNumber::parse("1588-1234", Region::KOREA).unwrap(),
-            label: "대표번호".to_owned(),
-        })
-        .unwrap();
+    drop(store);
+    add_sender_number(dir);
     let path = settings_file(dir);
     let mut settings = Settings::load_or_create(&path).unwrap();
     "링데스크".clone_into(&mut settings.sms.sender_name);
@@ -56,11 +52,22 @@ fn set_up(dir: &DataDir) {
     ringdesk::config::save(&path, &settings).unwrap();
 }
 
-fn shows(harness: &Harness<'_, RingdeskApp>, text: &str) -> bool {
+/// Registers the sender number 1588-1234 (대표번호).
+pub(crate) fn add_sender_number(dir: &DataDir) {
+    Store::open(&dir.database())
+        .unwrap()
+        .create_sender_number(&NewSenderNumber {
+            number: PhoneNumber::parse("1588-1234", Region::KOREA).unwrap(),
+            label: "대표번호".to_owned(),
+        })
+        .unwrap();
+}
+
+pub(crate) fn shows(harness: &Harness<'_, RingdeskApp>, text: &str) -> bool {
     harness.query_by_label_contains(text).is_some()
 }
 
-fn send_enabled(harness: &Harness<'_, RingdeskApp>) -> bool {
+pub(crate) fn send_enabled(harness: &Harness<'_, RingdeskApp>) -> bool {
     !harness
         .get_by_role_and_label(Role::Button, "보내기")
         .accesskit_node()

@@ -26,4 +26,5 @@ mod store;
 mod support;
 mod ui;
 mod ui_bulk_customers;
+mod ui_bulk_free;
 mod ui_sms;

@@ -51,6 +51,17 @@ pub fn format(at: Timestamp) -> String {
     )
 }
 
+/// The moment the desk's clock shows `date` at `time` (예약발송); None when
+/// that moment does not exist there (skipped when the clocks went forward)
+/// or lies outside jiff's range.
+#[must_use]
+pub fn at(date: jiff::civil::Date, time: jiff::civil::Time) -> Option<Timestamp> {
+    date.to_datetime(time)
+        .to_zoned(jiff::tz::TimeZone::system())
+        .ok()
+        .map(|zoned| millis(&zoned))
+}
+
 fn millis(zoned: &jiff::Zoned) -> Timestamp {
     Timestamp(zoned.timestamp().as_millisecond())
 }
@@ -58,6 +69,13 @@ fn millis(zoned: &jiff::Zoned) -> Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_and_time_on_the_desk_clock_is_a_moment() {
+        let now = jiff::Zoned::now();
+        let at = at(now.date(), now.time()).unwrap();
+        assert!((at.0 - Timestamp::now().0).abs() < 60_000);
+    }
 
     #[test]
     fn today_holds_now() {

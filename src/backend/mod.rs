@@ -65,6 +65,9 @@ pub use crate::sms::compose::{
 pub use crate::sms::template::{
     BUILT_IN as BUILT_IN_PLACEHOLDERS, unknown as unknown_placeholders,
 };
+// The bulk-send editor checks its text against a sample recipient filled
+// in as the batch runner fills each one.
+pub use crate::sms::template::fill_columns;
 // The composer's 광고 "fix" button applies the same advertising fix the
 // rules check for, locally and at once.
 pub use crate::sms::rules::{AdProblem, AdRules, fix_ad};

@@ -154,19 +154,7 @@ fn draft_for(
     customer: Option<&Customer>,
     from: &str,
 ) -> Draft {
-    let fill = |text: &str| {
-        if recipient.values.is_empty() {
-            return text.to_owned();
-        }
-        template::fill_with(text, |name| {
-            recipient
-                .values
-                .iter()
-                .find(|(column, _)| column == name)
-                .map(|(_, value)| value.clone())
-        })
-        .0
-    };
+    let fill = |text: &str| template::fill_columns(text, &recipient.values);
     Draft {
         to: recipient.to_raw.clone(),
         customer: customer.map(|customer| customer.id),

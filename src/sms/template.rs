@@ -115,6 +115,25 @@ pub fn fill_with(
     (filled, empty)
 }
 
+/// `text` with the placeholders named after `columns` (a sheet row's
+/// values by column name) filled in, the others left as written for the
+/// customer check that follows; a bulk send's text is filled this way for
+/// each recipient before it is checked, and the window previews it the same
+/// way.
+#[must_use]
+pub fn fill_columns(text: &str, columns: &[(String, String)]) -> String {
+    if columns.is_empty() {
+        return text.to_owned();
+    }
+    fill_with(text, |name| {
+        columns
+            .iter()
+            .find(|(column, _)| column == name)
+            .map(|(_, value)| value.clone())
+    })
+    .0
+}
+
 /// The customer's value for `name`, or None when `name` is no placeholder.
 fn value(name: &str, customer: &Customer, fields: &[FieldDef]) -> Option<String> {
     if let Some((_, detail)) = BUILT_IN.iter().find(|(built_in, _)| *built_in == name) {

@@ -13,6 +13,7 @@ use super::call_popup::{self, CallPopups};
 use super::customer_form::CustomerForm;
 use super::customer_list::CustomerList;
 use super::field_settings::FieldSettings;
+use super::free_sms::FreeSms;
 use super::group_manager::GroupManager;
 use super::i18n::Texts;
 use super::later::{self, Feature};
@@ -119,6 +120,7 @@ pub struct RingdeskApp {
     next_composer: u64,
     message_log: Option<MessageLog>,
     bulk_sms: Option<BulkSms>,
+    free_sms: Option<FreeSms>,
     later: Vec<Feature>,
     popups: CallPopups,
     focus_search: bool,
@@ -148,6 +150,7 @@ impl RingdeskApp {
             next_composer: 0,
             message_log: None,
             bulk_sms: None,
+            free_sms: None,
             later: Vec::new(),
             popups: CallPopups::default(),
             focus_search: true,
@@ -484,13 +487,25 @@ impl RingdeskApp {
                     window.candidates_arrived(&self.texts, request, candidates);
                 }
             }
+            Event::FreeNumbersSorted { request, numbers } => {
+                if let Some(window) = &mut self.free_sms {
+                    window.numbers_sorted(request, numbers);
+                }
+            }
+            Event::BatchStarted { request, id } => {
+                if let Some(window) = &mut self.free_sms {
+                    window.started(request, id);
+                }
+            }
+            Event::BatchRefused { request, problem } => {
+                if let Some(window) = &mut self.free_sms {
+                    window.refused(request, &problem);
+                }
+            }
             // No window asks for these yet.
-            Event::FreeNumbersSorted { .. }
-            | Event::SheetRead { .. }
+            Event::SheetRead { .. }
             | Event::SheetRefused { .. }
             | Event::SheetSorted { .. }
-            | Event::BatchStarted { .. }
-            | Event::BatchRefused { .. }
             | Event::BatchProgress(_)
             | Event::BatchPage { .. }
             | Event::RecipientPage { .. }
@@ -516,6 +531,9 @@ impl RingdeskApp {
                 }
                 if let Some(log) = &mut self.message_log {
                     log.failed(action, &message);
+                }
+                if let Some(window) = &mut self.free_sms {
+                    window.failed(action, &message);
                 }
                 if let Some(window) = &mut self.bulk_sms {
                     window.failed(action, &message);
@@ -697,6 +715,18 @@ impl RingdeskApp {
                     self.send(command);
                 }
             }
+            MenuAction::FreeSms => {
+                self.free_sms.get_or_insert_with(FreeSms::default);
+                // Saved texts and sender numbers to choose from, fields
+                // that are placeholders too.
+                for command in [
+                    Command::LoadTemplates,
+                    Command::LoadSenders,
+                    Command::LoadLookups,
+                ] {
+                    self.send(command);
+                }
+            }
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
                     self.later.push(feature);
@@ -732,6 +762,29 @@ impl RingdeskApp {
             composer.show(ctx, &self.texts, &data, &mut self.next_request, commands);
         }
         self.composers.retain(|composer| !composer.is_closed());
+        let balance = self
+            .shown
+            .sms_gateway
+            .as_ref()
+            .and_then(|gateway| gateway.balance);
+        let mut results = None;
+        if let Some(window) = &mut self.free_sms {
+            window.show(
+                ctx,
+                &self.texts,
+                &data,
+                balance,
+                &mut self.next_request,
+                commands,
+            );
+            results = window.wants_results();
+            if window.is_closed() {
+                self.free_sms = None;
+            }
+        }
+        if results.is_some() {
+            self.menu_action(MenuAction::SmsResults, ctx);
+        }
         self.picture_dropped(ctx, commands);
         if let Some(window) = &mut self.sender_numbers {
             let data = sender_numbers::Data {

@@ -13,8 +13,6 @@ pub enum Feature {
     ChangePassword,
     /// 관리자 웹 바로가기
     AdminWeb,
-    /// 임의문자발송
-    FreeSms,
     /// 엑셀문자발송
     ExcelSms,
 }
@@ -24,7 +22,6 @@ impl Feature {
         match self {
             Self::ChangePassword => ("menu.change_password", "later.change_password"),
             Self::AdminWeb => ("menu.admin_web", "later.admin_web"),
-            Self::FreeSms => ("menu.free_sms", "later.free_sms"),
             Self::ExcelSms => ("menu.excel_sms", "later.excel_sms"),
         }
     }

@@ -32,6 +32,8 @@ pub enum MenuAction {
     SmsResults,
     /// 대량문자발송
     BulkSms,
+    /// 임의문자발송
+    FreeSms,
     /// An entry whose window arrives with a later part of ringdesk.
     Later(Feature),
     /// 종료
@@ -75,7 +77,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                     Some(("menu.sms_templates", MenuAction::SmsTemplates)),
                     Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
                     Some(("menu.bulk_sms", MenuAction::BulkSms)),
-                    Some(("menu.free_sms", MenuAction::Later(Feature::FreeSms))),
+                    Some(("menu.free_sms", MenuAction::FreeSms)),
                     Some(("menu.excel_sms", MenuAction::Later(Feature::ExcelSms))),
                     Some(("menu.sms_results", MenuAction::SmsResults)),
                 ] {

@@ -1,6 +1,7 @@
 //! The desktop window (eframe/egui). Nothing below `backend` may use this module.
 
 pub mod app;
+mod bulk_message;
 mod bulk_sms;
 mod call_log;
 mod call_popup;
@@ -11,6 +12,7 @@ mod date_picker;
 mod field_settings;
 pub mod fonts;
 mod format;
+mod free_sms;
 mod group_manager;
 pub mod i18n;
 mod later;
@@ -21,6 +23,7 @@ mod preferences;
 mod problem_text;
 mod sender_numbers;
 mod sms_composer;
+mod sms_form;
 mod sms_picture;
 mod sms_templates;
 mod status_bar;

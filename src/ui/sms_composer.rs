@@ -19,36 +19,21 @@ use eframe::egui;
 
 use super::format::{message_state_colour, message_state_text};
 use super::i18n::Texts;
-use super::problem_text::{describe_ad, describe_issue, describe_text};
+use super::problem_text::describe_issue;
+use super::sms_form;
 use super::sms_picture::PictureSlot;
 use super::widgets::escape_closes;
 use crate::backend::{
-    AdProblem, AdRules, ComposeContext, Count, CustomerCard, Draft, DraftProblem, Issue, Message,
-    MessageKind, MessageState, PictureFileError, QueryId, SmsField, TextProblem, check_draft,
-    fix_ad, local_time,
+    CheckedDraft, Command, ComposeContext, CustomerCard, Draft, DraftProblem, Message,
+    MessageState, PictureFileError, QueryId, SmsField, check_draft, local_time,
 };
-use crate::backend::{CheckedDraft, Command};
-use crate::config::SmsSettings;
-use crate::domain::{
-    Customer, CustomerId, FieldDef, MessageId, Picture, Region, SenderNumber, Template,
-};
+use crate::domain::{Customer, CustomerId, MessageId, Picture};
 
 /// The body editor's id salt, for Ctrl+Enter and the first focus.
 const BODY: &str = "sms_composer_body";
 
 /// What the composer needs from the main window each frame.
-pub struct Data<'a> {
-    /// Saved texts to start from.
-    pub templates: &'a [Template],
-    /// Registered sender numbers (the switched-off ones are not offered).
-    pub senders: &'a [SenderNumber],
-    /// User-defined fields, which are placeholders too.
-    pub fields: &'a [FieldDef],
-    /// The `[sms]` settings: byte limits, sender name, opt-out number.
-    pub settings: &'a SmsSettings,
-    /// How a number without a country code is read.
-    pub region: Region,
-}
+pub use super::sms_form::Data;
 
 /// Where the message is after the agent pressed Send.
 enum Stage {
@@ -226,7 +211,7 @@ impl SmsComposer {
         next_request: &mut u64,
         commands: &mut Vec<Command>,
     ) {
-        self.default_sender(data);
+        sms_form::default_sender(&mut self.draft, data.senders);
         let window = egui::Id::unique(("sms_composer", self.serial));
         let title = match &self.customer {
             Some(customer) => texts.fmt("composer.title_to", &[("name", &customer.name)]),
@@ -251,16 +236,6 @@ impl SmsComposer {
         }
     }
 
-    /// Picks the first enabled sender number when none is chosen (the
-    /// template's is taken when a template is picked).
-    fn default_sender(&mut self, data: &Data<'_>) {
-        if self.draft.from.is_empty()
-            && let Some(first) = data.senders.iter().find(|sender| sender.enabled)
-        {
-            self.draft.from.clone_from(&first.raw);
-        }
-    }
-
     #[expect(clippy::too_many_lines, reason = "the form reads best top to bottom")]
     fn form_ui(
         &mut self,
@@ -277,24 +252,6 @@ impl SmsComposer {
             _ => Vec::new(),
         };
         let error_colour = ui.visuals().error_fg_color;
-        // The text problems are shown by text_problems_ui (naming the
-        // places of characters) and the advertising ones under the 광고
-        // checkbox, where their fixes are.
-        let ad_problems: Vec<&AdProblem> = checked
-            .problems
-            .iter()
-            .filter_map(|problem| match &problem.issue {
-                Issue::Ad(ad) => Some(ad),
-                _ => None,
-            })
-            .collect();
-        let problems = |ui: &mut egui::Ui, field: SmsField| {
-            for problem in checked.problems_of(field) {
-                if !matches!(problem.issue, Issue::Text(_) | Issue::Ad(_)) {
-                    ui.colored_label(error_colour, describe_issue(texts, &problem.issue));
-                }
-            }
-        };
         egui::Grid::new(("composer_fields", self.serial))
             .num_columns(2)
             .spacing([10.0, 6.0])
@@ -307,99 +264,38 @@ impl SmsComposer {
                             .desired_width(200.0),
                     )
                     .labelled_by(label.id);
-                    problems(ui, SmsField::To);
+                    sms_form::problems_ui(ui, texts, &checked, SmsField::To);
                 });
                 ui.end_row();
 
                 let label = ui.label(texts.get("composer.from"));
                 ui.vertical(|ui| {
-                    let enabled: Vec<&SenderNumber> = data
-                        .senders
-                        .iter()
-                        .filter(|sender| sender.enabled)
-                        .collect();
-                    if enabled.is_empty() {
-                        ui.colored_label(error_colour, texts.get("templates.no_senders"));
-                    } else {
-                        egui::ComboBox::from_id_salt(("composer_from", self.serial))
-                            .selected_text(&self.draft.from)
-                            .width(200.0)
-                            .show_ui(ui, |ui| {
-                                for sender in enabled {
-                                    let text = if sender.label.is_empty() {
-                                        sender.raw.clone()
-                                    } else {
-                                        format!("{} ({})", sender.raw, sender.label)
-                                    };
-                                    ui.selectable_value(
-                                        &mut self.draft.from,
-                                        sender.raw.clone(),
-                                        text,
-                                    );
-                                }
-                            })
-                            .response
-                            .labelled_by(label.id);
-                    }
-                    problems(ui, SmsField::From);
+                    sms_form::sender_ui(
+                        ui,
+                        texts,
+                        ("composer_from", self.serial),
+                        label.id,
+                        data.senders,
+                        &mut self.draft.from,
+                    );
+                    sms_form::problems_ui(ui, texts, &checked, SmsField::From);
                 });
                 ui.end_row();
 
                 let label = ui.label(texts.get("composer.template"));
-                let picked = self
-                    .draft
-                    .template
-                    .and_then(|id| data.templates.iter().find(|template| template.id == id))
-                    .map_or(texts.get("composer.no_template"), |template| {
-                        template.title.as_str()
-                    });
-                let mut chosen = None;
-                egui::ComboBox::from_id_salt(("composer_template", self.serial))
-                    .selected_text(picked)
-                    .width(200.0)
-                    .show_ui(ui, |ui| {
-                        if data.templates.is_empty() {
-                            ui.weak(texts.get("templates.none"));
-                        }
-                        for template in data.templates {
-                            if ui
-                                .selectable_label(
-                                    self.draft.template == Some(template.id),
-                                    &template.title,
-                                )
-                                .clicked()
-                            {
-                                chosen = Some(template);
-                            }
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                if let Some(template) = chosen {
-                    self.use_template(template, data.senders);
-                }
+                sms_form::template_ui(
+                    ui,
+                    texts,
+                    ("composer_template", self.serial),
+                    label.id,
+                    data,
+                    &mut self.draft,
+                );
                 ui.end_row();
 
-                // A subject makes it an LMS, so it is offered once the text
-                // is long enough to be one anyway (or already has one).
-                if checked.measure.kind != MessageKind::Sms || !self.draft.subject.is_empty() {
+                if sms_form::wants_subject(&checked, &self.draft) {
                     let label = ui.label(texts.get("composer.subject"));
-                    ui.vertical(|ui| {
-                        ui.add(
-                            egui::TextEdit::singleline(&mut self.draft.subject)
-                                .hint_text(texts.get("templates.subject_hint"))
-                                .desired_width(f32::INFINITY),
-                        )
-                        .labelled_by(label.id);
-                        text_problems_ui(
-                            ui,
-                            texts,
-                            &checked,
-                            SmsField::Subject,
-                            &self.draft.subject,
-                        );
-                        problems(ui, SmsField::Subject);
-                    });
+                    sms_form::subject_ui(ui, texts, label.id, &checked, &mut self.draft.subject);
                     ui.end_row();
                 }
 
@@ -407,8 +303,8 @@ impl SmsComposer {
                 ui.vertical(|ui| {
                     self.picture
                         .ui(ui, texts, &mut self.draft.image, next_request, commands);
-                    text_problems_ui(ui, texts, &checked, SmsField::Image, "");
-                    problems(ui, SmsField::Image);
+                    sms_form::text_problems_ui(ui, texts, &checked, SmsField::Image, "");
+                    sms_form::problems_ui(ui, texts, &checked, SmsField::Image);
                 });
                 ui.end_row();
             });
@@ -416,62 +312,19 @@ impl SmsComposer {
         // Above the body, where it stays put while problems come and go
         // below it.
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            ui.checkbox(
-                &mut self.draft.advertising,
-                texts.get("composer.advertising"),
-            );
-            if self.draft.advertising {
-                let rules = AdRules::from_settings(data.settings, &self.draft.from);
-                let fixed = fix_ad(&self.draft.text, &rules);
-                if ui
-                    .add_enabled(
-                        fixed != self.draft.text,
-                        egui::Button::new(texts.get("composer.fix_ad")),
-                    )
-                    .on_hover_text(texts.get("composer.fix_ad_hint"))
-                    .clicked()
-                {
-                    self.draft.text = fixed;
-                }
-            }
-        });
-        for problem in &ad_problems {
-            ui.colored_label(error_colour, describe_ad(texts, problem));
-            if **problem == AdProblem::NotSentAsAd
-                && ui.button(texts.get("composer.send_as_ad")).clicked()
-            {
-                self.draft.advertising = true;
-            }
-        }
+        sms_form::advertising_ui(ui, texts, data.settings, &checked, &mut self.draft);
         ui.add_space(4.0);
-        let body_label = ui.label(texts.get("composer.body"));
-        let unsupported: Vec<char> = checked
-            .measure
-            .unsupported()
-            .filter(|(field, _)| *field == SmsField::Body)
-            .map(|(_, at)| at.ch)
-            .collect();
-        let mut layouter = |ui: &egui::Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
-            let job = highlighted(ui, text.as_str(), &unsupported, wrap_width);
-            ui.fonts_mut(|fonts| fonts.layout_job(job))
-        };
-        let body = ui
-            .add(
-                egui::TextEdit::multiline(&mut self.draft.text)
-                    .id_salt((BODY, self.serial))
-                    .desired_rows(6)
-                    .desired_width(f32::INFINITY)
-                    .layouter(&mut layouter),
-            )
-            .labelled_by(body_label.id);
+        let body = sms_form::body_ui(
+            ui,
+            texts,
+            (BODY, self.serial),
+            &checked,
+            &mut self.draft.text,
+        );
         if std::mem::take(&mut self.focus_body) {
             body.request_focus();
         }
-        ui.label(count_text(texts, &checked));
-        text_problems_ui(ui, texts, &checked, SmsField::Body, &self.draft.text);
-        problems(ui, SmsField::Body);
-        problems(ui, SmsField::SendAt);
+        sms_form::body_problems_ui(ui, texts, &checked, &self.draft.text);
 
         if !refused.is_empty() {
             ui.add_space(4.0);
@@ -513,21 +366,6 @@ impl SmsComposer {
                 ui.weak(texts.get("composer.sending"));
             }
         });
-    }
-
-    /// Fills the body, subject, advertising mark and sender from `template`.
-    fn use_template(&mut self, template: &Template, senders: &[SenderNumber]) {
-        self.draft.template = Some(template.id);
-        self.draft.text.clone_from(&template.body);
-        self.draft.subject.clone_from(&template.subject);
-        self.draft.advertising = template.advertising;
-        if let Some(sender) = template.sender_number_id.and_then(|id| {
-            senders
-                .iter()
-                .find(|sender| sender.id == id && sender.enabled)
-        }) {
-            self.draft.from.clone_from(&sender.raw);
-        }
     }
 
     /// After Send: the message's way through the outbox.
@@ -618,112 +456,6 @@ fn step_reached(state: MessageState, step: MessageState) -> bool {
         MessageState::Delivered => 3,
     };
     order(step) <= order(state)
-}
-
-/// The length and character problems of `field` in the window's language;
-/// characters EUC-KR cannot carry are named with their place in `typed`
-/// (the text as typed, before placeholders are filled) and their code point,
-/// since a character no font here can draw shows as a box.
-fn text_problems_ui(
-    ui: &mut egui::Ui,
-    texts: &Texts,
-    checked: &CheckedDraft,
-    field: SmsField,
-    typed: &str,
-) {
-    let error_colour = ui.visuals().error_fg_color;
-    for problem in &checked.measure.problems {
-        if problem.field() != field {
-            continue;
-        }
-        let text = match problem {
-            // An empty body is not a mistake yet; Send stays disabled.
-            TextProblem::EmptyBody => continue,
-            TextProblem::BodyTooLong { bytes, max } => {
-                texts.fmt("templates.too_long", &[("bytes", bytes), ("max", max)])
-            }
-            TextProblem::SubjectTooLong { bytes, max } => texts.fmt(
-                "templates.subject_too_long",
-                &[("bytes", bytes), ("max", max)],
-            ),
-            TextProblem::Unsupported { chars, .. } => {
-                let bad: Vec<char> = chars.iter().map(|at| at.ch).collect();
-                let named: Vec<String> = typed
-                    .chars()
-                    .enumerate()
-                    .filter(|(_, ch)| bad.contains(ch))
-                    .map(|(index, ch)| {
-                        texts.fmt(
-                            "composer.char_at",
-                            &[
-                                ("char", &ch),
-                                ("code", &format!("U+{:04X}", u32::from(ch))),
-                                ("place", &(index + 1)),
-                            ],
-                        )
-                    })
-                    .collect();
-                texts.fmt("composer.unsupported", &[("chars", &named.join(", "))])
-            }
-            other => describe_text(texts, other),
-        };
-        ui.colored_label(error_colour, text);
-    }
-}
-
-/// "45 / 90바이트 · SMS (단문)" or "2개로 나뉨 · UCS-2".
-fn count_text(texts: &Texts, checked: &CheckedDraft) -> String {
-    let kind = match checked.measure.kind {
-        MessageKind::Sms => texts.get("templates.kind_sms"),
-        MessageKind::Lms => texts.get("templates.kind_lms"),
-        MessageKind::Mms => texts.get("templates.kind_mms"),
-    };
-    match checked.measure.count {
-        Count::Bytes { body, max, .. } => texts.fmt(
-            "templates.bytes",
-            &[("bytes", &body), ("max", &max), ("kind", &kind)],
-        ),
-        Count::Segments(segments) => {
-            let alphabet = match segments.alphabet {
-                crate::backend::Alphabet::Gsm7 => "GSM-7",
-                crate::backend::Alphabet::Ucs2 => "UCS-2",
-            };
-            texts.fmt(
-                "composer.segments",
-                &[("segments", &segments.segments), ("alphabet", &alphabet)],
-            )
-        }
-    }
-}
-
-/// The body laid out with every character EUC-KR cannot carry on a red
-/// background, so the agent sees where it is.
-fn highlighted(ui: &egui::Ui, text: &str, bad: &[char], wrap_width: f32) -> egui::text::LayoutJob {
-    let font = egui::TextStyle::Body.resolve(ui.style());
-    let normal = egui::TextFormat::simple(font.clone(), ui.visuals().text_color());
-    let marked = egui::TextFormat {
-        background: ui.visuals().error_fg_color.gamma_multiply(0.4),
-        ..egui::TextFormat::simple(font, ui.visuals().strong_text_color())
-    };
-    let mut job = egui::text::LayoutJob::default();
-    let mut start = 0;
-    for (at, ch) in text.char_indices() {
-        if bad.contains(&ch) {
-            if let Some(before) = text.get(start..at) {
-                job.append(before, 0.0, normal.clone());
-            }
-            let end = at + ch.len_utf8();
-            if let Some(it) = text.get(at..end) {
-                job.append(it, 0.0, marked.clone());
-            }
-            start = end;
-        }
-    }
-    if let Some(rest) = text.get(start..) {
-        job.append(rest, 0.0, normal);
-    }
-    job.wrap.max_width = wrap_width;
-    job
 }
 
 #[cfg(test)]

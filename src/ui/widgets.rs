@@ -39,3 +39,12 @@ pub fn escape_closes(ctx: &egui::Context, window: egui::Id) -> bool {
             .filter(|layer| ctx.memory(|memory| memory.areas().is_visible(layer)))
             .is_none_or(|layer| layer.id == window)
 }
+
+/// A frame leaving room on the right for a scroll bar, which egui floats
+/// over the content: wrapped text and full-width fields stay readable.
+pub fn scroll_margin() -> egui::Frame {
+    egui::Frame::new().inner_margin(egui::Margin {
+        right: 12,
+        ..egui::Margin::ZERO
+    })
+}
