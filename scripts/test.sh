@@ -47,7 +47,7 @@ if grep -rnE '\b(egui|eframe)::' src/domain src/store src/config src/cli src/dem
   echo "only src/ui may use egui/eframe" >&2
   exit 1
 fi
-step "benchmark smoke run (small store; full runs: cargo bench --bench store / window / pbx / popup / sms / kannel)"
+step "benchmark smoke run (small store; full runs: cargo bench --bench store / window / pbx / popup / sms / kannel / batch)"
 RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_REBUILD=1 cargo test --locked --bench store
 cargo test --locked --bench phone
 cargo test --locked --bench sms
@@ -55,5 +55,6 @@ RINGDESK_BENCH_CUSTOMERS=5000 cargo test --locked --bench window
 cargo test --locked --bench pbx
 RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_CALLS=50 cargo test --locked --bench popup
 RINGDESK_BENCH_MESSAGES=500 cargo test --locked --bench kannel
+RINGDESK_BENCH_CUSTOMERS=2000 cargo test --locked --bench batch
 step "tests"
 cargo test --locked --lib --test integration

@@ -448,7 +448,7 @@ mod tests {
             .send(Command::StartBatch {
                 request: QueryId(2),
                 batch: Box::new(batch("#{이름}님, 3월 휴무 안내입니다.")),
-                recipients: list.to_new_recipients(),
+                recipients: list.to_new_recipients(Region::KOREA),
             })
             .unwrap();
         let id = wait_for(&backend, |event| match event {
@@ -683,7 +683,7 @@ mod tests {
             .send(Command::StartBatch {
                 request: QueryId(2),
                 batch: Box::new(later),
-                recipients: list.to_new_recipients(),
+                recipients: list.to_new_recipients(Region::KOREA),
             })
             .unwrap();
         let id = wait_for(&backend, |event| match event {

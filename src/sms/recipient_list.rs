@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use crate::domain::{Candidate, CandidateNumber, CustomerId, NewRecipient};
+use crate::domain::{Candidate, CandidateNumber, CustomerId, NewRecipient, Region};
 
 /// Why a customer gets no message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,13 +80,20 @@ impl RecipientList {
             .count()
     }
 
-    /// The recipients as a batch stores them.
+    /// The recipients as a batch stores them, each number as it reads
+    /// back the same in `region` when its turn comes: as shown for a
+    /// number of the region (010-1234-5678), in international form for
+    /// one abroad (a Japanese 090-… shown nationally would read as Korean).
     #[must_use]
-    pub fn to_new_recipients(&self) -> Vec<NewRecipient> {
+    pub fn to_new_recipients(&self, region: Region) -> Vec<NewRecipient> {
+        let home = region.calling_code().map(|code| format!("+{code}"));
         self.recipients
             .iter()
             .map(|picked| NewRecipient {
-                to_raw: picked.number.clone(),
+                to_raw: match &home {
+                    Some(home) if picked.key.starts_with(home.as_str()) => picked.number.clone(),
+                    _ => picked.key.clone(),
+                },
                 to_key: picked.key.clone(),
                 customer_id: Some(picked.customer_id),
                 source_row: None,
@@ -257,8 +264,11 @@ mod tests {
         let list = sort_out(&gathered(), false);
         assert_eq!(list.recipients[0].name, "홍길동");
         assert_eq!(list.count(LeftOutReason::OptedOut), 0);
-        let stored = list.to_new_recipients();
+        let stored = list.to_new_recipients(Region::KOREA);
         assert_eq!(stored[0].to_key, "+821011112222");
+        assert_eq!(stored[0].to_raw, "010-1111-2222");
         assert_eq!(stored[0].customer_id, Some(CustomerId(1)));
+        // 佐藤's Japanese number, shown nationally, goes in international form.
+        assert_eq!(stored[2].to_raw, "+81312345678");
     }
 }
