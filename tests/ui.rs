@@ -401,16 +401,13 @@ fn the_kannel_gateway_is_chosen_and_set_up_in_preferences() {
 fn later_features_open_a_window_saying_what_will_be_there() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    for entry in ["엑셀문자발송"] {
-        open_menu(&mut harness, "고객관리(C)", entry);
-        assert!(
-            harness
-                .query_by_label_contains("여기에 들어옵니다")
-                .is_some(),
-            "{entry}"
-        );
-        click(&mut harness, "확인");
-    }
+    open_menu(&mut harness, "고객관리(C)", "엑셀문자발송");
+    assert!(
+        harness
+            .query_by_label_contains("여기에 들어옵니다")
+            .is_some()
+    );
+    click(&mut harness, "확인");
 }
 
 #[test]

@@ -2,17 +2,20 @@
 //! customers gathered from a group, from every group and by the customer
 //! list's filter, each once; the recipients counted with those left out by
 //! reason (opted out, landline only, a number someone before them has), the
-//! opted-out one leaving when 광고 is ticked, a row removed.
+//! opted-out one leaving when 광고 is ticked, a row removed; the text
+//! previewed with each recipient's name and the batch stored for them.
 
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use ringdesk::domain::{CustomerDraft, PhoneDraft, Region};
+use ringdesk::config::Settings;
+use ringdesk::domain::{BatchId, BatchKind, CustomerDraft, PhoneDraft, Region, Role as DeskRole};
 use ringdesk::store::Store;
 use ringdesk::ui::RingdeskApp;
 
+use crate::sms_ui::{add_sender_number, send_enabled, shows};
 use crate::support::DataDir;
-use crate::ui::{click, open_menu, step_until, type_into, window};
+use crate::ui::{click, open_menu, settings_file, step_until, type_into, type_into_as, window};
 
 /// Five customers: two in VIP (one opted out of advertising), two in 일반
 /// (one with a landline only, one sharing 김민준's mobile), one in no group.
@@ -100,7 +103,7 @@ fn recipients_are_gathered_sorted_out_and_removed() {
 
     // An advertisement leaves the opted-out one out.
     harness
-        .get_by_role_and_label(Role::CheckBox, "광고 문자 (광고 규칙 적용)")
+        .get_by_role_and_label(Role::CheckBox, "광고 문자")
         .click();
     harness.run_ok();
     assert!(harness.query_by_label("1명에게 발송").is_some());
@@ -159,4 +162,53 @@ fn the_customer_lists_filter_adds_whom_it_shows() {
             .is_some()
     });
     assert!(harness.query_by_label("3명에게 발송").is_some());
+}
+
+#[test]
+fn the_text_is_previewed_for_the_first_recipients_and_sent_to_all() {
+    let dir = DataDir::new();
+    customers(&dir);
+    add_sender_number(&dir);
+    let path = settings_file(&dir);
+    let mut settings = Settings::load_or_create(&path).unwrap();
+    settings.user.role = DeskRole::Manager;
+    ringdesk::config::save(&path, &settings).unwrap();
+    let mut harness = window(&dir);
+    open(&mut harness);
+    tab(&mut harness, "전체그룹");
+    click(&mut harness, "전체그룹 고객 추가");
+    step_until(&mut harness, "everyone in a group", |h| {
+        h.query_by_label("2명에게 발송").is_some()
+    });
+    step_until(&mut harness, "the sender numbers", |h| {
+        !shows(h, "등록된 발신번호가 없습니다")
+    });
+
+    // Each recipient's name, from their card, fills #{이름}.
+    type_into_as(
+        &mut harness,
+        Role::MultilineTextInput,
+        "내용",
+        "#{이름}님, 내일 방문드립니다.",
+    );
+    step_until(&mut harness, "the previews", |h| {
+        shows(h, "홍길동님, 내일 방문드립니다.") && shows(h, "김민준님, 내일 방문드립니다.")
+    });
+    assert!(send_enabled(&harness));
+
+    click(&mut harness, "보내기");
+    assert!(shows(&harness, "받는 사람: 2명"));
+    click(&mut harness, "확인");
+    step_until(&mut harness, "the batch handed to the background", |h| {
+        shows(h, "발송 1번을 백그라운드로 넘겼습니다")
+    });
+    let store = Store::open(&dir.database()).unwrap();
+    let batch = store.batch(BatchId(1)).unwrap();
+    assert_eq!(batch.kind, BatchKind::Bulk);
+    assert_eq!(batch.title, "대량문자발송 2명");
+    assert_eq!(batch.body_template, "#{이름}님, 내일 방문드립니다.");
+    assert_eq!(
+        store.batch_summary(BatchId(1)).unwrap().totals.recipients,
+        2
+    );
 }

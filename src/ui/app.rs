@@ -496,9 +496,15 @@ impl RingdeskApp {
                 if let Some(window) = &mut self.free_sms {
                     window.started(request, id);
                 }
+                if let Some(window) = &mut self.bulk_sms {
+                    window.started(request, id);
+                }
             }
             Event::BatchRefused { request, problem } => {
                 if let Some(window) = &mut self.free_sms {
+                    window.refused(request, &problem);
+                }
+                if let Some(window) = &mut self.bulk_sms {
                     window.refused(request, &problem);
                 }
             }
@@ -800,16 +806,34 @@ impl RingdeskApp {
 
     /// 대량문자발송, when open.
     fn bulk_windows(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
-        if let Some(window) = &mut self.bulk_sms {
-            let data = bulk_sms::Data {
-                lookups: &self.shown.lookups,
-                groups: &self.shown.groups,
-                list_filter: self.list.as_ref().map(CustomerList::filter),
-            };
-            window.show(ctx, &self.texts, &data, &mut self.next_request, commands);
-            if window.is_closed() {
-                self.bulk_sms = None;
-            }
+        let Some(window) = &mut self.bulk_sms else {
+            return;
+        };
+        let message = sms_composer::Data {
+            templates: &self.shown.templates,
+            senders: &self.shown.senders,
+            fields: &self.shown.lookups.fields,
+            settings: &self.settings.sms,
+            region: self.settings.phone.default_region,
+        };
+        let data = bulk_sms::Data {
+            lookups: &self.shown.lookups,
+            groups: &self.shown.groups,
+            list_filter: self.list.as_ref().map(CustomerList::filter),
+            message: &message,
+            balance: self
+                .shown
+                .sms_gateway
+                .as_ref()
+                .and_then(|gateway| gateway.balance),
+        };
+        window.show(ctx, &self.texts, &data, &mut self.next_request, commands);
+        let results = window.wants_results();
+        if window.is_closed() {
+            self.bulk_sms = None;
+        }
+        if results.is_some() {
+            self.menu_action(MenuAction::SmsResults, ctx);
         }
     }
 

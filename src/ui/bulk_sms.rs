@@ -9,6 +9,12 @@
 //! or 광고 is ticked, into the recipients shown in a virtualised table and
 //! the customers left out, counted by reason, each reason's list one click
 //! away. Rows picked in the table are removed with 삭제.
+//!
+//! The text is written in the shared bulk editor ([`BulkMessage`]): its 광고
+//! decides the sorting, its samples are the first recipients with their
+//! customers' cards (asked with [`Command::LoadCard`]) for placeholders
+//! such as #{회사}, and its confirmation stores the batch
+//! ([`BatchKind::Bulk`]) with the recipients as listed.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -16,19 +22,18 @@ use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
 use super::app::thousands;
+use super::bulk_message::{BulkMessage, PREVIEWED, Recipients, Sample};
 use super::customer_filter::FilterEditor;
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::describe;
+use super::sms_form;
 use super::widgets::escape_closes;
 use crate::backend::{
-    Candidate, Command, CustomerCard, Gather, Group, LeftOutReason, Lookups, QueryId,
-    RecipientList, sort_out,
+    BatchId, BatchKind, BatchProblem, Candidate, Command, CustomerCard, Gather, Group,
+    LeftOutReason, Lookups, QueryId, RecipientList, sort_out,
 };
 use crate::domain::{Customer, CustomerFilter, CustomerId, GroupId};
-
-/// Recipients whose customer details the text is checked and previewed with.
-const SAMPLES: usize = 3;
 
 /// The recipients' source tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +54,10 @@ pub struct Data<'a> {
     pub groups: &'a [Group],
     /// The filter of the open 고객목록, if it is open.
     pub list_filter: Option<&'a CustomerFilter>,
+    /// Saved texts, sender numbers, fields, settings and region for the text.
+    pub message: &'a sms_form::Data<'a>,
+    /// Messages the gateway's credit still pays for, when it sells credit.
+    pub balance: Option<u64>,
 }
 
 /// The 대량문자발송 window's state.
@@ -84,6 +93,8 @@ pub struct BulkSms {
     cards: HashMap<CustomerId, Customer>,
     /// Customers whose cards were asked for.
     cards_asked: HashSet<CustomerId>,
+    /// The text, with its confirmation.
+    message: BulkMessage,
     /// A failure the backend reported.
     error: Option<String>,
     closed: bool,
@@ -116,6 +127,7 @@ impl BulkSms {
             anchor: None,
             cards: HashMap::new(),
             cards_asked: HashSet::new(),
+            message: BulkMessage::new("bulk_sms"),
             error: None,
             closed: false,
         }
@@ -170,7 +182,7 @@ impl BulkSms {
 
     /// Asks for the cards of the first recipients not asked for yet.
     fn ask_cards(&mut self, commands: &mut Vec<Command>) {
-        for picked in self.sorted.recipients.iter().take(SAMPLES) {
+        for picked in self.sorted.recipients.iter().take(PREVIEWED) {
             if self.cards_asked.insert(picked.customer_id) {
                 commands.push(Command::LoadCard {
                     id: picked.customer_id,
@@ -179,12 +191,29 @@ impl BulkSms {
         }
     }
 
-    /// A request failed; a gathering under way stops.
+    /// A request failed; a gathering under way stops, a batch being
+    /// stored goes back to editing.
     pub fn failed(&mut self, action: &str, message: &str) {
         if action == "gather recipients" && self.gathering.is_some() {
             self.gathering = None;
             self.error = Some(message.to_owned());
         }
+        self.message.failed(action, message);
+    }
+
+    /// The backend stored a batch; true when this window asked for it.
+    pub fn started(&mut self, request: QueryId, id: BatchId) -> bool {
+        self.message.started(request, id)
+    }
+
+    /// The backend refused a batch; true when this window asked for it.
+    pub fn refused(&mut self, request: QueryId, problem: &BatchProblem) -> bool {
+        self.message.refused(request, problem)
+    }
+
+    /// The batch whose results the manager asked to see, once.
+    pub fn wants_results(&mut self) -> Option<BatchId> {
+        self.message.wants_results()
     }
 
     /// Sorts the list again for a text that is (or is not) an advertisement,
@@ -287,7 +316,7 @@ impl BulkSms {
                         self.review_ui(ui, texts);
                     });
                 egui::CentralPanel::default().show(ui, |ui| {
-                    self.message_ui(ui, texts);
+                    self.message_ui(ui, texts, data, next_request, commands);
                 });
             });
         if !open {
@@ -564,10 +593,53 @@ impl BulkSms {
         self.anchor = Some(index);
     }
 
-    fn message_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
-        // TODO(bulk): the shared bulk-send editor goes here.
-        let mut advertising = self.advertising;
-        ui.checkbox(&mut advertising, texts.get("templates.advertising"));
+    /// The shared editor, checked against the first recipients; its 광고
+    /// sorts the list again; its confirmation stores the batch.
+    fn message_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        data: &Data<'_>,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let samples: Vec<Sample<'_>> = self
+            .sorted
+            .recipients
+            .iter()
+            .take(PREVIEWED)
+            .map(|picked| Sample {
+                to: &picked.number,
+                customer: self.cards.get(&picked.customer_id),
+                values: &[],
+            })
+            .collect();
+        let confirmed = self.message.ui(
+            ui,
+            texts,
+            data.message,
+            &Recipients {
+                count: self.sorted.recipients.len(),
+                samples: &samples,
+                balance: data.balance,
+            },
+        );
+        if let Some(confirmed) = confirmed {
+            let recipients = self.sorted.to_new_recipients(data.message.region);
+            let title = texts.fmt(
+                "bulk_sms.batch_title",
+                &[("count", &thousands(recipients.len() as u64))],
+            );
+            self.message.start(
+                confirmed,
+                BatchKind::Bulk,
+                title,
+                recipients,
+                next_request,
+                commands,
+            );
+        }
+        let advertising = self.message.advertising();
         self.set_advertising(advertising);
     }
 
