@@ -352,7 +352,7 @@ impl BulkSms {
                 } else {
                     egui::ScrollArea::vertical()
                         .id_salt("bulk_sms_groups")
-                        .max_height(150.0)
+                        .max_height(190.0)
                         .auto_shrink([false, true])
                         .show(ui, |ui| {
                             group_ticks(ui, data.groups, None, &mut self.ticked);
@@ -603,14 +603,24 @@ impl BulkSms {
         next_request: &mut u64,
         commands: &mut Vec<Command>,
     ) {
-        let samples: Vec<Sample<'_>> = self
-            .sorted
-            .recipients
+        // Checked at the number the batch will store (a number abroad in
+        // international form), so a Japanese 090-… is not read as Korean.
+        let first = RecipientList {
+            recipients: self
+                .sorted
+                .recipients
+                .iter()
+                .take(PREVIEWED)
+                .cloned()
+                .collect(),
+            left_out: Vec::new(),
+        }
+        .to_new_recipients(data.message.region);
+        let samples: Vec<Sample<'_>> = first
             .iter()
-            .take(PREVIEWED)
-            .map(|picked| Sample {
-                to: &picked.number,
-                customer: self.cards.get(&picked.customer_id),
+            .map(|recipient| Sample {
+                to: &recipient.to_raw,
+                customer: recipient.customer_id.and_then(|id| self.cards.get(&id)),
                 values: &[],
             })
             .collect();
