@@ -297,7 +297,7 @@ impl BulkSms {
         commands: &mut Vec<Command>,
     ) {
         self.ask_cards(commands);
-        let id = egui::Id::unique("bulk_sms");
+        let id = window_id();
         let mut open = !escape_closes(ctx, id);
         egui::Window::new(texts.get("bulk_sms.title"))
             .id(id)
@@ -488,8 +488,12 @@ impl BulkSms {
                     egui::Button::new(texts.get("bulk_sms.remove")),
                 )
                 .on_hover_text(texts.get("bulk_sms.remove_hint"));
-            let delete_key = ui.ctx().input(|input| input.key_pressed(egui::Key::Delete))
-                && ui.ctx().memory(|memory| memory.focused().is_none());
+            // Delete works as 삭제 while this window is in front and no
+            // text field has the keyboard.
+            let ctx = ui.ctx();
+            let delete_key = ctx.input(|input| input.key_pressed(egui::Key::Delete))
+                && ctx.memory(|memory| memory.focused().is_none())
+                && ctx.top_layer_id().map(|layer| layer.id) == Some(window_id());
             if remove.clicked() || delete_key {
                 self.remove_selected();
             }
@@ -750,6 +754,11 @@ fn group_ticks(
             });
         }
     }
+}
+
+/// The window's id: Esc and Delete act on it when it is in front.
+fn window_id() -> egui::Id {
+    egui::Id::unique("bulk_sms")
 }
 
 fn reason_key(reason: LeftOutReason) -> &'static str {
