@@ -26,6 +26,7 @@ mod sms_ui;
 mod store;
 mod support;
 mod ui;
+mod ui_bulk_customers;
 mod ui_bulk_excel;
 mod ui_bulk_free;
 mod ui_sms;

@@ -2,8 +2,10 @@
 
 pub mod app;
 mod bulk_message;
+mod bulk_sms;
 mod call_log;
 mod call_popup;
+mod customer_filter;
 mod customer_form;
 mod customer_list;
 mod date_picker;
