@@ -1,7 +1,9 @@
 //! SMS composer: time to count a message and check it against the
 //! advertising rules, what the composer does on every keystroke, printing
 //! p50/p99 over repeated runs (target: at most 0.1 ms for a 2,000-byte
-//! message).
+//! message). Then 대량문자발송's recipient list: sorting 100,000 gathered
+//! customers out (`sort_out`), which the window does again whenever 광고 is
+//! ticked or a row removed (target: well under a 16 ms frame).
 //!
 //! `cargo bench --bench sms` measures; `cargo test --bench sms` (a debug
 //! build) runs the same code for a few rounds as a smoke test.
@@ -11,7 +13,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use ringdesk::domain::MessageKind;
+use ringdesk::domain::{Candidate, CandidateNumber, CustomerId, MessageKind};
+use ringdesk::sms::recipient_list::{LeftOutReason, sort_out};
 use ringdesk::sms::{AdRules, Count, Destination, Limits, MessageText, check_ad, fix_ad};
 
 fn main() {
@@ -74,6 +77,90 @@ fn main() {
             times[rounds * 99 / 100].as_secs_f64() * 1e6
         );
     }
+    recipient_list(if full { 50 } else { 2 });
+}
+
+/// `sort_out` on 100,000 candidates, as a text and as an advertisement.
+fn recipient_list(rounds: usize) {
+    let candidates = candidates(100_000);
+    println!("대량문자발송 recipient list: sort_out on 100,000 candidates, {rounds} rounds");
+    for advertising in [false, true] {
+        let list = sort_out(&candidates, advertising);
+        // 1 in 50 opted out, 1 in 40 landline only, 1 in 100 without a
+        // real number, 1 in 25 sharing a number.
+        assert_eq!(
+            list.count(LeftOutReason::OptedOut),
+            if advertising { 2_000 } else { 0 }
+        );
+        assert!(list.count(LeftOutReason::Duplicate) > 3_000);
+        let mut times: Vec<Duration> = (0..rounds)
+            .map(|_| {
+                let started = Instant::now();
+                black_box(sort_out(black_box(&candidates), advertising));
+                started.elapsed()
+            })
+            .collect();
+        times.sort();
+        println!(
+            "  {:<28} {:>6} recipients  p50 {:>7.2} ms   p99 {:>7.2} ms",
+            if advertising {
+                "advertisement"
+            } else {
+                "plain text"
+            },
+            list.recipients.len(),
+            times[rounds / 2].as_secs_f64() * 1e3,
+            times[(rounds * 99 / 100).min(rounds - 1)].as_secs_f64() * 1e3
+        );
+    }
+}
+
+/// `count` customers with a Korean name and one or two numbers, some opted
+/// out, some with a landline only, some without a real number, some with a
+/// number a customer before them has.
+fn candidates(count: usize) -> Vec<Candidate> {
+    let number = |n: usize, mobile: bool, verified: bool| {
+        let (display, key) = if mobile {
+            (
+                format!("010-{:04}-{:04}", n / 10_000, n % 10_000),
+                format!("+8210{n:08}"),
+            )
+        } else {
+            (
+                format!("02-{:03}-{:04}", n / 10_000 % 1000, n % 10_000),
+                format!("+822{:07}", n % 10_000_000),
+            )
+        };
+        CandidateNumber {
+            label: String::new(),
+            display,
+            key,
+            mobile,
+            verified,
+        }
+    };
+    (0..count)
+        .map(|index| {
+            let numbers = if index % 40 == 1 {
+                vec![number(index, false, true)]
+            } else if index % 100 == 3 {
+                vec![number(index, true, false)]
+            } else if index % 25 == 5 {
+                vec![number(index - 1, true, true)]
+            } else {
+                vec![
+                    number(index + 7_000_000, false, true),
+                    number(index, true, true),
+                ]
+            };
+            Candidate {
+                customer_id: CustomerId(i64::try_from(index).unwrap() + 1),
+                name: format!("고객{index:06}"),
+                ad_opted_out: index % 50 == 7,
+                numbers,
+            }
+        })
+        .collect()
 }
 
 /// Korean prose with spaces, digits and punctuation, about `bytes` EUC-KR

@@ -27,6 +27,7 @@ mod store;
 mod support;
 mod ui;
 mod ui_batch_results;
+mod ui_bulk_customers;
 mod ui_bulk_excel;
 mod ui_bulk_free;
 mod ui_sms;

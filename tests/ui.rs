@@ -401,7 +401,7 @@ fn the_kannel_gateway_is_chosen_and_set_up_in_preferences() {
 fn later_features_open_a_window_saying_what_will_be_there() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    open_menu(&mut harness, "고객관리(C)", "대량문자발송");
+    open_menu(&mut harness, "파일(F)", "비밀번호변경");
     assert!(
         harness
             .query_by_label_contains("여기에 들어옵니다")

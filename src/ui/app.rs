@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use eframe::egui;
 
 use super::batch_results::BatchResults;
+use super::bulk_sms::{self, BulkSms};
 use super::call_log::CallLog;
 use super::call_popup::{self, CallPopups};
 use super::customer_form::CustomerForm;
@@ -122,6 +123,7 @@ pub struct RingdeskApp {
     message_log: Option<MessageLog>,
     batch_results: Option<BatchResults>,
     excel_sms: Option<ExcelSms>,
+    bulk_sms: Option<BulkSms>,
     free_sms: Option<FreeSms>,
     later: Vec<Feature>,
     popups: CallPopups,
@@ -153,6 +155,7 @@ impl RingdeskApp {
             message_log: None,
             batch_results: None,
             excel_sms: None,
+            bulk_sms: None,
             free_sms: None,
             later: Vec::new(),
             popups: CallPopups::default(),
@@ -231,12 +234,17 @@ impl RingdeskApp {
                 for composer in &mut self.composers {
                     composer.card_loaded(&card);
                 }
+                // A card 대량문자발송 asked for is not the main window's pick.
+                let for_bulk = self
+                    .bulk_sms
+                    .as_mut()
+                    .is_some_and(|window| window.card_loaded(&card));
                 if self
                     .shown
                     .card
                     .as_ref()
                     .is_some_and(|shown| shown.customer.id == card.customer.id)
-                    || self.shown.card.is_none()
+                    || (self.shown.card.is_none() && !for_bulk)
                 {
                     self.shown.card = Some(*card);
                 }
@@ -508,6 +516,14 @@ impl RingdeskApp {
                 .excel_sms
                 .as_mut()
                 .is_some_and(|window| window.exported(request, result.clone())) => {}
+            Event::Candidates {
+                request,
+                candidates,
+            } => {
+                if let Some(window) = &mut self.bulk_sms {
+                    window.candidates_arrived(&self.texts, request, candidates);
+                }
+            }
             Event::FreeNumbersSorted { request, numbers } => {
                 if let Some(window) = &mut self.free_sms {
                     window.numbers_sorted(request, numbers);
@@ -520,6 +536,9 @@ impl RingdeskApp {
                 if let Some(window) = &mut self.excel_sms {
                     window.started(request, id);
                 }
+                if let Some(window) = &mut self.bulk_sms {
+                    window.started(request, id);
+                }
             }
             Event::BatchRefused { request, problem } => {
                 if let Some(window) = &mut self.free_sms {
@@ -528,9 +547,10 @@ impl RingdeskApp {
                 if let Some(window) = &mut self.excel_sms {
                     window.refused(request, &problem);
                 }
+                if let Some(window) = &mut self.bulk_sms {
+                    window.refused(request, &problem);
+                }
             }
-            // No window asks for these yet.
-            Event::Candidates { .. } => {}
             Event::BatchProgress(summary) => {
                 if let Some(window) = &mut self.batch_results {
                     window.progress(&self.texts, *summary);
@@ -594,6 +614,9 @@ impl RingdeskApp {
                     window.failed(action, &message);
                 }
                 if let Some(window) = &mut self.excel_sms {
+                    window.failed(action, &message);
+                }
+                if let Some(window) = &mut self.bulk_sms {
                     window.failed(action, &message);
                 }
                 self.shown.error = Some(format!("{action}: {message}"));
@@ -775,6 +798,19 @@ impl RingdeskApp {
                     self.send(command);
                 }
             }
+            MenuAction::BulkSms => {
+                self.bulk_sms.get_or_insert_with(BulkSms::new);
+                // The group tree to tick, the filter's choices, and the
+                // editor's saved texts and sender numbers.
+                for command in [
+                    Command::LoadGroups,
+                    Command::LoadLookups,
+                    Command::LoadTemplates,
+                    Command::LoadSenders,
+                ] {
+                    self.send(command);
+                }
+            }
             MenuAction::FreeSms => {
                 self.free_sms.get_or_insert_with(FreeSms::default);
                 // Saved texts and sender numbers to choose from, fields
@@ -869,6 +905,39 @@ impl RingdeskApp {
             if !window.show(ctx, &self.texts, &data, &mut self.next_request, commands) {
                 self.sender_numbers = None;
             }
+        }
+    }
+
+    /// 대량문자발송, when open.
+    fn bulk_windows(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let Some(window) = &mut self.bulk_sms else {
+            return;
+        };
+        let message = sms_composer::Data {
+            templates: &self.shown.templates,
+            senders: &self.shown.senders,
+            fields: &self.shown.lookups.fields,
+            settings: &self.settings.sms,
+            region: self.settings.phone.default_region,
+        };
+        let data = bulk_sms::Data {
+            lookups: &self.shown.lookups,
+            groups: &self.shown.groups,
+            list_filter: self.list.as_ref().map(CustomerList::filter),
+            message: &message,
+            balance: self
+                .shown
+                .sms_gateway
+                .as_ref()
+                .and_then(|gateway| gateway.balance),
+        };
+        window.show(ctx, &self.texts, &data, &mut self.next_request, commands);
+        let results = window.wants_results();
+        if window.is_closed() {
+            self.bulk_sms = None;
+        }
+        if results.is_some() {
+            self.menu_action(MenuAction::SmsResults, ctx);
         }
     }
 
@@ -1135,6 +1204,7 @@ impl eframe::App for RingdeskApp {
             }
         }
         self.sms_windows(&ctx, &mut commands);
+        self.bulk_windows(&ctx, &mut commands);
         later::show(&ctx, &self.texts, &mut self.later);
         match self
             .popups

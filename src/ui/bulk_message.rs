@@ -133,6 +133,13 @@ impl BulkMessage {
         self.insert = Some(text.to_owned());
     }
 
+    /// Whether the text is an advertisement (광고 ticked): the window
+    /// around it leaves out those who opted out.
+    #[must_use]
+    pub fn advertising(&self) -> bool {
+        self.draft.advertising
+    }
+
     /// The batch whose results the manager asked to see, once.
     pub fn wants_results(&mut self) -> Option<BatchId> {
         self.wants_results.take()

@@ -13,16 +13,15 @@ use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
 use super::app::thousands;
+use super::customer_filter::FilterEditor;
 use super::format::{field_value, local_date, local_date_time};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::describe;
-use super::widgets::optional_choice;
-use crate::backend::{BulkAction, Command, Group, Lookups, QueryId, local_time};
+use crate::backend::{BulkAction, Command, Group, Lookups, QueryId};
 use crate::config::Settings;
 use crate::domain::{
-    Condition, CustomerFilter, CustomerId, CustomerSort, DateField, DateFilter, DatePreset,
-    FieldDef, FieldId, FilterField, GroupId, Join, ListRow, Operator, SortColumn, Timestamp,
+    CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId, GroupId, ListRow, SortColumn,
 };
 
 /// Rows asked for at a time.
@@ -155,14 +154,6 @@ fn field_by_key<'a>(fields: &'a [FieldDef], key: &str) -> Option<&'a FieldDef> {
     fields.iter().find(|def| def.key == key)
 }
 
-/// The date part of the filter bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DateChoice {
-    None,
-    Preset(DatePreset),
-    Custom,
-}
-
 /// What the window asks of the main window this frame.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -175,20 +166,11 @@ pub struct Outcome {
 }
 
 /// The list window's state.
-#[expect(
-    clippy::struct_excessive_bools,
-    reason = "independent switches of one window, not a state machine"
-)]
 pub struct CustomerList {
     columns: Vec<ListColumn>,
-    filter: CustomerFilter,
+    editor: FilterEditor,
     sort: CustomerSort,
-    date_on: DateField,
-    date_choice: DateChoice,
-    custom_from: String,
-    custom_to: String,
     filter_problem: Option<String>,
-    show_advanced: bool,
     show_columns: bool,
     query: QueryId,
     next_query: u64,
@@ -218,14 +200,9 @@ impl CustomerList {
         }
         Self {
             columns,
-            filter: CustomerFilter::default(),
+            editor: FilterEditor::new("list_filter"),
             sort: CustomerSort::default(),
-            date_on: DateField::Created,
-            date_choice: DateChoice::None,
-            custom_from: String::new(),
-            custom_to: String::new(),
             filter_problem: None,
-            show_advanced: false,
             show_columns: false,
             query: QueryId(0),
             next_query: 0,
@@ -243,10 +220,16 @@ impl CustomerList {
 
     /// Shows the members of `group`, or everyone.
     pub fn show_group(&mut self, group: Option<GroupId>) {
-        if self.filter.group != group {
-            self.filter.group = group;
+        if self.editor.filter().group != group {
+            self.editor.filter_mut().group = group;
             self.dirty = true;
         }
+    }
+
+    /// The filter the list shows (대량문자발송 gathers its customers).
+    #[must_use]
+    pub fn filter(&self) -> &CustomerFilter {
+        self.editor.filter()
     }
 
     /// Asks again: customers changed.
@@ -256,12 +239,7 @@ impl CustomerList {
 
     /// Fields may have been added or removed: their columns and conditions follow.
     pub fn lookups_changed(&mut self, lookups: &Lookups) {
-        self.filter
-            .conditions
-            .retain(|condition| match condition.field {
-                FilterField::Custom(id) => lookups.fields.iter().any(|def| def.id == id),
-                _ => true,
-            });
+        self.editor.fields_changed(lookups);
         self.dirty = true;
     }
 
@@ -302,7 +280,7 @@ impl CustomerList {
         self.dirty = false;
         self.filter_problem = None;
         self.error = None;
-        if let Err(invalid) = self.filter.check(&lookups.fields) {
+        if let Err(invalid) = self.editor.filter().check(&lookups.fields) {
             self.filter_problem = Some(format!("{}: {}", invalid.field, describe(texts, &invalid)));
             return;
         }
@@ -313,7 +291,7 @@ impl CustomerList {
         self.asked.clear();
         commands.push(Command::CountListed {
             query_id: self.query,
-            filter: Box::new(self.filter.clone()),
+            filter: Box::new(self.editor.filter().clone()),
         });
     }
 
@@ -326,7 +304,7 @@ impl CustomerList {
         self.asked.insert(page, Instant::now());
         commands.push(Command::ListCustomers {
             query_id: self.query,
-            filter: Box::new(self.filter.clone()),
+            filter: Box::new(self.editor.filter().clone()),
             sort: self.sort,
             fields: self.fields_asked(&lookups.fields),
             offset: page * PAGE,
@@ -362,8 +340,13 @@ impl CustomerList {
             .min_width(720.0)
             .show(ctx, |ui| {
                 self.filter_bar(ui, texts, lookups, groups);
-                if self.show_advanced {
-                    self.advanced(ui, texts, lookups);
+                if self.editor.show_advanced {
+                    let before = self.editor.filter().clone();
+                    self.editor.advanced_ui(ui, texts, lookups);
+                    if *self.editor.filter() != before {
+                        self.dirty = true;
+                        self.selected.clear();
+                    }
                 }
                 if let Some(problem) = &self.filter_problem {
                     ui.colored_label(ui.visuals().error_fg_color, problem);
@@ -389,10 +372,6 @@ impl CustomerList {
         outcome
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "the filter bar reads best top to bottom"
-    )]
     fn filter_bar(
         &mut self,
         ui: &mut egui::Ui,
@@ -400,7 +379,7 @@ impl CustomerList {
         lookups: &Lookups,
         groups: &[Group],
     ) {
-        let before = self.filter.clone();
+        let before = self.editor.filter().clone();
         ui.horizontal_wrapped(|ui| {
             let total = self.total.map_or_else(
                 || texts.get("list.loading").to_owned(),
@@ -408,93 +387,16 @@ impl CustomerList {
             );
             ui.strong(total);
             ui.separator();
-            let any = texts.get("list.any");
-            optional_choice(
-                ui,
-                texts.get("list.status"),
-                ("list_filter", "status"),
-                &mut self.filter.status,
-                any,
-                lookups.statuses.iter().map(|s| (s.id, s.name.as_str())),
-            );
-            optional_choice(
-                ui,
-                texts.get("list.group"),
-                ("list_filter", "group"),
-                &mut self.filter.group,
-                any,
-                groups.iter().map(|g| (g.id, g.name.as_str())),
-            );
-            optional_choice(
-                ui,
-                texts.get("list.tag"),
-                ("list_filter", "tag"),
-                &mut self.filter.tag,
-                any,
-                lookups.tags.iter().map(|t| (t.id, t.name.as_str())),
-            );
-            optional_choice(
-                ui,
-                texts.get("list.assignee"),
-                ("list_filter", "assignee"),
-                &mut self.filter.assignee,
-                any,
-                lookups
-                    .users
-                    .iter()
-                    .map(|u| (u.id, u.display_name.as_str())),
-            );
+            self.editor.pickers_ui(ui, texts, lookups, groups);
         });
         ui.horizontal_wrapped(|ui| {
-            let date_label = ui.label(texts.get("list.date_on"));
-            egui::ComboBox::from_id_salt("list_date_on")
-                .selected_text(date_field_text(texts, self.date_on))
-                .show_ui(ui, |ui| {
-                    for field in [DateField::Created, DateField::Updated, DateField::LastCall] {
-                        ui.selectable_value(
-                            &mut self.date_on,
-                            field,
-                            date_field_text(texts, field),
-                        );
-                    }
-                })
-                .response
-                .labelled_by(date_label.id);
-            for (choice, key) in [
-                (DateChoice::None, "list.date_none"),
-                (DateChoice::Preset(DatePreset::Today), "list.today"),
-                (DateChoice::Preset(DatePreset::Yesterday), "list.yesterday"),
-                (
-                    DateChoice::Preset(DatePreset::Last7Days),
-                    "list.last_7_days",
-                ),
-                (DateChoice::Preset(DatePreset::ThisMonth), "list.this_month"),
-                (DateChoice::Custom, "list.custom_range"),
-            ] {
-                ui.selectable_value(&mut self.date_choice, choice, texts.get(key));
-            }
-            if self.date_choice == DateChoice::Custom {
-                date_text(
-                    ui,
-                    texts,
-                    "list_from",
-                    texts.get("list.from"),
-                    &mut self.custom_from,
-                );
-                date_text(
-                    ui,
-                    texts,
-                    "list_to",
-                    texts.get("list.to"),
-                    &mut self.custom_to,
-                );
-            }
+            self.editor.dates_ui(ui, texts);
             ui.separator();
-            ui.toggle_value(&mut self.show_advanced, texts.get("list.advanced"));
+            ui.toggle_value(&mut self.editor.show_advanced, texts.get("list.advanced"));
             ui.toggle_value(&mut self.show_columns, texts.get("list.columns"));
             if ui
                 .checkbox(
-                    &mut self.filter.in_recycle_bin,
+                    &mut self.editor.filter_mut().in_recycle_bin,
                     texts.get("list.recycle_bin"),
                 )
                 .changed()
@@ -502,130 +404,13 @@ impl CustomerList {
                 self.selected.clear();
             }
             if ui.button(texts.get("list.clear")).clicked() {
-                self.filter = CustomerFilter::default();
-                self.date_choice = DateChoice::None;
+                self.editor.clear();
             }
         });
-        self.filter.date = self.date_filter();
-        if self.filter != before {
+        if *self.editor.filter() != before {
             self.dirty = true;
             self.selected.clear();
             self.anchor = None;
-        }
-    }
-
-    fn date_filter(&self) -> Option<DateFilter> {
-        match self.date_choice {
-            DateChoice::None => None,
-            DateChoice::Preset(preset) => DateFilter::preset(
-                self.date_on,
-                preset,
-                Timestamp::now(),
-                local_time::utc_offset_seconds(),
-            )
-            .ok(),
-            DateChoice::Custom => {
-                let day = |text: &str| -> Option<Timestamp> {
-                    let date = text.trim().parse::<jiff::civil::Date>().ok()?;
-                    let zoned = date.to_zoned(jiff::tz::TimeZone::system()).ok()?;
-                    Some(Timestamp(zoned.timestamp().as_millisecond()))
-                };
-                let from = day(&self.custom_from).unwrap_or(Timestamp(0));
-                let to = self
-                    .custom_to
-                    .trim()
-                    .parse::<jiff::civil::Date>()
-                    .ok()
-                    .and_then(|date| date.tomorrow().ok())
-                    .and_then(|date| day(&date.to_string()))
-                    .unwrap_or(Timestamp(i64::MAX));
-                Some(DateFilter {
-                    on: self.date_on,
-                    from,
-                    to,
-                })
-            }
-        }
-    }
-
-    fn advanced(&mut self, ui: &mut egui::Ui, texts: &Texts, lookups: &Lookups) {
-        let before = (self.filter.conditions.clone(), self.filter.join);
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut self.filter.join, Join::And, texts.get("list.join_and"));
-                ui.radio_value(&mut self.filter.join, Join::Or, texts.get("list.join_or"));
-            });
-            let mut remove = None;
-            for (index, condition) in self.filter.conditions.iter_mut().enumerate() {
-                ui.horizontal(|ui| {
-                    egui::ComboBox::from_id_salt(("condition_field", index))
-                        .selected_text(filter_field_text(texts, condition.field, &lookups.fields))
-                        .show_ui(ui, |ui| {
-                            for field in filter_fields(&lookups.fields) {
-                                ui.selectable_value(
-                                    &mut condition.field,
-                                    field,
-                                    filter_field_text(texts, field, &lookups.fields),
-                                );
-                            }
-                        })
-                        .response
-                        .widget_info(|| {
-                            egui::WidgetInfo::labeled(
-                                egui::Role::ComboBox,
-                                true,
-                                format!("{} {}", texts.get("list.condition_field"), index + 1),
-                            )
-                        });
-                    egui::ComboBox::from_id_salt(("condition_op", index))
-                        .selected_text(operator_text(texts, condition.op))
-                        .show_ui(ui, |ui| {
-                            for op in Operator::ALL {
-                                ui.selectable_value(
-                                    &mut condition.op,
-                                    op,
-                                    operator_text(texts, op),
-                                );
-                            }
-                        })
-                        .response
-                        .widget_info(|| {
-                            egui::WidgetInfo::labeled(
-                                egui::Role::ComboBox,
-                                true,
-                                format!("{} {}", texts.get("list.condition_op"), index + 1),
-                            )
-                        });
-                    if condition.op.takes_value() {
-                        let name = format!("{} {}", texts.get("list.value"), index + 1);
-                        ui.add(
-                            egui::TextEdit::singleline(&mut condition.value)
-                                .hint_text(texts.get("list.value"))
-                                .desired_width(160.0),
-                        )
-                        .widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::TextInput, true, &name)
-                        });
-                    }
-                    if ui.button(texts.get("list.remove_condition")).clicked() {
-                        remove = Some(index);
-                    }
-                });
-            }
-            if let Some(index) = remove {
-                self.filter.conditions.remove(index);
-            }
-            if ui.button(texts.get("list.add_condition")).clicked() {
-                self.filter.conditions.push(Condition {
-                    field: FilterField::Name,
-                    op: Operator::Contains,
-                    value: String::new(),
-                });
-            }
-        });
-        if (self.filter.conditions.clone(), self.filter.join) != before {
-            self.dirty = true;
-            self.selected.clear();
         }
     }
 
@@ -764,7 +549,8 @@ impl CustomerList {
                         }
                     }
                 });
-            if !self.filter.in_recycle_bin && ui.button(texts.get("list.delete_selected")).clicked()
+            if !self.editor.filter().in_recycle_bin
+                && ui.button(texts.get("list.delete_selected")).clicked()
             {
                 self.confirm_delete = true;
             }
@@ -952,72 +738,6 @@ impl CustomerList {
         }
         self.anchor = Some(index);
     }
-}
-
-fn date_text(ui: &mut egui::Ui, texts: &Texts, id: &str, label: &str, text: &mut String) {
-    ui.add(
-        egui::TextEdit::singleline(text)
-            .hint_text("YYYY-MM-DD")
-            .desired_width(90.0),
-    )
-    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, label));
-    super::date_picker::button(ui, texts, egui::Id::unique(id), text);
-    ui.label(label);
-}
-
-fn date_field_text(texts: &Texts, field: DateField) -> &str {
-    texts.get(match field {
-        DateField::Created => "list.date_created",
-        DateField::Updated => "list.date_updated",
-        DateField::LastCall => "list.date_last_call",
-    })
-}
-
-fn filter_fields(fields: &[FieldDef]) -> Vec<FilterField> {
-    let mut all = vec![
-        FilterField::Name,
-        FilterField::Company,
-        FilterField::Phone,
-        FilterField::Email,
-        FilterField::Address,
-        FilterField::Source,
-        FilterField::Memo,
-    ];
-    all.extend(fields.iter().map(|def| FilterField::Custom(def.id)));
-    all
-}
-
-fn filter_field_text(texts: &Texts, field: FilterField, fields: &[FieldDef]) -> String {
-    let key = match field {
-        FilterField::Name => "customer.name",
-        FilterField::Company => "customer.company",
-        FilterField::Email => "customer.email",
-        FilterField::Address => "customer.address",
-        FilterField::Source => "customer.source",
-        FilterField::Memo => "customer.memo",
-        FilterField::Phone => "customer.phones",
-        FilterField::Custom(id) => {
-            return fields
-                .iter()
-                .find(|def| def.id == id)
-                .map_or_else(|| id.0.to_string(), |def| def.label.clone());
-        }
-    };
-    texts.get(key).to_owned()
-}
-
-fn operator_text(texts: &Texts, op: Operator) -> &str {
-    texts.get(match op {
-        Operator::Contains => "op.contains",
-        Operator::NotContains => "op.not_contains",
-        Operator::Equals => "op.equals",
-        Operator::NotEquals => "op.not_equals",
-        Operator::StartsWith => "op.starts_with",
-        Operator::Greater => "op.greater",
-        Operator::Less => "op.less",
-        Operator::IsEmpty => "op.is_empty",
-        Operator::IsNotEmpty => "op.is_not_empty",
-    })
 }
 
 #[cfg(test)]

@@ -13,8 +13,6 @@ pub enum Feature {
     ChangePassword,
     /// 관리자 웹 바로가기
     AdminWeb,
-    /// 대량문자발송
-    BulkSms,
 }
 
 impl Feature {
@@ -22,7 +20,6 @@ impl Feature {
         match self {
             Self::ChangePassword => ("menu.change_password", "later.change_password"),
             Self::AdminWeb => ("menu.admin_web", "later.admin_web"),
-            Self::BulkSms => ("menu.bulk_sms", "later.bulk_sms"),
         }
     }
 }

@@ -32,6 +32,8 @@ pub enum MenuAction {
     SmsResults,
     /// 엑셀문자발송
     ExcelSms,
+    /// 대량문자발송
+    BulkSms,
     /// 임의문자발송
     FreeSms,
     /// An entry whose window arrives with a later part of ringdesk.
@@ -76,7 +78,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                     None,
                     Some(("menu.sms_templates", MenuAction::SmsTemplates)),
                     Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
-                    Some(("menu.bulk_sms", MenuAction::Later(Feature::BulkSms))),
+                    Some(("menu.bulk_sms", MenuAction::BulkSms)),
                     Some(("menu.free_sms", MenuAction::FreeSms)),
                     Some(("menu.excel_sms", MenuAction::ExcelSms)),
                     Some(("menu.sms_results", MenuAction::SmsResults)),
