@@ -23,7 +23,7 @@ use super::local_time;
 use super::sms_thread::SmsControl;
 use super::store_thread::EventSender;
 use crate::config::Settings;
-use crate::domain::{Batch, BatchId, BatchState, Timestamp};
+use crate::domain::{Batch, BatchId, BatchState, BatchTotals, Timestamp};
 use crate::sms::batch_runner::run_chunk;
 use crate::store::{self, Store};
 
@@ -33,6 +33,9 @@ const CHUNK: u32 = 500;
 const LOW_WATER: u32 = 500;
 /// How often a running batch is looked at.
 const RUNNING_TICK: Duration = Duration::from_millis(200);
+/// How long a finished batch's sent messages are watched for delivery
+/// reports (most come within seconds, some networks take minutes).
+const REPORTS_WAITED: Duration = Duration::from_mins(10);
 /// How often a running batch's progress is told to the window.
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 /// The longest sleep with nothing running: a scheduled batch or one held
@@ -86,7 +89,17 @@ fn run(
     match store.batches_in_flight() {
         // Told from the start: a batch done before a restart may still
         // have messages on their way.
-        Ok(ids) => runner.told = ids.into_iter().map(|id| (id, Instant::now())).collect(),
+        Ok(ids) => {
+            runner.told = ids
+                .into_iter()
+                .map(|id| Told {
+                    id,
+                    at: Instant::now(),
+                    totals: BatchTotals::default(),
+                    changed_at: Instant::now(),
+                })
+                .collect();
+        }
         Err(error) => tracing::error!("the bulk sends in flight could not be read: {error:#}"),
     }
     loop {
@@ -109,11 +122,20 @@ fn run(
     }
 }
 
+/// A batch whose progress is being told: when last, with which totals,
+/// and since when they have not changed.
+struct Told {
+    id: BatchId,
+    at: Instant,
+    totals: BatchTotals,
+    changed_at: Instant,
+}
+
 /// The thread's memory between steps: when each batch's progress was last
 /// told, and which batches wait for the morning.
 #[derive(Default)]
 struct Runner {
-    told: Vec<(BatchId, Instant)>,
+    told: Vec<Told>,
     held_until: Vec<(BatchId, Instant)>,
 }
 
@@ -146,7 +168,7 @@ impl Runner {
         }
         // Batches that finished or were paused still have messages on
         // their way: their totals change until the outbox is through.
-        let told: Vec<BatchId> = self.told.iter().map(|(id, _)| *id).collect();
+        let told: Vec<BatchId> = self.told.iter().map(|told| told.id).collect();
         for id in told {
             self.tell(store, id, events, false)?;
         }
@@ -191,8 +213,10 @@ impl Runner {
         self.tell(store, batch.id, events, changed)
     }
 
-    /// Sends the batch's totals when `now` or when the last were sent a
-    /// while ago; forgets a batch once nothing of it moves any more.
+    /// Sends the batch's totals when `now`, or when they changed since the
+    /// last were sent a while ago; forgets a batch once nothing of it
+    /// moves any more: paused, or finished with nothing left in the outbox
+    /// and no delivery report come for [`REPORTS_WAITED`].
     fn tell(
         &mut self,
         store: &Store,
@@ -200,27 +224,44 @@ impl Runner {
         events: &EventSender,
         now: bool,
     ) -> store::Result<()> {
-        let last = self.told.iter().position(|(told, _)| *told == id);
-        if !now && last.is_some_and(|at| self.told[at].1.elapsed() < PROGRESS_EVERY) {
+        let last = self.told.iter().position(|told| told.id == id);
+        if !now && last.is_some_and(|at| self.told[at].at.elapsed() < PROGRESS_EVERY) {
             return Ok(());
         }
         let summary = store.batch_summary(id)?;
+        let totals = summary.totals;
+        let changed = last.is_none_or(|at| self.told[at].totals != totals);
+        let quiet_since = match last {
+            Some(at) if !changed => self.told[at].changed_at,
+            _ => Instant::now(),
+        };
+        let messages = &totals.messages;
         let settled = match summary.batch.state {
             BatchState::Paused => true,
             BatchState::Done | BatchState::Cancelled => {
-                summary.totals.messages.queued == 0 && summary.totals.messages.sending == 0
+                messages.queued == 0
+                    && messages.sending == 0
+                    && (messages.sent == 0 || quiet_since.elapsed() >= REPORTS_WAITED)
             }
             _ => false,
+        };
+        let told = Told {
+            id,
+            at: Instant::now(),
+            totals,
+            changed_at: quiet_since,
         };
         match (last, settled) {
             (Some(at), true) => {
                 self.told.swap_remove(at);
             }
-            (Some(at), false) => self.told[at].1 = Instant::now(),
-            (None, false) => self.told.push((id, Instant::now())),
+            (Some(at), false) => self.told[at] = told,
+            (None, false) => self.told.push(told),
             (None, true) => {}
         }
-        events.send(Event::BatchProgress(Box::new(summary)));
+        if changed || now {
+            events.send(Event::BatchProgress(Box::new(summary)));
+        }
         Ok(())
     }
 
