@@ -3,7 +3,7 @@
 //! [`crate::backend::Event::BatchProgress`], about one a second).
 
 use std::collections::VecDeque;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::app::thousands;
 use super::i18n::Texts;
@@ -14,6 +14,9 @@ pub const RATE_WINDOW_SECS: f64 = 30.0;
 const MIN_SPAN_SECS: f64 = 2.0;
 /// Samples kept per batch (a few more than the window holds at one a second).
 const MAX_SAMPLES: usize = 64;
+/// The backend tells a running batch's progress only when it changed (at
+/// most once a second); longer without news means nothing moved since.
+const QUIET_AFTER: Duration = Duration::from_secs(2);
 
 /// The progress samples of one running batch: when each arrived and how
 /// many recipients were finished then.
@@ -42,15 +45,22 @@ impl Pace {
         }
     }
 
-    /// Recipients finished per minute lately, once it can be told.
+    /// Recipients finished per minute lately (as of `now`), once it can be
+    /// told; a batch the backend has had no news of for a while is taken
+    /// to have stood still since, so a stall brings its rate down.
     #[must_use]
-    pub fn per_minute(&self) -> Option<f64> {
+    pub fn per_minute(&self, now: Instant) -> Option<f64> {
         let (origin, _) = *self.samples.front()?;
-        let samples: Vec<(f64, u64)> = self
+        let mut samples: Vec<(f64, u64)> = self
             .samples
             .iter()
             .map(|(at, finished)| (at.duration_since(origin).as_secs_f64(), *finished))
             .collect();
+        if let Some(&(last_at, finished)) = self.samples.back()
+            && now.saturating_duration_since(last_at) > QUIET_AFTER
+        {
+            samples.push((now.duration_since(origin).as_secs_f64(), finished));
+        }
         rate_per_minute(&samples)
     }
 }
@@ -62,9 +72,13 @@ impl Pace {
 #[must_use]
 pub fn rate_per_minute(samples: &[(f64, u64)]) -> Option<f64> {
     let &(last_at, last_finished) = samples.last()?;
-    let &(first_at, first_finished) = samples
-        .iter()
-        .find(|(at, _)| last_at - at <= RATE_WINDOW_SECS)?;
+    // Progress moves only at samples, so the count at the window's start
+    // is that of the last sample before it, when there is one.
+    let start = last_at - RATE_WINDOW_SECS;
+    let (first_at, first_finished) = match samples.iter().rev().find(|(at, _)| *at <= start) {
+        Some(&(_, finished)) => (start, finished),
+        None => *samples.first()?,
+    };
     let span = last_at - first_at;
     if span < MIN_SPAN_SECS {
         return None;
@@ -196,16 +210,22 @@ mod tests {
     #[test]
     fn the_pace_keeps_half_a_minute_and_starts_over_when_failures_go_again() {
         let start = Instant::now();
+        let at = |second: u64| start + Duration::from_secs(second);
         let mut pace = Pace::default();
-        assert_eq!(pace.per_minute(), None);
+        assert_eq!(pace.per_minute(at(0)), None);
         for second in 0..=60_u64 {
-            pace.record(start + Duration::from_secs(second), second * 5);
+            pace.record(at(second), second * 5);
         }
         // 5 a second is 300 a minute, over the 30 s kept.
-        let rate = pace.per_minute().unwrap();
+        let rate = pace.per_minute(at(60)).unwrap();
         assert!((rate - 300.0).abs() < 1e-6, "{rate}");
         assert!(pace.samples.len() <= 32, "{}", pace.samples.len());
-        pace.record(start + Duration::from_secs(61), 10);
-        assert_eq!(pace.per_minute(), None);
+        // No news for 15 s: half the window stood still.
+        let rate = pace.per_minute(at(75)).unwrap();
+        assert!((rate - 150.0).abs() < 1e-6, "{rate}");
+        // A whole window without news: nothing moves.
+        assert_eq!(pace.per_minute(at(100)), Some(0.0));
+        pace.record(at(101), 10);
+        assert_eq!(pace.per_minute(at(101)), None);
     }
 }

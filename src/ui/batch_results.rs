@@ -424,6 +424,14 @@ impl BatchResults {
             && self.recipients.is_none()
             && escape_closes(ctx, egui::Id::unique(WINDOW));
         outcome.closed = !open || in_front;
+        if self
+            .rows
+            .iter()
+            .any(|row| row.batch.state == BatchState::Running)
+        {
+            // A stalled send gets no news; its rate and time left still age.
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        }
         if self.asking.is_some() || self.saving.is_some() {
             // The answer wakes the window; the dialog's thread does too.
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
@@ -939,7 +947,7 @@ fn state_text(
 
 /// "120건/분 · 약 3분" for a running batch, once its pace can be told.
 fn pace_text(texts: &Texts, pace: Option<&Pace>, totals: &BatchTotals) -> String {
-    let Some(per_minute) = pace.and_then(Pace::per_minute) else {
+    let Some(per_minute) = pace.and_then(|pace| pace.per_minute(Instant::now())) else {
         return texts.get("batch_results.measuring").to_owned();
     };
     let remaining = u64::from(totals.recipients).saturating_sub(totals.finished());
