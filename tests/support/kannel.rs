@@ -399,7 +399,7 @@ sendsms-interface = 127.0.0.1
 log-file = "{dir}/smsbox.log"
 log-level = 2
 mo-recode = true
-http-request-retry = 30
+http-request-retry = 600
 http-queue-delay = 1
 
 group = sendsms-user

@@ -23,6 +23,13 @@
 //!
 //! * If the gateway deduplicates (recognises a message handed over twice by
 //!   its uid), they go back to the outbox: sending again is safe.
+//! * If the gateway reports every message it took by its uid on its own and
+//!   keeps retrying that report while ringdesk is away (Kannel, with
+//!   smsbox's `http-request-retry` covering [`policy::REPORT_GRACE`]), and
+//!   the last hand-over is less than that ago, they go back to the outbox
+//!   after [`policy::UNANSWERED_GRACE`]: a report that comes meanwhile
+//!   settles them, and one that does not come means the gateway never took
+//!   them — nothing is lost and nothing sent twice.
 //! * Otherwise they wait for a delivery report for
 //!   [`policy::REPORT_GRACE`] (10 minutes) after their last hand-over. A
 //!   report settles them as usual; when none comes — or the gateway sends no

@@ -49,6 +49,13 @@ pub const ANSWER_TIMEOUT: Duration = Duration::from_mins(2);
 /// there), within seconds when it runs, so two minutes is ample.
 pub const UNANSWERED_GRACE: Duration = Duration::from_mins(2);
 
+/// How a message left half handed over is described.
+macro_rules! interrupted {
+    () => {
+        "ringdesk stopped while handing this message over"
+    };
+}
+
 /// The end of every reason of a message that may or may not have been sent.
 macro_rules! check_first {
     () => {
@@ -58,10 +65,7 @@ macro_rules! check_first {
 
 /// Why a message that may or may not have been sent failed: shown in the
 /// log, beside the resend button.
-pub const UNKNOWN_OUTCOME: &str = concat!(
-    "ringdesk stopped while handing this message over; ",
-    check_first!()
-);
+pub const UNKNOWN_OUTCOME: &str = concat!(interrupted!(), "; ", check_first!());
 
 /// The outbox's waits. ringdesk runs with [`Timing::default`]: the
 /// constants above. Tests against a real gateway, whose clock cannot be
@@ -264,6 +268,22 @@ pub fn after_interruption(
         return Step::Requeue;
     }
     let report_due = later(attempted_at, timing.report_grace);
+    // A gateway that reports every message it took (Kannel) keeps trying
+    // to deliver that report while ringdesk is away (smsbox's
+    // http-request-retry, set to cover the report grace): within it, a
+    // message not reported after the unanswered grace was not taken, and
+    // goes again rather than be lost. Later, a report may have been given
+    // up on, and the message may have gone: ask the person.
+    if capabilities.reports_taken_by_uid && now < report_due {
+        return Step::Retry {
+            at: later(now, timing.unanswered_grace),
+            reason: concat!(
+                interrupted!(),
+                " (sent again unless the gateway reports it first)"
+            )
+            .to_owned(),
+        };
+    }
     if capabilities.reports_delivery && now < report_due {
         return Step::Wait { until: report_due };
     }
@@ -513,6 +533,14 @@ mod tests {
     #[case(REPORTS, 300, Step::Wait { until: Timestamp(NOW.0 + 300_000) })]
     #[case(REPORTS, 600, Step::Fail { reason: UNKNOWN_OUTCOME.to_owned() })]
     #[case(SILENT, 300, Step::Fail { reason: UNKNOWN_OUTCOME.to_owned() })]
+    // Kannel: its report comes within the grace, or it never took it.
+    #[case(PUSHES, 300, Step::Retry {
+        at: Timestamp(NOW.0 + 120_000),
+        reason: concat!(interrupted!(), " (sent again unless the gateway reports it first)")
+            .to_owned(),
+    })]
+    // Away longer than Kannel keeps a report for ringdesk: ask.
+    #[case(PUSHES, 600, Step::Fail { reason: UNKNOWN_OUTCOME.to_owned() })]
     fn a_half_sent_message_is_never_sent_twice_unless_the_gateway_drops_repeats(
         #[case] capabilities: Capabilities,
         #[case] secs_ago: i64,
