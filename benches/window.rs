@@ -24,7 +24,7 @@
 //! The batch is stored through a second connection only once scrolling is
 //! over, so nothing is being sent during the earlier phases and their
 //! figures stay comparable with earlier runs. The app's batch thread finds
-//! a queued batch within its idle tick (up to 30 s), which the benchmark
+//! a queued batch within its idle tick (up to 5 s), which the benchmark
 //! waits out before measuring; afterwards the batch is cancelled and its
 //! messages settle, so no run leaves work for the next one. The book keeps
 //! each run's batch and its messages (no other bench reads messages).

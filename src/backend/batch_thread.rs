@@ -38,9 +38,10 @@ const RUNNING_TICK: Duration = Duration::from_millis(200);
 const REPORTS_WAITED: Duration = Duration::from_mins(10);
 /// How often a running batch's progress is told to the window.
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
-/// The longest sleep with nothing running: a scheduled batch or one held
-/// for the morning is looked at again at least this often.
-const IDLE_TICK: Duration = Duration::from_secs(30);
+/// The longest sleep with nothing running: a scheduled batch, one held
+/// for the morning or one another ringdesk on this database stored (the
+/// command line's `sms bulk --no-wait`) is looked at again this often.
+const IDLE_TICK: Duration = Duration::from_secs(5);
 /// The wait before trying again after a database failure.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
 
