@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the real ringdesk window under Xvfb on a store of demo customers and
 # saves screenshots of the main window, the customer list, the customer
-# card, the SMS문구 and 발신번호 windows, the SMS composer, the message log and the caller pop-up into
+# card, the SMS문구 and 발신번호 windows, the SMS composer, the message log,
+# the bulk-send windows and their results, and the caller pop-up into
 # assets/screenshots/ (the README shows them).
 #
 #   scripts/screenshots.sh [CUSTOMERS]     # default 20000
@@ -200,11 +201,110 @@ xdotool mousemove --window "$window" 106 120 click 1
 sleep 0.7
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 105 289 click 1
+xdotool mousemove --window "$window" 105 118 click 1
 sleep 2.5
 xdotool mousemove --window "$window" 600 252 click 1
 sleep 1.5
 shot message-log
+
+# 대량문자발송: ringdesk again; every group's customers, a text with
+# #{이름}, sent.
+kill "$app" 2>/dev/null || true
+wait "$app" 2>/dev/null || true
+DISPLAY="$display" "$bin" --data-dir "$data" &
+app=$!
+sleep 6
+window="$(xdotool search --name '^ringdesk$' | head -n 1)"
+xdotool windowfocus --sync "$window" || true
+sleep 1
+xdotool mousemove --window "$window" 92 13 click 1
+sleep 0.7
+xdotool mousemove --window "$window" 100 218 click 1
+sleep 2
+xdotool mousemove --window "$window" 190 70 click 1
+sleep 1
+xdotool mousemove --window "$window" 73 120 click 1
+sleep 2
+xdotool mousemove --window "$window" 777 217 click 1
+sleep 0.5
+for word in "#{이름}님," " 이번" " 주말" " 매장" " 휴무를" " 안내드립니다."; do
+  xdotool type --delay 300 "$word"
+  sleep 0.5
+done
+sleep 1.5
+shot bulk-sms
+xdotool mousemove --window "$window" 602 650 click 1
+sleep 1.5
+xdotool mousemove --window "$window" 341 423 click 1
+sleep 2
+# 문자발송결과 while it runs, the send selected.
+xdotool key Escape
+sleep 0.5
+xdotool mousemove --window "$window" 92 13 click 1
+sleep 0.7
+xdotool mousemove --window "$window" 100 288 click 1
+sleep 8
+xdotool mousemove --window "$window" 230 167 click 1
+sleep 3
+shot batch-results
+
+# 임의문자발송: pasted numbers, one not a mobile and one repeated.
+xdotool key Escape
+sleep 0.5
+xdotool mousemove --window "$window" 92 13 click 1
+sleep 0.7
+xdotool mousemove --window "$window" 100 241 click 1
+sleep 2
+xdotool mousemove --window "$window" 185 160 click 1
+sleep 0.3
+for line in "010-2345-6789" "010-3456-7890, 010-4567-8901" "02-555-1234" "010-2345-6789" \
+  "01098765432"; do
+  xdotool type --delay 80 "$line"
+  xdotool key Return
+  sleep 0.3
+done
+sleep 1
+xdotool mousemove --window "$window" 630 217 click 1
+for word in "내일" " 오전" " 10시" " 설명회에" " 초대합니다."; do
+  xdotool type --delay 300 "$word"
+  sleep 0.5
+done
+sleep 1
+xdotool mousemove --window "$window" 60 297 click 1
+sleep 1
+xdotool mousemove --window "$window" 60 368 click 1
+sleep 1
+shot free-sms
+
+# 엑셀문자발송 with the test sheet (examples/excel_window.rs loads it: the
+# file dialog cannot be driven here), #{이름} and #{쿠폰코드} from its chips.
+kill "$app" 2>/dev/null || true
+wait "$app" 2>/dev/null || true
+cargo build --release --locked --example excel_window
+"$target_dir/release/examples/excel_window" "$data" tests/data/import/sms_targets.xlsx 1024 700 &
+app=$!
+sleep 5
+window="$(xdotool search --name '^ringdesk$' | head -n 1)"
+xdotool windowfocus --sync "$window" || true
+sleep 1
+xdotool mousemove --window "$window" 92 13 click 1
+sleep 0.7
+xdotool mousemove --window "$window" 100 265 click 1
+sleep 4
+xdotool mousemove --window "$window" 730 217 click 1
+sleep 0.3
+xdotool mousemove --window "$window" 57 409 click 1
+sleep 0.8
+for word in "님," " 방문" " 감사" " 쿠폰:"; do
+  xdotool type --delay 300 "$word"
+  sleep 0.4
+done
+xdotool type --delay 200 " "
+xdotool mousemove --window "$window" 290 409 click 1
+sleep 2
+xdotool mousemove --window "$window" 60 465 click 1
+sleep 1.5
+shot excel-sms
 
 # The caller pop-up: ringdesk again, now with a PBX — the recorded Asterisk
 # call of examples/ami_replay.rs, from the first demo customer's number.
