@@ -624,10 +624,4 @@ mod tests {
     fn twenty_thousand_rows_are_written_as_xlsx() {
         many_rows_as_xlsx(20_000);
     }
-
-    #[test]
-    #[ignore = "about 9 s in a debug build; run with --ignored"]
-    fn a_hundred_thousand_rows_are_written_as_xlsx() {
-        many_rows_as_xlsx(100_000);
-    }
 }
