@@ -689,6 +689,39 @@ mod tests {
     }
 
     #[test]
+    fn a_scheduled_batch_starts_at_its_time() {
+        let folder = tempfile::tempdir().unwrap();
+        let backend = spawn(
+            store_at(&folder.path().join("ringdesk.db")),
+            Settings::default(),
+        );
+        let list = gather(&backend);
+        let at = Timestamp(Timestamp::now().0 + 2_000);
+        backend
+            .send(Command::StartBatch {
+                request: QueryId(2),
+                batch: Box::new(NewBatch {
+                    scheduled_at: Some(at),
+                    ..batch("곧 점검이 시작됩니다.")
+                }),
+                recipients: list.to_new_recipients(Region::KOREA),
+            })
+            .unwrap();
+        let started = wait_for(&backend, |event| match event {
+            Event::BatchProgress(summary) if summary.batch.state != BatchState::Queued => {
+                Some(Timestamp::now())
+            }
+            _ => None,
+        });
+        assert!(started >= at, "started {} ms early", at.0 - started.0);
+        assert!(
+            started.0 - at.0 < 1_500,
+            "started {} ms late",
+            started.0 - at.0
+        );
+    }
+
+    #[test]
     fn an_agent_desk_may_not_send_in_bulk() {
         let mut settings = Settings::default();
         settings.user.role = Role::Agent;
