@@ -160,8 +160,6 @@ impl Backend {
         let (commands, command_receiver) = mpsc::channel(COMMAND_QUEUE);
         let (event_sender, events) = std_mpsc::channel();
         let sender = store_thread::EventSender::new(event_sender, waker);
-        // An in-memory store cannot be opened twice; it serves tests
-        // without a phone.
         let mut threads = Threads::default();
         // An in-memory store cannot be opened twice; it serves tests
         // without a phone. Messages are still checked and queued there;
