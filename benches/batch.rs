@@ -24,6 +24,10 @@
     missing_docs
 )]
 
+mod support {
+    pub mod sheet;
+}
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -203,29 +207,7 @@ fn main() {
 
 /// Reads a generated sheet of `rows` rows as 엑셀문자발송 does and sorts it.
 fn sheet_side(dir: &std::path::Path, rows: usize) {
-    let path = dir.join(format!("sheet-{rows}.xlsx"));
-    if !path.exists() {
-        let header: Vec<String> = ["이름", "휴대폰", "금액", "메모"]
-            .map(str::to_owned)
-            .to_vec();
-        write_table(
-            &path,
-            TableFormat::Xlsx,
-            &Table {
-                sheet: "수신자",
-                header: &header,
-            },
-            (0..rows).map(|n| {
-                vec![
-                    format!("고객{n}"),
-                    format!("010-{:04}-{:04}", 2000 + n / 10_000, n % 10_000),
-                    format!("{}", 10_000 + n * 7 % 90_000),
-                    "이번 달 방문 감사합니다".to_owned(),
-                ]
-            }),
-        )
-        .unwrap();
-    }
+    let path = support::sheet::sheet(dir, rows);
     let started = Instant::now();
     let workbook = read(&path, ReadOptions::default()).unwrap();
     let read_took = started.elapsed();

@@ -41,6 +41,10 @@
     missing_docs
 )]
 
+mod support {
+    pub mod sheet;
+}
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -56,7 +60,6 @@ use ringdesk::domain::{
     BatchId, BatchKind, BatchState, CustomerFilter, NewBatch, NewSenderNumber, PhoneNumber, Region,
     Timestamp,
 };
-use ringdesk::export::{Table, TableFormat, write_table};
 use ringdesk::sms::recipient_list::sort_out;
 use ringdesk::store::Store;
 use ringdesk::ui::{RingdeskApp, StartInfo, fonts};
@@ -91,10 +94,7 @@ fn main() {
     } else {
         (100_000, 20_000, Duration::from_secs(10))
     };
-    let sheet = dir.join(format!("sheet-{sheet_rows}.xlsx"));
-    if !sheet.exists() {
-        write_sheet(&sheet, sheet_rows);
-    }
+    let sheet = support::sheet::sheet(&dir, sheet_rows);
 
     let started = Instant::now();
     let store = Store::open(&path).unwrap();
@@ -313,33 +313,6 @@ fn main() {
         messages.queued == 0 && messages.sending == 0
     });
     println!("  {:<44} {:>9.0} MB", "resident memory", resident_mb());
-}
-
-/// Writes a sheet of `rows` people to send to, each at their own mobile
-/// number (이름, 휴대폰, 금액, 메모): the very sheet `benches/batch.rs`
-/// writes under the same name, so whichever bench comes first makes it.
-fn write_sheet(path: &std::path::Path, rows: usize) {
-    let header: Vec<String> = ["이름", "휴대폰", "금액", "메모"]
-        .map(str::to_owned)
-        .to_vec();
-    let written = write_table(
-        path,
-        TableFormat::Xlsx,
-        &Table {
-            sheet: "수신자",
-            header: &header,
-        },
-        (0..rows).map(|n| {
-            vec![
-                format!("고객{n}"),
-                format!("010-{:04}-{:04}", 2000 + n / 10_000, n % 10_000),
-                format!("{}", 10_000 + n * 7 % 90_000),
-                "이번 달 방문 감사합니다".to_owned(),
-            ]
-        }),
-    )
-    .unwrap();
-    assert_eq!(written, u64::try_from(rows).unwrap());
 }
 
 /// Stores a queued bulk send to the first `size` customers who can take a
