@@ -35,7 +35,7 @@ use crate::support::sms_provider::{API_KEY, Answer, KEY_HEADER, SmsProvider, Sta
 /// The company's registered sender number.
 const COMPANY: &str = "1588-1234";
 /// How long any one test may wait for its messages to settle.
-const WAIT: Duration = Duration::from_secs(40);
+const WAIT: Duration = Duration::from_mins(2);
 
 /// Waits short enough for a test, long enough for a real Kannel: the
 /// retries together (14.4 s) outlast bearerbox stopping and starting again
