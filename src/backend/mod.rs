@@ -44,6 +44,9 @@ pub use crate::domain::{
 pub use crate::import::{Cell, ReadError, ReadOptions, Sheet, Workbook};
 pub use crate::sms::free_numbers::FreeNumbers;
 pub use crate::sms::recipient_list::{LeftOut, LeftOutReason, RecipientList, sort_out};
+pub use crate::sms::sheet_columns::{
+    column_names, data_rows, guess_header_row, guess_phone_column, header_names, used_variables,
+};
 pub use crate::sms::sheet_targets::{
     DuplicateRow, RejectedRow, RowProblem, SheetMapping, SheetTargets, Target,
 };

@@ -45,6 +45,7 @@ pub mod picture_file;
 pub mod queue;
 pub mod recipient_list;
 pub mod rules;
+pub mod sheet_columns;
 pub mod sheet_targets;
 pub mod template;
 pub mod text;

@@ -15,6 +15,7 @@
 use std::collections::HashMap;
 
 use super::compose::{self, Issue};
+use super::sheet_columns::{data_rows, header_names};
 use crate::domain::{PhoneNumber, Region};
 use crate::import::{Cell, Sheet};
 
@@ -94,32 +95,13 @@ pub struct DuplicateRow {
 /// left out; numbers without a country code are read for `region`.
 #[must_use]
 pub fn sort_rows(sheet: &Sheet, mapping: &SheetMapping, region: Region) -> SheetTargets {
-    let columns: Vec<String> = sheet
-        .rows
-        .iter()
-        .find(|row| row.number == mapping.header_row)
-        .map(|header| {
-            header
-                .cells
-                .iter()
-                .enumerate()
-                .map(|(index, cell)| match cell.text() {
-                    name if name.is_empty() => format!("열{}", index + 1),
-                    name => name,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let columns = header_names(sheet, mapping.header_row);
     let mut out = SheetTargets {
         columns,
         ..SheetTargets::default()
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for row in sheet
-        .rows
-        .iter()
-        .filter(|row| row.number > mapping.header_row && !row.is_blank())
-    {
+    for row in data_rows(sheet, mapping.header_row) {
         let cell = row.cells.get(mapping.phone_column).unwrap_or(&Cell::Empty);
         let phone = cell.text();
         let reject = |reason| RejectedRow {
