@@ -86,7 +86,7 @@ fn a_bulk_send_killed_mid_way_and_resumed_delivers_every_message_exactly_once() 
         &[
             "sms",
             "bulk",
-            "--sheet",
+            "--excel",
             sheet_path.to_str().unwrap(),
             "--text",
             "대량 발송 #{번호}번 안내",

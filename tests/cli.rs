@@ -830,7 +830,7 @@ fn a_bulk_send_from_a_sheet_reports_its_rows_and_only_a_manager_may_send_one() {
     let run = dir.run(&[
         "sms",
         "bulk",
-        "--sheet",
+        "--excel",
         sheet,
         "--text",
         "#{이름}님, 점검 안내입니다.",
@@ -839,7 +839,9 @@ fn a_bulk_send_from_a_sheet_reports_its_rows_and_only_a_manager_may_send_one() {
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let outcome = &run.json_lines()[0];
     assert_eq!(outcome["recipients"], 2, "{outcome}");
-    assert_eq!(outcome["left_out_before"], 2, "{outcome}");
+    assert_eq!(outcome["rows"], 4, "{outcome}");
+    assert_eq!(outcome["not_mobile"], 1, "{outcome}");
+    assert_eq!(outcome["duplicates"], 1, "{outcome}");
     // Handed over, every one; a delivery report may still be on its way.
     let messages = &outcome["messages"];
     let handed_over = messages["sent"].as_u64().unwrap() + messages["delivered"].as_u64().unwrap();
@@ -858,7 +860,7 @@ fn a_bulk_send_from_a_sheet_reports_its_rows_and_only_a_manager_may_send_one() {
     let run = dir.run(&[
         "sms",
         "bulk",
-        "--sheet",
+        "--excel",
         sheet,
         "--phone-column",
         "전화",
@@ -871,7 +873,7 @@ fn a_bulk_send_from_a_sheet_reports_its_rows_and_only_a_manager_may_send_one() {
 
     // An agent's desk is refused, naming the roles that may.
     dir.run(&["config", "set", "user.role", "agent"]).ok();
-    let run = dir.run(&["sms", "bulk", "--sheet", sheet, "--text", "안내"]);
+    let run = dir.run(&["sms", "bulk", "--excel", sheet, "--text", "안내"]);
     assert_ne!(run.code(), 0);
     assert!(
         run.stderr().contains("manager or admin"),

@@ -14,6 +14,7 @@
 mod bulk_kill;
 mod call_desk;
 mod cli;
+mod cli_bulk;
 mod fixtures;
 mod import_read;
 mod kannel;

@@ -4,6 +4,7 @@
 //! exit: 1 when something asked for does not exist, 2 for bad input or a
 //! failure.
 
+mod bulk_plan;
 pub mod customer;
 pub mod demo_data;
 pub mod field;

@@ -1,71 +1,65 @@
 //! `ringdesk sms bulk` and `ringdesk sms resume`: a bulk send from the
-//! command line, to numbers listed in a file (임의문자발송) or to the rows of
-//! a spreadsheet (엑셀문자발송), and sending on after a crash.
+//! command line — to a customer group or a search's customers
+//! (대량문자발송), to numbers listed in a file (임의문자발송) or to the rows
+//! of a spreadsheet (엑셀문자발송) — and sending on after a crash.
 //!
-//! Both run the window's own backend in this process, without the link to
-//! the PBX ([`Backend::spawn_for_sending`]): the batch is stored before its
-//! first message is queued, sent by the batch and SMS threads, and refused
-//! for a desk that is not a manager's or an admin's, exactly as in the
-//! window. A process killed mid-batch leaves the batch running in the
-//! store; `sms resume` (or the window) goes on where it stopped.
+//! The recipients are worked out first ([`super::bulk_plan`]); `--dry-run` stops
+//! there. Otherwise both run the window's own backend in this process,
+//! without the link to the PBX ([`Backend::spawn_for_sending`]): the batch
+//! is stored before its first message is queued, sent by the batch and SMS
+//! threads, and refused for a desk that is not a manager's or an admin's,
+//! exactly as in the window. A process killed mid-batch leaves the batch
+//! running in the store; `sms resume` (or the window) goes on where it
+//! stopped.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::bulk_plan::{ExcelSource, LeftOutRow, Plan, Reason, Source, plan};
 use super::{Context, Error, json_line};
 use crate::backend::{Backend, BatchProblem, Command, Event, QueryId};
 use crate::domain::{
-    BatchKind, BatchState, BatchSummary, Invalid, NewBatch, NewRecipient, Problem, TemplateId,
-    Timestamp,
+    BatchKind, BatchState, BatchSummary, Invalid, NewBatch, Problem, TemplateId, Timestamp,
 };
-use crate::import::{ReadOptions, Sheet, read};
-use crate::sms::free_numbers;
-use crate::sms::sheet_targets::{SheetMapping, sort_rows};
-use crate::sms::template::placeholders;
 use crate::store::Store;
-
-/// Headers a phone column is recognised by, in the languages of the desk.
-const PHONE_HEADERS: [&str; 9] = [
-    "휴대폰",
-    "핸드폰",
-    "전화",
-    "연락처",
-    "phone",
-    "mobile",
-    "tel",
-    "電話",
-    "携帯",
-];
 
 /// Arguments of `sms bulk`.
 #[derive(Debug, clap::Args)]
+#[allow(clippy::struct_excessive_bools, reason = "command-line switches")]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["group", "search", "numbers", "excel"])))]
 pub struct BulkArgs {
+    /// The members of a customer group, by its name or `parent/child` path
+    /// (대량문자발송).
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+    /// The customers the search box finds for TEXT: name, company, e-mail,
+    /// memo or digits of a number (대량문자발송).
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
     /// A text file of numbers: one per line, or separated by commas,
     /// semicolons, tabs or spaces (임의문자발송).
-    #[arg(
-        long,
-        value_name = "FILE",
-        required_unless_present = "sheet",
-        conflicts_with = "sheet"
-    )]
+    #[arg(long, value_name = "FILE")]
     pub numbers: Option<PathBuf>,
     /// A spreadsheet (.xlsx .xlsm .xls .ods) or .csv/.txt file: one message
     /// per row, `#{column}` in the text filled from the row (엑셀문자발송).
     #[arg(long, value_name = "FILE")]
-    pub sheet: Option<PathBuf>,
-    /// Which sheet of the workbook; the first when left out.
-    #[arg(long, value_name = "NAME", requires = "sheet")]
-    pub sheet_name: Option<String>,
-    /// The row holding the column names.
-    #[arg(long, value_name = "N", default_value_t = 1, requires = "sheet")]
-    pub header_row: usize,
-    /// The column holding the numbers, by its name; found by its name
-    /// (휴대폰, 전화, phone…) when left out.
-    #[arg(long, value_name = "NAME", requires = "sheet")]
+    pub excel: Option<PathBuf>,
+    /// The column holding the numbers: its header name, letter (C) or
+    /// number (3); found by its name (휴대폰, 전화, phone…) or its contents
+    /// when left out.
+    #[arg(long, value_name = "COL", requires = "excel")]
     pub phone_column: Option<String>,
-    /// The text; `#{column}` names a column of the sheet.
+    /// Which sheet of the workbook; the first when left out.
+    #[arg(long, value_name = "NAME", requires = "excel")]
+    pub sheet: Option<String>,
+    /// The row holding the column names; found when left out (title rows
+    /// above it are skipped).
+    #[arg(long, value_name = "N", requires = "excel", value_parser = clap::value_parser!(u32).range(1..))]
+    pub header_row: Option<u32>,
+    /// The text; `#{이름}` and the other customer placeholders, or
+    /// `#{column}` of the sheet, are filled for each recipient.
     #[arg(
         long,
         required_unless_present = "template",
@@ -90,8 +84,11 @@ pub struct BulkArgs {
     #[arg(long)]
     pub title: Option<String>,
     /// Send later (예약발송), local time `YYYY-MM-DD HH:MM`.
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "TIME", alias = "at")]
+    pub schedule: Option<String>,
+    /// Print the counts and the first texts; store and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Store the batch and return; the window (or `sms resume`) sends it.
     #[arg(long)]
     pub no_wait: bool,
@@ -111,26 +108,49 @@ pub struct ResumeArgs {
     pub timeout: u64,
 }
 
-/// The recipients a file gave, and the rows or pieces it left out.
-struct Recipients {
-    kind: BatchKind,
-    list: Vec<NewRecipient>,
-    left_out: Vec<String>,
-}
-
 /// `sms bulk`.
 pub(super) fn bulk(context: &Context, args: &BulkArgs, out: &mut impl Write) -> Result<(), Error> {
     let store = context.store()?;
-    let (batch, text) = new_batch(&store, args)?;
-    let recipients = recipients(context, args, &text)?;
-    for line in recipients.left_out.iter().take(20) {
-        eprintln!("left out: {line}");
+    let batch = new_batch(&store, args)?;
+    let excel;
+    let source = if let Some(name) = &args.group {
+        Source::Group(name)
+    } else if let Some(text) = &args.search {
+        Source::Search(text)
+    } else if let Some(path) = &args.numbers {
+        Source::Numbers(path)
+    } else if let Some(path) = &args.excel {
+        excel = ExcelSource {
+            path,
+            sheet: args.sheet.as_deref(),
+            header_row: args.header_row.map(|row| row as usize),
+            phone_column: args.phone_column.as_deref(),
+        };
+        Source::Excel(&excel)
+    } else {
+        return Err(Error::Sms(
+            "give --group, --search, --numbers or --excel".to_owned(),
+        ));
+    };
+    let plan = plan(&store, &context.settings, source, &batch)?;
+    if args.dry_run {
+        return print_plan(&plan, args.json, out);
     }
-    if recipients.left_out.len() > 20 {
-        eprintln!("left out: … and {} more", recipients.left_out.len() - 20);
+    for left in plan.left_out.iter().take(20) {
+        eprintln!("left out: {}", left_out_line(plan.kind, left));
+    }
+    if plan.left_out.len() > 20 {
+        eprintln!("left out: … and {} more", plan.left_out.len() - 20);
+    }
+    if plan.recipients.is_empty() {
+        print_plan(&plan, args.json, out)?;
+        return Err(Error::Sms(format!(
+            "nothing to send: every one of the {} rows was left out",
+            plan.rows
+        )));
     }
     let batch = NewBatch {
-        kind: recipients.kind,
+        kind: plan.kind,
         ..batch
     };
     let backend = backend(context, store)?;
@@ -138,7 +158,7 @@ pub(super) fn bulk(context: &Context, args: &BulkArgs, out: &mut impl Write) -> 
         .send(Command::StartBatch {
             request: QueryId(1),
             batch: Box::new(batch),
-            recipients: recipients.list,
+            recipients: plan.recipients.clone(),
         })
         .map_err(|error| Error::Sms(error.to_string()))?;
     let deadline = Instant::now() + Duration::from_secs(args.timeout);
@@ -158,7 +178,12 @@ pub(super) fn bulk(context: &Context, args: &BulkArgs, out: &mut impl Write) -> 
         }
     };
     let mut summary = context.store()?.batch_summary(id)?;
-    if !args.no_wait {
+    // A scheduled send goes at its time, from the window or `sms resume`.
+    let later = summary
+        .batch
+        .scheduled_at
+        .is_some_and(|at| at > Timestamp::now());
+    if !args.no_wait && !later {
         while !handed_over(&summary) {
             match next_event(&backend, deadline) {
                 Ok(Event::BatchProgress(progress)) if progress.batch.id == id => {
@@ -166,13 +191,13 @@ pub(super) fn bulk(context: &Context, args: &BulkArgs, out: &mut impl Write) -> 
                 }
                 Ok(_) => {}
                 Err(error) => {
-                    print_summary(&summary, recipients.left_out.len(), args.json, out)?;
+                    print_summary(&plan, &summary, args.json, out)?;
                     return Err(error);
                 }
             }
         }
     }
-    print_summary(&summary, recipients.left_out.len(), args.json, out)
+    print_summary(&plan, &summary, args.json, out)
 }
 
 /// `sms resume`: sends what a stopped ringdesk left — running and due
@@ -251,7 +276,7 @@ fn handed_over(summary: &BatchSummary) -> bool {
 }
 
 /// The batch `args` describe, and its text (a template's when one is named).
-fn new_batch(store: &Store, args: &BulkArgs) -> Result<(NewBatch, String), Error> {
+fn new_batch(store: &Store, args: &BulkArgs) -> Result<NewBatch, Error> {
     let mut batch = NewBatch {
         kind: BatchKind::Free,
         title: args.title.clone().unwrap_or_default(),
@@ -260,7 +285,7 @@ fn new_batch(store: &Store, args: &BulkArgs) -> Result<(NewBatch, String), Error
         subject: args.subject.clone().unwrap_or_default(),
         body_template: args.text.clone().unwrap_or_default(),
         advertising: args.ad,
-        scheduled_at: args.at.as_deref().map(scheduled_at).transpose()?,
+        scheduled_at: args.schedule.as_deref().map(scheduled_at).transpose()?,
     };
     if let Some(id) = args.template {
         let saved = store.template(TemplateId(id))?;
@@ -288,15 +313,14 @@ fn new_batch(store: &Store, args: &BulkArgs) -> Result<(NewBatch, String), Error
             })?;
         batch.sender_number_id = Some(sender.id);
     }
-    let text = batch.body_template.clone();
-    Ok((batch, text))
+    Ok(batch)
 }
 
 /// `YYYY-MM-DD HH:MM` in local time.
 fn scheduled_at(text: &str) -> Result<Timestamp, Error> {
     let bad = |reason: String| {
         Error::Invalid(Invalid::new(
-            "--at",
+            "--schedule",
             Problem::Malformed {
                 value: text.to_owned(),
                 reason,
@@ -311,162 +335,85 @@ fn scheduled_at(text: &str) -> Result<Timestamp, Error> {
     Ok(Timestamp(zoned.timestamp().as_millisecond()))
 }
 
-fn recipients(context: &Context, args: &BulkArgs, text: &str) -> Result<Recipients, Error> {
-    let region = context.settings.phone.default_region;
-    if let Some(path) = &args.numbers {
-        let typed = std::fs::read_to_string(path)
-            .map_err(|error| Error::Sms(format!("{}: cannot be read: {error}", path.display())))?;
-        let sorted = free_numbers::parse(&typed, region);
-        let mut left_out: Vec<String> = sorted
-            .rejected
-            .iter()
-            .map(|rejected| {
-                format!(
-                    "line {}: {}: {}",
-                    rejected.line, rejected.text, rejected.issue
-                )
-            })
-            .collect();
-        left_out.extend(sorted.duplicates.iter().map(|duplicate| {
-            format!(
-                "line {}: {} repeats line {}",
-                duplicate.line, duplicate.text, duplicate.first_line
-            )
-        }));
-        return Ok(Recipients {
-            kind: BatchKind::Free,
-            list: sorted.numbers.iter().map(NewRecipient::to).collect(),
-            left_out,
-        });
-    }
-    let Some(path) = &args.sheet else {
-        return Err(Error::Sms("give --numbers FILE or --sheet FILE".to_owned()));
+/// One line for a row left out.
+fn left_out_line(kind: BatchKind, left: &LeftOutRow) -> String {
+    let row = match (&left.name, left.customer) {
+        (Some(name), Some(id)) => format!("customer {} {name}", id.0),
+        _ if kind == BatchKind::Free => format!("line {}", left.row),
+        _ => format!("row {}", left.row),
     };
-    let sheet = sheet(path, args.sheet_name.as_deref())?;
-    let mapping = mapping(&sheet, args, text)?;
-    let sorted = sort_rows(&sheet, &mapping, region);
-    let mut left_out: Vec<String> = sorted
-        .rejected
-        .iter()
-        .map(|rejected| {
-            format!(
-                "row {}: {}: {}",
-                rejected.row, rejected.phone, rejected.reason
-            )
-        })
-        .collect();
-    left_out.extend(sorted.duplicates.iter().map(|duplicate| {
+    if left.value.is_empty() || left.message.contains(&left.value) {
+        format!("{row}: {} ({})", left.message, left.reason.code())
+    } else {
         format!(
-            "row {}: {} repeats row {}",
-            duplicate.row, duplicate.phone, duplicate.first_row
+            "{row}: {}: {} ({})",
+            left.value,
+            left.message,
+            left.reason.code()
         )
-    }));
-    let list = sorted
-        .targets
-        .into_iter()
-        .map(|target| NewRecipient {
-            source_row: u32::try_from(target.row).ok(),
-            values: target.values,
-            ..NewRecipient::to(&target.to)
-        })
-        .collect();
-    Ok(Recipients {
-        kind: BatchKind::Excel,
-        list,
-        left_out,
-    })
+    }
 }
 
-fn sheet(path: &Path, name: Option<&str>) -> Result<Sheet, Error> {
-    let workbook =
-        read(path, ReadOptions::default()).map_err(|error| Error::Sms(error.to_string()))?;
-    let names: Vec<String> = workbook
-        .sheets
-        .iter()
-        .map(|sheet| sheet.name.clone())
-        .collect();
-    let found = match name {
-        Some(name) => workbook.sheets.into_iter().find(|sheet| sheet.name == name),
-        None => workbook.sheets.into_iter().next(),
-    };
-    found.ok_or_else(|| {
-        Error::Invalid(Invalid::new(
-            "--sheet-name",
-            Problem::Malformed {
-                value: name.unwrap_or_default().to_owned(),
-                reason: format!("{} has the sheets {}", path.display(), names.join(", ")),
-            },
-        ))
-    })
-}
-
-/// The phone column by name (or found by its header), and the columns the
-/// text uses.
-fn mapping(sheet: &Sheet, args: &BulkArgs, text: &str) -> Result<SheetMapping, Error> {
-    let header: Vec<String> = sheet
-        .rows
-        .iter()
-        .find(|row| row.number == args.header_row)
-        .map(|row| {
-            row.cells
-                .iter()
-                .map(|cell| cell.text().trim().to_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    let wanted = |name: &str| {
-        if let Some(column) = &args.phone_column {
-            name == column.trim()
-        } else {
-            let name = name.to_lowercase();
-            PHONE_HEADERS.iter().any(|word| name.contains(word))
+/// What a dry run shows: the counts, every row left out and the first texts.
+fn print_plan(plan: &Plan, json: bool, out: &mut impl Write) -> Result<(), Error> {
+    if json {
+        let mut summary = plan.summary();
+        summary["dry_run"] = true.into();
+        return json_line(out, &summary);
+    }
+    writeln!(
+        out,
+        "{} rows: {} to send ({}), {} left out — {} invalid, {} not mobile, {} opted out, \
+         {} with an empty column, {} text refused, {} repeats",
+        plan.rows,
+        plan.recipients.len(),
+        plan.by_kind
+            .iter()
+            .map(|(kind, count)| format!("{kind} {count}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        plan.left_out.len(),
+        plan.count(&Reason::PhoneInvalid) + plan.count(&Reason::PhoneMissing),
+        plan.count(&Reason::NotMobile),
+        plan.count(&Reason::OptedOut),
+        plan.count(&Reason::VariableEmpty),
+        plan.count(&Reason::Text),
+        plan.count(&Reason::Duplicate),
+    )?;
+    for left in &plan.left_out {
+        writeln!(out, "left out: {}", left_out_line(plan.kind, left))?;
+    }
+    for preview in &plan.previews {
+        writeln!(
+            out,
+            "--- row {} to {} ({})",
+            preview.row, preview.to, preview.kind
+        )?;
+        if !preview.subject.is_empty() {
+            writeln!(out, "[{}]", preview.subject)?;
         }
-    };
-    let phone_column = header.iter().position(|name| wanted(name)).ok_or_else(|| {
-        Error::Invalid(Invalid::new(
-            "--phone-column",
-            Problem::Malformed {
-                value: args.phone_column.clone().unwrap_or_default(),
-                reason: format!(
-                    "row {} has no such column; its columns are: {}",
-                    args.header_row,
-                    header.join(", ")
-                ),
-            },
-        ))
-    })?;
-    let used = placeholders(text)
-        .into_iter()
-        .map(|placeholder| placeholder.name)
-        .filter(|name| header.contains(name))
-        .collect();
-    Ok(SheetMapping {
-        header_row: args.header_row,
-        phone_column,
-        used,
-    })
+        writeln!(out, "{}", preview.text)?;
+    }
+    Ok(())
 }
 
+/// The outcome of a send: the plan's counts with the batch's totals.
 fn print_summary(
+    plan: &Plan,
     summary: &BatchSummary,
-    left_out: usize,
     json: bool,
     out: &mut impl Write,
 ) -> Result<(), Error> {
     let totals = &summary.totals;
     if json {
-        return json_line(
-            out,
-            &serde_json::json!({
-                "batch": summary.batch.id,
-                "state": summary.batch.state,
-                "recipients": totals.recipients,
-                "left_out_before": left_out,
-                "pending": totals.pending,
-                "skipped": totals.skipped,
-                "messages": totals.messages,
-            }),
-        );
+        let mut outcome = plan.summary();
+        outcome["dry_run"] = false.into();
+        outcome["batch"] = summary.batch.id.0.into();
+        outcome["state"] = serde_json::to_value(summary.batch.state).unwrap_or_default();
+        outcome["pending"] = totals.pending.into();
+        outcome["skipped"] = totals.skipped.into();
+        outcome["messages"] = serde_json::to_value(totals.messages).unwrap_or_default();
+        return json_line(out, &outcome);
     }
     writeln!(
         out,
@@ -475,7 +422,7 @@ fn print_summary(
         summary.batch.id.0,
         summary.batch.state,
         totals.recipients,
-        left_out,
+        plan.left_out.len(),
         totals.pending,
         totals.skipped,
         totals.messages.sent,

@@ -73,6 +73,21 @@ impl Store {
         )
     }
 
+    /// The live customers among `ids` (a search's hits), by name, with all
+    /// their numbers.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn candidates_of(&self, ids: &[CustomerId]) -> Result<Vec<Candidate>> {
+        // One parameter however many: the ids go in as a JSON array.
+        let ids = serde_json::to_string(&ids.iter().map(|id| id.0).collect::<Vec<_>>())
+            .unwrap_or_default();
+        self.candidates(
+            "c.deleted_at_ms IS NULL AND c.id IN (SELECT value FROM json_each(?1))",
+            &[Value::Text(ids)],
+        )
+    }
+
     fn candidates(&self, where_sql: &str, params: &[Value]) -> Result<Vec<Candidate>> {
         let sql = format!(
             "SELECT c.id, c.name, c.ad_opt_out_at_ms IS NOT NULL,
