@@ -247,3 +247,62 @@ fn a_workbook_with_a_title_row_and_two_sheets_is_mapped_by_its_header() {
     // The header's names are the variables.
     assert!(harness.query_by_label("#{가입일자}").is_some());
 }
+
+#[test]
+fn a_damaged_an_empty_a_phoneless_and_a_huge_celled_sheet_each_say_so() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("broken/truncated.xlsx"));
+    step_until(&mut harness, "the refusal", |h| {
+        shown(h, "truncated.xlsx: 파일이 손상되어 읽을 수 없습니다")
+    });
+    assert!(!shown(&harness, "보낼 문자"));
+
+    drop_file(&mut harness, &fixture("broken/header_only.csv"));
+    step_until(&mut harness, "the empty sheet", |h| {
+        shown(h, "머리글 행 아래에 행이 없습니다")
+    });
+
+    let made = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    drop_file(
+        &mut harness,
+        &made("no_phone.csv", "이름,메모\n홍길동,단골\n김민준,신규\n"),
+    );
+    step_until(&mut harness, "the missing phone column", |h| {
+        shown(h, "전화번호 열을 찾지 못했습니다")
+    });
+
+    // A 5 MB cell: the sheet reads, its preview shows the cell's start, and
+    // the rows are sorted as any others.
+    let huge = "가".repeat(1_700_000);
+    drop_file(
+        &mut harness,
+        &made(
+            "memo.csv",
+            &format!(
+                "이름,휴대폰,메모\n홍길동,010-1111-2222,{huge}\n김민준,010-3333-4444,짧은 메모\n"
+            ),
+        ),
+    );
+    step_until(&mut harness, "the sheet sorted", |h| {
+        shown(h, "보낼 문자 2건")
+    });
+    assert!(!shown(&harness, "전화번호 열을 찾지 못했습니다"));
+    // The text takes the cell: the first row's message is too long, and
+    // the window stays quick.
+    click(&mut harness, "#{메모}");
+    step_until(&mut harness, "the long text refused", |h| {
+        shown(h, "너무 깁니다") && !shown(h, "행 정리 중…")
+    });
+    let started = std::time::Instant::now();
+    harness.run_steps(5);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "five frames took {:?}",
+        started.elapsed()
+    );
+}

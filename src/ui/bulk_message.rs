@@ -19,6 +19,7 @@ use super::format::local_date_time;
 use super::i18n::Texts;
 use super::problem_text::{describe, describe_issue};
 use super::sms_form::{self, Data};
+use super::widgets::clipped;
 use crate::backend::{
     BatchId, BatchKind, BatchProblem, CheckedDraft, Command, ComposeContext, Draft, MessageKind,
     NewBatch, NewRecipient, QueryId, Role, SmsField, check_draft, fill_columns, local_time,
@@ -27,6 +28,9 @@ use crate::domain::{Customer, SenderNumberId, Timestamp};
 
 /// Recipients whose personalised text the preview shows.
 pub const PREVIEWED: usize = 3;
+/// Characters of a previewed text shown: more than any message may hold
+/// (2,000 bytes), less than a sheet's cell may put in it.
+const PREVIEW_CHARS: usize = 2_500;
 
 /// One recipient the text is checked and previewed for.
 pub struct Sample<'a> {
@@ -454,9 +458,9 @@ impl BulkMessage {
                 ui.set_width(ui.available_width());
                 ui.weak(to);
                 if !checked.subject.is_empty() {
-                    ui.strong(&checked.subject);
+                    ui.strong(clipped(checked.subject.clone(), PREVIEW_CHARS));
                 }
-                ui.label(&checked.text);
+                ui.label(clipped(checked.text.clone(), PREVIEW_CHARS));
                 // The first one's text problems are under the body already.
                 for problem in &checked.problems {
                     let shown_above = index == 0 && problem.field != SmsField::To;

@@ -36,7 +36,7 @@ use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::{describe_issue, describe_read_error};
 use super::sms_form::Data;
-use super::widgets::escape_closes;
+use super::widgets::{clipped, escape_closes};
 use crate::backend::{
     BatchId, BatchKind, BatchProblem, Cell, Command, Encoding, NewRecipient, QueryId, ReadError,
     ReadOptions, RowProblem, Sheet, SheetMapping, SheetRow, SheetTargets, Workbook, column_names,
@@ -91,6 +91,9 @@ struct Loaded {
     sheet: usize,
     header_row: usize,
     phone_column: usize,
+    /// No column named or held phone numbers, and the manager has not
+    /// picked one yet.
+    phone_unknown: bool,
 }
 
 impl Loaded {
@@ -105,7 +108,16 @@ impl Loaded {
             return;
         };
         self.header_row = guess_header_row(sheet).unwrap_or(1);
-        self.phone_column = guess_phone_column(sheet, self.header_row).unwrap_or(0);
+        self.guess_phone_column();
+    }
+
+    /// Guesses the phone column under the header row.
+    fn guess_phone_column(&mut self) {
+        let guess = self
+            .sheet()
+            .and_then(|sheet| guess_phone_column(sheet, self.header_row));
+        self.phone_column = guess.unwrap_or(0);
+        self.phone_unknown = guess.is_none();
     }
 }
 
@@ -248,6 +260,7 @@ impl ExcelSms {
             sheet: 0,
             header_row: 1,
             phone_column: 0,
+            phone_unknown: false,
         };
         loaded.pick_sheet(first);
         self.loaded = Some(loaded);
@@ -655,8 +668,7 @@ impl ExcelSms {
                 ui.add(egui::DragValue::new(&mut loaded.header_row).range(1..=last_row))
                     .labelled_by(label.id);
                 if loaded.header_row != before {
-                    loaded.phone_column =
-                        guess_phone_column(&sheet, loaded.header_row).unwrap_or(0);
+                    loaded.guess_phone_column();
                 }
                 ui.end_row();
 
@@ -666,12 +678,22 @@ impl ExcelSms {
                     .selected_text(columns.get(loaded.phone_column).map_or("", String::as_str))
                     .show_ui(ui, |ui| {
                         for (index, name) in columns.iter().enumerate() {
-                            ui.selectable_value(&mut loaded.phone_column, index, name.as_str());
+                            if ui
+                                .selectable_value(&mut loaded.phone_column, index, name.as_str())
+                                .clicked()
+                            {
+                                loaded.phone_unknown = false;
+                            }
                         }
                     })
                     .response
                     .labelled_by(label.id);
                 ui.end_row();
+                if loaded.phone_unknown && !columns.is_empty() {
+                    ui.label("");
+                    ui.colored_label(ui.visuals().warn_fg_color, texts.get("excel.phone_unknown"));
+                    ui.end_row();
+                }
 
                 if loaded.encoding.is_some()
                     && let Some(options) = text_options_ui(ui, texts, loaded)
@@ -780,7 +802,7 @@ impl ExcelSms {
                                         .cells
                                         .get(index)
                                         .map_or_else(String::new, Cell::text);
-                                    ui.add(egui::Label::new(text).truncate());
+                                    ui.add(egui::Label::new(clipped(text, 200)).truncate());
                                 });
                             }
                         });

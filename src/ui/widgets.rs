@@ -48,3 +48,14 @@ pub fn scroll_margin() -> egui::Frame {
         ..egui::Margin::ZERO
     })
 }
+
+/// The first `shown` characters of `text`, with … when there were more: a
+/// sheet's cell may hold megabytes, too much to lay out every frame.
+#[must_use]
+pub fn clipped(mut text: String, shown: usize) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(shown) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
