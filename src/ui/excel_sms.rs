@@ -38,10 +38,10 @@ use super::problem_text::{describe_issue, describe_read_error};
 use super::sms_form::Data;
 use super::widgets::{clipped, escape_closes};
 use crate::backend::{
-    BatchId, BatchKind, BatchProblem, Cell, Command, Encoding, NewRecipient, QueryId, ReadError,
-    ReadOptions, RowProblem, Sheet, SheetMapping, SheetRow, SheetTargets, Workbook, column_names,
-    data_rows, encoding_by_name, guess_header_row, guess_phone_column, header_names,
-    used_variables,
+    BatchId, BatchKind, BatchProblem, Cell, Command, DuplicateRow, Encoding, NewRecipient, QueryId,
+    ReadError, ReadOptions, RejectedRow, RowProblem, Sheet, SheetMapping, SheetRow, SheetTargets,
+    Workbook, column_names, data_rows, encoding_by_name, guess_header_row, guess_phone_column,
+    header_names, used_variables,
 };
 
 /// The window's id, for Esc to know whether it is in front.
@@ -850,18 +850,27 @@ impl ExcelSms {
                 "excel.to_send",
                 &[("count", &thousands(sorted.targets.len() as u64))],
             ));
-            let left_out = left_out_rows(texts, sorted);
+            // Only the rows in view are put in words: a sheet may leave
+            // out tens of thousands.
             egui::CollapsingHeader::new(texts.fmt(
                 "excel.rejected",
                 &[("count", &thousands(sorted.rejected.len() as u64))],
             ))
             .id_salt("excel_rejected")
             .show(ui, |ui| {
-                let rejected: Vec<_> = left_out
-                    .iter()
-                    .filter(|(row, _, _)| sorted.rejected.iter().any(|r| r.row == *row))
-                    .collect();
-                rows_ui(ui, texts, "excel_rejected_rows", &rejected);
+                rows_ui(
+                    ui,
+                    texts,
+                    "excel_rejected_rows",
+                    &sorted.rejected,
+                    |rejected| {
+                        (
+                            rejected.row,
+                            &rejected.phone,
+                            rejected_reason(texts, rejected),
+                        )
+                    },
+                );
             });
             egui::CollapsingHeader::new(texts.fmt(
                 "excel.duplicates",
@@ -869,11 +878,19 @@ impl ExcelSms {
             ))
             .id_salt("excel_duplicates")
             .show(ui, |ui| {
-                let duplicates: Vec<_> = left_out
-                    .iter()
-                    .filter(|(row, _, _)| sorted.duplicates.iter().any(|d| d.row == *row))
-                    .collect();
-                rows_ui(ui, texts, "excel_duplicate_rows", &duplicates);
+                rows_ui(
+                    ui,
+                    texts,
+                    "excel_duplicate_rows",
+                    &sorted.duplicates,
+                    |duplicate| {
+                        (
+                            duplicate.row,
+                            &duplicate.phone,
+                            duplicate_reason(texts, duplicate),
+                        )
+                    },
+                );
             });
         });
         let any_left_out = !sorted.rejected.is_empty() || !sorted.duplicates.is_empty();
@@ -1018,8 +1035,14 @@ fn text_options_ui(ui: &mut egui::Ui, texts: &Texts, loaded: &mut Loaded) -> Opt
     })
 }
 
-/// A list of left-out rows: row, phone as written, why.
-fn rows_ui(ui: &mut egui::Ui, texts: &Texts, id: &str, rows: &[&(usize, String, String)]) {
+/// A list of left-out rows, each `shown` as its row, phone as written and why.
+fn rows_ui<T>(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    id: &str,
+    rows: &[T],
+    shown: impl Fn(&T) -> (usize, &String, String),
+) {
     if rows.is_empty() {
         ui.weak(texts.get("excel.none_left_out"));
         return;
@@ -1032,14 +1055,28 @@ fn rows_ui(ui: &mut egui::Ui, texts: &Texts, id: &str, rows: &[&(usize, String, 
         .min_scrolled_height(ROW_HEIGHT * 8.0)
         .auto_shrink([false, true])
         .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
-            for (row, phone, reason) in rows.get(range).unwrap_or_default() {
+            for (row, phone, reason) in rows.get(range).unwrap_or_default().iter().map(&shown) {
                 ui.horizontal(|ui| {
-                    ui.label(texts.fmt("excel.row", &[("row", row)]));
+                    ui.label(texts.fmt("excel.row", &[("row", &row)]));
                     ui.monospace(phone.as_str());
                     ui.label(reason.as_str());
                 });
             }
         });
+}
+
+/// Why a row cannot be sent, in the window's language.
+fn rejected_reason(texts: &Texts, rejected: &RejectedRow) -> String {
+    match &rejected.reason {
+        RowProblem::NoNumber => texts.get("excel.no_number").to_owned(),
+        RowProblem::Number(issue) => describe_issue(texts, issue),
+        RowProblem::EmptyVariable(name) => texts.fmt("excel.empty_variable", &[("name", name)]),
+    }
+}
+
+/// Which row a repeat repeats, in the window's language.
+fn duplicate_reason(texts: &Texts, duplicate: &DuplicateRow) -> String {
+    texts.fmt("excel.duplicate_of", &[("first", &duplicate.first_row)])
 }
 
 /// Every row left out in row order: row number, the phone cell as
@@ -1049,20 +1086,17 @@ fn left_out_rows(texts: &Texts, sorted: &SheetTargets) -> Vec<(usize, String, St
         .rejected
         .iter()
         .map(|rejected| {
-            let reason = match &rejected.reason {
-                RowProblem::NoNumber => texts.get("excel.no_number").to_owned(),
-                RowProblem::Number(issue) => describe_issue(texts, issue),
-                RowProblem::EmptyVariable(name) => {
-                    texts.fmt("excel.empty_variable", &[("name", name)])
-                }
-            };
-            (rejected.row, rejected.phone.clone(), reason)
+            (
+                rejected.row,
+                rejected.phone.clone(),
+                rejected_reason(texts, rejected),
+            )
         })
         .chain(sorted.duplicates.iter().map(|duplicate| {
             (
                 duplicate.row,
                 duplicate.phone.clone(),
-                texts.fmt("excel.duplicate_of", &[("first", &duplicate.first_row)]),
+                duplicate_reason(texts, duplicate),
             )
         }))
         .collect();
