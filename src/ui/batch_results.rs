@@ -1066,6 +1066,7 @@ mod tests {
                 scheduled_at: None,
                 created_at: Timestamp(created_at),
                 updated_at: Timestamp(created_at),
+                image: None,
             },
             totals: BatchTotals {
                 recipients: 10,

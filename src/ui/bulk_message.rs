@@ -203,6 +203,7 @@ impl BulkMessage {
                 body_template: self.draft.text.clone(),
                 advertising: self.draft.advertising,
                 scheduled_at,
+                image: self.draft.image.clone(),
             }),
             recipients,
         });
