@@ -123,6 +123,7 @@ fn main() {
                 body_template: "#{이름}님, 이번 달 점검 일정을 안내드립니다.".to_owned(),
                 advertising: false,
                 scheduled_at: None,
+                image: None,
             },
             &recipients,
         )

@@ -342,6 +342,7 @@ fn store_batch(store: &mut Store, size: usize) -> (BatchId, usize) {
                 body_template: "#{이름}님 안내".to_owned(),
                 advertising: false,
                 scheduled_at: None,
+                image: None,
             },
             &recipients,
         )

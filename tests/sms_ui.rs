@@ -373,7 +373,7 @@ impl egui::DroppedFile for DroppedFile {
     }
 }
 
-fn drop_file(harness: &mut Harness<'static, RingdeskApp>, path: &std::path::Path) {
+pub(crate) fn drop_file(harness: &mut Harness<'static, RingdeskApp>, path: &std::path::Path) {
     harness
         .input_mut()
         .dropped_files

@@ -59,6 +59,7 @@ fn store_batch(
                 .to_owned(),
                 advertising: false,
                 scheduled_at,
+                image: None,
             },
             recipients,
         )

@@ -206,10 +206,20 @@ fn each_row_to_send_gets_its_own_text_in_an_excel_batch() {
         shown(h, "홍경희 원장님, 쿠폰 SUMMER24-TN7MP") && !shown(h, "행 정리 중…")
     });
     assert!(shown(&harness, "김지유님, 쿠폰 SUMMER24-T2EYX"));
+    // A JPEG dropped on the window is the text's picture, not a sheet.
+    drop_file(
+        &mut harness,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.jpg"),
+    );
+    step_until(&mut harness, "the attached picture", |h| {
+        shown(h, "tiny.jpg (1 KB)")
+    });
+    assert!(shown(&harness, "보낼 문자 482건"), "the sheet stays");
     assert!(send_enabled(&harness));
 
     click(&mut harness, "보내기");
     assert!(shown(&harness, "받는 사람: 482명"));
+    assert!(shown(&harness, "종류: MMS (그림)"));
     click(&mut harness, "확인");
     step_until(&mut harness, "the batch handed to the background", |h| {
         shown(h, "백그라운드로 넘겼습니다")
@@ -220,6 +230,7 @@ fn each_row_to_send_gets_its_own_text_in_an_excel_batch() {
     assert_eq!(batch.title, "엑셀문자발송 sms_targets.xlsx (482건)");
     assert_eq!(batch.body_template, "#{이름}님, 쿠폰 #{쿠폰코드}");
     assert_eq!(batch.total, 482);
+    assert!(batch.image.is_some(), "every row gets the picture");
     let first = store.batch_recipient(BatchId(1), 1).unwrap().unwrap();
     assert_eq!(first.source_row, Some(2));
     assert_eq!(first.to_key, "+821093307910");

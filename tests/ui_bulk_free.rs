@@ -4,6 +4,8 @@
 //! text is written and checked, the confirmation counts the recipients,
 //! and the batch runs in the background until every message is delivered.
 //! A desk set up as an agent is refused, with the roles that may send named.
+//! A picture dropped on the text makes every message an MMS: the preview
+//! and the confirmation say so, and the batch stores the picture once.
 
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -14,7 +16,7 @@ use ringdesk::domain::BatchId;
 use ringdesk::store::Store;
 use ringdesk::ui::RingdeskApp;
 
-use crate::sms_ui::{add_sender_number, send_enabled, shows};
+use crate::sms_ui::{add_sender_number, drop_file, send_enabled, shows};
 use crate::support::DataDir;
 use crate::ui::{click, open_menu, settings_file, step_until, type_into_as, window};
 
@@ -131,6 +133,73 @@ fn pasted_numbers_are_sorted_confirmed_and_sent_in_the_background() {
             .delivered
             == 2
     });
+}
+
+#[test]
+fn a_dropped_picture_sends_every_number_an_mms_with_the_picture_stored_once() {
+    let dir = DataDir::new();
+    set_up(&dir, ringdesk::domain::Role::Manager);
+    let mut harness = window(&dir);
+    open_with_numbers(&mut harness, "010-1234-5678\n010-2222-3333");
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "사진 첨부")
+            .is_some()
+    );
+    type_multiline(&mut harness, "내용", "5월 행사 안내입니다.");
+    assert!(shows(&harness, "바이트 · SMS (단문)"));
+
+    let tiny = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.jpg");
+    drop_file(&mut harness, &tiny);
+    step_until(&mut harness, "the attached picture", |h| {
+        shows(h, "tiny.jpg (1 KB)")
+    });
+    // The counter and each previewed number say MMS.
+    assert!(
+        harness.query_all_by_label_contains("MMS (그림)").count() >= 3,
+        "the counter and both previews"
+    );
+    assert!(send_enabled(&harness), "dry-run carries pictures");
+
+    click(&mut harness, "보내기");
+    assert!(shows(&harness, "받는 사람: 2명"));
+    assert!(shows(&harness, "종류: MMS (그림)"));
+    assert!(shows(&harness, "예상 사용량: MMS(사진) 2건"));
+    click(&mut harness, "확인");
+    step_until(&mut harness, "the batch handed to the background", |h| {
+        shows(h, "발송 1번을 백그라운드로 넘겼습니다")
+    });
+
+    let store = Store::open(&dir.database()).unwrap();
+    let image = store
+        .batch(BatchId(1))
+        .unwrap()
+        .image
+        .expect("the batch keeps its picture");
+    assert_eq!(
+        store.picture(image.id).unwrap().bytes(),
+        std::fs::read(&tiny).unwrap()
+    );
+    step_until(&mut harness, "both messages delivered", |_| {
+        store
+            .batch_summary(BatchId(1))
+            .unwrap()
+            .totals
+            .messages
+            .delivered
+            == 2
+    });
+    let messages = store
+        .messages_of_batch(BatchId(1), ringdesk::store::Page::first(10))
+        .unwrap();
+    assert_eq!(messages.len(), 2);
+    assert!(
+        messages
+            .iter()
+            .all(|message| message.kind == ringdesk::domain::MessageKind::Mms
+                && message.image == Some(image)),
+        "{messages:?}"
+    );
 }
 
 #[test]

@@ -13,11 +13,14 @@ use super::command::{Gather, ResultWords};
 use super::event::BatchProblem;
 use super::store_thread::{EventSender, Service, answer, failed};
 use super::{Event, QueryId, local_time};
+use crate::config::SmsSettings;
 use crate::domain::{
-    BatchId, MessageState, NewBatch, NewRecipient, RecipientResult, Role, Timestamp,
+    BatchId, Invalid, MessageState, NewBatch, NewRecipient, Picture, Problem, RecipientResult,
+    Role, Timestamp,
 };
 use crate::export::{Table, TableFormat, write_table};
 use crate::import::{ReadOptions, Sheet, read};
+use crate::sms::compose::picture_issue;
 use crate::sms::free_numbers;
 use crate::sms::sheet_targets::{SheetMapping, sort_rows};
 use crate::store::{self, Page};
@@ -123,6 +126,16 @@ impl Service {
     ) -> Event {
         if let Err(problem) = self.may_send_bulk() {
             return Event::BatchRefused { request, problem };
+        }
+        if let Some(invalid) = batch
+            .image
+            .as_ref()
+            .and_then(|picture| picture_refused(picture, &self.settings.sms))
+        {
+            return Event::BatchRefused {
+                request,
+                problem: BatchProblem::Invalid(invalid),
+            };
         }
         match self.store.create_batch_send(batch, recipients) {
             Ok(id) => {
@@ -265,6 +278,21 @@ impl Service {
     }
 }
 
+/// Why a bulk send's picture cannot go (field `image`), by the composer's
+/// own rule: checked before anything is stored, since every one of its
+/// messages would be refused for it when its turn came.
+fn picture_refused(picture: &Picture, settings: &SmsSettings) -> Option<Invalid> {
+    picture_issue(picture, settings).map(|issue| {
+        Invalid::new(
+            "image",
+            Problem::Malformed {
+                value: format!("a picture of {} bytes", picture.size_bytes()),
+                reason: issue.to_string(),
+            },
+        )
+    })
+}
+
 /// One recipient as a row of the results file.
 fn result_row(result: RecipientResult, words: &ResultWords) -> Vec<String> {
     let time = |at: Option<Timestamp>| at.map(local_time::format).unwrap_or_default();
@@ -389,6 +417,7 @@ mod tests {
             body_template: text.to_owned(),
             advertising: false,
             scheduled_at: None,
+            image: None,
         }
     }
 
@@ -719,6 +748,61 @@ mod tests {
             "started {} ms late",
             started.0 - at.0
         );
+    }
+
+    #[test]
+    fn a_picture_the_gateway_cannot_carry_is_refused_before_anything_is_stored() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("ringdesk.db");
+        let mut settings = Settings::default();
+        // An HTTP provider with no field for a picture.
+        settings.sms.gateway = crate::config::GatewayKind::Http;
+        let backend = spawn(store_at(&path), settings);
+        let list = gather(&backend);
+        let jpeg = Picture::new(vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F']);
+        for (request, picture) in [
+            (1, jpeg),
+            // Not a JPEG: refused whatever the gateway.
+            (2, Picture::new(b"\x89PNG\r\n".to_vec())),
+        ] {
+            backend
+                .send(Command::StartBatch {
+                    request: QueryId(request),
+                    batch: Box::new(NewBatch {
+                        image: Some(picture),
+                        ..batch("5월 행사 안내입니다.")
+                    }),
+                    recipients: list.to_new_recipients(Region::KOREA),
+                })
+                .unwrap();
+            let problem = wait_for(&backend, |event| match event {
+                Event::BatchRefused {
+                    request: QueryId(asked),
+                    problem,
+                } if asked == request => Some(problem),
+                Event::BatchStarted { .. } => panic!("a batch was stored"),
+                _ => None,
+            });
+            let BatchProblem::Invalid(invalid) = problem else {
+                panic!("{problem:?}");
+            };
+            assert_eq!(invalid.field, "image");
+            let words = invalid.to_string();
+            let expected = if request == 1 {
+                "sms.http.image_field"
+            } else {
+                "JPEG"
+            };
+            assert!(words.contains(expected), "{words}");
+        }
+        drop(backend);
+        let store = Store::open(&path).unwrap();
+        assert!(store.batches(Page::first(10)).unwrap().is_empty());
+        let pictures: i64 = store
+            .conn_for_tests()
+            .query_row("SELECT count(*) FROM message_images", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(pictures, 0);
     }
 
     #[test]

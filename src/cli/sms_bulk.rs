@@ -286,6 +286,7 @@ fn new_batch(store: &Store, args: &BulkArgs) -> Result<NewBatch, Error> {
         body_template: args.text.clone().unwrap_or_default(),
         advertising: args.ad,
         scheduled_at: args.schedule.as_deref().map(scheduled_at).transpose()?,
+        image: None,
     };
     if let Some(id) = args.template {
         let saved = store.template(TemplateId(id))?;

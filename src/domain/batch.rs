@@ -18,6 +18,7 @@ use super::input::{self, stored_enum};
 use super::invalid::{Invalid, Problem};
 use super::message::{MessageCounts, MessageState, NewMessage};
 use super::phone::PhoneNumber;
+use super::picture::{MessageImage, Picture};
 use super::template::{BODY_MAX_BYTES, SUBJECT_MAX_CHARS};
 use super::time::Timestamp;
 
@@ -116,6 +117,10 @@ pub struct NewBatch {
     pub advertising: bool,
     /// When to start; `None` for as soon as it is queued.
     pub scheduled_at: Option<Timestamp>,
+    /// The JPEG every message carries, which makes each an MMS; stored once
+    /// with the batch. Whether it is a JPEG small enough and the gateway
+    /// carries pictures is the composer's check, made before it is stored.
+    pub image: Option<Picture>,
 }
 
 impl NewBatch {
@@ -160,6 +165,10 @@ pub struct Batch {
     pub total: u32,
     /// When it is to start.
     pub scheduled_at: Option<Timestamp>,
+    /// The stored picture every message carries (an MMS batch), without its
+    /// bytes: a page of batches costs no picture; a runner reads the bytes
+    /// once a chunk.
+    pub image: Option<MessageImage>,
     /// Created.
     pub created_at: Timestamp,
     /// Last changed.
@@ -362,6 +371,7 @@ mod tests {
             body_template: "{name}님, 안녕하세요".to_owned(),
             advertising: false,
             scheduled_at: None,
+            image: None,
         };
         assert_eq!(batch.check().unwrap().title, "3월 안내");
         let empty = NewBatch {

@@ -19,7 +19,7 @@ use super::rules::AdProblem;
 use super::template;
 use crate::config::Settings;
 use crate::domain::{
-    Batch, BatchId, BatchRecipient, BatchState, Customer, RecipientOutcome, UserId,
+    Batch, BatchId, BatchRecipient, BatchState, Customer, Picture, RecipientOutcome, UserId,
 };
 use crate::store::{self, Store};
 
@@ -63,6 +63,12 @@ pub fn run_chunk(
     let pending = store.pending_recipients(batch_id, chunk)?;
     let senders = store.sender_numbers()?;
     let fields = store.field_defs()?;
+    // Read once a chunk; every message of it shares these bytes, so the
+    // store hashes them once and names the batch's stored copy.
+    let picture = batch
+        .image
+        .map(|image| store.picture(image.id))
+        .transpose()?;
     let from = batch
         .sender_number_id
         .and_then(|id| senders.iter().find(|sender| sender.id == id))
@@ -79,7 +85,13 @@ pub fn run_chunk(
             },
             None => None,
         };
-        let draft = draft_for(&batch, &recipient, customer.as_ref(), &from);
+        let draft = draft_for(
+            &batch,
+            picture.as_ref(),
+            &recipient,
+            customer.as_ref(),
+            &from,
+        );
         let context = compose::Context {
             settings: &settings.sms,
             region: settings.phone.default_region,
@@ -146,10 +158,13 @@ pub fn run_chunk(
 }
 
 /// The message to `recipient` as the composer would see it: the batch's
-/// text with a sheet row's own columns filled in first; what they do not
-/// name is left for the customer's details.
+/// text with a sheet row's own columns filled in first (what they do not
+/// name is left for the customer's details) and the batch's picture, so an
+/// MMS is checked by the composer's own rules (a gateway without pictures
+/// keeps it from going).
 fn draft_for(
     batch: &Batch,
+    picture: Option<&Picture>,
     recipient: &BatchRecipient,
     customer: Option<&Customer>,
     from: &str,
@@ -162,7 +177,7 @@ fn draft_for(
         text: fill(&batch.body_template),
         subject: fill(&batch.subject),
         advertising: batch.advertising,
-        image: None,
+        image: picture.cloned(),
         template: None,
     }
 }
@@ -234,12 +249,88 @@ mod tests {
                     body_template: AD.to_owned(),
                     advertising: true,
                     scheduled_at: None,
+                    image: None,
                 },
                 &recipients,
             )
             .unwrap();
         store.set_batch_state(id, BatchState::Running).unwrap();
         id
+    }
+
+    /// A running batch of a notice with a picture to two typed numbers.
+    fn running_picture_batch(store: &mut Store) -> BatchId {
+        let sender = store
+            .create_sender_number(&NewSenderNumber {
+                number: PhoneNumber::parse("1588-1234", Region::KOREA).unwrap(),
+                label: String::new(),
+            })
+            .unwrap();
+        let recipients: Vec<NewRecipient> = ["010-1111-2222", "010-3333-4444"]
+            .iter()
+            .map(|number| NewRecipient::to(&PhoneNumber::parse(number, Region::KOREA).unwrap()))
+            .collect();
+        let id = store
+            .create_batch_send(
+                &NewBatch {
+                    kind: BatchKind::Free,
+                    title: String::new(),
+                    created_by: None,
+                    sender_number_id: Some(sender),
+                    subject: "5월 행사".to_owned(),
+                    body_template: "행사 안내입니다.".to_owned(),
+                    advertising: false,
+                    scheduled_at: None,
+                    image: Some(crate::domain::Picture::new(vec![
+                        0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F',
+                    ])),
+                },
+                &recipients,
+            )
+            .unwrap();
+        store.set_batch_state(id, BatchState::Running).unwrap();
+        id
+    }
+
+    #[test]
+    fn a_batch_with_a_picture_queues_mms_naming_its_stored_picture() {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = running_picture_batch(&mut store);
+        let image = store.batch(id).unwrap().image.unwrap();
+        // Two chunks, so the picture is read and named again.
+        for _ in 0..2 {
+            run_chunk(&mut store, &settings(), id, None, NOON, 1).unwrap();
+        }
+        let messages = store
+            .messages_of_batch(id, crate::store::Page::first(10))
+            .unwrap();
+        assert_eq!(messages.len(), 2);
+        for message in &messages {
+            assert_eq!(message.kind, crate::domain::MessageKind::Mms);
+            assert_eq!(message.image, Some(image));
+            assert_eq!(message.subject, "5월 행사");
+        }
+        let stored: i64 = store
+            .conn_for_tests()
+            .query_row("SELECT count(*) FROM message_images", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(stored, 1);
+    }
+
+    #[test]
+    fn a_gateway_without_pictures_leaves_each_recipient_out_saying_why() {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = running_picture_batch(&mut store);
+        // The gateway changed to Kannel after the batch was stored.
+        let mut settings = settings();
+        settings.sms.gateway = crate::config::GatewayKind::Kannel;
+        let step = run_chunk(&mut store, &settings, id, None, NOON, 10).unwrap();
+        assert_eq!((step.queued, step.skipped, step.pending), (0, 2, 0));
+        let left_out = store.batch_recipient(id, 1).unwrap().unwrap();
+        assert!(
+            left_out.skipped.as_deref().unwrap().contains("Kannel"),
+            "{left_out:?}"
+        );
     }
 
     #[test]

@@ -243,27 +243,14 @@ pub fn check(draft: &Draft, context: &Context<'_>) -> Checked {
 
     let text = fill(&draft.text, Field::Body, context, &mut problem);
     let subject = fill(draft.subject.trim(), Field::Subject, context, &mut problem);
-    // Only the size and the first bytes are looked at: this runs on every
-    // keystroke, and a picture is up to 300 KB.
-    let image = match draft
-        .image
-        .as_ref()
-        .map(|picture| Attachment::jpeg(picture.bytes()))
-    {
-        None => None,
-        Some(Ok(image)) => {
-            // A gateway without pictures would drop it or refuse the message
-            // once queued; the agent hears it here instead.
-            if let Err(no_pictures) = pictures_allowed(context.settings) {
-                problem(Field::Image, Issue::NoPictures(no_pictures));
-            }
-            Some(image)
+    let image = draft.image.as_ref().and_then(|picture| {
+        if let Some(issue) = picture_issue(picture, context.settings) {
+            problem(Field::Image, issue);
         }
-        Some(Err(error)) => {
-            problem(Field::Image, Issue::Image(error));
-            None
-        }
-    };
+        // A picture the gateway cannot carry still counts as one for the
+        // kind and the subject.
+        Attachment::jpeg(picture.bytes()).ok()
+    });
     let destination = to.as_ref().map_or(Destination::Korea, Destination::of);
     let measure = MessageText {
         body: &text,
@@ -298,6 +285,22 @@ pub fn check(draft: &Draft, context: &Context<'_>) -> Checked {
         to: to.ok(),
         sender: sender.ok(),
         problems,
+    }
+}
+
+/// Why `picture` cannot go as an MMS through the gateway `settings` name:
+/// not a JPEG small enough for a carrier, or a gateway that carries text
+/// only (it would drop the picture or refuse the message once queued; the
+/// agent hears it before). The composer checks every draft with it; a bulk
+/// send is refused with it before it is stored.
+///
+/// Only the size and the first bytes are looked at: this runs on every
+/// keystroke, and a picture is up to 300 KB.
+#[must_use]
+pub fn picture_issue(picture: &Picture, settings: &SmsSettings) -> Option<Issue> {
+    match Attachment::jpeg(picture.bytes()) {
+        Err(problem) => Some(Issue::Image(problem)),
+        Ok(_) => pictures_allowed(settings).err().map(Issue::NoPictures),
     }
 }
 

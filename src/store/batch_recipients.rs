@@ -266,6 +266,7 @@ pub(super) mod tests {
             body_template: "#{이름}님 감사합니다".to_owned(),
             advertising: false,
             scheduled_at: None,
+            image: None,
         }
     }
 
@@ -396,6 +397,53 @@ pub(super) mod tests {
             Some("cancelled")
         );
         assert!(matches!(store.cancel_batch(id), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn a_batch_keeps_its_picture_and_equal_pictures_are_stored_once() {
+        let mut store = with_sender();
+        let bytes = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F'];
+        let with_picture = || NewBatch {
+            // A copy of its own each time, as two sends of one file would be.
+            image: Some(crate::domain::Picture::new(bytes.to_vec())),
+            ..batch()
+        };
+        let first = store
+            .create_batch_send(&with_picture(), &[recipient("010-1111-2222", &[])])
+            .unwrap();
+        let again = store
+            .create_batch_send(&with_picture(), &[recipient("010-3333-4444", &[])])
+            .unwrap();
+        let plain = store
+            .create_batch_send(&batch(), &[recipient("010-5555-6666", &[])])
+            .unwrap();
+
+        let image = store.batch(first).unwrap().image.unwrap();
+        assert_eq!(image.size_bytes, 10);
+        assert_eq!(store.batch(again).unwrap().image, Some(image));
+        assert_eq!(store.batch(plain).unwrap().image, None);
+        assert_eq!(store.picture(image.id).unwrap().bytes(), bytes);
+        let stored: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM message_images", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(stored, 1);
+        // A batch refused after its picture was written (a recipient's
+        // customer is unknown) leaves no picture behind: one transaction.
+        let other = NewBatch {
+            image: Some(crate::domain::Picture::new(vec![0xFF, 0xD8, 0xFF, 1])),
+            ..batch()
+        };
+        let unknown = NewRecipient {
+            customer_id: Some(CustomerId(99)),
+            ..recipient("010-1111-2222", &[])
+        };
+        assert!(store.create_batch_send(&other, &[unknown]).is_err());
+        let stored: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM message_images", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(stored, 1);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Bulk sends: create (as a draft), read, list newest first, move through
-//! their states, record their size.
+//! their states, record their size. A batch's picture (an MMS to all) is
+//! written with it, once per distinct picture ([`super::images`]).
 //!
 //! Every state change goes through [`crate::domain::BatchState::move_to`] inside
 //! the transaction that writes it, so two writers cannot both move a batch
@@ -9,9 +10,12 @@ use rusqlite::{Row, Transaction, params};
 
 use super::columns::{one_changed, parsed, time_or_null};
 use super::error::{Result, found};
+use super::images::ImageWriter;
 use super::references;
 use super::{Page, Store, now_ms};
-use crate::domain::{Batch, BatchId, BatchState, NewBatch, SenderNumberId, Timestamp, UserId};
+use crate::domain::{
+    Batch, BatchId, BatchState, ImageId, MessageImage, NewBatch, SenderNumberId, Timestamp, UserId,
+};
 
 impl Store {
     /// Saves a new batch as a draft with no messages.
@@ -92,9 +96,12 @@ impl Store {
     }
 }
 
+/// Every column of [`Batch`]. Its picture is named and sized, never read
+/// (as in the message log's select).
 pub(super) const BATCH_SELECT: &str =
     "SELECT id, kind, title, created_by, sender_number_id, subject,
-        body_template, advertising, state, total, scheduled_at_ms, created_at_ms, updated_at_ms
+        body_template, advertising, state, total, scheduled_at_ms, created_at_ms, updated_at_ms,
+        image_id, (SELECT i.size_bytes FROM message_images i WHERE i.id = batches.image_id)
     FROM batches";
 
 pub(super) fn batch_from_row(row: &Row<'_>) -> rusqlite::Result<Batch> {
@@ -112,10 +119,21 @@ pub(super) fn batch_from_row(row: &Row<'_>) -> rusqlite::Result<Batch> {
         scheduled_at: time_or_null(row, 10)?,
         created_at: Timestamp(row.get(11)?),
         updated_at: Timestamp(row.get(12)?),
+        image: match (
+            row.get::<_, Option<i64>>(13)?,
+            row.get::<_, Option<u64>>(14)?,
+        ) {
+            (Some(id), Some(size_bytes)) => Some(MessageImage {
+                id: ImageId(id),
+                size_bytes,
+            }),
+            _ => None,
+        },
     })
 }
 
-/// Writes `batch` (checked) in `state` with `total` messages to come.
+/// Writes `batch` (checked) in `state` with `total` messages to come, and
+/// its picture unless one with the same bytes is stored already.
 pub(super) fn insert_batch(
     tx: &Transaction<'_>,
     batch: &NewBatch,
@@ -128,11 +146,15 @@ pub(super) fn insert_batch(
     if let Some(sender) = batch.sender_number_id {
         references::sender_number(tx, sender)?;
     }
+    let image = match &batch.image {
+        Some(picture) => Some(ImageWriter::new(tx)?.id_of(picture)?.0),
+        None => None,
+    };
     tx.execute(
         "INSERT INTO batches (kind, title, created_by, sender_number_id, subject,
              body_template, advertising, state, total, scheduled_at_ms, created_at_ms,
-             updated_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+             updated_at_ms, image_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
         params![
             batch.kind.as_str(),
             batch.title,
@@ -145,6 +167,7 @@ pub(super) fn insert_batch(
             total,
             batch.scheduled_at.map(Timestamp::as_millis),
             now_ms(),
+            image,
         ],
     )?;
     Ok(BatchId(tx.last_insert_rowid()))
@@ -167,6 +190,7 @@ mod tests {
             body_template: "{name}님, 3월 정기점검 안내드립니다.".to_owned(),
             advertising: false,
             scheduled_at: None,
+            image: None,
         }
     }
 

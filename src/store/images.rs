@@ -1,5 +1,6 @@
 //! MMS pictures, each distinct one stored once (`message_images`), found by
-//! the SHA-256 of its bytes; messages name theirs by `messages.image_id`.
+//! the SHA-256 of its bytes; messages name theirs by `messages.image_id`,
+//! a bulk send its by `batches.image_id`.
 //!
 //! A bulk send hands the store one [`Picture`] shared by every message of
 //! the batch; [`ImageWriter`] hashes each shared copy once per transaction,

@@ -427,6 +427,7 @@ mod tests {
                 body_template: "안내".to_owned(),
                 advertising: false,
                 scheduled_at: None,
+                image: None,
             })
             .unwrap()
     }

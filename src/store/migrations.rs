@@ -13,6 +13,7 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0003_sms.sql"),
     include_str!("../../sql/0004_mms.sql"),
     include_str!("../../sql/0005_batch_recipients.sql"),
+    include_str!("../../sql/0006_batch_image.sql"),
 ];
 
 /// Every migration, oldest first.
@@ -158,5 +159,33 @@ mod tests {
         );
         conn.execute("UPDATE messages SET image_id = 1", [])
             .unwrap();
+    }
+
+    #[test]
+    fn batches_before_0006_carry_no_picture_and_name_only_a_stored_one() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        MIGRATIONS.to_version(&mut conn, 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO batches (kind, body_template, created_at_ms, updated_at_ms)
+             VALUES ('bulk', '안내', 1, 1);",
+        )
+        .unwrap();
+        MIGRATIONS.to_latest(&mut conn).unwrap();
+        let image: Option<i64> = conn
+            .query_row("SELECT image_id FROM batches", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(image, None);
+        assert!(
+            conn.execute("UPDATE batches SET image_id = 99", [])
+                .is_err()
+        );
+        conn.execute(
+            "INSERT INTO message_images (sha256, size_bytes, created_at_ms, bytes)
+             VALUES (zeroblob(32), 3, 1, x'FFD8FF')",
+            [],
+        )
+        .unwrap();
+        conn.execute("UPDATE batches SET image_id = 1", []).unwrap();
     }
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use eframe::egui;
 
 use super::batch_results::BatchResults;
+use super::bulk_message::BulkMessage;
 use super::bulk_sms::{self, BulkSms};
 use super::call_log::CallLog;
 use super::call_popup::{self, CallPopups};
@@ -24,6 +25,7 @@ use super::message_log::MessageLog;
 use super::preferences::Preferences;
 use super::sender_numbers::{self, SenderNumbers};
 use super::sms_composer::{self, SmsComposer};
+use super::sms_picture::looks_like_jpeg;
 use super::sms_templates::{self, SmsTemplates};
 use super::{main_view, status_bar};
 use crate::backend::{
@@ -455,17 +457,23 @@ impl RingdeskApp {
                 path,
                 picture,
             } => {
-                for composer in &mut self.composers {
-                    if composer.picture_loaded(request, &path, &picture) {
-                        break;
-                    }
+                let taken = self
+                    .composers
+                    .iter_mut()
+                    .any(|composer| composer.picture_loaded(request, &path, &picture));
+                if !taken {
+                    self.bulk_editors()
+                        .any(|editor| editor.picture_loaded(request, &path, &picture));
                 }
             }
             Event::PictureRefused { request, error } => {
-                for composer in &mut self.composers {
-                    if composer.picture_refused(request, &error) {
-                        break;
-                    }
+                let taken = self
+                    .composers
+                    .iter_mut()
+                    .any(|composer| composer.picture_refused(request, &error));
+                if !taken {
+                    self.bulk_editors()
+                        .any(|editor| editor.picture_refused(request, &error));
                 }
             }
             Event::MessageResent { .. } => {
@@ -941,9 +949,19 @@ impl RingdeskApp {
         }
     }
 
+    /// The text editors of the open bulk-send windows.
+    fn bulk_editors(&mut self) -> impl Iterator<Item = &mut BulkMessage> {
+        let bulk = self.bulk_sms.as_mut().map(BulkSms::editor);
+        let free = self.free_sms.as_mut().map(FreeSms::editor);
+        let excel = self.excel_sms.as_mut().map(ExcelSms::editor);
+        bulk.into_iter().chain(free).chain(excel)
+    }
+
     /// A file dropped on a composer goes to that composer as its picture
     /// (to the newest one being written when the pointer's place is not
-    /// known); one dropped elsewhere is ignored.
+    /// known); one on 대량 or 임의문자발송 to its text's picture; a JPEG on
+    /// 엑셀문자발송 to its text's picture, any other file to its sheet; one
+    /// dropped elsewhere is ignored.
     fn picture_dropped(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         let (dropped, pointer) = ctx.input(|input| {
             (
@@ -965,10 +983,29 @@ impl RingdeskApp {
             .find(|composer| composer.takes_drop_at(pointer))
         {
             composer.attach_file(path, &mut self.next_request, commands);
+        } else if let Some(window) = &mut self.bulk_sms
+            && window.takes_drop_at(pointer)
+        {
+            window
+                .editor()
+                .attach_file(path, &mut self.next_request, commands);
+        } else if let Some(window) = &mut self.free_sms
+            && window.takes_drop_at(pointer)
+        {
+            window
+                .editor()
+                .attach_file(path, &mut self.next_request, commands);
         } else if let Some(window) = &mut self.excel_sms
             && window.takes_drop_at(pointer)
         {
-            window.open_file(path);
+            // A sheet is never a JPEG.
+            if looks_like_jpeg(&path) && window.editor().takes_picture() {
+                window
+                    .editor()
+                    .attach_file(path, &mut self.next_request, commands);
+            } else {
+                window.open_file(path);
+            }
         }
     }
 

@@ -34,7 +34,7 @@ use crate::backend::{
     BatchId, BatchKind, BatchState, BatchSummary, BatchTotals, Command, MessageState, QueryId,
     RecipientResult, ResultWords, local_time,
 };
-use crate::domain::{DatePreset, Timestamp};
+use crate::domain::{Batch, DatePreset, Timestamp};
 
 /// Bulk sends asked for at a time.
 const PAGE: u32 = 100;
@@ -786,7 +786,7 @@ impl BatchResults {
             .sense(egui::Sense::click())
             .auto_shrink([false, false])
             .column(Column::initial(118.0).at_least(100.0).resizable(true))
-            .column(Column::initial(40.0).at_least(34.0).resizable(true))
+            .column(Column::initial(64.0).at_least(34.0).resizable(true))
             .column(Column::remainder().at_least(100.0).clip(true))
             .column(
                 Column::initial(112.0)
@@ -831,7 +831,7 @@ impl BatchResults {
                     let totals = &summary.totals;
                     row.set_selected(self.selected == Some(batch.id));
                     row.col(|ui| cell(ui, local_date_time(batch.created_at)));
-                    row.col(|ui| cell(ui, kind_text(texts, batch.kind)));
+                    row.col(|ui| kind_cell(ui, texts, batch));
                     row.col(|ui| {
                         let title = title_text(texts, summary);
                         let response = label_cell(ui, &title);
@@ -903,6 +903,26 @@ fn title_text(texts: &Texts, summary: &BatchSummary) -> String {
         texts.fmt("batch_results.no_title", &[("id", &summary.batch.id.0)])
     } else {
         summary.batch.title.clone()
+    }
+}
+
+/// Where the recipients came from, and MMS when every message carries a
+/// picture (its size on hover). Without one the kind (SMS or LMS) may
+/// differ from recipient to recipient, so none is named.
+fn kind_cell(ui: &mut egui::Ui, texts: &Texts, batch: &Batch) {
+    let source = kind_text(texts, batch.kind);
+    match batch.image {
+        Some(image) => {
+            label_cell(
+                ui,
+                texts.fmt("batch_results.kind_mms", &[("kind", &source)]),
+            )
+            .on_hover_text(texts.fmt(
+                "messages.picture",
+                &[("kb", &image.size_bytes.div_ceil(1000))],
+            ));
+        }
+        None => cell(ui, source),
     }
 }
 
@@ -1066,6 +1086,7 @@ mod tests {
                 scheduled_at: None,
                 created_at: Timestamp(created_at),
                 updated_at: Timestamp(created_at),
+                image: None,
             },
             totals: BatchTotals {
                 recipients: 10,
@@ -1137,12 +1158,20 @@ mod tests {
             panic!("{commands:?}");
         };
         let now = Timestamp::now().as_millis();
-        let rows = vec![
-            summary(1, BatchState::Running, now),
-            summary(2, BatchState::Paused, now - 1),
-        ];
+        let mut with_picture = summary(1, BatchState::Running, now);
+        with_picture.batch.image = Some(crate::domain::MessageImage {
+            id: crate::domain::ImageId(1),
+            size_bytes: 12_345,
+        });
+        let rows = vec![with_picture, summary(2, BatchState::Paused, now - 1)];
         assert!(harness.state_mut().0.page_arrived(*request, 2, 0, rows));
         harness.run_steps(3);
+        // Every message of the first carries a picture; the second's kind varies.
+        {
+            use egui_kittest::kittest::Queryable as _;
+            assert!(harness.query_by_label("Bulk · MMS").is_some());
+            assert!(harness.query_by_label("Bulk").is_some());
+        }
 
         assert!(clicked(&mut harness, "Send 1").is_empty());
         assert_eq!(

@@ -1,15 +1,19 @@
 //! The text editor of every bulk-send window (대량, 임의, 엑셀문자발송):
-//! sender number, saved text, subject, 광고, body and 예약발송, checked on
+//! sender number, saved text, subject, picture (사진 첨부, the single
+//! composer's [`PictureSlot`]), 광고, body and 예약발송, checked on
 //! every frame with the backend's own [`check_draft`] against a sample
 //! recipient — the first of the list, its customer's details and its sheet
 //! values filled in as the batch runner fills them ([`fill_columns`]) — a
 //! preview of the first recipients' texts, and the confirmation before the
-//! batch is stored.
+//! batch is stored. A picture makes every message an MMS; the batch stores
+//! it once, and the confirmation counts MMS.
 //!
 //! The window around it owns the recipient list. It passes a count and a
 //! few samples every frame; only when the manager confirms does it build
 //! the whole list, for [`BulkMessage::start`]. The backend answers with
 //! `BatchStarted` (the batch goes on in the background) or `BatchRefused`.
+
+use std::path::{Path, PathBuf};
 
 use eframe::egui;
 use jiff::civil::{Date, Time};
@@ -19,12 +23,14 @@ use super::format::local_date_time;
 use super::i18n::Texts;
 use super::problem_text::{describe, describe_issue};
 use super::sms_form::{self, Data};
+use super::sms_picture::PictureSlot;
 use super::widgets::clipped;
 use crate::backend::{
     BatchId, BatchKind, BatchProblem, CheckedDraft, Command, ComposeContext, Draft, MessageKind,
-    NewBatch, NewRecipient, QueryId, Role, SmsField, check_draft, fill_columns, local_time,
+    NewBatch, NewRecipient, PictureFileError, QueryId, Role, SmsField, check_draft, fill_columns,
+    local_time,
 };
-use crate::domain::{Customer, SenderNumberId, Timestamp};
+use crate::domain::{Customer, Picture, SenderNumberId, Timestamp};
 
 /// Recipients whose personalised text the preview shows.
 pub const PREVIEWED: usize = 3;
@@ -79,9 +85,11 @@ enum Stage {
 pub struct BulkMessage {
     /// Tells this editor's widgets apart from other windows'.
     id: egui::Id,
-    /// The text as typed (`to` and `customer` stay empty: they come from
-    /// the sample when it is checked).
+    /// The text as typed, with its picture (`to` and `customer` stay
+    /// empty: they come from the sample when it is checked).
     draft: Draft,
+    /// The attach button, the file dialog and the attached file's name.
+    picture: PictureSlot,
     /// 예약발송 ticked.
     scheduled: bool,
     /// The scheduled day, `YYYY-MM-DD`.
@@ -114,6 +122,7 @@ impl BulkMessage {
         Self {
             id: egui::Id::unique(("bulk_message", id_salt)),
             draft: Draft::default(),
+            picture: PictureSlot::default(),
             scheduled: false,
             date: String::new(),
             time: String::new(),
@@ -142,6 +151,35 @@ impl BulkMessage {
     #[must_use]
     pub fn advertising(&self) -> bool {
         self.draft.advertising
+    }
+
+    /// Whether the text is being written, so a file dropped on its window
+    /// becomes its picture.
+    #[must_use]
+    pub fn takes_picture(&self) -> bool {
+        matches!(self.stage, Stage::Editing { .. })
+    }
+
+    /// A file was dropped on the window: the backend is asked to read it
+    /// as the picture.
+    pub fn attach_file(
+        &mut self,
+        path: PathBuf,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        self.picture.attach_file(path, next_request, commands);
+    }
+
+    /// The backend read a picture; true when this editor asked for it.
+    pub fn picture_loaded(&mut self, request: QueryId, path: &Path, picture: &Picture) -> bool {
+        self.picture
+            .loaded(request, path, picture, &mut self.draft.image)
+    }
+
+    /// The backend refused a file; true when this editor asked for it.
+    pub fn picture_refused(&mut self, request: QueryId, error: &PictureFileError) -> bool {
+        self.picture.refused(request, error)
     }
 
     /// The batch whose results the manager asked to see, once.
@@ -207,6 +245,7 @@ impl BulkMessage {
                 body_template: self.draft.text.clone(),
                 advertising: self.draft.advertising,
                 scheduled_at,
+                image: self.draft.image.clone(),
             }),
             recipients,
         });
@@ -245,7 +284,6 @@ impl BulkMessage {
             customer: customer.map(|customer| customer.id),
             text: fill_columns(&self.draft.text, values),
             subject: fill_columns(&self.draft.subject, values),
-            image: None,
             ..self.draft.clone()
         };
         check_draft(
@@ -262,13 +300,16 @@ impl BulkMessage {
     }
 
     /// Draws the editor; returns [`Confirmed`] in the frame the manager
-    /// confirms the send.
+    /// confirms the send. A picture chosen in the dialog is asked for with
+    /// `next_request` in `commands`.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         texts: &Texts,
         data: &Data<'_>,
         recipients: &Recipients<'_>,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
     ) -> Option<Confirmed> {
         if let Stage::Started(id) = self.stage {
             self.started_ui(ui, texts, id);
@@ -303,9 +344,8 @@ impl BulkMessage {
                 .show(ui, |ui| {
                     // Room for the scroll bar, which floats over the content.
                     super::widgets::scroll_margin().show(ui, |ui| {
-                        self.form_ui(ui, texts, data, &checked);
+                        self.form_ui(ui, texts, data, &checked, next_request, commands);
                         self.schedule_ui(ui, texts, schedule);
-                        ui.weak(texts.get("bulk.no_pictures"));
                         ui.separator();
                         self.preview_ui(ui, texts, data, recipients, &checked, at);
                     });
@@ -323,6 +363,8 @@ impl BulkMessage {
         texts: &Texts,
         data: &Data<'_>,
         checked: &CheckedDraft,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
     ) {
         egui::Grid::new(self.id.with("fields"))
             .num_columns(2)
@@ -358,6 +400,15 @@ impl BulkMessage {
                     sms_form::subject_ui(ui, texts, label.id, checked, &mut self.draft.subject);
                     ui.end_row();
                 }
+
+                ui.label(texts.get("composer.picture"));
+                ui.vertical(|ui| {
+                    self.picture
+                        .ui(ui, texts, &mut self.draft.image, next_request, commands);
+                    sms_form::text_problems_ui(ui, texts, checked, SmsField::Image, "");
+                    sms_form::problems_ui(ui, texts, checked, SmsField::Image);
+                });
+                ui.end_row();
             });
         ui.add_space(4.0);
         sms_form::advertising_ui(ui, texts, data.settings, checked, &mut self.draft);
@@ -456,7 +507,10 @@ impl BulkMessage {
             };
             ui.group(|ui| {
                 ui.set_width(ui.available_width());
-                ui.weak(to);
+                ui.horizontal(|ui| {
+                    ui.weak(to);
+                    ui.weak(sms_form::kind_text(texts, checked.measure.kind));
+                });
                 if !checked.subject.is_empty() {
                     ui.strong(clipped(checked.subject.clone(), PREVIEW_CHARS));
                 }
@@ -537,7 +591,12 @@ impl BulkMessage {
             if checked.measure.kind == MessageKind::Sms && has_placeholders(&self.draft.text) {
                 ui.weak(texts.get("bulk.confirm_kind_varies"));
             }
-            ui.label(texts.fmt("bulk.confirm_credit", &[("count", &thousands(count))]));
+            let credit = if checked.measure.kind == MessageKind::Mms {
+                "bulk.confirm_credit_mms"
+            } else {
+                "bulk.confirm_credit"
+            };
+            ui.label(texts.fmt(credit, &[("count", &thousands(count))]));
             if let Some(balance) = recipients.balance {
                 let needed = u64::try_from(count).unwrap_or(u64::MAX);
                 if let Some(after) = balance.checked_sub(needed) {
@@ -613,11 +672,12 @@ impl BulkMessage {
                 self.wants_results = Some(id);
             }
             if ui.button(texts.get("bulk.new")).clicked() {
-                // Same sender; a fresh text, sent now.
+                // Same sender; a fresh text without a picture, sent now.
                 self.draft.text.clear();
                 self.draft.subject.clear();
                 self.draft.template = None;
                 self.draft.advertising = false;
+                self.picture.clear(&mut self.draft.image);
                 self.scheduled = false;
                 self.stage = Stage::Editing { refused: None };
             }
@@ -651,6 +711,7 @@ fn refusal_text(texts: &Texts, problem: &BatchProblem) -> String {
                 "title" => texts.get("bulk.field_title"),
                 "subject" => texts.get("composer.subject"),
                 "body_template" => texts.get("composer.body"),
+                "image" => texts.get("composer.picture"),
                 "recipients" => texts.get("bulk.field_recipients"),
                 other => other,
             };

@@ -28,7 +28,7 @@ use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::describe;
 use super::sms_form;
-use super::widgets::escape_closes;
+use super::widgets::{drop_lands_in, escape_closes};
 use crate::backend::{
     BatchId, BatchKind, BatchProblem, Candidate, Command, CustomerCard, Gather, Group,
     LeftOutReason, Lookups, QueryId, RecipientList, sort_out,
@@ -97,6 +97,8 @@ pub struct BulkSms {
     message: BulkMessage,
     /// A failure the backend reported.
     error: Option<String>,
+    /// Where the window was last drawn, to tell whether a file was dropped on it.
+    rect: Option<egui::Rect>,
     closed: bool,
 }
 
@@ -129,6 +131,7 @@ impl BulkSms {
             cards_asked: HashSet::new(),
             message: BulkMessage::new("bulk_sms"),
             error: None,
+            rect: None,
             closed: false,
         }
     }
@@ -137,6 +140,18 @@ impl BulkSms {
     #[must_use]
     pub fn is_closed(&self) -> bool {
         self.closed
+    }
+
+    /// The text editor, for the picture the backend reads for it.
+    pub fn editor(&mut self) -> &mut BulkMessage {
+        &mut self.message
+    }
+
+    /// Whether a file dropped at `pointer` is meant for this window: its
+    /// text's picture, while the text is being written.
+    #[must_use]
+    pub fn takes_drop_at(&self, pointer: Option<egui::Pos2>) -> bool {
+        self.message.takes_picture() && drop_lands_in(pointer, self.rect)
     }
 
     /// Gathered customers arrived; true when this window asked for them.
@@ -299,7 +314,7 @@ impl BulkSms {
         self.ask_cards(commands);
         let id = window_id();
         let mut open = !escape_closes(ctx, id);
-        egui::Window::new(texts.get("bulk_sms.title"))
+        let shown = egui::Window::new(texts.get("bulk_sms.title"))
             .id(id)
             .open(&mut open)
             .default_size([1100.0, 660.0])
@@ -319,6 +334,7 @@ impl BulkSms {
                     self.message_ui(ui, texts, data, next_request, commands);
                 });
             });
+        self.rect = shown.map(|shown| shown.response.rect);
         if !open {
             self.closed = true;
         }
@@ -637,6 +653,8 @@ impl BulkSms {
                 samples: &samples,
                 balance: data.balance,
             },
+            next_request,
+            commands,
         );
         if let Some(confirmed) = confirmed {
             let recipients = self.sorted.to_new_recipients(data.message.region);

@@ -183,6 +183,11 @@ impl ExcelSms {
         self.editor.wants_results()
     }
 
+    /// The text editor, for the picture the backend reads for it.
+    pub fn editor(&mut self) -> &mut BulkMessage {
+        &mut self.editor
+    }
+
     /// The backend stored a batch; true when this window asked for it.
     pub fn started(&mut self, request: QueryId, id: BatchId) -> bool {
         self.editor.started(request, id)
@@ -417,6 +422,8 @@ impl ExcelSms {
                 samples: &samples,
                 balance,
             },
+            next_request,
+            commands,
         );
         if let Some(confirmed) = confirmed {
             let recipients: Vec<NewRecipient> = targets

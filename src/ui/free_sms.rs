@@ -18,7 +18,7 @@ use super::bulk_message::{BulkMessage, PREVIEWED, Recipients, Sample};
 use super::i18n::Texts;
 use super::problem_text::describe_issue;
 use super::sms_form::Data;
-use super::widgets::escape_closes;
+use super::widgets::{drop_lands_in, escape_closes};
 use crate::backend::{
     BatchId, BatchKind, BatchProblem, Command, FreeNumbers, NewRecipient, QueryId,
 };
@@ -37,6 +37,8 @@ pub struct FreeSms {
     /// The text sorted out, as the backend last answered.
     numbers: Box<FreeNumbers>,
     editor: BulkMessage,
+    /// Where the window was last drawn, to tell whether a file was dropped on it.
+    rect: Option<egui::Rect>,
     closed: bool,
 }
 
@@ -48,6 +50,7 @@ impl Default for FreeSms {
             asked: None,
             numbers: Box::default(),
             editor: BulkMessage::new("free_sms"),
+            rect: None,
             closed: false,
         }
     }
@@ -63,6 +66,18 @@ impl FreeSms {
     /// The batch whose results the manager asked to see, once.
     pub fn wants_results(&mut self) -> Option<BatchId> {
         self.editor.wants_results()
+    }
+
+    /// The text editor, for the picture the backend reads for it.
+    pub fn editor(&mut self) -> &mut BulkMessage {
+        &mut self.editor
+    }
+
+    /// Whether a file dropped at `pointer` is meant for this window: its
+    /// text's picture, while the text is being written.
+    #[must_use]
+    pub fn takes_drop_at(&self, pointer: Option<egui::Pos2>) -> bool {
+        self.editor.takes_picture() && drop_lands_in(pointer, self.rect)
     }
 
     /// The backend sorted the numbers; the answer to the newest text is kept.
@@ -131,7 +146,7 @@ impl FreeSms {
         self.sort_when_rested(ctx, next_request, commands);
         let window = egui::Id::unique("free_sms");
         let mut open = true;
-        egui::Window::new(texts.get("free.title"))
+        let shown = egui::Window::new(texts.get("free.title"))
             .id(window)
             .open(&mut open)
             .default_size([900.0, 600.0])
@@ -162,6 +177,7 @@ impl FreeSms {
                     self.editor_ui(ui, texts, data, balance, next_request, commands);
                 });
             });
+        self.rect = shown.map(|shown| shown.response.rect);
         if !open || escape_closes(ctx, window) {
             self.closed = true;
         }
@@ -278,6 +294,8 @@ impl FreeSms {
                 samples: &samples,
                 balance,
             },
+            next_request,
+            commands,
         );
         if let Some(confirmed) = confirmed {
             let recipients: Vec<NewRecipient> = numbers.iter().map(NewRecipient::to).collect();

@@ -22,7 +22,7 @@ use super::i18n::Texts;
 use super::problem_text::describe_issue;
 use super::sms_form;
 use super::sms_picture::PictureSlot;
-use super::widgets::escape_closes;
+use super::widgets::{drop_lands_in, escape_closes};
 use crate::backend::{
     CheckedDraft, Command, ComposeContext, CustomerCard, Draft, DraftProblem, Message,
     MessageState, PictureFileError, QueryId, SmsField, check_draft, local_time,
@@ -149,12 +149,7 @@ impl SmsComposer {
     /// is not known).
     #[must_use]
     pub fn takes_drop_at(&self, pointer: Option<egui::Pos2>) -> bool {
-        matches!(self.stage, Stage::Editing { .. })
-            && match (pointer, self.rect) {
-                (Some(pointer), Some(rect)) => rect.contains(pointer),
-                (None, _) => true,
-                (Some(_), None) => false,
-            }
+        matches!(self.stage, Stage::Editing { .. }) && drop_lands_in(pointer, self.rect)
     }
 
     /// A file was dropped on the window: the backend is asked to read it.

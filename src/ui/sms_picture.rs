@@ -177,6 +177,17 @@ impl PictureSlot {
     }
 }
 
+/// Whether `path` is named like a JPEG (.jpg or .jpeg, in any case): a
+/// window that takes other files too (엑셀문자발송's sheets) attaches such
+/// a file as the picture.
+pub fn looks_like_jpeg(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            extension.eq_ignore_ascii_case("jpg") || extension.eq_ignore_ascii_case("jpeg")
+        })
+}
+
 /// The last part of `path`, or all of it when it has none.
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
@@ -229,6 +240,10 @@ mod tests {
         };
         let text = refusal_text(&texts, &error);
         assert!(text.starts_with("logo.png: "), "{text}");
+        assert!(looks_like_jpeg(Path::new("/사진/봄 행사.JPG")));
+        assert!(looks_like_jpeg(Path::new("a.jpeg")));
+        assert!(!looks_like_jpeg(Path::new("명단.xlsx")));
+        assert!(!looks_like_jpeg(Path::new("jpg")));
     }
 
     #[test]

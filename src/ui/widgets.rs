@@ -29,6 +29,18 @@ pub fn optional_choice<'a, T: Copy + PartialEq>(
         .labelled_by(label.id);
 }
 
+/// Whether a file dropped with the pointer at `pointer` lands on a window
+/// last drawn at `rect`: inside it, or anywhere when the pointer's place is
+/// not known (a drop without pointer events); never on one not drawn yet.
+#[must_use]
+pub fn drop_lands_in(pointer: Option<egui::Pos2>, rect: Option<egui::Rect>) -> bool {
+    match (pointer, rect) {
+        (Some(pointer), Some(rect)) => rect.contains(pointer),
+        (None, _) => true,
+        (Some(_), None) => false,
+    }
+}
+
 /// True when Esc was pressed and `window` is the topmost window, so Esc
 /// closes one dialog at a time, the one in front.
 pub fn escape_closes(ctx: &egui::Context, window: egui::Id) -> bool {
