@@ -359,6 +359,22 @@ fn a_file_of_numbers_lists_each_line_left_out_and_a_schedule_waits() {
     assert_eq!(summary["duplicates"], 1);
     assert_eq!(summary["duplicate_rows"][0]["row"], 2);
     assert_eq!(summary["duplicate_rows"][0]["same_as_row"], 1);
+    assert_eq!(summary["by_kind"]["SMS"], 2);
+    // With a picture every one is an MMS.
+    let tiny = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.jpg");
+    let pictured = dry_run(
+        &dir,
+        &[
+            "--numbers",
+            numbers,
+            "--text",
+            "안내",
+            "--image",
+            tiny.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(pictured["by_kind"]["MMS"], 2, "{pictured}");
+    assert_eq!(pictured["previews"][0]["kind"], "MMS");
 
     let run = dir.run(&[
         "sms",

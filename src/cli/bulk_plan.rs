@@ -704,7 +704,7 @@ impl Checker<'_> {
             text: fill(&self.batch.body_template),
             subject: fill(&self.batch.subject),
             advertising: self.batch.advertising,
-            image: None,
+            image: self.batch.image.clone(),
             template: None,
         };
         compose::check(

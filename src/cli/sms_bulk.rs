@@ -23,6 +23,9 @@ use crate::backend::{Backend, BatchProblem, Command, Event, QueryId};
 use crate::domain::{
     BatchKind, BatchState, BatchSummary, Invalid, NewBatch, Problem, TemplateId, Timestamp,
 };
+use crate::sms::Field;
+use crate::sms::compose::{DraftProblem, Issue};
+use crate::sms::picture_file::read_picture;
 use crate::store::Store;
 
 /// Arguments of `sms bulk`.
@@ -76,6 +79,10 @@ pub struct BulkArgs {
     /// The subject, for a long message (LMS).
     #[arg(long)]
     pub subject: Option<String>,
+    /// A JPEG picture (at most 300 KB): every message goes as an MMS; the
+    /// gateway must carry pictures.
+    #[arg(long, value_name = "FILE.jpg")]
+    pub image: Option<PathBuf>,
     /// An advertisement (광고): the advertising rules apply to every
     /// recipient, and none goes between 21:00 and 08:00.
     #[arg(long)]
@@ -286,7 +293,18 @@ fn new_batch(store: &Store, args: &BulkArgs) -> Result<NewBatch, Error> {
         body_template: args.text.clone().unwrap_or_default(),
         advertising: args.ad,
         scheduled_at: args.schedule.as_deref().map(scheduled_at).transpose()?,
-        image: None,
+        image: args
+            .image
+            .as_deref()
+            .map(|path| {
+                read_picture(path).map_err(|error| {
+                    Error::SmsRefused(vec![DraftProblem::new(
+                        Field::Image,
+                        Issue::PictureFile(error),
+                    )])
+                })
+            })
+            .transpose()?,
     };
     if let Some(id) = args.template {
         let saved = store.template(TemplateId(id))?;
