@@ -16,6 +16,7 @@ mod call_desk;
 mod cli;
 mod cli_bulk;
 mod fixtures;
+mod import_cli;
 mod import_read;
 mod kannel;
 mod pbx;

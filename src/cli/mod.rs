@@ -8,6 +8,7 @@ mod bulk_plan;
 pub mod customer;
 pub mod demo_data;
 pub mod field;
+pub mod import;
 pub mod lookup;
 pub mod pbx;
 pub mod search;
@@ -45,6 +46,8 @@ pub enum Command {
     Lookup(lookup::Args),
     /// Search customers by name, company, e-mail, memo or digits of a number.
     Search(search::Args),
+    /// Import customers from a spreadsheet or CSV file, as one unit.
+    Import(import::Args),
     /// Add, show, delete or restore a customer.
     #[command(subcommand)]
     Customer(customer::Command),
@@ -85,6 +88,9 @@ pub enum Error {
     /// Demo data generation failed.
     #[error(transparent)]
     Fill(#[from] demo_data::FillError),
+    /// A file to import could not be read or written.
+    #[error("{0}")]
+    Import(String),
     /// The PBX could not be used ("login failed: …").
     #[error("{0}")]
     Pbx(String),
@@ -145,6 +151,7 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::DemoData(args) => demo_data::run(context, &args, out),
         Command::Lookup(args) => lookup::run(context, &args, out),
         Command::Search(args) => search::run(context, &args, out),
+        Command::Import(args) => import::run(context, &args, out),
         Command::Customer(command) => customer::run(context, command, out),
         Command::Field(command) => field::run(context, command, out),
         Command::Config(command) => settings::run(context, command, out),

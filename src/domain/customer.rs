@@ -342,6 +342,42 @@ pub struct CustomerField {
     pub value: FieldValue,
 }
 
+impl Customer {
+    /// The customer as a draft to edit and check again; `status_id` is the
+    /// id of [`Customer::status`] (the store names it, the draft needs its id).
+    #[must_use]
+    pub fn to_draft(&self, status_id: Option<StatusId>) -> CustomerDraft {
+        CustomerDraft {
+            name: self.name.clone(),
+            company: self.company.clone(),
+            email: self.email.clone().unwrap_or_default(),
+            address: self.address.clone(),
+            country: self.country.clone().unwrap_or_default(),
+            source: self.source.clone(),
+            memo: self.memo.clone(),
+            phones: self
+                .phones
+                .iter()
+                .map(|phone| PhoneDraft {
+                    label: phone.label.clone(),
+                    number: phone.display.clone(),
+                })
+                .collect(),
+            groups: self.groups.clone(),
+            tags: self.tags.clone(),
+            fields: self
+                .fields
+                .iter()
+                .map(|field| (field.key.clone(), field.value.to_string()))
+                .collect(),
+            status_id,
+            assignee_id: self.assignee_id,
+            ad_opt_out: self.ad_opt_out_at.is_some(),
+            ad_night_consent: self.ad_night_consent,
+        }
+    }
+}
+
 /// A customer as read from the store, with everything the card shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Customer {

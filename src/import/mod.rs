@@ -12,13 +12,20 @@
 //! * [`cell`]: one cell's value, and how it reads as text (a number without
 //!   ".0", a date as a date).
 //!
-//! What a row means (which column is the phone, which rows are rejected) is
-//! for the mapping on top of this; here nothing is dropped but wholly blank
-//! trailing cells.
+//! * [`customer_columns`] and [`customer_rows`]: a customer sheet's columns
+//!   read from their headers, and its rows sorted into customers to import,
+//!   rows rejected with their reason and rows that repeat an earlier one.
+//! * [`lost_zero`]: the leading 0 Excel drops from a mobile number.
+//!
+//! [`mod@read`] drops nothing but wholly blank trailing cells; what a row
+//! means is for the modules on top of it.
 
 pub mod cell;
+pub mod customer_columns;
+pub mod customer_rows;
 pub mod delimiter;
 pub mod encoding;
+pub mod lost_zero;
 pub mod read;
 
 pub use cell::Cell;

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use super::compose::{self, Issue};
 use super::sheet_columns::{data_rows, header_names};
 use crate::domain::{PhoneNumber, Region};
+use crate::import::lost_zero::with_lost_zero;
 use crate::import::{Cell, Sheet};
 
 /// Which columns mean what.
@@ -155,21 +156,6 @@ pub fn sort_rows(sheet: &Sheet, mapping: &SheetMapping, region: Region) -> Sheet
         });
     }
     out
-}
-
-/// `phone` with the 0 Excel dropped put back: 9 or 10 bare digits that are
-/// a Korean mobile number without its leading 0 (1012345678).
-fn with_lost_zero(phone: &str, region: Region) -> String {
-    let lost = region == Region::KOREA
-        && matches!(phone.len(), 9 | 10)
-        && phone.bytes().all(|byte| byte.is_ascii_digit())
-        && phone.starts_with('1')
-        && matches!(phone.as_bytes()[1], b'0' | b'1' | b'6' | b'7' | b'8' | b'9');
-    if lost {
-        format!("0{phone}")
-    } else {
-        phone.to_owned()
-    }
 }
 
 #[cfg(test)]

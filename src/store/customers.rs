@@ -56,19 +56,35 @@ impl Store {
     /// # Errors
     /// On a database failure; nothing is written then.
     pub fn insert_customers(&mut self, customers: &[NewCustomer]) -> Result<Vec<CustomerId>> {
+        self.import_customers(customers, &[])
+    }
+
+    /// Adds `new` customers and replaces `updated` ones in one transaction:
+    /// an import finishes whole or leaves the store as it was.
+    ///
+    /// # Errors
+    /// [`super::Error::NotFound`] when an updated customer is not live;
+    /// otherwise on a database failure. Nothing is written then.
+    pub fn import_customers(
+        &mut self,
+        new: &[NewCustomer],
+        updated: &[(CustomerId, NewCustomer)],
+    ) -> Result<Vec<CustomerId>> {
         let loading = self.loading.is_some();
         let tx = self.conn.transaction()?;
+        for (id, customer) in updated {
+            update_in(&tx, *id, customer)?;
+        }
         let now = now_ms();
-        let set_aside = if loading {
+        let set_aside = if loading || new.is_empty() {
             // A new file's load builds them once, at its end.
             None
         } else {
-            bulk::SetAside::if_it_pays(&tx, customers.len())?
+            bulk::SetAside::if_it_pays(&tx, new.len())?
         };
         let ids = {
             let mut writer = Writer::new(&tx)?;
-            customers
-                .iter()
+            new.iter()
                 .map(|customer| {
                     let id = writer.insert_row(customer, now)?;
                     writer.insert_parts_unindexed(id, customer)?;
@@ -151,32 +167,7 @@ impl Store {
     /// [`super::Error::NotFound`] when there is no live customer `id`.
     pub fn update_customer(&mut self, id: CustomerId, customer: &NewCustomer) -> Result<()> {
         let tx = self.conn.transaction()?;
-        live(&tx, id)?;
-        search::remove(&tx, id)?;
-        {
-            let mut update = tx.prepare_cached(
-                "UPDATE customers SET name = ?1, company = ?2, email = ?3, address = ?4, country = ?5,
-                     status_id = ?6, source = ?7, assignee_id = ?8, memo = ?9, updated_at_ms = ?10,
-                     ad_opt_out_at_ms = CASE WHEN ?12 THEN coalesce(ad_opt_out_at_ms, ?10) END,
-                     ad_night_consent = ?13
-                 WHERE id = ?11",
-            )?;
-            bind_columns(&mut update, customer, now_ms())?;
-            update.raw_bind_parameter(11, id.0)?;
-            update.raw_execute()?;
-        }
-        for table in [
-            "customer_phones",
-            "group_members",
-            "customer_tags",
-            "field_values",
-        ] {
-            tx.execute(
-                &format!("DELETE FROM {table} WHERE customer_id = ?1"),
-                [id.0],
-            )?;
-        }
-        Writer::new(&tx)?.insert_parts(id, customer)?;
+        update_in(&tx, id, customer)?;
         tx.commit()?;
         Ok(())
     }
@@ -517,6 +508,37 @@ pub(super) fn field_value_from_sql(kind: &str, value: rusqlite::types::ValueRef<
         }
         (_, ValueRef::Null) => FieldValue::Text(String::new()),
     }
+}
+
+/// Replaces everything editable about customer `id` inside `tx`.
+fn update_in(tx: &rusqlite::Transaction<'_>, id: CustomerId, customer: &NewCustomer) -> Result<()> {
+    live(tx, id)?;
+    search::remove(tx, id)?;
+    {
+        let mut update = tx.prepare_cached(
+            "UPDATE customers SET name = ?1, company = ?2, email = ?3, address = ?4, country = ?5,
+                     status_id = ?6, source = ?7, assignee_id = ?8, memo = ?9, updated_at_ms = ?10,
+                     ad_opt_out_at_ms = CASE WHEN ?12 THEN coalesce(ad_opt_out_at_ms, ?10) END,
+                     ad_night_consent = ?13
+                 WHERE id = ?11",
+        )?;
+        bind_columns(&mut update, customer, now_ms())?;
+        update.raw_bind_parameter(11, id.0)?;
+        update.raw_execute()?;
+    }
+    for table in [
+        "customer_phones",
+        "group_members",
+        "customer_tags",
+        "field_values",
+    ] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE customer_id = ?1"),
+            [id.0],
+        )?;
+    }
+    Writer::new(tx)?.insert_parts(id, customer)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! A customer's numbers and the caller lookup: canonical key → customers.
 
-use rusqlite::{Connection, Statement, params};
+use rusqlite::{Connection, OptionalExtension as _, Statement, params};
 
 use super::error::Result;
 use super::{Store, customers};
@@ -104,4 +104,42 @@ pub(super) fn of_customer(conn: &Connection, id: CustomerId) -> Result<Vec<Custo
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+impl Store {
+    /// The live customer that already has one of the canonical `keys`.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn customer_with_key(&self, keys: &[String]) -> Result<Option<CustomerId>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT p.customer_id FROM customer_phones p
+             JOIN customers c ON c.id = p.customer_id AND c.deleted_at_ms IS NULL
+             WHERE p.phone_key = ?1 LIMIT 1",
+        )?;
+        for key in keys {
+            if let Some(id) = statement.query_row([key], |row| row.get(0)).optional()? {
+                return Ok(Some(CustomerId(id)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every live customer's e-mail in lower case, with the customer: one
+    /// pass over the book, for an import to find its repeats in.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn customer_emails(&self) -> Result<std::collections::HashMap<String, CustomerId>> {
+        let mut statement = self.conn.prepare(
+            "SELECT lower(email), id FROM customers
+             WHERE email <> '' AND deleted_at_ms IS NULL ORDER BY id",
+        )?;
+        let mut emails = std::collections::HashMap::new();
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            emails.entry(row.get(0)?).or_insert(CustomerId(row.get(1)?));
+        }
+        Ok(emails)
+    }
 }

@@ -677,46 +677,21 @@ fn empty_draft() -> CustomerDraft {
     }
 }
 
-/// The form's starting point for an existing customer.
+/// The form's starting point for an existing customer: its draft, with
+/// an empty number line when it has none.
 fn draft_of(customer: &Customer, lookups: &Lookups) -> CustomerDraft {
-    let mut phones: Vec<PhoneDraft> = customer
-        .phones
-        .iter()
-        .map(|phone| PhoneDraft {
-            label: phone.label.clone(),
-            number: phone.display.clone(),
-        })
-        .collect();
-    if phones.is_empty() {
-        phones.push(PhoneDraft::default());
-    }
-    CustomerDraft {
-        name: customer.name.clone(),
-        company: customer.company.clone(),
-        email: customer.email.clone().unwrap_or_default(),
-        address: customer.address.clone(),
-        country: customer.country.clone().unwrap_or_default(),
-        source: customer.source.clone(),
-        memo: customer.memo.clone(),
-        phones,
-        groups: customer.groups.clone(),
-        tags: customer.tags.clone(),
-        fields: customer
-            .fields
+    let status_id = customer.status.as_ref().and_then(|name| {
+        lookups
+            .statuses
             .iter()
-            .map(|field| (field.key.clone(), field.value.to_string()))
-            .collect(),
-        status_id: customer.status.as_ref().and_then(|name| {
-            lookups
-                .statuses
-                .iter()
-                .find(|status| &status.name == name)
-                .map(|status| status.id)
-        }),
-        assignee_id: customer.assignee_id,
-        ad_opt_out: customer.ad_opt_out_at.is_some(),
-        ad_night_consent: customer.ad_night_consent,
+            .find(|status| &status.name == name)
+            .map(|status| status.id)
+    });
+    let mut draft = customer.to_draft(status_id);
+    if draft.phones.is_empty() {
+        draft.phones.push(PhoneDraft::default());
     }
+    draft
 }
 
 /// A labelled one-line field with its problem under it.
