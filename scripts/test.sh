@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 # System packages the tests use: a CJK font for the window tests (egui has no
 # Hangul glyphs of its own); Kannel (bearerbox, smsbox) and its fake SMS
-# centre (kannel-extras) for the SMS gateway tests. Later parts add xvfb.
-packages=(fonts-noto-cjk kannel kannel-extras)
+# centre (kannel-extras) for the SMS gateway tests; python3 to generate the
+# import benchmark's customer file and sqlite3 for its `.import` ceiling.
+packages=(fonts-noto-cjk kannel kannel-extras python3 sqlite3)
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo is missing: install Rust with https://rustup.rs (curl --proto '=https' -sSf https://sh.rustup.rs | sh)" >&2
@@ -47,7 +48,7 @@ if grep -rnE '\b(egui|eframe)::' src/domain src/store src/config src/cli src/dem
   echo "only src/ui may use egui/eframe" >&2
   exit 1
 fi
-step "benchmark smoke run (small store; full runs: cargo bench --bench store / window / pbx / popup / sms / kannel / batch)"
+step "benchmark smoke run (small store; full runs: cargo bench --bench store / window / pbx / popup / sms / kannel / batch / import)"
 RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_REBUILD=1 cargo test --locked --bench store
 cargo test --locked --bench phone
 cargo test --locked --bench sms
@@ -56,6 +57,7 @@ cargo test --locked --bench pbx
 RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_CALLS=50 cargo test --locked --bench popup
 RINGDESK_BENCH_MESSAGES=500 cargo test --locked --bench kannel
 RINGDESK_BENCH_CUSTOMERS=2000 cargo test --locked --bench batch
+RINGDESK_BENCH_IMPORT_ROWS=2000 cargo test --locked --bench import
 step "tests"
 cargo test --locked --lib --test integration -- --skip bulk_kill
 # 10,000 messages through Kannel with a kill in the middle: alone, so the
