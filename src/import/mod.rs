@@ -15,6 +15,7 @@
 //! * [`customer_columns`] and [`customer_rows`]: a customer sheet's columns
 //!   read from their headers, and its rows sorted into customers to import,
 //!   rows rejected with their reason and rows that repeat an earlier one.
+//! * [`customer_import`]: a customer import as one unit, against the book.
 //! * [`lost_zero`]: the leading 0 Excel drops from a mobile number.
 //!
 //! [`mod@read`] drops nothing but wholly blank trailing cells; what a row
@@ -22,6 +23,7 @@
 
 pub mod cell;
 pub mod customer_columns;
+pub mod customer_import;
 pub mod customer_rows;
 pub mod delimiter;
 pub mod encoding;

@@ -1,0 +1,402 @@
+//! A customer import as one unit, for the command line and the window: the
+//! sheet and header of a file read, its rows sorted
+//! ([`super::customer_rows`]), each valid row's fate against the book
+//! (new, a repeat of an earlier row, a repeat of a customer), and the
+//! customers written in one transaction ([`Store::import_customers`]):
+//! all or nothing. Headers nothing knows become user-defined text fields.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::customer_columns::ColumnRole;
+use super::customer_rows::{CustomerRows, Place, sort_customer_rows};
+use super::{Sheet, Workbook};
+use crate::domain::{
+    CustomerDraft, CustomerId, FieldKind, Invalid, NewCustomer, NewFieldDef, Region,
+};
+use crate::export::{ExportError, Table, TableFormat, write_table};
+use crate::sms::sheet_columns::guess_header_row;
+use crate::store::{self, Store};
+
+/// What to do with a valid row whose number is already taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnDuplicate {
+    /// Leave it out.
+    #[default]
+    Skip,
+    /// Fill in what the existing customer lacks (numbers, groups, tags,
+    /// empty fields).
+    Update,
+    /// Import it as a customer of its own anyway.
+    Create,
+}
+
+/// A valid row's fate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// A new customer.
+    New,
+    /// It repeats an earlier row of the file.
+    RepeatsRow(Place),
+    /// It repeats a customer in the book.
+    RepeatsCustomer(CustomerId),
+}
+
+/// Why an import cannot go ahead.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The store.
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    /// A field the file brings cannot be made, or a row cannot be written.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The named sheet is not in the workbook.
+    #[error("there is no sheet {sheet}; the workbook has {}", .names.join(", "))]
+    NoSheet {
+        /// As asked for.
+        sheet: String,
+        /// The sheets there are.
+        names: Vec<String>,
+    },
+    /// The workbook has no sheet at all.
+    #[error("the workbook has no sheet")]
+    Empty,
+    /// The header has no column of a role every customer needs.
+    #[error("no column of row {header_row} holds {what}; its columns are: {}", .columns.join(", "))]
+    NoColumn {
+        /// The header row.
+        header_row: usize,
+        /// What is missing, in words.
+        what: &'static str,
+        /// The header's names.
+        columns: Vec<String>,
+    },
+    /// The report could not be written.
+    #[error(transparent)]
+    Report(#[from] ExportError),
+}
+
+/// A file's customers sorted, before anything is written.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The sheet read.
+    pub sheet: String,
+    /// Its header row.
+    pub header_row: usize,
+    /// The country numbers were read for.
+    pub region: Region,
+    /// The rows sorted.
+    pub rows: CustomerRows,
+}
+
+/// The sheet named `sheet` (else the first that reads as customers, else
+/// the first) with its header row (`header_row`, else found), its rows
+/// sorted for `region` (else guessed from the file, else `default_region`).
+///
+/// # Errors
+/// [`ImportError::NoSheet`], [`ImportError::Empty`], or
+/// [`ImportError::NoColumn`] for a header without a name or a phone column.
+pub fn prepare(
+    workbook: &Workbook,
+    sheet: Option<&str>,
+    header_row: Option<usize>,
+    region: Option<Region>,
+    default_region: Region,
+) -> Result<Prepared, ImportError> {
+    let header_of = |sheet: &Sheet| header_row.or_else(|| guess_header_row(sheet)).unwrap_or(1);
+    let chosen = match sheet {
+        Some(name) => workbook
+            .sheets
+            .iter()
+            .find(|sheet| sheet.name == name)
+            .ok_or_else(|| ImportError::NoSheet {
+                sheet: name.to_owned(),
+                names: workbook.sheets.iter().map(|s| s.name.clone()).collect(),
+            })?,
+        // The first sheet that reads as customers (a notes sheet beside
+        // them does not), else the first.
+        None => workbook
+            .sheets
+            .iter()
+            .find(|sheet| {
+                let roles = header_roles(sheet, header_of(sheet));
+                roles.contains(&ColumnRole::Name)
+                    && roles
+                        .iter()
+                        .any(|role| matches!(role, ColumnRole::Phone { .. }))
+            })
+            .or_else(|| workbook.sheets.first())
+            .ok_or(ImportError::Empty)?,
+    };
+    let header_row = header_of(chosen);
+    let region =
+        region.unwrap_or_else(|| guess_region(workbook, chosen, header_row, default_region));
+    let rows = sort_customer_rows(chosen, header_row, region);
+    let has = |wanted: fn(&ColumnRole) -> bool| rows.columns.iter().any(|(_, role)| wanted(role));
+    let missing = if rows.data_rows == 0 {
+        None
+    } else if !has(|role| *role == ColumnRole::Name) {
+        Some("a name (이름, 氏名, Name…)")
+    } else if !has(|role| matches!(role, ColumnRole::Phone { .. })) {
+        Some("a phone number (휴대폰, 전화번호, 電話番号, Phone…)")
+    } else {
+        None
+    };
+    if let Some(what) = missing {
+        return Err(ImportError::NoColumn {
+            header_row,
+            what,
+            columns: rows
+                .columns
+                .iter()
+                .map(|(header, _)| header.clone())
+                .collect(),
+        });
+    }
+    Ok(Prepared {
+        sheet: chosen.name.clone(),
+        header_row,
+        region,
+        rows,
+    })
+}
+
+/// The roles of `sheet`'s header row.
+fn header_roles(sheet: &Sheet, header_row: usize) -> Vec<ColumnRole> {
+    let headers: Vec<String> = sheet
+        .rows
+        .iter()
+        .find(|row| row.number == header_row)
+        .map(|row| row.cells.iter().map(super::Cell::text).collect())
+        .unwrap_or_default();
+    super::customer_columns::roles_of(&headers)
+}
+
+/// Japan for a Shift_JIS file or Japanese headers, else `default`.
+fn guess_region(workbook: &Workbook, sheet: &Sheet, header_row: usize, default: Region) -> Region {
+    let japanese_headers = sheet
+        .rows
+        .iter()
+        .find(|row| row.number == header_row)
+        .is_some_and(|row| {
+            row.cells.iter().any(|cell| {
+                let text = cell.text();
+                text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}'))
+                    || ["氏名", "電話", "住所", "会社"]
+                        .iter()
+                        .any(|word| text.contains(word))
+            })
+        });
+    if workbook.encoding == Some(encoding_rs::SHIFT_JIS) || japanese_headers {
+        Region::JAPAN
+    } else {
+        default
+    }
+}
+
+/// Each valid row's fate: new, or repeating an earlier row or a customer.
+///
+/// # Errors
+/// On a database failure.
+pub fn fates(store: &Store, rows: &CustomerRows) -> Result<Vec<Fate>, ImportError> {
+    rows.valid
+        .iter()
+        .map(|row| {
+            if let Some(first) = row.duplicate_of {
+                return Ok(Fate::RepeatsRow(first));
+            }
+            Ok(store
+                .customer_with_key(&row.keys)?
+                .map_or(Fate::New, Fate::RepeatsCustomer))
+        })
+        .collect()
+}
+
+/// Writes the rows: the fields the file brings first, then every customer
+/// in one transaction. Returns how many were imported and updated.
+///
+/// # Errors
+/// On a database failure, or a row the store refuses; no customer is
+/// written then.
+pub fn write(
+    store: &mut Store,
+    rows: &CustomerRows,
+    fates: &[Fate],
+    policy: OnDuplicate,
+    region: Region,
+) -> Result<(usize, usize), ImportError> {
+    let keys = field_keys(store, rows)?;
+    let defs = store.field_defs()?;
+    let check = |draft: &CustomerDraft| -> Result<NewCustomer, ImportError> {
+        let mut draft = draft.clone();
+        for (key, _) in &mut draft.fields {
+            if let Some(stored) = keys.get(key.as_str()) {
+                key.clone_from(stored);
+            }
+        }
+        Ok(draft.check(region, &defs)?)
+    };
+    let mut new = Vec::new();
+    let mut updated: BTreeMap<CustomerId, NewCustomer> = BTreeMap::new();
+    for (row, fate) in rows.valid.iter().zip(fates) {
+        match (fate, policy) {
+            (Fate::New, _) | (_, OnDuplicate::Create) => new.push(check(&row.draft)?),
+            (Fate::RepeatsCustomer(id), OnDuplicate::Update) => {
+                let existing = match updated.remove(id) {
+                    Some(customer) => customer,
+                    None => check(&stored_draft(store, *id)?)?,
+                };
+                let filled = fill_in(existing, check(&row.draft)?);
+                updated.insert(*id, filled);
+            }
+            (Fate::RepeatsRow(_) | Fate::RepeatsCustomer(_), _) => {}
+        }
+    }
+    let updated: Vec<(CustomerId, NewCustomer)> = updated.into_iter().collect();
+    let ids = store.import_customers(&new, &updated)?;
+    Ok((ids.len(), updated.len()))
+}
+
+/// The stored key of each user-defined field the file brings, by header;
+/// a header no field has yet becomes a text field.
+fn field_keys(
+    store: &mut Store,
+    rows: &CustomerRows,
+) -> Result<HashMap<String, String>, ImportError> {
+    let defs = store.field_defs()?;
+    let mut keys = HashMap::new();
+    for (header, role) in &rows.columns {
+        let ColumnRole::Field(name) = role else {
+            continue;
+        };
+        let found = defs
+            .iter()
+            .find(|def| def.key == *name || def.label == *name)
+            .map(|def| def.key.clone());
+        let key = if let Some(key) = found {
+            key
+        } else {
+            let key: String = name
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { '_' })
+                .take(40)
+                .collect();
+            store.create_field(&NewFieldDef::new(&key, header, FieldKind::Text)?)?;
+            key
+        };
+        keys.insert(name.clone(), key);
+    }
+    Ok(keys)
+}
+
+/// Customer `id` as a draft, to check again once filled in.
+fn stored_draft(store: &Store, id: CustomerId) -> Result<CustomerDraft, ImportError> {
+    let customer = store.customer(id)?;
+    let status_id = match &customer.status {
+        Some(name) => store
+            .statuses()?
+            .into_iter()
+            .find(|status| status.name == *name)
+            .map(|status| status.id),
+        None => None,
+    };
+    Ok(customer.to_draft(status_id))
+}
+
+/// `existing` with what it lacks taken from `row`: empty fields filled,
+/// numbers, groups, tags and field values added.
+fn fill_in(mut existing: NewCustomer, row: NewCustomer) -> NewCustomer {
+    let fill = |have: &mut String, new: String| {
+        if have.is_empty() {
+            *have = new;
+        }
+    };
+    fill(&mut existing.company, row.company);
+    fill(&mut existing.address, row.address);
+    fill(&mut existing.source, row.source);
+    fill(&mut existing.memo, row.memo);
+    if existing.email.is_none() {
+        existing.email = row.email;
+    }
+    for phone in row.phones {
+        if existing
+            .phones
+            .iter()
+            .all(|have| have.number.key() != phone.number.key())
+        {
+            existing.phones.push(phone);
+        }
+    }
+    for group in row.groups {
+        if !existing.groups.contains(&group) {
+            existing.groups.push(group);
+        }
+    }
+    for tag in row.tags {
+        if !existing.tags.contains(&tag) {
+            existing.tags.push(tag);
+        }
+    }
+    for (id, value) in row.fields {
+        if existing.fields.iter().all(|(have, _)| *have != id) {
+            existing.fields.push((id, value));
+        }
+    }
+    existing
+}
+
+/// Every rejected and repeated row with its reason, in row order.
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_report(path: &Path, rows: &CustomerRows, fates: &[Fate]) -> Result<(), ImportError> {
+    let format = TableFormat::from_path(path).unwrap_or(TableFormat::CsvUtf8);
+    let header = ["record", "row", "reason", "column", "value", "same_as"].map(str::to_owned);
+    let mut lines: Vec<(usize, Vec<String>)> = rows
+        .rejected
+        .iter()
+        .map(|rejected| {
+            (
+                rejected.at.record,
+                vec![
+                    rejected.at.record.to_string(),
+                    rejected.at.row.to_string(),
+                    rejected.reason.code().to_owned(),
+                    rejected.column.clone(),
+                    rejected.value.clone(),
+                    String::new(),
+                ],
+            )
+        })
+        .collect();
+    for (row, fate) in rows.valid.iter().zip(fates) {
+        let same_as = match fate {
+            Fate::New => continue,
+            Fate::RepeatsRow(first) => format!("row {}", first.row),
+            Fate::RepeatsCustomer(id) => format!("customer {}", id.0),
+        };
+        lines.push((
+            row.at.record,
+            vec![
+                row.at.record.to_string(),
+                row.at.row.to_string(),
+                "duplicate".to_owned(),
+                String::new(),
+                row.keys.first().cloned().unwrap_or_default(),
+                same_as,
+            ],
+        ));
+    }
+    lines.sort_by_key(|(record, _)| *record);
+    write_table(
+        path,
+        format,
+        &Table {
+            sheet: "import",
+            header: &header,
+        },
+        lines.into_iter().map(|(_, line)| line),
+    )?;
+    Ok(())
+}
