@@ -46,6 +46,18 @@ pub enum Command {
         /// Which customer.
         id: CustomerId,
     },
+    /// Who else has these numbers or this e-mail, for the customer form's
+    /// warning; answered by [`super::Event::Holders`].
+    FindHolders {
+        /// Ties the answer to the question.
+        request: QueryId,
+        /// The numbers as typed, in the form's order.
+        numbers: Vec<String>,
+        /// The e-mail as typed.
+        email: String,
+        /// The customer being edited, who does not count.
+        except: Option<CustomerId>,
+    },
     /// The group tree with member counts; answered by [`super::Event::Groups`].
     LoadGroups,
     /// Today's calls (local time); answered by [`super::Event::TodayCalls`].

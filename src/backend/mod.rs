@@ -33,7 +33,9 @@ use tokio::sync::mpsc;
 
 pub use call_desk::CallDesk;
 pub use command::{BulkAction, Command, Gather, QueryId, ResultWords, SearchBox};
-pub use event::{BatchProblem, CallPopup, CustomerCard, Event, Lookups, PopupMatch};
+pub use event::{
+    BatchProblem, CallPopup, CustomerCard, Event, HeldBy, Holder, Lookups, PopupMatch,
+};
 // The bulk-send windows sort their recipient lists themselves as the
 // manager edits them (pure and quick), and show sheets, pasted numbers and
 // batch results as the backend found them.

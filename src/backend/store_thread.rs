@@ -7,7 +7,7 @@ use std::sync::mpsc as std_mpsc;
 use tokio::sync::mpsc;
 
 use super::batch_thread::BatchControl;
-use super::event::{CustomerCard, Lookups};
+use super::event::{CustomerCard, HeldBy, Holder, Lookups};
 use super::pbx_thread::PbxControl;
 use super::sms_thread::SmsControl;
 use super::{BulkAction, Command, Event, SearchBox, Waker, local_time};
@@ -220,6 +220,16 @@ impl Service {
             Command::LoadCard { id } => answer("load customer", self.card(id), |card| {
                 Event::Card(Box::new(card))
             }),
+            Command::FindHolders {
+                request,
+                numbers,
+                email,
+                except,
+            } => answer(
+                "look up who has the number",
+                self.holders(&numbers, &email, except),
+                |holders| Event::Holders { request, holders },
+            ),
             Command::LoadGroups => answer("load groups", self.store.groups(), Event::Groups),
             Command::LoadTodayCalls => {
                 let (from, to) = local_time::today();
@@ -434,6 +444,43 @@ impl Service {
         if let Some(sms) = &self.sms {
             sms.try_send(SmsControl::Wake).ok();
         }
+    }
+
+    /// Other customers (not `except`) with one of `numbers` or `email`;
+    /// a number that does not read as one is nobody's.
+    fn holders(
+        &self,
+        numbers: &[String],
+        email: &str,
+        except: Option<CustomerId>,
+    ) -> store::Result<Vec<Holder>> {
+        let mut holders = Vec::new();
+        for (index, typed) in numbers.iter().enumerate() {
+            let Ok(number) = PhoneNumber::parse(typed, self.region()) else {
+                continue;
+            };
+            for hit in self.store.customers_with_number(&number)? {
+                if Some(hit.id) != except {
+                    holders.push(Holder {
+                        of: HeldBy::Number(index),
+                        customer: hit.id,
+                        name: hit.name,
+                    });
+                }
+            }
+        }
+        if !email.trim().is_empty() {
+            for (customer, name) in self.store.customers_with_email(email)? {
+                if Some(customer) != except {
+                    holders.push(Holder {
+                        of: HeldBy::Email,
+                        customer,
+                        name,
+                    });
+                }
+            }
+        }
+        Ok(holders)
     }
 
     fn card(&self, id: CustomerId) -> store::Result<CustomerCard> {
