@@ -343,8 +343,8 @@ mod tests {
     use crate::backend::{Backend, Command};
     use crate::config::Settings;
     use crate::domain::{
-        BatchKind, BatchState, BatchSummary, CustomerDraft, MessageState, NewSenderNumber,
-        PhoneDraft, PhoneNumber, Region,
+        BatchKind, BatchState, BatchSummary, Candidate, CustomerDraft, MessageState,
+        NewSenderNumber, PhoneDraft, PhoneNumber, Region,
     };
     use crate::store::Store;
 
@@ -392,7 +392,7 @@ mod tests {
         }
     }
 
-    fn gather(backend: &Backend) -> crate::sms::recipient_list::RecipientList {
+    fn gather(backend: &Backend) -> (Vec<Candidate>, crate::sms::recipient_list::RecipientList) {
         backend
             .send(Command::GatherCandidates {
                 request: QueryId(1),
@@ -406,7 +406,8 @@ mod tests {
             } => Some(candidates),
             _ => None,
         });
-        crate::sms::recipient_list::sort_out(&candidates, false)
+        let list = crate::sms::recipient_list::sort_out(&candidates, false);
+        (candidates, list)
     }
 
     #[test]
@@ -420,14 +421,18 @@ mod tests {
             store_at(&folder.path().join("ringdesk.db")),
             Settings::default(),
         );
-        let list = gather(&backend);
-        let names: Vec<&str> = list.recipients.iter().map(|r| r.name.as_str()).collect();
+        let (candidates, list) = gather(&backend);
+        let names: Vec<&str> = list
+            .recipients
+            .iter()
+            .map(|r| r.name(&candidates))
+            .collect();
         assert_eq!(names, ["김민준", "홍길동"]);
         backend
             .send(Command::StartBatch {
                 request: QueryId(2),
                 batch: Box::new(batch("#{이름}님, 3월 휴무 안내입니다.")),
-                recipients: list.to_new_recipients(Region::KOREA),
+                recipients: list.to_new_recipients(&candidates, Region::KOREA),
             })
             .unwrap();
         let id = wait_for(&backend, |event| match event {
@@ -653,7 +658,7 @@ mod tests {
             store_at(&folder.path().join("ringdesk.db")),
             Settings::default(),
         );
-        let list = gather(&backend);
+        let (candidates, list) = gather(&backend);
         let later = NewBatch {
             scheduled_at: Some(Timestamp(Timestamp::now().0 + 3_600_000)),
             ..batch("내일 오전 점검이 있습니다.")
@@ -662,7 +667,7 @@ mod tests {
             .send(Command::StartBatch {
                 request: QueryId(2),
                 batch: Box::new(later),
-                recipients: list.to_new_recipients(Region::KOREA),
+                recipients: list.to_new_recipients(&candidates, Region::KOREA),
             })
             .unwrap();
         let id = wait_for(&backend, |event| match event {
@@ -695,7 +700,7 @@ mod tests {
             store_at(&folder.path().join("ringdesk.db")),
             Settings::default(),
         );
-        let list = gather(&backend);
+        let (candidates, list) = gather(&backend);
         let at = Timestamp(Timestamp::now().0 + 2_000);
         backend
             .send(Command::StartBatch {
@@ -704,7 +709,7 @@ mod tests {
                     scheduled_at: Some(at),
                     ..batch("곧 점검이 시작됩니다.")
                 }),
-                recipients: list.to_new_recipients(Region::KOREA),
+                recipients: list.to_new_recipients(&candidates, Region::KOREA),
             })
             .unwrap();
         let started = wait_for(&backend, |event| match event {

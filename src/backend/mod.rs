@@ -43,7 +43,9 @@ pub use crate::domain::{
 };
 pub use crate::import::{Cell, ReadError, ReadOptions, Sheet, Workbook};
 pub use crate::sms::free_numbers::FreeNumbers;
-pub use crate::sms::recipient_list::{LeftOut, LeftOutReason, RecipientList, sort_out};
+pub use crate::sms::recipient_list::{
+    Gathered, LeftOut, LeftOutReason, Picked, RecipientList, sort_out,
+};
 pub use crate::sms::sheet_targets::{
     DuplicateRow, RejectedRow, RowProblem, SheetMapping, SheetTargets, Target,
 };

@@ -11,6 +11,8 @@
 //!
 //! Done and cancelled are final.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::ids::{BatchId, CustomerId, MessageId, SenderNumberId, UserId};
@@ -242,8 +244,9 @@ pub struct CandidateNumber {
     pub label: String,
     /// As shown (010-1234-5678).
     pub display: String,
-    /// Its canonical key.
-    pub key: String,
+    /// Its canonical key; shared, not copied, by the recipient list that
+    /// tells numbers apart.
+    pub key: Arc<str>,
     /// A mobile number, which can take a text.
     pub mobile: bool,
     /// It parsed as a real number of its region.
