@@ -1,7 +1,7 @@
 //! 대량문자발송's recipient list: from the customers the manager gathered
 //! (a search, groups, every group), who gets the text and who is left out,
 //! with why — opted out of advertising, no mobile number, no valid number,
-//! or a number already in the list.
+//! or a number already in the list (and whose it is).
 //!
 //! Pure and quick (no parsing: the store keeps each number's key and
 //! whether it verified and is a mobile). The window keeps its customers in
@@ -90,6 +90,9 @@ pub struct LeftOut {
     pub number: Option<usize>,
     /// Why.
     pub reason: LeftOutReason,
+    /// For a repeat ([`LeftOutReason::Duplicate`]), the place of the
+    /// recipient who has the number already.
+    pub same_as: Option<usize>,
 }
 
 impl LeftOut {
@@ -103,6 +106,12 @@ impl LeftOut {
     #[must_use]
     pub fn number<'a>(&self, candidates: &'a [Candidate]) -> &'a str {
         number_of(candidates, self.candidate, self.number).map_or("", |number| &number.display)
+    }
+
+    /// For a repeat, the name of the recipient who has the number already.
+    #[must_use]
+    pub fn same_as<'a>(&self, candidates: &'a [Candidate]) -> Option<&'a str> {
+        self.same_as.map(|candidate| name_of(candidates, candidate))
     }
 }
 
@@ -326,6 +335,9 @@ impl Slots {
     }
 }
 
+/// A number no recipient has yet, in [`sort`].
+const FREE: usize = usize::MAX;
+
 /// The rules over facts read beforehand: `facts[i]` is candidate `i`;
 /// `slots` is how many number ids they use.
 fn sort(facts: &[Fact], slots: usize, advertising: bool) -> RecipientList {
@@ -333,8 +345,8 @@ fn sort(facts: &[Fact], slots: usize, advertising: bool) -> RecipientList {
         recipients: Vec::with_capacity(facts.len()),
         left_out: Vec::new(),
     };
-    // Whether each number is taken by a recipient already.
-    let mut taken = vec![false; slots];
+    // The recipient each number went to, by place; `FREE` for none yet.
+    let mut taken = vec![FREE; slots];
     for (candidate, fact) in facts.iter().enumerate() {
         if fact.repeat {
             continue;
@@ -344,6 +356,7 @@ fn sort(facts: &[Fact], slots: usize, advertising: bool) -> RecipientList {
             candidate,
             number: number.map(|number| number as usize),
             reason,
+            same_as: None,
         };
         if advertising && fact.opted_out {
             list.left_out
@@ -358,12 +371,14 @@ fn sort(facts: &[Fact], slots: usize, advertising: bool) -> RecipientList {
             }
         };
         if let Some(taken) = taken.get_mut(slot as usize) {
-            if *taken {
-                list.left_out
-                    .push(left_out(Some(number), LeftOutReason::Duplicate));
+            if *taken != FREE {
+                list.left_out.push(LeftOut {
+                    same_as: Some(*taken),
+                    ..left_out(Some(number), LeftOutReason::Duplicate)
+                });
                 continue;
             }
-            *taken = true;
+            *taken = candidate;
         }
         list.recipients.push(Picked {
             customer_id: fact.customer_id,
@@ -492,6 +507,13 @@ mod tests {
             ]
         );
         assert_eq!(list.count(LeftOutReason::InvalidNumber), 2);
+        // A repeat names whom the number went to; nobody else does.
+        let same_as: Vec<Option<&str>> = list
+            .left_out
+            .iter()
+            .map(|left| left.same_as(&candidates))
+            .collect();
+        assert_eq!(same_as, [None, None, None, None, Some("김민준")]);
     }
 
     #[test]
@@ -525,6 +547,7 @@ mod tests {
         let plain = sort_out(&candidates, false);
         assert_eq!(names(&plain, &candidates), ["홍길동"]);
         assert_eq!(plain.count(LeftOutReason::Duplicate), 1);
+        assert_eq!(plain.left_out[0].same_as(&candidates), Some("홍길동"));
     }
 
     #[test]

@@ -656,7 +656,7 @@ impl BulkSms {
         egui::Window::new(texts.fmt("bulk_sms.left_out_title", &[("reason", &reason_text)]))
             .id(id)
             .open(&mut open)
-            .default_size([460.0, 360.0])
+            .default_size([540.0, 360.0])
             .show(ctx, |ui| {
                 ui.label(texts.fmt(
                     "bulk_sms.left_out_count",
@@ -702,8 +702,14 @@ impl BulkSms {
                                 let number = left.number(candidates);
                                 cell(ui, if number.is_empty() { "-" } else { number });
                             });
-                            row.col(|ui| {
-                                cell(ui, texts.get(reason_key(left.reason)));
+                            row.col(|ui| match left.same_as(candidates) {
+                                Some(name) => {
+                                    let text = texts
+                                        .fmt("bulk_sms.reason_duplicate_of", &[("name", &name)]);
+                                    ui.add(egui::Label::new(&text).selectable(false).truncate())
+                                        .on_hover_text(&text);
+                                }
+                                None => cell(ui, texts.get(reason_key(left.reason))),
                             });
                         });
                     });
