@@ -14,7 +14,7 @@ use super::event::BatchProblem;
 use super::store_thread::{EventSender, Service, answer, failed};
 use super::{Event, QueryId, local_time};
 use crate::domain::{
-    BatchId, MessageState, NewBatch, NewRecipient, RecipientResult, Role, Timestamp,
+    BatchId, MessageState, NewBatch, NewRecipient, RecipientResult, Role, SkipReason, Timestamp,
 };
 use crate::export::{Table, TableFormat, write_table};
 use crate::import::{ReadOptions, Sheet, read};
@@ -288,11 +288,35 @@ fn result_row(result: RecipientResult, words: &ResultWords) -> Vec<String> {
         result.customer_name.unwrap_or_default(),
         result.recipient.to_raw,
         state,
-        result.recipient.skipped.unwrap_or_default(),
+        result
+            .recipient
+            .skipped
+            .as_deref()
+            .map(|stored| skip_words(stored, words))
+            .unwrap_or_default(),
         result.error.unwrap_or_default(),
         time(result.sent_at),
         time(result.delivered_at),
     ]
+}
+
+/// Why a recipient was left out, as the window says it, with the refusal
+/// in English after it for the record; a reason stored before the codes
+/// as it is.
+fn skip_words(stored: &str, words: &ResultWords) -> String {
+    let Some((reason, detail)) = SkipReason::read(stored) else {
+        return stored.to_owned();
+    };
+    let said = SkipReason::ALL
+        .iter()
+        .position(|known| *known == reason)
+        .and_then(|at| words.reasons.get(at))
+        .map_or(reason.as_str(), String::as_str);
+    if detail.is_empty() {
+        said.to_owned()
+    } else {
+        format!("{said} ({detail})")
+    }
 }
 
 /// [`super::Command::ExportTable`], and the writing half of
@@ -514,6 +538,7 @@ mod tests {
             .map(str::to_owned),
             states: ["대기", "전송 중", "발송", "수신", "실패", "취소"].map(str::to_owned),
             left_out: "제외".to_owned(),
+            reasons: SkipReason::ALL.map(|reason| format!("사유 {}", reason.as_str())),
         };
         backend
             .send(Command::ExportBatch {
@@ -540,6 +565,27 @@ mod tests {
             .map(crate::import::Cell::text)
             .collect();
         assert_eq!(cells[..5], ["1", "", "김민준", "010-3333-4444", "수신"]);
+    }
+
+    #[test]
+    fn the_results_file_says_why_in_the_windows_words_with_the_refusal_after() {
+        let words = ResultWords {
+            header: std::array::from_fn(|_| String::new()),
+            states: std::array::from_fn(|_| String::new()),
+            left_out: "제외".to_owned(),
+            reasons: SkipReason::ALL.map(|reason| match reason {
+                SkipReason::Cancelled => "발송 취소".to_owned(),
+                SkipReason::NotMobile => "휴대전화 번호 아님".to_owned(),
+                other => other.as_str().to_owned(),
+            }),
+        };
+        assert_eq!(skip_words("cancelled", &words), "발송 취소");
+        assert_eq!(
+            skip_words("not_mobile: to: 02-555-1234 is not a mobile number", &words),
+            "휴대전화 번호 아님 (to: 02-555-1234 is not a mobile number)"
+        );
+        // Stored before the codes: as it is.
+        assert_eq!(skip_words("opted out", &words), "opted out");
     }
 
     /// Every recipient of `batch` and the messages made for it.

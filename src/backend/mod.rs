@@ -39,7 +39,7 @@ pub use event::{BatchProblem, CallPopup, CustomerCard, Event, Lookups, PopupMatc
 // batch results as the backend found them.
 pub use crate::domain::{
     BatchId, BatchKind, BatchState, BatchSummary, BatchTotals, Candidate, NewBatch, NewRecipient,
-    RecipientResult, Role,
+    RecipientResult, Role, SkipReason,
 };
 pub use crate::import::{Cell, ReadError, ReadOptions, Sheet, Workbook};
 pub use crate::sms::free_numbers::FreeNumbers;

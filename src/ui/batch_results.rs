@@ -23,7 +23,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::app::thousands;
 use super::batch_pace::{Pace, eta_minutes, eta_text, rate_text};
-use super::batch_recipients::BatchRecipients;
+use super::batch_recipients::{BatchRecipients, skip_words};
 use super::call_log::{date_text, local_day};
 use super::format::{local_date_time, local_short_date_time, message_state_text};
 use super::i18n::Texts;
@@ -32,7 +32,7 @@ use super::problem_text::describe;
 use super::widgets::escape_closes;
 use crate::backend::{
     BatchId, BatchKind, BatchState, BatchSummary, BatchTotals, Command, MessageState, QueryId,
-    RecipientResult, ResultWords, local_time,
+    RecipientResult, ResultWords, SkipReason, local_time,
 };
 use crate::domain::{DatePreset, Timestamp};
 
@@ -1024,6 +1024,7 @@ fn result_words(texts: &Texts) -> ResultWords {
         header,
         states: states.map(|state| message_state_text(texts, state)),
         left_out: texts.get("batch_results.left_out").to_owned(),
+        reasons: SkipReason::ALL.map(|reason| skip_words(texts, reason.as_str()).0.to_owned()),
     }
 }
 
@@ -1168,6 +1169,8 @@ mod tests {
     fn the_words_of_a_results_file_follow_the_states_order() {
         let words = result_words(&Texts::new(Language::Ko));
         assert_eq!(words.states[3], "전달됨");
+        assert_eq!(words.reasons[0], "발송 취소");
+        assert_eq!(SkipReason::ALL[0], SkipReason::Cancelled);
         assert_eq!(words.header[0], "순번");
         assert_eq!(file_safe(" 3/4월: 안내 "), "3_4월_ 안내");
     }
