@@ -178,6 +178,8 @@ pub struct BatchTotals {
     pub pending: u32,
     /// Recipients left out when their turn came (opted out since, cancelled…).
     pub skipped: u32,
+    /// Of `skipped`, those a cancel left out before their turn came.
+    pub skipped_by_cancel: u32,
     /// Its messages by state.
     pub messages: MessageCounts,
 }
@@ -192,6 +194,18 @@ impl BatchTotals {
             + self.messages.delivered
             + self.messages.failed
             + self.messages.cancelled
+    }
+
+    /// Recipients the batch actually dealt with: their message was handed
+    /// over (sent, delivered or failed), or they were left out when their
+    /// turn came. Unlike [`Self::finished`], not those a cancel stopped,
+    /// whose turn never came: a batch cancelled half-way has handled half.
+    #[must_use]
+    pub fn handled(&self) -> u64 {
+        u64::from(self.skipped.saturating_sub(self.skipped_by_cancel))
+            + self.messages.sent
+            + self.messages.delivered
+            + self.messages.failed
     }
 }
 
