@@ -427,6 +427,8 @@ pub struct ResultWords {
     pub states: [String; 6],
     /// The state of a recipient left out.
     pub left_out: String,
+    /// Why a recipient was left out, in [`crate::domain::SkipReason::ALL`]'s order.
+    pub reasons: [String; crate::domain::SkipReason::ALL.len()],
 }
 
 /// Which customers a bulk send's recipient list gathers.

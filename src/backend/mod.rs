@@ -41,11 +41,13 @@ pub use event::{
 // batch results as the backend found them.
 pub use crate::domain::{
     BatchId, BatchKind, BatchState, BatchSummary, BatchTotals, Candidate, NewBatch, NewRecipient,
-    RecipientResult, Role,
+    RecipientResult, Role, SkipReason,
 };
 pub use crate::import::{Cell, ReadError, ReadOptions, Sheet, Workbook};
 pub use crate::sms::free_numbers::FreeNumbers;
-pub use crate::sms::recipient_list::{LeftOut, LeftOutReason, RecipientList, sort_out};
+pub use crate::sms::recipient_list::{
+    Gathered, LeftOut, LeftOutReason, Picked, RecipientList, sort_out,
+};
 pub use crate::sms::sheet_columns::{
     column_names, data_rows, guess_header_row, guess_phone_column, header_names, used_variables,
 };
