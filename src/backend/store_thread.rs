@@ -14,7 +14,7 @@ use super::{BulkAction, Command, Event, SearchBox, Waker, local_time};
 use crate::config::{self, Settings};
 use crate::domain::note::NoteBody;
 use crate::domain::search::SearchQuery;
-use crate::domain::{Call, CallFilter, CustomerDraft, CustomerId, PhoneNumber, Region};
+use crate::domain::{Call, CallFilter, CustomerDraft, CustomerId, PhoneNumber, Region, Timestamp};
 use crate::pbx::{LinkState, OriginateOutcome};
 use crate::store::{self, Page, Store};
 
@@ -65,6 +65,7 @@ impl Service {
     /// Between commands it takes in what has arrived, so a search typed
     /// while the group counts load runs next rather than after them.
     pub(super) fn run(mut self, mut commands: mpsc::Receiver<Command>, events: &EventSender) {
+        self.purge_recycle_bin();
         let mut queue: VecDeque<Command> = VecDeque::new();
         loop {
             if queue.is_empty() {
@@ -83,6 +84,23 @@ impl Service {
             if !self.handle(command, events) {
                 return;
             }
+        }
+    }
+
+    /// Removes for good the customers longer in the recycle bin than the
+    /// settings keep them; once, as the window opens.
+    fn purge_recycle_bin(&mut self) {
+        let days = self.settings.customers.purge_after_days;
+        if days == 0 {
+            return;
+        }
+        let before = Timestamp::now().0 - i64::from(days) * 24 * 60 * 60 * 1000;
+        match self.store.purge_binned_before(Timestamp(before)) {
+            Ok(0) => {}
+            Ok(purged) => {
+                tracing::info!("{purged} customers in the recycle bin over {days} days removed");
+            }
+            Err(error) => tracing::warn!("cannot purge the recycle bin: {error}"),
         }
     }
 

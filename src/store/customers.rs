@@ -212,10 +212,19 @@ impl Store {
     /// # Errors
     /// On a database failure; nothing is deleted then.
     pub fn empty_recycle_bin(&mut self) -> Result<usize> {
+        self.purge_binned_before(Timestamp(i64::MAX))
+    }
+
+    /// Removes for good the customers moved to the recycle bin before
+    /// `before`; returns how many.
+    ///
+    /// # Errors
+    /// On a database failure; nothing is removed then.
+    pub fn purge_binned_before(&mut self, before: Timestamp) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let binned: Vec<i64> = tx
-            .prepare("SELECT id FROM customers WHERE deleted_at_ms IS NOT NULL")?
-            .query_map([], |row| row.get(0))?
+            .prepare("SELECT id FROM customers WHERE deleted_at_ms < ?1")?
+            .query_map([before.0], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for id in &binned {
             search::remove(&tx, CustomerId(*id))?;
