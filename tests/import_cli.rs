@@ -280,3 +280,37 @@ fn the_last_import_is_undone_whole_and_the_one_before_it_next() {
         run.stderr()
     );
 }
+
+#[test]
+fn duplicates_are_found_by_number_e_mail_and_name_at_a_company() {
+    let dir = DataDir::new();
+    import(&dir, &[&data("customers.xlsx"), "--on-duplicate", "create"]);
+    let run = dir.run(&["duplicates", "--json"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let sets = run.json_lines();
+    // The MANIFEST's 7 repeated numbers (two of them of one row) and its
+    // repeated e-mails, joined where they meet.
+    let by_number = sets
+        .iter()
+        .filter(|set| {
+            set["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|reason| reason["kind"] == "same_number")
+        })
+        .count();
+    assert_eq!(by_number, 6, "{sets:#?}");
+    let largest = &sets[0];
+    assert_eq!(
+        largest["customers"].as_array().unwrap().len(),
+        3,
+        "{largest}"
+    );
+    assert_eq!(largest["reasons"].as_array().unwrap().len(), 2, "{largest}");
+    assert!(
+        sets.iter()
+            .any(|set| set["reasons"][0]["kind"] == "same_name_at_company"),
+        "{sets:#?}"
+    );
+}

@@ -13,6 +13,7 @@ mod calls;
 mod columns;
 mod customer_list;
 mod customers;
+mod duplicates;
 mod error;
 mod fields;
 mod groups;
@@ -42,6 +43,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use customers::CustomerOrder;
+pub use duplicates::{DuplicateReason, DuplicateSet};
 pub use error::{Error, Result};
 pub use groups::Group;
 pub use imports::{ImportRecord, Undone};
