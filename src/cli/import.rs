@@ -1,7 +1,7 @@
 //! `ringdesk import FILE`: customers from a spreadsheet or a CSV/text file
 //! into the book, as one unit.
 //!
-//! The file is read ([`crate::import::read`]: the encoding and separator of
+//! The file is read ([`mod@crate::import::read`]: the encoding and separator of
 //! a text file detected unless given), the sheet and its header row found
 //! (rows above it, such as a merged title, are not data), each column's
 //! meaning read from its header ([`crate::import::customer_columns`]) and the

@@ -11,12 +11,12 @@ use std::path::Path;
 
 use super::customer_columns::ColumnRole;
 use super::customer_rows::{CustomerRows, Place, sort_customer_rows};
+use super::header::guess_header_row;
 use super::{Sheet, Workbook};
 use crate::domain::{
     CustomerDraft, CustomerId, FieldKind, Invalid, NewCustomer, NewFieldDef, Region,
 };
 use crate::export::{ExportError, Table, TableFormat, write_table};
-use crate::sms::sheet_columns::guess_header_row;
 use crate::store::{self, Store};
 
 /// What to do with a valid row whose number is already taken.
