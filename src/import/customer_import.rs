@@ -78,7 +78,7 @@ pub enum ImportError {
 }
 
 /// A file's customers sorted, before anything is written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     /// The sheet read.
     pub sheet: String,

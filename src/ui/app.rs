@@ -375,6 +375,8 @@ impl RingdeskApp {
                     });
                 }
             }
+            Event::ImportPrepared { .. } | Event::ImportRefused { .. } | Event::Imported { .. } => {
+            }
             Event::BulkDone { changed } => {
                 tracing::info!(changed, "bulk change done");
                 if let Some(list) = &mut self.list {
