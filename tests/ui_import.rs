@@ -1,0 +1,141 @@
+//! 고객 가져오기, driven through egui_kittest on a real backend: the
+//! customer fixture dropped on the window is read and prepared by the
+//! backend's threads; the sheet, header row and counts shown are the
+//! manifest's; the import writes its customers and the report is saved; a
+//! file that is not what its name says is refused in words.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use eframe::egui;
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use ringdesk::store::Store;
+use ringdesk::ui::RingdeskApp;
+
+use crate::support::DataDir;
+use crate::ui::{click, open_menu, step_until, window};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/import")
+        .join(name)
+}
+
+/// Opens 고객 가져오기 and drops `file` on it, as a file manager would.
+fn drop_file(harness: &mut Harness<'_, RingdeskApp>, file: &Path) {
+    if harness.query_by_label("파일 열기…").is_none() {
+        open_menu(harness, "고객관리(C)", "고객 가져오기…");
+    }
+    let over = harness.get_by_label("파일 열기…").rect().center();
+    harness.hover_at(over);
+    harness.run_steps(2);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedFile(file.to_owned())));
+    harness.run_steps(2);
+}
+
+/// A file dropped on the window; the window must give the backend its
+/// path and never read it itself.
+#[derive(Debug)]
+struct DroppedFile(PathBuf);
+
+impl egui::DroppedFile for DroppedFile {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        panic!("the window read a dropped file itself");
+    }
+}
+
+fn shown(harness: &Harness<'_, RingdeskApp>, text: &str) -> bool {
+    harness.query_by_label_contains(text).is_some()
+}
+
+#[test]
+fn a_dropped_customer_sheet_shows_the_manifests_counts_and_imports_its_customers() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers.xlsx"));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 981명")
+    });
+    // The sheet with the customers (not the notes beside it), and the
+    // header under the merged title.
+    let sheet = harness.get_by_role_and_label(Role::ComboBox, "시트");
+    assert_eq!(sheet.value().as_deref(), Some("고객목록"));
+    let header = harness.get_by_role_and_label(Role::SpinButton, "머리글 행");
+    assert_eq!(header.value().as_deref(), Some("2"));
+    assert!(shown(&harness, "행 1,000개"));
+    assert!(shown(&harness, "제외된 행 19건"));
+    assert!(shown(&harness, "중복 7건 (파일 안 7, 이미 있는 고객 0)"));
+    // Each header with the role it was read as.
+    assert!(harness.query_all_by_label("휴대폰").count() >= 2);
+    assert!(harness.query_all_by_label("사용자 필드").next().is_some());
+
+    // The rejected rows by reason and one by one.
+    click(&mut harness, "제외된 행 19건");
+    assert!(shown(&harness, "잘못된 전화번호 8"));
+    assert!(shown(&harness, "이름 없음 5"));
+    assert!(harness.query_by_label("11행").is_some());
+    assert!(harness.query_by_label("lee.sy@gmail,com").is_some());
+
+    // The report, through the same path the save dialog takes.
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("보고서.csv");
+    harness
+        .state_mut()
+        .customer_import()
+        .unwrap()
+        .save_report_to(report.clone());
+    step_until(&mut harness, "the report saved", |h| shown(h, "26행을"));
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("phone_invalid"), "{text}");
+
+    click(&mut harness, "가져오기 (새 고객 974명)");
+    step_until(&mut harness, "the import done", |h| {
+        shown(h, "가져온 고객 974명, 보완한 고객 0명")
+    });
+    let store = Store::open(&dir.database()).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 974);
+    // Checked again against the book, every row is now a repeat.
+    step_until(&mut harness, "prepared again", |h| {
+        shown(h, "이미 있는 고객 974)")
+    });
+}
+
+#[test]
+fn a_file_that_is_not_a_workbook_is_refused_in_words() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("broken/not_really.xlsx"));
+    step_until(&mut harness, "the refusal", |h| {
+        shown(
+            h,
+            "not_really.xlsx: 엑셀 파일이 아니라 글(텍스트) 파일입니다",
+        )
+    });
+    assert!(!shown(&harness, "가져올 고객"));
+}
+
+#[test]
+fn a_header_row_without_a_name_column_is_refused_in_words() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers.xlsx"));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 981명")
+    });
+    harness
+        .get_by_role_and_label(Role::SpinButton, "머리글 행")
+        .set_value_accesskit(3.0);
+    step_until(&mut harness, "the refusal", |h| {
+        shown(h, "3행(머리글)에 이름 열이 없습니다")
+    });
+    assert!(!shown(&harness, "가져올 고객 981명"));
+}
