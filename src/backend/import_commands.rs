@@ -26,22 +26,39 @@ pub struct ImportPlan {
     pub prepared: Prepared,
     /// Each valid row's fate, in the order of `prepared.rows.valid`.
     pub fates: Vec<Fate>,
+    /// Counted once: the window shows them every frame, and a file may
+    /// have a million rows.
+    duplicates: usize,
+    in_book: usize,
 }
 
 impl ImportPlan {
+    /// The plan of `prepared` rows with these fates.
+    #[must_use]
+    pub fn new(prepared: Prepared, fates: Vec<Fate>) -> Self {
+        let duplicates = fates.iter().filter(|fate| **fate != Fate::New).count();
+        let in_book = fates
+            .iter()
+            .filter(|fate| matches!(fate, Fate::RepeatsCustomer(_)))
+            .count();
+        Self {
+            prepared,
+            fates,
+            duplicates,
+            in_book,
+        }
+    }
+
     /// Valid rows whose number repeats an earlier row or a customer.
     #[must_use]
     pub fn duplicates(&self) -> usize {
-        self.fates.iter().filter(|fate| **fate != Fate::New).count()
+        self.duplicates
     }
 
     /// Valid rows that repeat a customer already in the book.
     #[must_use]
     pub fn in_book(&self) -> usize {
-        self.fates
-            .iter()
-            .filter(|fate| matches!(fate, Fate::RepeatsCustomer(_)))
-            .count()
+        self.in_book
     }
 
     /// Customers the import would add under `policy`.
@@ -143,7 +160,7 @@ fn plan(
         default_region,
     )?;
     let fates = fates(store, &prepared.rows)?;
-    Ok(ImportPlan { prepared, fates })
+    Ok(ImportPlan::new(prepared, fates))
 }
 
 /// The answer to a prepare.

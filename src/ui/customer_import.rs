@@ -101,6 +101,8 @@ pub struct CustomerImport {
     /// The prepare asked for and not yet answered.
     preparing: Option<QueryId>,
     plan: Option<Arc<ImportPlan>>,
+    /// The plan's repeated rows (row, what it repeats), listed once.
+    repeats: Vec<(usize, Fate)>,
     /// Why the file as chosen cannot be imported.
     problem: Option<ImportProblem>,
     policy: OnDuplicate,
@@ -208,6 +210,15 @@ impl CustomerImport {
             loaded.asked = Some(Self::choice(loaded));
         }
         self.problem = None;
+        self.repeats = plan
+            .prepared
+            .rows
+            .valid
+            .iter()
+            .zip(&plan.fates)
+            .filter(|(_, fate)| **fate != Fate::New)
+            .map(|(row, fate)| (row.at.row, *fate))
+            .collect();
         self.plan = Some(plan);
         true
     }
@@ -298,7 +309,7 @@ impl CustomerImport {
 
         let id = egui::Id::unique(WINDOW);
         let mut open = true;
-        let shown = egui::Window::new(texts.get("menu.import_customers"))
+        let shown = egui::Window::new(texts.get("import.title"))
             .id(id)
             .open(&mut open)
             .default_size([900.0, 640.0])
@@ -490,7 +501,7 @@ impl CustomerImport {
             ui.separator();
             self.columns_ui(ui, texts, &plan);
             ui.separator();
-            counts_ui(ui, texts, &plan);
+            counts_ui(ui, texts, &plan, &self.repeats);
         });
     }
 
@@ -658,9 +669,11 @@ impl CustomerImport {
             }
         });
         ui.horizontal_wrapped(|ui| {
-            let ready = plan
-                .as_ref()
-                .is_some_and(|plan| !plan.prepared.rows.valid.is_empty());
+            // Something to add, or customers to fill in.
+            let ready = plan.as_ref().is_some_and(|plan| {
+                plan.to_add(self.policy) > 0
+                    || (self.policy == OnDuplicate::Update && plan.in_book() > 0)
+            });
             let label = plan.as_ref().map_or_else(
                 || texts.get("import.run").to_owned(),
                 |plan| {
@@ -794,7 +807,7 @@ impl CustomerImport {
 }
 
 /// The counts, the rejected rows by reason and one by one, and the repeats.
-fn counts_ui(ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan) {
+fn counts_ui(ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan, repeats: &[(usize, Fate)]) {
     let rows = &plan.prepared.rows;
     let count = |n: usize| thousands(n as u64);
     ui.horizontal_wrapped(|ui| {
@@ -824,7 +837,7 @@ fn counts_ui(ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan) {
         ],
     ))
     .id_salt("import_duplicates")
-    .show(ui, |ui| duplicates_table(ui, texts, plan));
+    .show(ui, |ui| duplicates_table(ui, texts, repeats));
 }
 
 /// How many rows each reason rejected, in the reasons' order.
@@ -897,16 +910,7 @@ fn rejected_table(ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan) {
 }
 
 /// The valid rows that repeat a row or a customer, and which.
-fn duplicates_table(ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan) {
-    let repeats: Vec<(usize, Fate)> = plan
-        .prepared
-        .rows
-        .valid
-        .iter()
-        .zip(&plan.fates)
-        .filter(|(_, fate)| **fate != Fate::New)
-        .map(|(row, fate)| (row.at.row, *fate))
-        .collect();
+fn duplicates_table(ui: &mut egui::Ui, texts: &Texts, repeats: &[(usize, Fate)]) {
     if repeats.is_empty() {
         ui.weak(texts.get("excel.none_left_out"));
         return;
