@@ -87,8 +87,12 @@ struct Export {
 
 /// The outcome of 가져오기.
 enum Outcome {
-    Running(QueryId),
-    Done { imported: usize, updated: usize },
+    /// Asked for, and when.
+    Running(QueryId, Instant),
+    Done {
+        imported: usize,
+        updated: usize,
+    },
     Refused(ImportProblem),
 }
 
@@ -247,7 +251,7 @@ impl CustomerImport {
             self.problem = Some(problem);
             return true;
         }
-        if matches!(self.outcome, Some(Outcome::Running(asked)) if asked == request) {
+        if matches!(self.outcome, Some(Outcome::Running(asked, _)) if asked == request) {
             self.outcome = Some(Outcome::Refused(problem));
             return true;
         }
@@ -256,7 +260,7 @@ impl CustomerImport {
 
     /// An import was written; true when this window asked for it.
     pub fn imported(&mut self, request: QueryId, imported: usize, updated: usize) -> bool {
-        if !matches!(self.outcome, Some(Outcome::Running(asked)) if asked == request) {
+        if !matches!(self.outcome, Some(Outcome::Running(asked, _)) if asked == request) {
             return false;
         }
         self.outcome = Some(Outcome::Done { imported, updated });
@@ -661,7 +665,7 @@ impl CustomerImport {
         commands: &mut Vec<Command>,
     ) {
         let plan = self.plan.clone().filter(|_| self.current());
-        let running = matches!(self.outcome, Some(Outcome::Running(_)));
+        let running = matches!(self.outcome, Some(Outcome::Running(..)));
         ui.horizontal_wrapped(|ui| {
             ui.label(texts.get("import.policy"));
             for (policy, key) in POLICIES {
@@ -690,7 +694,7 @@ impl CustomerImport {
             {
                 *next_request += 1;
                 let request = QueryId(*next_request);
-                self.outcome = Some(Outcome::Running(request));
+                self.outcome = Some(Outcome::Running(request, Instant::now()));
                 commands.push(Command::RunImport {
                     request,
                     plan: Arc::clone(plan),
@@ -721,11 +725,12 @@ impl CustomerImport {
     fn outcome_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
         match &self.outcome {
             None => {}
-            Some(Outcome::Running(_)) => {
+            Some(Outcome::Running(_, since)) => {
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label(texts.get("import.running"));
+                    ui.label(texts.fmt("import.running", &[("secs", &since.elapsed().as_secs())]));
                 });
+                ui.ctx().request_repaint_after(Duration::from_millis(250));
             }
             Some(Outcome::Done { imported, updated }) => {
                 ui.label(
