@@ -15,7 +15,7 @@ use ringdesk::store::Store;
 use ringdesk::ui::RingdeskApp;
 
 use crate::support::DataDir;
-use crate::ui::{click, open_menu, step_until, window};
+use crate::ui::{add_customers, click, open_menu, step_until, window};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -138,4 +138,46 @@ fn a_header_row_without_a_name_column_is_refused_in_words() {
         shown(h, "3행(머리글)에 이름 열이 없습니다")
     });
     assert!(!shown(&harness, "가져올 고객 981명"));
+}
+
+#[test]
+fn a_customer_already_in_the_book_is_filled_in_when_asked() {
+    let dir = DataDir::new();
+    // 010-5443-9979 is row 33's number (and two later rows').
+    let ids = add_customers(&dir, &[("기존 고객", "010-5443-9979", "")]);
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers.xlsx"));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "중복 8건 (파일 안 7, 이미 있는 고객 1)")
+    });
+    click(&mut harness, "기존 고객 보완");
+    click(&mut harness, "가져오기 (새 고객 973명)");
+    step_until(&mut harness, "the import done", |h| {
+        shown(h, "가져온 고객 973명, 보완한 고객 1명")
+    });
+    let store = Store::open(&dir.database()).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 974);
+    let customer = store.customer(ids[0]).unwrap();
+    assert_eq!(customer.name, "기존 고객", "the name stays");
+    assert!(customer.email.is_some(), "the empty e-mail filled in");
+}
+
+#[test]
+fn a_cp949_csv_shows_its_encoding_and_the_manifests_counts() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers_cp949.csv"));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 240명")
+    });
+    let encoding = harness.get_by_role_and_label(Role::ComboBox, "인코딩");
+    assert_eq!(
+        encoding.value().as_deref(),
+        Some("자동 (감지: CP949/EUC-KR)")
+    );
+    assert!(shown(&harness, "행 250개"));
+    assert!(shown(&harness, "제외된 행 10건"));
+    assert!(shown(&harness, "중복 3건"));
+    // The sheet of a text file is the file: no sheet to pick.
+    assert!(harness.query_by_label("시트").is_none());
 }
