@@ -75,8 +75,13 @@ fn a_dropped_customer_sheet_shows_the_manifests_counts_and_imports_its_customers
     assert!(shown(&harness, "제외된 행 19건"));
     assert!(shown(&harness, "중복 7건 (파일 안 7, 이미 있는 고객 0)"));
     // Each header with the role it was read as.
-    assert!(harness.query_all_by_label("휴대폰").count() >= 2);
-    assert!(harness.query_all_by_label("사용자 필드").next().is_some());
+    let role = |h: &Harness<'_, RingdeskApp>, header: &str| {
+        h.get_by_role_and_label(Role::ComboBox, header).value()
+    };
+    assert_eq!(role(&harness, "휴대폰").as_deref(), Some("휴대폰"));
+    assert_eq!(role(&harness, "전화번호").as_deref(), Some("전화"));
+    assert_eq!(role(&harness, "번호").as_deref(), Some("제외"));
+    assert_eq!(role(&harness, "구매금액").as_deref(), Some("사용자 필드"));
 
     // The rejected rows by reason and one by one.
     click(&mut harness, "제외된 행 19건");
@@ -180,4 +185,26 @@ fn a_cp949_csv_shows_its_encoding_and_the_manifests_counts() {
     assert!(shown(&harness, "중복 3건"));
     // The sheet of a text file is the file: no sheet to pick.
     assert!(harness.query_by_label("시트").is_none());
+}
+
+#[test]
+fn a_column_read_wrongly_is_given_another_role_and_the_rows_sorted_again() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers.xlsx"));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 981명")
+    });
+    // The e-mail column left out: its three bad addresses reject no row.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "이메일")
+        .click();
+    harness.run_ok();
+    harness.get_by_role_and_label(Role::Button, "제외").click();
+    step_until(&mut harness, "prepared again", |h| {
+        shown(h, "제외된 행 16건")
+    });
+    assert!(shown(&harness, "가져올 고객 984명"));
+    let email = harness.get_by_role_and_label(Role::ComboBox, "이메일");
+    assert_eq!(email.value().as_deref(), Some("제외"));
 }

@@ -15,7 +15,7 @@ use crate::domain::Region;
 use crate::import::Workbook;
 use crate::import::customer_columns::{ColumnRole, roles_of};
 use crate::import::customer_import::{
-    Fate, ImportError, OnDuplicate, Prepared, fates, prepare, write, write_report,
+    Fate, ImportError, OnDuplicate, Prepared, fates, prepare_as, write, write_report,
 };
 use crate::store::Store;
 
@@ -80,6 +80,8 @@ pub struct ImportChoice {
     pub header_row: Option<usize>,
     /// The country numbers without a code are read for.
     pub region: Option<Region>,
+    /// Column `i`'s role when chosen over what its header reads as.
+    pub roles: Vec<Option<ColumnRole>>,
 }
 
 /// Why an import cannot be prepared or run.
@@ -152,12 +154,13 @@ fn plan(
     choice: &ImportChoice,
     default_region: Region,
 ) -> Result<ImportPlan, ImportProblem> {
-    let prepared = prepare(
+    let prepared = prepare_as(
         workbook,
         choice.sheet.as_deref(),
         choice.header_row,
         choice.region,
         default_region,
+        &choice.roles,
     )?;
     let fates = fates(store, &prepared.rows)?;
     Ok(ImportPlan::new(prepared, fates))
@@ -390,7 +393,7 @@ mod tests {
         let choice = |sheet: Option<&str>, header_row| ImportChoice {
             sheet: sheet.map(str::to_owned),
             header_row,
-            region: None,
+            ..ImportChoice::default()
         };
         let problem = prepared(&backend, 1, &workbook, choice(None, Some(3))).unwrap_err();
         let ImportProblem::NoColumn {
@@ -411,5 +414,30 @@ mod tests {
         // Picked by name, the header row is found on that sheet.
         let plan = prepared(&backend, 3, &workbook, choice(Some("고객목록"), None)).unwrap();
         assert_eq!(plan.prepared.header_row, 2);
+
+        // The e-mail column left out: its bad addresses reject no row.
+        let email = plan
+            .prepared
+            .rows
+            .columns
+            .iter()
+            .position(|(_, role)| *role == ColumnRole::Email)
+            .unwrap();
+        let mut roles = vec![None; email + 1];
+        roles[email] = Some(ColumnRole::Skip);
+        let chosen = ImportChoice {
+            roles,
+            ..choice(Some("고객목록"), Some(2))
+        };
+        let plan = prepared(&backend, 4, &workbook, chosen).unwrap();
+        assert_eq!(plan.prepared.rows.columns[email].1, ColumnRole::Skip);
+        assert_eq!(plan.prepared.rows.rejected.len(), 16);
+        assert!(
+            !plan
+                .prepared
+                .rows
+                .rejected_by_reason()
+                .contains_key("email_invalid")
+        );
     }
 }

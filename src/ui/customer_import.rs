@@ -8,7 +8,8 @@
 //! and header row found (both may be picked here, and it is prepared
 //! again), each column's role read from its header, the rows sorted into
 //! customers and rejected rows, and each customer checked against the book.
-//! The window shows the columns with their roles over the first rows, the
+//! The window shows the columns with their roles over the first rows (a
+//! role may be picked over what the header was read as: prepared again), the
 //! counts, the rejected rows (virtualised: a file may reject thousands) and
 //! the repeats, and the duplicate policy. 가져오기 writes everything in one
 //! transaction ([`Command::RunImport`]); 보고서 저장… saves the rejected and
@@ -72,6 +73,8 @@ struct Loaded {
     /// The sheet and header row shown (as found, until picked).
     sheet: String,
     header_row: usize,
+    /// Column `i`'s role when picked over what its header reads as.
+    roles: Vec<Option<ColumnRole>>,
     /// What the backend was last asked to prepare.
     asked: Option<ImportChoice>,
     /// The choice waiting for the pause to end, and when it ends.
@@ -178,6 +181,7 @@ impl CustomerImport {
             chosen_delimiter,
             sheet: String::new(),
             header_row: 1,
+            roles: Vec::new(),
             asked: None,
             pending: None,
         });
@@ -373,6 +377,7 @@ impl CustomerImport {
             sheet: Some(loaded.sheet.clone()),
             header_row: Some(loaded.header_row),
             region: None,
+            roles: loaded.roles.clone(),
         }
     }
 
@@ -552,7 +557,9 @@ impl CustomerImport {
                         .response
                         .labelled_by(label.id);
                     if picked != loaded.sheet {
-                        // The header row of another sheet is found anew.
+                        // The header row of another sheet is found anew,
+                        // its columns read from their headers.
+                        loaded.roles.clear();
                         loaded.sheet = picked;
                         loaded.header_row = workbook
                             .sheets
@@ -571,11 +578,15 @@ impl CustomerImport {
                     .map_or(1, |row| row.number)
                     .max(1);
                 let label = ui.label(texts.get("excel.header_row"));
-                ui.add_enabled(
-                    !loaded.sheet.is_empty(),
-                    egui::DragValue::new(&mut loaded.header_row).range(1..=last_row),
-                )
-                .labelled_by(label.id);
+                let header = ui
+                    .add_enabled(
+                        !loaded.sheet.is_empty(),
+                        egui::DragValue::new(&mut loaded.header_row).range(1..=last_row),
+                    )
+                    .labelled_by(label.id);
+                if header.changed() {
+                    loaded.roles.clear();
+                }
                 ui.end_row();
                 if workbook.encoding.is_some()
                     && let Some(options) = text_options_ui(ui, texts, loaded)
@@ -597,7 +608,7 @@ impl CustomerImport {
 
     /// Each column's header over the role it was read as, then the first
     /// rows under the header.
-    fn columns_ui(&self, ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan) {
+    fn columns_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan) {
         ui.label(texts.fmt(
             "import.columns",
             &[("region", &plan.prepared.region.to_string())],
@@ -619,8 +630,7 @@ impl CustomerImport {
                     .collect()
             })
             .unwrap_or_default();
-        let field = ui.visuals().hyperlink_color;
-        let skipped = ui.visuals().weak_text_color();
+        let mut picked: Option<(usize, ColumnRole)> = None;
         egui::ScrollArea::horizontal()
             .id_salt("import_columns_scroll")
             .show(ui, |ui| {
@@ -629,18 +639,18 @@ impl CustomerImport {
                     .spacing([14.0, 4.0])
                     .show(ui, |ui| {
                         ui.strong(texts.get("excel.column_row"));
-                        for (header, _) in columns {
-                            ui.strong(clipped(header.clone(), 24));
-                        }
+                        let names: Vec<egui::Id> = columns
+                            .iter()
+                            .map(|(header, _)| ui.strong(clipped(header.clone(), 24)).id)
+                            .collect();
                         ui.end_row();
                         ui.weak(texts.get("import.role"));
-                        for (_, role) in columns {
-                            let text = role_name(texts, role);
-                            match role {
-                                ColumnRole::Field(_) => ui.colored_label(field, text),
-                                ColumnRole::Skip => ui.colored_label(skipped, text),
-                                _ => ui.label(egui::RichText::new(text).strong()),
-                            };
+                        for (index, ((header, role), name)) in
+                            columns.iter().zip(&names).enumerate()
+                        {
+                            if let Some(role) = role_picker(ui, texts, index, header, role, *name) {
+                                picked = Some((index, role));
+                            }
                         }
                         ui.end_row();
                         for row in &rows {
@@ -654,6 +664,14 @@ impl CustomerImport {
                         }
                     });
             });
+        if let (Some((index, role)), Some(loaded)) = (picked, &mut self.loaded) {
+            if loaded.roles.len() <= index {
+                loaded.roles.resize(index + 1, None);
+            }
+            if let Some(chosen) = loaded.roles.get_mut(index) {
+                *chosen = Some(role);
+            }
+        }
     }
 
     /// The policy, 가져오기 and 보고서 저장…, and what became of them.
@@ -1008,9 +1026,75 @@ fn text_options_ui(ui: &mut egui::Ui, texts: &Texts, loaded: &mut Loaded) -> Opt
     })
 }
 
-/// A column's role in the window's language.
-fn role_name(texts: &Texts, role: &ColumnRole) -> String {
-    let key = match role {
+/// A column's role as a choice among all of them, labelled by its header
+/// (`name`); returns the role picked this frame.
+fn role_picker(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    index: usize,
+    header: &str,
+    role: &ColumnRole,
+    name: egui::Id,
+) -> Option<ColumnRole> {
+    let now = role_key(role);
+    let mut chosen = now;
+    let text = egui::RichText::new(texts.get(now));
+    let text = match role {
+        ColumnRole::Field(_) => text.color(ui.visuals().hyperlink_color),
+        ColumnRole::Skip => text.color(ui.visuals().weak_text_color()),
+        _ => text.strong(),
+    };
+    egui::ComboBox::from_id_salt(("import_role", index))
+        .selected_text(text)
+        .width(96.0)
+        // All thirteen at once, none scrolled out of sight.
+        .height(ROW_HEIGHT * 15.0)
+        .show_ui(ui, |ui| {
+            for option in role_options(header) {
+                let key = role_key(&option);
+                ui.selectable_value(&mut chosen, key, texts.get(key));
+            }
+        })
+        .response
+        .labelled_by(name);
+    (chosen != now)
+        .then(|| {
+            role_options(header)
+                .into_iter()
+                .find(|o| role_key(o) == chosen)
+        })
+        .flatten()
+}
+
+/// Every role a column headed `header` may be given.
+fn role_options(header: &str) -> [ColumnRole; 13] {
+    let header = header.trim();
+    [
+        ColumnRole::Name,
+        ColumnRole::Phone {
+            label: header.to_owned(),
+            mobile: true,
+        },
+        ColumnRole::Phone {
+            label: header.to_owned(),
+            mobile: false,
+        },
+        ColumnRole::Email,
+        ColumnRole::Company,
+        ColumnRole::Address,
+        ColumnRole::Group,
+        ColumnRole::Tag,
+        ColumnRole::Memo,
+        ColumnRole::Source,
+        ColumnRole::Country,
+        ColumnRole::Skip,
+        ColumnRole::Field(header.to_owned()),
+    ]
+}
+
+/// The text key of a column's role.
+fn role_key(role: &ColumnRole) -> &'static str {
+    match role {
         ColumnRole::Name => "import.role_name",
         ColumnRole::Phone { mobile: true, .. } => "import.role_mobile",
         ColumnRole::Phone { mobile: false, .. } => "import.role_phone",
@@ -1024,8 +1108,7 @@ fn role_name(texts: &Texts, role: &ColumnRole) -> String {
         ColumnRole::Country => "import.role_country",
         ColumnRole::Skip => "import.role_skip",
         ColumnRole::Field(_) => "import.role_field",
-    };
-    texts.get(key).to_owned()
+    }
 }
 
 /// Why a row was rejected, in the window's language.
