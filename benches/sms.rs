@@ -2,7 +2,7 @@
 //! advertising rules, what the composer does on every keystroke, printing
 //! p50/p99 over repeated runs (target: at most 0.1 ms for a 2,000-byte
 //! message). Then 대량문자발송's recipient list: sorting 100,000 gathered
-//! customers out (`sort_out`), which the window does again whenever 광고 is
+//! customers out (`Gathered::sort_out`), which the window does again whenever 광고 is
 //! ticked or a row removed (target: well under a 16 ms frame).
 //!
 //! `cargo bench --bench sms` measures; `cargo test --bench sms` (a debug
@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ringdesk::domain::{Candidate, CandidateNumber, CustomerId, MessageKind};
-use ringdesk::sms::recipient_list::{LeftOutReason, sort_out};
+use ringdesk::sms::recipient_list::{Gathered, LeftOutReason};
 use ringdesk::sms::{AdRules, Count, Destination, Limits, MessageText, check_ad, fix_ad};
 
 fn main() {
@@ -80,12 +80,16 @@ fn main() {
     recipient_list(if full { 50 } else { 2 });
 }
 
-/// `sort_out` on 100,000 candidates, as a text and as an advertisement.
+/// 100,000 gathered candidates sorted out again, as the window does on
+/// every tick of 광고, as a text and as an advertisement.
 fn recipient_list(rounds: usize) {
-    let candidates = candidates(100_000);
-    println!("대량문자발송 recipient list: sort_out on 100,000 candidates, {rounds} rounds");
+    let mut gathered = Gathered::new();
+    gathered.add(candidates(100_000));
+    println!(
+        "대량문자발송 recipient list: Gathered::sort_out on 100,000 candidates, {rounds} rounds"
+    );
     for advertising in [false, true] {
-        let list = sort_out(&candidates, advertising);
+        let list = gathered.sort_out(advertising);
         // 1 in 50 opted out, 1 in 40 landline only, 1 in 100 without a
         // real number, 1 in 25 sharing a number.
         assert_eq!(
@@ -96,7 +100,7 @@ fn recipient_list(rounds: usize) {
         let mut times: Vec<Duration> = (0..rounds)
             .map(|_| {
                 let started = Instant::now();
-                black_box(sort_out(black_box(&candidates), advertising));
+                black_box(black_box(&gathered).sort_out(advertising));
                 started.elapsed()
             })
             .collect();
@@ -134,7 +138,7 @@ fn candidates(count: usize) -> Vec<Candidate> {
         CandidateNumber {
             label: String::new(),
             display,
-            key,
+            key: key.into(),
             mobile,
             verified,
         }

@@ -329,7 +329,7 @@ fn store_batch(store: &mut Store, size: usize) -> (BatchId, usize) {
             .unwrap(),
     };
     let candidates = store.candidates_where(&CustomerFilter::default()).unwrap();
-    let mut recipients = sort_out(&candidates, false).to_new_recipients(Region::KOREA);
+    let mut recipients = sort_out(&candidates, false).to_new_recipients(&candidates, Region::KOREA);
     recipients.truncate(size);
     let id = store
         .create_batch_send(

@@ -233,3 +233,84 @@ fn a_five_megabyte_memo_is_rejected_and_the_other_rows_imported() {
     assert_eq!(summary["rejected_rows"][0]["row"], 3);
     assert_eq!(summary["imported"], 2);
 }
+
+#[test]
+fn the_last_import_is_undone_whole_and_the_one_before_it_next() {
+    let dir = DataDir::new();
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "홍길동",
+        "--phone",
+        "010-1111-2222",
+    ])
+    .ok();
+    let sheet = dir.path().join("first.csv");
+    std::fs::write(
+        &sheet,
+        "이름,휴대폰,회사\n홍길동,010-1111-2222,링데스크\n김민준,010-3333-4444,\n",
+    )
+    .unwrap();
+    import(&dir, &[sheet.to_str().unwrap(), "--on-duplicate", "update"]);
+    let second = dir.path().join("second.csv");
+    std::fs::write(&second, "이름,휴대폰\n박서연,010-5555-6666\n").unwrap();
+    import(&dir, &[second.to_str().unwrap()]);
+    assert_eq!(customers(&dir), 3);
+
+    let undone = dir.run(&["import", "--undo", "--json"]).json_lines();
+    assert_eq!(undone[0]["removed"], 1, "{undone:?}");
+    assert_eq!(customers(&dir), 2);
+    assert!(dir.run(&["lookup", "010-5555-6666"]).code() == 1);
+
+    let undone = dir.run(&["import", "--undo", "--json"]).json_lines();
+    assert_eq!(undone[0]["removed"], 1);
+    assert_eq!(undone[0]["restored"], 1);
+    assert_eq!(customers(&dir), 1);
+    // 홍길동 as before the import: no company.
+    let card = dir.run(&["customer", "show", "1", "--json"]).json_lines();
+    assert_eq!(card[0]["company"], "", "{:?}", card[0]);
+    assert_eq!(card[0]["phones"].as_array().unwrap().len(), 1);
+
+    let run = dir.run(&["import", "--undo"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr().contains("no import left to undo"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn duplicates_are_found_by_number_e_mail_and_name_at_a_company() {
+    let dir = DataDir::new();
+    import(&dir, &[&data("customers.xlsx"), "--on-duplicate", "create"]);
+    let run = dir.run(&["duplicates", "--json"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let sets = run.json_lines();
+    // The MANIFEST's 7 repeated numbers (two of them of one row) and its
+    // repeated e-mails, joined where they meet.
+    let by_number = sets
+        .iter()
+        .filter(|set| {
+            set["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|reason| reason["kind"] == "same_number")
+        })
+        .count();
+    assert_eq!(by_number, 6, "{sets:#?}");
+    let largest = &sets[0];
+    assert_eq!(
+        largest["customers"].as_array().unwrap().len(),
+        3,
+        "{largest}"
+    );
+    assert_eq!(largest["reasons"].as_array().unwrap().len(), 2, "{largest}");
+    assert!(
+        sets.iter()
+            .any(|set| set["reasons"][0]["kind"] == "same_name_at_company"),
+        "{sets:#?}"
+    );
+}

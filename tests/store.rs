@@ -254,3 +254,44 @@ fn the_tracker_logs_each_call_once_and_the_log_filters_it() {
     assert_eq!(numbers(&two_days.clone().missed()).len(), 2);
     assert_eq!(store.count_calls_where(&two_days).unwrap(), 4);
 }
+
+#[test]
+fn customers_long_in_the_recycle_bin_are_purged_and_the_rest_kept() {
+    let dir = DataDir::new();
+    let mut store = Store::open(&dir.database()).unwrap();
+    let old = store
+        .create_customer(
+            &draft("오래된", "010-1111-2222")
+                .check(Region::KOREA, &[])
+                .unwrap(),
+        )
+        .unwrap();
+    let recent = store
+        .create_customer(
+            &draft("최근", "010-3333-4444")
+                .check(Region::KOREA, &[])
+                .unwrap(),
+        )
+        .unwrap();
+    store.delete_customer(old).unwrap();
+    store.delete_customer(recent).unwrap();
+    let day = 24 * 60 * 60 * 1000;
+    let now = Timestamp::now().0;
+    {
+        let conn = rusqlite::Connection::open(dir.database()).unwrap();
+        conn.execute(
+            "UPDATE customers SET deleted_at_ms = ?1 WHERE id = ?2",
+            [now - 40 * day, old.0],
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        store
+            .purge_binned_before(Timestamp(now - 30 * day))
+            .unwrap(),
+        1
+    );
+    assert!(store.customer(old).is_err());
+    store.restore_customer(recent).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 1);
+}

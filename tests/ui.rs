@@ -185,6 +185,33 @@ fn the_window_counts_customers_and_searches_as_you_type() {
 }
 
 #[test]
+fn the_form_warns_when_a_number_already_belongs_to_someone() {
+    let dir = DataDir::new();
+    add_customers(&dir, &[("홍길동", "010-1111-2222", "링데스크")]);
+    let mut harness = window(&dir);
+    step_until(&mut harness, "the book", |h| {
+        h.query_by_label("고객 1명").is_some()
+    });
+    open_menu(&mut harness, "고객관리(C)", "고객등록");
+    type_into(&mut harness, "이름", "김민준");
+    type_into(&mut harness, "번호 1", "01011112222");
+    step_until(&mut harness, "the warning", |h| {
+        h.query_by_label("이미 홍길동 고객의 번호입니다.").is_some()
+    });
+    // A warning, not a refusal: a family shares a number.
+    click(&mut harness, "저장");
+    step_until(&mut harness, "the saved customer", |h| {
+        h.query_by_label("저장했습니다.").is_some()
+    });
+    // Saved, it still shares the number with 홍길동 (not with itself).
+    assert!(
+        harness
+            .query_by_label("이미 홍길동 고객의 번호입니다.")
+            .is_some()
+    );
+}
+
+#[test]
 fn a_customer_registered_in_the_form_is_found_by_search() {
     let dir = DataDir::new();
     let mut harness = window(&dir);

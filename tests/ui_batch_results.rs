@@ -67,6 +67,10 @@ fn store_batch(
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one story: list, cancel, resume, drill down"
+)]
 fn bulk_sends_are_listed_with_their_totals_cancelled_resumed_and_opened_to_their_recipients() {
     let dir = DataDir::new();
     let ids = add_customers(
@@ -141,6 +145,7 @@ fn bulk_sends_are_listed_with_their_totals_cancelled_resumed_and_opened_to_their
         count_of(h, "취소") == 1 && !shows(h, "예약 ")
     });
     assert!(shows(&harness, "제외 1"), "its recipient is left out");
+    assert!(harness.query_by_label("0% · 취소됨").is_some(), "none went");
 
     // Resuming the paused send lets it run to the end.
     click(&mut harness, "멈춘 발송");
@@ -178,5 +183,41 @@ fn bulk_sends_are_listed_with_their_totals_cancelled_resumed_and_opened_to_their
             .is_some()
             && shows(h, "010-7777-8888")
             && shows(h, "제외: 발송 취소")
+    });
+}
+
+#[test]
+fn a_recipient_left_out_on_its_turn_says_why_in_the_windows_words() {
+    let dir = DataDir::new();
+    {
+        let mut store = Store::open(&dir.database()).unwrap();
+        store
+            .create_sender_number(&NewSenderNumber {
+                number: PhoneNumber::parse("1588-1234", Region::KOREA).unwrap(),
+                label: "대표번호".to_owned(),
+            })
+            .unwrap();
+        // A landline takes no text: left out when its turn comes.
+        store_batch(
+            &mut store,
+            BatchKind::Free,
+            "유선 포함",
+            None,
+            &[
+                recipient("010-3333-4444", None),
+                recipient("02-555-1234", None),
+            ],
+        );
+    }
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "고객관리(C)", "문자발송결과");
+    step_until(&mut harness, "the send done", |h| {
+        shows(h, "완료") && shows(h, "전달 1 ·")
+    });
+    assert!(harness.query_by_label("100%").is_some());
+    click(&mut harness, "유선 포함");
+    click(&mut harness, "수신자 보기");
+    step_until(&mut harness, "the landline's reason", |h| {
+        shows(h, "02-555-1234") && shows(h, "제외: 휴대전화 번호 아님")
     });
 }

@@ -1,7 +1,8 @@
 //! 대량문자발송 driven through egui_kittest on a real backend and store:
 //! customers gathered from a group, from every group and by the customer
 //! list's filter, each once; the recipients counted with those left out by
-//! reason (opted out, landline only, a number someone before them has), the
+//! reason (opted out, landline only, a number someone before them has —
+//! naming whom), the
 //! opted-out one leaving when 광고 is ticked, a row removed; the text
 //! previewed with each recipient's name and the batch stored for them.
 
@@ -119,6 +120,14 @@ fn recipients_are_gathered_sorted_out_and_removed() {
     );
     assert!(harness.query_by_label("박서연").is_some());
     assert!(harness.query_by_label("02-555-1234").is_some());
+    // A repeat names whom the number went to.
+    click(&mut harness, "중복 번호 1명");
+    assert!(harness.query_by_label("발송 제외: 중복 번호").is_some());
+    assert!(
+        harness
+            .query_by_label("중복 — 김민준님과 같은 번호")
+            .is_some()
+    );
 
     // 김민준 removed: 이지은 has the number to herself now.
     click(&mut harness, "김민준");

@@ -16,7 +16,7 @@ use super::{Event, QueryId, local_time};
 use crate::config::SmsSettings;
 use crate::domain::{
     BatchId, Invalid, MessageState, NewBatch, NewRecipient, Picture, Problem, RecipientResult,
-    Role, Timestamp,
+    Role, SkipReason, Timestamp,
 };
 use crate::export::{Table, TableFormat, write_table};
 use crate::import::{ReadOptions, Sheet, read};
@@ -320,11 +320,35 @@ fn result_row(result: RecipientResult, words: &ResultWords) -> Vec<String> {
         result.customer_name.unwrap_or_default(),
         result.recipient.to_raw,
         state,
-        result.recipient.skipped.unwrap_or_default(),
+        result
+            .recipient
+            .skipped
+            .as_deref()
+            .map(|stored| skip_words(stored, words))
+            .unwrap_or_default(),
         result.error.unwrap_or_default(),
         time(result.sent_at),
         time(result.delivered_at),
     ]
+}
+
+/// Why a recipient was left out, as the window says it, with the refusal
+/// in English after it for the record; a reason stored before the codes
+/// as it is.
+fn skip_words(stored: &str, words: &ResultWords) -> String {
+    let Some((reason, detail)) = SkipReason::read(stored) else {
+        return stored.to_owned();
+    };
+    let said = SkipReason::ALL
+        .iter()
+        .position(|known| *known == reason)
+        .and_then(|at| words.reasons.get(at))
+        .map_or(reason.as_str(), String::as_str);
+    if detail.is_empty() {
+        said.to_owned()
+    } else {
+        format!("{said} ({detail})")
+    }
 }
 
 /// [`super::Command::ExportTable`], and the writing half of
@@ -375,8 +399,8 @@ mod tests {
     use crate::backend::{Backend, Command};
     use crate::config::Settings;
     use crate::domain::{
-        BatchKind, BatchState, BatchSummary, CustomerDraft, MessageState, NewSenderNumber,
-        PhoneDraft, PhoneNumber, Region,
+        BatchKind, BatchState, BatchSummary, Candidate, CustomerDraft, MessageState,
+        NewSenderNumber, PhoneDraft, PhoneNumber, Region,
     };
     use crate::store::Store;
 
@@ -425,7 +449,7 @@ mod tests {
         }
     }
 
-    fn gather(backend: &Backend) -> crate::sms::recipient_list::RecipientList {
+    fn gather(backend: &Backend) -> (Vec<Candidate>, crate::sms::recipient_list::RecipientList) {
         backend
             .send(Command::GatherCandidates {
                 request: QueryId(1),
@@ -439,7 +463,8 @@ mod tests {
             } => Some(candidates),
             _ => None,
         });
-        crate::sms::recipient_list::sort_out(&candidates, false)
+        let list = crate::sms::recipient_list::sort_out(&candidates, false);
+        (candidates, list)
     }
 
     #[test]
@@ -453,14 +478,18 @@ mod tests {
             store_at(&folder.path().join("ringdesk.db")),
             Settings::default(),
         );
-        let list = gather(&backend);
-        let names: Vec<&str> = list.recipients.iter().map(|r| r.name.as_str()).collect();
+        let (candidates, list) = gather(&backend);
+        let names: Vec<&str> = list
+            .recipients
+            .iter()
+            .map(|r| r.name(&candidates))
+            .collect();
         assert_eq!(names, ["김민준", "홍길동"]);
         backend
             .send(Command::StartBatch {
                 request: QueryId(2),
                 batch: Box::new(batch("#{이름}님, 3월 휴무 안내입니다.")),
-                recipients: list.to_new_recipients(Region::KOREA),
+                recipients: list.to_new_recipients(&candidates, Region::KOREA),
             })
             .unwrap();
         let id = wait_for(&backend, |event| match event {
@@ -542,6 +571,7 @@ mod tests {
             .map(str::to_owned),
             states: ["대기", "전송 중", "발송", "수신", "실패", "취소"].map(str::to_owned),
             left_out: "제외".to_owned(),
+            reasons: SkipReason::ALL.map(|reason| format!("사유 {}", reason.as_str())),
         };
         backend
             .send(Command::ExportBatch {
@@ -568,6 +598,27 @@ mod tests {
             .map(crate::import::Cell::text)
             .collect();
         assert_eq!(cells[..5], ["1", "", "김민준", "010-3333-4444", "수신"]);
+    }
+
+    #[test]
+    fn the_results_file_says_why_in_the_windows_words_with_the_refusal_after() {
+        let words = ResultWords {
+            header: std::array::from_fn(|_| String::new()),
+            states: std::array::from_fn(|_| String::new()),
+            left_out: "제외".to_owned(),
+            reasons: SkipReason::ALL.map(|reason| match reason {
+                SkipReason::Cancelled => "발송 취소".to_owned(),
+                SkipReason::NotMobile => "휴대전화 번호 아님".to_owned(),
+                other => other.as_str().to_owned(),
+            }),
+        };
+        assert_eq!(skip_words("cancelled", &words), "발송 취소");
+        assert_eq!(
+            skip_words("not_mobile: to: 02-555-1234 is not a mobile number", &words),
+            "휴대전화 번호 아님 (to: 02-555-1234 is not a mobile number)"
+        );
+        // Stored before the codes: as it is.
+        assert_eq!(skip_words("opted out", &words), "opted out");
     }
 
     /// Every recipient of `batch` and the messages made for it.
@@ -686,7 +737,7 @@ mod tests {
             store_at(&folder.path().join("ringdesk.db")),
             Settings::default(),
         );
-        let list = gather(&backend);
+        let (candidates, list) = gather(&backend);
         let later = NewBatch {
             scheduled_at: Some(Timestamp(Timestamp::now().0 + 3_600_000)),
             ..batch("내일 오전 점검이 있습니다.")
@@ -695,7 +746,7 @@ mod tests {
             .send(Command::StartBatch {
                 request: QueryId(2),
                 batch: Box::new(later),
-                recipients: list.to_new_recipients(Region::KOREA),
+                recipients: list.to_new_recipients(&candidates, Region::KOREA),
             })
             .unwrap();
         let id = wait_for(&backend, |event| match event {
@@ -728,7 +779,7 @@ mod tests {
             store_at(&folder.path().join("ringdesk.db")),
             Settings::default(),
         );
-        let list = gather(&backend);
+        let (candidates, list) = gather(&backend);
         let at = Timestamp(Timestamp::now().0 + 2_000);
         backend
             .send(Command::StartBatch {
@@ -737,7 +788,7 @@ mod tests {
                     scheduled_at: Some(at),
                     ..batch("곧 점검이 시작됩니다.")
                 }),
-                recipients: list.to_new_recipients(Region::KOREA),
+                recipients: list.to_new_recipients(&candidates, Region::KOREA),
             })
             .unwrap();
         let started = wait_for(&backend, |event| match event {
@@ -762,7 +813,7 @@ mod tests {
         // An HTTP provider with no field for a picture.
         settings.sms.gateway = crate::config::GatewayKind::Http;
         let backend = spawn(store_at(&path), settings);
-        let list = gather(&backend);
+        let (candidates, list) = gather(&backend);
         let jpeg = Picture::new(vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F']);
         for (request, picture) in [
             (1, jpeg),
@@ -776,7 +827,7 @@ mod tests {
                         image: Some(picture),
                         ..batch("5월 행사 안내입니다.")
                     }),
-                    recipients: list.to_new_recipients(Region::KOREA),
+                    recipients: list.to_new_recipients(&candidates, Region::KOREA),
                 })
                 .unwrap();
             let problem = wait_for(&backend, |event| match event {

@@ -48,6 +48,18 @@ pub enum Command {
         /// Which customer.
         id: CustomerId,
     },
+    /// Who else has these numbers or this e-mail, for the customer form's
+    /// warning; answered by [`super::Event::Holders`].
+    FindHolders {
+        /// Ties the answer to the question.
+        request: QueryId,
+        /// The numbers as typed, in the form's order.
+        numbers: Vec<String>,
+        /// The e-mail as typed.
+        email: String,
+        /// The customer being edited, who does not count.
+        except: Option<CustomerId>,
+    },
     /// The group tree with member counts; answered by [`super::Event::Groups`].
     LoadGroups,
     /// Today's calls (local time); answered by [`super::Event::TodayCalls`].
@@ -424,6 +436,9 @@ pub enum Command {
         request: QueryId,
         /// What [`super::Event::ImportPrepared`] brought.
         plan: Arc<ImportPlan>,
+        /// The file, as the import's record (which `import --undo` takes
+        /// back) names it.
+        file: String,
         /// What to do with a row whose number is already taken.
         policy: OnDuplicate,
     },
@@ -451,6 +466,8 @@ pub struct ResultWords {
     pub states: [String; 6],
     /// The state of a recipient left out.
     pub left_out: String,
+    /// Why a recipient was left out, in [`crate::domain::SkipReason::ALL`]'s order.
+    pub reasons: [String; crate::domain::SkipReason::ALL.len()],
 }
 
 /// Which customers a bulk send's recipient list gathers.

@@ -40,6 +40,14 @@ pub enum Event {
     },
     /// A customer's whole card.
     Card(Box<CustomerCard>),
+    /// Other customers with a number or the e-mail of a form
+    /// ([`super::Command::FindHolders`]).
+    Holders {
+        /// The question answered.
+        request: QueryId,
+        /// Each one found.
+        holders: Vec<Holder>,
+    },
     /// The groups with their member counts, parents before children.
     Groups(Vec<Group>),
     /// Today's calls, newest first.
@@ -423,4 +431,24 @@ pub struct Lookups {
     pub users: Vec<User>,
     /// Tags with their counts.
     pub tags: Vec<Tag>,
+}
+
+/// Another customer who already has a number or the e-mail typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// Which: the form's number at this place (from 0), or the e-mail.
+    pub of: HeldBy,
+    /// The customer.
+    pub customer: CustomerId,
+    /// Their name.
+    pub name: String,
+}
+
+/// What a [`Holder`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldBy {
+    /// The number at this place in the form.
+    Number(usize),
+    /// The e-mail.
+    Email,
 }

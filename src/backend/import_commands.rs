@@ -211,12 +211,21 @@ impl Service {
         &mut self,
         request: QueryId,
         plan: &ImportPlan,
+        file: &str,
         policy: OnDuplicate,
         events: &EventSender,
     ) -> Event {
         let rows = &plan.prepared.rows;
-        let result = fates(&self.store, rows)
-            .and_then(|fates| write(&mut self.store, rows, &fates, policy, plan.prepared.region));
+        let result = fates(&self.store, rows).and_then(|fates| {
+            write(
+                &mut self.store,
+                file,
+                rows,
+                &fates,
+                policy,
+                plan.prepared.region,
+            )
+        });
         match result {
             Ok((imported, updated)) => {
                 tracing::info!(imported, updated, "customers imported");
@@ -346,6 +355,7 @@ mod tests {
             .send(Command::RunImport {
                 request: QueryId(3),
                 plan: Arc::clone(&plan),
+                file: "customers.xlsx".to_owned(),
                 policy: OnDuplicate::Skip,
             })
             .unwrap();
@@ -372,6 +382,7 @@ mod tests {
             .send(Command::RunImport {
                 request: QueryId(5),
                 plan,
+                file: "customers.xlsx".to_owned(),
                 policy: OnDuplicate::Update,
             })
             .unwrap();

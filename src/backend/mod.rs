@@ -39,17 +39,21 @@ pub use import_commands::{ImportChoice, ImportPlan, ImportProblem, MissingColumn
 pub use crate::import::customer_columns::ColumnRole;
 pub use crate::import::customer_import::{Fate, OnDuplicate, Prepared};
 pub use crate::import::customer_rows::{CustomerRows, Reason as RejectReason, Rejected, ValidRow};
-pub use event::{BatchProblem, CallPopup, CustomerCard, Event, Lookups, PopupMatch};
+pub use event::{
+    BatchProblem, CallPopup, CustomerCard, Event, HeldBy, Holder, Lookups, PopupMatch,
+};
 // The bulk-send windows sort their recipient lists themselves as the
 // manager edits them (pure and quick), and show sheets, pasted numbers and
 // batch results as the backend found them.
 pub use crate::domain::{
     BatchId, BatchKind, BatchState, BatchSummary, BatchTotals, Candidate, NewBatch, NewRecipient,
-    RecipientResult, Role,
+    RecipientResult, Role, SkipReason,
 };
 pub use crate::import::{Cell, ReadError, ReadOptions, Sheet, Workbook};
 pub use crate::sms::free_numbers::FreeNumbers;
-pub use crate::sms::recipient_list::{LeftOut, LeftOutReason, RecipientList, sort_out};
+pub use crate::sms::recipient_list::{
+    Gathered, LeftOut, LeftOutReason, Picked, RecipientList, sort_out,
+};
 pub use crate::sms::sheet_columns::{
     column_names, data_rows, guess_header_row, guess_phone_column, header_names, used_variables,
 };

@@ -7,14 +7,14 @@ use std::sync::mpsc as std_mpsc;
 use tokio::sync::mpsc;
 
 use super::batch_thread::BatchControl;
-use super::event::{CustomerCard, Lookups};
+use super::event::{CustomerCard, HeldBy, Holder, Lookups};
 use super::pbx_thread::PbxControl;
 use super::sms_thread::SmsControl;
 use super::{BulkAction, Command, Event, SearchBox, Waker, local_time};
 use crate::config::{self, Settings};
 use crate::domain::note::NoteBody;
 use crate::domain::search::SearchQuery;
-use crate::domain::{Call, CallFilter, CustomerDraft, CustomerId, PhoneNumber, Region};
+use crate::domain::{Call, CallFilter, CustomerDraft, CustomerId, PhoneNumber, Region, Timestamp};
 use crate::pbx::{LinkState, OriginateOutcome};
 use crate::store::{self, Page, Store};
 
@@ -65,6 +65,7 @@ impl Service {
     /// Between commands it takes in what has arrived, so a search typed
     /// while the group counts load runs next rather than after them.
     pub(super) fn run(mut self, mut commands: mpsc::Receiver<Command>, events: &EventSender) {
+        self.purge_recycle_bin();
         let mut queue: VecDeque<Command> = VecDeque::new();
         loop {
             if queue.is_empty() {
@@ -83,6 +84,23 @@ impl Service {
             if !self.handle(command, events) {
                 return;
             }
+        }
+    }
+
+    /// Removes for good the customers longer in the recycle bin than the
+    /// settings keep them; once, as the window opens.
+    fn purge_recycle_bin(&mut self) {
+        let days = self.settings.customers.purge_after_days;
+        if days == 0 {
+            return;
+        }
+        let before = Timestamp::now().0 - i64::from(days) * 24 * 60 * 60 * 1000;
+        match self.store.purge_binned_before(Timestamp(before)) {
+            Ok(0) => {}
+            Ok(purged) => {
+                tracing::info!("{purged} customers in the recycle bin over {days} days removed");
+            }
+            Err(error) => tracing::warn!("cannot purge the recycle bin: {error}"),
         }
     }
 
@@ -195,8 +213,9 @@ impl Service {
             Command::RunImport {
                 request,
                 plan,
+                file,
                 policy,
-            } => self.run_import(request, &plan, policy, events),
+            } => self.run_import(request, &plan, &file, policy, events),
             Command::SaveImportReport {
                 request,
                 plan,
@@ -241,6 +260,16 @@ impl Service {
             Command::LoadCard { id } => answer("load customer", self.card(id), |card| {
                 Event::Card(Box::new(card))
             }),
+            Command::FindHolders {
+                request,
+                numbers,
+                email,
+                except,
+            } => answer(
+                "look up who has the number",
+                self.holders(&numbers, &email, except),
+                |holders| Event::Holders { request, holders },
+            ),
             Command::LoadGroups => answer("load groups", self.store.groups(), Event::Groups),
             Command::LoadTodayCalls => {
                 let (from, to) = local_time::today();
@@ -455,6 +484,43 @@ impl Service {
         if let Some(sms) = &self.sms {
             sms.try_send(SmsControl::Wake).ok();
         }
+    }
+
+    /// Other customers (not `except`) with one of `numbers` or `email`;
+    /// a number that does not read as one is nobody's.
+    fn holders(
+        &self,
+        numbers: &[String],
+        email: &str,
+        except: Option<CustomerId>,
+    ) -> store::Result<Vec<Holder>> {
+        let mut holders = Vec::new();
+        for (index, typed) in numbers.iter().enumerate() {
+            let Ok(number) = PhoneNumber::parse(typed, self.region()) else {
+                continue;
+            };
+            for hit in self.store.customers_with_number(&number)? {
+                if Some(hit.id) != except {
+                    holders.push(Holder {
+                        of: HeldBy::Number(index),
+                        customer: hit.id,
+                        name: hit.name,
+                    });
+                }
+            }
+        }
+        if !email.trim().is_empty() {
+            for (customer, name) in self.store.customers_with_email(email)? {
+                if Some(customer) != except {
+                    holders.push(Holder {
+                        of: HeldBy::Email,
+                        customer,
+                        name,
+                    });
+                }
+            }
+        }
+        Ok(holders)
     }
 
     fn card(&self, id: CustomerId) -> store::Result<CustomerCard> {

@@ -337,28 +337,37 @@ fn customers(region: Region, candidates: &[Candidate], batch: &NewBatch) -> Plan
         .iter()
         .map(|left| {
             let (reason, message) = match left.reason {
-                LeftOutReason::OptedOut => (Reason::OptedOut, "opted out of advertising"),
-                LeftOutReason::NoMobile => (Reason::NotMobile, "no mobile number"),
-                LeftOutReason::InvalidNumber if left.number.is_empty() => {
-                    (Reason::PhoneMissing, "no phone number")
+                LeftOutReason::OptedOut => {
+                    (Reason::OptedOut, "opted out of advertising".to_owned())
                 }
-                LeftOutReason::InvalidNumber => (Reason::PhoneInvalid, "no valid phone number"),
-                LeftOutReason::Duplicate => {
-                    (Reason::Duplicate, "the number is already in the list")
+                LeftOutReason::NoMobile => (Reason::NotMobile, "no mobile number".to_owned()),
+                LeftOutReason::InvalidNumber if left.number(candidates).is_empty() => {
+                    (Reason::PhoneMissing, "no phone number".to_owned())
                 }
+                LeftOutReason::InvalidNumber => {
+                    (Reason::PhoneInvalid, "no valid phone number".to_owned())
+                }
+                LeftOutReason::Duplicate => (
+                    Reason::Duplicate,
+                    format!(
+                        "{} is already in the list for {}",
+                        left.number(candidates),
+                        left.same_as(candidates).unwrap_or_default()
+                    ),
+                ),
             };
             LeftOutRow {
                 row: row_of(left.customer_id),
                 customer: Some(left.customer_id),
-                name: Some((*left.name).to_owned()),
-                value: (*left.number).to_owned(),
+                name: Some(left.name(candidates).to_owned()),
+                value: left.number(candidates).to_owned(),
                 reason,
-                message: message.to_owned(),
+                message,
                 same_as_row: None,
             }
         })
         .collect();
-    let recipients = list.to_new_recipients(region);
+    let recipients = list.to_new_recipients(candidates, region);
     Plan {
         kind: BatchKind::Bulk,
         rows: place.len(),

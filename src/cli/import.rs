@@ -1,7 +1,7 @@
 //! `ringdesk import FILE`: customers from a spreadsheet or a CSV/text file
 //! into the book, as one unit.
 //!
-//! The file is read ([`crate::import::read`]: the encoding and separator of
+//! The file is read ([`mod@crate::import::read`]: the encoding and separator of
 //! a text file detected unless given), the sheet and its header row found
 //! (rows above it, such as a merged title, are not data), each column's
 //! meaning read from its header ([`crate::import::customer_columns`]) and the
@@ -54,7 +54,12 @@ impl From<DuplicatePolicy> for OnDuplicate {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A spreadsheet (.xlsx .xlsm .xls .ods) or a .csv/.txt file.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "undo")]
+    pub file: Option<PathBuf>,
+    /// Take back the last import: remove the customers it created and put
+    /// back those it filled in as they were.
+    #[arg(long, conflicts_with_all = ["file", "dry_run", "report"])]
+    pub undo: bool,
     /// Which sheet; the first with a name and a phone column when left out.
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
@@ -95,8 +100,11 @@ pub struct Args {
 /// A file that cannot be read, a sheet or header without a name or phone
 /// column, bad options, or a store failure; nothing is imported then.
 pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), Error> {
+    let Some(path) = &args.file else {
+        return undo(context, args.json, out);
+    };
     let workbook =
-        read(&args.file, read_options(args)?).map_err(|error| Error::Import(error.to_string()))?;
+        read(path, read_options(args)?).map_err(|error| Error::Import(error.to_string()))?;
     let region = args
         .region
         .as_deref()
@@ -134,14 +142,22 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
     let mut imported = 0;
     let mut updated = 0;
     if !args.dry_run && !rows.valid.is_empty() {
-        (imported, updated) = write(&mut store, rows, &fates, args.on_duplicate.into(), region)
-            .map_err(|error| imported_error(error, args))?;
+        let file = path.display().to_string();
+        (imported, updated) = write(
+            &mut store,
+            &file,
+            rows,
+            &fates,
+            args.on_duplicate.into(),
+            region,
+        )
+        .map_err(|error| imported_error(error, args))?;
     }
     let duplicates = fates.iter().filter(|fate| **fate != Fate::New).count();
     if rows.data_rows == 0 {
         eprintln!(
             "{}: no rows to import under the header (row {header_row})",
-            args.file.display()
+            path.display()
         );
     }
     if args.json {
@@ -161,6 +177,18 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
             ),
         );
     }
+    print_counts(rows, duplicates, imported, updated, args.dry_run, out)
+}
+
+/// The counts and every rejected row, for a person.
+fn print_counts(
+    rows: &CustomerRows,
+    duplicates: usize,
+    imported: usize,
+    updated: usize,
+    dry_run: bool,
+    out: &mut impl Write,
+) -> Result<(), Error> {
     writeln!(
         out,
         "{} rows: {} valid, {} rejected ({}), {} duplicates; {} imported, {} updated{}",
@@ -175,7 +203,7 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
         duplicates,
         imported,
         updated,
-        if args.dry_run { " (dry run)" } else { "" },
+        if dry_run { " (dry run)" } else { "" },
     )?;
     for rejected in &rows.rejected {
         writeln!(
@@ -187,6 +215,28 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
             rejected.value
         )?;
     }
+    Ok(())
+}
+
+/// `import --undo`.
+fn undo(context: &Context, json: bool, out: &mut impl Write) -> Result<(), Error> {
+    let undone = match context.store()?.undo_last_import() {
+        Ok(undone) => undone,
+        Err(crate::store::Error::NothingToUndo) => {
+            return Err(Error::NotFound(
+                "there is no import left to undo".to_owned(),
+            ));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if json {
+        return json_line(out, &undone);
+    }
+    writeln!(
+        out,
+        "import {} of {} undone: {} customers removed, {} put back as they were",
+        undone.import.id, undone.import.file, undone.removed, undone.restored
+    )?;
     Ok(())
 }
 
@@ -225,7 +275,11 @@ fn imported_error(error: ImportError, args: &Args) -> Error {
             bad("--header-row", &header_row.to_string(), error.to_string())
         }
         error @ (ImportError::Empty | ImportError::Report(_)) => {
-            Error::Import(format!("{}: {error}", args.file.display()))
+            let file = args
+                .file
+                .as_deref()
+                .unwrap_or_else(|| std::path::Path::new(""));
+            Error::Import(format!("{}: {error}", file.display()))
         }
     }
 }
@@ -305,7 +359,7 @@ fn summary(
         .map(|(header, role)| json!([header, role_name(role)]))
         .collect();
     json!({
-        "file": args.file.display().to_string(),
+        "file": args.file.as_deref().map(|file| file.display().to_string()),
         "sheet": sheet,
         "header_row": header_row,
         "encoding": workbook.encoding.map(encoding_rs::Encoding::name),

@@ -7,6 +7,7 @@
 mod bulk_plan;
 pub mod customer;
 pub mod demo_data;
+pub mod duplicates;
 pub mod field;
 pub mod import;
 pub mod lookup;
@@ -48,6 +49,9 @@ pub enum Command {
     Search(search::Args),
     /// Import customers from a spreadsheet or CSV file, as one unit.
     Import(import::Args),
+    /// Sets of customers who look like one person (same number, e-mail, or
+    /// name at the same company).
+    Duplicates(duplicates::Args),
     /// Add, show, delete or restore a customer.
     #[command(subcommand)]
     Customer(customer::Command),
@@ -152,6 +156,7 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Lookup(args) => lookup::run(context, &args, out),
         Command::Search(args) => search::run(context, &args, out),
         Command::Import(args) => import::run(context, &args, out),
+        Command::Duplicates(args) => duplicates::run(context, &args, out),
         Command::Customer(command) => customer::run(context, command, out),
         Command::Field(command) => field::run(context, command, out),
         Command::Config(command) => settings::run(context, command, out),

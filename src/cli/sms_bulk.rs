@@ -3,7 +3,7 @@
 //! (대량문자발송), to numbers listed in a file (임의문자발송) or to the rows
 //! of a spreadsheet (엑셀문자발송) — and sending on after a crash.
 //!
-//! The recipients are worked out first ([`super::bulk_plan`]); `--dry-run` stops
+//! The recipients are worked out first (`bulk_plan`); `--dry-run` stops
 //! there. Otherwise both run the window's own backend in this process,
 //! without the link to the PBX ([`Backend::spawn_for_sending`]): the batch
 //! is stored before its first message is queued, sent by the batch and SMS

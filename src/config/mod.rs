@@ -91,6 +91,8 @@ pub struct Settings {
     pub sms: SmsSettings,
     /// Logging.
     pub log: LogSettings,
+    /// The customer book.
+    pub customers: CustomerSettings,
 }
 
 /// `[phone]`
@@ -355,6 +357,23 @@ impl Default for LogSettings {
         Self {
             level: LogLevel::Info,
             keep_days: 14,
+        }
+    }
+}
+
+/// `[customers]`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CustomerSettings {
+    /// Days a deleted customer stays in the recycle bin before it is
+    /// removed for good (0: until the bin is emptied by hand).
+    pub purge_after_days: u32,
+}
+
+impl Default for CustomerSettings {
+    fn default() -> Self {
+        Self {
+            purge_after_days: 30,
         }
     }
 }

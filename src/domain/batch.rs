@@ -11,6 +11,8 @@
 //!
 //! Done and cancelled are final.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::ids::{BatchId, CustomerId, MessageId, SenderNumberId, UserId};
@@ -185,6 +187,8 @@ pub struct BatchTotals {
     pub pending: u32,
     /// Recipients left out when their turn came (opted out since, cancelled…).
     pub skipped: u32,
+    /// Of `skipped`, those a cancel left out before their turn came.
+    pub skipped_by_cancel: u32,
     /// Its messages by state.
     pub messages: MessageCounts,
 }
@@ -199,6 +203,18 @@ impl BatchTotals {
             + self.messages.delivered
             + self.messages.failed
             + self.messages.cancelled
+    }
+
+    /// Recipients the batch actually dealt with: their message was handed
+    /// over (sent, delivered or failed), or they were left out when their
+    /// turn came. Unlike [`Self::finished`], not those a cancel stopped,
+    /// whose turn never came: a batch cancelled half-way has handled half.
+    #[must_use]
+    pub fn handled(&self) -> u64 {
+        u64::from(self.skipped.saturating_sub(self.skipped_by_cancel))
+            + self.messages.sent
+            + self.messages.delivered
+            + self.messages.failed
     }
 }
 
@@ -251,8 +267,9 @@ pub struct CandidateNumber {
     pub label: String,
     /// As shown (010-1234-5678).
     pub display: String,
-    /// Its canonical key.
-    pub key: String,
+    /// Its canonical key; shared, not copied, by the recipient list that
+    /// tells numbers apart.
+    pub key: Arc<str>,
     /// A mobile number, which can take a text.
     pub mobile: bool,
     /// It parsed as a real number of its region.
@@ -307,7 +324,8 @@ pub struct BatchRecipient {
     pub values: Vec<(String, String)>,
     /// The message made for it, once it was.
     pub message_id: Option<MessageId>,
-    /// Why it was left out when its turn came, if it was.
+    /// Why it was left out when its turn came, if it was, as stored
+    /// (read it with [`SkipReason::read`]).
     pub skipped: Option<String>,
 }
 
@@ -317,7 +335,126 @@ pub enum RecipientOutcome {
     /// A message for it, to queue.
     Message(Box<NewMessage>),
     /// Left out, and why (opted out since the list was made…).
-    Skipped(String),
+    Skipped(Skip),
+}
+
+/// Why a recipient was left out when its turn came, as a stable code that
+/// the windows and the results file say in their own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SkipReason {
+    /// The batch was cancelled before its turn.
+    Cancelled,
+    /// The customer opted out of advertising since the list was made.
+    OptedOut,
+    /// Advertising at night without the recipient's consent (with some
+    /// other problem; the night alone only holds the batch till morning).
+    Night,
+    /// A Korean number that is not a mobile one.
+    NotMobile,
+    /// Not a real phone number.
+    InvalidNumber,
+    /// No number at all.
+    NoNumber,
+    /// The text, once filled in, is longer than can be sent.
+    TextTooLong,
+    /// The text, once filled in, is empty.
+    EmptyText,
+    /// Characters a Korean text message cannot carry.
+    UnsupportedCharacters,
+    /// A subject or picture on a message abroad.
+    Abroad,
+    /// A placeholder the recipient has no value for (#{회사} on a card
+    /// without a company).
+    EmptyPlaceholder,
+    /// A placeholder nothing fills (no such field, or no customer).
+    UnknownPlaceholder,
+    /// The advertising rules (mark, sender, opt-out line).
+    AdRules,
+    /// The sender number cannot be used (switched off, not registered…).
+    Sender,
+    /// The picture cannot be sent.
+    Picture,
+    /// The store refused the message.
+    Refused,
+}
+
+impl SkipReason {
+    /// Every reason, in a fixed order (the results file's words follow it).
+    pub const ALL: [Self; 16] = [
+        Self::Cancelled,
+        Self::OptedOut,
+        Self::Night,
+        Self::NotMobile,
+        Self::InvalidNumber,
+        Self::NoNumber,
+        Self::TextTooLong,
+        Self::EmptyText,
+        Self::UnsupportedCharacters,
+        Self::Abroad,
+        Self::EmptyPlaceholder,
+        Self::UnknownPlaceholder,
+        Self::AdRules,
+        Self::Sender,
+        Self::Picture,
+        Self::Refused,
+    ];
+
+    /// The code as stored.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cancelled => "cancelled",
+            Self::OptedOut => "opted_out",
+            Self::Night => "night",
+            Self::NotMobile => "not_mobile",
+            Self::InvalidNumber => "invalid_number",
+            Self::NoNumber => "no_number",
+            Self::TextTooLong => "text_too_long",
+            Self::EmptyText => "empty_text",
+            Self::UnsupportedCharacters => "unsupported_characters",
+            Self::Abroad => "abroad",
+            Self::EmptyPlaceholder => "empty_placeholder",
+            Self::UnknownPlaceholder => "unknown_placeholder",
+            Self::AdRules => "ad_rules",
+            Self::Sender => "sender",
+            Self::Picture => "picture",
+            Self::Refused => "refused",
+        }
+    }
+
+    /// The reason and the detail of a stored skip (`code` or `code: detail`);
+    /// None for one stored before the codes (an English sentence), which is
+    /// shown as it is.
+    #[must_use]
+    pub fn read(stored: &str) -> Option<(Self, &str)> {
+        let (code, detail) = stored.split_once(": ").unwrap_or((stored, ""));
+        Self::ALL
+            .into_iter()
+            .find(|reason| reason.as_str() == code)
+            .map(|reason| (reason, detail))
+    }
+}
+
+/// A recipient left out: the reason, and the refusal in English for the
+/// record (which placeholder was empty, which number…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    /// Why, as a code.
+    pub reason: SkipReason,
+    /// The refusal in English; may be empty.
+    pub detail: String,
+}
+
+impl Skip {
+    /// As stored: `code`, or `code: detail` ([`SkipReason::read`] reads it).
+    #[must_use]
+    pub fn stored(&self) -> String {
+        if self.detail.is_empty() {
+            self.reason.as_str().to_owned()
+        } else {
+            format!("{}: {}", self.reason.as_str(), self.detail)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -358,6 +495,37 @@ mod tests {
             Done.move_to(Running).unwrap_err().to_string(),
             "state: 'running' is not valid: a done batch cannot become running; it can become nothing else"
         );
+    }
+
+    #[test]
+    fn a_skip_is_stored_as_its_code_and_read_back() {
+        for reason in SkipReason::ALL {
+            let skip = Skip {
+                reason,
+                detail: "to: 02-555-1234 is not a mobile number".to_owned(),
+            };
+            assert_eq!(
+                SkipReason::read(&skip.stored()),
+                Some((reason, "to: 02-555-1234 is not a mobile number"))
+            );
+            let bare = Skip {
+                reason,
+                detail: String::new(),
+            };
+            assert_eq!(bare.stored(), reason.as_str());
+            assert_eq!(SkipReason::read(reason.as_str()), Some((reason, "")));
+        }
+        // What the store wrote on a cancel before there were codes is one.
+        assert_eq!(
+            SkipReason::read("cancelled"),
+            Some((SkipReason::Cancelled, ""))
+        );
+        // A sentence stored before the codes is none.
+        assert_eq!(
+            SkipReason::read("to: 02-555-1234 is not a mobile number"),
+            None
+        );
+        assert_eq!(SkipReason::read("opted out"), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::time::Timestamp;
 pub const MEMO_MAX_BYTES: usize = 8000;
 
 /// A number as typed into the card, with its label (휴대폰, 회사, 집…).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PhoneDraft {
     /// Label shown next to the number; may be empty.
     pub label: String,
@@ -25,7 +25,7 @@ pub struct PhoneDraft {
 /// A customer as typed in a form, on the command line or in an import row;
 /// nothing is checked yet. [`CustomerDraft::check`] turns it into a
 /// [`NewCustomer`] the store accepts.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CustomerDraft {
     /// Required.
     pub name: String,

@@ -26,7 +26,7 @@ pub mod user;
 
 pub use batch::{
     Batch, BatchKind, BatchRecipient, BatchState, BatchSummary, BatchTotals, Candidate,
-    CandidateNumber, NewBatch, NewRecipient, RecipientOutcome, RecipientResult,
+    CandidateNumber, NewBatch, NewRecipient, RecipientOutcome, RecipientResult, Skip, SkipReason,
 };
 pub use call::{Call, CallRecord, Direction, Outcome};
 pub use call_filter::{CallFilter, NumberFragment};

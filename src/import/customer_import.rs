@@ -3,19 +3,20 @@
 //! ([`super::customer_rows`]), each valid row's fate against the book
 //! (new, a repeat of an earlier row, a repeat of a customer), and the
 //! customers written in one transaction ([`Store::import_customers`]):
-//! all or nothing. Headers nothing knows become user-defined text fields.
+//! all or nothing, and recorded so the last import can be undone
+//! ([`Store::undo_last_import`]). Headers nothing knows become user-defined text fields.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::customer_columns::ColumnRole;
 use super::customer_rows::{CustomerRows, Place, sort_customer_rows_as};
+use super::header::guess_header_row;
 use super::{Sheet, Workbook};
 use crate::domain::{
     CustomerDraft, CustomerId, FieldKind, Invalid, NewCustomer, NewFieldDef, Region,
 };
 use crate::export::{ExportError, Table, TableFormat, write_table};
-use crate::sms::sheet_columns::guess_header_row;
 use crate::store::{self, Store};
 
 /// What to do with a valid row whose number is already taken.
@@ -237,6 +238,7 @@ pub fn fates(store: &Store, rows: &CustomerRows) -> Result<Vec<Fate>, ImportErro
 /// written then.
 pub fn write(
     store: &mut Store,
+    file: &str,
     rows: &CustomerRows,
     fates: &[Fate],
     policy: OnDuplicate,
@@ -270,7 +272,7 @@ pub fn write(
         }
     }
     let updated: Vec<(CustomerId, NewCustomer)> = updated.into_iter().collect();
-    let ids = store.import_customers(&new, &updated)?;
+    let ids = store.import_customers(file, &new, &updated)?;
     Ok((ids.len(), updated.len()))
 }
 

@@ -16,6 +16,7 @@
 //!   read from their headers, and its rows sorted into customers to import,
 //!   rows rejected with their reason and rows that repeat an earlier one.
 //! * [`customer_import`]: a customer import as one unit, against the book.
+//! * [`header`]: which row of a sheet is its header, and the rows under it.
 //! * [`lost_zero`]: the leading 0 Excel drops from a mobile number.
 //!
 //! [`mod@read`] drops nothing but wholly blank trailing cells; what a row
@@ -27,6 +28,7 @@ pub mod customer_import;
 pub mod customer_rows;
 pub mod delimiter;
 pub mod encoding;
+pub mod header;
 pub mod lost_zero;
 pub mod read;
 

@@ -14,12 +14,14 @@
 
 use jiff::civil::Time;
 
-use super::compose::{self, Draft, Issue};
+use super::compose::{self, Draft, DraftProblem, Issue};
 use super::rules::AdProblem;
 use super::template;
+use super::text::TextProblem;
 use crate::config::Settings;
 use crate::domain::{
-    Batch, BatchId, BatchRecipient, BatchState, Customer, Picture, RecipientOutcome, UserId,
+    Batch, BatchId, BatchRecipient, BatchState, Customer, Picture, RecipientOutcome, Skip,
+    SkipReason, UserId,
 };
 use crate::store::{self, Store};
 
@@ -128,12 +130,7 @@ pub fn run_chunk(
                 break;
             }
             Err(problems) => {
-                let reason = problems
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                outcomes.push((recipient.seq, RecipientOutcome::Skipped(reason)));
+                outcomes.push((recipient.seq, RecipientOutcome::Skipped(skip(&problems))));
             }
         }
     }
@@ -155,6 +152,56 @@ pub fn run_chunk(
         pending: left,
         held_for_night,
     })
+}
+
+/// Why a recipient is left out, as a code the windows translate, with the
+/// composer's refusals in English: the code is the first problem's that is
+/// not the advertising night (which alone would only hold the batch).
+fn skip(problems: &[DraftProblem]) -> Skip {
+    let night =
+        |problem: &&DraftProblem| matches!(problem.issue, Issue::Ad(AdProblem::NightTime { .. }));
+    let reason = problems
+        .iter()
+        .find(|problem| !night(problem))
+        .or_else(|| problems.first())
+        .map_or(SkipReason::Refused, |problem| skip_reason(&problem.issue));
+    let detail = problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    Skip { reason, detail }
+}
+
+/// The code of one of the composer's refusals.
+fn skip_reason(issue: &Issue) -> SkipReason {
+    match issue {
+        Issue::Ad(AdProblem::OptedOut) => SkipReason::OptedOut,
+        Issue::Ad(AdProblem::NightTime { .. }) => SkipReason::Night,
+        Issue::Ad(_) => SkipReason::AdRules,
+        Issue::Text(TextProblem::EmptyBody) => SkipReason::EmptyText,
+        Issue::Text(
+            TextProblem::BodyTooLong { .. }
+            | TextProblem::SubjectTooLong { .. }
+            | TextProblem::TooManySegments { .. },
+        ) => SkipReason::TextTooLong,
+        Issue::Text(TextProblem::Unsupported { .. }) => SkipReason::UnsupportedCharacters,
+        Issue::Text(TextProblem::SubjectAbroad | TextProblem::ImageAbroad) => SkipReason::Abroad,
+        Issue::Image(_) | Issue::NoPictures(_) | Issue::PictureFile(_) => SkipReason::Picture,
+        Issue::NoRecipient => SkipReason::NoNumber,
+        Issue::UnreadableNumber { .. } | Issue::InvalidNumber { .. } => SkipReason::InvalidNumber,
+        Issue::NotMobile { .. } => SkipReason::NotMobile,
+        Issue::NoSender
+        | Issue::ChooseSender
+        | Issue::UnreadableSender { .. }
+        | Issue::SenderOff { .. }
+        | Issue::UnregisteredSender { .. } => SkipReason::Sender,
+        Issue::EmptyPlaceholder { .. } => SkipReason::EmptyPlaceholder,
+        Issue::UnknownPlaceholder { .. } | Issue::NoCustomer { .. } => {
+            SkipReason::UnknownPlaceholder
+        }
+        Issue::Invalid(_) => SkipReason::Refused,
+    }
 }
 
 /// The message to `recipient` as the composer would see it: the batch's
@@ -348,10 +395,9 @@ mod tests {
             }
         );
         let skipped = store.batch_recipient(id, 1).unwrap().unwrap();
-        assert!(
-            skipped.skipped.as_deref().unwrap().contains("opted out"),
-            "{skipped:?}"
-        );
+        let (reason, detail) = SkipReason::read(skipped.skipped.as_deref().unwrap()).unwrap();
+        assert_eq!(reason, SkipReason::OptedOut);
+        assert!(detail.contains("opted out"), "{skipped:?}");
         let step = run_chunk(&mut store, &settings(), id, None, NOON, 2).unwrap();
         assert_eq!((step.queued, step.pending), (1, 0));
         assert_eq!(store.batch(id).unwrap().state, BatchState::Done);
@@ -381,7 +427,8 @@ mod tests {
         let step = run_chunk(&mut store, &settings(), id, None, NOON, 10).unwrap();
         assert_eq!((step.queued, step.skipped, step.pending), (1, 2, 0));
         let third = store.batch_recipient(id, 3).unwrap().unwrap();
-        assert!(third.skipped.as_deref().unwrap().contains("opted out"));
+        let (reason, _) = SkipReason::read(third.skipped.as_deref().unwrap()).unwrap();
+        assert_eq!(reason, SkipReason::OptedOut);
     }
 
     #[test]
@@ -392,11 +439,44 @@ mod tests {
         let step = run_chunk(&mut store, &settings(), id, None, NIGHT, 10).unwrap();
         assert!(step.held_for_night);
         assert_eq!((step.queued, step.skipped, step.pending), (0, 1, 2));
+        // Left out for the opt-out, though the night is against it too.
+        let first = store.batch_recipient(id, 1).unwrap().unwrap();
+        let (reason, detail) = SkipReason::read(first.skipped.as_deref().unwrap()).unwrap();
+        assert_eq!(reason, SkipReason::OptedOut);
+        assert!(detail.contains("21:00"), "{detail}");
         store.set_batch_state(id, BatchState::Paused).unwrap();
         let step = run_chunk(&mut store, &settings(), id, None, NOON, 10).unwrap();
         assert_eq!((step.queued, step.pending), (0, 2));
         store.set_batch_state(id, BatchState::Running).unwrap();
         let step = run_chunk(&mut store, &settings(), id, None, NOON, 10).unwrap();
         assert_eq!((step.queued, step.pending), (2, 0));
+    }
+
+    #[rstest::rstest]
+    #[case(Issue::NotMobile { number: "02-555-1234".to_owned() }, SkipReason::NotMobile)]
+    #[case(Issue::InvalidNumber { number: "12345".to_owned() }, SkipReason::InvalidNumber)]
+    #[case(
+        Issue::EmptyPlaceholder { name: "회사".to_owned(), customer: "홍길동".to_owned() },
+        SkipReason::EmptyPlaceholder
+    )]
+    #[case(
+        Issue::Text(TextProblem::BodyTooLong { bytes: 2100, max: 2000 }),
+        SkipReason::TextTooLong
+    )]
+    #[case(Issue::Ad(AdProblem::MissingMark), SkipReason::AdRules)]
+    #[case(Issue::SenderOff { number: "1588-1234".to_owned() }, SkipReason::Sender)]
+    fn a_refusal_is_stored_as_its_code_with_the_words(
+        #[case] issue: Issue,
+        #[case] reason: SkipReason,
+    ) {
+        let words = issue.to_string();
+        let night = DraftProblem::new(
+            super::super::Field::SendAt,
+            Issue::Ad(AdProblem::NightTime { at: NIGHT }),
+        );
+        let skip = skip(&[night, DraftProblem::new(super::super::Field::To, issue)]);
+        assert_eq!(skip.reason, reason);
+        assert!(skip.detail.contains(&words), "{skip:?}");
+        assert!(skip.detail.contains("21:00"), "{skip:?}");
     }
 }

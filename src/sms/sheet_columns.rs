@@ -6,6 +6,7 @@
 //! Pure: the caller passes the sheet as read.
 
 use super::template::placeholders;
+pub use crate::import::header::{data_rows, guess_header_row, header_names};
 use crate::import::{Cell, Row as SheetRow, Sheet};
 
 /// Rows under the header looked at for the width of the sheet.
@@ -15,35 +16,6 @@ const SAMPLE_ROWS: usize = 20;
 const MOBILE_WORDS: [&str; 6] = ["휴대폰", "핸드폰", "휴대전화", "mobile", "携帯", "ケータイ"];
 /// Words in a header that name some phone column.
 const PHONE_WORDS: [&str; 5] = ["전화", "연락처", "phone", "電話", "tel"];
-
-/// The rows under the header with anything in them.
-pub fn data_rows(sheet: &Sheet, header_row: usize) -> impl Iterator<Item = &SheetRow> {
-    sheet
-        .rows
-        .iter()
-        .filter(move |row| row.number > header_row && !row.is_blank())
-}
-
-/// The header's names as the backend names them (a blank one `열N`).
-#[must_use]
-pub fn header_names(sheet: &Sheet, header_row: usize) -> Vec<String> {
-    sheet
-        .rows
-        .iter()
-        .find(|row| row.number == header_row)
-        .map(|header| {
-            header
-                .cells
-                .iter()
-                .enumerate()
-                .map(|(index, cell)| match cell.text() {
-                    name if name.is_empty() => format!("열{}", index + 1),
-                    name => name,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// The header's names, then `열N` for columns the first rows under it use
 /// beyond the header: the phone column may be any of them.
@@ -71,24 +43,6 @@ pub fn used_variables(body: &str, columns: &[String]) -> Vec<String> {
         }
     }
     used
-}
-
-/// The header row's guess: the first row with at least two cells of text
-/// (a merged title above it has one). None for a sheet without one.
-#[must_use]
-pub fn guess_header_row(sheet: &Sheet) -> Option<usize> {
-    sheet
-        .rows
-        .iter()
-        .find(|row| {
-            row.cells
-                .iter()
-                .filter(|cell| matches!(cell, Cell::Text(text) if !text.trim().is_empty()))
-                .count()
-                >= 2
-        })
-        .or_else(|| sheet.rows.first())
-        .map(|row| row.number)
 }
 
 /// The phone column's guess: the column whose header names a mobile, else

@@ -15,8 +15,8 @@
 use std::collections::HashMap;
 
 use super::compose::{self, Issue};
-use super::sheet_columns::{data_rows, header_names};
 use crate::domain::{PhoneNumber, Region};
+use crate::import::header::{data_rows, header_names};
 use crate::import::lost_zero::with_lost_zero;
 use crate::import::{Cell, Sheet};
 

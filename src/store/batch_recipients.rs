@@ -11,7 +11,7 @@ use super::messages::insert_messages;
 use super::{Store, now_ms};
 use crate::domain::{
     BatchId, BatchRecipient, BatchState, CustomerId, Invalid, MessageId, NewBatch, NewRecipient,
-    Problem, RecipientOutcome,
+    Problem, RecipientOutcome, SkipReason,
 };
 
 impl Store {
@@ -141,7 +141,7 @@ impl Store {
             for (seq, outcome) in outcomes {
                 let (message, skipped) = match outcome {
                     RecipientOutcome::Message(_) => (ids.next().map(|id| id.0), None),
-                    RecipientOutcome::Skipped(reason) => (None, Some(reason.as_str())),
+                    RecipientOutcome::Skipped(skip) => (None, Some(skip.stored())),
                 };
                 if settle.execute(params![batch.0, seq, message, skipped])? != 1 {
                     return Err(Invalid::new(
@@ -186,9 +186,9 @@ impl Store {
             params![batch.0, next.as_str(), now],
         )?;
         tx.execute(
-            "UPDATE batch_recipients SET skipped = 'cancelled'
+            "UPDATE batch_recipients SET skipped = ?2
              WHERE batch_id = ?1 AND message_id IS NULL AND skipped IS NULL",
-            [batch.0],
+            params![batch.0, SkipReason::Cancelled.as_str()],
         )?;
         let cancelled = tx.execute(
             "UPDATE messages SET state = 'cancelled', updated_at_ms = ?2
@@ -237,7 +237,9 @@ pub(super) fn recipient_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Ba
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::domain::{BatchKind, MessageKind, NewMessage, NewSenderNumber, PhoneNumber, Region};
+    use crate::domain::{
+        BatchKind, MessageKind, NewMessage, NewSenderNumber, PhoneNumber, Region, Skip,
+    };
     use crate::store::Error;
     use crate::store::test_support::store;
 
@@ -331,7 +333,13 @@ pub(super) mod tests {
                 id,
                 &[
                     (1, message(id, "010-1111-2222")),
-                    (2, RecipientOutcome::Skipped("opted out".to_owned())),
+                    (
+                        2,
+                        RecipientOutcome::Skipped(Skip {
+                            reason: SkipReason::OptedOut,
+                            detail: "to: the recipient opted out of advertising".to_owned(),
+                        }),
+                    ),
                 ],
             )
             .unwrap();
@@ -341,7 +349,10 @@ pub(super) mod tests {
         assert_eq!(first.message_id, Some(ids[0]));
         assert_eq!(store.message(ids[0]).unwrap().batch_id, Some(id));
         let second = store.batch_recipient(id, 2).unwrap().unwrap();
-        assert_eq!(second.skipped.as_deref(), Some("opted out"));
+        assert_eq!(
+            second.skipped.as_deref(),
+            Some("opted_out: to: the recipient opted out of advertising")
+        );
 
         // Settling a settled recipient again writes nothing at all, not even
         // the chunk's other message: a chunk cannot be sent twice.

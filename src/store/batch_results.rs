@@ -11,7 +11,7 @@ use super::outbox::queue_copy;
 use super::{Page, Store};
 use crate::domain::{
     Batch, BatchId, BatchState, BatchSummary, BatchTotals, MessageCounts, MessageId,
-    RecipientResult, Timestamp, UserId,
+    RecipientResult, SkipReason, Timestamp, UserId,
 };
 
 impl Store {
@@ -69,14 +69,17 @@ impl Store {
     }
 
     fn batch_totals(&self, batch: &Batch) -> Result<BatchTotals> {
-        let (pending, skipped): (u32, u32) = self
+        let (pending, skipped, skipped_by_cancel): (u32, u32, u32) = self
             .conn
             .prepare_cached(
                 "SELECT count(*) FILTER (WHERE message_id IS NULL AND skipped IS NULL),
-                        count(*) FILTER (WHERE skipped IS NOT NULL)
+                        count(*) FILTER (WHERE skipped IS NOT NULL),
+                        count(*) FILTER (WHERE skipped = ?2)
                  FROM batch_recipients WHERE batch_id = ?1",
             )?
-            .query_row([batch.id.0], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            .query_row(params![batch.id.0, SkipReason::Cancelled.as_str()], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?;
         let mut messages = MessageCounts::default();
         // A retried recipient's failed first message is not counted: its
         // copy stands for it (the recipient names the copy).
@@ -92,6 +95,7 @@ impl Store {
             recipients: batch.total,
             pending,
             skipped,
+            skipped_by_cancel,
             messages,
         })
     }
@@ -326,6 +330,27 @@ mod tests {
         // The failed first message stays in the log as it was.
         assert_eq!(store.message(ids[0]).unwrap().state, MessageState::Failed);
         assert_eq!(store.retry_failed_of_batch(id, None).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_cancelled_batch_counts_as_handled_only_what_went_out() {
+        let mut store = with_sender();
+        let (id, ids) = running(&mut store);
+        store.start_sending(ids[0]).unwrap();
+        store.record_accepted(ids[0], None).unwrap();
+        store.cancel_batch(id).unwrap();
+        let totals = store.batch_summary(id).unwrap().totals;
+        // One sent; one taken back from the outbox; one never reached.
+        assert_eq!(
+            (
+                totals.skipped,
+                totals.skipped_by_cancel,
+                totals.messages.cancelled
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(totals.finished(), 3);
+        assert_eq!(totals.handled(), 1);
     }
 
     #[test]

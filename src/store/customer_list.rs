@@ -15,6 +15,7 @@
 //! deep `OFFSET` touches the table for the rows it skips.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rusqlite::types::Value;
 
@@ -108,7 +109,7 @@ impl Store {
                     numbers: Vec::new(),
                 });
             }
-            let Some(key) = row.get::<_, Option<String>>(5)? else {
+            let Some(key) = row.get::<_, Option<Arc<str>>>(5)? else {
                 continue;
             };
             if let Some(candidate) = candidates.last_mut() {

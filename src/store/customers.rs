@@ -56,51 +56,9 @@ impl Store {
     /// # Errors
     /// On a database failure; nothing is written then.
     pub fn insert_customers(&mut self, customers: &[NewCustomer]) -> Result<Vec<CustomerId>> {
-        self.import_customers(customers, &[])
-    }
-
-    /// Adds `new` customers and replaces `updated` ones in one transaction:
-    /// an import finishes whole or leaves the store as it was.
-    ///
-    /// # Errors
-    /// [`super::Error::NotFound`] when an updated customer is not live;
-    /// otherwise on a database failure. Nothing is written then.
-    pub fn import_customers(
-        &mut self,
-        new: &[NewCustomer],
-        updated: &[(CustomerId, NewCustomer)],
-    ) -> Result<Vec<CustomerId>> {
         let loading = self.loading.is_some();
         let tx = self.conn.transaction()?;
-        for (id, customer) in updated {
-            update_in(&tx, *id, customer)?;
-        }
-        let now = now_ms();
-        let set_aside = if loading || new.is_empty() {
-            // A new file's load builds them once, at its end.
-            None
-        } else {
-            bulk::SetAside::if_it_pays(&tx, new.len())?
-        };
-        let ids = {
-            let mut writer = Writer::new(&tx)?;
-            new.iter()
-                .map(|customer| {
-                    let id = writer.insert_row(customer, now)?;
-                    writer.insert_parts_unindexed(id, customer)?;
-                    writer.index.add_tokens(id, customer)?;
-                    Ok(id)
-                })
-                .collect::<Result<Vec<_>>>()?
-        };
-        // The text index reads the rows just written in one statement,
-        // rather than taking the same strings bound once more per customer.
-        if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
-            search::add_text_of_range(&tx, *first, *last)?;
-        }
-        if let Some(set_aside) = set_aside {
-            set_aside.restore(&tx)?;
-        }
+        let ids = write_customers(&tx, customers, &[], loading)?;
         tx.commit()?;
         Ok(ids)
     }
@@ -254,10 +212,19 @@ impl Store {
     /// # Errors
     /// On a database failure; nothing is deleted then.
     pub fn empty_recycle_bin(&mut self) -> Result<usize> {
+        self.purge_binned_before(Timestamp(i64::MAX))
+    }
+
+    /// Removes for good the customers moved to the recycle bin before
+    /// `before`; returns how many.
+    ///
+    /// # Errors
+    /// On a database failure; nothing is removed then.
+    pub fn purge_binned_before(&mut self, before: Timestamp) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let binned: Vec<i64> = tx
-            .prepare("SELECT id FROM customers WHERE deleted_at_ms IS NOT NULL")?
-            .query_map([], |row| row.get(0))?
+            .prepare("SELECT id FROM customers WHERE deleted_at_ms < ?1")?
+            .query_map([before.0], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for id in &binned {
             search::remove(&tx, CustomerId(*id))?;
@@ -510,8 +477,51 @@ pub(super) fn field_value_from_sql(kind: &str, value: rusqlite::types::ValueRef<
     }
 }
 
+/// Adds `new` customers and replaces `updated` ones inside `tx`; `loading`
+/// when a new file's load builds the indexes once, at its end.
+pub(super) fn write_customers(
+    tx: &rusqlite::Transaction<'_>,
+    new: &[NewCustomer],
+    updated: &[(CustomerId, NewCustomer)],
+    loading: bool,
+) -> Result<Vec<CustomerId>> {
+    for (id, customer) in updated {
+        update_in(tx, *id, customer)?;
+    }
+    let now = now_ms();
+    let set_aside = if loading || new.is_empty() {
+        None
+    } else {
+        bulk::SetAside::if_it_pays(tx, new.len())?
+    };
+    let ids = {
+        let mut writer = Writer::new(tx)?;
+        new.iter()
+            .map(|customer| {
+                let id = writer.insert_row(customer, now)?;
+                writer.insert_parts_unindexed(id, customer)?;
+                writer.index.add_tokens(id, customer)?;
+                Ok(id)
+            })
+            .collect::<Result<Vec<_>>>()?
+    };
+    // The text index reads the rows just written in one statement, rather
+    // than taking the same strings bound once more per customer.
+    if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+        search::add_text_of_range(tx, *first, *last)?;
+    }
+    if let Some(set_aside) = set_aside {
+        set_aside.restore(tx)?;
+    }
+    Ok(ids)
+}
+
 /// Replaces everything editable about customer `id` inside `tx`.
-fn update_in(tx: &rusqlite::Transaction<'_>, id: CustomerId, customer: &NewCustomer) -> Result<()> {
+pub(super) fn update_in(
+    tx: &rusqlite::Transaction<'_>,
+    id: CustomerId,
+    customer: &NewCustomer,
+) -> Result<()> {
     live(tx, id)?;
     search::remove(tx, id)?;
     {

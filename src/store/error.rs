@@ -65,6 +65,15 @@ pub enum Error {
         /// One of them, as stored.
         example: String,
     },
+    /// Something the store wrote earlier reads back wrong.
+    #[error("{what} cannot be read back")]
+    Corrupt {
+        /// What, and why.
+        what: String,
+    },
+    /// No import is left to undo.
+    #[error("there is no import left to undo")]
+    NothingToUndo,
     /// Any other `SQLite` failure.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),

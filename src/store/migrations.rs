@@ -14,6 +14,7 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0004_mms.sql"),
     include_str!("../../sql/0005_batch_recipients.sql"),
     include_str!("../../sql/0006_batch_image.sql"),
+    include_str!("../../sql/0007_imports.sql"),
 ];
 
 /// Every migration, oldest first.

@@ -143,3 +143,23 @@ impl Store {
         Ok(emails)
     }
 }
+
+impl Store {
+    /// The live customers whose e-mail is `email`, in any case.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn customers_with_email(&self, email: &str) -> Result<Vec<(CustomerId, String)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, name FROM customers
+                 WHERE deleted_at_ms IS NULL AND email <> '' AND lower(email) = lower(?1)
+                 ORDER BY id",
+            )?
+            .query_map([email.trim()], |row| {
+                Ok((CustomerId(row.get(0)?), row.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -278,6 +278,11 @@ impl RingdeskApp {
                 }
                 self.rerun_search();
             }
+            Event::Holders { request, holders } => {
+                for form in &mut self.forms {
+                    form.holders_found(request, holders.clone());
+                }
+            }
             Event::CustomerRefused { request, invalid } => {
                 for form in &mut self.forms {
                     form.refused(request, &invalid);

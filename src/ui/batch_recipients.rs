@@ -14,7 +14,9 @@ use super::format::{local_date_time, message_state_colour, message_state_text};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::widgets::escape_closes;
-use crate::backend::{BatchId, BatchKind, BatchSummary, Command, QueryId, RecipientResult};
+use crate::backend::{
+    BatchId, BatchKind, BatchSummary, Command, QueryId, RecipientResult, SkipReason,
+};
 
 /// Recipients shown at a time.
 pub const PAGE: u32 = 100;
@@ -307,16 +309,15 @@ impl BatchRecipients {
 /// A recipient's state: its message's, "제외: 사유" when it was left out,
 /// or "차례 전" before its turn.
 fn state_cell(ui: &mut egui::Ui, texts: &Texts, result: &RecipientResult) {
-    if let Some(reason) = &result.recipient.skipped {
-        // The store writes this one reason itself; the others are the
-        // composer's refusals as the backend words them.
-        let reason = if reason == "cancelled" {
-            texts.get("batch_results.reason_cancelled")
-        } else {
-            reason.as_str()
-        };
+    if let Some(stored) = &result.recipient.skipped {
+        let (reason, detail) = skip_words(texts, stored);
         let text = texts.fmt("batch_results.left_out_because", &[("reason", &reason)]);
-        label_cell(ui, egui::RichText::new(&text).weak()).on_hover_text(text);
+        let hover = if detail.is_empty() {
+            text.clone()
+        } else {
+            format!("{text}\n{detail}")
+        };
+        label_cell(ui, egui::RichText::new(&text).weak()).on_hover_text(hover);
         return;
     }
     match result.state {
@@ -336,6 +337,37 @@ fn state_cell(ui: &mut egui::Ui, texts: &Texts, result: &RecipientResult) {
     }
 }
 
+/// Why a recipient was left out, in the window's language, with the
+/// refusal in English as the backend recorded it (empty when there is
+/// none); a reason stored before the codes is shown as it is.
+pub(super) fn skip_words<'a>(texts: &'a Texts, stored: &'a str) -> (&'a str, &'a str) {
+    match SkipReason::read(stored) {
+        Some((reason, detail)) => (texts.get(skip_key(reason)), detail),
+        None => (stored, ""),
+    }
+}
+
+fn skip_key(reason: SkipReason) -> &'static str {
+    match reason {
+        SkipReason::Cancelled => "batch_results.reason_cancelled",
+        SkipReason::OptedOut => "batch_results.reason_opted_out",
+        SkipReason::Night => "batch_results.reason_night",
+        SkipReason::NotMobile => "batch_results.reason_not_mobile",
+        SkipReason::InvalidNumber => "batch_results.reason_invalid_number",
+        SkipReason::NoNumber => "batch_results.reason_no_number",
+        SkipReason::TextTooLong => "batch_results.reason_text_too_long",
+        SkipReason::EmptyText => "batch_results.reason_empty_text",
+        SkipReason::UnsupportedCharacters => "batch_results.reason_unsupported_characters",
+        SkipReason::Abroad => "batch_results.reason_abroad",
+        SkipReason::EmptyPlaceholder => "batch_results.reason_empty_placeholder",
+        SkipReason::UnknownPlaceholder => "batch_results.reason_unknown_placeholder",
+        SkipReason::AdRules => "batch_results.reason_ad_rules",
+        SkipReason::Sender => "batch_results.reason_sender",
+        SkipReason::Picture => "batch_results.reason_picture",
+        SkipReason::Refused => "batch_results.reason_refused",
+    }
+}
+
 /// A table cell's text: not selectable, cut short with "…" when too long.
 fn cell(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) {
     label_cell(ui, text);
@@ -349,4 +381,34 @@ fn label_cell(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Res
             .truncate()
             .sense(egui::Sense::hover()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Language;
+
+    #[test]
+    fn every_skip_reason_is_said_in_each_language_and_old_sentences_as_they_are() {
+        for language in [Language::Ko, Language::Ja, Language::En] {
+            let texts = Texts::new(language);
+            for reason in SkipReason::ALL {
+                let key = skip_key(reason);
+                let (said, detail) = skip_words(&texts, reason.as_str());
+                assert_ne!(said, key, "{language:?} has no words for {key}");
+                assert_eq!(detail, "");
+            }
+        }
+        let texts = Texts::new(Language::Ko);
+        assert_eq!(
+            skip_words(&texts, "not_mobile: to: 02-555-1234 is not a mobile number"),
+            (
+                "휴대전화 번호 아님",
+                "to: 02-555-1234 is not a mobile number"
+            )
+        );
+        assert_eq!(skip_words(&texts, "cancelled"), ("발송 취소", ""));
+        let old = "to: 02-555-1234 is not a mobile number";
+        assert_eq!(skip_words(&texts, old), (old, ""));
+    }
 }

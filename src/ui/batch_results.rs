@@ -23,7 +23,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::app::thousands;
 use super::batch_pace::{Pace, eta_minutes, eta_text, rate_text};
-use super::batch_recipients::BatchRecipients;
+use super::batch_recipients::{BatchRecipients, skip_words};
 use super::call_log::{date_text, local_day};
 use super::format::{local_date_time, local_short_date_time, message_state_text};
 use super::i18n::Texts;
@@ -32,7 +32,7 @@ use super::problem_text::describe;
 use super::widgets::escape_closes;
 use crate::backend::{
     BatchId, BatchKind, BatchState, BatchSummary, BatchTotals, Command, MessageState, QueryId,
-    RecipientResult, ResultWords, local_time,
+    RecipientResult, ResultWords, SkipReason, local_time,
 };
 use crate::domain::{Batch, DatePreset, Timestamp};
 
@@ -844,7 +844,7 @@ impl BatchResults {
                         cell(ui, egui::RichText::new(text).color(colour));
                     });
                     row.col(|ui| number_cell(ui, u64::from(totals.recipients)));
-                    row.col(|ui| progress_cell(ui, totals));
+                    row.col(|ui| progress_cell(ui, texts, summary));
                     row.col(|ui| {
                         if batch.state == BatchState::Running {
                             let pace = self.paces.get(&batch.id);
@@ -978,10 +978,20 @@ fn pace_text(texts: &Texts, pace: Option<&Pace>, totals: &BatchTotals) -> String
     }
 }
 
-/// The bar of recipients finished, with the percentage on it.
-fn progress_cell(ui: &mut egui::Ui, totals: &BatchTotals) {
+/// The bar of recipients finished, with the percentage on it. A
+/// cancelled batch is finished with everyone, but its bar shows the share
+/// it dealt with before the cancel (handed over, or left out on their
+/// turn), and says it was cancelled.
+fn progress_cell(ui: &mut egui::Ui, texts: &Texts, summary: &BatchSummary) {
+    let totals = &summary.totals;
+    let cancelled = summary.batch.state == BatchState::Cancelled;
     let recipients = u64::from(totals.recipients);
-    let finished = totals.finished().min(recipients);
+    let done = if cancelled {
+        totals.handled()
+    } else {
+        totals.finished()
+    };
+    let finished = done.min(recipients);
     let percent = (finished * 100).checked_div(recipients).unwrap_or(0);
     #[expect(
         clippy::cast_precision_loss,
@@ -992,11 +1002,16 @@ fn progress_cell(ui: &mut egui::Ui, totals: &BatchTotals) {
     } else {
         finished as f32 / recipients as f32
     };
+    let text = if cancelled {
+        texts.fmt("batch_results.progress_cancelled", &[("percent", &percent)])
+    } else {
+        format!("{percent}%")
+    };
     ui.add(
         egui::ProgressBar::new(fraction)
             .desired_width(ui.available_width())
             .desired_height(ROW_HEIGHT - 6.0)
-            .text(format!("{percent}%")),
+            .text(text),
     );
 }
 
@@ -1044,6 +1059,7 @@ fn result_words(texts: &Texts) -> ResultWords {
         header,
         states: states.map(|state| message_state_text(texts, state)),
         left_out: texts.get("batch_results.left_out").to_owned(),
+        reasons: SkipReason::ALL.map(|reason| skip_words(texts, reason.as_str()).0.to_owned()),
     }
 }
 
@@ -1092,6 +1108,7 @@ mod tests {
                 recipients: 10,
                 pending: 10,
                 skipped: 0,
+                skipped_by_cancel: 0,
                 messages: MessageCounts::default(),
             },
         }
@@ -1194,9 +1211,56 @@ mod tests {
     }
 
     #[test]
+    fn a_cancelled_sends_bar_shows_the_share_it_dealt_with_and_says_cancelled() {
+        use egui_kittest::kittest::Queryable as _;
+        let texts = Texts::new(Language::Ko);
+        let mut harness = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(1200.0, 600.0))
+            .with_context_setup(|ctx| super::super::fonts::install_cjk(ctx, Language::Ko))
+            .build_ui_state(
+                move |ui, state: &mut State| {
+                    let ctx = ui.ctx().clone();
+                    let (window, commands, next_request) = state;
+                    window.show(&ctx, &texts, next_request, commands);
+                },
+                (BatchResults::new(), Vec::new(), 0),
+            );
+        harness.run_steps(2);
+        let commands = std::mem::take(&mut harness.state_mut().1);
+        let [Command::ListBatches { request, .. }] = commands.as_slice() else {
+            panic!("{commands:?}");
+        };
+        let now = Timestamp::now().as_millis();
+        // Four handed over, one opted out on its turn, three taken back
+        // from the outbox and two never reached: 5 of 10 dealt with.
+        let mut cancelled = summary(1, BatchState::Cancelled, now);
+        cancelled.totals.pending = 0;
+        cancelled.totals.skipped = 3;
+        cancelled.totals.skipped_by_cancel = 2;
+        cancelled.totals.messages.add(MessageState::Delivered, 3);
+        cancelled.totals.messages.add(MessageState::Failed, 1);
+        cancelled.totals.messages.add(MessageState::Cancelled, 3);
+        let mut done = summary(2, BatchState::Done, now - 1);
+        done.totals.pending = 0;
+        done.totals.messages.add(MessageState::Delivered, 10);
+        assert!(
+            harness
+                .state_mut()
+                .0
+                .page_arrived(*request, 2, 0, vec![cancelled, done])
+        );
+        harness.run_steps(3);
+        assert!(harness.query_by_label("50% · 취소됨").is_some());
+        assert!(harness.query_by_label("100%").is_some());
+        assert!(harness.query_by_label("100% · 취소됨").is_none());
+    }
+
+    #[test]
     fn the_words_of_a_results_file_follow_the_states_order() {
         let words = result_words(&Texts::new(Language::Ko));
         assert_eq!(words.states[3], "전달됨");
+        assert_eq!(words.reasons[0], "발송 취소");
+        assert_eq!(SkipReason::ALL[0], SkipReason::Cancelled);
         assert_eq!(words.header[0], "순번");
         assert_eq!(file_safe(" 3/4월: 안내 "), "3_4월_ 안내");
     }

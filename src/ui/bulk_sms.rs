@@ -4,11 +4,11 @@
 //! Customers are gathered from three tabs (고객검색: a customer-list filter,
 //! 고객그룹: ticked groups, 전체그룹: everyone in any group); each 추가 asks
 //! the backend ([`Command::GatherCandidates`]) and appends the answer to the
-//! window's candidates, each customer once. The candidates are sorted out
-//! ([`sort_out`]: pure, a few milliseconds for 100,000) whenever they change
-//! or 광고 is ticked, into the recipients shown in a virtualised table and
-//! the customers left out, counted by reason, each reason's list one click
-//! away. Rows picked in the table are removed with 삭제.
+//! window's candidates ([`Gathered`]), each customer once. The candidates
+//! are sorted out ([`Gathered::sort_out`]: pure, about a millisecond for
+//! 100,000) whenever they change or 광고 is ticked, into the recipients
+//! shown in a virtualised table and the customers left out, counted by
+//! reason, each reason's list one click away. Rows picked in the table are removed with 삭제.
 //!
 //! The text is written in the shared bulk editor ([`BulkMessage`]): its 광고
 //! decides the sorting, its samples are the first recipients with their
@@ -30,8 +30,8 @@ use super::problem_text::describe;
 use super::sms_form;
 use super::widgets::{drop_lands_in, escape_closes};
 use crate::backend::{
-    BatchId, BatchKind, BatchProblem, Candidate, Command, CustomerCard, Gather, Group,
-    LeftOutReason, Lookups, QueryId, RecipientList, sort_out,
+    BatchId, BatchKind, BatchProblem, Candidate, Command, CustomerCard, Gather, Gathered, Group,
+    LeftOutReason, Lookups, QueryId, RecipientList,
 };
 use crate::domain::{Customer, CustomerFilter, CustomerId, GroupId};
 
@@ -74,12 +74,10 @@ pub struct BulkSms {
     /// What the last gathering added, in words.
     notice: Option<String>,
     /// Everyone gathered, in order, each customer once.
-    candidates: Vec<Candidate>,
-    /// The customers in `candidates`.
-    known: HashSet<CustomerId>,
+    gathered: Gathered,
     /// Whether the text is an advertisement, as `sorted` was sorted for.
     advertising: bool,
-    /// `candidates` sorted out for `advertising`.
+    /// `gathered` sorted out for `advertising`.
     sorted: RecipientList,
     /// How many were left out for each reason in [`LeftOutReason::ALL`].
     left_out_counts: [usize; 4],
@@ -119,8 +117,7 @@ impl BulkSms {
             ticked: BTreeSet::new(),
             gathering: None,
             notice: None,
-            candidates: Vec::new(),
-            known: HashSet::new(),
+            gathered: Gathered::new(),
             advertising: false,
             sorted: RecipientList::default(),
             left_out_counts: [0; 4],
@@ -167,13 +164,7 @@ impl BulkSms {
         }
         self.gathering = None;
         let found = candidates.len();
-        let before = self.candidates.len();
-        for candidate in candidates {
-            if self.known.insert(candidate.customer_id) {
-                self.candidates.push(candidate);
-            }
-        }
-        let added = self.candidates.len() - before;
+        let added = self.gathered.add(candidates);
         self.notice = Some(texts.fmt(
             "bulk_sms.added",
             &[
@@ -243,19 +234,24 @@ impl BulkSms {
     /// Sorts the candidates out again; the selection keeps the recipients
     /// still in the list.
     fn resort(&mut self) {
-        self.sorted = sort_out(&self.candidates, self.advertising);
+        self.sorted = self.gathered.sort_out(self.advertising);
         self.left_out_counts = LeftOutReason::ALL.map(|reason| self.sorted.count(reason));
         if let Some((reason, _)) = self.left_out_shown {
             self.show_left_out(reason);
         }
-        let still: HashSet<CustomerId> = self
-            .sorted
-            .recipients
-            .iter()
-            .filter(|picked| self.selected.contains(&picked.customer_id))
-            .map(|picked| picked.customer_id)
-            .collect();
-        self.selected = still;
+        // Usually nothing is picked (삭제 takes the picked rows away), and
+        // the list is not walked at all.
+        if !self.selected.is_empty() {
+            let mut still = HashSet::with_capacity(self.selected.len());
+            still.extend(
+                self.sorted
+                    .recipients
+                    .iter()
+                    .map(|picked| picked.customer_id)
+                    .filter(|id| self.selected.contains(id)),
+            );
+            self.selected = still;
+        }
         self.anchor = None;
     }
 
@@ -286,17 +282,12 @@ impl BulkSms {
             return;
         }
         let selected = std::mem::take(&mut self.selected);
-        self.candidates
-            .retain(|candidate| !selected.contains(&candidate.customer_id));
-        for id in &selected {
-            self.known.remove(id);
-        }
+        self.gathered.remove(&selected);
         self.resort();
     }
 
     fn clear(&mut self) {
-        self.candidates.clear();
-        self.known.clear();
+        self.gathered.clear();
         self.selected.clear();
         self.notice = None;
         self.resort();
@@ -515,7 +506,7 @@ impl BulkSms {
             }
             if ui
                 .add_enabled(
-                    !self.candidates.is_empty(),
+                    !self.gathered.candidates().is_empty(),
                     egui::Button::new(texts.get("bulk_sms.clear")),
                 )
                 .clicked()
@@ -568,11 +559,12 @@ impl BulkSms {
                     row.col(|ui| {
                         cell(ui, thousands(index as u64 + 1));
                     });
+                    let candidates = self.gathered.candidates();
                     row.col(|ui| {
-                        cell(ui, &picked.name);
+                        cell(ui, picked.name(candidates));
                     });
                     row.col(|ui| {
-                        cell(ui, &picked.number);
+                        cell(ui, picked.number(candidates));
                     });
                     let response = row.response();
                     if response.clicked() {
@@ -625,17 +617,11 @@ impl BulkSms {
     ) {
         // Checked at the number the batch will store (a number abroad in
         // international form), so a Japanese 090-… is not read as Korean.
-        let first = RecipientList {
-            recipients: self
-                .sorted
-                .recipients
-                .iter()
-                .take(PREVIEWED)
-                .cloned()
-                .collect(),
-            left_out: Vec::new(),
-        }
-        .to_new_recipients(data.message.region);
+        let first = self.sorted.first_new_recipients(
+            self.gathered.candidates(),
+            data.message.region,
+            PREVIEWED,
+        );
         let samples: Vec<Sample<'_>> = first
             .iter()
             .map(|recipient| Sample {
@@ -657,7 +643,9 @@ impl BulkSms {
             commands,
         );
         if let Some(confirmed) = confirmed {
-            let recipients = self.sorted.to_new_recipients(data.message.region);
+            let recipients = self
+                .sorted
+                .to_new_recipients(self.gathered.candidates(), data.message.region);
             let title = texts.fmt(
                 "bulk_sms.batch_title",
                 &[("count", &thousands(recipients.len() as u64))],
@@ -686,7 +674,7 @@ impl BulkSms {
         egui::Window::new(texts.fmt("bulk_sms.left_out_title", &[("reason", &reason_text)]))
             .id(id)
             .open(&mut open)
-            .default_size([460.0, 360.0])
+            .default_size([540.0, 360.0])
             .show(ctx, |ui| {
                 ui.label(texts.fmt(
                     "bulk_sms.left_out_count",
@@ -724,21 +712,22 @@ impl BulkSms {
                             else {
                                 return;
                             };
+                            let candidates = self.gathered.candidates();
                             row.col(|ui| {
-                                cell(ui, &left.name);
+                                cell(ui, left.name(candidates));
                             });
                             row.col(|ui| {
-                                cell(
-                                    ui,
-                                    if left.number.is_empty() {
-                                        "-"
-                                    } else {
-                                        &left.number
-                                    },
-                                );
+                                let number = left.number(candidates);
+                                cell(ui, if number.is_empty() { "-" } else { number });
                             });
-                            row.col(|ui| {
-                                cell(ui, texts.get(reason_key(left.reason)));
+                            row.col(|ui| match left.same_as(candidates) {
+                                Some(name) => {
+                                    let text = texts
+                                        .fmt("bulk_sms.reason_duplicate_of", &[("name", &name)]);
+                                    ui.add(egui::Label::new(&text).selectable(false).truncate())
+                                        .on_hover_text(&text);
+                                }
+                                None => cell(ui, texts.get(reason_key(left.reason))),
                             });
                         });
                     });

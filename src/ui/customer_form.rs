@@ -14,7 +14,7 @@ use super::format::{direction_text, local_date_time};
 use super::i18n::Texts;
 use super::problem_text::describe;
 use super::widgets::{escape_closes, optional_choice};
-use crate::backend::{Command, CustomerCard, Lookups, QueryId};
+use crate::backend::{Command, CustomerCard, HeldBy, Holder, Lookups, QueryId};
 use crate::domain::customer::MEMO_MAX_BYTES;
 use crate::domain::{
     Customer, CustomerDraft, CustomerId, FieldDef, FieldKind, Invalid, PhoneDraft, Region,
@@ -54,7 +54,25 @@ pub struct CustomerForm {
     note: String,
     closed: bool,
     focus_name: bool,
+    /// Who else has the numbers or e-mail last asked about, the question
+    /// and, while typing, when to ask again.
+    holders: Holders,
 }
+
+/// Other customers with a number or the e-mail of the form: a warning,
+/// not a refusal (a family or an office shares a number).
+#[derive(Default)]
+struct Holders {
+    /// The numbers and e-mail asked about, and the question's id.
+    asked: Option<(QueryId, Vec<String>, String)>,
+    /// The answer to it.
+    found: Vec<Holder>,
+    /// When the typing pause ends and the question goes.
+    due: Option<std::time::Instant>,
+}
+
+/// How long typing must pause before the backend is asked who has a number.
+const HOLDERS_PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
 
 impl CustomerForm {
     /// A form for customer `id` (None: a new customer), filled from `card`
@@ -79,6 +97,7 @@ impl CustomerForm {
             note: String::new(),
             closed: false,
             focus_name: true,
+            holders: Holders::default(),
         }
     }
 
@@ -91,6 +110,81 @@ impl CustomerForm {
             number.clone_into(&mut phone.number);
         }
         form
+    }
+
+    /// The backend found who else has the numbers or e-mail; kept when it
+    /// answers this form's latest question.
+    pub fn holders_found(&mut self, request: QueryId, holders: Vec<Holder>) {
+        if self
+            .holders
+            .asked
+            .as_ref()
+            .is_some_and(|(asked, _, _)| *asked == request)
+        {
+            self.holders.found = holders;
+        }
+    }
+
+    /// Asks who else has the numbers and e-mail typed, once typing pauses.
+    fn ask_holders(
+        &mut self,
+        ctx: &egui::Context,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let numbers: Vec<String> = self
+            .draft
+            .phones
+            .iter()
+            .map(|phone| phone.number.trim().to_owned())
+            .collect();
+        let email = self.draft.email.trim().to_owned();
+        let same = self
+            .holders
+            .asked
+            .as_ref()
+            .is_some_and(|(_, asked, asked_email)| *asked == numbers && *asked_email == email);
+        if same {
+            self.holders.due = None;
+            return;
+        }
+        if numbers.iter().all(String::is_empty) && email.is_empty() {
+            // Nothing typed is nobody's: no question to ask.
+            self.holders = Holders {
+                asked: Some((QueryId(0), numbers, email)),
+                ..Holders::default()
+            };
+            return;
+        }
+        let now = std::time::Instant::now();
+        let due = *self.holders.due.get_or_insert(now + HOLDERS_PAUSE);
+        if now < due {
+            ctx.request_repaint_after(due - now);
+            return;
+        }
+        self.holders.due = None;
+        *next_request += 1;
+        let request = QueryId(*next_request);
+        self.holders.found.clear();
+        self.holders.asked = Some((request, numbers.clone(), email.clone()));
+        commands.push(Command::FindHolders {
+            request,
+            numbers,
+            email,
+            except: self.id,
+        });
+    }
+
+    /// The names of those holding `of`, or None.
+    fn held(&self, of: HeldBy) -> Option<String> {
+        let names: Vec<&str> = self
+            .holders
+            .found
+            .iter()
+            .filter(|holder| holder.of == of)
+            .map(|holder| holder.name.as_str())
+            .collect();
+        (!names.is_empty()).then(|| names.join(", "))
     }
 
     /// The customer this form edits, once saved.
@@ -186,6 +280,7 @@ impl CustomerForm {
             .chain(self.refused.iter().map(|(invalid, _)| invalid))
             .map(|invalid| (invalid.field.clone(), describe(texts, invalid)))
             .collect();
+        self.ask_holders(ctx, next_request, commands);
         let mut open = true;
         let mut save = false;
         egui::Window::new(title)
@@ -290,6 +385,14 @@ impl CustomerForm {
                     problems.get("email"),
                     "",
                 );
+                if let Some(names) = self.held(HeldBy::Email) {
+                    ui.label("");
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        texts.fmt("customer.email_held", &[("names", &names)]),
+                    );
+                    ui.end_row();
+                }
                 text_row(
                     ui,
                     texts.get("customer.address"),
@@ -389,6 +492,9 @@ impl CustomerForm {
         let mut remove = None;
         // Rows, not a grid: a grid sizes its columns in a first pass and
         // would keep the number fields narrow.
+        let held: Vec<Option<String>> = (0..self.draft.phones.len())
+            .map(|index| self.held(HeldBy::Number(index)))
+            .collect();
         ui.vertical(|ui| {
             for (index, phone) in self.draft.phones.iter_mut().enumerate() {
                 ui.horizontal(|ui| {
@@ -429,6 +535,11 @@ impl CustomerForm {
                 });
                 if let Some(problem) = problems.get(&format!("phone #{}", index + 1)) {
                     ui.colored_label(ui.visuals().error_fg_color, problem);
+                } else if let Some(Some(names)) = held.get(index) {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        texts.fmt("customer.number_held", &[("names", names)]),
+                    );
                 }
             }
         });

@@ -716,6 +716,11 @@ impl CustomerImport {
                 commands.push(Command::RunImport {
                     request,
                     plan: Arc::clone(plan),
+                    file: self
+                        .loaded
+                        .as_ref()
+                        .map(|loaded| loaded.path.display().to_string())
+                        .unwrap_or_default(),
                     policy: self.policy,
                 });
             }
