@@ -2,7 +2,7 @@
 # Starts the real ringdesk window under Xvfb on a store of demo customers and
 # saves screenshots of the main window, the customer list, the customer
 # card, the SMS문구 and 발신번호 windows, the SMS composer, the message log,
-# the bulk-send windows and their results, and the caller pop-up into
+# the bulk-send windows and their results, 고객 가져오기, and the caller pop-up into
 # assets/screenshots/ (the README shows them).
 #
 #   scripts/screenshots.sh [CUSTOMERS]     # default 20000
@@ -201,7 +201,7 @@ xdotool mousemove --window "$window" 106 120 click 1
 sleep 0.7
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 105 118 click 1
+xdotool mousemove --window "$window" 105 141 click 1
 sleep 2.5
 xdotool mousemove --window "$window" 600 252 click 1
 sleep 1.5
@@ -219,7 +219,7 @@ xdotool windowfocus --sync "$window" || true
 sleep 1
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 100 218 click 1
+xdotool mousemove --window "$window" 100 241 click 1
 sleep 2
 xdotool mousemove --window "$window" 190 70 click 1
 sleep 1
@@ -242,7 +242,7 @@ xdotool key Escape
 sleep 0.5
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 100 288 click 1
+xdotool mousemove --window "$window" 100 311 click 1
 sleep 8
 xdotool mousemove --window "$window" 230 167 click 1
 sleep 3
@@ -253,7 +253,7 @@ xdotool key Escape
 sleep 0.5
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 100 241 click 1
+xdotool mousemove --window "$window" 100 264 click 1
 sleep 2
 xdotool mousemove --window "$window" 185 160 click 1
 sleep 0.3
@@ -289,7 +289,7 @@ xdotool windowfocus --sync "$window" || true
 sleep 1
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 100 265 click 1
+xdotool mousemove --window "$window" 100 287 click 1
 sleep 4
 xdotool mousemove --window "$window" 730 217 click 1
 sleep 0.3
@@ -305,6 +305,27 @@ sleep 2
 xdotool mousemove --window "$window" 60 465 click 1
 sleep 1.5
 shot excel-sms
+
+# 고객 가져오기 with the customer fixture (examples/import_window.rs loads
+# it), the rejected rows opened.
+kill "$app" 2>/dev/null || true
+wait "$app" 2>/dev/null || true
+cargo build --release --locked --example import_window
+"$target_dir/release/examples/import_window" "$data" tests/data/import/customers.xlsx 1024 700 &
+app=$!
+sleep 5
+window="$(xdotool search --name '^ringdesk$' | head -n 1)"
+xdotool windowfocus --sync "$window" || true
+sleep 1
+xdotool mousemove --window "$window" 92 13 click 1
+sleep 0.7
+xdotool mousemove --window "$window" 100 109 click 1
+sleep 4
+xdotool mousemove --window "$window" 88 383 click 1
+sleep 0.5
+xdotool mousemove --window "$window" 600 560
+sleep 1
+shot import
 
 # The caller pop-up: ringdesk again, now with a PBX — the recorded Asterisk
 # call of examples/ami_replay.rs, from the first demo customer's number.

@@ -32,4 +32,5 @@ mod ui_batch_results;
 mod ui_bulk_customers;
 mod ui_bulk_excel;
 mod ui_bulk_free;
+mod ui_import;
 mod ui_sms;

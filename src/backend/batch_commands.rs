@@ -27,7 +27,11 @@ use crate::store::{self, Page};
 
 /// Runs `work` on a thread named `ringdesk-{name}` and sends the event it
 /// makes.
-fn off_thread(name: &str, events: &EventSender, work: impl FnOnce() -> Event + Send + 'static) {
+pub(super) fn off_thread(
+    name: &str,
+    events: &EventSender,
+    work: impl FnOnce() -> Event + Send + 'static,
+) {
     let sender = events.clone();
     let spawned = std::thread::Builder::new()
         .name(format!("ringdesk-{name}"))

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::import_commands::{ImportChoice, ImportPlan};
 use crate::config::Settings;
 use crate::domain::{BatchId, NewBatch, NewRecipient, Timestamp};
 use crate::domain::{
@@ -10,7 +11,8 @@ use crate::domain::{
     FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SenderNumberId,
     TemplateId, UserId,
 };
-use crate::import::{ReadOptions, Sheet};
+use crate::import::customer_import::OnDuplicate;
+use crate::import::{ReadOptions, Sheet, Workbook};
 use crate::sms::compose::Draft;
 use crate::sms::sheet_targets::SheetMapping;
 
@@ -412,6 +414,43 @@ pub enum Command {
         header: Vec<String>,
         /// The rows.
         rows: Vec<Vec<String>>,
+    },
+    // The customer import (고객 가져오기): one block.
+    /// Sort a read workbook's customers as chosen and check each against
+    /// the book, on a thread of its own; answered by
+    /// [`super::Event::ImportPrepared`] or [`super::Event::ImportRefused`].
+    PrepareImport {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// The file as [`Command::ReadSheet`] read it.
+        workbook: Arc<Workbook>,
+        /// The sheet, header row and country chosen (None: as found).
+        choice: ImportChoice,
+    },
+    /// Import a prepared file's customers in one transaction, checked
+    /// against the book again first; answered by [`super::Event::Imported`]
+    /// (then the customer count and groups) or [`super::Event::ImportRefused`]
+    /// with nothing written.
+    RunImport {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// What [`super::Event::ImportPrepared`] brought.
+        plan: Arc<ImportPlan>,
+        /// The file, as the import's record (which `import --undo` takes
+        /// back) names it.
+        file: String,
+        /// What to do with a row whose number is already taken.
+        policy: OnDuplicate,
+    },
+    /// Write a prepared import's rejected and repeated rows with their
+    /// reasons to an xlsx or CSV file; answered by [`super::Event::Exported`].
+    SaveImportReport {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// What [`super::Event::ImportPrepared`] brought.
+        plan: Arc<ImportPlan>,
+        /// The file; its extension picks the format.
+        path: PathBuf,
     },
     /// Stop all work and close the store.
     Shutdown,

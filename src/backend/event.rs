@@ -1,8 +1,10 @@
 //! What the backend tells the window.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::command::QueryId;
+use super::import_commands::{ImportPlan, ImportProblem};
 use crate::config::Settings;
 use crate::domain::note::Note;
 use crate::domain::{BatchId, BatchSummary, Candidate, RecipientResult, Role};
@@ -326,6 +328,29 @@ pub enum Event {
         offset: u32,
         /// The page, in list order.
         rows: Vec<RecipientResult>,
+    },
+    /// A file's customers sorted and checked against the book.
+    ImportPrepared {
+        /// The request this answers.
+        request: QueryId,
+        /// What an import would do; [`super::Command::RunImport`] takes it back.
+        plan: Arc<ImportPlan>,
+    },
+    /// An import could not be prepared or run; nothing was written.
+    ImportRefused {
+        /// The request this answers.
+        request: QueryId,
+        /// Why.
+        problem: ImportProblem,
+    },
+    /// An import was written.
+    Imported {
+        /// The request this answers.
+        request: QueryId,
+        /// New customers.
+        imported: usize,
+        /// Existing customers filled in.
+        updated: usize,
     },
     /// A table was written to a file, or could not be.
     Exported {

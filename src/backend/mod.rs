@@ -13,6 +13,7 @@ mod batch_thread;
 pub mod call_desk;
 mod command;
 mod event;
+mod import_commands;
 pub mod local_time;
 mod pbx_thread;
 mod runtime_thread;
@@ -33,6 +34,11 @@ use tokio::sync::mpsc;
 
 pub use call_desk::CallDesk;
 pub use command::{BulkAction, Command, Gather, QueryId, ResultWords, SearchBox};
+pub use import_commands::{ImportChoice, ImportPlan, ImportProblem, MissingColumn};
+// The import window shows the rows as the engine sorted them.
+pub use crate::import::customer_columns::ColumnRole;
+pub use crate::import::customer_import::{Fate, OnDuplicate, Prepared};
+pub use crate::import::customer_rows::{CustomerRows, Reason as RejectReason, Rejected, ValidRow};
 pub use event::{
     BatchProblem, CallPopup, CustomerCard, Event, HeldBy, Holder, Lookups, PopupMatch,
 };

@@ -202,6 +202,28 @@ impl Service {
                 super::batch_commands::export_table(request, path, header, rows, events);
                 return true;
             }
+            Command::PrepareImport {
+                request,
+                workbook,
+                choice,
+            } => {
+                self.prepare_import(request, workbook, choice, events);
+                return true;
+            }
+            Command::RunImport {
+                request,
+                plan,
+                file,
+                policy,
+            } => self.run_import(request, &plan, &file, policy, events),
+            Command::SaveImportReport {
+                request,
+                plan,
+                path,
+            } => {
+                super::import_commands::save_report(request, plan, path, events);
+                return true;
+            }
             Command::LoadPicture { request, path } => {
                 super::sms_commands::load_picture(request, path, events);
                 return true;
@@ -573,7 +595,7 @@ impl Service {
     }
 
     /// After a change to who is in the book: the count and the group tree.
-    fn refresh_counts(&self, events: &EventSender) -> Event {
+    pub(super) fn refresh_counts(&self, events: &EventSender) -> Event {
         events.send(answer(
             "count customers",
             self.store.count_customers(),

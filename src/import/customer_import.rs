@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::customer_columns::ColumnRole;
-use super::customer_rows::{CustomerRows, Place, sort_customer_rows};
+use super::customer_rows::{CustomerRows, Place, sort_customer_rows_as};
 use super::header::guess_header_row;
 use super::{Sheet, Workbook};
 use crate::domain::{
@@ -79,7 +79,7 @@ pub enum ImportError {
 }
 
 /// A file's customers sorted, before anything is written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     /// The sheet read.
     pub sheet: String,
@@ -104,6 +104,22 @@ pub fn prepare(
     header_row: Option<usize>,
     region: Option<Region>,
     default_region: Region,
+) -> Result<Prepared, ImportError> {
+    prepare_as(workbook, sheet, header_row, region, default_region, &[])
+}
+
+/// As [`prepare`], but column `i` of the header takes the role `roles[i]`
+/// when that is given, over what its header reads as.
+///
+/// # Errors
+/// As [`prepare`].
+pub fn prepare_as(
+    workbook: &Workbook,
+    sheet: Option<&str>,
+    header_row: Option<usize>,
+    region: Option<Region>,
+    default_region: Region,
+    roles: &[Option<ColumnRole>],
 ) -> Result<Prepared, ImportError> {
     let header_of = |sheet: &Sheet| header_row.or_else(|| guess_header_row(sheet)).unwrap_or(1);
     let chosen = match sheet {
@@ -133,7 +149,7 @@ pub fn prepare(
     let header_row = header_of(chosen);
     let region =
         region.unwrap_or_else(|| guess_region(workbook, chosen, header_row, default_region));
-    let rows = sort_customer_rows(chosen, header_row, region);
+    let rows = sort_customer_rows_as(chosen, header_row, region, roles);
     let has = |wanted: fn(&ColumnRole) -> bool| rows.columns.iter().any(|(_, role)| wanted(role));
     let missing = if rows.data_rows == 0 {
         None

@@ -137,13 +137,31 @@ impl CustomerRows {
 /// without a country code are read for `region`.
 #[must_use]
 pub fn sort_customer_rows(sheet: &Sheet, header_row: usize, region: Region) -> CustomerRows {
+    sort_customer_rows_as(sheet, header_row, region, &[])
+}
+
+/// As [`sort_customer_rows`], but column `i` takes the role `chosen[i]`
+/// when that is given (the window lets a person correct what a header was
+/// read as).
+#[must_use]
+pub fn sort_customer_rows_as(
+    sheet: &Sheet,
+    header_row: usize,
+    region: Region,
+    chosen: &[Option<ColumnRole>],
+) -> CustomerRows {
     let headers: Vec<String> = sheet
         .rows
         .iter()
         .find(|row| row.number == header_row)
         .map(|row| row.cells.iter().map(Cell::text).collect())
         .unwrap_or_default();
-    let roles = roles_of(&headers);
+    let mut roles = roles_of(&headers);
+    for (role, chosen) in roles.iter_mut().zip(chosen) {
+        if let Some(chosen) = chosen {
+            role.clone_from(chosen);
+        }
+    }
     let mut out = CustomerRows {
         columns: headers.iter().cloned().zip(roles.iter().cloned()).collect(),
         ..CustomerRows::default()

@@ -13,6 +13,7 @@ use super::bulk_sms::{self, BulkSms};
 use super::call_log::CallLog;
 use super::call_popup::{self, CallPopups};
 use super::customer_form::CustomerForm;
+use super::customer_import::CustomerImport;
 use super::customer_list::CustomerList;
 use super::excel_sms::ExcelSms;
 use super::field_settings::FieldSettings;
@@ -125,6 +126,7 @@ pub struct RingdeskApp {
     message_log: Option<MessageLog>,
     batch_results: Option<BatchResults>,
     excel_sms: Option<ExcelSms>,
+    customer_import: Option<CustomerImport>,
     bulk_sms: Option<BulkSms>,
     free_sms: Option<FreeSms>,
     later: Vec<Feature>,
@@ -157,6 +159,7 @@ impl RingdeskApp {
             message_log: None,
             batch_results: None,
             excel_sms: None,
+            customer_import: None,
             bulk_sms: None,
             free_sms: None,
             later: Vec::new(),
@@ -192,6 +195,12 @@ impl RingdeskApp {
     /// through it, as its dialogs cannot be driven).
     pub fn excel_sms(&mut self) -> Option<&mut ExcelSms> {
         self.excel_sms.as_mut()
+    }
+
+    /// The 고객 가져오기 window, when open (tests save its report through
+    /// it, as its dialogs cannot be driven).
+    pub fn customer_import(&mut self) -> Option<&mut CustomerImport> {
+        self.customer_import.as_mut()
     }
 
     fn send(&self, command: Command) -> bool {
@@ -380,6 +389,30 @@ impl RingdeskApp {
                     });
                 }
             }
+            Event::ImportPrepared { request, plan } => {
+                if let Some(window) = &mut self.customer_import {
+                    window.prepared(request, plan);
+                }
+            }
+            Event::ImportRefused { request, problem } => {
+                if let Some(window) = &mut self.customer_import {
+                    window.import_refused(request, problem);
+                }
+            }
+            Event::Imported {
+                request,
+                imported,
+                updated,
+            } => {
+                tracing::info!(imported, updated, "customers imported");
+                if let Some(window) = &mut self.customer_import {
+                    window.imported(request, imported, updated);
+                }
+                if let Some(list) = &mut self.list {
+                    list.refresh();
+                }
+                self.rerun_search();
+            }
             Event::BulkDone { changed } => {
                 tracing::info!(changed, "bulk change done");
                 if let Some(list) = &mut self.list {
@@ -508,12 +541,19 @@ impl RingdeskApp {
                 request,
                 path,
                 workbook,
-            } => {
-                if let Some(window) = &mut self.excel_sms {
+            } => match (&mut self.customer_import, &mut self.excel_sms) {
+                (Some(window), _) if window.asked_to_read(request) => {
                     window.sheet_read(request, path, *workbook);
                 }
-            }
+                (_, Some(window)) => {
+                    window.sheet_read(request, path, *workbook);
+                }
+                _ => {}
+            },
             Event::SheetRefused { request, error } => {
+                if let Some(window) = &mut self.customer_import {
+                    window.sheet_refused(request, error.clone());
+                }
                 if let Some(window) = &mut self.excel_sms {
                     window.sheet_refused(request, error);
                 }
@@ -523,6 +563,12 @@ impl RingdeskApp {
                     window.sheet_sorted(request, targets);
                 }
             }
+            Event::Exported {
+                request, result, ..
+            } if self
+                .customer_import
+                .as_mut()
+                .is_some_and(|window| window.exported(request, result.clone())) => {}
             Event::Exported {
                 request, result, ..
             } if self
@@ -800,6 +846,10 @@ impl RingdeskApp {
                     .get_or_insert_with(BatchResults::new)
                     .refresh();
             }
+            MenuAction::ImportCustomers => {
+                self.customer_import
+                    .get_or_insert_with(CustomerImport::default);
+            }
             MenuAction::ExcelSms => {
                 self.excel_sms.get_or_insert_with(ExcelSms::default);
                 // Saved texts and sender numbers to choose from.
@@ -1000,6 +1050,10 @@ impl RingdeskApp {
             window
                 .editor()
                 .attach_file(path, &mut self.next_request, commands);
+        } else if let Some(window) = &mut self.customer_import
+            && window.takes_drop_at(pointer)
+        {
+            window.open_file(path);
         } else if let Some(window) = &mut self.excel_sms
             && window.takes_drop_at(pointer)
         {
@@ -1247,6 +1301,11 @@ impl eframe::App for RingdeskApp {
         }
         self.sms_windows(&ctx, &mut commands);
         self.bulk_windows(&ctx, &mut commands);
+        if let Some(window) = &mut self.customer_import
+            && !window.show(&ctx, &self.texts, &mut self.next_request, &mut commands)
+        {
+            self.customer_import = None;
+        }
         later::show(&ctx, &self.texts, &mut self.later);
         match self
             .popups

@@ -51,10 +51,10 @@ const PREVIEW_ROWS: usize = 20;
 /// How long the mapping must stay still before the sheet is sorted again.
 const SORT_PAUSE: Duration = Duration::from_millis(300);
 /// The kinds of file the open dialog offers.
-const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "ods", "csv", "txt"];
+pub(super) const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "ods", "csv", "txt"];
 /// The encodings offered for a text file, by the names
 /// [`encoding_by_name`] knows, with the names shown.
-const ENCODINGS: [(&str, &str); 5] = [
+pub(super) const ENCODINGS: [(&str, &str); 5] = [
     ("utf-8", "UTF-8"),
     ("cp949", "CP949/EUC-KR"),
     ("shift_jis", "Shift_JIS"),
@@ -62,7 +62,7 @@ const ENCODINGS: [(&str, &str); 5] = [
     ("utf-16be", "UTF-16BE"),
 ];
 /// The separators offered for a text file, with their text keys.
-const DELIMITERS: [(u8, &str); 3] = [
+pub(super) const DELIMITERS: [(u8, &str); 3] = [
     (b',', "excel.comma"),
     (b';', "excel.semicolon"),
     (b'\t', "excel.tab"),
@@ -1114,7 +1114,7 @@ fn left_out_rows(texts: &Texts, sorted: &SheetTargets) -> Vec<(usize, String, St
 /// Runs a blocking file dialog on a thread of its own and hands its answer
 /// back, waking the window. (Windows and Linux allow a dialog off the main
 /// thread; macOS, which ringdesk does not ship for, would not.)
-fn on_dialog_thread(
+pub(super) fn on_dialog_thread(
     ctx: &egui::Context,
     dialog: impl FnOnce() -> Option<PathBuf> + Send + 'static,
 ) -> std::io::Result<std_mpsc::Receiver<Option<PathBuf>>> {
@@ -1131,7 +1131,9 @@ fn on_dialog_thread(
 }
 
 /// The path chosen in a dialog, once it has closed with one.
-fn dialog_answer(dialog: &mut Option<std_mpsc::Receiver<Option<PathBuf>>>) -> Option<PathBuf> {
+pub(super) fn dialog_answer(
+    dialog: &mut Option<std_mpsc::Receiver<Option<PathBuf>>>,
+) -> Option<PathBuf> {
     let answer = match dialog.as_ref()?.try_recv() {
         Ok(answer) => answer,
         Err(std_mpsc::TryRecvError::Empty) => return None,
@@ -1143,7 +1145,7 @@ fn dialog_answer(dialog: &mut Option<std_mpsc::Receiver<Option<PathBuf>>>) -> Op
 }
 
 /// The last part of `path`, or all of it when it has none.
-fn file_name(path: &Path) -> String {
+pub(super) fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
@@ -1151,7 +1153,7 @@ fn file_name(path: &Path) -> String {
 }
 
 /// An encoding by the name the manager knows it by.
-fn encoding_label(encoding: &'static Encoding) -> String {
+pub(super) fn encoding_label(encoding: &'static Encoding) -> String {
     ENCODINGS
         .iter()
         .find(|(name, _)| encoding_by_name(name) == Some(encoding))
@@ -1162,7 +1164,7 @@ fn encoding_label(encoding: &'static Encoding) -> String {
 }
 
 /// A separator in words.
-fn delimiter_label(texts: &Texts, delimiter: u8) -> String {
+pub(super) fn delimiter_label(texts: &Texts, delimiter: u8) -> String {
     DELIMITERS
         .iter()
         .find(|(known, _)| *known == delimiter)

@@ -20,6 +20,8 @@ pub enum MenuAction {
     CustomerList,
     /// 고객등록
     NewCustomer,
+    /// 고객 가져오기
+    ImportCustomers,
     /// 전화목록
     CallLog,
     /// SMS문구
@@ -72,6 +74,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                     Some(("menu.groups", MenuAction::Groups)),
                     Some(("menu.customer_list", MenuAction::CustomerList)),
                     Some(("menu.new_customer", MenuAction::NewCustomer)),
+                    Some(("menu.import_customers", MenuAction::ImportCustomers)),
                     None,
                     Some(("menu.message_log", MenuAction::MessageLog)),
                     Some(("menu.call_log", MenuAction::CallLog)),

@@ -10,6 +10,7 @@ mod call_log;
 mod call_popup;
 mod customer_filter;
 mod customer_form;
+mod customer_import;
 mod customer_list;
 mod date_picker;
 mod excel_sms;
@@ -34,6 +35,7 @@ mod status_bar;
 mod widgets;
 
 pub use app::{RingdeskApp, StartInfo};
+pub use customer_import::CustomerImport;
 pub use excel_sms::ExcelSms;
 
 use std::path::PathBuf;

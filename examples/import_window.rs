@@ -1,0 +1,74 @@
+//! ringdesk's window with a sheet ready for 고객 가져오기: the file is loaded
+//! as soon as the window is opened from the menu, as if picked in the file
+//! dialog — which cannot be driven under Xvfb, where
+//! `scripts/screenshots.sh` takes the README's pictures.
+//!
+//! `cargo run --example import_window -- DATA_DIR FILE WIDTH HEIGHT`
+#![allow(missing_docs, clippy::unwrap_used)]
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use eframe::egui;
+use ringdesk::backend::Backend;
+use ringdesk::config::Settings;
+use ringdesk::store::Store;
+use ringdesk::ui::{RingdeskApp, StartInfo, fonts};
+
+struct Shot {
+    app: RingdeskApp,
+    file: Option<PathBuf>,
+}
+
+impl eframe::App for Shot {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        self.app.logic(ctx, frame);
+    }
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.app.ui(ui, frame);
+        if let Some(window) = self.app.customer_import()
+            && let Some(file) = self.file.take()
+        {
+            window.open_file(file);
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let dir = PathBuf::from(&args[1]);
+    let file = PathBuf::from(&args[2]);
+    let w: f32 = args[3].parse().unwrap();
+    let h: f32 = args[4].parse().unwrap();
+    let store = Store::open(&dir.join("ringdesk.sqlite3")).unwrap();
+    let settings_file = dir.join("settings.toml");
+    let settings = Settings::load_or_create(&settings_file).unwrap();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default().with_inner_size([w, h]),
+        ..eframe::NativeOptions::default()
+    };
+    let database = store.path().to_owned();
+    eframe::run_native(
+        "ringdesk",
+        options,
+        Box::new(move |creation| {
+            fonts::install_cjk(&creation.egui_ctx, settings.ui.language);
+            creation.egui_ctx.set_theme(egui::Theme::Light);
+            let ctx = creation.egui_ctx.clone();
+            let backend = Backend::spawn(
+                store,
+                settings.clone(),
+                settings_file,
+                Arc::new(move || ctx.request_repaint()),
+            )?;
+            Ok(Box::new(Shot {
+                app: RingdeskApp::new(StartInfo {
+                    backend,
+                    database,
+                    settings,
+                }),
+                file: Some(file),
+            }))
+        }),
+    )
+    .unwrap();
+}

@@ -1,0 +1,454 @@
+//! The customer import for the window (고객 가져오기): a file read with
+//! [`super::Command::ReadSheet`] is prepared — the sheet and header row
+//! found or taken as chosen, its rows sorted, each valid row checked
+//! against the book — on a thread of its own, so a million rows hold up
+//! neither the window nor the store; then written by the store thread in
+//! one transaction, all or nothing ([`crate::import::customer_import`], the
+//! same engine `ringdesk import` runs).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::store_thread::{EventSender, Service};
+use super::{Event, QueryId};
+use crate::domain::Region;
+use crate::import::Workbook;
+use crate::import::customer_columns::{ColumnRole, roles_of};
+use crate::import::customer_import::{
+    Fate, ImportError, OnDuplicate, Prepared, fates, prepare_as, write, write_report,
+};
+use crate::store::Store;
+
+/// A file's customers sorted and checked against the book, ready to import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPlan {
+    /// The sheet, header row, country and rows.
+    pub prepared: Prepared,
+    /// Each valid row's fate, in the order of `prepared.rows.valid`.
+    pub fates: Vec<Fate>,
+    /// Counted once: the window shows them every frame, and a file may
+    /// have a million rows.
+    duplicates: usize,
+    in_book: usize,
+}
+
+impl ImportPlan {
+    /// The plan of `prepared` rows with these fates.
+    #[must_use]
+    pub fn new(prepared: Prepared, fates: Vec<Fate>) -> Self {
+        let duplicates = fates.iter().filter(|fate| **fate != Fate::New).count();
+        let in_book = fates
+            .iter()
+            .filter(|fate| matches!(fate, Fate::RepeatsCustomer(_)))
+            .count();
+        Self {
+            prepared,
+            fates,
+            duplicates,
+            in_book,
+        }
+    }
+
+    /// Valid rows whose number repeats an earlier row or a customer.
+    #[must_use]
+    pub fn duplicates(&self) -> usize {
+        self.duplicates
+    }
+
+    /// Valid rows that repeat a customer already in the book.
+    #[must_use]
+    pub fn in_book(&self) -> usize {
+        self.in_book
+    }
+
+    /// Customers the import would add under `policy`.
+    #[must_use]
+    pub fn to_add(&self, policy: OnDuplicate) -> usize {
+        match policy {
+            OnDuplicate::Create => self.fates.len(),
+            OnDuplicate::Skip | OnDuplicate::Update => self.fates.len() - self.duplicates(),
+        }
+    }
+}
+
+/// What the window chose to read the file as (None: as found).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportChoice {
+    /// The sheet by name.
+    pub sheet: Option<String>,
+    /// The header row (1-based).
+    pub header_row: Option<usize>,
+    /// The country numbers without a code are read for.
+    pub region: Option<Region>,
+    /// Column `i`'s role when chosen over what its header reads as.
+    pub roles: Vec<Option<ColumnRole>>,
+}
+
+/// Why an import cannot be prepared or run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportProblem {
+    /// The workbook has no sheet of that name.
+    NoSheet {
+        /// As chosen.
+        sheet: String,
+        /// The sheets there are.
+        names: Vec<String>,
+    },
+    /// The workbook has no sheet at all.
+    Empty,
+    /// The header row has no column of a role every customer needs.
+    NoColumn {
+        /// The header row.
+        header_row: usize,
+        /// Which role.
+        missing: MissingColumn,
+        /// The header's names.
+        columns: Vec<String>,
+    },
+    /// A row the store refuses, or the store failing; nothing was written.
+    Failed(String),
+}
+
+/// The column a customer sheet cannot do without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingColumn {
+    /// The name.
+    Name,
+    /// A phone number.
+    Phone,
+}
+
+impl From<ImportError> for ImportProblem {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::NoSheet { sheet, names } => Self::NoSheet { sheet, names },
+            ImportError::Empty => Self::Empty,
+            ImportError::NoColumn {
+                header_row,
+                columns,
+                ..
+            } => {
+                let missing = if roles_of(&columns).contains(&ColumnRole::Name) {
+                    MissingColumn::Phone
+                } else {
+                    MissingColumn::Name
+                };
+                Self::NoColumn {
+                    header_row,
+                    missing,
+                    columns,
+                }
+            }
+            error @ (ImportError::Store(_) | ImportError::Invalid(_) | ImportError::Report(_)) => {
+                tracing::warn!("import failed: {error:#}");
+                Self::Failed(error.to_string())
+            }
+        }
+    }
+}
+
+/// Prepares `workbook` as chosen and checks it against `store`.
+fn plan(
+    store: &Store,
+    workbook: &Workbook,
+    choice: &ImportChoice,
+    default_region: Region,
+) -> Result<ImportPlan, ImportProblem> {
+    let prepared = prepare_as(
+        workbook,
+        choice.sheet.as_deref(),
+        choice.header_row,
+        choice.region,
+        default_region,
+        &choice.roles,
+    )?;
+    let fates = fates(store, &prepared.rows)?;
+    Ok(ImportPlan::new(prepared, fates))
+}
+
+/// The answer to a prepare.
+fn prepared_event(request: QueryId, result: Result<ImportPlan, ImportProblem>) -> Event {
+    match result {
+        Ok(plan) => Event::ImportPrepared {
+            request,
+            plan: Arc::new(plan),
+        },
+        Err(problem) => Event::ImportRefused { request, problem },
+    }
+}
+
+impl Service {
+    /// [`super::Command::PrepareImport`]: on a thread of its own with a
+    /// connection of its own (reads only; the store thread goes on
+    /// answering). An in-memory store, which a second connection cannot
+    /// see, is read on the store thread.
+    pub(super) fn prepare_import(
+        &self,
+        request: QueryId,
+        workbook: Arc<Workbook>,
+        choice: ImportChoice,
+        events: &EventSender,
+    ) {
+        let region = self.settings.phone.default_region;
+        let path = self.store.path().to_owned();
+        if path == std::path::Path::new(":memory:") {
+            let result = plan(&self.store, &workbook, &choice, region);
+            events.send(prepared_event(request, result));
+            return;
+        }
+        super::batch_commands::off_thread("import", events, move || {
+            let result = Store::open(&path)
+                .map_err(|error| ImportProblem::Failed(error.to_string()))
+                .and_then(|store| plan(&store, &workbook, &choice, region));
+            prepared_event(request, result)
+        });
+    }
+
+    /// [`super::Command::RunImport`]: the rows checked against the book
+    /// again (it may have changed since they were prepared), then written
+    /// in one transaction. The customer count and groups follow.
+    pub(super) fn run_import(
+        &mut self,
+        request: QueryId,
+        plan: &ImportPlan,
+        file: &str,
+        policy: OnDuplicate,
+        events: &EventSender,
+    ) -> Event {
+        let rows = &plan.prepared.rows;
+        let result = fates(&self.store, rows).and_then(|fates| {
+            write(
+                &mut self.store,
+                file,
+                rows,
+                &fates,
+                policy,
+                plan.prepared.region,
+            )
+        });
+        match result {
+            Ok((imported, updated)) => {
+                tracing::info!(imported, updated, "customers imported");
+                events.send(Event::Imported {
+                    request,
+                    imported,
+                    updated,
+                });
+                self.refresh_counts(events)
+            }
+            Err(error) => Event::ImportRefused {
+                request,
+                problem: error.into(),
+            },
+        }
+    }
+}
+
+/// [`super::Command::SaveImportReport`]: every rejected and repeated row
+/// with its reason, on a thread of its own; answered by
+/// [`Event::Exported`] with the rows written.
+pub(super) fn save_report(
+    request: QueryId,
+    plan: Arc<ImportPlan>,
+    path: PathBuf,
+    events: &EventSender,
+) {
+    super::batch_commands::off_thread("import-report", events, move || {
+        let rows = &plan.prepared.rows;
+        let result = write_report(&path, rows, &plan.fates)
+            .map(|()| (rows.rejected.len() + plan.duplicates()) as u64)
+            .map_err(|error| {
+                tracing::warn!("import report failed: {error:#}");
+                error.to_string()
+            });
+        Event::Exported {
+            request,
+            path,
+            result,
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::backend::test_support::{spawn, wait_for};
+    use crate::backend::{Backend, Command};
+    use crate::config::Settings;
+    use crate::import::{ReadOptions, read};
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/import")
+            .join(name)
+    }
+
+    fn prepared(
+        backend: &Backend,
+        request: u64,
+        workbook: &Arc<Workbook>,
+        choice: ImportChoice,
+    ) -> Result<Arc<ImportPlan>, ImportProblem> {
+        backend
+            .send(Command::PrepareImport {
+                request: QueryId(request),
+                workbook: Arc::clone(workbook),
+                choice,
+            })
+            .unwrap();
+        wait_for(backend, |event| match event {
+            Event::ImportPrepared {
+                request: QueryId(r),
+                plan,
+            } if r == request => Some(Ok(plan)),
+            Event::ImportRefused {
+                request: QueryId(r),
+                problem,
+            } if r == request => Some(Err(problem)),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn a_workbook_is_prepared_off_the_store_thread_imported_once_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("book.sqlite3")).unwrap();
+        let backend = spawn(store, Settings::default());
+        let workbook = Arc::new(read(&fixture("customers.xlsx"), ReadOptions::default()).unwrap());
+
+        let plan = prepared(&backend, 1, &workbook, ImportChoice::default()).unwrap();
+        assert_eq!(plan.prepared.sheet, "고객목록");
+        assert_eq!(plan.prepared.header_row, 2);
+        let rows = &plan.prepared.rows;
+        assert_eq!(
+            (rows.data_rows, rows.valid.len(), rows.rejected.len()),
+            (1000, 981, 19)
+        );
+        assert_eq!(rows.rejected_by_reason()["phone_invalid"], 8);
+        assert_eq!((plan.duplicates(), plan.in_book()), (7, 0));
+        assert_eq!(plan.to_add(OnDuplicate::Skip), 974);
+        assert_eq!(plan.to_add(OnDuplicate::Create), 981);
+
+        let report = dir.path().join("report.csv");
+        backend
+            .send(Command::SaveImportReport {
+                request: QueryId(2),
+                plan: Arc::clone(&plan),
+                path: report.clone(),
+            })
+            .unwrap();
+        let written = wait_for(&backend, |event| match event {
+            Event::Exported {
+                request: QueryId(2),
+                result,
+                ..
+            } => Some(result),
+            _ => None,
+        });
+        assert_eq!(written, Ok(26));
+        let text = std::fs::read_to_string(&report).unwrap();
+        assert!(text.contains("phone_invalid"), "{text}");
+
+        backend
+            .send(Command::RunImport {
+                request: QueryId(3),
+                plan: Arc::clone(&plan),
+                file: "customers.xlsx".to_owned(),
+                policy: OnDuplicate::Skip,
+            })
+            .unwrap();
+        let done = wait_for(&backend, |event| match event {
+            Event::Imported {
+                request: QueryId(3),
+                imported,
+                updated,
+            } => Some((imported, updated)),
+            _ => None,
+        });
+        assert_eq!(done, (974, 0));
+        let count = wait_for(&backend, |event| match event {
+            Event::CustomerCount(count) => Some(count),
+            _ => None,
+        });
+        assert_eq!(count, 974);
+
+        // Prepared again, every valid row repeats a customer or a row; the
+        // same plan run again is checked anew and adds nobody.
+        let again = prepared(&backend, 4, &workbook, ImportChoice::default()).unwrap();
+        assert_eq!((again.duplicates(), again.in_book()), (981, 974));
+        backend
+            .send(Command::RunImport {
+                request: QueryId(5),
+                plan,
+                file: "customers.xlsx".to_owned(),
+                policy: OnDuplicate::Update,
+            })
+            .unwrap();
+        let done = wait_for(&backend, |event| match event {
+            Event::Imported {
+                request: QueryId(5),
+                imported,
+                updated,
+            } => Some((imported, updated)),
+            _ => None,
+        });
+        assert_eq!(done.0, 0);
+    }
+
+    #[test]
+    fn a_chosen_header_without_a_name_or_phone_column_is_refused_with_its_columns() {
+        let backend = spawn(Store::open_in_memory().unwrap(), Settings::default());
+        let workbook = Arc::new(read(&fixture("customers.xlsx"), ReadOptions::default()).unwrap());
+        let choice = |sheet: Option<&str>, header_row| ImportChoice {
+            sheet: sheet.map(str::to_owned),
+            header_row,
+            ..ImportChoice::default()
+        };
+        let problem = prepared(&backend, 1, &workbook, choice(None, Some(3))).unwrap_err();
+        let ImportProblem::NoColumn {
+            header_row,
+            missing,
+            columns,
+        } = problem
+        else {
+            panic!("{problem:?}");
+        };
+        assert_eq!((header_row, missing), (3, MissingColumn::Name));
+        assert!(!columns.is_empty());
+        let problem = prepared(&backend, 2, &workbook, choice(Some("없음"), None)).unwrap_err();
+        assert!(
+            matches!(&problem, ImportProblem::NoSheet { names, .. } if names.contains(&"고객목록".to_owned())),
+            "{problem:?}"
+        );
+        // Picked by name, the header row is found on that sheet.
+        let plan = prepared(&backend, 3, &workbook, choice(Some("고객목록"), None)).unwrap();
+        assert_eq!(plan.prepared.header_row, 2);
+
+        // The e-mail column left out: its bad addresses reject no row.
+        let email = plan
+            .prepared
+            .rows
+            .columns
+            .iter()
+            .position(|(_, role)| *role == ColumnRole::Email)
+            .unwrap();
+        let mut roles = vec![None; email + 1];
+        roles[email] = Some(ColumnRole::Skip);
+        let chosen = ImportChoice {
+            roles,
+            ..choice(Some("고객목록"), Some(2))
+        };
+        let plan = prepared(&backend, 4, &workbook, chosen).unwrap();
+        assert_eq!(plan.prepared.rows.columns[email].1, ColumnRole::Skip);
+        assert_eq!(plan.prepared.rows.rejected.len(), 16);
+        assert!(
+            !plan
+                .prepared
+                .rows
+                .rejected_by_reason()
+                .contains_key("email_invalid")
+        );
+    }
+}

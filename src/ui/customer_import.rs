@@ -1,0 +1,1151 @@
+//! 고객 가져오기: customers from a spreadsheet or a CSV/text file.
+//!
+//! The file is opened as in 엑셀문자발송 (a dialog on a thread of its own,
+//! or a file dropped on the window) and read by the backend
+//! ([`Command::ReadSheet`]); a text file's encoding and separator may be
+//! overridden (the file is read again). The backend then prepares the
+//! import on a thread of its own ([`Command::PrepareImport`]): the sheet
+//! and header row found (both may be picked here, and it is prepared
+//! again), each column's role read from its header, the rows sorted into
+//! customers and rejected rows, and each customer checked against the book.
+//! The window shows the columns with their roles over the first rows (a
+//! role may be picked over what the header was read as: prepared again), the
+//! counts, the rejected rows (virtualised: a file may reject thousands) and
+//! the repeats, and the duplicate policy. 가져오기 writes everything in one
+//! transaction ([`Command::RunImport`]); 보고서 저장… saves the rejected and
+//! repeated rows ([`Command::SaveImportReport`]).
+//!
+//! Only one such window is open at a time. The window reads no file itself.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+
+use super::app::thousands;
+use super::excel_sms::{
+    DELIMITERS, ENCODINGS, EXTENSIONS, delimiter_label, dialog_answer, encoding_label, file_name,
+    on_dialog_thread,
+};
+use super::i18n::Texts;
+use super::main_view::ROW_HEIGHT;
+use super::problem_text::describe_read_error;
+use super::widgets::{clipped, drop_lands_in, escape_closes, scroll_margin};
+use crate::backend::{
+    Cell, ColumnRole, Command, Encoding, Fate, ImportChoice, ImportPlan, ImportProblem,
+    MissingColumn, OnDuplicate, QueryId, ReadError, ReadOptions, RejectReason, SheetRow, Workbook,
+    data_rows, encoding_by_name,
+};
+
+/// The window's id, for Esc to know whether it is in front.
+const WINDOW: &str = "customer_import";
+/// Rows under the header shown below the columns' roles.
+const PREVIEW_ROWS: usize = 5;
+/// How long the header row must stay still before the file is prepared again.
+const PREPARE_PAUSE: Duration = Duration::from_millis(300);
+/// The duplicate policies offered, with their text keys.
+const POLICIES: [(OnDuplicate, &str); 3] = [
+    (OnDuplicate::Skip, "import.policy_skip"),
+    (OnDuplicate::Update, "import.policy_update"),
+    (OnDuplicate::Create, "import.policy_create"),
+];
+
+/// A file being read.
+struct Reading {
+    request: QueryId,
+    path: PathBuf,
+    since: Instant,
+}
+
+/// A file read, and what the person chose in it.
+struct Loaded {
+    path: PathBuf,
+    workbook: Arc<Workbook>,
+    /// What was detected when the file was last read without overrides.
+    detected_encoding: Option<&'static Encoding>,
+    detected_delimiter: Option<u8>,
+    /// The overrides (None: as detected).
+    chosen_encoding: Option<&'static Encoding>,
+    chosen_delimiter: Option<u8>,
+    /// The sheet and header row shown (as found, until picked).
+    sheet: String,
+    header_row: usize,
+    /// Column `i`'s role when picked over what its header reads as.
+    roles: Vec<Option<ColumnRole>>,
+    /// What the backend was last asked to prepare.
+    asked: Option<ImportChoice>,
+    /// The choice waiting for the pause to end, and when it ends.
+    pending: Option<(ImportChoice, Instant)>,
+}
+
+/// The report being saved.
+struct Export {
+    request: Option<QueryId>,
+    path: PathBuf,
+    result: Option<Result<u64, String>>,
+}
+
+/// The outcome of 가져오기.
+enum Outcome {
+    /// Asked for, and when.
+    Running(QueryId, Instant),
+    Done {
+        imported: usize,
+        updated: usize,
+    },
+    Refused(ImportProblem),
+}
+
+/// The 고객 가져오기 window.
+#[derive(Default)]
+pub struct CustomerImport {
+    reading: Option<Reading>,
+    refused: Option<ReadError>,
+    loaded: Option<Loaded>,
+    /// The prepare asked for and not yet answered.
+    preparing: Option<QueryId>,
+    plan: Option<Arc<ImportPlan>>,
+    /// The plan's repeated rows (row, what it repeats), listed once.
+    repeats: Vec<(usize, Fate)>,
+    /// Why the file as chosen cannot be imported.
+    problem: Option<ImportProblem>,
+    policy: OnDuplicate,
+    outcome: Option<Outcome>,
+    to_open: Option<PathBuf>,
+    to_save: Option<PathBuf>,
+    open_dialog: Option<std_mpsc::Receiver<Option<PathBuf>>>,
+    save_dialog: Option<std_mpsc::Receiver<Option<PathBuf>>>,
+    export: Option<Export>,
+    /// Why a dialog could not be opened.
+    error: Option<String>,
+    rect: Option<egui::Rect>,
+    closed: bool,
+}
+
+impl CustomerImport {
+    /// Reads `path` next (a dropped file, or one a test names).
+    pub fn open_file(&mut self, path: PathBuf) {
+        self.to_open = Some(path);
+    }
+
+    /// Saves the report to `path` next (.xlsx or .csv), as the save dialog does.
+    pub fn save_report_to(&mut self, path: PathBuf) {
+        self.to_save = Some(path);
+    }
+
+    /// Whether a file dropped at `pointer` is meant for this window.
+    #[must_use]
+    pub fn takes_drop_at(&self, pointer: Option<egui::Pos2>) -> bool {
+        drop_lands_in(pointer, self.rect)
+    }
+
+    /// What an import would do, as last prepared (for tests).
+    #[must_use]
+    pub fn plan(&self) -> Option<&ImportPlan> {
+        self.plan.as_deref()
+    }
+
+    /// Whether this window asked for the file `request` reads.
+    #[must_use]
+    pub fn asked_to_read(&self, request: QueryId) -> bool {
+        self.reading.as_ref().is_some_and(|r| r.request == request)
+    }
+
+    /// A file was read; true when this window asked for it.
+    pub fn sheet_read(&mut self, request: QueryId, path: PathBuf, workbook: Workbook) -> bool {
+        if self.reading.as_ref().is_none_or(|r| r.request != request) {
+            return false;
+        }
+        self.reading = None;
+        let same_file = self.loaded.take().filter(|loaded| loaded.path == path);
+        let (chosen_encoding, chosen_delimiter) = same_file
+            .as_ref()
+            .map_or((None, None), |l| (l.chosen_encoding, l.chosen_delimiter));
+        let detected_encoding = match &same_file {
+            Some(l) if chosen_encoding.is_some() => l.detected_encoding,
+            _ => workbook.encoding,
+        };
+        let detected_delimiter = match &same_file {
+            Some(l) if chosen_delimiter.is_some() => l.detected_delimiter,
+            _ => workbook.delimiter,
+        };
+        self.loaded = Some(Loaded {
+            path,
+            workbook: Arc::new(workbook),
+            detected_encoding,
+            detected_delimiter,
+            chosen_encoding,
+            chosen_delimiter,
+            sheet: String::new(),
+            header_row: 1,
+            roles: Vec::new(),
+            asked: None,
+            pending: None,
+        });
+        self.plan = None;
+        self.problem = None;
+        self.outcome = None;
+        self.export = None;
+        true
+    }
+
+    /// A file could not be read; true when this window asked for it.
+    pub fn sheet_refused(&mut self, request: QueryId, error: ReadError) -> bool {
+        if self.reading.as_ref().is_none_or(|r| r.request != request) {
+            return false;
+        }
+        self.reading = None;
+        self.refused = Some(error);
+        true
+    }
+
+    /// A prepare was answered; true when this window asked for it. Answers
+    /// to an older choice are dropped.
+    pub fn prepared(&mut self, request: QueryId, plan: Arc<ImportPlan>) -> bool {
+        if self.preparing != Some(request) {
+            return false;
+        }
+        self.preparing = None;
+        // What was found shows in the pickers, unless they changed since.
+        if let Some(loaded) = &mut self.loaded
+            && loaded.pending.is_none()
+        {
+            loaded.sheet.clone_from(&plan.prepared.sheet);
+            loaded.header_row = plan.prepared.header_row;
+            loaded.asked = Some(Self::choice(loaded));
+        }
+        self.problem = None;
+        self.repeats = plan
+            .prepared
+            .rows
+            .valid
+            .iter()
+            .zip(&plan.fates)
+            .filter(|(_, fate)| **fate != Fate::New)
+            .map(|(row, fate)| (row.at.row, *fate))
+            .collect();
+        self.plan = Some(plan);
+        true
+    }
+
+    /// A prepare or an import was refused; true when this window asked.
+    pub fn import_refused(&mut self, request: QueryId, problem: ImportProblem) -> bool {
+        if self.preparing == Some(request) {
+            self.preparing = None;
+            if let (Some(loaded), ImportProblem::NoColumn { header_row, .. }) =
+                (&mut self.loaded, &problem)
+                && loaded.pending.is_none()
+            {
+                // Found on the first sheet; both may be picked now.
+                if loaded.sheet.is_empty() {
+                    loaded.sheet = loaded
+                        .workbook
+                        .sheets
+                        .first()
+                        .map(|sheet| sheet.name.clone())
+                        .unwrap_or_default();
+                }
+                loaded.header_row = *header_row;
+                loaded.asked = Some(Self::choice(loaded));
+            }
+            self.plan = None;
+            self.problem = Some(problem);
+            return true;
+        }
+        if matches!(self.outcome, Some(Outcome::Running(asked, _)) if asked == request) {
+            self.outcome = Some(Outcome::Refused(problem));
+            return true;
+        }
+        false
+    }
+
+    /// An import was written; true when this window asked for it.
+    pub fn imported(&mut self, request: QueryId, imported: usize, updated: usize) -> bool {
+        if !matches!(self.outcome, Some(Outcome::Running(asked, _)) if asked == request) {
+            return false;
+        }
+        self.outcome = Some(Outcome::Done { imported, updated });
+        // What the book now holds changes the repeats: checked again.
+        if let Some(loaded) = &mut self.loaded {
+            loaded.asked = None;
+        }
+        true
+    }
+
+    /// A report was written; true when this window asked for it.
+    pub fn exported(&mut self, request: QueryId, result: Result<u64, String>) -> bool {
+        match &mut self.export {
+            Some(export) if export.request == Some(request) => {
+                export.request = None;
+                export.result = Some(result);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Draws the window; false once it is closed.
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        texts: &Texts,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) -> bool {
+        if let Some(path) = dialog_answer(&mut self.open_dialog) {
+            self.to_open = Some(path);
+        }
+        if let Some(path) = dialog_answer(&mut self.save_dialog) {
+            self.to_save = Some(path);
+        }
+        if let Some(path) = self.to_open.take() {
+            if let Some(loaded) = &mut self.loaded
+                && loaded.path != path
+            {
+                loaded.chosen_encoding = None;
+                loaded.chosen_delimiter = None;
+            }
+            self.read(path, ReadOptions::default(), next_request, commands);
+        }
+        if let Some(path) = self.to_save.take() {
+            self.save(path, next_request, commands);
+        }
+        self.prepare_when_still(ctx, next_request, commands);
+
+        let id = egui::Id::unique(WINDOW);
+        let mut open = true;
+        let shown = egui::Window::new(texts.get("import.title"))
+            .id(id)
+            .open(&mut open)
+            .default_size([900.0, 640.0])
+            .min_size([640.0, 420.0])
+            .show(ctx, |ui| {
+                egui::Panel::bottom("customer_import_actions")
+                    .resizable(false)
+                    .show(ui, |ui| {
+                        ui.add_space(4.0);
+                        self.actions_ui(ui, texts, next_request, commands);
+                        ui.add_space(2.0);
+                    });
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("customer_import_scroll")
+                        .show(ui, |ui| {
+                            scroll_margin().show(ui, |ui| {
+                                self.contents_ui(ui, texts, next_request, commands);
+                            });
+                        });
+                });
+            });
+        self.rect = shown.map(|shown| shown.response.rect);
+        open && !self.closed && !escape_closes(ctx, id)
+    }
+
+    fn read(
+        &mut self,
+        path: PathBuf,
+        options: ReadOptions,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        *next_request += 1;
+        let request = QueryId(*next_request);
+        self.refused = None;
+        self.reading = Some(Reading {
+            request,
+            path: path.clone(),
+            since: Instant::now(),
+        });
+        commands.push(Command::ReadSheet {
+            request,
+            path,
+            options,
+        });
+    }
+
+    /// The choice as the pickers stand: nothing picked for a file just
+    /// read (the backend finds the sheet and header), else the sheet and
+    /// header row shown.
+    fn choice(loaded: &Loaded) -> ImportChoice {
+        if loaded.sheet.is_empty() {
+            return ImportChoice::default();
+        }
+        ImportChoice {
+            sheet: Some(loaded.sheet.clone()),
+            header_row: Some(loaded.header_row),
+            region: None,
+            roles: loaded.roles.clone(),
+        }
+    }
+
+    /// Prepares the file again once the choice has stayed the same for
+    /// [`PREPARE_PAUSE`] (at once for a file just read or imported).
+    fn prepare_when_still(
+        &mut self,
+        ctx: &egui::Context,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(loaded) = &mut self.loaded else {
+            return;
+        };
+        let now = Self::choice(loaded);
+        if loaded.asked.as_ref() == Some(&now) {
+            loaded.pending = None;
+            return;
+        }
+        let clock = Instant::now();
+        let due = match &loaded.pending {
+            Some((choice, due)) if *choice == now => *due,
+            _ if loaded.asked.is_none() => clock,
+            _ => clock + PREPARE_PAUSE,
+        };
+        if clock < due {
+            loaded.pending = Some((now, due));
+            ctx.request_repaint_after(due.saturating_duration_since(clock));
+            return;
+        }
+        *next_request += 1;
+        let request = QueryId(*next_request);
+        loaded.pending = None;
+        loaded.asked = Some(now.clone());
+        self.preparing = Some(request);
+        commands.push(Command::PrepareImport {
+            request,
+            workbook: Arc::clone(&loaded.workbook),
+            choice: now,
+        });
+    }
+
+    /// Whether the counts shown are those of the choice now.
+    fn current(&self) -> bool {
+        self.preparing.is_none() && self.loaded.as_ref().is_none_or(|l| l.pending.is_none())
+    }
+
+    fn save(&mut self, path: PathBuf, next_request: &mut u64, commands: &mut Vec<Command>) {
+        let Some(plan) = &self.plan else {
+            return;
+        };
+        let path = if path.extension().is_none() {
+            path.with_extension("xlsx")
+        } else {
+            path
+        };
+        *next_request += 1;
+        let request = QueryId(*next_request);
+        self.export = Some(Export {
+            request: Some(request),
+            path: path.clone(),
+            result: None,
+        });
+        commands.push(Command::SaveImportReport {
+            request,
+            plan: Arc::clone(plan),
+            path,
+        });
+    }
+
+    fn contents_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        self.file_ui(ui, texts);
+        if let Some(reading) = &self.reading {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(texts.fmt(
+                    "excel.reading",
+                    &[
+                        ("file", &file_name(&reading.path)),
+                        ("secs", &reading.since.elapsed().as_secs()),
+                    ],
+                ));
+            });
+            ui.ctx().request_repaint_after(Duration::from_millis(250));
+        }
+        if let Some(error) = &self.refused {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                describe_read_error(texts, error),
+            );
+        }
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        if self.loaded.is_none() {
+            if self.reading.is_none() && self.refused.is_none() {
+                ui.add_space(8.0);
+                ui.weak(texts.get("import.no_file"));
+            }
+            return;
+        }
+        ui.separator();
+        if let Some(options) = self.choice_ui(ui, texts)
+            && let Some(path) = self.loaded.as_ref().map(|l| l.path.clone())
+        {
+            self.read(path, options, next_request, commands);
+        }
+        if let Some(problem) = &self.problem {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                describe_problem(texts, problem),
+            );
+        }
+        if self.preparing.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(texts.get("import.preparing"));
+            });
+        }
+        let Some(plan) = self.plan.clone() else {
+            return;
+        };
+        ui.add_enabled_ui(self.current(), |ui| {
+            ui.separator();
+            self.columns_ui(ui, texts, &plan);
+            ui.separator();
+            counts_ui(ui, texts, &plan, &self.repeats);
+        });
+    }
+
+    fn file_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) {
+        ui.horizontal_wrapped(|ui| {
+            let button = ui
+                .add_enabled(
+                    self.open_dialog.is_none(),
+                    egui::Button::new(texts.get("excel.open")),
+                )
+                .on_hover_text(texts.get("excel.open_hint"));
+            if button.clicked() {
+                self.pick_file(ui.ctx(), texts);
+            }
+            if let Some(loaded) = &self.loaded {
+                ui.strong(file_name(&loaded.path));
+            } else {
+                ui.weak(texts.get("excel.open_hint"));
+            }
+        });
+    }
+
+    /// The sheet, the header row, and a text file's encoding and separator;
+    /// returns the options to read the file again with when the encoding
+    /// or separator was changed.
+    fn choice_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) -> Option<ReadOptions> {
+        let loaded = self.loaded.as_mut()?;
+        let mut reread = None;
+        let workbook = Arc::clone(&loaded.workbook);
+        egui::Grid::new("import_choice")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                if workbook.sheets.len() > 1 {
+                    let label = ui.label(texts.get("excel.sheet"));
+                    let mut picked = loaded.sheet.clone();
+                    egui::ComboBox::from_id_salt("import_sheet")
+                        .selected_text(picked.as_str())
+                        .show_ui(ui, |ui| {
+                            for sheet in &workbook.sheets {
+                                ui.selectable_value(&mut picked, sheet.name.clone(), &sheet.name);
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    if picked != loaded.sheet {
+                        // The header row of another sheet is found anew,
+                        // its columns read from their headers.
+                        loaded.roles.clear();
+                        loaded.sheet = picked;
+                        loaded.header_row = workbook
+                            .sheets
+                            .iter()
+                            .find(|sheet| sheet.name == loaded.sheet)
+                            .and_then(crate::backend::guess_header_row)
+                            .unwrap_or(1);
+                    }
+                    ui.end_row();
+                }
+                let last_row = workbook
+                    .sheets
+                    .iter()
+                    .find(|sheet| sheet.name == loaded.sheet)
+                    .and_then(|sheet| sheet.rows.last())
+                    .map_or(1, |row| row.number)
+                    .max(1);
+                let label = ui.label(texts.get("excel.header_row"));
+                let header = ui
+                    .add_enabled(
+                        !loaded.sheet.is_empty(),
+                        egui::DragValue::new(&mut loaded.header_row).range(1..=last_row),
+                    )
+                    .labelled_by(label.id);
+                if header.changed() {
+                    loaded.roles.clear();
+                }
+                ui.end_row();
+                if workbook.encoding.is_some()
+                    && let Some(options) = text_options_ui(ui, texts, loaded)
+                {
+                    reread = Some(options);
+                }
+            });
+        if let Some(encoding) = workbook.encoding.filter(|_| workbook.had_decode_errors) {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                texts.fmt(
+                    "excel.decode_errors",
+                    &[("encoding", &encoding_label(encoding))],
+                ),
+            );
+        }
+        reread
+    }
+
+    /// Each column's header over the role it was read as, then the first
+    /// rows under the header.
+    fn columns_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan) {
+        ui.label(texts.fmt(
+            "import.columns",
+            &[("region", &plan.prepared.region.to_string())],
+        ));
+        let columns = &plan.prepared.rows.columns;
+        let rows: Vec<&SheetRow> = self
+            .loaded
+            .as_ref()
+            .and_then(|loaded| {
+                loaded
+                    .workbook
+                    .sheets
+                    .iter()
+                    .find(|sheet| sheet.name == plan.prepared.sheet)
+            })
+            .map(|sheet| {
+                data_rows(sheet, plan.prepared.header_row)
+                    .take(PREVIEW_ROWS)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut picked: Option<(usize, ColumnRole)> = None;
+        egui::ScrollArea::horizontal()
+            .id_salt("import_columns_scroll")
+            .show(ui, |ui| {
+                egui::Grid::new("import_columns")
+                    .striped(true)
+                    .spacing([14.0, 4.0])
+                    .show(ui, |ui| {
+                        ui.strong(texts.get("excel.column_row"));
+                        let names: Vec<egui::Id> = columns
+                            .iter()
+                            .map(|(header, _)| ui.strong(clipped(header.clone(), 24)).id)
+                            .collect();
+                        ui.end_row();
+                        ui.weak(texts.get("import.role"));
+                        for (index, ((header, role), name)) in
+                            columns.iter().zip(&names).enumerate()
+                        {
+                            if let Some(role) = role_picker(ui, texts, index, header, role, *name) {
+                                picked = Some((index, role));
+                            }
+                        }
+                        ui.end_row();
+                        for row in &rows {
+                            ui.weak(row.number.to_string());
+                            for index in 0..columns.len() {
+                                let text =
+                                    row.cells.get(index).map_or_else(String::new, Cell::text);
+                                ui.label(clipped(text, 24));
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+        if let (Some((index, role)), Some(loaded)) = (picked, &mut self.loaded) {
+            if loaded.roles.len() <= index {
+                loaded.roles.resize(index + 1, None);
+            }
+            if let Some(chosen) = loaded.roles.get_mut(index) {
+                *chosen = Some(role);
+            }
+        }
+    }
+
+    /// The policy, 가져오기 and 보고서 저장…, and what became of them.
+    fn actions_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let plan = self.plan.clone().filter(|_| self.current());
+        let running = matches!(self.outcome, Some(Outcome::Running(..)));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(texts.get("import.policy"));
+            for (policy, key) in POLICIES {
+                ui.radio_value(&mut self.policy, policy, texts.get(key));
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            // Something to add, or customers to fill in.
+            let ready = plan.as_ref().is_some_and(|plan| {
+                plan.to_add(self.policy) > 0
+                    || (self.policy == OnDuplicate::Update && plan.in_book() > 0)
+            });
+            let label = plan.as_ref().map_or_else(
+                || texts.get("import.run").to_owned(),
+                |plan| {
+                    texts.fmt(
+                        "import.run_count",
+                        &[("count", &thousands(plan.to_add(self.policy) as u64))],
+                    )
+                },
+            );
+            if ui
+                .add_enabled(ready && !running, egui::Button::new(label))
+                .clicked()
+                && let Some(plan) = &plan
+            {
+                *next_request += 1;
+                let request = QueryId(*next_request);
+                self.outcome = Some(Outcome::Running(request, Instant::now()));
+                commands.push(Command::RunImport {
+                    request,
+                    plan: Arc::clone(plan),
+                    file: self
+                        .loaded
+                        .as_ref()
+                        .map(|loaded| loaded.path.display().to_string())
+                        .unwrap_or_default(),
+                    policy: self.policy,
+                });
+            }
+            let saving = self
+                .export
+                .as_ref()
+                .is_some_and(|export| export.request.is_some());
+            if ui
+                .add_enabled(
+                    plan.is_some() && !saving && self.save_dialog.is_none(),
+                    egui::Button::new(texts.get("import.save_report")),
+                )
+                .clicked()
+            {
+                self.pick_save_path(ui.ctx(), texts);
+            }
+            if ui.button(texts.get("excel.close")).clicked() {
+                self.closed = true;
+            }
+        });
+        self.outcome_ui(ui, texts);
+    }
+
+    /// What became of 가져오기 and 보고서 저장….
+    fn outcome_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
+        match &self.outcome {
+            None => {}
+            Some(Outcome::Running(_, since)) => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(texts.fmt("import.running", &[("secs", &since.elapsed().as_secs())]));
+                });
+                ui.ctx().request_repaint_after(Duration::from_millis(250));
+            }
+            Some(Outcome::Done { imported, updated }) => {
+                ui.label(
+                    egui::RichText::new(texts.fmt(
+                        "import.done",
+                        &[
+                            ("imported", &thousands(*imported as u64)),
+                            ("updated", &thousands(*updated as u64)),
+                        ],
+                    ))
+                    .strong(),
+                );
+            }
+            Some(Outcome::Refused(problem)) => {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    describe_problem(texts, problem),
+                );
+            }
+        }
+        if let Some(export) = &self.export {
+            ui.horizontal_wrapped(|ui| match &export.result {
+                None => {
+                    ui.spinner();
+                    ui.label(texts.get("excel.saving"));
+                }
+                Some(Ok(count)) => {
+                    ui.label(texts.fmt(
+                        "excel.saved",
+                        &[
+                            ("count", &thousands(*count)),
+                            ("file", &export.path.display()),
+                        ],
+                    ));
+                }
+                Some(Err(reason)) => {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        texts.fmt("excel.save_failed", &[("reason", reason)]),
+                    );
+                }
+            });
+        }
+    }
+
+    /// Opens the native open dialog on a thread of its own.
+    fn pick_file(&mut self, ctx: &egui::Context, texts: &Texts) {
+        let title = texts.get("import.pick_title").to_owned();
+        let filter = texts.get("excel.filter").to_owned();
+        let spawned = on_dialog_thread(ctx, move || {
+            rfd::FileDialog::new()
+                .set_title(title)
+                .add_filter(filter, &EXTENSIONS)
+                .pick_file()
+        });
+        match spawned {
+            Ok(receiver) => self.open_dialog = Some(receiver),
+            Err(error) => self.error = Some(error.to_string()),
+        }
+    }
+
+    /// Opens the native save dialog on a thread of its own.
+    fn pick_save_path(&mut self, ctx: &egui::Context, texts: &Texts) {
+        let title = texts.get("import.save_report").to_owned();
+        let name = format!("{}.xlsx", texts.get("import.report_file"));
+        let spawned = on_dialog_thread(ctx, move || {
+            rfd::FileDialog::new()
+                .set_title(title)
+                .set_file_name(name)
+                .add_filter("Excel", &["xlsx"])
+                .add_filter("CSV", &["csv"])
+                .save_file()
+        });
+        match spawned {
+            Ok(receiver) => self.save_dialog = Some(receiver),
+            Err(error) => self.error = Some(error.to_string()),
+        }
+    }
+}
+
+/// The counts, the rejected rows by reason and one by one, and the repeats.
+fn counts_ui(ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan, repeats: &[(usize, Fate)]) {
+    let rows = &plan.prepared.rows;
+    let count = |n: usize| thousands(n as u64);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(texts.fmt("import.rows", &[("count", &count(rows.data_rows))]));
+        ui.separator();
+        ui.strong(texts.fmt("import.valid", &[("count", &count(rows.valid.len()))]));
+    });
+    egui::CollapsingHeader::new(
+        texts.fmt("import.rejected", &[("count", &count(rows.rejected.len()))]),
+    )
+    .id_salt("import_rejected")
+    .show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            for (reason, n) in reason_counts(rows.rejected.iter().map(|r| r.reason)) {
+                ui.label(format!("{} {}", reason_name(texts, reason), count(n)));
+                ui.separator();
+            }
+        });
+        rejected_table(ui, texts, plan);
+    });
+    egui::CollapsingHeader::new(texts.fmt(
+        "import.duplicates",
+        &[
+            ("count", &count(plan.duplicates())),
+            ("in_file", &count(plan.duplicates() - plan.in_book())),
+            ("in_book", &count(plan.in_book())),
+        ],
+    ))
+    .id_salt("import_duplicates")
+    .show(ui, |ui| duplicates_table(ui, texts, repeats));
+}
+
+/// How many rows each reason rejected, in the reasons' order.
+fn reason_counts(reasons: impl Iterator<Item = RejectReason>) -> Vec<(RejectReason, usize)> {
+    let mut counts = std::collections::BTreeMap::new();
+    for reason in reasons {
+        *counts.entry(reason).or_insert(0) += 1;
+    }
+    counts.into_iter().collect()
+}
+
+/// The rejected rows: row, reason, column, value; only those in view laid out.
+fn rejected_table(ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan) {
+    let rejected = &plan.prepared.rows.rejected;
+    if rejected.is_empty() {
+        ui.weak(texts.get("excel.none_left_out"));
+        return;
+    }
+    TableBuilder::new(ui)
+        .id_salt("import_rejected_rows")
+        .striped(true)
+        .vscroll(true)
+        .max_scroll_height(ROW_HEIGHT * 10.0)
+        .min_scrolled_height(ROW_HEIGHT * 6.0)
+        .column(Column::auto().at_least(56.0))
+        .column(
+            Column::initial(220.0)
+                .at_least(80.0)
+                .resizable(true)
+                .clip(true),
+        )
+        .column(
+            Column::initial(130.0)
+                .at_least(60.0)
+                .resizable(true)
+                .clip(true),
+        )
+        .column(Column::remainder().at_least(80.0).clip(true))
+        .header(ROW_HEIGHT, |mut header| {
+            for key in [
+                "excel.column_row",
+                "excel.column_reason",
+                "import.column",
+                "import.value",
+            ] {
+                header.col(|ui| {
+                    ui.strong(texts.get(key));
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(ROW_HEIGHT, rejected.len(), |mut row| {
+                let Some(rejected) = rejected.get(row.index()) else {
+                    return;
+                };
+                row.col(|ui| {
+                    ui.label(texts.fmt("excel.row", &[("row", &rejected.at.row)]));
+                });
+                row.col(|ui| {
+                    ui.label(reason_name(texts, rejected.reason));
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(rejected.column.as_str()).truncate());
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(clipped(rejected.value.clone(), 200)).truncate());
+                });
+            });
+        });
+}
+
+/// The valid rows that repeat a row or a customer, and which.
+fn duplicates_table(ui: &mut egui::Ui, texts: &Texts, repeats: &[(usize, Fate)]) {
+    if repeats.is_empty() {
+        ui.weak(texts.get("excel.none_left_out"));
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("import_duplicate_rows")
+        .max_height(ROW_HEIGHT * 8.0)
+        .min_scrolled_height(ROW_HEIGHT * 4.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, ROW_HEIGHT, repeats.len(), |ui, range| {
+            for (row, fate) in repeats.get(range).unwrap_or_default() {
+                ui.horizontal(|ui| {
+                    ui.label(texts.fmt("excel.row", &[("row", row)]));
+                    ui.label(match fate {
+                        Fate::RepeatsRow(first) => {
+                            texts.fmt("excel.duplicate_of", &[("first", &first.row)])
+                        }
+                        Fate::RepeatsCustomer(id) => {
+                            texts.fmt("import.same_customer", &[("id", &id.0)])
+                        }
+                        Fate::New => String::new(),
+                    });
+                });
+            }
+        });
+}
+
+/// The encoding and separator choices of a text file, as grid rows;
+/// returns the options to read it again with when one was changed.
+fn text_options_ui(ui: &mut egui::Ui, texts: &Texts, loaded: &mut Loaded) -> Option<ReadOptions> {
+    let mut changed = false;
+    let label = ui.label(texts.get("excel.encoding"));
+    let auto = texts.fmt(
+        "excel.auto_detected",
+        &[(
+            "name",
+            &loaded
+                .detected_encoding
+                .map_or_else(String::new, encoding_label),
+        )],
+    );
+    let mut chosen = loaded.chosen_encoding;
+    egui::ComboBox::from_id_salt("import_encoding")
+        .selected_text(chosen.map_or_else(|| auto.clone(), encoding_label))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, auto.as_str());
+            for (name, shown) in ENCODINGS {
+                if let Some(encoding) = encoding_by_name(name) {
+                    ui.selectable_value(&mut chosen, Some(encoding), shown);
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != loaded.chosen_encoding {
+        loaded.chosen_encoding = chosen;
+        changed = true;
+    }
+    ui.end_row();
+
+    let label = ui.label(texts.get("excel.delimiter"));
+    let auto = texts.fmt(
+        "excel.auto_detected",
+        &[(
+            "name",
+            &loaded
+                .detected_delimiter
+                .map_or_else(String::new, |d| delimiter_label(texts, d)),
+        )],
+    );
+    let mut chosen = loaded.chosen_delimiter;
+    egui::ComboBox::from_id_salt("import_delimiter")
+        .selected_text(chosen.map_or_else(|| auto.clone(), |d| delimiter_label(texts, d)))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, auto.as_str());
+            for (delimiter, key) in DELIMITERS {
+                ui.selectable_value(&mut chosen, Some(delimiter), texts.get(key));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != loaded.chosen_delimiter {
+        loaded.chosen_delimiter = chosen;
+        changed = true;
+    }
+    ui.end_row();
+    changed.then_some(ReadOptions {
+        encoding: loaded.chosen_encoding,
+        delimiter: loaded.chosen_delimiter,
+    })
+}
+
+/// A column's role as a choice among all of them, labelled by its header
+/// (`name`); returns the role picked this frame.
+fn role_picker(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    index: usize,
+    header: &str,
+    role: &ColumnRole,
+    name: egui::Id,
+) -> Option<ColumnRole> {
+    let now = role_key(role);
+    let mut chosen = now;
+    let text = egui::RichText::new(texts.get(now));
+    let text = match role {
+        ColumnRole::Field(_) => text.color(ui.visuals().hyperlink_color),
+        ColumnRole::Skip => text.color(ui.visuals().weak_text_color()),
+        _ => text.strong(),
+    };
+    egui::ComboBox::from_id_salt(("import_role", index))
+        .selected_text(text)
+        .width(96.0)
+        // All thirteen at once, none scrolled out of sight.
+        .height(ROW_HEIGHT * 15.0)
+        .show_ui(ui, |ui| {
+            for option in role_options(header) {
+                let key = role_key(&option);
+                ui.selectable_value(&mut chosen, key, texts.get(key));
+            }
+        })
+        .response
+        .labelled_by(name);
+    (chosen != now)
+        .then(|| {
+            role_options(header)
+                .into_iter()
+                .find(|o| role_key(o) == chosen)
+        })
+        .flatten()
+}
+
+/// Every role a column headed `header` may be given.
+fn role_options(header: &str) -> [ColumnRole; 13] {
+    let header = header.trim();
+    [
+        ColumnRole::Name,
+        ColumnRole::Phone {
+            label: header.to_owned(),
+            mobile: true,
+        },
+        ColumnRole::Phone {
+            label: header.to_owned(),
+            mobile: false,
+        },
+        ColumnRole::Email,
+        ColumnRole::Company,
+        ColumnRole::Address,
+        ColumnRole::Group,
+        ColumnRole::Tag,
+        ColumnRole::Memo,
+        ColumnRole::Source,
+        ColumnRole::Country,
+        ColumnRole::Skip,
+        ColumnRole::Field(header.to_owned()),
+    ]
+}
+
+/// The text key of a column's role.
+fn role_key(role: &ColumnRole) -> &'static str {
+    match role {
+        ColumnRole::Name => "import.role_name",
+        ColumnRole::Phone { mobile: true, .. } => "import.role_mobile",
+        ColumnRole::Phone { mobile: false, .. } => "import.role_phone",
+        ColumnRole::Email => "import.role_email",
+        ColumnRole::Company => "import.role_company",
+        ColumnRole::Address => "import.role_address",
+        ColumnRole::Group => "import.role_group",
+        ColumnRole::Tag => "import.role_tag",
+        ColumnRole::Memo => "import.role_memo",
+        ColumnRole::Source => "import.role_source",
+        ColumnRole::Country => "import.role_country",
+        ColumnRole::Skip => "import.role_skip",
+        ColumnRole::Field(_) => "import.role_field",
+    }
+}
+
+/// Why a row was rejected, in the window's language.
+fn reason_name(texts: &Texts, reason: RejectReason) -> &str {
+    texts.get(match reason {
+        RejectReason::NameMissing => "import.reason_name_missing",
+        RejectReason::PhoneMissing => "import.reason_phone_missing",
+        RejectReason::PhoneInvalid => "import.reason_phone_invalid",
+        RejectReason::EmailInvalid => "import.reason_email_invalid",
+        RejectReason::MemoTooLong => "import.reason_memo_too_long",
+    })
+}
+
+/// Why the file as chosen cannot be imported, in the window's language.
+fn describe_problem(texts: &Texts, problem: &ImportProblem) -> String {
+    match problem {
+        ImportProblem::NoSheet { sheet, .. } => texts.fmt("import.no_sheet", &[("sheet", sheet)]),
+        ImportProblem::Empty => texts.get("import.empty").to_owned(),
+        ImportProblem::NoColumn {
+            header_row,
+            missing,
+            columns,
+        } => texts.fmt(
+            match missing {
+                MissingColumn::Name => "import.no_name_column",
+                MissingColumn::Phone => "import.no_phone_column",
+            },
+            &[
+                ("row", header_row),
+                ("columns", &clipped(columns.join(", "), 200)),
+            ],
+        ),
+        ImportProblem::Failed(reason) => texts.fmt("import.failed", &[("reason", reason)]),
+    }
+}

@@ -1,0 +1,210 @@
+//! 고객 가져오기, driven through egui_kittest on a real backend: the
+//! customer fixture dropped on the window is read and prepared by the
+//! backend's threads; the sheet, header row and counts shown are the
+//! manifest's; the import writes its customers and the report is saved; a
+//! file that is not what its name says is refused in words.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use eframe::egui;
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use ringdesk::store::Store;
+use ringdesk::ui::RingdeskApp;
+
+use crate::support::DataDir;
+use crate::ui::{add_customers, click, open_menu, step_until, window};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/import")
+        .join(name)
+}
+
+/// Opens 고객 가져오기 and drops `file` on it, as a file manager would.
+fn drop_file(harness: &mut Harness<'_, RingdeskApp>, file: &Path) {
+    if harness.query_by_label("파일 열기…").is_none() {
+        open_menu(harness, "고객관리(C)", "고객 가져오기…");
+    }
+    let over = harness.get_by_label("파일 열기…").rect().center();
+    harness.hover_at(over);
+    harness.run_steps(2);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedFile(file.to_owned())));
+    harness.run_steps(2);
+}
+
+/// A file dropped on the window; the window must give the backend its
+/// path and never read it itself.
+#[derive(Debug)]
+struct DroppedFile(PathBuf);
+
+impl egui::DroppedFile for DroppedFile {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        panic!("the window read a dropped file itself");
+    }
+}
+
+fn shown(harness: &Harness<'_, RingdeskApp>, text: &str) -> bool {
+    harness.query_by_label_contains(text).is_some()
+}
+
+#[test]
+fn a_dropped_customer_sheet_shows_the_manifests_counts_and_imports_its_customers() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers.xlsx"));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 981명")
+    });
+    // The sheet with the customers (not the notes beside it), and the
+    // header under the merged title.
+    let sheet = harness.get_by_role_and_label(Role::ComboBox, "시트");
+    assert_eq!(sheet.value().as_deref(), Some("고객목록"));
+    let header = harness.get_by_role_and_label(Role::SpinButton, "머리글 행");
+    assert_eq!(header.value().as_deref(), Some("2"));
+    assert!(shown(&harness, "행 1,000개"));
+    assert!(shown(&harness, "제외된 행 19건"));
+    assert!(shown(&harness, "중복 7건 (파일 안 7, 이미 있는 고객 0)"));
+    // Each header with the role it was read as.
+    let role = |h: &Harness<'_, RingdeskApp>, header: &str| {
+        h.get_by_role_and_label(Role::ComboBox, header).value()
+    };
+    assert_eq!(role(&harness, "휴대폰").as_deref(), Some("휴대폰"));
+    assert_eq!(role(&harness, "전화번호").as_deref(), Some("전화"));
+    assert_eq!(role(&harness, "번호").as_deref(), Some("제외"));
+    assert_eq!(role(&harness, "구매금액").as_deref(), Some("사용자 필드"));
+
+    // The rejected rows by reason and one by one.
+    click(&mut harness, "제외된 행 19건");
+    assert!(shown(&harness, "잘못된 전화번호 8"));
+    assert!(shown(&harness, "이름 없음 5"));
+    assert!(harness.query_by_label("11행").is_some());
+    assert!(harness.query_by_label("lee.sy@gmail,com").is_some());
+
+    // The report, through the same path the save dialog takes.
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("보고서.csv");
+    harness
+        .state_mut()
+        .customer_import()
+        .unwrap()
+        .save_report_to(report.clone());
+    step_until(&mut harness, "the report saved", |h| shown(h, "26행을"));
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("phone_invalid"), "{text}");
+
+    click(&mut harness, "가져오기 (새 고객 974명)");
+    step_until(&mut harness, "the import done", |h| {
+        shown(h, "가져온 고객 974명, 보완한 고객 0명")
+    });
+    let store = Store::open(&dir.database()).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 974);
+    // Checked again against the book, every row is now a repeat.
+    step_until(&mut harness, "prepared again", |h| {
+        shown(h, "이미 있는 고객 974)")
+    });
+}
+
+#[test]
+fn a_file_that_is_not_a_workbook_is_refused_in_words() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("broken/not_really.xlsx"));
+    step_until(&mut harness, "the refusal", |h| {
+        shown(
+            h,
+            "not_really.xlsx: 엑셀 파일이 아니라 글(텍스트) 파일입니다",
+        )
+    });
+    assert!(!shown(&harness, "가져올 고객"));
+}
+
+#[test]
+fn a_header_row_without_a_name_column_is_refused_in_words() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers.xlsx"));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 981명")
+    });
+    harness
+        .get_by_role_and_label(Role::SpinButton, "머리글 행")
+        .set_value_accesskit(3.0);
+    step_until(&mut harness, "the refusal", |h| {
+        shown(h, "3행(머리글)에 이름 열이 없습니다")
+    });
+    assert!(!shown(&harness, "가져올 고객 981명"));
+}
+
+#[test]
+fn a_customer_already_in_the_book_is_filled_in_when_asked() {
+    let dir = DataDir::new();
+    // 010-5443-9979 is row 33's number (and two later rows').
+    let ids = add_customers(&dir, &[("기존 고객", "010-5443-9979", "")]);
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers.xlsx"));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "중복 8건 (파일 안 7, 이미 있는 고객 1)")
+    });
+    click(&mut harness, "기존 고객 보완");
+    click(&mut harness, "가져오기 (새 고객 973명)");
+    step_until(&mut harness, "the import done", |h| {
+        shown(h, "가져온 고객 973명, 보완한 고객 1명")
+    });
+    let store = Store::open(&dir.database()).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 974);
+    let customer = store.customer(ids[0]).unwrap();
+    assert_eq!(customer.name, "기존 고객", "the name stays");
+    assert!(customer.email.is_some(), "the empty e-mail filled in");
+}
+
+#[test]
+fn a_cp949_csv_shows_its_encoding_and_the_manifests_counts() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers_cp949.csv"));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 240명")
+    });
+    let encoding = harness.get_by_role_and_label(Role::ComboBox, "인코딩");
+    assert_eq!(
+        encoding.value().as_deref(),
+        Some("자동 (감지: CP949/EUC-KR)")
+    );
+    assert!(shown(&harness, "행 250개"));
+    assert!(shown(&harness, "제외된 행 10건"));
+    assert!(shown(&harness, "중복 3건"));
+    // The sheet of a text file is the file: no sheet to pick.
+    assert!(harness.query_by_label("시트").is_none());
+}
+
+#[test]
+fn a_column_read_wrongly_is_given_another_role_and_the_rows_sorted_again() {
+    let dir = DataDir::new();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fixture("customers.xlsx"));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 981명")
+    });
+    // The e-mail column left out: its three bad addresses reject no row.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "이메일")
+        .click();
+    harness.run_ok();
+    harness.get_by_role_and_label(Role::Button, "제외").click();
+    step_until(&mut harness, "prepared again", |h| {
+        shown(h, "제외된 행 16건")
+    });
+    assert!(shown(&harness, "가져올 고객 984명"));
+    let email = harness.get_by_role_and_label(Role::ComboBox, "이메일");
+    assert_eq!(email.value().as_deref(), Some("제외"));
+}
