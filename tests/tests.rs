@@ -15,6 +15,7 @@ mod bulk_kill;
 mod call_desk;
 mod cli;
 mod cli_bulk;
+mod export;
 mod fixtures;
 mod import_read;
 mod kannel;

@@ -7,6 +7,7 @@
 mod bulk_plan;
 pub mod customer;
 pub mod demo_data;
+pub mod export;
 pub mod field;
 pub mod lookup;
 pub mod pbx;
@@ -62,6 +63,8 @@ pub enum Command {
     /// Sender numbers and saved texts for SMS.
     #[command(subcommand)]
     Sms(sms::Command),
+    /// Write customers to an xlsx or CSV file, with every column and the notes.
+    Export(export::Args),
 }
 
 /// Why a command failed.
@@ -94,6 +97,9 @@ pub enum Error {
     /// A message failed, or did not settle in time, or the gateway could not start.
     #[error("{0}")]
     Sms(String),
+    /// An export could not be written.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
 }
 
 impl Error {
@@ -151,6 +157,7 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Pbx(command) => pbx::run(context, &command, out),
         Command::Dial(args) => pbx::dial(context, &args, out),
         Command::Sms(command) => sms::run(context, command, out),
+        Command::Export(args) => export::run(context, &args, out),
     }
 }
 

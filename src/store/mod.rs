@@ -14,6 +14,7 @@ mod columns;
 mod customer_list;
 mod customers;
 mod error;
+mod export;
 mod fields;
 mod groups;
 mod images;
@@ -42,6 +43,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use customers::CustomerOrder;
 pub use error::{Error, Result};
+pub use export::{CustomerRecords, PhoneLabel};
 pub use groups::Group;
 pub use migrations::latest_version;
 pub use outbox::Handover;
