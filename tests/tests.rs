@@ -11,6 +11,7 @@
     missing_docs
 )]
 
+mod backup;
 mod bulk_kill;
 mod call_desk;
 mod cli;

@@ -4,6 +4,7 @@
 //! exit: 1 when something asked for does not exist, 2 for bad input or a
 //! failure.
 
+pub mod backup;
 mod bulk_plan;
 pub mod customer;
 pub mod demo_data;
@@ -65,6 +66,10 @@ pub enum Command {
     Sms(sms::Command),
     /// Write customers to an xlsx or CSV file, with every column and the notes.
     Export(export::Args),
+    /// Copy the whole database to FILE, also while ringdesk is running.
+    Backup(backup::BackupArgs),
+    /// Replace the database with a backup (the current one is kept beside it).
+    Restore(backup::RestoreArgs),
 }
 
 /// Why a command failed.
@@ -158,6 +163,8 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Dial(args) => pbx::dial(context, &args, out),
         Command::Sms(command) => sms::run(context, command, out),
         Command::Export(args) => export::run(context, &args, out),
+        Command::Backup(args) => backup::backup(context, &args, out),
+        Command::Restore(args) => backup::restore(context, &args, out),
     }
 }
 

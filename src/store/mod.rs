@@ -5,6 +5,7 @@
 //! `NewCustomer` can only be made by its checks), so the store enforces
 //! only what needs the data: existence, uniqueness, references.
 
+mod backup;
 mod batch_recipients;
 mod batch_results;
 mod batches;
@@ -41,6 +42,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use backup::Restored;
 pub use customers::CustomerOrder;
 pub use error::{Error, Result};
 pub use export::{CustomerRecords, PhoneLabel};
