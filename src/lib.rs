@@ -8,7 +8,7 @@
 //! | [`config`] | data folders and the settings file |
 //! | [`pbx`] | the phone system: event feeds (Asterisk AMI), call tracking, click-to-call |
 //! | [`sms`] | text messages before the gateway: EUC-KR bytes and kinds, GSM-7/UCS-2 segments, the advertising law |
-//! | [`cli`] | the headless commands (`lookup`, `search`, `customer`, `config`, `demo-data`, `pbx watch`, `dial`, `sms sender|template`) |
+//! | [`cli`] | the headless commands (`lookup`, `search`, `customer`, `config`, `demo-data`, `pbx watch`, `dial`, `sms sender|template`, `export`, `backup`, `restore`) |
 //! | [`demo`] | realistic generated customers for demos and benchmarks |
 //! | [`import`] | spreadsheets and delimited text read into rows of cells (calamine, csv, encodings) |
 //! | [`export`] | tables written for spreadsheet users: xlsx or CSV (UTF-8 with BOM, CP949), formula-like cells neutralised |

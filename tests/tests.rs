@@ -11,10 +11,12 @@
     missing_docs
 )]
 
+mod backup;
 mod bulk_kill;
 mod call_desk;
 mod cli;
 mod cli_bulk;
+mod export;
 mod fixtures;
 mod import_cli;
 mod import_read;

@@ -4,10 +4,12 @@
 //! exit: 1 when something asked for does not exist, 2 for bad input or a
 //! failure.
 
+pub mod backup;
 mod bulk_plan;
 pub mod customer;
 pub mod demo_data;
 pub mod duplicates;
+pub mod export;
 pub mod field;
 pub mod import;
 pub mod lookup;
@@ -69,6 +71,12 @@ pub enum Command {
     /// Sender numbers and saved texts for SMS.
     #[command(subcommand)]
     Sms(sms::Command),
+    /// Write customers to an xlsx or CSV file, with every column and the notes.
+    Export(export::Args),
+    /// Copy the whole database to FILE, also while ringdesk is running.
+    Backup(backup::BackupArgs),
+    /// Replace the database with a backup (the current one is kept beside it).
+    Restore(backup::RestoreArgs),
 }
 
 /// Why a command failed.
@@ -104,6 +112,9 @@ pub enum Error {
     /// A message failed, or did not settle in time, or the gateway could not start.
     #[error("{0}")]
     Sms(String),
+    /// An export could not be written.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
 }
 
 impl Error {
@@ -163,6 +174,9 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Pbx(command) => pbx::run(context, &command, out),
         Command::Dial(args) => pbx::dial(context, &args, out),
         Command::Sms(command) => sms::run(context, command, out),
+        Command::Export(args) => export::run(context, &args, out),
+        Command::Backup(args) => backup::backup(context, &args, out),
+        Command::Restore(args) => backup::restore(context, &args, out),
     }
 }
 

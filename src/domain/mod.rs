@@ -6,6 +6,7 @@ pub mod call;
 pub mod call_filter;
 pub mod customer;
 pub mod customer_filter;
+pub mod customer_record;
 pub mod email;
 pub mod field;
 pub mod ids;
@@ -38,6 +39,7 @@ pub use customer_filter::{
     CheckedCondition, Comparison, Condition, CustomerFilter, CustomerSort, DateField, DateFilter,
     DatePreset, FilterField, Join, Operand, Operator, SortColumn,
 };
+pub use customer_record::{CustomerRecord, RecordNote, RecordPhone};
 pub use email::Email;
 pub use field::{FieldDef, FieldKind, FieldValue, NewFieldDef};
 pub use ids::*;

@@ -59,4 +59,12 @@ pub enum ExportError {
         /// How many data rows a sheet holds under its header.
         max: u64,
     },
+    /// The rows could not be read (a database failure part-way).
+    #[error("{}: the rows to write could not be read: {reason}; the file was not written", .path.display())]
+    Source {
+        /// The file that was being written.
+        path: PathBuf,
+        /// What the source of the rows said.
+        reason: String,
+    },
 }

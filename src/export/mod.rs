@@ -48,6 +48,7 @@
 //! file or the whole new one, never half of one; on failure the `.part` is
 //! removed.
 
+pub mod customers;
 mod delimited;
 mod error;
 mod neutralise;
@@ -123,12 +124,48 @@ pub fn write_table(
     table: &Table<'_>,
     rows: impl IntoIterator<Item = Vec<String>>,
 ) -> Result<u64, ExportError> {
+    try_write_table(
+        path,
+        format,
+        table,
+        rows.into_iter().map(Ok::<_, std::convert::Infallible>),
+    )
+}
+
+/// As [`write_table`], for rows read from somewhere that can fail (a
+/// database): the first `Err` stops the export, and the file at `path` is
+/// left as it was.
+///
+/// # Errors
+/// [`ExportError::Source`] with the first row's error; otherwise as
+/// [`write_table`].
+pub fn try_write_table<E: std::fmt::Display>(
+    path: &Path,
+    format: TableFormat,
+    table: &Table<'_>,
+    rows: impl IntoIterator<Item = Result<Vec<String>, E>>,
+) -> Result<u64, ExportError> {
     let io = |source| ExportError::Io {
         path: path.to_owned(),
         source,
     };
     let part = part_path(path).map_err(io)?;
+    let mut failure: Option<String> = None;
+    let rows = rows.into_iter().map_while(|row| match row {
+        Ok(cells) => Some(cells),
+        Err(error) => {
+            failure = Some(error.to_string());
+            None
+        }
+    });
     let written = write_part(&part, path, format, table, rows)
+        .and_then(|count| match failure.take() {
+            Some(reason) => Err(ExportError::Source {
+                path: path.to_owned(),
+                reason,
+            }),
+            None => Ok(count),
+        })
         .and_then(|count| std::fs::rename(&part, path).map(|()| count).map_err(io));
     match written {
         Ok(count) => {

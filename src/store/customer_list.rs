@@ -231,10 +231,10 @@ const VALUE_DIGITS: &str = "replace(replace(replace(replace(replace(replace(v.va
 
 /// A WHERE clause under construction: conditions that all hold, and the
 /// values bound to their `?n` placeholders.
-struct Query {
+pub(super) struct Query {
     shape: Shape,
     conditions: Vec<String>,
-    params: Vec<Value>,
+    pub(super) params: Vec<Value>,
 }
 
 /// What the query is for, which decides how a user-defined field is tested.
@@ -246,14 +246,18 @@ struct Query {
 /// would then have to sort them all. (A rare value is the page's worst case:
 /// the scan runs until it has a page.)
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
+pub(super) enum Shape {
     Count,
     Page,
 }
 
 impl Query {
     /// The conditions of `filter`, its free conditions checked against `defs`.
-    fn filtered(filter: &CustomerFilter, defs: &[FieldDef], shape: Shape) -> Result<Self> {
+    pub(super) fn filtered(
+        filter: &CustomerFilter,
+        defs: &[FieldDef],
+        shape: Shape,
+    ) -> Result<Self> {
         let checked = filter.check(defs)?;
         let mut query = Self {
             shape,
@@ -313,11 +317,11 @@ impl Query {
         Ok(query)
     }
 
-    fn where_sql(&self) -> String {
+    pub(super) fn where_sql(&self) -> String {
         self.conditions.join(" AND ")
     }
 
-    fn param(&mut self, value: impl Into<Value>) -> String {
+    pub(super) fn param(&mut self, value: impl Into<Value>) -> String {
         self.params.push(value.into());
         format!("?{}", self.params.len())
     }

@@ -74,6 +74,25 @@ pub enum Error {
     /// No import is left to undo.
     #[error("there is no import left to undo")]
     NothingToUndo,
+    /// A file offered as a backup that is not a ringdesk customer
+    /// database (or is damaged); nothing was changed.
+    #[error("{} cannot be restored: {reason}; nothing was changed", path.display())]
+    NotAStore {
+        /// The file.
+        path: PathBuf,
+        /// What it is instead.
+        reason: String,
+    },
+    /// A file beside the database (a backup) could not be read or written.
+    #[error("cannot {action} {}: {source}", path.display())]
+    File {
+        /// What was being done ("write the backup").
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The system's reason.
+        source: std::io::Error,
+    },
     /// Any other `SQLite` failure.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),

@@ -5,6 +5,7 @@
 //! `NewCustomer` can only be made by its checks), so the store enforces
 //! only what needs the data: existence, uniqueness, references.
 
+mod backup;
 mod batch_recipients;
 mod batch_results;
 mod batches;
@@ -15,6 +16,7 @@ mod customer_list;
 mod customers;
 mod duplicates;
 mod error;
+mod export;
 mod fields;
 mod groups;
 mod images;
@@ -42,9 +44,11 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use backup::Restored;
 pub use customers::CustomerOrder;
 pub use duplicates::{DuplicateReason, DuplicateSet};
 pub use error::{Error, Result};
+pub use export::{CustomerRecords, PhoneLabel};
 pub use groups::Group;
 pub use imports::{ImportRecord, Undone};
 pub use migrations::latest_version;

@@ -1,0 +1,576 @@
+//! Customers read for an export: every customer a [`CustomerFilter`] lets
+//! through (optionally only some ids, a search's hits), whole, in id order,
+//! a chunk at a time.
+//!
+//! A million customers never sit in memory at once: [`CustomerRecords`]
+//! holds one chunk. Each chunk is read with one query on `customers` (the
+//! filter, `id > last`, `LIMIT`) and one range query per table around it
+//! (numbers, groups, tags, values, notes) over the chunk's id range, all in
+//! customer-id order, and merged. The ranges of successive chunks do not
+//! overlap, so an export reads each table at most once, however sparse the
+//! filter.
+
+use std::collections::VecDeque;
+
+use rusqlite::types::Value;
+
+use super::Store;
+use super::customer_list::{Query, Shape};
+use super::customers::field_value_from_sql;
+use super::error::Result;
+use crate::domain::{
+    CustomerFilter, CustomerId, CustomerRecord, FieldId, RecordNote, RecordPhone, Timestamp,
+};
+
+/// Customers read per chunk.
+const CHUNK: usize = 2000;
+
+/// How many numbers under one label the customers of an export have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneLabel {
+    /// The label; empty for numbers without one.
+    pub label: String,
+    /// The most numbers one customer has under it.
+    pub most: u32,
+    /// How many numbers carry it.
+    pub numbers: u64,
+}
+
+impl Store {
+    /// The labels of the numbers of the customers `filter` lets through
+    /// (among `only`, when given), most used first, each with the most
+    /// numbers one customer has under it: the phone columns an export
+    /// needs before its first row.
+    ///
+    /// # Errors
+    /// [`super::Error::Invalid`] naming a condition that does not fit its
+    /// field; otherwise on a database failure.
+    pub fn phone_labels_where(
+        &self,
+        filter: &CustomerFilter,
+        only: Option<&[CustomerId]>,
+    ) -> Result<Vec<PhoneLabel>> {
+        let defs = self.field_defs()?;
+        let mut query = Query::filtered(filter, &defs, Shape::Page)?;
+        let mut where_sql = query.where_sql();
+        if let Some(ids) = only {
+            let ids = query.param(ids_json(ids.iter().map(|id| id.0)));
+            where_sql.push_str(" AND c.id IN (SELECT value FROM json_each(");
+            where_sql.push_str(&ids);
+            where_sql.push_str("))");
+        }
+        let sql = format!(
+            "SELECT label, max(n), sum(n) FROM (
+                 SELECT p.label AS label, count(*) AS n
+                 FROM customers c CROSS JOIN customer_phones p ON p.customer_id = c.id
+                 WHERE {where_sql}
+                 GROUP BY p.customer_id, p.label)
+             GROUP BY label ORDER BY sum(n) DESC, label"
+        );
+        Ok(self
+            .conn
+            .prepare(&sql)?
+            .query_map(rusqlite::params_from_iter(query.params.iter()), |row| {
+                Ok(PhoneLabel {
+                    label: row.get(0)?,
+                    most: row.get(1)?,
+                    numbers: row.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every customer `filter` lets through (only those among `only`, when
+    /// given), whole, in id order, read a chunk at a time as the iterator
+    /// is walked.
+    ///
+    /// # Errors
+    /// [`super::Error::Invalid`] naming a condition that does not fit its
+    /// field; the iterator yields database failures as they happen.
+    pub fn customer_records(
+        &self,
+        filter: &CustomerFilter,
+        only: Option<&[CustomerId]>,
+    ) -> Result<CustomerRecords<'_>> {
+        let defs = self.field_defs()?;
+        let query = Query::filtered(filter, &defs, Shape::Page)?;
+        let kinds = defs.iter().map(|def| (def.id, def.kind.as_str())).collect();
+        let only = only.map(|ids| {
+            let mut ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        });
+        Ok(CustomerRecords {
+            store: self,
+            query,
+            kinds,
+            only,
+            after: i64::MIN,
+            next_only: 0,
+            chunk: VecDeque::new(),
+            done: false,
+        })
+    }
+}
+
+/// The customers of an export, a chunk at a time; see
+/// [`Store::customer_records`].
+pub struct CustomerRecords<'s> {
+    store: &'s Store,
+    query: Query,
+    kinds: Vec<(FieldId, &'static str)>,
+    /// The ids asked for, sorted, when only some are.
+    only: Option<Vec<i64>>,
+    /// The last id read.
+    after: i64,
+    /// Where in `only` the next chunk starts.
+    next_only: usize,
+    chunk: VecDeque<CustomerRecord>,
+    done: bool,
+}
+
+impl Iterator for CustomerRecords<'_> {
+    type Item = Result<CustomerRecord>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.chunk.is_empty() && !self.done {
+            match self.read_chunk() {
+                Ok(chunk) => {
+                    self.done = chunk.is_empty();
+                    self.chunk = chunk.into();
+                }
+                Err(error) => {
+                    self.done = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+        self.chunk.pop_front().map(Ok)
+    }
+}
+
+impl CustomerRecords<'_> {
+    /// The next chunk of customers with everything around them; empty at the end.
+    fn read_chunk(&mut self) -> Result<Vec<CustomerRecord>> {
+        loop {
+            let mut params = self.query.params.clone();
+            let mut bind = |value: Value| {
+                params.push(value);
+                format!("?{}", params.len())
+            };
+            let range = match &self.only {
+                Some(only) => {
+                    let rest = only.get(self.next_only..).unwrap_or_default();
+                    if rest.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let ids = rest.get(..CHUNK).unwrap_or(rest);
+                    self.next_only += ids.len();
+                    let json = bind(Value::Text(ids_json(ids.iter().copied())));
+                    format!("c.id IN (SELECT value FROM json_each({json}))")
+                }
+                None => format!("c.id > {}", bind(Value::Integer(self.after))),
+            };
+            let sql = format!(
+                "SELECT c.id, c.name, c.company, c.email, c.address, c.country,
+                        (SELECT s.name FROM customer_statuses s WHERE s.id = c.status_id),
+                        c.source,
+                        (SELECT u.display_name FROM users u WHERE u.id = c.assignee_id),
+                        c.memo, c.ad_opt_out_at_ms, c.ad_night_consent,
+                        c.created_at_ms, c.updated_at_ms, c.deleted_at_ms
+                 FROM customers c WHERE {} AND {range} ORDER BY c.id LIMIT {CHUNK}",
+                self.query.where_sql()
+            );
+            let mut records: Vec<CustomerRecord> = self
+                .store
+                .conn
+                .prepare_cached(&sql)?
+                .query_map(rusqlite::params_from_iter(params.iter()), record_from_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            let (Some(first), Some(last)) = (records.first(), records.last()) else {
+                if self.only.is_some() {
+                    // None of this chunk of ids passed the filter; the
+                    // next chunk's may.
+                    continue;
+                }
+                return Ok(Vec::new());
+            };
+            let (first, last) = (first.id.0, last.id.0);
+            self.after = last;
+            self.add_parts(&mut records, first, last)?;
+            return Ok(records);
+        }
+    }
+
+    /// Fills in the numbers, groups, tags, values and notes of `records`,
+    /// whose ids run from `first` to `last`.
+    fn add_parts(&self, records: &mut [CustomerRecord], first: i64, last: i64) -> Result<()> {
+        let conn = &self.store.conn;
+        merge(
+            records,
+            conn.prepare_cached(
+                "SELECT customer_id, label, display FROM customer_phones
+                 WHERE customer_id BETWEEN ?1 AND ?2 ORDER BY customer_id, position",
+            )?
+            .query([first, last])?,
+            |record, row| {
+                record.phones.push(RecordPhone {
+                    label: row.get(1)?,
+                    display: row.get(2)?,
+                });
+                Ok(())
+            },
+        )?;
+        merge(
+            records,
+            conn.prepare_cached(
+                "SELECT m.customer_id, g.name FROM group_members m
+                 JOIN customer_groups g ON g.id = m.group_id
+                 WHERE m.customer_id BETWEEN ?1 AND ?2 AND g.deleted_at_ms IS NULL
+                 ORDER BY m.customer_id, g.position, g.name",
+            )?
+            .query([first, last])?,
+            |record, row| {
+                record.groups.push(row.get(1)?);
+                Ok(())
+            },
+        )?;
+        merge(
+            records,
+            conn.prepare_cached(
+                "SELECT ct.customer_id, t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+                 WHERE ct.customer_id BETWEEN ?1 AND ?2 ORDER BY ct.customer_id, t.name",
+            )?
+            .query([first, last])?,
+            |record, row| {
+                record.tags.push(row.get(1)?);
+                Ok(())
+            },
+        )?;
+        let kinds = &self.kinds;
+        merge(
+            records,
+            conn.prepare_cached(
+                "SELECT customer_id, field_id, value FROM field_values
+                 WHERE customer_id BETWEEN ?1 AND ?2 ORDER BY customer_id, field_id",
+            )?
+            .query([first, last])?,
+            |record, row| {
+                let field = FieldId(row.get(1)?);
+                // A deleted field's values are not the customer's any more.
+                if let Some((_, kind)) = kinds.iter().find(|(id, _)| *id == field) {
+                    record
+                        .fields
+                        .push((field, field_value_from_sql(kind, row.get_ref(2)?)));
+                }
+                Ok(())
+            },
+        )?;
+        merge(
+            records,
+            conn.prepare_cached(
+                "SELECT n.customer_id, n.created_at_ms, u.display_name, n.body FROM notes n
+                 LEFT JOIN users u ON u.id = n.author_id
+                 WHERE n.customer_id BETWEEN ?1 AND ?2 AND n.deleted_at_ms IS NULL
+                 ORDER BY n.customer_id, n.created_at_ms DESC, n.id DESC",
+            )?
+            .query([first, last])?,
+            |record, row| {
+                record.notes.push(RecordNote {
+                    at: Timestamp(row.get(1)?),
+                    author: row.get(2)?,
+                    body: row.get(3)?,
+                });
+                Ok(())
+            },
+        )
+    }
+}
+
+/// Walks `rows` (ordered by the customer id in their first column) beside
+/// `records` (ordered by id), handing each row to its customer's record;
+/// rows of customers not in `records` (between them, but left out by the
+/// filter) are skipped.
+fn merge(
+    records: &mut [CustomerRecord],
+    mut rows: rusqlite::Rows<'_>,
+    mut add: impl FnMut(&mut CustomerRecord, &rusqlite::Row<'_>) -> rusqlite::Result<()>,
+) -> Result<()> {
+    let mut at = 0;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        while records.get(at).is_some_and(|record| record.id.0 < id) {
+            at += 1;
+        }
+        match records.get_mut(at) {
+            Some(record) if record.id.0 == id => add(record, row)?,
+            Some(_) => {}
+            None => break,
+        }
+    }
+    Ok(())
+}
+
+fn record_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerRecord> {
+    Ok(CustomerRecord {
+        id: CustomerId(row.get(0)?),
+        name: row.get(1)?,
+        company: row.get(2)?,
+        email: row.get(3)?,
+        address: row.get(4)?,
+        country: row.get(5)?,
+        status: row.get(6)?,
+        source: row.get(7)?,
+        assignee: row.get(8)?,
+        memo: row.get(9)?,
+        ad_opt_out_at: row.get::<_, Option<i64>>(10)?.map(Timestamp),
+        ad_night_consent: row.get(11)?,
+        created_at: Timestamp(row.get(12)?),
+        updated_at: Timestamp(row.get(13)?),
+        deleted_at: row.get::<_, Option<i64>>(14)?.map(Timestamp),
+        phones: Vec::new(),
+        groups: Vec::new(),
+        tags: Vec::new(),
+        fields: Vec::new(),
+        notes: Vec::new(),
+    })
+}
+
+/// Ids as a JSON array, one parameter however many.
+fn ids_json(ids: impl Iterator<Item = i64>) -> String {
+    let mut json = String::from("[");
+    for (index, id) in ids.enumerate() {
+        if index > 0 {
+            json.push(',');
+        }
+        json.push_str(&id.to_string());
+    }
+    json.push(']');
+    json
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::note::NoteBody;
+    use crate::domain::{
+        CustomerDraft, FieldKind, FieldValue, NewFieldDef, NewUser, PhoneDraft, Region, Role,
+        StatusName,
+    };
+    use crate::store::test_support::store;
+
+    fn phone(label: &str, number: &str) -> PhoneDraft {
+        PhoneDraft {
+            label: label.to_owned(),
+            number: number.to_owned(),
+        }
+    }
+
+    /// A book of three customers with everything, one in the recycle bin.
+    fn book() -> (Store, Vec<CustomerId>) {
+        let mut store = store();
+        store
+            .create_field(&NewFieldDef::new("visits", "방문횟수", FieldKind::Number).unwrap())
+            .unwrap();
+        let status = store
+            .create_status(&StatusName::new("상담중").unwrap())
+            .unwrap();
+        let user = store
+            .create_user(&NewUser {
+                login: "kim".to_owned(),
+                display_name: "김상담".to_owned(),
+                role: Role::Agent,
+                extension: None,
+            })
+            .unwrap();
+        let defs = store.field_defs().unwrap();
+        let drafts = [
+            CustomerDraft {
+                name: "홍길동".to_owned(),
+                phones: vec![
+                    phone("휴대폰", "010-1234-5678"),
+                    phone("집", "02-2299-7123"),
+                    phone("휴대폰", "010-9999-0000"),
+                ],
+                groups: vec!["VIP".to_owned()],
+                tags: vec!["골드".to_owned(), "가망".to_owned()],
+                fields: vec![("visits".to_owned(), "3".to_owned())],
+                status_id: Some(status),
+                assignee_id: Some(user),
+                ad_opt_out: true,
+                ..CustomerDraft::default()
+            },
+            CustomerDraft {
+                name: "山田太郎".to_owned(),
+                country: "JP".to_owned(),
+                phones: vec![phone("携帯", "090-1234-5678")],
+                ..CustomerDraft::default()
+            },
+            CustomerDraft {
+                name: "김삭제".to_owned(),
+                phones: vec![phone("", "010-5555-6666")],
+                groups: vec!["VIP".to_owned()],
+                ..CustomerDraft::default()
+            },
+        ];
+        let ids: Vec<CustomerId> = drafts
+            .iter()
+            .map(|draft| {
+                store
+                    .create_customer(&draft.check(Region::KOREA, &defs).unwrap())
+                    .unwrap()
+            })
+            .collect();
+        store
+            .add_notes(&[
+                (ids[0], Some(user), NoteBody::new("첫 통화").unwrap()),
+                (ids[0], None, NoteBody::new("견적서 발송").unwrap()),
+            ])
+            .unwrap();
+        store.delete_customer(ids[2]).unwrap();
+        (store, ids)
+    }
+
+    fn all(
+        store: &Store,
+        filter: &CustomerFilter,
+        only: Option<&[CustomerId]>,
+    ) -> Vec<CustomerRecord> {
+        store
+            .customer_records(filter, only)
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn every_live_customer_is_read_whole() {
+        let (store, ids) = book();
+        let records = all(&store, &CustomerFilter::default(), None);
+        assert_eq!(
+            records.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [ids[0], ids[1]]
+        );
+        let hong = &records[0];
+        assert_eq!(
+            hong.phones
+                .iter()
+                .map(|p| (p.label.as_str(), p.display.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                ("휴대폰", "010-1234-5678"),
+                ("집", "02-2299-7123"),
+                ("휴대폰", "010-9999-0000")
+            ]
+        );
+        assert_eq!(hong.groups, ["VIP"]);
+        assert_eq!(hong.tags, ["가망", "골드"]);
+        assert_eq!(hong.status.as_deref(), Some("상담중"));
+        assert_eq!(hong.assignee.as_deref(), Some("김상담"));
+        assert!(hong.ad_opt_out_at.is_some());
+        let visits = store.field_defs().unwrap()[0].id;
+        assert_eq!(hong.fields, [(visits, FieldValue::Integer(3))]);
+        // Added in one go: same time, so the later id is the newer.
+        assert_eq!(
+            hong.notes
+                .iter()
+                .map(|n| (n.body.as_str(), n.author.as_deref()))
+                .collect::<Vec<_>>(),
+            [("견적서 발송", None), ("첫 통화", Some("김상담"))]
+        );
+        assert_eq!(records[1].country.as_deref(), Some("JP"));
+        assert!(records[1].notes.is_empty() && records[1].groups.is_empty());
+    }
+
+    #[test]
+    fn the_filter_and_the_ids_decide_who_is_read() {
+        let (store, ids) = book();
+        let bin = CustomerFilter {
+            in_recycle_bin: true,
+            ..CustomerFilter::default()
+        };
+        let records = all(&store, &bin, None);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].name, "김삭제");
+        assert!(records[0].deleted_at.is_some());
+        assert_eq!(records[0].groups, ["VIP"]);
+
+        let group = store.groups().unwrap()[0].id;
+        let vip = CustomerFilter {
+            group: Some(group),
+            ..CustomerFilter::default()
+        };
+        let records = all(&store, &vip, None);
+        assert_eq!(records.iter().map(|r| r.id).collect::<Vec<_>>(), [ids[0]]);
+
+        let only = [ids[2], ids[1]];
+        let records = all(&store, &CustomerFilter::default(), Some(&only));
+        assert_eq!(records.iter().map(|r| r.id).collect::<Vec<_>>(), [ids[1]]);
+        assert!(all(&store, &vip, Some(&[ids[1]])).is_empty());
+    }
+
+    #[test]
+    fn phone_labels_are_counted_with_their_most_numbers_per_customer() {
+        let (store, ids) = book();
+        let labels = store
+            .phone_labels_where(&CustomerFilter::default(), None)
+            .unwrap();
+        assert_eq!(
+            labels,
+            [
+                PhoneLabel {
+                    label: "휴대폰".to_owned(),
+                    most: 2,
+                    numbers: 2
+                },
+                PhoneLabel {
+                    label: "携帯".to_owned(),
+                    most: 1,
+                    numbers: 1
+                },
+                PhoneLabel {
+                    label: "집".to_owned(),
+                    most: 1,
+                    numbers: 1
+                },
+            ]
+        );
+        let only = store
+            .phone_labels_where(&CustomerFilter::default(), Some(&[ids[1]]))
+            .unwrap();
+        assert_eq!(only.len(), 1);
+        assert_eq!(only[0].label, "携帯");
+    }
+
+    #[test]
+    fn chunks_follow_one_another_without_gaps() {
+        let mut store = store();
+        let customers: Vec<_> = (0..CHUNK * 2 + 7)
+            .map(|index| {
+                CustomerDraft {
+                    name: format!("고객{index}"),
+                    phones: vec![phone(
+                        "",
+                        &format!("010-{:04}-{:04}", index / 10_000 + 1000, index % 10_000),
+                    )],
+                    ..CustomerDraft::default()
+                }
+                .check(Region::KOREA, &[])
+                .unwrap()
+            })
+            .collect();
+        let ids = store.insert_customers(&customers).unwrap();
+        // Every third one in the bin: chunks of live ones skip over them.
+        let binned: Vec<CustomerId> = ids.iter().copied().step_by(3).collect();
+        store.delete_customers(&binned).unwrap();
+        let records = all(&store, &CustomerFilter::default(), None);
+        assert_eq!(records.len(), ids.len() - binned.len());
+        assert!(records.windows(2).all(|pair| pair[0].id < pair[1].id));
+        assert!(records.iter().all(|r| r.phones.len() == 1));
+        let only: Vec<CustomerId> = ids.iter().rev().copied().collect();
+        let records = all(&store, &CustomerFilter::default(), Some(&only));
+        assert_eq!(records.len(), ids.len() - binned.len());
+        assert!(records.iter().all(|r| r.phones.len() == 1));
+    }
+}
