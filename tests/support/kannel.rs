@@ -164,9 +164,18 @@ impl KannelRig {
     /// Starts bearerbox, smsbox and the fake SMS centre (again) on the same
     /// ports and store, and waits until they are ready.
     pub fn start_kannel(&mut self) {
-        if let Err(why) = self.try_start_kannel() {
-            panic!("{why}");
+        // Started again right after a kill on a busy machine, Kannel now and
+        // then loses its new smsbox as it connects (a PANIC in smsbox's
+        // lock_out, with the old smsbox still restarting): start it again.
+        let mut failure = String::new();
+        for _ in 0..3 {
+            match self.try_start_kannel() {
+                Ok(()) => return,
+                Err(why) => failure = why,
+            }
+            self.kill_kannel();
         }
+        panic!("{failure}");
     }
 
     fn try_start_kannel(&mut self) -> Result<(), String> {
