@@ -14,8 +14,6 @@
 //! dialog that runs on a thread of its own.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::mpsc as std_mpsc;
 use std::time::Instant;
 
 use eframe::egui;
@@ -25,6 +23,7 @@ use super::app::thousands;
 use super::batch_pace::{Pace, eta_minutes, eta_text, rate_text};
 use super::batch_recipients::{BatchRecipients, skip_words};
 use super::call_log::{date_text, local_day};
+use super::file_dialog::{self, dialog_answer};
 use super::format::{local_date_time, local_short_date_time, message_state_text};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
@@ -85,7 +84,7 @@ impl FileKind {
 struct Saving {
     batch: BatchId,
     /// The dialog's answer: a path, or None when it was cancelled.
-    dialog: Option<std_mpsc::Receiver<Option<PathBuf>>>,
+    dialog: Option<file_dialog::Pending>,
     /// The [`Command::ExportBatch`] whose answer is awaited.
     request: Option<QueryId>,
 }
@@ -642,8 +641,8 @@ impl BatchResults {
         }
     }
 
-    /// Opens the native save dialog on a thread of its own: it blocks until
-    /// the manager chooses, and the window must keep drawing meanwhile.
+    /// Opens the native save dialog (off the window's thread: see
+    /// [`file_dialog`]).
     fn open_save_dialog(
         &mut self,
         ctx: &egui::Context,
@@ -651,8 +650,6 @@ impl BatchResults {
         summary: &BatchSummary,
         kind: FileKind,
     ) {
-        let (sender, receiver) = std_mpsc::sync_channel(1);
-        let ctx = ctx.clone();
         let title = texts.get("batch_results.save_title").to_owned();
         let filter = texts.get(kind.filter_key()).to_owned();
         let extension = kind.extension();
@@ -661,28 +658,23 @@ impl BatchResults {
             texts.get("menu.sms_results"),
             file_safe(&title_text(texts, summary))
         );
-        let spawned = std::thread::Builder::new()
-            .name("ringdesk-save-dialog".to_owned())
-            .spawn(move || {
-                let picked = rfd::FileDialog::new()
-                    .set_title(title)
-                    .set_file_name(name)
-                    .add_filter(filter, &[extension])
-                    .save_file()
-                    .map(|mut path| {
-                        // Some dialogs return the name as typed; the
-                        // extension is what picks the format.
-                        if path.extension().is_none() {
-                            path.set_extension(extension);
-                        }
-                        path
-                    });
-                // A closed window no longer waits for it.
-                sender.send(picked).ok();
-                ctx.request_repaint();
-            });
+        let spawned = file_dialog::on_dialog_thread(ctx, move || {
+            rfd::FileDialog::new()
+                .set_title(title)
+                .set_file_name(name)
+                .add_filter(filter, &[extension])
+                .save_file()
+                .map(|mut path| {
+                    // Some dialogs return the name as typed; the
+                    // extension is what picks the format.
+                    if path.extension().is_none() {
+                        path.set_extension(extension);
+                    }
+                    path
+                })
+        });
         match spawned {
-            Ok(_) => {
+            Ok(receiver) => {
                 self.notice = None;
                 self.saving = Some(Saving {
                     batch: summary.batch.id,
@@ -709,16 +701,14 @@ impl BatchResults {
         let Some(saving) = &mut self.saving else {
             return;
         };
-        let Some(dialog) = &saving.dialog else {
+        if saving.dialog.is_none() {
             return;
-        };
-        let answer = match dialog.try_recv() {
-            Ok(answer) => answer,
-            Err(std_mpsc::TryRecvError::Empty) => return,
-            // The dialog thread ended without an answer (it panicked).
-            Err(std_mpsc::TryRecvError::Disconnected) => None,
-        };
-        saving.dialog = None;
+        }
+        let answer = dialog_answer(&mut saving.dialog);
+        if saving.dialog.is_some() {
+            // Still open.
+            return;
+        }
         let Some(path) = answer else {
             self.saving = None;
             return;

@@ -19,25 +19,21 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
 use super::app::thousands;
-use super::excel_sms::{
-    DELIMITERS, ENCODINGS, EXTENSIONS, delimiter_label, dialog_answer, encoding_label, file_name,
-    on_dialog_thread,
-};
+use super::file_dialog::{self, dialog_answer, file_name};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::describe_read_error;
+use super::text_file_options::{TextOptions, encoding_label};
 use super::widgets::{clipped, drop_lands_in, escape_closes, scroll_margin};
 use crate::backend::{
-    Cell, ColumnRole, Command, Encoding, Fate, ImportChoice, ImportPlan, ImportProblem,
-    MissingColumn, OnDuplicate, QueryId, ReadError, ReadOptions, RejectReason, SheetRow, Workbook,
-    data_rows, encoding_by_name,
+    Cell, ColumnRole, Command, Fate, ImportChoice, ImportPlan, ImportProblem, MissingColumn,
+    OnDuplicate, QueryId, ReadError, ReadOptions, RejectReason, SheetRow, Workbook, data_rows,
 };
 
 /// The window's id, for Esc to know whether it is in front.
@@ -64,12 +60,8 @@ struct Reading {
 struct Loaded {
     path: PathBuf,
     workbook: Arc<Workbook>,
-    /// What was detected when the file was last read without overrides.
-    detected_encoding: Option<&'static Encoding>,
-    detected_delimiter: Option<u8>,
-    /// The overrides (None: as detected).
-    chosen_encoding: Option<&'static Encoding>,
-    chosen_delimiter: Option<u8>,
+    /// A text file's encoding and separator, as detected and chosen.
+    text: TextOptions,
     /// The sheet and header row shown (as found, until picked).
     sheet: String,
     header_row: usize,
@@ -116,8 +108,8 @@ pub struct CustomerImport {
     outcome: Option<Outcome>,
     to_open: Option<PathBuf>,
     to_save: Option<PathBuf>,
-    open_dialog: Option<std_mpsc::Receiver<Option<PathBuf>>>,
-    save_dialog: Option<std_mpsc::Receiver<Option<PathBuf>>>,
+    open_dialog: Option<file_dialog::Pending>,
+    save_dialog: Option<file_dialog::Pending>,
     export: Option<Export>,
     /// Why a dialog could not be opened.
     error: Option<String>,
@@ -161,24 +153,15 @@ impl CustomerImport {
         }
         self.reading = None;
         let same_file = self.loaded.take().filter(|loaded| loaded.path == path);
-        let (chosen_encoding, chosen_delimiter) = same_file
-            .as_ref()
-            .map_or((None, None), |l| (l.chosen_encoding, l.chosen_delimiter));
-        let detected_encoding = match &same_file {
-            Some(l) if chosen_encoding.is_some() => l.detected_encoding,
-            _ => workbook.encoding,
-        };
-        let detected_delimiter = match &same_file {
-            Some(l) if chosen_delimiter.is_some() => l.detected_delimiter,
-            _ => workbook.delimiter,
-        };
+        let text = TextOptions::after_read(
+            same_file.as_ref().map(|loaded| &loaded.text),
+            workbook.encoding,
+            workbook.delimiter,
+        );
         self.loaded = Some(Loaded {
             path,
             workbook: Arc::new(workbook),
-            detected_encoding,
-            detected_delimiter,
-            chosen_encoding,
-            chosen_delimiter,
+            text,
             sheet: String::new(),
             header_row: 1,
             roles: Vec::new(),
@@ -305,8 +288,7 @@ impl CustomerImport {
             if let Some(loaded) = &mut self.loaded
                 && loaded.path != path
             {
-                loaded.chosen_encoding = None;
-                loaded.chosen_delimiter = None;
+                loaded.text.forget_choices();
             }
             self.read(path, ReadOptions::default(), next_request, commands);
         }
@@ -589,7 +571,7 @@ impl CustomerImport {
                 }
                 ui.end_row();
                 if workbook.encoding.is_some()
-                    && let Some(options) = text_options_ui(ui, texts, loaded)
+                    && let Some(options) = loaded.text.ui(ui, texts, "import")
                 {
                     reread = Some(options);
                 }
@@ -801,14 +783,11 @@ impl CustomerImport {
 
     /// Opens the native open dialog on a thread of its own.
     fn pick_file(&mut self, ctx: &egui::Context, texts: &Texts) {
-        let title = texts.get("import.pick_title").to_owned();
-        let filter = texts.get("excel.filter").to_owned();
-        let spawned = on_dialog_thread(ctx, move || {
-            rfd::FileDialog::new()
-                .set_title(title)
-                .add_filter(filter, &EXTENSIONS)
-                .pick_file()
-        });
+        let spawned = file_dialog::pick_sheet(
+            ctx,
+            texts.get("import.pick_title"),
+            texts.get("excel.filter"),
+        );
         match spawned {
             Ok(receiver) => self.open_dialog = Some(receiver),
             Err(error) => self.error = Some(error.to_string()),
@@ -817,16 +796,11 @@ impl CustomerImport {
 
     /// Opens the native save dialog on a thread of its own.
     fn pick_save_path(&mut self, ctx: &egui::Context, texts: &Texts) {
-        let title = texts.get("import.save_report").to_owned();
-        let name = format!("{}.xlsx", texts.get("import.report_file"));
-        let spawned = on_dialog_thread(ctx, move || {
-            rfd::FileDialog::new()
-                .set_title(title)
-                .set_file_name(name)
-                .add_filter("Excel", &["xlsx"])
-                .add_filter("CSV", &["csv"])
-                .save_file()
-        });
+        let spawned = file_dialog::save_table(
+            ctx,
+            texts.get("import.save_report"),
+            texts.get("import.report_file"),
+        );
         match spawned {
             Ok(receiver) => self.save_dialog = Some(receiver),
             Err(error) => self.error = Some(error.to_string()),
@@ -964,71 +938,6 @@ fn duplicates_table(ui: &mut egui::Ui, texts: &Texts, repeats: &[(usize, Fate)])
                 });
             }
         });
-}
-
-/// The encoding and separator choices of a text file, as grid rows;
-/// returns the options to read it again with when one was changed.
-fn text_options_ui(ui: &mut egui::Ui, texts: &Texts, loaded: &mut Loaded) -> Option<ReadOptions> {
-    let mut changed = false;
-    let label = ui.label(texts.get("excel.encoding"));
-    let auto = texts.fmt(
-        "excel.auto_detected",
-        &[(
-            "name",
-            &loaded
-                .detected_encoding
-                .map_or_else(String::new, encoding_label),
-        )],
-    );
-    let mut chosen = loaded.chosen_encoding;
-    egui::ComboBox::from_id_salt("import_encoding")
-        .selected_text(chosen.map_or_else(|| auto.clone(), encoding_label))
-        .show_ui(ui, |ui| {
-            ui.selectable_value(&mut chosen, None, auto.as_str());
-            for (name, shown) in ENCODINGS {
-                if let Some(encoding) = encoding_by_name(name) {
-                    ui.selectable_value(&mut chosen, Some(encoding), shown);
-                }
-            }
-        })
-        .response
-        .labelled_by(label.id);
-    if chosen != loaded.chosen_encoding {
-        loaded.chosen_encoding = chosen;
-        changed = true;
-    }
-    ui.end_row();
-
-    let label = ui.label(texts.get("excel.delimiter"));
-    let auto = texts.fmt(
-        "excel.auto_detected",
-        &[(
-            "name",
-            &loaded
-                .detected_delimiter
-                .map_or_else(String::new, |d| delimiter_label(texts, d)),
-        )],
-    );
-    let mut chosen = loaded.chosen_delimiter;
-    egui::ComboBox::from_id_salt("import_delimiter")
-        .selected_text(chosen.map_or_else(|| auto.clone(), |d| delimiter_label(texts, d)))
-        .show_ui(ui, |ui| {
-            ui.selectable_value(&mut chosen, None, auto.as_str());
-            for (delimiter, key) in DELIMITERS {
-                ui.selectable_value(&mut chosen, Some(delimiter), texts.get(key));
-            }
-        })
-        .response
-        .labelled_by(label.id);
-    if chosen != loaded.chosen_delimiter {
-        loaded.chosen_delimiter = chosen;
-        changed = true;
-    }
-    ui.end_row();
-    changed.then_some(ReadOptions {
-        encoding: loaded.chosen_encoding,
-        delimiter: loaded.chosen_delimiter,
-    })
 }
 
 /// A column's role as a choice among all of them, labelled by its header

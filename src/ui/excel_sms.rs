@@ -22,9 +22,8 @@
 //!
 //! Only one such window is open at a time. The window reads no file itself.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -32,16 +31,18 @@ use egui_extras::{Column, TableBuilder};
 
 use super::app::thousands;
 use super::bulk_message::{BulkMessage, PREVIEWED, Recipients, Sample};
+use super::file_dialog::{self, dialog_answer, file_name};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::{describe_issue, describe_read_error};
 use super::sms_form::Data;
+use super::text_file_options::{TextOptions, encoding_label};
 use super::widgets::{clipped, escape_closes};
 use crate::backend::{
     BatchId, BatchKind, BatchProblem, Cell, Command, DuplicateRow, Encoding, NewRecipient, QueryId,
     ReadError, ReadOptions, RejectedRow, RowProblem, Sheet, SheetMapping, SheetRow, SheetTargets,
-    Workbook, column_names, data_rows, encoding_by_name, guess_header_row, guess_phone_column,
-    header_names, used_variables,
+    Workbook, column_names, data_rows, guess_header_row, guess_phone_column, header_names,
+    used_variables,
 };
 
 /// The window's id, for Esc to know whether it is in front.
@@ -50,24 +51,6 @@ const WINDOW: &str = "excel_sms";
 const PREVIEW_ROWS: usize = 20;
 /// How long the mapping must stay still before the sheet is sorted again.
 const SORT_PAUSE: Duration = Duration::from_millis(300);
-/// The kinds of file the open dialog offers.
-pub(super) const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "ods", "csv", "txt"];
-/// The encodings offered for a text file, by the names
-/// [`encoding_by_name`] knows, with the names shown.
-pub(super) const ENCODINGS: [(&str, &str); 5] = [
-    ("utf-8", "UTF-8"),
-    ("cp949", "CP949/EUC-KR"),
-    ("shift_jis", "Shift_JIS"),
-    ("utf-16le", "UTF-16LE"),
-    ("utf-16be", "UTF-16BE"),
-];
-/// The separators offered for a text file, with their text keys.
-pub(super) const DELIMITERS: [(u8, &str); 3] = [
-    (b',', "excel.comma"),
-    (b';', "excel.semicolon"),
-    (b'\t', "excel.tab"),
-];
-
 /// A file being read.
 struct Reading {
     request: QueryId,
@@ -82,12 +65,8 @@ struct Loaded {
     /// The encoding and separator a text file was read with.
     encoding: Option<&'static Encoding>,
     had_decode_errors: bool,
-    /// What was detected when the file was last read without overrides.
-    detected_encoding: Option<&'static Encoding>,
-    detected_delimiter: Option<u8>,
-    /// The overrides (None: as detected).
-    chosen_encoding: Option<&'static Encoding>,
-    chosen_delimiter: Option<u8>,
+    /// A text file's encoding and separator, as detected and chosen.
+    text: TextOptions,
     sheet: usize,
     header_row: usize,
     phone_column: usize,
@@ -145,8 +124,8 @@ pub struct ExcelSms {
     to_open: Option<PathBuf>,
     /// Where to save the left-out rows, chosen in the dialog or by a test.
     to_save: Option<PathBuf>,
-    open_dialog: Option<std_mpsc::Receiver<Option<PathBuf>>>,
-    save_dialog: Option<std_mpsc::Receiver<Option<PathBuf>>>,
+    open_dialog: Option<file_dialog::Pending>,
+    save_dialog: Option<file_dialog::Pending>,
     export: Option<Export>,
     /// Why a dialog could not be opened.
     error: Option<String>,
@@ -231,23 +210,11 @@ impl ExcelSms {
         }
         self.reading = None;
         let same_file = self.loaded.as_ref().filter(|loaded| loaded.path == path);
-        let (chosen_encoding, chosen_delimiter) =
-            same_file.map_or((None, None), |l| (l.chosen_encoding, l.chosen_delimiter));
-        let (detected_encoding, detected_delimiter) = match same_file {
-            Some(l) if chosen_encoding.is_some() || chosen_delimiter.is_some() => (
-                if chosen_encoding.is_some() {
-                    l.detected_encoding
-                } else {
-                    workbook.encoding
-                },
-                if chosen_delimiter.is_some() {
-                    l.detected_delimiter
-                } else {
-                    workbook.delimiter
-                },
-            ),
-            _ => (workbook.encoding, workbook.delimiter),
-        };
+        let text = TextOptions::after_read(
+            same_file.map(|loaded| &loaded.text),
+            workbook.encoding,
+            workbook.delimiter,
+        );
         let first = workbook
             .sheets
             .iter()
@@ -258,10 +225,7 @@ impl ExcelSms {
             sheets: workbook.sheets.into_iter().map(Arc::new).collect(),
             encoding: workbook.encoding,
             had_decode_errors: workbook.had_decode_errors,
-            detected_encoding,
-            detected_delimiter,
-            chosen_encoding,
-            chosen_delimiter,
+            text,
             sheet: 0,
             header_row: 1,
             phone_column: 0,
@@ -335,8 +299,7 @@ impl ExcelSms {
             if let Some(loaded) = &mut self.loaded
                 && loaded.path != path
             {
-                loaded.chosen_encoding = None;
-                loaded.chosen_delimiter = None;
+                loaded.text.forget_choices();
             }
             self.read(path, ReadOptions::default(), next_request, commands);
         }
@@ -703,7 +666,7 @@ impl ExcelSms {
                 }
 
                 if loaded.encoding.is_some()
-                    && let Some(options) = text_options_ui(ui, texts, loaded)
+                    && let Some(options) = loaded.text.ui(ui, texts, "excel")
                 {
                     reread = Some(options);
                 }
@@ -944,14 +907,11 @@ impl ExcelSms {
     /// Opens the native open dialog on a thread of its own (it blocks until
     /// the manager chooses; the window keeps drawing meanwhile).
     fn pick_file(&mut self, ctx: &egui::Context, texts: &Texts) {
-        let title = texts.get("excel.pick_title").to_owned();
-        let filter = texts.get("excel.filter").to_owned();
-        let spawned = on_dialog_thread(ctx, move || {
-            rfd::FileDialog::new()
-                .set_title(title)
-                .add_filter(filter, &EXTENSIONS)
-                .pick_file()
-        });
+        let spawned = file_dialog::pick_sheet(
+            ctx,
+            texts.get("excel.pick_title"),
+            texts.get("excel.filter"),
+        );
         match spawned {
             Ok(receiver) => self.open_dialog = Some(receiver),
             Err(error) => self.error = Some(error.to_string()),
@@ -960,86 +920,16 @@ impl ExcelSms {
 
     /// Opens the native save dialog on a thread of its own.
     fn pick_save_path(&mut self, ctx: &egui::Context, texts: &Texts) {
-        let title = texts.get("excel.save_title").to_owned();
-        let name = format!("{}.xlsx", texts.get("excel.left_out_file"));
-        let spawned = on_dialog_thread(ctx, move || {
-            rfd::FileDialog::new()
-                .set_title(title)
-                .set_file_name(name)
-                .add_filter("Excel", &["xlsx"])
-                .add_filter("CSV", &["csv"])
-                .save_file()
-        });
+        let spawned = file_dialog::save_table(
+            ctx,
+            texts.get("excel.save_title"),
+            texts.get("excel.left_out_file"),
+        );
         match spawned {
             Ok(receiver) => self.save_dialog = Some(receiver),
             Err(error) => self.error = Some(error.to_string()),
         }
     }
-}
-
-/// The encoding and separator choices of a text file, as grid rows;
-/// returns the options to read it again with when one was changed.
-fn text_options_ui(ui: &mut egui::Ui, texts: &Texts, loaded: &mut Loaded) -> Option<ReadOptions> {
-    let mut changed = false;
-    let label = ui.label(texts.get("excel.encoding"));
-    let auto = texts.fmt(
-        "excel.auto_detected",
-        &[(
-            "name",
-            &loaded
-                .detected_encoding
-                .map_or_else(String::new, encoding_label),
-        )],
-    );
-    let mut chosen = loaded.chosen_encoding;
-    egui::ComboBox::from_id_salt("excel_encoding")
-        .selected_text(chosen.map_or_else(|| auto.clone(), encoding_label))
-        .show_ui(ui, |ui| {
-            ui.selectable_value(&mut chosen, None, auto.as_str());
-            for (name, shown) in ENCODINGS {
-                if let Some(encoding) = encoding_by_name(name) {
-                    ui.selectable_value(&mut chosen, Some(encoding), shown);
-                }
-            }
-        })
-        .response
-        .labelled_by(label.id);
-    if chosen != loaded.chosen_encoding {
-        loaded.chosen_encoding = chosen;
-        changed = true;
-    }
-    ui.end_row();
-
-    let label = ui.label(texts.get("excel.delimiter"));
-    let auto = texts.fmt(
-        "excel.auto_detected",
-        &[(
-            "name",
-            &loaded
-                .detected_delimiter
-                .map_or_else(String::new, |d| delimiter_label(texts, d)),
-        )],
-    );
-    let mut chosen = loaded.chosen_delimiter;
-    egui::ComboBox::from_id_salt("excel_delimiter")
-        .selected_text(chosen.map_or_else(|| auto.clone(), |d| delimiter_label(texts, d)))
-        .show_ui(ui, |ui| {
-            ui.selectable_value(&mut chosen, None, auto.as_str());
-            for (delimiter, key) in DELIMITERS {
-                ui.selectable_value(&mut chosen, Some(delimiter), texts.get(key));
-            }
-        })
-        .response
-        .labelled_by(label.id);
-    if chosen != loaded.chosen_delimiter {
-        loaded.chosen_delimiter = chosen;
-        changed = true;
-    }
-    ui.end_row();
-    changed.then_some(ReadOptions {
-        encoding: loaded.chosen_encoding,
-        delimiter: loaded.chosen_delimiter,
-    })
 }
 
 /// A list of left-out rows, each `shown` as its row, phone as written and why.
@@ -1109,67 +999,4 @@ fn left_out_rows(texts: &Texts, sorted: &SheetTargets) -> Vec<(usize, String, St
         .collect();
     rows.sort_by_key(|(row, _, _)| *row);
     rows
-}
-
-/// Runs a blocking file dialog on a thread of its own and hands its answer
-/// back, waking the window. (Windows and Linux allow a dialog off the main
-/// thread; macOS, which ringdesk does not ship for, would not.)
-pub(super) fn on_dialog_thread(
-    ctx: &egui::Context,
-    dialog: impl FnOnce() -> Option<PathBuf> + Send + 'static,
-) -> std::io::Result<std_mpsc::Receiver<Option<PathBuf>>> {
-    let (sender, receiver) = std_mpsc::sync_channel(1);
-    let ctx = ctx.clone();
-    std::thread::Builder::new()
-        .name("ringdesk-file-dialog".to_owned())
-        .spawn(move || {
-            // A closed window no longer waits for it.
-            sender.send(dialog()).ok();
-            ctx.request_repaint();
-        })?;
-    Ok(receiver)
-}
-
-/// The path chosen in a dialog, once it has closed with one.
-pub(super) fn dialog_answer(
-    dialog: &mut Option<std_mpsc::Receiver<Option<PathBuf>>>,
-) -> Option<PathBuf> {
-    let answer = match dialog.as_ref()?.try_recv() {
-        Ok(answer) => answer,
-        Err(std_mpsc::TryRecvError::Empty) => return None,
-        // The dialog thread ended without an answer (it panicked).
-        Err(std_mpsc::TryRecvError::Disconnected) => None,
-    };
-    *dialog = None;
-    answer
-}
-
-/// The last part of `path`, or all of it when it has none.
-pub(super) fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    )
-}
-
-/// An encoding by the name the manager knows it by.
-pub(super) fn encoding_label(encoding: &'static Encoding) -> String {
-    ENCODINGS
-        .iter()
-        .find(|(name, _)| encoding_by_name(name) == Some(encoding))
-        .map_or_else(
-            || encoding.name().to_owned(),
-            |(_, shown)| (*shown).to_owned(),
-        )
-}
-
-/// A separator in words.
-pub(super) fn delimiter_label(texts: &Texts, delimiter: u8) -> String {
-    DELIMITERS
-        .iter()
-        .find(|(known, _)| *known == delimiter)
-        .map_or_else(
-            || char::from(delimiter).to_string(),
-            |(_, key)| texts.get(key).to_owned(),
-        )
 }

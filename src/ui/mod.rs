@@ -15,6 +15,7 @@ mod customer_list;
 mod date_picker;
 mod excel_sms;
 mod field_settings;
+mod file_dialog;
 pub mod fonts;
 mod format;
 mod free_sms;
@@ -32,6 +33,7 @@ mod sms_form;
 mod sms_picture;
 mod sms_templates;
 mod status_bar;
+mod text_file_options;
 mod widgets;
 
 pub use app::{RingdeskApp, StartInfo};

@@ -9,10 +9,10 @@
 //! answers with the bytes or a refusal naming the file.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc as std_mpsc;
 
 use eframe::egui;
 
+use super::file_dialog::{self, dialog_answer, file_name};
 use super::i18n::Texts;
 use crate::backend::{Command, ImageProblem, PictureFileError, QueryId};
 use crate::domain::Picture;
@@ -27,7 +27,7 @@ pub struct PictureSlot {
     /// Why the last file chosen could not be attached.
     refused: Option<PictureFileError>,
     /// The open file dialog's answer: a path, or None when it was cancelled.
-    dialog: Option<std_mpsc::Receiver<Option<PathBuf>>>,
+    dialog: Option<file_dialog::Pending>,
 }
 
 impl PictureSlot {
@@ -91,7 +91,7 @@ impl PictureSlot {
         next_request: &mut u64,
         commands: &mut Vec<Command>,
     ) {
-        if let Some(path) = self.dialog_answer() {
+        if let Some(path) = dialog_answer(&mut self.dialog) {
             self.attach_file(path, next_request, commands);
         }
         let error_colour = ui.visuals().error_fg_color;
@@ -133,28 +133,19 @@ impl PictureSlot {
         }
     }
 
-    /// Opens the native file dialog on a thread of its own: it blocks until
-    /// the agent chooses, and the window must keep drawing meanwhile.
-    /// (Windows and Linux allow a dialog off the main thread; macOS, which
-    /// ringdesk does not ship for, would not.)
+    /// Opens the native file dialog (off the window's thread: see
+    /// [`file_dialog`]).
     fn open_dialog(&mut self, ctx: &egui::Context, texts: &Texts) {
-        let (sender, receiver) = std_mpsc::sync_channel(1);
-        let ctx = ctx.clone();
         let title = texts.get("composer.pick_title").to_owned();
         let filter = texts.get("composer.jpeg_filter").to_owned();
-        let spawned = std::thread::Builder::new()
-            .name("ringdesk-file-dialog".to_owned())
-            .spawn(move || {
-                let picked = rfd::FileDialog::new()
-                    .set_title(title)
-                    .add_filter(filter, &["jpg", "jpeg", "JPG", "JPEG"])
-                    .pick_file();
-                // A closed composer no longer waits for it.
-                sender.send(picked).ok();
-                ctx.request_repaint();
-            });
+        let spawned = file_dialog::on_dialog_thread(ctx, move || {
+            rfd::FileDialog::new()
+                .set_title(title)
+                .add_filter(filter, &["jpg", "jpeg", "JPG", "JPEG"])
+                .pick_file()
+        });
         match spawned {
-            Ok(_) => self.dialog = Some(receiver),
+            Ok(receiver) => self.dialog = Some(receiver),
             Err(error) => {
                 self.refused = Some(PictureFileError::Unreadable {
                     path: PathBuf::new(),
@@ -162,18 +153,6 @@ impl PictureSlot {
                 });
             }
         }
-    }
-
-    /// The file chosen in the dialog, once it has closed with one.
-    fn dialog_answer(&mut self) -> Option<PathBuf> {
-        let answer = match self.dialog.as_ref()?.try_recv() {
-            Ok(answer) => answer,
-            Err(std_mpsc::TryRecvError::Empty) => return None,
-            // The dialog thread ended without an answer (it panicked).
-            Err(std_mpsc::TryRecvError::Disconnected) => None,
-        };
-        self.dialog = None;
-        answer
     }
 }
 
@@ -186,14 +165,6 @@ pub fn looks_like_jpeg(path: &Path) -> bool {
         .is_some_and(|extension| {
             extension.eq_ignore_ascii_case("jpg") || extension.eq_ignore_ascii_case("jpeg")
         })
-}
-
-/// The last part of `path`, or all of it when it has none.
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    )
 }
 
 /// Kilobytes as carriers count them (1,000 bytes), rounded up so that a
