@@ -22,7 +22,7 @@ use ringdesk::store::{CustomerOrder, Page, Store};
 use ringdesk::ui::RingdeskApp;
 
 use crate::support::DataDir;
-use crate::ui::{add_call, click, settings_file, step_until, type_into, window};
+use crate::ui::{add_call, click, drop_file, settings_file, step_until, type_into, window};
 
 const COMPOSER: &str = "문자보내기 — 홍길동";
 
@@ -356,29 +356,6 @@ fn the_call_log_writes_to_a_caller_and_the_status_bar_shows_the_gateway() {
     assert!(shows(&harness, "문자: Kannel"));
     assert!(shows(&harness, "잔여 12,345건"));
     assert!(shows(&harness, "credit is running low"));
-}
-
-/// A file dropped on the window, as eframe hands one over; the window must
-/// give the backend its path and never read it itself.
-#[derive(Debug)]
-struct DroppedFile(std::path::PathBuf);
-
-impl egui::DroppedFile for DroppedFile {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        panic!("the window read a dropped file itself");
-    }
-}
-
-pub(crate) fn drop_file(harness: &mut Harness<'static, RingdeskApp>, path: &std::path::Path) {
-    harness
-        .input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(DroppedFile(path.to_owned())));
-    harness.run_steps(2);
 }
 
 #[test]

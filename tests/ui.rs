@@ -2,7 +2,7 @@
 //! store and settings file: it finds widgets by the names AccessKit gives
 //! them, types, clicks and checks what the screen and the store then hold.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -143,6 +143,58 @@ pub(crate) fn open_menu(harness: &mut Harness<'_, RingdeskApp>, menu: &str, entr
     click(harness, menu);
     harness.get_by_role_and_label(Role::Button, entry).click();
     harness.run_ok();
+}
+
+/// A file dropped on the window, as eframe hands one over; the window must
+/// give the backend its path and never read it itself.
+#[derive(Debug)]
+struct DroppedFile(PathBuf);
+
+impl egui::DroppedFile for DroppedFile {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        panic!("the window read a dropped file itself");
+    }
+}
+
+/// Drops `path` on the window where the pointer is.
+pub(crate) fn drop_file(harness: &mut Harness<'_, RingdeskApp>, path: &Path) {
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedFile(path.to_owned())));
+    harness.run_steps(2);
+}
+
+/// Opens the 고객관리 window `entry` (unless a 파일 열기… is on screen
+/// already) and drops `file` on it, as a file manager would.
+pub(crate) fn drop_on_sheet_window(
+    harness: &mut Harness<'_, RingdeskApp>,
+    entry: &str,
+    file: &Path,
+) {
+    if harness.query_by_label("파일 열기…").is_none() {
+        open_menu(harness, "고객관리(C)", entry);
+    }
+    let over = harness.get_by_label("파일 열기…").rect().center();
+    harness.hover_at(over);
+    harness.run_steps(2);
+    drop_file(harness, file);
+}
+
+/// A file of tests/data/import.
+pub(crate) fn import_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/import")
+        .join(name)
+}
+
+/// Whether a widget whose label contains `text` is on screen.
+pub(crate) fn shown(harness: &Harness<'_, RingdeskApp>, text: &str) -> bool {
+    harness.query_by_label_contains(text).is_some()
 }
 
 #[test]

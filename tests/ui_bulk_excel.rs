@@ -6,8 +6,7 @@
 //! name says is refused in words; the text with its `#{열이름}` goes to
 //! every row to send as an Excel batch.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
 use eframe::egui;
 use eframe::egui::accesskit::Role;
@@ -21,53 +20,20 @@ use ringdesk::ui::RingdeskApp;
 
 use crate::sms_ui::{add_sender_number, send_enabled};
 use crate::support::DataDir;
-use crate::ui::{click, open_menu, settings_file, step_until, window};
+use crate::ui::{
+    click, drop_on_sheet_window, import_fixture, settings_file, shown, step_until, window,
+};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/import")
-        .join(name)
-}
-
-/// Opens 엑셀문자발송 and drops `file` on it, as a file manager would.
+/// Opens the window and drops `file` on it.
 fn drop_file(harness: &mut Harness<'_, RingdeskApp>, file: &Path) {
-    if harness.query_by_label("파일 열기…").is_none() {
-        open_menu(harness, "고객관리(C)", "엑셀문자발송");
-    }
-    let over = harness.get_by_label("파일 열기…").rect().center();
-    harness.hover_at(over);
-    harness.run_steps(2);
-    harness
-        .input_mut()
-        .dropped_files
-        .push(Arc::new(DroppedFile(file.to_owned())));
-    harness.run_steps(2);
-}
-
-/// A file dropped on the window, as eframe hands one over; the window must
-/// give the backend its path and never read it itself.
-#[derive(Debug)]
-struct DroppedFile(PathBuf);
-
-impl egui::DroppedFile for DroppedFile {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        panic!("the window read a dropped file itself");
-    }
-}
-
-fn shown(harness: &Harness<'_, RingdeskApp>, text: &str) -> bool {
-    harness.query_by_label_contains(text).is_some()
+    drop_on_sheet_window(harness, "엑셀문자발송", file);
 }
 
 #[test]
 fn a_dropped_sheet_is_sorted_as_the_manifest_says_and_its_left_out_rows_saved() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("sms_targets.xlsx"));
+    drop_file(&mut harness, &import_fixture("sms_targets.xlsx"));
     step_until(&mut harness, "the sheet sorted", |h| {
         shown(h, "보낼 문자 482건")
     });
@@ -128,7 +94,7 @@ fn a_dropped_sheet_is_sorted_as_the_manifest_says_and_its_left_out_rows_saved() 
 fn a_cp949_csv_shows_its_encoding_and_reads_again_in_another() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("customers_cp949.csv"));
+    drop_file(&mut harness, &import_fixture("customers_cp949.csv"));
     step_until(&mut harness, "the CSV sorted", |h| shown(h, "보낼 문자"));
     let encoding = harness.get_by_role_and_label(Role::ComboBox, "인코딩");
     assert_eq!(
@@ -165,7 +131,7 @@ fn a_cp949_csv_shows_its_encoding_and_reads_again_in_another() {
 fn a_file_that_is_not_a_workbook_is_refused_in_words() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("broken/not_really.xlsx"));
+    drop_file(&mut harness, &import_fixture("broken/not_really.xlsx"));
     step_until(&mut harness, "the refusal", |h| {
         shown(
             h,
@@ -184,7 +150,7 @@ fn each_row_to_send_gets_its_own_text_in_an_excel_batch() {
     settings.user.role = ringdesk::domain::Role::Manager;
     ringdesk::config::save(&path, &settings).unwrap();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("sms_targets.xlsx"));
+    drop_file(&mut harness, &import_fixture("sms_targets.xlsx"));
     step_until(&mut harness, "the sheet sorted", |h| {
         shown(h, "보낼 문자 482건")
     });
@@ -245,7 +211,7 @@ fn each_row_to_send_gets_its_own_text_in_an_excel_batch() {
 fn a_workbook_with_a_title_row_and_two_sheets_is_mapped_by_its_header() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("customers.xlsx"));
+    drop_file(&mut harness, &import_fixture("customers.xlsx"));
     step_until(&mut harness, "the sheet sorted", |h| shown(h, "보낼 문자"));
     // The data sheet, not the notes; the header under the merged title;
     // the mobile column, not 번호 or 전화번호.
@@ -263,13 +229,13 @@ fn a_workbook_with_a_title_row_and_two_sheets_is_mapped_by_its_header() {
 fn a_damaged_an_empty_a_phoneless_and_a_huge_celled_sheet_each_say_so() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("broken/truncated.xlsx"));
+    drop_file(&mut harness, &import_fixture("broken/truncated.xlsx"));
     step_until(&mut harness, "the refusal", |h| {
         shown(h, "truncated.xlsx: 파일이 손상되어 읽을 수 없습니다")
     });
     assert!(!shown(&harness, "보낼 문자"));
 
-    drop_file(&mut harness, &fixture("broken/header_only.csv"));
+    drop_file(&mut harness, &import_fixture("broken/header_only.csv"));
     step_until(&mut harness, "the empty sheet", |h| {
         shown(h, "머리글 행 아래에 행이 없습니다")
     });

@@ -16,8 +16,9 @@ use ringdesk::domain::BatchId;
 use ringdesk::store::Store;
 use ringdesk::ui::RingdeskApp;
 
-use crate::sms_ui::{add_sender_number, drop_file, send_enabled, shows};
+use crate::sms_ui::{add_sender_number, send_enabled, shows};
 use crate::support::DataDir;
+use crate::ui::drop_file;
 use crate::ui::{click, open_menu, settings_file, step_until, type_into_as, window};
 
 /// The sender number 1588-1234, and the desk's `role`.

@@ -4,10 +4,8 @@
 //! manifest's; the import writes its customers and the report is saved; a
 //! file that is not what its name says is refused in words.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
-use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -15,53 +13,20 @@ use ringdesk::store::Store;
 use ringdesk::ui::RingdeskApp;
 
 use crate::support::DataDir;
-use crate::ui::{add_customers, click, open_menu, step_until, window};
+use crate::ui::{
+    add_customers, click, drop_on_sheet_window, import_fixture, shown, step_until, window,
+};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/import")
-        .join(name)
-}
-
-/// Opens 고객 가져오기 and drops `file` on it, as a file manager would.
+/// Opens the window and drops `file` on it.
 fn drop_file(harness: &mut Harness<'_, RingdeskApp>, file: &Path) {
-    if harness.query_by_label("파일 열기…").is_none() {
-        open_menu(harness, "고객관리(C)", "고객 가져오기…");
-    }
-    let over = harness.get_by_label("파일 열기…").rect().center();
-    harness.hover_at(over);
-    harness.run_steps(2);
-    harness
-        .input_mut()
-        .dropped_files
-        .push(Arc::new(DroppedFile(file.to_owned())));
-    harness.run_steps(2);
-}
-
-/// A file dropped on the window; the window must give the backend its
-/// path and never read it itself.
-#[derive(Debug)]
-struct DroppedFile(PathBuf);
-
-impl egui::DroppedFile for DroppedFile {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        panic!("the window read a dropped file itself");
-    }
-}
-
-fn shown(harness: &Harness<'_, RingdeskApp>, text: &str) -> bool {
-    harness.query_by_label_contains(text).is_some()
+    drop_on_sheet_window(harness, "고객 가져오기…", file);
 }
 
 #[test]
 fn a_dropped_customer_sheet_shows_the_manifests_counts_and_imports_its_customers() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("customers.xlsx"));
+    drop_file(&mut harness, &import_fixture("customers.xlsx"));
     step_until(&mut harness, "the file prepared", |h| {
         shown(h, "가져올 고객 981명")
     });
@@ -118,7 +83,7 @@ fn a_dropped_customer_sheet_shows_the_manifests_counts_and_imports_its_customers
 fn a_file_that_is_not_a_workbook_is_refused_in_words() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("broken/not_really.xlsx"));
+    drop_file(&mut harness, &import_fixture("broken/not_really.xlsx"));
     step_until(&mut harness, "the refusal", |h| {
         shown(
             h,
@@ -132,7 +97,7 @@ fn a_file_that_is_not_a_workbook_is_refused_in_words() {
 fn a_header_row_without_a_name_column_is_refused_in_words() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("customers.xlsx"));
+    drop_file(&mut harness, &import_fixture("customers.xlsx"));
     step_until(&mut harness, "the file prepared", |h| {
         shown(h, "가져올 고객 981명")
     });
@@ -151,7 +116,7 @@ fn a_customer_already_in_the_book_is_filled_in_when_asked() {
     // 010-5443-9979 is row 33's number (and two later rows').
     let ids = add_customers(&dir, &[("기존 고객", "010-5443-9979", "")]);
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("customers.xlsx"));
+    drop_file(&mut harness, &import_fixture("customers.xlsx"));
     step_until(&mut harness, "the file prepared", |h| {
         shown(h, "중복 8건 (파일 안 7, 이미 있는 고객 1)")
     });
@@ -171,7 +136,7 @@ fn a_customer_already_in_the_book_is_filled_in_when_asked() {
 fn a_cp949_csv_shows_its_encoding_and_the_manifests_counts() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("customers_cp949.csv"));
+    drop_file(&mut harness, &import_fixture("customers_cp949.csv"));
     step_until(&mut harness, "the file prepared", |h| {
         shown(h, "가져올 고객 240명")
     });
@@ -191,7 +156,7 @@ fn a_cp949_csv_shows_its_encoding_and_the_manifests_counts() {
 fn a_column_read_wrongly_is_given_another_role_and_the_rows_sorted_again() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    drop_file(&mut harness, &fixture("customers.xlsx"));
+    drop_file(&mut harness, &import_fixture("customers.xlsx"));
     step_until(&mut harness, "the file prepared", |h| {
         shown(h, "가져올 고객 981명")
     });
