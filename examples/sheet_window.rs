@@ -1,9 +1,9 @@
-//! ringdesk's window with a sheet ready for 엑셀문자발송: the file is loaded
-//! as soon as the window is opened from the menu, as if picked in the file
-//! dialog — which cannot be driven under Xvfb, where
-//! `scripts/screenshots.sh` takes the README's pictures.
+//! ringdesk's window with a sheet ready for 엑셀문자발송 (`excel`) or 고객
+//! 가져오기 (`import`): the file is loaded as soon as that window is opened
+//! from the menu, as if picked in the file dialog — which cannot be driven
+//! under Xvfb, where `scripts/screenshots.sh` takes the README's pictures.
 //!
-//! `cargo run --example excel_window -- DATA_DIR SHEET WIDTH HEIGHT`
+//! `cargo run --example sheet_window -- excel|import DATA_DIR FILE WIDTH HEIGHT`
 #![allow(missing_docs, clippy::unwrap_used)]
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use ringdesk::ui::{RingdeskApp, StartInfo, fonts};
 
 struct Shot {
     app: RingdeskApp,
+    import: bool,
     file: Option<PathBuf>,
 }
 
@@ -25,7 +26,13 @@ impl eframe::App for Shot {
     }
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         self.app.ui(ui, frame);
-        if let Some(window) = self.app.excel_sms()
+        if self.import {
+            if let Some(window) = self.app.customer_import()
+                && let Some(file) = self.file.take()
+            {
+                window.open_file(file);
+            }
+        } else if let Some(window) = self.app.excel_sms()
             && let Some(file) = self.file.take()
         {
             window.open_file(file);
@@ -35,10 +42,15 @@ impl eframe::App for Shot {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let dir = PathBuf::from(&args[1]);
-    let file = PathBuf::from(&args[2]);
-    let w: f32 = args[3].parse().unwrap();
-    let h: f32 = args[4].parse().unwrap();
+    let import = match args[1].as_str() {
+        "excel" => false,
+        "import" => true,
+        other => panic!("excel or import, not {other}"),
+    };
+    let dir = PathBuf::from(&args[2]);
+    let file = PathBuf::from(&args[3]);
+    let w: f32 = args[4].parse().unwrap();
+    let h: f32 = args[5].parse().unwrap();
     let store = Store::open(&dir.join("ringdesk.sqlite3")).unwrap();
     let settings_file = dir.join("settings.toml");
     let settings = Settings::load_or_create(&settings_file).unwrap();
@@ -66,6 +78,7 @@ fn main() {
                     database,
                     settings,
                 }),
+                import,
                 file: Some(file),
             }))
         }),

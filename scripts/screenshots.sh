@@ -276,12 +276,12 @@ xdotool mousemove --window "$window" 60 368 click 1
 sleep 1
 shot free-sms
 
-# 엑셀문자발송 with the test sheet (examples/excel_window.rs loads it: the
+# 엑셀문자발송 with the test sheet (examples/sheet_window.rs loads it: the
 # file dialog cannot be driven here), #{이름} and #{쿠폰코드} from its chips.
 kill "$app" 2>/dev/null || true
 wait "$app" 2>/dev/null || true
-cargo build --release --locked --example excel_window
-"$target_dir/release/examples/excel_window" "$data" tests/data/import/sms_targets.xlsx 1024 700 &
+cargo build --release --locked --example sheet_window
+"$target_dir/release/examples/sheet_window" excel "$data" tests/data/import/sms_targets.xlsx 1024 700 &
 app=$!
 sleep 5
 window="$(xdotool search --name '^ringdesk$' | head -n 1)"
@@ -306,12 +306,12 @@ xdotool mousemove --window "$window" 60 465 click 1
 sleep 1.5
 shot excel-sms
 
-# 고객 가져오기 with the customer fixture (examples/import_window.rs loads
+# 고객 가져오기 with the customer fixture (examples/sheet_window.rs loads
 # it), the rejected rows opened.
 kill "$app" 2>/dev/null || true
 wait "$app" 2>/dev/null || true
-cargo build --release --locked --example import_window
-"$target_dir/release/examples/import_window" "$data" tests/data/import/customers.xlsx 1024 700 &
+cargo build --release --locked --example sheet_window
+"$target_dir/release/examples/sheet_window" import "$data" tests/data/import/customers.xlsx 1024 700 &
 app=$!
 sleep 5
 window="$(xdotool search --name '^ringdesk$' | head -n 1)"
