@@ -18,6 +18,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Error;
+use super::group_name::group_named;
 use crate::config::Settings;
 use crate::domain::search::SearchQuery;
 use crate::domain::{
@@ -269,57 +270,11 @@ pub fn plan(
 
 /// The members of the group called `name` (or `parent/child`).
 fn group_members(store: &Store, name: &str) -> Result<Vec<Candidate>, Error> {
-    let groups = store.groups()?;
-    let path_of = |id| {
-        let mut names = Vec::new();
-        let mut at = groups.iter().find(|group| group.id == id);
-        while let Some(group) = at {
-            names.push(group.name.as_str());
-            at = group
-                .parent_id
-                .and_then(|parent| groups.iter().find(|group| group.id == parent));
-        }
-        names.reverse();
-        names.join("/")
-    };
-    let wanted = name.trim();
-    let found: Vec<_> = groups
-        .iter()
-        .filter(|group| group.name == wanted || path_of(group.id) == wanted)
-        .collect();
-    let bad = |reason: String| {
-        Error::Invalid(Invalid::new(
-            "--group",
-            Problem::Malformed {
-                value: name.to_owned(),
-                reason,
-            },
-        ))
-    };
-    match found.as_slice() {
-        [group] => Ok(store.candidates_where(&crate::domain::CustomerFilter {
-            group: Some(group.id),
-            ..crate::domain::CustomerFilter::default()
-        })?),
-        [] => {
-            let names: Vec<String> = groups.iter().map(|group| path_of(group.id)).collect();
-            Err(bad(if names.is_empty() {
-                "there are no customer groups".to_owned()
-            } else {
-                format!(
-                    "no group is called so; the groups are: {}",
-                    names.join(", ")
-                )
-            }))
-        }
-        several => {
-            let names: Vec<String> = several.iter().map(|group| path_of(group.id)).collect();
-            Err(bad(format!(
-                "several groups are called so; name one by its path: {}",
-                names.join(", ")
-            )))
-        }
-    }
+    let group = group_named(store, "--group", name)?;
+    Ok(store.candidates_where(&crate::domain::CustomerFilter {
+        group: Some(group),
+        ..crate::domain::CustomerFilter::default()
+    })?)
 }
 
 /// Customers sorted out as 대량문자발송 sorts them.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::group_name::group_named;
 use super::{Context, Error, json_line};
 use crate::domain::search::SearchQuery;
 use crate::domain::{CustomerFilter, CustomerId, Invalid, Problem};
@@ -161,7 +162,7 @@ fn filter(store: &Store, args: &Args) -> Result<CustomerFilter, Error> {
         ..CustomerFilter::default()
     };
     if let Some(name) = &args.group {
-        filter.group = Some(group_named(store, name)?);
+        filter.group = Some(group_named(store, "--group", name)?);
     }
     if let Some(name) = &args.status {
         let statuses = store.statuses()?;
@@ -192,47 +193,6 @@ fn filter(store: &Store, args: &Args) -> Result<CustomerFilter, Error> {
         );
     }
     Ok(filter)
-}
-
-/// The group called `name`, or the one at the path `parent/child`.
-fn group_named(store: &Store, name: &str) -> Result<crate::domain::GroupId, Error> {
-    let groups = store.groups()?;
-    let path_of = |id| {
-        let mut names = Vec::new();
-        let mut at = groups.iter().find(|group| group.id == id);
-        while let Some(group) = at {
-            names.push(group.name.as_str());
-            at = group
-                .parent_id
-                .and_then(|parent| groups.iter().find(|group| group.id == parent));
-        }
-        names.reverse();
-        names.join("/")
-    };
-    let wanted = name.trim();
-    let found: Vec<_> = groups
-        .iter()
-        .filter(|group| group.name == wanted || path_of(group.id) == wanted)
-        .collect();
-    match found.as_slice() {
-        [group] => Ok(group.id),
-        [] => {
-            let paths: Vec<String> = groups.iter().map(|group| path_of(group.id)).collect();
-            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-            Err(invalid("--group", name, &none_called_so("group", &paths)))
-        }
-        several => {
-            let paths: Vec<String> = several.iter().map(|group| path_of(group.id)).collect();
-            Err(invalid(
-                "--group",
-                name,
-                &format!(
-                    "several groups are called so; name one by its path: {}",
-                    paths.join(", ")
-                ),
-            ))
-        }
-    }
 }
 
 /// Every customer the search box finds for `text`.

@@ -11,6 +11,7 @@ pub mod demo_data;
 pub mod duplicates;
 pub mod export;
 pub mod field;
+mod group_name;
 pub mod import;
 pub mod lookup;
 pub mod pbx;
