@@ -413,3 +413,48 @@ fn a_file_of_numbers_lists_each_line_left_out_and_a_schedule_waits() {
     assert_eq!(run.code(), 2);
     assert!(run.stderr().contains("--schedule"), "{}", run.stderr());
 }
+
+#[test]
+fn a_saved_view_names_the_customers_of_a_bulk_send() {
+    use ringdesk::domain::{
+        Condition, CustomerFilter, FilterField, NewSavedView, Operator, ViewLayout, ViewName,
+    };
+    let dir = desk();
+    for (name, phone) in [
+        ("홍길동", "010-1234-5678"),
+        ("김민준", "010-2222-3333"),
+        ("김서연", "010-4444-5555"),
+    ] {
+        dir.run(&["customer", "add", "--name", name, "--phone", phone])
+            .ok();
+    }
+    let mut store = ringdesk::store::Store::open(&dir.database()).unwrap();
+    store
+        .save_view(&NewSavedView {
+            name: ViewName::new("김씨").unwrap(),
+            owner: String::new(),
+            shared: true,
+            layout: ViewLayout {
+                filter: CustomerFilter {
+                    conditions: vec![Condition {
+                        field: FilterField::Name,
+                        op: Operator::StartsWith,
+                        value: "김".to_owned(),
+                    }],
+                    ..CustomerFilter::default()
+                },
+                ..ViewLayout::default()
+            },
+        })
+        .unwrap();
+    drop(store);
+
+    let summary = dry_run(&dir, &["--view", "김씨", "--text", "안녕하세요 #{이름}님"]);
+    assert_eq!(summary["recipients"], 2, "{summary}");
+
+    let refused = dir.run(&["sms", "bulk", "--view", "박씨", "--text", "x", "--dry-run"]);
+    assert_ne!(refused.code(), 0);
+    assert!(refused.stderr().contains("--view"), "{}", refused.stderr());
+    assert!(refused.stderr().contains("김씨"), "{}", refused.stderr());
+    nothing_sent(&dir);
+}

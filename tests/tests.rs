@@ -36,3 +36,4 @@ mod ui_bulk_excel;
 mod ui_bulk_free;
 mod ui_import;
 mod ui_sms;
+mod ui_views;

@@ -8,8 +8,8 @@ use crate::config::Settings;
 use crate::domain::{BatchId, NewBatch, NewRecipient, Timestamp};
 use crate::domain::{
     CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
-    FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SenderNumberId,
-    TemplateId, UserId,
+    FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SavedViewId,
+    SenderNumberId, TemplateId, UserId, ViewLayout, ViewName,
 };
 use crate::import::customer_import::OnDuplicate;
 use crate::import::{ReadOptions, Sheet, Workbook};
@@ -109,6 +109,19 @@ pub enum Command {
     CountFieldValues(FieldId),
     /// Retire a field; answered by fresh [`super::Event::Lookups`].
     DeleteField(FieldId),
+    /// Save the list's filter, columns and order under a name, for this
+    /// desk's user (or everyone, `shared`); answered by fresh
+    /// [`super::Event::Lookups`].
+    SaveView {
+        /// Its name.
+        name: ViewName,
+        /// Everyone sees it.
+        shared: bool,
+        /// What it shows.
+        layout: Box<ViewLayout>,
+    },
+    /// Delete a saved view; answered by fresh [`super::Event::Lookups`].
+    DeleteView(SavedViewId),
     /// Make a group, at the top or under `parent`; answered by fresh
     /// [`super::Event::Groups`] and [`super::Event::Lookups`].
     CreateGroup {

@@ -10,8 +10,8 @@ use crate::domain::note::Note;
 use crate::domain::{BatchId, BatchSummary, Candidate, RecipientResult, Role};
 use crate::domain::{
     Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
-    LoggedMessage, Message, MessageId, PhoneNumber, Picture, ReceivedMessage, SenderNumber,
-    SenderNumberId, Status, Template, TemplateId, User,
+    LoggedMessage, Message, MessageId, PhoneNumber, Picture, ReceivedMessage, SavedView,
+    SenderNumber, SenderNumberId, Status, Template, TemplateId, User,
 };
 use crate::import::{ReadError, Workbook};
 use crate::pbx::tracker::{CallChange, TrackedCall};
@@ -431,6 +431,8 @@ pub struct Lookups {
     pub users: Vec<User>,
     /// Tags with their counts.
     pub tags: Vec<Tag>,
+    /// The saved views this desk's user sees, by name.
+    pub views: Vec<SavedView>,
 }
 
 /// Another customer who already has a number or the e-mail typed.

@@ -47,7 +47,7 @@ pub use event::{
 // batch results as the backend found them.
 pub use crate::domain::{
     BatchId, BatchKind, BatchState, BatchSummary, BatchTotals, Candidate, NewBatch, NewRecipient,
-    RecipientResult, Role, SkipReason,
+    RecipientResult, Role, SavedView, SkipReason, ViewLayout, ViewName,
 };
 pub use crate::import::{Cell, ReadError, ReadOptions, Sheet, Workbook};
 pub use crate::sms::free_numbers::FreeNumbers;

@@ -14,7 +14,9 @@ use super::{BulkAction, Command, Event, SearchBox, Waker, local_time};
 use crate::config::{self, Settings};
 use crate::domain::note::NoteBody;
 use crate::domain::search::SearchQuery;
-use crate::domain::{Call, CallFilter, CustomerDraft, CustomerId, PhoneNumber, Region, Timestamp};
+use crate::domain::{
+    Call, CallFilter, CustomerDraft, CustomerId, NewSavedView, PhoneNumber, Region, Timestamp,
+};
 use crate::pbx::{LinkState, OriginateOutcome};
 use crate::store::{self, Page, Store};
 
@@ -317,6 +319,26 @@ impl Service {
                 Ok(()) => self.lookups(),
                 Err(error) => failed("delete field", &error),
             },
+            Command::SaveView {
+                name,
+                shared,
+                layout,
+            } => {
+                let view = NewSavedView {
+                    name,
+                    owner: self.settings.user.name.clone(),
+                    shared,
+                    layout: *layout,
+                };
+                match self.store.save_view(&view) {
+                    Ok(_) => self.lookups(),
+                    Err(error) => failed("save view", &error),
+                }
+            }
+            Command::DeleteView(id) => match self.store.delete_view(id) {
+                Ok(()) => self.lookups(),
+                Err(error) => failed("delete view", &error),
+            },
             Command::CountListed { query_id, filter } => answer(
                 "list customers",
                 self.store.count_customers_where(&filter),
@@ -556,6 +578,7 @@ impl Service {
                 statuses: self.store.statuses()?,
                 users: self.store.users(Page::first(10_000))?,
                 tags: self.store.tags()?,
+                views: self.store.saved_views(&self.settings.user.name)?,
             })
         };
         answer("load lists", lookups(), |lookups| {

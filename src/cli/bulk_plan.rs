@@ -47,6 +47,8 @@ pub enum Source<'a> {
     Group(&'a str),
     /// The customers the search box finds for a text (고객검색).
     Search(&'a str),
+    /// The customers a saved view of the list shows, by its name.
+    View(&'a str),
     /// A text file of numbers (임의문자발송).
     Numbers(&'a Path),
     /// A sheet, one message per row (엑셀문자발송).
@@ -238,6 +240,7 @@ pub fn plan(
             let ids: Vec<CustomerId> = hits.hits.iter().map(|hit| hit.id).collect();
             customers(region, &store.candidates_of(&ids)?, batch)
         }
+        Source::View(name) => customers(region, &view_members(store, settings, name)?, batch),
         Source::Numbers(path) => numbers(path, region)?,
         Source::Excel(excel) => sheet_rows(excel, &batch.body_template, region)?,
     };
@@ -245,6 +248,7 @@ pub fn plan(
         let (option, value, reason) = match source {
             Source::Group(name) => ("--group", name.to_owned(), "the group has no customers"),
             Source::Search(text) => ("--search", text.to_owned(), "no customer matches it"),
+            Source::View(name) => ("--view", name.to_owned(), "the view shows no customers"),
             Source::Numbers(path) => (
                 "--numbers",
                 path.display().to_string(),
@@ -266,6 +270,26 @@ pub fn plan(
     }
     check_texts(store, settings, batch, &mut gathered)?;
     Ok(gathered)
+}
+
+/// The customers the saved view called `name` shows today (as this desk's
+/// user sees the views), the recycle bin aside.
+fn view_members(store: &Store, settings: &Settings, name: &str) -> Result<Vec<Candidate>, Error> {
+    let view = store
+        .saved_view_named(&settings.user.name, name)
+        .map_err(|error| match error {
+            crate::store::Error::Invalid(mut invalid) => {
+                "--view".clone_into(&mut invalid.field);
+                Error::Invalid(invalid)
+            }
+            other => other.into(),
+        })?;
+    let mut filter = view.layout.filter_now(
+        crate::domain::Timestamp::now(),
+        crate::backend::local_time::utc_offset_seconds(),
+    );
+    filter.in_recycle_bin = false;
+    Ok(store.candidates_where(&filter)?)
 }
 
 /// The members of the group called `name` (or `parent/child`).

@@ -31,7 +31,7 @@ use crate::store::Store;
 /// Arguments of `sms bulk`.
 #[derive(Debug, clap::Args)]
 #[allow(clippy::struct_excessive_bools, reason = "command-line switches")]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["group", "search", "numbers", "excel"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["group", "search", "view", "numbers", "excel"])))]
 pub struct BulkArgs {
     /// The members of a customer group, by its name or `parent/child` path
     /// (대량문자발송).
@@ -41,6 +41,10 @@ pub struct BulkArgs {
     /// memo or digits of a number (대량문자발송).
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    /// The customers a saved view of the customer list shows (저장된 보기),
+    /// by its name: this desk's user's own views and the shared ones.
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
     /// A text file of numbers: one per line, or separated by commas,
     /// semicolons, tabs or spaces (임의문자발송).
     #[arg(long, value_name = "FILE")]
@@ -124,6 +128,8 @@ pub(super) fn bulk(context: &Context, args: &BulkArgs, out: &mut impl Write) -> 
         Source::Group(name)
     } else if let Some(text) = &args.search {
         Source::Search(text)
+    } else if let Some(name) = &args.view {
+        Source::View(name)
     } else if let Some(path) = &args.numbers {
         Source::Numbers(path)
     } else if let Some(path) = &args.excel {
@@ -136,7 +142,7 @@ pub(super) fn bulk(context: &Context, args: &BulkArgs, out: &mut impl Write) -> 
         Source::Excel(&excel)
     } else {
         return Err(Error::Sms(
-            "give --group, --search, --numbers or --excel".to_owned(),
+            "give --group, --search, --view, --numbers or --excel".to_owned(),
         ));
     };
     let plan = plan(&store, &context.settings, source, &batch)?;

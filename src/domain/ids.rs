@@ -48,4 +48,6 @@ row_id!(
     ReceivedId,
     /// A stored MMS picture, shared by every message that carries it.
     ImageId,
+    /// A saved view of the customer list.
+    SavedViewId,
 );

@@ -30,6 +30,7 @@ mod outbox;
 mod phones;
 mod received;
 mod references;
+mod saved_views;
 mod search;
 mod senders;
 mod statuses;

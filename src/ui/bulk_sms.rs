@@ -31,9 +31,9 @@ use super::sms_form;
 use super::widgets::{drop_lands_in, escape_closes};
 use crate::backend::{
     BatchId, BatchKind, BatchProblem, Candidate, Command, CustomerCard, Gather, Gathered, Group,
-    LeftOutReason, Lookups, QueryId, RecipientList,
+    LeftOutReason, Lookups, QueryId, RecipientList, local_time,
 };
-use crate::domain::{Customer, CustomerFilter, CustomerId, GroupId};
+use crate::domain::{Customer, CustomerFilter, CustomerId, GroupId, SavedViewId, Timestamp};
 
 /// The recipients' source tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +67,8 @@ pub struct BulkSms {
     editor: FilterEditor,
     /// Why the filter cannot be used, in words.
     filter_problem: Option<String>,
+    /// The saved view picked to add its customers.
+    view: Option<SavedViewId>,
     /// 고객그룹's ticked groups.
     ticked: BTreeSet<GroupId>,
     /// The gathering asked and not answered yet.
@@ -114,6 +116,7 @@ impl BulkSms {
             tab: Tab::Search,
             editor: FilterEditor::new("bulk_filter"),
             filter_problem: None,
+            view: None,
             ticked: BTreeSet::new(),
             gathering: None,
             notice: None,
@@ -445,6 +448,40 @@ impl BulkSms {
                 asked = data.list_filter.cloned();
             }
         });
+        if !data.lookups.views.is_empty() {
+            ui.horizontal(|ui| {
+                let label = ui.label(texts.get("list.views"));
+                let current = self
+                    .view
+                    .and_then(|id| data.lookups.views.iter().find(|view| view.id == id));
+                egui::ComboBox::from_id_salt("bulk_views")
+                    .selected_text(current.map_or_else(
+                        || texts.get("list.view_none").to_owned(),
+                        |view| view.name.clone(),
+                    ))
+                    .show_ui(ui, |ui| {
+                        for view in &data.lookups.views {
+                            ui.selectable_value(&mut self.view, Some(view.id), view.name.as_str());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if ui
+                    .add_enabled(
+                        !busy && current.is_some(),
+                        egui::Button::new(texts.get("bulk_sms.add_view")),
+                    )
+                    .on_hover_text(texts.get("bulk_sms.add_view_hint"))
+                    .clicked()
+                    && let Some(view) = current
+                {
+                    asked = Some(
+                        view.layout
+                            .filter_now(Timestamp::now(), local_time::utc_offset_seconds()),
+                    );
+                }
+            });
+        }
         if let Some(mut filter) = asked {
             // Customers in the recycle bin get no texts.
             filter.in_recycle_bin = false;

@@ -66,6 +66,36 @@ impl FilterEditor {
         &mut self.filter
     }
 
+    /// The date range when a preset names it (it then moves with the
+    /// calendar in a saved view).
+    #[must_use]
+    pub fn date_preset(&self) -> Option<(DateField, DatePreset)> {
+        match self.date_choice {
+            DateChoice::Preset(preset) => Some((self.date_on, preset)),
+            DateChoice::None | DateChoice::Custom => None,
+        }
+    }
+
+    /// Shows `filter`, its date range as `preset` names it or else as the
+    /// days it holds.
+    pub fn set_filter(&mut self, filter: CustomerFilter, preset: Option<(DateField, DatePreset)>) {
+        self.date_choice = match (preset, filter.date) {
+            (Some((on, preset)), _) => {
+                self.date_on = on;
+                DateChoice::Preset(preset)
+            }
+            (None, Some(date)) => {
+                self.date_on = date.on;
+                self.custom_from = local_day_text(date.from);
+                // The range ends at the first instant after its last day.
+                self.custom_to = local_day_text(Timestamp(date.to.0.saturating_sub(1)));
+                DateChoice::Custom
+            }
+            (None, None) => DateChoice::None,
+        };
+        self.filter = filter;
+    }
+
     /// Back to everyone.
     pub fn clear(&mut self) {
         self.filter = CustomerFilter::default();
@@ -358,4 +388,20 @@ fn operator_text(texts: &Texts, op: Operator) -> &str {
         Operator::IsEmpty => "op.is_empty",
         Operator::IsNotEmpty => "op.is_not_empty",
     })
+}
+
+/// The local calendar day of `at`, as YYYY-MM-DD (empty at the ends of
+/// time, which an open range uses).
+fn local_day_text(at: Timestamp) -> String {
+    if at.0 <= 0 || at.0 == i64::MAX - 1 {
+        return String::new();
+    }
+    jiff::Timestamp::from_millisecond(at.0)
+        .map(|instant| {
+            instant
+                .to_zoned(jiff::tz::TimeZone::system())
+                .date()
+                .to_string()
+        })
+        .unwrap_or_default()
 }

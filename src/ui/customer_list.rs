@@ -18,10 +18,13 @@ use super::format::{field_value, local_date, local_date_time};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::describe;
-use crate::backend::{BulkAction, Command, Group, Lookups, QueryId};
+use crate::backend::{
+    BulkAction, Command, Group, Lookups, QueryId, SavedView, ViewLayout, ViewName,
+};
 use crate::config::Settings;
 use crate::domain::{
-    CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId, GroupId, ListRow, SortColumn,
+    CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId, GroupId, ListRow, SavedViewId,
+    SortColumn,
 };
 
 /// Rows asked for at a time.
@@ -183,6 +186,10 @@ pub struct CustomerList {
     error: Option<String>,
     tag_text: String,
     confirm_delete: bool,
+    /// The saved view last picked (what 보기 삭제 deletes).
+    view: Option<SavedViewId>,
+    /// 보기 저장… is open, with the name and 공유 as typed.
+    saving_view: Option<(String, bool)>,
 }
 
 impl CustomerList {
@@ -215,6 +222,8 @@ impl CustomerList {
             error: None,
             tag_text: String::new(),
             confirm_delete: false,
+            view: None,
+            saving_view: None,
         }
     }
 
@@ -340,6 +349,7 @@ impl CustomerList {
             .min_width(720.0)
             .show(ctx, |ui| {
                 self.filter_bar(ui, texts, lookups, groups);
+                self.views_bar(ui, texts, lookups, commands, &mut outcome);
                 if self.editor.show_advanced {
                     let before = self.editor.filter().clone();
                     self.editor.advanced_ui(ui, texts, lookups);
@@ -412,6 +422,126 @@ impl CustomerList {
             self.selected.clear();
             self.anchor = None;
         }
+    }
+
+    /// 저장된 보기: pick one to show it, save what is shown under a name,
+    /// delete the one picked.
+    fn views_bar(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        lookups: &Lookups,
+        commands: &mut Vec<Command>,
+        outcome: &mut Outcome,
+    ) {
+        let mut picked = None;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(texts.get("list.views"));
+            let current = self
+                .view
+                .and_then(|id| lookups.views.iter().find(|view| view.id == id));
+            egui::ComboBox::from_id_salt("list_views")
+                .selected_text(current.map_or_else(
+                    || texts.get("list.view_none").to_owned(),
+                    |view| view_label(texts, view),
+                ))
+                .show_ui(ui, |ui| {
+                    for view in &lookups.views {
+                        if ui
+                            .selectable_label(self.view == Some(view.id), view_label(texts, view))
+                            .clicked()
+                        {
+                            picked = Some(view.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if ui
+                .add_enabled(
+                    self.saving_view.is_none(),
+                    egui::Button::new(texts.get("list.save_view")),
+                )
+                .on_hover_text(texts.get("list.view_hint"))
+                .clicked()
+            {
+                let name = current.map(|view| view.name.clone()).unwrap_or_default();
+                let shared = current.is_some_and(|view| view.shared);
+                self.saving_view = Some((name, shared));
+            }
+            if let Some(view) = current
+                && ui.button(texts.get("list.delete_view")).clicked()
+            {
+                commands.push(Command::DeleteView(view.id));
+                self.view = None;
+            }
+        });
+        if let Some(view) = picked {
+            self.apply_view(&view, outcome);
+        }
+        self.save_view_form(ui, texts, commands);
+    }
+
+    /// The name and 공유 of the view to save, and 저장.
+    fn save_view_form(&mut self, ui: &mut egui::Ui, texts: &Texts, commands: &mut Vec<Command>) {
+        let Some((name, shared)) = &mut self.saving_view else {
+            return;
+        };
+        let mut done = false;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(texts.get("list.view_name"));
+            ui.add(egui::TextEdit::singleline(name).desired_width(180.0))
+                .labelled_by(label.id);
+            ui.checkbox(shared, texts.get("list.share_view"));
+            let checked = ViewName::new(name);
+            if ui
+                .add_enabled(
+                    checked.is_ok(),
+                    egui::Button::new(texts.get("list.view_save")),
+                )
+                .clicked()
+                && let Ok(name) = checked
+            {
+                commands.push(Command::SaveView {
+                    name,
+                    shared: *shared,
+                    layout: Box::new(ViewLayout {
+                        filter: self.editor.filter().clone(),
+                        columns: self.columns.iter().map(ListColumn::setting).collect(),
+                        sort: self.sort,
+                        date_preset: self.editor.date_preset(),
+                    }),
+                });
+                done = true;
+            }
+            if ui.button(texts.get("list.view_cancel")).clicked() {
+                done = true;
+            }
+        });
+        if done {
+            self.saving_view = None;
+        }
+    }
+
+    /// Shows what `view` holds: its filter, columns and order.
+    fn apply_view(&mut self, view: &SavedView, outcome: &mut Outcome) {
+        self.view = Some(view.id);
+        self.editor
+            .set_filter(view.layout.filter.clone(), view.layout.date_preset);
+        self.sort = view.layout.sort;
+        let columns: Vec<ListColumn> = view
+            .layout
+            .columns
+            .iter()
+            .filter_map(|text| ListColumn::parse(text))
+            .collect();
+        if !columns.is_empty() && columns != self.columns {
+            self.columns = columns;
+            outcome.columns_changed = Some(self.columns.iter().map(ListColumn::setting).collect());
+        }
+        self.dirty = true;
+        self.selected.clear();
+        self.anchor = None;
     }
 
     fn column_chooser(
@@ -737,6 +867,15 @@ impl CustomerList {
             self.selected.insert(id);
         }
         self.anchor = Some(index);
+    }
+}
+
+/// A view's name, marked when it is shared.
+fn view_label(texts: &Texts, view: &SavedView) -> String {
+    if view.shared {
+        texts.fmt("list.view_shared", &[("name", &view.name)])
+    } else {
+        view.name.clone()
     }
 }
 

@@ -1,0 +1,74 @@
+//! 저장된 보기, driven through egui_kittest on a real backend: the list's
+//! filter, columns and order saved under a name come back when the view is
+//! picked, survive a restart, and add their customers in 대량문자발송.
+
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use ringdesk::ui::RingdeskApp;
+
+use crate::support::DataDir;
+use crate::ui::{add_customers, click, open_menu, step_until, type_into, window};
+
+fn pick(harness: &mut Harness<'_, RingdeskApp>, combo: &str, option: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, combo).click();
+    harness.run_ok();
+    harness.get_by_label(option).click();
+    harness.run_ok();
+}
+
+#[test]
+fn a_saved_view_brings_its_filter_back_and_adds_its_customers_to_a_bulk_send() {
+    let dir = DataDir::new();
+    add_customers(
+        &dir,
+        &[
+            ("홍길동", "010-1234-5678", "한빛상사"),
+            ("김민준", "010-2222-3333", "한빛상사"),
+            ("이서연", "02-2299-7123", "가람물산"),
+        ],
+    );
+    {
+        let mut harness = window(&dir);
+        open_menu(&mut harness, "고객관리(C)", "고객목록");
+        step_until(&mut harness, "everyone", |h| {
+            h.query_by_label("3명").is_some()
+        });
+        click(&mut harness, "고급 필터");
+        click(&mut harness, "조건 추가");
+        type_into(&mut harness, "값 1", "민준");
+        step_until(&mut harness, "the narrowed list", |h| {
+            h.query_by_label("1명").is_some()
+        });
+
+        click(&mut harness, "보기 저장…");
+        type_into(&mut harness, "보기 이름", "민준 고객");
+        click(&mut harness, "모두와 공유");
+        click(&mut harness, "저장");
+        click(&mut harness, "필터 지우기");
+        step_until(&mut harness, "everyone again", |h| {
+            h.query_by_label("3명").is_some()
+        });
+
+        pick(&mut harness, "저장된 보기", "민준 고객 (공유)");
+        step_until(&mut harness, "the view's customers", |h| {
+            h.query_by_label("1명").is_some()
+        });
+        assert!(harness.query_by_label("김민준").is_some());
+        assert!(harness.query_by_label("홍길동").is_none());
+    }
+
+    // After a restart the view is still there, for 대량문자발송 too.
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "고객관리(C)", "대량문자발송");
+    step_until(&mut harness, "the saved views", |h| {
+        h.query_by_role_and_label(Role::ComboBox, "저장된 보기")
+            .is_some()
+    });
+    pick(&mut harness, "저장된 보기", "민준 고객");
+    click(&mut harness, "저장된 보기로 추가");
+    step_until(&mut harness, "the view's customer added", |h| {
+        h.query_by_label("1명에게 발송").is_some()
+    });
+    assert!(harness.query_by_label("김민준").is_some());
+}
