@@ -188,8 +188,9 @@ pub struct CustomerList {
     confirm_delete: bool,
     /// The saved view last picked (what 보기 삭제 deletes).
     view: Option<SavedViewId>,
-    /// 보기 저장… is open, with the name and 공유 as typed.
-    saving_view: Option<(String, bool)>,
+    /// 보기 저장… is open, with the name and 공유 as typed, and whether
+    /// the name field has had its first focus.
+    saving_view: Option<(String, bool, bool)>,
 }
 
 impl CustomerList {
@@ -446,6 +447,9 @@ impl CustomerList {
                     |view| view_label(texts, view),
                 ))
                 .show_ui(ui, |ui| {
+                    if lookups.views.is_empty() {
+                        ui.weak(texts.get("list.no_views"));
+                    }
                     for view in &lookups.views {
                         if ui
                             .selectable_label(self.view == Some(view.id), view_label(texts, view))
@@ -467,7 +471,7 @@ impl CustomerList {
             {
                 let name = current.map(|view| view.name.clone()).unwrap_or_default();
                 let shared = current.is_some_and(|view| view.shared);
-                self.saving_view = Some((name, shared));
+                self.saving_view = Some((name, shared, false));
             }
             if let Some(view) = current
                 && ui.button(texts.get("list.delete_view")).clicked()
@@ -484,14 +488,20 @@ impl CustomerList {
 
     /// The name and 공유 of the view to save, and 저장.
     fn save_view_form(&mut self, ui: &mut egui::Ui, texts: &Texts, commands: &mut Vec<Command>) {
-        let Some((name, shared)) = &mut self.saving_view else {
+        let Some((name, shared, typed)) = &mut self.saving_view else {
             return;
         };
         let mut done = false;
         ui.horizontal_wrapped(|ui| {
             let label = ui.label(texts.get("list.view_name"));
-            ui.add(egui::TextEdit::singleline(name).desired_width(180.0))
+            let field = ui
+                .add(egui::TextEdit::singleline(name).desired_width(180.0))
                 .labelled_by(label.id);
+            if !*typed {
+                // Opened by 보기 저장…: the name is what comes next.
+                field.request_focus();
+                *typed = true;
+            }
             ui.checkbox(shared, texts.get("list.share_view"));
             let checked = ViewName::new(name);
             if ui
