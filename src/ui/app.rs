@@ -238,6 +238,11 @@ impl RingdeskApp {
                     self.shown.search.answered = true;
                 }
             }
+            Event::Timeline { id, page } => {
+                for form in &mut self.forms {
+                    form.timeline_loaded(id, &page);
+                }
+            }
             Event::Card(card) => {
                 for form in &mut self.forms {
                     form.card_loaded(&card, &self.shown.lookups);

@@ -32,6 +32,7 @@ mod sms_form;
 mod sms_picture;
 mod sms_templates;
 mod status_bar;
+mod timeline;
 mod widgets;
 
 pub use app::{RingdeskApp, StartInfo};
