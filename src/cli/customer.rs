@@ -3,7 +3,9 @@
 use std::io::Write;
 
 use super::{Context, Error, json_line};
-use crate::domain::{ChangeKind, Customer, CustomerDraft, CustomerId, PhoneDraft, TimelineItem};
+use crate::domain::{
+    ChangeKind, Customer, CustomerDraft, CustomerId, PhoneDraft, TimelineItem, UserId,
+};
 use crate::store::{CustomerOrder, Page};
 
 /// The `customer` subcommands.
@@ -221,11 +223,16 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
             // The customer first, so an unknown id is an error, not an empty list.
             store.customer(CustomerId(id))?;
             let page = store.customer_timeline(CustomerId(id), Page { offset, limit })?;
+            let users: std::collections::HashMap<UserId, String> = store
+                .users(Page::first(u32::MAX))?
+                .into_iter()
+                .map(|user| (user.id, user.display_name))
+                .collect();
             for item in &page.items {
                 if json {
                     json_line(out, item)?;
                 } else {
-                    writeln!(out, "{}", timeline_line(item))?;
+                    writeln!(out, "{}", timeline_line(item, &users))?;
                 }
             }
         }
@@ -234,7 +241,12 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
 }
 
 /// A timeline item as one line: time (UTC), kind, who, what.
-fn timeline_line(item: &TimelineItem) -> String {
+fn timeline_line(item: &TimelineItem, users: &std::collections::HashMap<UserId, String>) -> String {
+    let user = |id: Option<UserId>| {
+        id.and_then(|id| users.get(&id))
+            .cloned()
+            .unwrap_or_default()
+    };
     let (kind, who, text) = match item {
         TimelineItem::Call(call) => {
             let how = match (call.duration(), call.outcome) {
@@ -249,7 +261,7 @@ fn timeline_line(item: &TimelineItem) -> String {
             };
             (
                 "call",
-                String::new(),
+                user(call.user_id),
                 format!(
                     "{} {} {how}{memo}",
                     call.direction.as_str(),
@@ -259,7 +271,7 @@ fn timeline_line(item: &TimelineItem) -> String {
         }
         TimelineItem::Message(message) => (
             "message",
-            String::new(),
+            user(message.user_id),
             format!(
                 "{} {} {}",
                 message.state.as_str(),
@@ -267,7 +279,7 @@ fn timeline_line(item: &TimelineItem) -> String {
                 message.body.replace('\n', " ")
             ),
         ),
-        TimelineItem::Note(note) => ("note", String::new(), note.body.replace('\n', " ")),
+        TimelineItem::Note(note) => ("note", user(note.author_id), note.body.replace('\n', " ")),
         TimelineItem::Change(entry) => {
             let change = &entry.change;
             let what = match change.kind {
