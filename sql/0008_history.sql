@@ -20,6 +20,9 @@ CREATE TABLE customer_history (
     label        TEXT    NOT NULL DEFAULT '',
     old_text     TEXT    NOT NULL DEFAULT '',
     new_text     TEXT    NOT NULL DEFAULT '',
-    import_id    INTEGER REFERENCES imports (id) ON DELETE SET NULL
+    -- The import that made the change (imports.id). No foreign key: checking
+    -- it for each of a million customers an import creates costs more than
+    -- writing the rows, and imports are never deleted.
+    import_id    INTEGER
 );
 CREATE INDEX customer_history_customer ON customer_history (customer_id, at_ms);

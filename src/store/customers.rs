@@ -568,11 +568,8 @@ pub(super) fn write_customers(
     if let Some(set_aside) = set_aside {
         set_aside.restore(tx)?;
     }
-    if let Some(history) = history {
-        let imported = Change::of(ChangeKind::Imported);
-        for id in &ids {
-            history.record(*id, &imported)?;
-        }
+    if let (Some(history), Some(first), Some(last)) = (history, ids.first(), ids.last()) {
+        history.record_range(tx, *first, *last, &Change::of(ChangeKind::Imported))?;
     }
     Ok(ids)
 }

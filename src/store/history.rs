@@ -51,6 +51,39 @@ impl<'conn> Recorder<'conn> {
         })
     }
 
+    /// Records `change` once for every customer with an id from `first` to
+    /// `last`: one statement for a batch just inserted (ids given out in a
+    /// row), run inside `SQLite` rather than bound once per customer.
+    pub(crate) fn record_range(
+        &self,
+        conn: &Connection,
+        first: CustomerId,
+        last: CustomerId,
+        change: &Change,
+    ) -> Result<()> {
+        conn.prepare_cached(
+            "INSERT INTO customer_history
+                 (customer_id, at_ms, user_id, user_name, kind, field, label, old_text, new_text,
+                  import_id)
+             SELECT id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 FROM customers
+             WHERE id BETWEEN ?1 AND ?2",
+        )?
+        .execute(params![
+            first.0,
+            last.0,
+            self.at_ms,
+            self.user_id,
+            self.user_name,
+            change.kind.as_str(),
+            change.field,
+            change.label,
+            change.old,
+            change.new,
+            self.import_id,
+        ])?;
+        Ok(())
+    }
+
     /// Records `change` of `customer`.
     pub(crate) fn record(&mut self, customer: CustomerId, change: &Change) -> Result<()> {
         self.insert.execute(params![
