@@ -424,6 +424,15 @@ impl RingdeskApp {
                     list.refresh();
                 }
                 self.rerun_search();
+                // Open cards show the reassignment, group or tag in their history.
+                let open: Vec<_> = self
+                    .forms
+                    .iter()
+                    .filter_map(CustomerForm::customer_id)
+                    .collect();
+                for id in open {
+                    self.send(Command::LoadCard { id });
+                }
             }
             Event::PbxLink(state) => {
                 self.shown.pbx = Some(state);
