@@ -255,7 +255,7 @@ impl Store {
 
     /// Records one `change` of customer `id` by the current actor, in its
     /// own transaction. Store code that changes a customer records inside
-    /// its own transaction with [`record`] instead.
+    /// its own transaction with `store::history::record` instead.
     ///
     /// # Errors
     /// On a database failure, such as a customer that does not exist.
