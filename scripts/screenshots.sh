@@ -2,7 +2,8 @@
 # Starts the real ringdesk window under Xvfb on a store of demo customers and
 # saves screenshots of the main window, the customer list, the customer
 # card, the SMS문구 and 발신번호 windows, the SMS composer, the message log,
-# the bulk-send windows and their results, 고객 가져오기, and the caller pop-up into
+# the bulk-send windows and their results, 고객 가져오기, a card's 이력 (history)
+# tab, and the caller pop-up into
 # assets/screenshots/ (the README shows them).
 #
 #   scripts/screenshots.sh [CUSTOMERS]     # default 20000
@@ -326,6 +327,30 @@ sleep 0.5
 xdotool mousemove --window "$window" 600 560
 sleep 1
 shot import
+
+# A card's 이력 tab: a customer with calls, messages, notes and changes by
+# two agents (examples/timeline_data.rs), opened from the customer list.
+kill "$app" 2>/dev/null || true
+wait "$app" 2>/dev/null || true
+cargo build --release --locked --example timeline_data
+history_data="$(mktemp -d)"
+"$target_dir/release/examples/timeline_data" "$history_data" >/dev/null
+DISPLAY="$display" "$bin" --data-dir "$history_data" &
+app=$!
+sleep 5
+window="$(xdotool search --name '^ringdesk$' | head -n 1)"
+xdotool windowfocus --sync "$window" || true
+sleep 1
+xdotool mousemove --window "$window" 92 13 click 1
+sleep 0.7
+xdotool mousemove --window "$window" 92 63 click 1
+sleep 2.5
+xdotool mousemove --window "$window" 150 146 click --repeat 2 --delay 60 1
+sleep 2
+xdotool mousemove --window "$window" 330 192 click 1
+sleep 1.5
+shot timeline
+rm -rf "$history_data"
 
 # The caller pop-up: ringdesk again, now with a PBX — the recorded Asterisk
 # call of examples/ami_replay.rs, from the first demo customer's number.

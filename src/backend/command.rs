@@ -77,6 +77,15 @@ pub enum Command {
         /// What was typed.
         draft: Box<CustomerDraft>,
     },
+    /// A further page of a customer's timeline (calls, messages, notes and
+    /// changes, newest first); answered by [`super::Event::Timeline`]. The
+    /// first page comes with the card.
+    LoadTimeline {
+        /// Which customer.
+        id: CustomerId,
+        /// Items to skip (those already shown).
+        offset: u32,
+    },
     /// Move a customer to the recycle bin; answered by [`super::Event::CustomerDeleted`].
     DeleteCustomer {
         /// Which customer.

@@ -7,7 +7,7 @@ use super::command::QueryId;
 use super::import_commands::{ImportPlan, ImportProblem};
 use crate::config::Settings;
 use crate::domain::note::Note;
-use crate::domain::{BatchId, BatchSummary, Candidate, RecipientResult, Role};
+use crate::domain::{BatchId, BatchSummary, Candidate, RecipientResult, Role, TimelinePage};
 use crate::domain::{
     Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
     LoggedMessage, Message, MessageId, PhoneNumber, Picture, ReceivedMessage, SavedView,
@@ -40,6 +40,13 @@ pub enum Event {
     },
     /// A customer's whole card.
     Card(Box<CustomerCard>),
+    /// A further page of a customer's timeline ([`super::Command::LoadTimeline`]).
+    Timeline {
+        /// The customer.
+        id: CustomerId,
+        /// The page.
+        page: TimelinePage,
+    },
     /// Other customers with a number or the e-mail of a form
     /// ([`super::Command::FindHolders`]).
     Holders {
@@ -395,6 +402,9 @@ pub struct CustomerCard {
     pub messages: Vec<Message>,
     /// Notes, newest first.
     pub notes: Vec<Note>,
+    /// The first page of the timeline: calls, messages, notes and changes
+    /// to the card, newest first.
+    pub timeline: TimelinePage,
 }
 
 /// What the pop-up shows about a ringing call.

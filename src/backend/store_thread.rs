@@ -22,6 +22,8 @@ use crate::store::{self, Page, Store};
 
 /// Calls and messages shown on a card; older ones are in the logs.
 const CARD_HISTORY: u32 = 100;
+/// Timeline items read at a time: the card's first page and each "more".
+const TIMELINE_PAGE: u32 = 50;
 /// Calls shown in today's list; a busy desk has a few hundred a day.
 const TODAY_CALLS: u32 = 1000;
 
@@ -67,6 +69,7 @@ impl Service {
     /// Between commands it takes in what has arrived, so a search typed
     /// while the group counts load runs next rather than after them.
     pub(super) fn run(mut self, mut commands: mpsc::Receiver<Command>, events: &EventSender) {
+        self.take_actor();
         self.purge_recycle_bin();
         let mut queue: VecDeque<Command> = VecDeque::new();
         loop {
@@ -86,6 +89,16 @@ impl Service {
             if !self.handle(command, events) {
                 return;
             }
+        }
+    }
+
+    /// Changes are recorded as made by the desk's user (`user.name`).
+    fn take_actor(&mut self) {
+        if let Err(error) = self.store.set_actor_named(&self.settings.user.name) {
+            tracing::warn!(
+                "cannot look up the desk's user; changes are recorded without one: {error}"
+            );
+            self.store.set_actor(None);
         }
     }
 
@@ -262,6 +275,17 @@ impl Service {
             Command::LoadCard { id } => answer("load customer", self.card(id), |card| {
                 Event::Card(Box::new(card))
             }),
+            Command::LoadTimeline { id, offset } => answer(
+                "load history",
+                self.store.customer_timeline(
+                    id,
+                    Page {
+                        offset,
+                        limit: TIMELINE_PAGE,
+                    },
+                ),
+                |page| Event::Timeline { id, page },
+            ),
             Command::FindHolders {
                 request,
                 numbers,
@@ -464,6 +488,7 @@ impl Service {
         match config::save(&self.settings_file, settings) {
             Ok(saved) => {
                 self.settings = saved.clone();
+                self.take_actor();
                 self.to_pbx(PbxControl::Settings(Box::new(saved.clone())));
                 if let Some(sms) = &self.sms {
                     // A full queue means the thread is behind on wakes and
@@ -555,6 +580,9 @@ impl Service {
                 .store
                 .messages_of_customer(id, Page::first(CARD_HISTORY))?,
             notes: self.store.notes(id)?,
+            timeline: self
+                .store
+                .customer_timeline(id, Page::first(TIMELINE_PAGE))?,
         })
     }
 
@@ -692,6 +720,7 @@ fn only_reads(command: &Command) -> bool {
         command,
         Command::CountCustomers
             | Command::LoadCard { .. }
+            | Command::LoadTimeline { .. }
             | Command::LoadGroups
             | Command::LoadTodayCalls
             | Command::LoadLookups

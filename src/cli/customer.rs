@@ -1,9 +1,11 @@
-//! `ringdesk customer add | show | list | delete | restore`.
+//! `ringdesk customer add | show | list | delete | restore | history`.
 
 use std::io::Write;
 
 use super::{Context, Error, json_line};
-use crate::domain::{Customer, CustomerDraft, CustomerId, PhoneDraft};
+use crate::domain::{
+    ChangeKind, Customer, CustomerDraft, CustomerId, PhoneDraft, TimelineItem, UserId,
+};
 use crate::store::{CustomerOrder, Page};
 
 /// The `customer` subcommands.
@@ -40,6 +42,21 @@ pub enum Command {
     Restore {
         /// The customer id.
         id: i64,
+    },
+    /// Print a customer's timeline, newest first: calls, messages, notes
+    /// and changes to the card (who, when, old → new).
+    History {
+        /// The customer id.
+        id: i64,
+        /// Most items to print.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Items to skip, for paging.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// One JSON object per item.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -197,8 +214,108 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
             store.restore_customer(CustomerId(id))?;
             writeln!(out, "customer {id} restored")?;
         }
+        Command::History {
+            id,
+            limit,
+            offset,
+            json,
+        } => {
+            // The customer first, so an unknown id is an error, not an empty list.
+            store.customer(CustomerId(id))?;
+            let page = store.customer_timeline(CustomerId(id), Page { offset, limit })?;
+            let users: std::collections::HashMap<UserId, String> = store
+                .users(Page::first(u32::MAX))?
+                .into_iter()
+                .map(|user| (user.id, user.display_name))
+                .collect();
+            for item in &page.items {
+                if json {
+                    json_line(out, item)?;
+                } else {
+                    writeln!(out, "{}", timeline_line(item, &users))?;
+                }
+            }
+        }
     }
     Ok(())
+}
+
+/// A timeline item as one line: time (UTC), kind, who, what.
+fn timeline_line(item: &TimelineItem, users: &std::collections::HashMap<UserId, String>) -> String {
+    let user = |id: Option<UserId>| {
+        id.and_then(|id| users.get(&id))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (kind, who, text) = match item {
+        TimelineItem::Call(call) => {
+            let how = match (call.duration(), call.outcome) {
+                (Some(duration), _) => format!("{} s", duration.as_secs()),
+                (None, Some(outcome)) => outcome.as_str().to_owned(),
+                (None, None) => "ringing".to_owned(),
+            };
+            let memo = if call.memo.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", call.memo.replace('\n', " "))
+            };
+            (
+                "call",
+                user(call.user_id),
+                format!(
+                    "{} {} {how}{memo}",
+                    call.direction.as_str(),
+                    call.number_raw
+                ),
+            )
+        }
+        TimelineItem::Message(message) => (
+            "message",
+            user(message.user_id),
+            format!(
+                "{} {} {}",
+                message.state.as_str(),
+                message.to_raw,
+                message.body.replace('\n', " ")
+            ),
+        ),
+        TimelineItem::Note(note) => ("note", user(note.author_id), note.body.replace('\n', " ")),
+        TimelineItem::Change(entry) => {
+            let change = &entry.change;
+            let what = match change.kind {
+                ChangeKind::Field => {
+                    let field = if change.label.is_empty() {
+                        change.field.clone()
+                    } else {
+                        format!("{} ({})", change.field, change.label)
+                    };
+                    format!("{field}: {} -> {}", change.old, change.new)
+                }
+                ChangeKind::Assignee | ChangeKind::Status => {
+                    format!("{} -> {}", change.old, change.new)
+                }
+                ChangeKind::GroupAdded | ChangeKind::TagAdded => change.new.clone(),
+                ChangeKind::GroupRemoved | ChangeKind::TagRemoved => change.old.clone(),
+                ChangeKind::Merged => format!("#{} {}", change.old, change.label),
+                ChangeKind::Created
+                | ChangeKind::Imported
+                | ChangeKind::Deleted
+                | ChangeKind::Restored => String::new(),
+            };
+            let import = entry
+                .import_id
+                .map_or_else(String::new, |import| format!(" (import #{import})"));
+            (
+                change.kind.as_str(),
+                entry.user_name.clone().unwrap_or_default(),
+                format!("{what}{import}").replace('\n', " "),
+            )
+        }
+    };
+    let who = if who.is_empty() { "-".to_owned() } else { who };
+    format!("{}  {kind:<13} {who:<8} {text}", item.at().to_rfc3339())
+        .trim_end()
+        .to_owned()
 }
 
 /// Prints a customer's card as readable text.

@@ -154,7 +154,11 @@ impl Context {
     /// # Errors
     /// When it cannot be opened or was written by a newer ringdesk.
     pub fn store(&self) -> Result<Store, store::Error> {
-        Store::open(&self.dirs.database())
+        let mut store = Store::open(&self.dirs.database())?;
+        // Changes made here are recorded as the configured user's, or
+        // nobody's when none is set.
+        store.set_actor_named(&self.settings.user.name)?;
+        Ok(store)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod customer_filter;
 pub mod customer_record;
 pub mod email;
 pub mod field;
+pub mod history;
 pub mod ids;
 mod input;
 pub mod invalid;
@@ -43,6 +44,7 @@ pub use customer_filter::{
 pub use customer_record::{CustomerRecord, RecordNote, RecordPhone};
 pub use email::Email;
 pub use field::{FieldDef, FieldKind, FieldValue, NewFieldDef};
+pub use history::{Actor, CardText, Change, ChangeKind, HistoryEntry, TimelineItem, TimelinePage};
 pub use ids::*;
 pub use invalid::{Invalid, Problem};
 pub use message::{Message, MessageCounts, MessageKind, MessageState, NewMessage};

@@ -12,10 +12,11 @@ use rusqlite::{OptionalExtension as _, Row, Statement, Transaction, params};
 
 use super::columns::one_changed;
 use super::error::{Result, found};
+use super::history::{self, Recorder};
 use super::{Page, Store, bulk, now_ms, phones, search};
 use crate::domain::{
-    Customer, CustomerField, CustomerId, CustomerSummary, Email, FieldValue, GroupId, NewCustomer,
-    Region, TagId, Timestamp, UserId,
+    Change, ChangeKind, Customer, CustomerField, CustomerId, CustomerSummary, Email, FieldValue,
+    GroupId, NewCustomer, Region, TagId, Timestamp, UserId,
 };
 
 /// The order of [`Store::list_customers`].
@@ -46,6 +47,12 @@ impl Store {
     pub fn create_customer(&mut self, customer: &NewCustomer) -> Result<CustomerId> {
         let tx = self.conn.transaction()?;
         let id = Writer::new(&tx)?.insert(customer, now_ms())?;
+        history::record(
+            &tx,
+            id,
+            self.actor.as_ref(),
+            &Change::of(ChangeKind::Created),
+        )?;
         tx.commit()?;
         Ok(id)
     }
@@ -58,7 +65,9 @@ impl Store {
     pub fn insert_customers(&mut self, customers: &[NewCustomer]) -> Result<Vec<CustomerId>> {
         let loading = self.loading.is_some();
         let tx = self.conn.transaction()?;
-        let ids = write_customers(&tx, customers, &[], loading)?;
+        // Demo data and loads record no history: one row per customer
+        // would cost a million rows for nothing anyone changed.
+        let ids = write_customers(&tx, customers, &[], loading, None)?;
         tx.commit()?;
         Ok(ids)
     }
@@ -125,7 +134,9 @@ impl Store {
     /// [`super::Error::NotFound`] when there is no live customer `id`.
     pub fn update_customer(&mut self, id: CustomerId, customer: &NewCustomer) -> Result<()> {
         let tx = self.conn.transaction()?;
-        update_in(&tx, id, customer)?;
+        let mut history = Recorder::new(&tx, self.actor.as_ref(), None)?;
+        update_in(&tx, id, customer, Some(&mut history))?;
+        drop(history);
         tx.commit()?;
         Ok(())
     }
@@ -136,11 +147,20 @@ impl Store {
     /// # Errors
     /// [`super::Error::NotFound`] when there is no live customer `id`.
     pub fn delete_customer(&mut self, id: CustomerId) -> Result<()> {
-        let changed = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
             "UPDATE customers SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, now_ms()],
         )?;
-        one_changed(changed, "customer", id.0)
+        one_changed(changed, "customer", id.0)?;
+        history::record(
+            &tx,
+            id,
+            self.actor.as_ref(),
+            &Change::of(ChangeKind::Deleted),
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Gives every customer in `ids` to `assignee` (`None` leaves them
@@ -150,19 +170,36 @@ impl Store {
     /// [`super::Error::NotFound`] when the assignee is not a live user or an
     /// id is not a live customer; nothing is written then.
     pub fn assign_customers(&mut self, assignee: Option<UserId>, ids: &[CustomerId]) -> Result<()> {
-        if let Some(user) = assignee {
-            self.user(user)?;
-        }
+        let new_name = match assignee {
+            Some(user) => self.user(user)?.display_name,
+            None => String::new(),
+        };
         let tx = self.conn.transaction()?;
         {
             let mut assign = tx.prepare_cached(
                 "UPDATE customers SET assignee_id = ?2, updated_at_ms = ?3
                  WHERE id = ?1 AND deleted_at_ms IS NULL",
             )?;
+            // The assignee before, and whether it changes at all.
+            let mut before = tx.prepare_cached(
+                "SELECT c.assignee_id IS ?2, coalesce(u.display_name, '') FROM customers c
+                 LEFT JOIN users u ON u.id = c.assignee_id WHERE c.id = ?1",
+            )?;
+            let mut history = Recorder::new(&tx, self.actor.as_ref(), None)?;
             let now = now_ms();
+            let new_id = assignee.map(|user| user.0);
             for id in ids {
-                let changed = assign.execute(params![id.0, assignee.map(|user| user.0), now])?;
+                let unchanged_and_old: Option<(bool, String)> = before
+                    .query_row(params![id.0, new_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()?;
+                let changed = assign.execute(params![id.0, new_id, now])?;
                 one_changed(changed, "customer", id.0)?;
+                if let Some((false, old_name)) = unchanged_and_old {
+                    history.record(
+                        *id,
+                        &Change::values(ChangeKind::Assignee, &old_name, &new_name),
+                    )?;
+                }
             }
         }
         tx.commit()?;
@@ -186,9 +223,15 @@ impl Store {
                 "UPDATE customers SET deleted_at_ms = ?2, updated_at_ms = ?2
                  WHERE id = ?1 AND deleted_at_ms IS NULL",
             )?;
+            let mut history = Recorder::new(&tx, self.actor.as_ref(), None)?;
+            let deleted = Change::of(ChangeKind::Deleted);
             let now = now_ms();
             for id in ids {
-                moved += delete.execute(params![id.0, now])?;
+                let changed = delete.execute(params![id.0, now])?;
+                if changed > 0 {
+                    history.record(*id, &deleted)?;
+                }
+                moved += changed;
             }
         }
         tx.commit()?;
@@ -200,11 +243,20 @@ impl Store {
     /// # Errors
     /// [`super::Error::NotFound`] when `id` is not in the recycle bin.
     pub fn restore_customer(&mut self, id: CustomerId) -> Result<()> {
-        let changed = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
             "UPDATE customers SET deleted_at_ms = NULL WHERE id = ?1 AND deleted_at_ms IS NOT NULL",
             [id.0],
         )?;
-        one_changed(changed, "customer in the recycle bin", id.0)
+        one_changed(changed, "customer in the recycle bin", id.0)?;
+        history::record(
+            &tx,
+            id,
+            self.actor.as_ref(),
+            &Change::of(ChangeKind::Restored),
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Deletes for good every customer in the recycle bin; returns how many.
@@ -478,15 +530,18 @@ pub(super) fn field_value_from_sql(kind: &str, value: rusqlite::types::ValueRef<
 }
 
 /// Adds `new` customers and replaces `updated` ones inside `tx`; `loading`
-/// when a new file's load builds the indexes once, at its end.
+/// when a new file's load builds the indexes once, at its end. With
+/// `history`, each updated customer's changes are recorded and each new one
+/// gets one [`ChangeKind::Imported`] entry.
 pub(super) fn write_customers(
     tx: &rusqlite::Transaction<'_>,
     new: &[NewCustomer],
     updated: &[(CustomerId, NewCustomer)],
     loading: bool,
+    mut history: Option<&mut Recorder<'_>>,
 ) -> Result<Vec<CustomerId>> {
     for (id, customer) in updated {
-        update_in(tx, *id, customer)?;
+        update_in(tx, *id, customer, history.as_deref_mut())?;
     }
     let now = now_ms();
     let set_aside = if loading || new.is_empty() {
@@ -513,16 +568,26 @@ pub(super) fn write_customers(
     if let Some(set_aside) = set_aside {
         set_aside.restore(tx)?;
     }
+    if let (Some(history), Some(first), Some(last)) = (history, ids.first(), ids.last()) {
+        history.record_range(tx, *first, *last, &Change::of(ChangeKind::Imported))?;
+    }
     Ok(ids)
 }
 
-/// Replaces everything editable about customer `id` inside `tx`.
+/// Replaces everything editable about customer `id` inside `tx`, recording
+/// one history entry per changed field with `history`.
 pub(super) fn update_in(
     tx: &rusqlite::Transaction<'_>,
     id: CustomerId,
     customer: &NewCustomer,
+    history: Option<&mut Recorder<'_>>,
 ) -> Result<()> {
     live(tx, id)?;
+    let before = if history.is_some() {
+        Some(history::card_text(tx, id)?)
+    } else {
+        None
+    };
     search::remove(tx, id)?;
     {
         let mut update = tx.prepare_cached(
@@ -548,6 +613,12 @@ pub(super) fn update_in(
         )?;
     }
     Writer::new(tx)?.insert_parts(id, customer)?;
+    if let (Some(history), Some(before)) = (history, before) {
+        let after = history::card_text(tx, id)?;
+        for change in crate::domain::history::diff(&before, &after) {
+            history.record(id, &change)?;
+        }
+    }
     Ok(())
 }
 

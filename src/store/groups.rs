@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::columns::one_changed;
 use super::error::{Result, found, unique};
+use super::history::Recorder;
 use super::{Store, now_ms};
-use crate::domain::{CustomerId, GroupId, Invalid, Problem};
+use crate::domain::{Change, ChangeKind, CustomerId, GroupId, Invalid, Problem};
 
 /// A group as the group tree shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,15 +136,19 @@ impl Store {
     /// # Errors
     /// No such group or customer.
     pub fn add_to_group(&mut self, id: GroupId, customers: &[CustomerId]) -> Result<()> {
-        self.group(id)?;
+        let group = self.group(id)?;
         let tx = self.conn.transaction()?;
         {
             let mut add = tx.prepare_cached(
                 "INSERT OR IGNORE INTO group_members (group_id, customer_id) VALUES (?1, ?2)",
             )?;
+            let mut history = Recorder::new(&tx, self.actor.as_ref(), None)?;
+            let change = Change::values(ChangeKind::GroupAdded, "", &group.name);
             for customer in customers {
                 super::references::customer(&tx, *customer)?;
-                add.execute([id.0, customer.0])?;
+                if add.execute([id.0, customer.0])? > 0 {
+                    history.record(*customer, &change)?;
+                }
             }
         }
         tx.commit()?;
@@ -155,13 +160,25 @@ impl Store {
     /// # Errors
     /// On a database failure.
     pub fn remove_from_group(&mut self, id: GroupId, customers: &[CustomerId]) -> Result<()> {
+        let name: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT name FROM customer_groups WHERE id = ?1",
+                [id.0],
+                |row| row.get(0),
+            )
+            .optional()?;
         let tx = self.conn.transaction()?;
         {
             let mut remove = tx.prepare_cached(
                 "DELETE FROM group_members WHERE group_id = ?1 AND customer_id = ?2",
             )?;
+            let mut history = Recorder::new(&tx, self.actor.as_ref(), None)?;
+            let change = Change::values(ChangeKind::GroupRemoved, &name.unwrap_or_default(), "");
             for customer in customers {
-                remove.execute([id.0, customer.0])?;
+                if remove.execute([id.0, customer.0])? > 0 {
+                    history.record(*customer, &change)?;
+                }
             }
         }
         tx.commit()?;

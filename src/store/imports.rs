@@ -8,6 +8,7 @@ use rusqlite::OptionalExtension as _;
 
 use super::customers::{update_in, write_customers};
 use super::error::{Error, Result};
+use super::history::Recorder;
 use super::{Store, now_ms, search};
 use crate::domain::{CustomerDraft, CustomerId, NewCustomer, PhoneDraft, Region, Timestamp};
 
@@ -56,12 +57,23 @@ impl Store {
             .collect::<Result<Vec<String>>>()?;
         let loading = self.loading.is_some();
         let tx = self.conn.transaction()?;
-        let ids = write_customers(&tx, new, updated, loading)?;
+        // The import's row first, so history can name it; the count of
+        // customers created is known only after they are.
         tx.execute(
-            "INSERT INTO imports (file, created, updated, at_ms) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![file, ids.len(), updated.len(), now_ms()],
+            "INSERT INTO imports (file, created, updated, at_ms) VALUES (?1, 0, ?2, ?3)",
+            rusqlite::params![file, updated.len(), now_ms()],
         )?;
         let import = tx.last_insert_rowid();
+        let ids = if loading {
+            write_customers(&tx, new, updated, loading, None)?
+        } else {
+            let mut history = Recorder::new(&tx, self.actor.as_ref(), Some(import))?;
+            write_customers(&tx, new, updated, loading, Some(&mut history))?
+        };
+        tx.execute(
+            "UPDATE imports SET created = ?2 WHERE id = ?1",
+            rusqlite::params![import, ids.len()],
+        )?;
         {
             let mut change = tx.prepare(
                 "INSERT INTO import_changes (import_id, customer_id, before_json)
@@ -140,8 +152,11 @@ impl Store {
             search::remove(&tx, *id)?;
             tx.execute("DELETE FROM customers WHERE id = ?1", [id.0])?;
         }
-        for (id, customer) in &restore {
-            update_in(&tx, *id, customer)?;
+        {
+            let mut history = Recorder::new(&tx, self.actor.as_ref(), None)?;
+            for (id, customer) in &restore {
+                update_in(&tx, *id, customer, Some(&mut history))?;
+            }
         }
         tx.execute(
             "UPDATE imports SET undone_at_ms = ?1 WHERE id = ?2",

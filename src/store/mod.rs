@@ -19,6 +19,7 @@ mod error;
 mod export;
 mod fields;
 mod groups;
+pub(crate) mod history;
 mod images;
 mod imports;
 mod message_log;
@@ -82,6 +83,8 @@ pub struct Store {
     /// The indexes left out while a new file is loaded
     /// ([`Store::create_for_load`]).
     loading: Option<bulk::SetAside>,
+    /// Who the changes written are recorded as made by ([`Store::set_actor`]).
+    actor: Option<crate::domain::Actor>,
 }
 
 /// How long a write waits for another process's write before giving up.
@@ -160,6 +163,7 @@ impl Store {
             conn,
             path,
             loading: None,
+            actor: None,
         })
     }
 

@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::columns::one_changed;
 use super::error::{Error, Result};
+use super::history::Recorder;
 use super::{Store, now_ms};
-use crate::domain::{CustomerId, Invalid, Problem, TagId};
+use crate::domain::{Change, ChangeKind, CustomerId, Invalid, Problem, TagId};
 
 /// A tag with the number of live customers carrying it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,9 +74,17 @@ impl Store {
             let mut add = tx.prepare_cached(
                 "INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)",
             )?;
+            let stored: String =
+                tx.query_row("SELECT name FROM tags WHERE id = ?1", [tag.0], |row| {
+                    row.get(0)
+                })?;
+            let mut history = Recorder::new(&tx, self.actor.as_ref(), None)?;
+            let change = Change::values(ChangeKind::TagAdded, "", &stored);
             for id in ids {
                 one_changed(touch.execute(params![id.0, now])?, "customer", id.0)?;
-                add.execute([id.0, tag.0])?;
+                if add.execute([id.0, tag.0])? > 0 {
+                    history.record(*id, &change)?;
+                }
             }
         }
         tx.commit()?;

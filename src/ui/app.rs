@@ -238,6 +238,11 @@ impl RingdeskApp {
                     self.shown.search.answered = true;
                 }
             }
+            Event::Timeline { id, page } => {
+                for form in &mut self.forms {
+                    form.timeline_loaded(id, &page);
+                }
+            }
             Event::Card(card) => {
                 for form in &mut self.forms {
                     form.card_loaded(&card, &self.shown.lookups);
@@ -419,6 +424,15 @@ impl RingdeskApp {
                     list.refresh();
                 }
                 self.rerun_search();
+                // Open cards show the reassignment, group or tag in their history.
+                let open: Vec<_> = self
+                    .forms
+                    .iter()
+                    .filter_map(CustomerForm::customer_id)
+                    .collect();
+                for id in open {
+                    self.send(Command::LoadCard { id });
+                }
             }
             Event::PbxLink(state) => {
                 self.shown.pbx = Some(state);

@@ -1,6 +1,7 @@
 //! The customer card as a form (고객등록, and a double-click on a row):
 //! built-in and user-defined fields, several numbers, groups and tags, and
-//! tabs for calls, messages, notes and the memo.
+//! tabs for calls, messages, notes, the memo and the history (이력: the
+//! timeline of calls, messages, notes and changes to the card).
 //!
 //! Every field is checked as it is typed and marked with its reason; Save
 //! stays refused until all are right, and nothing typed is lost when the
@@ -13,11 +14,13 @@ use eframe::egui;
 use super::format::{direction_text, local_date_time};
 use super::i18n::Texts;
 use super::problem_text::describe;
+use super::timeline::timeline_ui;
 use super::widgets::{escape_closes, optional_choice};
 use crate::backend::{Command, CustomerCard, HeldBy, Holder, Lookups, QueryId};
 use crate::domain::customer::MEMO_MAX_BYTES;
 use crate::domain::{
     Customer, CustomerDraft, CustomerId, FieldDef, FieldKind, Invalid, PhoneDraft, Region,
+    TimelinePage,
 };
 
 /// Which tab of the form is shown.
@@ -28,6 +31,7 @@ enum Tab {
     Messages,
     Notes,
     Memo,
+    History,
 }
 
 /// A question the form is asking before it acts.
@@ -218,6 +222,20 @@ impl CustomerForm {
         self.history = Some(card.clone());
     }
 
+    /// A further page of a timeline arrived: appended when it is this
+    /// customer's and continues what is shown.
+    pub fn timeline_loaded(&mut self, id: CustomerId, page: &TimelinePage) {
+        if self.id != Some(id) {
+            return;
+        }
+        if let Some(card) = &mut self.history
+            && page.offset as usize == card.timeline.items.len()
+        {
+            card.timeline.items.extend(page.items.iter().cloned());
+            card.timeline.has_more = page.has_more;
+        }
+    }
+
     /// The backend saved what this form asked.
     pub fn saved(&mut self, request: QueryId, id: CustomerId) {
         if self.pending != Some(request) {
@@ -301,6 +319,7 @@ impl CustomerForm {
                         Tab::Messages => self.messages(ui, texts),
                         Tab::Notes => self.notes(ui, texts, lookups, commands),
                         Tab::Memo => self.memo(ui, texts, &problems),
+                        Tab::History => self.timeline(ui, texts, lookups, commands),
                     });
                 ui.separator();
                 save = self.buttons(ui, texts, &problems);
@@ -339,6 +358,7 @@ impl CustomerForm {
                 (Tab::Messages, "customer.tab_messages"),
                 (Tab::Notes, "customer.tab_notes"),
                 (Tab::Memo, "customer.tab_memo"),
+                (Tab::History, "customer.tab_history"),
             ] {
                 ui.selectable_value(&mut self.tab, tab, texts.get(key));
             }
@@ -658,6 +678,31 @@ impl CustomerForm {
                 });
             ui.weak(format!("{} · {author}", local_date_time(note.created_at)));
             ui.label(&note.body);
+        }
+    }
+
+    fn timeline(
+        &self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        lookups: &Lookups,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(card) = self.history_or_why(ui, texts) else {
+            return;
+        };
+        let timeline = &card.timeline;
+        if timeline_ui(
+            ui,
+            texts,
+            &lookups.users,
+            &timeline.items,
+            timeline.has_more,
+        ) {
+            commands.push(Command::LoadTimeline {
+                id: card.customer.id,
+                offset: u32::try_from(timeline.items.len()).unwrap_or(u32::MAX),
+            });
         }
     }
 

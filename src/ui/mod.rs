@@ -34,6 +34,7 @@ mod sms_picture;
 mod sms_templates;
 mod status_bar;
 mod text_file_options;
+mod timeline;
 mod widgets;
 
 pub use app::{RingdeskApp, StartInfo};
