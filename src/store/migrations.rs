@@ -15,6 +15,7 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0005_batch_recipients.sql"),
     include_str!("../../sql/0006_batch_image.sql"),
     include_str!("../../sql/0007_imports.sql"),
+    include_str!("../../sql/0009_merges.sql"),
 ];
 
 /// Every migration, oldest first.
