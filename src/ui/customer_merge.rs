@@ -142,6 +142,7 @@ impl CustomerMerge {
             .open(&mut open)
             .collapsible(false)
             .default_width(900.0)
+            .default_pos([60.0, 60.0])
             .show(ctx, |ui| {
                 match &self.stage {
                     Stage::Planning => {
@@ -205,16 +206,11 @@ impl CustomerMerge {
                     ("merge.side_keep", &plan.keep),
                     ("merge.side_other", &plan.other),
                 ] {
-                    ui.add_sized(
-                        [column, 18.0],
-                        egui::Label::new(
-                            egui::RichText::new(
-                                texts.fmt(key, &[("name", &card.name), ("id", &card.id)]),
-                            )
-                            .strong(),
-                        )
-                        .truncate(),
-                    );
+                    let title = texts.fmt(key, &[("name", &card.name), ("id", &card.id)]);
+                    ui.scope(|ui| {
+                        ui.set_width(column);
+                        ui.add(egui::Label::new(egui::RichText::new(title).strong()).truncate());
+                    });
                 }
                 ui.end_row();
                 if plan.conflicts.is_empty() {
