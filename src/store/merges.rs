@@ -1163,4 +1163,24 @@ mod tests {
         let error = store.undo_merge(None).unwrap_err();
         assert!(error.to_string().contains("recycle bin"), "{error}");
     }
+
+    #[test]
+    fn taking_an_empty_value_clears_it_and_a_purged_other_cannot_come_back() {
+        let mut store = store();
+        let (keep, other) = pair(&mut store);
+        // B has no address: taking B's clears A's.
+        let choices = BTreeMap::from([("address".to_owned(), Side::Other)]);
+        store.merge_customers(keep, other, &choices).unwrap();
+        assert_eq!(store.customer(keep).unwrap().address, "");
+        assert_eq!(store.customer(keep).unwrap().memo, "오후 통화 선호");
+
+        store.empty_recycle_bin().unwrap();
+        let error = store.undo_merge(None).unwrap_err();
+        assert!(
+            error.to_string().contains("removed from the recycle bin"),
+            "{error}"
+        );
+        // What moved stays with the kept customer.
+        assert_eq!(store.notes(keep).unwrap().len(), 2);
+    }
 }
