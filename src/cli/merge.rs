@@ -144,7 +144,11 @@ fn show(
         plan.keep.id
     )?;
     for conflict in &plan.conflicts {
-        let name = conflict.label.as_deref().unwrap_or(&conflict.key);
+        // The key is what --take names.
+        let name = match conflict.label.as_deref() {
+            Some(label) if label != conflict.key => format!("{label} ({})", conflict.key),
+            _ => conflict.key.clone(),
+        };
         let (wins, loses) = match side(&conflict.key, conflict.default) {
             Side::Keep => (&conflict.keep, &conflict.other),
             Side::Other => (&conflict.other, &conflict.keep),
