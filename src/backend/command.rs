@@ -1,5 +1,6 @@
 //! What the window asks the backend to do.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use crate::import::customer_import::OnDuplicate;
 use crate::import::{ReadOptions, Sheet, Workbook};
 use crate::sms::compose::Draft;
 use crate::sms::sheet_targets::SheetMapping;
+use crate::store::Side;
 
 /// Identifies one search-as-you-type or list request; results carry it back
 /// so the window can drop answers to questions it no longer asks.
@@ -27,6 +29,43 @@ pub struct QueryId(pub u64);
 pub enum Command {
     /// Count the live customers; answered by [`super::Event::CustomerCount`].
     CountCustomers,
+    /// Find the customers who look like one person (중복 고객 찾기);
+    /// answered by [`super::Event::DuplicatesFound`].
+    FindDuplicates {
+        /// Carried back by the answer.
+        request: QueryId,
+    },
+    /// What merging `other` into `keep` would do; answered by
+    /// [`super::Event::MergePlanned`] or [`super::Event::MergeRefused`].
+    PlanMerge {
+        /// Carried back by the answer.
+        request: QueryId,
+        /// The customer who stays.
+        keep: CustomerId,
+        /// The customer merged into it.
+        other: CustomerId,
+    },
+    /// Merge `other` into `keep`, each field in `choices` taking that
+    /// side's value (the rest their default); answered by
+    /// [`super::Event::Merged`] (then the customer count and groups) or
+    /// [`super::Event::MergeRefused`].
+    MergeCustomers {
+        /// Carried back by the answer.
+        request: QueryId,
+        /// The customer who stays.
+        keep: CustomerId,
+        /// The customer merged into it, then in the recycle bin.
+        other: CustomerId,
+        /// Field key → whose value it takes.
+        choices: BTreeMap<String, Side>,
+    },
+    /// Undo the last merge (병합 취소); answered by
+    /// [`super::Event::MergeUndone`] (then the customer count and groups)
+    /// or [`super::Event::MergeRefused`].
+    UndoMerge {
+        /// Carried back by the answer.
+        request: QueryId,
+    },
     /// Search customers. Queued searches from the same box are coalesced:
     /// only the newest of each box runs. Answered by
     /// [`super::Event::SearchResults`].

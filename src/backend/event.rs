@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::command::QueryId;
 use super::import_commands::{ImportPlan, ImportProblem};
+use super::merge_commands::DuplicateGroup;
 use crate::config::Settings;
 use crate::domain::note::Note;
 use crate::domain::{BatchId, BatchSummary, Candidate, RecipientResult, Role, TimelinePage};
@@ -21,6 +22,7 @@ use crate::sms::free_numbers::FreeNumbers;
 use crate::sms::picture_file::PictureFileError;
 use crate::sms::sheet_targets::SheetTargets;
 use crate::store::{Group, Tag};
+use crate::store::{MergePlan, MergeRecord};
 // Groups are not among the lookups: the group tree's [`Event::Groups`]
 // carries them, counted once.
 
@@ -29,6 +31,46 @@ use crate::store::{Group, Tag};
 pub enum Event {
     /// The number of live customers.
     CustomerCount(u64),
+    /// The customers who look like one person, largest sets first.
+    DuplicatesFound {
+        /// The request answered.
+        request: QueryId,
+        /// The sets (at most 500).
+        sets: Vec<DuplicateGroup>,
+        /// Sets found beyond those.
+        more: usize,
+        /// The last merge not undone, for 병합 취소.
+        last_merge: Option<MergeRecord>,
+    },
+    /// What a merge would do.
+    MergePlanned {
+        /// The request answered.
+        request: QueryId,
+        /// Both cards, the fields they differ in, what is kept anyway.
+        plan: Box<MergePlan>,
+    },
+    /// A merge, its plan or its undo was refused (one customer twice, one
+    /// in the recycle bin, changed since); nothing changed.
+    MergeRefused {
+        /// The request answered.
+        request: QueryId,
+        /// Why, for the person at the desk.
+        message: String,
+    },
+    /// Two customers were merged.
+    Merged {
+        /// The request answered.
+        request: QueryId,
+        /// The merge.
+        record: MergeRecord,
+    },
+    /// A merge was undone: both customers are as they were.
+    MergeUndone {
+        /// The request answered.
+        request: QueryId,
+        /// The merge taken back.
+        record: MergeRecord,
+    },
     /// One page of search results for `query_id`.
     SearchResults {
         /// The request these answer.

@@ -15,6 +15,7 @@ mod command;
 mod event;
 mod import_commands;
 pub mod local_time;
+mod merge_commands;
 mod pbx_thread;
 mod runtime_thread;
 mod sms_admin;
@@ -35,6 +36,9 @@ use tokio::sync::mpsc;
 pub use call_desk::CallDesk;
 pub use command::{BulkAction, Command, Gather, QueryId, ResultWords, SearchBox};
 pub use import_commands::{ImportChoice, ImportPlan, ImportProblem, MissingColumn};
+pub use merge_commands::{DuplicateGroup, DuplicateMember};
+// The duplicate finder and the merge window show what the store found.
+pub use crate::store::{DuplicateReason, FieldConflict, MergePlan, MergeRecord, Side};
 // The import window shows the rows as the engine sorted them.
 pub use crate::import::customer_columns::ColumnRole;
 pub use crate::import::customer_import::{Fate, OnDuplicate, Prepared};

@@ -249,6 +249,19 @@ impl Service {
                 }
                 Event::PbxLink(LinkState::Off)
             }
+            Command::FindDuplicates { request } => self.find_duplicates(request),
+            Command::PlanMerge {
+                request,
+                keep,
+                other,
+            } => self.plan_merge(request, keep, other),
+            Command::MergeCustomers {
+                request,
+                keep,
+                other,
+                choices,
+            } => self.merge(request, keep, other, &choices, events),
+            Command::UndoMerge { request } => self.undo_merge(request, events),
             Command::CountCustomers => answer(
                 "count customers",
                 self.store.count_customers(),
@@ -719,6 +732,8 @@ fn only_reads(command: &Command) -> bool {
     matches!(
         command,
         Command::CountCustomers
+            | Command::FindDuplicates { .. }
+            | Command::PlanMerge { .. }
             | Command::LoadCard { .. }
             | Command::LoadTimeline { .. }
             | Command::LoadGroups

@@ -296,7 +296,9 @@ fn timeline_line(item: &TimelineItem, users: &std::collections::HashMap<UserId, 
                 }
                 ChangeKind::GroupAdded | ChangeKind::TagAdded => change.new.clone(),
                 ChangeKind::GroupRemoved | ChangeKind::TagRemoved => change.old.clone(),
-                ChangeKind::Merged => format!("#{} {}", change.old, change.label),
+                ChangeKind::Merged | ChangeKind::Unmerged => {
+                    format!("#{} {}", change.old, change.label)
+                }
                 ChangeKind::Created
                 | ChangeKind::Imported
                 | ChangeKind::Deleted

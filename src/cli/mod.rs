@@ -14,6 +14,7 @@ pub mod field;
 mod group_name;
 pub mod import;
 pub mod lookup;
+pub mod merge;
 pub mod pbx;
 pub mod search;
 pub mod settings;
@@ -55,6 +56,9 @@ pub enum Command {
     /// Sets of customers who look like one person (same number, e-mail, or
     /// name at the same company).
     Duplicates(duplicates::Args),
+    /// Merge customer OTHER into KEEP (every number, note, call, message,
+    /// group and tag kept; OTHER to the recycle bin), or undo a merge.
+    Merge(merge::Args),
     /// Add, show, delete or restore a customer.
     #[command(subcommand)]
     Customer(customer::Command),
@@ -173,6 +177,7 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Search(args) => search::run(context, &args, out),
         Command::Import(args) => import::run(context, &args, out),
         Command::Duplicates(args) => duplicates::run(context, &args, out),
+        Command::Merge(args) => merge::run(context, &args, out),
         Command::Customer(command) => customer::run(context, command, out),
         Command::Field(command) => field::run(context, command, out),
         Command::Config(command) => settings::run(context, command, out),

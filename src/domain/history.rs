@@ -47,11 +47,13 @@ pub enum ChangeKind {
     Imported,
     /// Another customer was merged into this one.
     Merged,
+    /// A merge into this customer was undone: the other is back on its own.
+    Unmerged,
 }
 
 impl ChangeKind {
     /// Every kind, in declaration order.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::Created,
         Self::Field,
         Self::GroupAdded,
@@ -64,6 +66,7 @@ impl ChangeKind {
         Self::Restored,
         Self::Imported,
         Self::Merged,
+        Self::Unmerged,
     ];
 
     /// The word stored in the `kind` column.
@@ -82,6 +85,7 @@ impl ChangeKind {
             Self::Restored => "restored",
             Self::Imported => "imported",
             Self::Merged => "merged",
+            Self::Unmerged => "unmerged",
         }
     }
 
@@ -150,6 +154,15 @@ impl Change {
             label: name.to_owned(),
             old: merged.0.to_string(),
             ..Self::of(ChangeKind::Merged)
+        }
+    }
+
+    /// The merge of customer `merged` (named `name`) into this one was undone.
+    #[must_use]
+    pub fn unmerged(merged: CustomerId, name: &str) -> Self {
+        Self {
+            kind: ChangeKind::Unmerged,
+            ..Self::merged(merged, name)
         }
     }
 }

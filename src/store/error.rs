@@ -71,6 +71,10 @@ pub enum Error {
         /// What, and why.
         what: String,
     },
+    /// A merge, or its undo, that cannot be done as asked (the message says
+    /// why and what to do); nothing was changed.
+    #[error("{0}")]
+    MergeRefused(String),
     /// No import is left to undo.
     #[error("there is no import left to undo")]
     NothingToUndo,

@@ -301,6 +301,36 @@ pub(super) fn remove(tx: &Transaction<'_>, id: CustomerId) -> Result<()> {
     Ok(())
 }
 
+/// Rewrites the search entries of customer `id` from its stored rows (name,
+/// company, e-mail, memo and numbers): the entries [`IndexWriter::add`]
+/// writes from a `NewCustomer`, for writes that change the rows directly.
+pub(super) fn reindex(tx: &Transaction<'_>, id: CustomerId) -> Result<()> {
+    remove(tx, id)?;
+    add_text_of_range(tx, id, id)?;
+    let (name, company): (String, String) = tx.query_row(
+        "SELECT name, company FROM customers WHERE id = ?1",
+        [id.0],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let mut line = String::new();
+    write_grams(&name, None, &mut line);
+    write_grams(&company, Some(COMPANY_MARK), &mut line);
+    let numbers: Vec<(String, String)> = tx
+        .prepare_cached(
+            "SELECT display, digits FROM customer_phones WHERE customer_id = ?1 ORDER BY position",
+        )?
+        .query_map([id.0], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (display, digits) in numbers {
+        for block in number_blocks(&display, &digits) {
+            push_token(&mut line, &block);
+        }
+    }
+    tx.prepare_cached("INSERT INTO customer_tokens (rowid, tokens) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![id.0, line])?;
+    Ok(())
+}
+
 /// Marks a company's pieces in `customer_tokens`, so the name tier matches
 /// name pieces alone. Not a character of names or numbers.
 const COMPANY_MARK: char = 'ⓒ';

@@ -15,6 +15,8 @@ use super::call_popup::{self, CallPopups};
 use super::customer_form::CustomerForm;
 use super::customer_import::CustomerImport;
 use super::customer_list::CustomerList;
+use super::customer_merge::CustomerMerge;
+use super::duplicate_finder::DuplicateFinder;
 use super::excel_sms::ExcelSms;
 use super::field_settings::FieldSettings;
 use super::free_sms::FreeSms;
@@ -127,6 +129,8 @@ pub struct RingdeskApp {
     batch_results: Option<BatchResults>,
     excel_sms: Option<ExcelSms>,
     customer_import: Option<CustomerImport>,
+    duplicates: Option<DuplicateFinder>,
+    merge: Option<CustomerMerge>,
     bulk_sms: Option<BulkSms>,
     free_sms: Option<FreeSms>,
     later: Vec<Feature>,
@@ -160,6 +164,8 @@ impl RingdeskApp {
             batch_results: None,
             excel_sms: None,
             customer_import: None,
+            duplicates: None,
+            merge: None,
             bulk_sms: None,
             free_sms: None,
             later: Vec::new(),
@@ -393,6 +399,48 @@ impl RingdeskApp {
                         id: card.customer.id,
                     });
                 }
+            }
+            Event::DuplicatesFound {
+                request,
+                sets,
+                more,
+                last_merge,
+            } => {
+                if let Some(finder) = &mut self.duplicates {
+                    finder.found(request, sets, more, last_merge);
+                }
+            }
+            Event::MergePlanned { request, plan } => {
+                if let Some(window) = &mut self.merge {
+                    window.planned(request, plan);
+                }
+            }
+            Event::MergeRefused { request, message } => {
+                if let Some(window) = self.merge.as_mut().filter(|w| w.asked(request)) {
+                    window.refused(request, message);
+                } else if let Some(finder) = &mut self.duplicates {
+                    finder.tell(message);
+                } else {
+                    self.shown.error = Some(message);
+                }
+            }
+            Event::Merged { request, record } => {
+                if let Some(window) = &mut self.merge {
+                    window.merged(request, record);
+                }
+                self.merges_changed();
+            }
+            Event::MergeUndone { request, record } => {
+                if let Some(window) = &mut self.merge {
+                    window.undone();
+                }
+                if let Some(finder) = &mut self.duplicates
+                    && finder.request() == request
+                {
+                    finder.tell(self.texts.get("merge.undone").to_owned());
+                }
+                tracing::debug!(merge = record.id, "merge undone");
+                self.merges_changed();
             }
             Event::ImportPrepared { request, plan } => {
                 if let Some(window) = &mut self.customer_import {
@@ -803,6 +851,50 @@ impl RingdeskApp {
         self.forms.push(form);
     }
 
+    /// After a merge or its undo: the list, the search and the finder
+    /// show the customers as they are now.
+    fn merges_changed(&mut self) {
+        if let Some(list) = &mut self.list {
+            list.refresh();
+        }
+        self.rerun_search();
+        let mut commands = Vec::new();
+        if let Some(finder) = &mut self.duplicates {
+            finder.refresh(&mut self.next_request, &mut commands);
+        }
+        for command in commands {
+            self.send(command);
+        }
+    }
+
+    /// 중복 고객 찾기 and 고객 병합.
+    fn merge_windows(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        if let Some(finder) = &mut self.duplicates {
+            let outcome = finder.show(ctx, &self.texts);
+            if outcome.undo {
+                finder.undo(&mut self.next_request, commands);
+            }
+            if let Some((keep, other)) = outcome.merge {
+                self.merge = Some(CustomerMerge::new(
+                    keep,
+                    other,
+                    &mut self.next_request,
+                    commands,
+                ));
+            }
+            if outcome.closed {
+                self.duplicates = None;
+            }
+        }
+        if let Some(window) = &mut self.merge
+            && window
+                .show(ctx, &self.texts, &mut self.next_request, commands)
+                .closed
+        {
+            self.merge = None;
+        }
+    }
+
     fn open_list(&mut self, group: Option<crate::domain::GroupId>) {
         let list = self
             .list
@@ -859,6 +951,15 @@ impl RingdeskApp {
                 self.batch_results
                     .get_or_insert_with(BatchResults::new)
                     .refresh();
+            }
+            MenuAction::FindDuplicates => {
+                let mut commands = Vec::new();
+                self.duplicates
+                    .get_or_insert_with(DuplicateFinder::default)
+                    .refresh(&mut self.next_request, &mut commands);
+                for command in commands {
+                    self.send(command);
+                }
             }
             MenuAction::ImportCustomers => {
                 self.customer_import
@@ -1320,6 +1421,7 @@ impl eframe::App for RingdeskApp {
         {
             self.customer_import = None;
         }
+        self.merge_windows(&ctx, &mut commands);
         later::show(&ctx, &self.texts, &mut self.later);
         match self
             .popups

@@ -22,6 +22,8 @@ pub enum MenuAction {
     NewCustomer,
     /// 고객 가져오기
     ImportCustomers,
+    /// 중복 고객 찾기
+    FindDuplicates,
     /// 전화목록
     CallLog,
     /// SMS문구
@@ -75,6 +77,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                     Some(("menu.customer_list", MenuAction::CustomerList)),
                     Some(("menu.new_customer", MenuAction::NewCustomer)),
                     Some(("menu.import_customers", MenuAction::ImportCustomers)),
+                    Some(("menu.find_duplicates", MenuAction::FindDuplicates)),
                     None,
                     Some(("menu.message_log", MenuAction::MessageLog)),
                     Some(("menu.call_log", MenuAction::CallLog)),

@@ -123,6 +123,7 @@ pub fn change_text(texts: &Texts, entry: &HistoryEntry) -> String {
         ChangeKind::Deleted => texts.get("timeline.deleted").to_owned(),
         ChangeKind::Restored => texts.get("timeline.restored").to_owned(),
         ChangeKind::Merged => texts.fmt("timeline.merged", &[("name", &change.label)]),
+        ChangeKind::Unmerged => texts.fmt("timeline.unmerged", &[("name", &change.label)]),
         ChangeKind::GroupAdded => texts.get("timeline.group_added").to_owned() + &name(&change.new),
         ChangeKind::GroupRemoved => {
             texts.get("timeline.group_removed").to_owned() + &name(&change.old)

@@ -1,0 +1,109 @@
+//! 중복 고객 찾기 and 고객 병합 through egui_kittest on a real backend: the
+//! finder lists a set with its reason, two ticked customers open the
+//! side-by-side merge, a field taken from B is merged and the book counts
+//! one customer; 병합 취소 brings back two.
+
+use eframe::egui;
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use ringdesk::domain::{CustomerDraft, PhoneDraft, Region};
+use ringdesk::store::Store;
+use ringdesk::ui::RingdeskApp;
+
+use crate::support::DataDir;
+use crate::ui::{click, open_menu, step_until, window};
+
+fn shown(harness: &Harness<'_, RingdeskApp>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+fn add(dir: &DataDir, name: &str, company: &str, email: &str, numbers: &[&str]) {
+    let mut store = Store::open(&dir.database()).unwrap();
+    let draft = CustomerDraft {
+        name: name.to_owned(),
+        company: company.to_owned(),
+        email: email.to_owned(),
+        phones: numbers
+            .iter()
+            .map(|number| PhoneDraft {
+                label: "휴대폰".to_owned(),
+                number: (*number).to_owned(),
+            })
+            .collect(),
+        ..CustomerDraft::default()
+    };
+    store
+        .create_customer(&draft.check(Region::KOREA, &[]).unwrap())
+        .unwrap();
+}
+
+#[test]
+fn two_duplicates_merge_with_a_field_from_b_and_the_merge_undoes() {
+    let dir = DataDir::new();
+    add(
+        &dir,
+        "김민준",
+        "한빛상사",
+        "mj.kim@hanbit.co.kr",
+        &["010-1234-5678"],
+    );
+    add(
+        &dir,
+        "김민준",
+        "한빛상사",
+        "minjun@naver.com",
+        &["010-1234-5678", "02-555-0101"],
+    );
+    add(&dir, "이서연", "", "", &["010-9876-5432"]);
+    let mut harness = window(&dir);
+    step_until(&mut harness, "the book", |h| shown(h, "고객 3명"));
+
+    open_menu(&mut harness, "고객관리(C)", "중복 고객 찾기…");
+    step_until(&mut harness, "the sets", |h| shown(h, "중복 묶음 1개"));
+    assert!(shown(&harness, "같은 번호 010-1234-5678"));
+    assert!(shown(&harness, "같은 회사의 같은 이름"));
+    assert!(!shown(&harness, "이서연"));
+    click(&mut harness, "김민준 #1");
+    click(&mut harness, "김민준 #2");
+    click(&mut harness, "병합…");
+    step_until(&mut harness, "the side-by-side merge", |h| {
+        shown(h, "A: 김민준 (#1) — 남김")
+    });
+    assert!(shown(&harness, "B: 김민준 (#2) — 휴지통으로"));
+    // What stays anyway: both numbers, once each (B's row in the finder has them too).
+    assert_eq!(
+        harness
+            .query_all_by_label("010-1234-5678, 02-555-0101")
+            .count(),
+        2
+    );
+    // The e-mail from B.
+    harness
+        .get_by_role_and_label(Role::RadioButton, "minjun@naver.com")
+        .click();
+    harness.run_ok();
+    click(&mut harness, "병합");
+    click(&mut harness, "병합하기");
+    step_until(&mut harness, "the merge", |h| shown(h, "병합했습니다."));
+    step_until(&mut harness, "one customer", |h| shown(h, "고객 2명"));
+    let store = Store::open(&dir.database()).unwrap();
+    let kept = store.customer(ringdesk::domain::CustomerId(1)).unwrap();
+    assert_eq!(kept.email.as_deref(), Some("minjun@naver.com"));
+    assert_eq!(kept.phones.len(), 2);
+    step_until(&mut harness, "no sets left", |h| {
+        shown(h, "중복으로 보이는 고객이 없습니다.")
+    });
+
+    // Esc closes the merge window in front; undone from the finder, both
+    // customers are back.
+    harness.key_press(egui::Key::Escape);
+    harness.run_ok();
+    assert!(!shown(&harness, "병합했습니다."));
+    click(&mut harness, "병합 취소");
+    step_until(&mut harness, "two again", |h| shown(h, "고객 3명"));
+    step_until(&mut harness, "the set again", |h| shown(h, "중복 묶음 1개"));
+    let kept = store.customer(ringdesk::domain::CustomerId(1)).unwrap();
+    assert_eq!(kept.email.as_deref(), Some("mj.kim@hanbit.co.kr"));
+    assert_eq!(kept.phones.len(), 1);
+}
