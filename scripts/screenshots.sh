@@ -202,7 +202,7 @@ xdotool mousemove --window "$window" 106 120 click 1
 sleep 0.7
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 105 141 click 1
+xdotool mousemove --window "$window" 105 164 click 1
 sleep 2.5
 xdotool mousemove --window "$window" 600 252 click 1
 sleep 1.5
@@ -220,7 +220,7 @@ xdotool windowfocus --sync "$window" || true
 sleep 1
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 100 241 click 1
+xdotool mousemove --window "$window" 100 264 click 1
 sleep 2
 xdotool mousemove --window "$window" 190 70 click 1
 sleep 1
@@ -243,7 +243,7 @@ xdotool key Escape
 sleep 0.5
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 100 311 click 1
+xdotool mousemove --window "$window" 100 334 click 1
 sleep 8
 xdotool mousemove --window "$window" 230 167 click 1
 sleep 3
@@ -254,7 +254,7 @@ xdotool key Escape
 sleep 0.5
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 100 264 click 1
+xdotool mousemove --window "$window" 100 287 click 1
 sleep 2
 xdotool mousemove --window "$window" 185 160 click 1
 sleep 0.3
@@ -290,7 +290,7 @@ xdotool windowfocus --sync "$window" || true
 sleep 1
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
-xdotool mousemove --window "$window" 100 287 click 1
+xdotool mousemove --window "$window" 100 310 click 1
 sleep 4
 xdotool mousemove --window "$window" 730 217 click 1
 sleep 0.3
@@ -345,7 +345,7 @@ xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
 xdotool mousemove --window "$window" 92 63 click 1
 sleep 2.5
-xdotool mousemove --window "$window" 150 146 click --repeat 2 --delay 60 1
+xdotool mousemove --window "$window" 60 168 click --repeat 2 --delay 60 1
 sleep 2
 xdotool mousemove --window "$window" 330 192 click 1
 sleep 1.5
