@@ -10,7 +10,7 @@ use crate::domain::{BatchId, NewBatch, NewRecipient, Timestamp};
 use crate::domain::{
     CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
     FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SavedViewId,
-    SenderNumberId, TemplateId, UserId, ViewLayout, ViewName,
+    SenderNumberId, StatusId, TemplateId, UserId, ViewLayout, ViewName,
 };
 use crate::import::customer_import::OnDuplicate;
 use crate::import::{ReadOptions, Sheet, Workbook};
@@ -551,6 +551,8 @@ pub enum BulkAction {
     Tag(String),
     /// Hand them to a user, or to nobody.
     Assign(Option<UserId>),
+    /// Put them in a status, or in none.
+    SetStatus(Option<StatusId>),
     /// Move them to the recycle bin.
     Delete,
 }

@@ -474,6 +474,10 @@ impl Service {
             }
             BulkAction::Tag(tag) => self.store.tag_customers(&tag, ids).map(|_| ids.len()),
             BulkAction::Assign(user) => self.store.assign_customers(user, ids).map(|()| ids.len()),
+            BulkAction::SetStatus(status) => self
+                .store
+                .set_customers_status(status, ids)
+                .map(|()| ids.len()),
             BulkAction::Delete => self.store.delete_customers(ids),
         };
         match done {

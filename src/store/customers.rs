@@ -16,7 +16,7 @@ use super::history::{self, Recorder};
 use super::{Page, Store, bulk, now_ms, phones, search};
 use crate::domain::{
     Change, ChangeKind, Customer, CustomerField, CustomerId, CustomerSummary, Email, FieldValue,
-    GroupId, NewCustomer, Region, TagId, Timestamp, UserId,
+    GroupId, NewCustomer, Region, StatusId, TagId, Timestamp, UserId,
 };
 
 /// The order of [`Store::list_customers`].
@@ -198,6 +198,54 @@ impl Store {
                     history.record(
                         *id,
                         &Change::values(ChangeKind::Assignee, &old_name, &new_name),
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Puts every customer in `ids` in `status` (`None`: no status), in
+    /// one transaction, each change kept in the customer's history; each
+    /// `updated_at` moves to now.
+    ///
+    /// # Errors
+    /// [`super::Error::NotFound`] when the status does not exist or an id
+    /// is not a live customer; nothing is written then.
+    pub fn set_customers_status(
+        &mut self,
+        status: Option<StatusId>,
+        ids: &[CustomerId],
+    ) -> Result<()> {
+        let new_name = match status {
+            Some(status) => self.status(status)?.name,
+            None => String::new(),
+        };
+        let tx = self.conn.transaction()?;
+        {
+            let mut set = tx.prepare_cached(
+                "UPDATE customers SET status_id = ?2, updated_at_ms = ?3
+                 WHERE id = ?1 AND deleted_at_ms IS NULL",
+            )?;
+            // The status before, and whether it changes at all.
+            let mut before = tx.prepare_cached(
+                "SELECT c.status_id IS ?2, coalesce(s.name, '') FROM customers c
+                 LEFT JOIN customer_statuses s ON s.id = c.status_id WHERE c.id = ?1",
+            )?;
+            let mut history = Recorder::new(&tx, self.actor.as_ref(), None)?;
+            let now = now_ms();
+            let new_id = status.map(|status| status.0);
+            for id in ids {
+                let unchanged_and_old: Option<(bool, String)> = before
+                    .query_row(params![id.0, new_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()?;
+                let changed = set.execute(params![id.0, new_id, now])?;
+                one_changed(changed, "customer", id.0)?;
+                if let Some((false, old_name)) = unchanged_and_old {
+                    history.record(
+                        *id,
+                        &Change::values(ChangeKind::Status, &old_name, &new_name),
                     )?;
                 }
             }

@@ -564,6 +564,41 @@ mod tests {
     }
 
     #[test]
+    fn a_bulk_status_change_is_recorded_where_the_status_moves() {
+        let mut store = store();
+        store.set_actor_named("관리자").unwrap();
+        let talking = store
+            .create_status(&crate::domain::StatusName::new("상담중").unwrap())
+            .unwrap();
+        let a = add(&mut store, "김민준", &[]);
+        let b = add(&mut store, "이서연", &[]);
+        store.set_customers_status(Some(talking), &[a]).unwrap();
+        store.set_customers_status(Some(talking), &[a, b]).unwrap();
+        store.set_customers_status(None, &[b]).unwrap();
+        assert_eq!(store.customer(a).unwrap().status.as_deref(), Some("상담중"));
+        assert_eq!(store.customer(b).unwrap().status, None);
+        assert_eq!(
+            changes(&store, a),
+            ["관리자 created", "관리자 status -> 상담중"]
+        );
+        assert_eq!(
+            changes(&store, b),
+            [
+                "관리자 created",
+                "관리자 status -> 상담중",
+                "관리자 status 상담중 ->",
+            ]
+        );
+        // A status that does not exist changes nobody.
+        assert!(
+            store
+                .set_customers_status(Some(crate::domain::StatusId(999)), &[a])
+                .is_err()
+        );
+        assert_eq!(store.customer(a).unwrap().status.as_deref(), Some("상담중"));
+    }
+
+    #[test]
     fn imports_record_created_once_and_updates_with_the_import() {
         let mut store = store();
         let old = add(&mut store, "박지훈", &["010-5555-6666"]);

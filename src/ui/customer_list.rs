@@ -668,6 +668,23 @@ impl CustomerList {
                 });
                 self.tag_text.clear();
             }
+            egui::ComboBox::from_id_salt("bulk_status")
+                .selected_text(texts.get("list.set_status"))
+                .show_ui(ui, |ui| {
+                    let none = (None, texts.get("customer.none"));
+                    let statuses = lookups
+                        .statuses
+                        .iter()
+                        .map(|status| (Some(status.id), status.name.as_str()));
+                    for (status, name) in std::iter::once(none).chain(statuses) {
+                        if ui.selectable_label(false, name).clicked() {
+                            commands.push(Command::Bulk {
+                                ids: ids.clone(),
+                                action: BulkAction::SetStatus(status),
+                            });
+                        }
+                    }
+                });
             egui::ComboBox::from_id_salt("bulk_assign")
                 .selected_text(texts.get("list.assign"))
                 .show_ui(ui, |ui| {
