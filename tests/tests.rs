@@ -40,4 +40,5 @@ mod ui_history;
 mod ui_import;
 mod ui_merge;
 mod ui_sms;
+mod ui_statuses;
 mod ui_views;

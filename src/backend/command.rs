@@ -10,7 +10,7 @@ use crate::domain::{BatchId, NewBatch, NewRecipient, Timestamp};
 use crate::domain::{
     CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
     FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SavedViewId,
-    SenderNumberId, StatusId, TemplateId, UserId, ViewLayout, ViewName,
+    SenderNumberId, StatusId, StatusName, TemplateId, UserId, ViewLayout, ViewName,
 };
 use crate::import::customer_import::OnDuplicate;
 use crate::import::{ReadOptions, Sheet, Workbook};
@@ -170,6 +170,27 @@ pub enum Command {
     },
     /// Delete a saved view; answered by fresh [`super::Event::Lookups`].
     DeleteView(SavedViewId),
+    /// Add a customer status at the end of the list; answered by fresh
+    /// [`super::Event::Lookups`].
+    CreateStatus(StatusName),
+    /// Rename a status; answered by fresh [`super::Event::Lookups`].
+    RenameStatus {
+        /// Which status.
+        id: StatusId,
+        /// Its new name.
+        name: StatusName,
+    },
+    /// Move a status to a place in the list (0 is the top); answered by
+    /// fresh [`super::Event::Lookups`].
+    MoveStatus {
+        /// Which status.
+        id: StatusId,
+        /// Where to.
+        position: u32,
+    },
+    /// Delete a status (its customers are left without one); answered by
+    /// fresh [`super::Event::Lookups`].
+    DeleteStatus(StatusId),
     /// Make a group, at the top or under `parent`; answered by fresh
     /// [`super::Event::Groups`] and [`super::Event::Lookups`].
     CreateGroup {

@@ -376,6 +376,22 @@ impl Service {
                 Ok(()) => self.lookups(),
                 Err(error) => failed("delete view", &error),
             },
+            Command::CreateStatus(name) => match self.store.create_status(&name) {
+                Ok(_) => self.lookups(),
+                Err(error) => failed("add status", &error),
+            },
+            Command::RenameStatus { id, name } => match self.store.rename_status(id, &name) {
+                Ok(()) => self.lookups(),
+                Err(error) => failed("rename status", &error),
+            },
+            Command::MoveStatus { id, position } => match self.store.move_status(id, position) {
+                Ok(()) => self.lookups(),
+                Err(error) => failed("move status", &error),
+            },
+            Command::DeleteStatus(id) => match self.store.delete_status(id) {
+                Ok(()) => self.lookups(),
+                Err(error) => failed("delete status", &error),
+            },
             Command::CountListed { query_id, filter } => answer(
                 "list customers",
                 self.store.count_customers_where(&filter),

@@ -30,6 +30,7 @@ use super::sender_numbers::{self, SenderNumbers};
 use super::sms_composer::{self, SmsComposer};
 use super::sms_picture::looks_like_jpeg;
 use super::sms_templates::{self, SmsTemplates};
+use super::status_manager::StatusManager;
 use super::{main_view, status_bar};
 use crate::backend::{
     Backend, CallChange, Command, CustomerCard, Event, Group, Limits, LinkState, Lookups,
@@ -119,6 +120,7 @@ pub struct RingdeskApp {
     list: Option<CustomerList>,
     call_log: Option<CallLog>,
     field_settings: Option<FieldSettings>,
+    statuses: Option<StatusManager>,
     groups: Option<GroupManager>,
     preferences: Option<Preferences>,
     sms_templates: Option<SmsTemplates>,
@@ -154,6 +156,7 @@ impl RingdeskApp {
             list: None,
             call_log: None,
             field_settings: None,
+            statuses: None,
             groups: None,
             preferences: None,
             sms_templates: None,
@@ -902,6 +905,18 @@ impl RingdeskApp {
         list.show_group(group);
     }
 
+    /// Asks for what the windows that write texts choose from: saved
+    /// texts, sender numbers, and fields (placeholders too).
+    fn load_for_texts(&mut self) {
+        for command in [
+            Command::LoadTemplates,
+            Command::LoadSenders,
+            Command::LoadLookups,
+        ] {
+            self.send(command);
+        }
+    }
+
     fn menu_action(&mut self, action: MenuAction, ctx: &egui::Context) {
         match action {
             MenuAction::Preferences => {
@@ -909,6 +924,10 @@ impl RingdeskApp {
             }
             MenuAction::FieldSettings => {
                 self.field_settings = Some(FieldSettings::default());
+                self.send(Command::LoadLookups);
+            }
+            MenuAction::Statuses => {
+                self.statuses = Some(StatusManager::default());
                 self.send(Command::LoadLookups);
             }
             MenuAction::Groups => self.groups = Some(GroupManager::default()),
@@ -925,13 +944,7 @@ impl RingdeskApp {
                     self.sms_templates = Some(SmsTemplates::default());
                 }
                 // Senders to pick from, fields that are placeholders too.
-                for command in [
-                    Command::LoadTemplates,
-                    Command::LoadSenders,
-                    Command::LoadLookups,
-                ] {
-                    self.send(command);
-                }
+                self.load_for_texts();
             }
             MenuAction::SenderNumbers => {
                 if self.sender_numbers.is_none() {
@@ -968,13 +981,7 @@ impl RingdeskApp {
             MenuAction::ExcelSms => {
                 self.excel_sms.get_or_insert_with(ExcelSms::default);
                 // Saved texts and sender numbers to choose from.
-                for command in [
-                    Command::LoadTemplates,
-                    Command::LoadSenders,
-                    Command::LoadLookups,
-                ] {
-                    self.send(command);
-                }
+                self.load_for_texts();
             }
             MenuAction::BulkSms => {
                 self.bulk_sms.get_or_insert_with(BulkSms::new);
@@ -993,13 +1000,7 @@ impl RingdeskApp {
                 self.free_sms.get_or_insert_with(FreeSms::default);
                 // Saved texts and sender numbers to choose from, fields
                 // that are placeholders too.
-                for command in [
-                    Command::LoadTemplates,
-                    Command::LoadSenders,
-                    Command::LoadLookups,
-                ] {
-                    self.send(command);
-                }
+                self.load_for_texts();
             }
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
@@ -1389,6 +1390,16 @@ impl eframe::App for RingdeskApp {
             && !dialog.show(&ctx, &self.texts, &self.shown.lookups, &mut commands)
         {
             self.field_settings = None;
+        }
+        if let Some(manager) = &mut self.statuses
+            && !manager.show(
+                &ctx,
+                &self.texts,
+                &self.shown.lookups.statuses,
+                &mut commands,
+            )
+        {
+            self.statuses = None;
         }
         if let Some(manager) = &mut self.groups {
             let outcome = manager.show(&ctx, &self.texts, &self.shown.groups, &mut commands);

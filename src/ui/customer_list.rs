@@ -635,18 +635,15 @@ impl CustomerList {
         let ids: Vec<CustomerId> = self.selected.iter().copied().collect();
         ui.horizontal_wrapped(|ui| {
             ui.strong(texts.fmt("list.selected", &[("count", &thousands(ids.len() as u64))]));
-            egui::ComboBox::from_id_salt("bulk_group")
-                .selected_text(texts.get("list.add_to_group"))
-                .show_ui(ui, |ui| {
-                    for group in groups {
-                        if ui.selectable_label(false, &group.name).clicked() {
-                            commands.push(Command::Bulk {
-                                ids: ids.clone(),
-                                action: BulkAction::AddToGroup(group.id),
-                            });
-                        }
-                    }
+            let to_groups = groups
+                .iter()
+                .map(|group| (group.name.as_str(), BulkAction::AddToGroup(group.id)));
+            if let Some(action) = bulk_menu(ui, texts.get("list.add_to_group"), to_groups) {
+                commands.push(Command::Bulk {
+                    ids: ids.clone(),
+                    action,
                 });
+            }
             let tag = ui.add(
                 egui::TextEdit::singleline(&mut self.tag_text)
                     .hint_text(texts.get("list.tag"))
@@ -668,44 +665,33 @@ impl CustomerList {
                 });
                 self.tag_text.clear();
             }
-            egui::ComboBox::from_id_salt("bulk_status")
-                .selected_text(texts.get("list.set_status"))
-                .show_ui(ui, |ui| {
-                    let none = (None, texts.get("customer.none"));
-                    let statuses = lookups
-                        .statuses
-                        .iter()
-                        .map(|status| (Some(status.id), status.name.as_str()));
-                    for (status, name) in std::iter::once(none).chain(statuses) {
-                        if ui.selectable_label(false, name).clicked() {
-                            commands.push(Command::Bulk {
-                                ids: ids.clone(),
-                                action: BulkAction::SetStatus(status),
-                            });
-                        }
-                    }
+            let none = texts.get("customer.none");
+            let to_statuses = std::iter::once((none, BulkAction::SetStatus(None))).chain(
+                lookups
+                    .statuses
+                    .iter()
+                    .map(|status| (status.name.as_str(), BulkAction::SetStatus(Some(status.id)))),
+            );
+            let to_users = std::iter::once((none, BulkAction::Assign(None))).chain(
+                lookups.users.iter().map(|user| {
+                    (
+                        user.display_name.as_str(),
+                        BulkAction::Assign(Some(user.id)),
+                    )
+                }),
+            );
+            for action in [
+                bulk_menu(ui, texts.get("list.set_status"), to_statuses),
+                bulk_menu(ui, texts.get("list.assign"), to_users),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                commands.push(Command::Bulk {
+                    ids: ids.clone(),
+                    action,
                 });
-            egui::ComboBox::from_id_salt("bulk_assign")
-                .selected_text(texts.get("list.assign"))
-                .show_ui(ui, |ui| {
-                    if ui
-                        .selectable_label(false, texts.get("customer.none"))
-                        .clicked()
-                    {
-                        commands.push(Command::Bulk {
-                            ids: ids.clone(),
-                            action: BulkAction::Assign(None),
-                        });
-                    }
-                    for user in &lookups.users {
-                        if ui.selectable_label(false, &user.display_name).clicked() {
-                            commands.push(Command::Bulk {
-                                ids: ids.clone(),
-                                action: BulkAction::Assign(Some(user.id)),
-                            });
-                        }
-                    }
-                });
+            }
             if !self.editor.filter().in_recycle_bin
                 && ui.button(texts.get("list.delete_selected")).clicked()
             {
@@ -904,6 +890,28 @@ fn view_label(texts: &Texts, view: &SavedView) -> String {
     } else {
         view.name.clone()
     }
+}
+
+/// A drop-down named `name` for the selected customers; the action of the
+/// entry picked this frame.
+fn bulk_menu<'a>(
+    ui: &mut egui::Ui,
+    name: &str,
+    entries: impl Iterator<Item = (&'a str, BulkAction)>,
+) -> Option<BulkAction> {
+    let mut picked = None;
+    egui::ComboBox::from_id_salt(("bulk", name))
+        .selected_text(name)
+        .show_ui(ui, |ui| {
+            for (label, action) in entries {
+                if ui.selectable_label(false, label).clicked() {
+                    picked = Some(action);
+                }
+            }
+        })
+        .response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, name));
+    picked
 }
 
 #[cfg(test)]

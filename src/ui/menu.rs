@@ -14,6 +14,8 @@ pub enum MenuAction {
     Preferences,
     /// 사용자 정의설정
     FieldSettings,
+    /// 고객 상태
+    Statuses,
     /// 고객그룹
     Groups,
     /// 고객목록
@@ -57,6 +59,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
             for entry in [
                 Some(("menu.preferences", MenuAction::Preferences)),
                 Some(("menu.field_settings", MenuAction::FieldSettings)),
+                Some(("menu.statuses", MenuAction::Statuses)),
                 Some(("menu.sms_templates", MenuAction::SmsTemplates)),
                 Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
                 Some((

@@ -35,6 +35,7 @@ mod sms_form;
 mod sms_picture;
 mod sms_templates;
 mod status_bar;
+mod status_manager;
 mod text_file_options;
 mod timeline;
 mod widgets;
