@@ -10,7 +10,7 @@
 //! overlap, so an export reads each table at most once, however sparse the
 //! filter.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use rusqlite::types::Value;
 
@@ -24,6 +24,9 @@ use crate::domain::{
 
 /// Customers read per chunk.
 const CHUNK: usize = 2000;
+
+/// How much of the database file an export reads through a memory map.
+const EXPORT_MMAP_BYTES: i64 = 1 << 30;
 
 /// How many numbers under one label the customers of an export have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +45,11 @@ impl Store {
     /// numbers one customer has under it: the phone columns an export
     /// needs before its first row.
     ///
+    /// The numbers are counted here, walked in customer order: asking
+    /// `SQLite` to group them by customer and label sorts them all. For the
+    /// whole live book (no filter) the walk reads the numbers table alone
+    /// and skips the few customers in the recycle bin.
+    ///
     /// # Errors
     /// [`super::Error::Invalid`] naming a condition that does not fit its
     /// field; otherwise on a database failure.
@@ -50,6 +58,17 @@ impl Store {
         filter: &CustomerFilter,
         only: Option<&[CustomerId]>,
     ) -> Result<Vec<PhoneLabel>> {
+        if *filter == CustomerFilter::default() && only.is_none() {
+            let binned: HashSet<i64> = self
+                .conn
+                .prepare("SELECT id FROM customers WHERE deleted_at_ms IS NOT NULL")?
+                .query_map([], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut statement = self.conn.prepare(
+                "SELECT customer_id, label FROM customer_phones ORDER BY customer_id, position",
+            )?;
+            return count_labels(statement.query([])?, |customer| !binned.contains(&customer));
+        }
         let defs = self.field_defs()?;
         let mut query = Query::filtered(filter, &defs, Shape::Page)?;
         let mut where_sql = query.where_sql();
@@ -59,25 +78,15 @@ impl Store {
             where_sql.push_str(&ids);
             where_sql.push_str("))");
         }
-        let sql = format!(
-            "SELECT label, max(n), sum(n) FROM (
-                 SELECT p.label AS label, count(*) AS n
-                 FROM customers c CROSS JOIN customer_phones p ON p.customer_id = c.id
-                 WHERE {where_sql}
-                 GROUP BY p.customer_id, p.label)
-             GROUP BY label ORDER BY sum(n) DESC, label"
-        );
-        Ok(self
-            .conn
-            .prepare(&sql)?
-            .query_map(rusqlite::params_from_iter(query.params.iter()), |row| {
-                Ok(PhoneLabel {
-                    label: row.get(0)?,
-                    most: row.get(1)?,
-                    numbers: row.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?)
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT p.customer_id, p.label
+             FROM customers c CROSS JOIN customer_phones p ON p.customer_id = c.id
+             WHERE {where_sql} ORDER BY c.id, p.position"
+        ))?;
+        count_labels(
+            statement.query(rusqlite::params_from_iter(query.params.iter()))?,
+            |_| true,
+        )
     }
 
     /// Every customer `filter` lets through (only those among `only`, when
@@ -92,6 +101,11 @@ impl Store {
         filter: &CustomerFilter,
         only: Option<&[CustomerId]>,
     ) -> Result<CustomerRecords<'_>> {
+        // Read through a memory map while the export lasts: a million
+        // customers are hundreds of megabytes of pages, and copying each
+        // out of the system's cache costs more than the reading.
+        self.conn
+            .pragma_update(None, "mmap_size", EXPORT_MMAP_BYTES)?;
         let defs = self.field_defs()?;
         let query = Query::filtered(filter, &defs, Shape::Page)?;
         let kinds = defs.iter().map(|def| (def.id, def.kind.as_str())).collect();
@@ -101,10 +115,33 @@ impl Store {
             ids.dedup();
             ids
         });
+        let names = |sql: &str| -> Result<HashMap<i64, String>> {
+            Ok(self
+                .conn
+                .prepare(sql)?
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?)
+        };
+        // Live groups in the group panel's order.
+        let groups: Vec<(i64, String)> = self
+            .conn
+            .prepare("SELECT id, name FROM customer_groups WHERE deleted_at_ms IS NULL ORDER BY position, name")?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(CustomerRecords {
             store: self,
             query,
             kinds,
+            statuses: names("SELECT id, name FROM customer_statuses")?,
+            users: names("SELECT id, display_name FROM users")?,
+            group_rank: groups
+                .iter()
+                .enumerate()
+                .map(|(rank, (_, name))| (name.clone(), rank))
+                .rev()
+                .collect(),
+            groups: groups.into_iter().collect(),
+            tags: names("SELECT id, name FROM tags")?,
             only,
             after: i64::MIN,
             next_only: 0,
@@ -120,6 +157,15 @@ pub struct CustomerRecords<'s> {
     store: &'s Store,
     query: Query,
     kinds: Vec<(FieldId, &'static str)>,
+    /// Status and user names by id, few enough to hold: looked up here
+    /// rather than by a sub-query per customer.
+    statuses: HashMap<i64, String>,
+    users: HashMap<i64, String>,
+    /// Live groups and tags by id, and where each group name comes in the
+    /// group panel (the first group of that name).
+    groups: HashMap<i64, String>,
+    group_rank: HashMap<String, usize>,
+    tags: HashMap<i64, String>,
     /// The ids asked for, sorted, when only some are.
     only: Option<Vec<i64>>,
     /// The last id read.
@@ -150,6 +196,13 @@ impl Iterator for CustomerRecords<'_> {
     }
 }
 
+impl Drop for CustomerRecords<'_> {
+    fn drop(&mut self) {
+        // The window's connection goes back to reading as it did.
+        self.store.conn.pragma_update(None, "mmap_size", 0).ok();
+    }
+}
+
 impl CustomerRecords<'_> {
     /// The next chunk of customers with everything around them; empty at the end.
     fn read_chunk(&mut self) -> Result<Vec<CustomerRecord>> {
@@ -173,11 +226,8 @@ impl CustomerRecords<'_> {
                 None => format!("c.id > {}", bind(Value::Integer(self.after))),
             };
             let sql = format!(
-                "SELECT c.id, c.name, c.company, c.email, c.address, c.country,
-                        (SELECT s.name FROM customer_statuses s WHERE s.id = c.status_id),
-                        c.source,
-                        (SELECT u.display_name FROM users u WHERE u.id = c.assignee_id),
-                        c.memo, c.ad_opt_out_at_ms, c.ad_night_consent,
+                "SELECT c.id, c.name, c.company, c.email, c.address, c.country, c.status_id,
+                        c.source, c.assignee_id, c.memo, c.ad_opt_out_at_ms, c.ad_night_consent,
                         c.created_at_ms, c.updated_at_ms, c.deleted_at_ms
                  FROM customers c WHERE {} AND {range} ORDER BY c.id LIMIT {CHUNK}",
                 self.query.where_sql()
@@ -186,7 +236,9 @@ impl CustomerRecords<'_> {
                 .store
                 .conn
                 .prepare_cached(&sql)?
-                .query_map(rusqlite::params_from_iter(params.iter()), record_from_row)?
+                .query_map(rusqlite::params_from_iter(params.iter()), |row| {
+                    record_from_row(row, &self.statuses, &self.users)
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             let (Some(first), Some(last)) = (records.first(), records.last()) else {
                 if self.only.is_some() {
@@ -222,33 +274,38 @@ impl CustomerRecords<'_> {
                 Ok(())
             },
         )?;
+        // Groups, tags and notes are read in their index's order and put in
+        // the card's order here: sorting them in SQL sorts every chunk.
         merge(
             records,
             conn.prepare_cached(
-                "SELECT m.customer_id, g.name FROM group_members m
-                 JOIN customer_groups g ON g.id = m.group_id
-                 WHERE m.customer_id BETWEEN ?1 AND ?2 AND g.deleted_at_ms IS NULL
-                 ORDER BY m.customer_id, g.position, g.name",
+                "SELECT customer_id, group_id FROM group_members
+                 WHERE customer_id BETWEEN ?1 AND ?2 ORDER BY customer_id",
             )?
             .query([first, last])?,
             |record, row| {
-                record.groups.push(row.get(1)?);
+                if let Some(name) = self.groups.get(&row.get::<_, i64>(1)?) {
+                    record.groups.push(name.clone());
+                }
                 Ok(())
             },
         )?;
         merge(
             records,
             conn.prepare_cached(
-                "SELECT ct.customer_id, t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
-                 WHERE ct.customer_id BETWEEN ?1 AND ?2 ORDER BY ct.customer_id, t.name",
+                "SELECT customer_id, tag_id FROM customer_tags
+                 WHERE customer_id BETWEEN ?1 AND ?2 ORDER BY customer_id, tag_id",
             )?
             .query([first, last])?,
             |record, row| {
-                record.tags.push(row.get(1)?);
+                if let Some(name) = self.tags.get(&row.get::<_, i64>(1)?) {
+                    record.tags.push(name.clone());
+                }
                 Ok(())
             },
         )?;
         let kinds = &self.kinds;
+        let users = &self.users;
         merge(
             records,
             conn.prepare_cached(
@@ -270,22 +327,84 @@ impl CustomerRecords<'_> {
         merge(
             records,
             conn.prepare_cached(
-                "SELECT n.customer_id, n.created_at_ms, u.display_name, n.body FROM notes n
-                 LEFT JOIN users u ON u.id = n.author_id
-                 WHERE n.customer_id BETWEEN ?1 AND ?2 AND n.deleted_at_ms IS NULL
-                 ORDER BY n.customer_id, n.created_at_ms DESC, n.id DESC",
+                "SELECT customer_id, created_at_ms, author_id, body FROM notes
+                 WHERE customer_id BETWEEN ?1 AND ?2 AND deleted_at_ms IS NULL
+                 ORDER BY customer_id, created_at_ms, id",
             )?
             .query([first, last])?,
             |record, row| {
                 record.notes.push(RecordNote {
                     at: Timestamp(row.get(1)?),
-                    author: row.get(2)?,
+                    author: row
+                        .get::<_, Option<i64>>(2)?
+                        .and_then(|id| users.get(&id))
+                        .cloned(),
                     body: row.get(3)?,
                 });
                 Ok(())
             },
-        )
+        )?;
+        for record in records.iter_mut() {
+            // Newest first.
+            record.notes.reverse();
+            if record.groups.len() > 1 {
+                record
+                    .groups
+                    .sort_by_key(|name| self.group_rank.get(name).copied().unwrap_or(usize::MAX));
+            }
+            if record.tags.len() > 1 {
+                record
+                    .tags
+                    .sort_by_cached_key(|name| name.to_ascii_lowercase());
+            }
+        }
+        Ok(())
     }
+}
+
+/// Counts the labels of `rows` (customer id, label; in customer order)
+/// of the customers `wanted` lets through: see [`Store::phone_labels_where`].
+fn count_labels(
+    mut rows: rusqlite::Rows<'_>,
+    wanted: impl Fn(i64) -> bool,
+) -> Result<Vec<PhoneLabel>> {
+    let mut labels: Vec<PhoneLabel> = Vec::new();
+    // The current customer's count under each label, by index in `labels`.
+    let mut current: Option<i64> = None;
+    let mut counts: Vec<u32> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let customer: i64 = row.get(0)?;
+        if current != Some(customer) {
+            current = Some(customer);
+            counts.fill(0);
+        }
+        if !wanted(customer) {
+            continue;
+        }
+        let label = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        let index = if let Some(index) = labels.iter().position(|known| known.label == label) {
+            index
+        } else {
+            labels.push(PhoneLabel {
+                label: label.to_owned(),
+                most: 0,
+                numbers: 0,
+            });
+            counts.push(0);
+            labels.len() - 1
+        };
+        if let (Some(known), Some(count)) = (labels.get_mut(index), counts.get_mut(index)) {
+            *count += 1;
+            known.most = known.most.max(*count);
+            known.numbers += 1;
+        }
+    }
+    labels.sort_by(|a, b| {
+        b.numbers
+            .cmp(&a.numbers)
+            .then_with(|| a.label.cmp(&b.label))
+    });
+    Ok(labels)
 }
 
 /// Walks `rows` (ordered by the customer id in their first column) beside
@@ -312,7 +431,13 @@ fn merge(
     Ok(())
 }
 
-fn record_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerRecord> {
+fn record_from_row(
+    row: &rusqlite::Row<'_>,
+    statuses: &HashMap<i64, String>,
+    users: &HashMap<i64, String>,
+) -> rusqlite::Result<CustomerRecord> {
+    let name_of =
+        |names: &HashMap<i64, String>, id: Option<i64>| id.and_then(|id| names.get(&id)).cloned();
     Ok(CustomerRecord {
         id: CustomerId(row.get(0)?),
         name: row.get(1)?,
@@ -320,9 +445,9 @@ fn record_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerRecord> 
         email: row.get(3)?,
         address: row.get(4)?,
         country: row.get(5)?,
-        status: row.get(6)?,
+        status: name_of(statuses, row.get(6)?),
         source: row.get(7)?,
-        assignee: row.get(8)?,
+        assignee: name_of(users, row.get(8)?),
         memo: row.get(9)?,
         ad_opt_out_at: row.get::<_, Option<i64>>(10)?.map(Timestamp),
         ad_night_consent: row.get(11)?,
@@ -513,34 +638,34 @@ mod tests {
     #[test]
     fn phone_labels_are_counted_with_their_most_numbers_per_customer() {
         let (store, ids) = book();
-        let labels = store
+        let label = |label: &str, most, numbers| PhoneLabel {
+            label: label.to_owned(),
+            most,
+            numbers,
+        };
+        let live = store
             .phone_labels_where(&CustomerFilter::default(), None)
             .unwrap();
         assert_eq!(
-            labels,
+            live,
             [
-                PhoneLabel {
-                    label: "휴대폰".to_owned(),
-                    most: 2,
-                    numbers: 2
-                },
-                PhoneLabel {
-                    label: "携帯".to_owned(),
-                    most: 1,
-                    numbers: 1
-                },
-                PhoneLabel {
-                    label: "집".to_owned(),
-                    most: 1,
-                    numbers: 1
-                },
+                label("휴대폰", 2, 2),
+                label("携帯", 1, 1),
+                label("집", 1, 1),
             ]
+        );
+        let bin = CustomerFilter {
+            in_recycle_bin: true,
+            ..CustomerFilter::default()
+        };
+        assert_eq!(
+            store.phone_labels_where(&bin, None).unwrap(),
+            [label("", 1, 1)]
         );
         let only = store
             .phone_labels_where(&CustomerFilter::default(), Some(&[ids[1]]))
             .unwrap();
-        assert_eq!(only.len(), 1);
-        assert_eq!(only[0].label, "携帯");
+        assert_eq!(only, [label("携帯", 1, 1)]);
     }
 
     #[test]
