@@ -70,7 +70,7 @@ fn main() {
     );
     if let (Some(before), Some(after)) = (cpu, cpu_seconds()) {
         println!(
-            "  {:<46} {:>7.2} s  (both threads; load average {})",
+            "  {:<46} {:>7.2} s  (load average {})",
             "of which CPU time",
             after - before,
             std::fs::read_to_string("/proc/loadavg")
