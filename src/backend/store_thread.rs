@@ -6,6 +6,7 @@ use std::sync::mpsc as std_mpsc;
 
 use tokio::sync::mpsc;
 
+use super::backup_thread::BackupControl;
 use super::batch_thread::BatchControl;
 use super::event::{CustomerCard, HeldBy, Holder, Lookups};
 use super::pbx_thread::PbxControl;
@@ -54,6 +55,8 @@ pub(super) struct Service {
     pub(super) sms: Option<mpsc::Sender<SmsControl>>,
     /// The bulk-send thread, likewise.
     pub(super) batches: Option<std::sync::mpsc::Sender<BatchControl>>,
+    /// The daily-backup thread, when this is the window's backend.
+    pub(super) backups: Option<std::sync::mpsc::Sender<BackupControl>>,
 }
 
 impl Service {
@@ -456,6 +459,11 @@ impl Service {
                 if let Some(batches) = &self.batches {
                     batches
                         .send(BatchControl::Settings(Box::new(saved.clone())))
+                        .ok();
+                }
+                if let Some(backups) = &self.backups {
+                    backups
+                        .send(BackupControl::Settings(saved.backup.clone()))
                         .ok();
                 }
                 Event::SettingsSaved(Box::new(saved))

@@ -93,6 +93,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// The customer book.
     pub customers: CustomerSettings,
+    /// Daily backups.
+    pub backup: BackupSettings,
 }
 
 /// `[phone]`
@@ -378,6 +380,33 @@ impl Default for CustomerSettings {
     }
 }
 
+/// `[backup]`: the window's daily backups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupSettings {
+    /// Daily backups kept, the oldest removed beyond them (0: none made).
+    pub keep: u32,
+    /// Their folder; relative to the data folder unless absolute.
+    pub dir: String,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        Self {
+            keep: 7,
+            dir: "backups".to_owned(),
+        }
+    }
+}
+
+impl BackupSettings {
+    /// The folder daily backups go to for the data folder `data`.
+    #[must_use]
+    pub fn folder(&self, data: &Path) -> PathBuf {
+        data.join(self.dir.trim())
+    }
+}
+
 impl Settings {
     /// Reads the settings file at `path`, first writing the defaults there if
     /// there is none.
@@ -451,6 +480,15 @@ impl Settings {
         self.check_sms()?;
         if let Some(column) = self.ui.list_columns.iter().find(|c| c.trim().is_empty()) {
             return Err(("ui.list_columns", format!("'{column}' is not a column")));
+        }
+        if self.backup.keep > 3650 {
+            return Err(("backup.keep", "must be between 0 and 3650".to_owned()));
+        }
+        if self.backup.dir.trim().is_empty() {
+            return Err((
+                "backup.dir",
+                "must name a folder (the default is backups, inside the data folder)".to_owned(),
+            ));
         }
         if !(1..=3650).contains(&self.log.keep_days) {
             return Err(("log.keep_days", "must be between 1 and 3650".to_owned()));
@@ -552,6 +590,26 @@ mod tests {
         assert!(error.contains("default_regoin"), "{error}");
         let error = Settings::from_toml("[search]\npage_size = 0\n").unwrap_err();
         assert!(error.contains("search.page_size"), "{error}");
+    }
+
+    #[test]
+    fn daily_backups_have_a_bounded_count_and_a_folder() {
+        let error = Settings::from_toml("[backup]\nkeep = 4000\n").unwrap_err();
+        assert!(error.contains("backup.keep"), "{error}");
+        let error = Settings::from_toml("[backup]\ndir = \" \"\n").unwrap_err();
+        assert!(error.contains("backup.dir"), "{error}");
+        let off = Settings::from_toml("[backup]\nkeep = 0\n").unwrap();
+        assert_eq!(off.backup.keep, 0);
+        let data = Path::new("/data/ringdesk");
+        assert_eq!(
+            Settings::default().backup.folder(data),
+            Path::new("/data/ringdesk/backups")
+        );
+        let elsewhere = BackupSettings {
+            keep: 7,
+            dir: "/mnt/nas/ringdesk".to_owned(),
+        };
+        assert_eq!(elsewhere.folder(data), Path::new("/mnt/nas/ringdesk"));
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub use customer_filter::{
     CheckedCondition, Comparison, Condition, CustomerFilter, CustomerSort, DateField, DateFilter,
     DatePreset, FilterField, Join, Operand, Operator, SortColumn,
 };
-pub use customer_record::{CustomerRecord, RecordNote, RecordPhone};
+pub use customer_record::{CustomerRecord, CustomerSource, Listed, RecordNote, RecordPhone};
 pub use email::Email;
 pub use field::{FieldDef, FieldKind, FieldValue, NewFieldDef};
 pub use ids::*;
