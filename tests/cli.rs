@@ -883,3 +883,58 @@ fn a_bulk_send_from_a_sheet_reports_its_rows_and_only_a_manager_may_send_one() {
     let log = dir.run(&["sms", "log"]).ok();
     assert_eq!(log.lines().count(), 2, "{log}");
 }
+
+#[test]
+fn b2b_lists_company_domains_and_follows_the_free_mail_setting() {
+    let dir = DataDir::new();
+    for (name, company, email) in [
+        ("김민수", "삼성전자", "minsu@samsung.com"),
+        ("이지영", "삼성전자", "jy@Samsung.com"),
+        ("山田太郎", "トヨタ", "yamada@toyota.co.jp"),
+        ("홍길동", "", "hong@naver.com"),
+        ("최유리", "", "yuri@gmail.com"),
+    ] {
+        let run = dir.run(&[
+            "customer",
+            "add",
+            "--name",
+            name,
+            "--company",
+            company,
+            "--email",
+            email,
+        ]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+    }
+    let run = dir.run(&["b2b", "--json"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let lines = run.json_lines();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["domain"], "samsung.com");
+    assert_eq!(lines[0]["company"], "삼성전자");
+    assert_eq!(lines[0]["customers"], 2);
+    assert_eq!(lines[1]["domain"], "toyota.co.jp");
+    assert_eq!(
+        dir.run(&["b2b"]).ok().lines().next(),
+        Some("samsung.com\t삼성전자\t2")
+    );
+
+    let free = dir.run(&["b2b", "--free-mail"]).ok();
+    assert!(free.lines().any(|line| line == "naver.com"), "{free}");
+
+    // An own list replaces the built-in one: naver.com and gmail.com are now companies.
+    let set = dir.run(&[
+        "config",
+        "set",
+        "customers.free_mail_domains",
+        "samsung.com, toyota.co.jp",
+    ]);
+    assert_eq!(set.code(), 0, "{}", set.stderr());
+    let domains: Vec<String> = dir
+        .run(&["b2b", "--json"])
+        .json_lines()
+        .iter()
+        .map(|line| line["domain"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(domains, ["gmail.com", "naver.com"]);
+}

@@ -320,6 +320,12 @@ impl Service {
                 Ok(()) => self.lookups(),
                 Err(error) => failed("delete field", &error),
             },
+            Command::LoadBusinessDomains => answer(
+                "list business domains",
+                self.store
+                    .business_domains(&self.settings.customers.free_mail()),
+                Event::BusinessDomains,
+            ),
             Command::CountListed { query_id, filter } => answer(
                 "list customers",
                 self.store.count_customers_where(&filter),
@@ -682,6 +688,7 @@ fn only_reads(command: &Command) -> bool {
             | Command::LoadLookups
             | Command::CountFieldValues(_)
             | Command::CountListed { .. }
+            | Command::LoadBusinessDomains
             | Command::ListCustomers { .. }
             | Command::ListCalls { .. }
             | Command::LoadTemplates

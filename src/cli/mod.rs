@@ -4,6 +4,7 @@
 //! exit: 1 when something asked for does not exist, 2 for bad input or a
 //! failure.
 
+pub mod b2b;
 pub mod backup;
 mod bulk_plan;
 pub mod customer;
@@ -54,6 +55,9 @@ pub enum Command {
     /// Sets of customers who look like one person (same number, e-mail, or
     /// name at the same company).
     Duplicates(duplicates::Args),
+    /// Business contacts: company e-mail domains (free mail left out) with a
+    /// company name and how many customers have each.
+    B2b(b2b::Args),
     /// Add, show, delete or restore a customer.
     #[command(subcommand)]
     Customer(customer::Command),
@@ -168,6 +172,7 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Search(args) => search::run(context, &args, out),
         Command::Import(args) => import::run(context, &args, out),
         Command::Duplicates(args) => duplicates::run(context, &args, out),
+        Command::B2b(args) => b2b::run(context, &args, out),
         Command::Customer(command) => customer::run(context, command, out),
         Command::Field(command) => field::run(context, command, out),
         Command::Config(command) => settings::run(context, command, out),

@@ -370,12 +370,17 @@ pub struct CustomerSettings {
     /// Days a deleted customer stays in the recycle bin before it is
     /// removed for good (0: until the bin is emptied by hand).
     pub purge_after_days: u32,
+    /// Free-mail domains (naver.com, gmail.com …): e-mail there marks no
+    /// business contact. Empty: the built-in list
+    /// (`assets/free_mail_domains.txt`); otherwise it replaces that list.
+    pub free_mail_domains: Vec<String>,
 }
 
 impl Default for CustomerSettings {
     fn default() -> Self {
         Self {
             purge_after_days: 30,
+            free_mail_domains: Vec::new(),
         }
     }
 }
@@ -396,6 +401,14 @@ impl Default for BackupSettings {
             keep: 7,
             dir: "backups".to_owned(),
         }
+    }
+}
+
+impl CustomerSettings {
+    /// The free-mail list in force: the configured one, or the built-in.
+    #[must_use]
+    pub fn free_mail(&self) -> crate::domain::FreeMailDomains {
+        crate::domain::FreeMailDomains::configured(&self.free_mail_domains)
     }
 }
 

@@ -2,6 +2,7 @@
 //! fields, and the checks that turn typed input into values the store accepts.
 
 pub mod batch;
+pub mod business;
 pub mod call;
 pub mod call_filter;
 pub mod customer;
@@ -29,6 +30,7 @@ pub use batch::{
     Batch, BatchKind, BatchRecipient, BatchState, BatchSummary, BatchTotals, Candidate,
     CandidateNumber, NewBatch, NewRecipient, RecipientOutcome, RecipientResult, Skip, SkipReason,
 };
+pub use business::{BusinessDomain, FreeMailDomains, email_domain};
 pub use call::{Call, CallRecord, Direction, Outcome};
 pub use call_filter::{CallFilter, NumberFragment};
 pub use customer::{

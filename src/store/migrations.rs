@@ -15,6 +15,7 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0005_batch_recipients.sql"),
     include_str!("../../sql/0006_batch_image.sql"),
     include_str!("../../sql/0007_imports.sql"),
+    include_str!("../../sql/0010_business_and_consent.sql"),
 ];
 
 /// Every migration, oldest first.
