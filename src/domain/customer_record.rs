@@ -71,6 +71,10 @@ pub struct CustomerRecord {
     pub ad_opt_out_at: Option<Timestamp>,
     /// Agreed to advertising at night.
     pub ad_night_consent: bool,
+    /// When the customer agreed to advertising, if recorded.
+    pub ad_consent_at: Option<Timestamp>,
+    /// How they agreed, if recorded.
+    pub ad_consent_channel: Option<crate::domain::ConsentChannel>,
     /// Registered.
     pub created_at: Timestamp,
     /// Last changed.
@@ -101,6 +105,8 @@ impl CustomerRecord {
             notes: Vec::new(),
             ad_opt_out_at: None,
             ad_night_consent: false,
+            ad_consent_at: None,
+            ad_consent_channel: None,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
             deleted_at: None,

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod business;
 pub mod call;
 pub mod call_filter;
+pub mod consent;
 pub mod customer;
 pub mod customer_filter;
 pub mod customer_record;
@@ -33,6 +34,7 @@ pub use batch::{
 pub use business::{BusinessDomain, FreeMailDomains, email_domain};
 pub use call::{Call, CallRecord, Direction, Outcome};
 pub use call_filter::{CallFilter, NumberFragment};
+pub use consent::ConsentChannel;
 pub use customer::{
     Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone, ListRow,
     NewCustomer, PhoneDraft,

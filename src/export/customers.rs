@@ -14,7 +14,8 @@
 //! * 이메일, 회사, 주소, 국가 (ISO code), 인지경로, 상태, 담당자;
 //! * 그룹 and 태그, several joined by `, `;
 //! * 메모; 광고 수신거부 (when the customer refused, empty otherwise);
-//!   야간 광고 수신동의 (예 / 아니오); 등록일, 수정일 (and 삭제일 for the
+//!   야간 광고 수신동의 (예 / 아니오); 광고 수신동의일 (`YYYY-MM-DD`) and
+//!   동의경로 (전화, 문자, 웹, 서면, 기타) when consent is recorded; 등록일, 수정일 (and 삭제일 for the
 //!   recycle bin), in the desk's local time;
 //! * every user-defined field under its label;
 //! * 상담기록: the notes, newest first, one per line as
@@ -122,6 +123,8 @@ impl CustomerSheet {
             "메모",
             "광고 수신거부",
             "야간 광고 수신동의",
+            "광고 수신동의일",
+            "동의경로",
             "등록일",
             "수정일",
         ] {
@@ -217,6 +220,12 @@ impl CustomerSheet {
         }
         if let Some(cell) = next() {
             cell.push_str(yes_no(record.ad_night_consent));
+        }
+        if let (Some(cell), Some(at)) = (next(), record.ad_consent_at) {
+            cell.push_str(&crate::domain::consent::format_date(at));
+        }
+        if let (Some(cell), Some(channel)) = (next(), record.ad_consent_channel) {
+            cell.push_str(channel.korean());
         }
         for at in [record.created_at, record.updated_at] {
             if let Some(cell) = next() {
@@ -474,6 +483,8 @@ mod tests {
             ],
             ad_opt_out_at: None,
             ad_night_consent: true,
+            ad_consent_at: None,
+            ad_consent_channel: None,
             created_at: Timestamp(1_772_240_400_000),
             updated_at: Timestamp(1_772_327_100_000),
             deleted_at: None,
@@ -524,6 +535,8 @@ mod tests {
                 "메모",
                 "광고 수신거부",
                 "야간 광고 수신동의",
+                "광고 수신동의일",
+                "동의경로",
                 "등록일",
                 "수정일",
                 "방문횟수",
@@ -536,7 +549,7 @@ mod tests {
             recycle_bin: true,
             cell_chars: None,
         });
-        assert_eq!(recycled.header()[19], "삭제일");
+        assert_eq!(recycled.header()[21], "삭제일");
     }
 
     #[test]

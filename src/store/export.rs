@@ -264,7 +264,8 @@ impl CustomerRecords<'_> {
             let sql = format!(
                 "SELECT c.id, c.name, c.company, c.email, c.address, c.country, c.status_id,
                         c.source, c.assignee_id, c.memo, c.ad_opt_out_at_ms, c.ad_night_consent,
-                        c.created_at_ms, c.updated_at_ms, c.deleted_at_ms
+                        c.created_at_ms, c.updated_at_ms, c.deleted_at_ms, c.ad_consent_at_ms,
+                        c.ad_consent_channel
                  FROM customers c WHERE {} AND {range} ORDER BY c.id LIMIT {CHUNK}",
                 self.query.where_sql()
             );
@@ -540,6 +541,13 @@ fn fill_record(
     record.created_at = Timestamp(row.get(12)?);
     record.updated_at = Timestamp(row.get(13)?);
     record.deleted_at = row.get::<_, Option<i64>>(14)?.map(Timestamp);
+    record.ad_consent_at = row.get::<_, Option<i64>>(15)?.map(Timestamp);
+    record.ad_consent_channel = match row.get_ref(16)? {
+        rusqlite::types::ValueRef::Text(code) => std::str::from_utf8(code)
+            .ok()
+            .and_then(crate::domain::ConsentChannel::parse),
+        _ => None,
+    };
     // Their texts are written over by the next customers that have some.
     spare.phones.append(&mut record.phones);
     spare.fields.append(&mut record.fields);
