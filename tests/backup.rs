@@ -1,8 +1,14 @@
 //! `ringdesk backup` and `ringdesk restore`: a backup taken, the book
 //! changed, the backup restored; files that are no ringdesk backup refused
-//! with nothing changed.
+//! with nothing changed. The window's backend making the day's backup.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ringdesk::backend::Backend;
+use ringdesk::config::Settings;
+use ringdesk::store::Store;
 
 use crate::support::DataDir;
 
@@ -118,4 +124,61 @@ fn a_file_that_is_no_ringdesk_backup_is_refused_and_nothing_changes() {
     assert_eq!(std::fs::read(dir.database()).unwrap(), before);
     let leftovers: Vec<String> = files_starting(dir.path(), "ringdesk.sqlite3.");
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn the_windows_backend_makes_todays_backup_and_keeps_the_newest() {
+    let dir = DataDir::new();
+    add(&dir, "홍길동", "010-1234-5678");
+    let folder = dir.path().join("backups");
+    std::fs::create_dir_all(&folder).unwrap();
+    for day in 1..=5 {
+        std::fs::write(
+            folder.join(format!("ringdesk-2020-01-0{day}.sqlite3")),
+            "old",
+        )
+        .unwrap();
+    }
+    std::fs::write(folder.join("mine.sqlite3"), "not a daily backup").unwrap();
+
+    let mut settings = Settings::default();
+    settings.backup.keep = 3;
+    let store = Store::open(&dir.database()).unwrap();
+    let mut backend = Backend::spawn(
+        store,
+        settings,
+        dir.path().join("settings.toml"),
+        Arc::new(|| {}),
+    )
+    .unwrap();
+    let today = jiff::Zoned::now().date();
+    let name = format!(
+        "ringdesk-{:04}-{:02}-{:02}.sqlite3",
+        today.year(),
+        today.month(),
+        today.day()
+    );
+    let deadline = Instant::now() + Duration::from_mins(1);
+    let mut left = Vec::new();
+    while Instant::now() < deadline {
+        left = files_starting(&folder, "");
+        left.sort();
+        if left.contains(&name) && left.len() == 4 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    backend.shutdown(Duration::from_secs(10));
+    assert_eq!(
+        left,
+        [
+            "mine.sqlite3".to_owned(),
+            "ringdesk-2020-01-04.sqlite3".to_owned(),
+            "ringdesk-2020-01-05.sqlite3".to_owned(),
+            name.clone(),
+        ]
+    );
+    let copy = DataDir::new();
+    std::fs::copy(folder.join(&name), copy.database()).unwrap();
+    assert_eq!(names(&copy), ["홍길동"]);
 }

@@ -883,3 +883,133 @@ fn a_bulk_send_from_a_sheet_reports_its_rows_and_only_a_manager_may_send_one() {
     let log = dir.run(&["sms", "log"]).ok();
     assert_eq!(log.lines().count(), 2, "{log}");
 }
+
+#[test]
+fn b2b_lists_company_domains_and_follows_the_free_mail_setting() {
+    let dir = DataDir::new();
+    for (name, company, email) in [
+        ("김민수", "삼성전자", "minsu@samsung.com"),
+        ("이지영", "삼성전자", "jy@Samsung.com"),
+        ("山田太郎", "トヨタ", "yamada@toyota.co.jp"),
+        ("홍길동", "", "hong@naver.com"),
+        ("최유리", "", "yuri@gmail.com"),
+    ] {
+        let run = dir.run(&[
+            "customer",
+            "add",
+            "--name",
+            name,
+            "--company",
+            company,
+            "--email",
+            email,
+        ]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+    }
+    let run = dir.run(&["b2b", "--json"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let lines = run.json_lines();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["domain"], "samsung.com");
+    assert_eq!(lines[0]["company"], "삼성전자");
+    assert_eq!(lines[0]["customers"], 2);
+    assert_eq!(lines[1]["domain"], "toyota.co.jp");
+    assert_eq!(
+        dir.run(&["b2b"]).ok().lines().next(),
+        Some("samsung.com\t삼성전자\t2")
+    );
+
+    let free = dir.run(&["b2b", "--free-mail"]).ok();
+    assert!(free.lines().any(|line| line == "naver.com"), "{free}");
+
+    // An own list replaces the built-in one: naver.com and gmail.com are now companies.
+    let set = dir.run(&[
+        "config",
+        "set",
+        "customers.free_mail_domains",
+        "samsung.com, toyota.co.jp",
+    ]);
+    assert_eq!(set.code(), 0, "{}", set.stderr());
+    let domains: Vec<String> = dir
+        .run(&["b2b", "--json"])
+        .json_lines()
+        .iter()
+        .map(|line| line["domain"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(domains, ["gmail.com", "naver.com"]);
+}
+
+#[test]
+fn advertising_consent_is_added_shown_and_imported_from_its_columns() {
+    let dir = DataDir::new();
+    let run = dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "홍길동",
+        "--ad-consent",
+        "2024.3.5",
+        "--ad-consent-channel",
+        "서면",
+        "--ad-night-consent",
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let shown = dir.run(&["customer", "show", "1"]).ok();
+    assert!(shown.contains("ad consent: 2024-03-05 (서면)"), "{shown}");
+    assert!(shown.contains("night-time ad consent: yes"), "{shown}");
+    let card = &dir.run(&["customer", "show", "1", "--json"]).json_lines()[0];
+    assert_eq!(card["ad_consent_channel"], "paper");
+    assert!(card["ad_consent_at"].is_number(), "{card}");
+
+    let bad = dir.run(&["customer", "add", "--name", "김", "--ad-consent", "어제"]);
+    assert_eq!(bad.code(), 2);
+    assert!(
+        bad.stderr().contains("ad_consent_date:"),
+        "{}",
+        bad.stderr()
+    );
+    let bad = dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "김",
+        "--ad-consent",
+        "2024-01-01",
+        "--ad-consent-channel",
+        "팩스",
+    ]);
+    assert_eq!(bad.code(), 2);
+    assert!(
+        bad.stderr().contains("ad_consent_channel:"),
+        "{}",
+        bad.stderr()
+    );
+
+    let file = dir.path().join("consent.csv");
+    std::fs::write(
+        &file,
+        "이름,휴대폰,광고수신동의,수신동의일,동의경로,야간수신동의,수신거부\n\
+         김민수,010-1111-2222,Y,2023-07-01,웹,예,N\n\
+         이지영,010-3333-4444,아니오,2023-07-02,전화,N,수신거부\n\
+         박서준,010-5555-6666,동의,,문자,0,0\n",
+    )
+    .unwrap();
+    let run = dir.run(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let card = |id: &str| dir.run(&["customer", "show", id, "--json"]).json_lines()[0].clone();
+    let kim = card("2");
+    assert_eq!(kim["name"], "김민수");
+    assert_eq!(kim["ad_consent_channel"], "web");
+    assert_eq!(kim["ad_night_consent"], true);
+    assert!(kim["ad_opt_out_at"].is_null());
+    let lee = card("3");
+    assert!(lee["ad_consent_at"].is_null(), "{lee}");
+    assert!(lee["ad_consent_channel"].is_null(), "{lee}");
+    assert!(lee["ad_opt_out_at"].is_number(), "{lee}");
+    let park = card("4");
+    assert!(park["ad_consent_at"].is_number(), "{park}");
+    assert_eq!(park["ad_consent_channel"], "sms");
+    assert_eq!(park["ad_night_consent"], false);
+    let shown = dir.run(&["customer", "show", "2"]).ok();
+    assert!(shown.contains("ad consent: 2023-07-01 (웹)"), "{shown}");
+}

@@ -63,6 +63,8 @@ fn book(dir: &DataDir) -> Vec<CustomerId> {
             status_id: Some(status),
             assignee_id: Some(user),
             ad_night_consent: true,
+            ad_consent_date: "2024-03-05".to_owned(),
+            ad_consent_channel: Some(ringdesk::domain::ConsentChannel::Phone),
             ..CustomerDraft::default()
         },
         CustomerDraft {
@@ -166,7 +168,7 @@ fn names(rows: &[Vec<String>]) -> Vec<&str> {
     rows.iter().skip(1).map(|row| row[0].as_str()).collect()
 }
 
-const HEADER: [&str; 21] = [
+const HEADER: [&str; 23] = [
     "이름",
     "휴대폰",
     "휴대폰 2",
@@ -184,6 +186,8 @@ const HEADER: [&str; 21] = [
     "메모",
     "광고 수신거부",
     "야간 광고 수신동의",
+    "광고 수신동의일",
+    "동의경로",
     "등록일",
     "수정일",
     "방문횟수",
@@ -227,6 +231,8 @@ fn csv_utf8_export_has_every_column_and_reads_back_intact() {
     assert_eq!(cell(&rows, "홍길동", "방문횟수"), "12");
     assert_eq!(cell(&rows, "홍길동", "야간 광고 수신동의"), "예");
     assert_eq!(cell(&rows, "홍길동", "광고 수신거부"), "");
+    assert_eq!(cell(&rows, "홍길동", "광고 수신동의일"), "2024-03-05");
+    assert_eq!(cell(&rows, "홍길동", "동의경로"), "전화");
     // The formula-like memo gets a leading quote in CSV.
     assert_eq!(cell(&rows, "홍길동", "메모"), format!("'{ATTACK}"));
     let notes = cell(&rows, "홍길동", "상담기록");

@@ -32,6 +32,7 @@ mod sms_ui;
 mod store;
 mod support;
 mod ui;
+mod ui_b2b;
 mod ui_batch_results;
 mod ui_bulk_customers;
 mod ui_bulk_excel;

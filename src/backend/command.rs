@@ -277,6 +277,10 @@ pub enum Command {
     /// Write the settings file and use the new settings; answered by
     /// [`super::Event::SettingsSaved`].
     SaveSettings(Box<Settings>),
+    /// The company e-mail domains of live customers with their counts (the
+    /// free-mail list of the settings left out); answered by
+    /// [`super::Event::BusinessDomains`].
+    LoadBusinessDomains,
     /// Count the customers a list filter matches; answered by
     /// [`super::Event::ListCount`].
     CountListed {

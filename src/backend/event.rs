@@ -172,6 +172,8 @@ pub enum Event {
         /// Which field (`number` or `label`) and why.
         invalid: Invalid,
     },
+    /// The B2B view: company e-mail domains, most customers first.
+    BusinessDomains(Vec<crate::domain::BusinessDomain>),
     /// How many customers a list filter matches.
     ListCount {
         /// The request this answers.

@@ -8,6 +8,7 @@
 //! followed by a call to the waker the window gave (egui's
 //! `request_repaint`), because a sleeping window notices nothing otherwise.
 
+mod backup_thread;
 mod batch_commands;
 mod batch_thread;
 pub mod call_desk;
@@ -25,7 +26,7 @@ mod store_thread;
 #[cfg(test)]
 mod test_support;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 use std::thread::JoinHandle;
@@ -135,6 +136,7 @@ pub struct Backend {
     pbx_thread: Option<JoinHandle<()>>,
     sms_thread: Option<JoinHandle<()>>,
     batch_thread: Option<JoinHandle<()>>,
+    backup_thread: Option<JoinHandle<()>>,
 }
 
 impl Backend {
@@ -188,6 +190,17 @@ impl Backend {
                     pbx_thread::spawn(path.clone(), settings.clone(), sender.clone())?;
                 threads.pbx = Some(pbx);
                 threads.pbx_thread = Some(pbx_thread);
+                // The window's daily backups, beside the database unless
+                // the settings say otherwise.
+                let data = path.parent().map(Path::to_owned).unwrap_or_default();
+                let (backups, backup_thread) = backup_thread::spawn(
+                    path.clone(),
+                    data,
+                    settings.backup.clone(),
+                    sender.clone(),
+                )?;
+                threads.backups = Some(backups);
+                threads.backup_thread = Some(backup_thread);
             }
             let (sms, sms_thread) =
                 sms_thread::spawn(path.clone(), settings.clone(), sender.clone())?;
@@ -208,6 +221,7 @@ impl Backend {
             pbx: threads.pbx,
             sms: threads.sms,
             batches: threads.batches,
+            backups: threads.backups,
         };
         let thread = std::thread::Builder::new()
             .name("ringdesk-store".to_owned())
@@ -219,6 +233,7 @@ impl Backend {
             pbx_thread: threads.pbx_thread,
             sms_thread: threads.sms_thread,
             batch_thread: threads.batch_thread,
+            backup_thread: threads.backup_thread,
         })
     }
 
@@ -261,6 +276,7 @@ impl Backend {
             (self.pbx_thread.take(), "PBX"),
             (self.sms_thread.take(), "SMS"),
             (self.batch_thread.take(), "batch"),
+            (self.backup_thread.take(), "backup"),
         ] {
             let Some(thread) = thread else { continue };
             while !thread.is_finished() && std::time::Instant::now() < deadline {
@@ -284,6 +300,8 @@ struct Threads {
     sms_thread: Option<JoinHandle<()>>,
     batches: Option<std_mpsc::Sender<batch_thread::BatchControl>>,
     batch_thread: Option<JoinHandle<()>>,
+    backups: Option<std_mpsc::Sender<backup_thread::BackupControl>>,
+    backup_thread: Option<JoinHandle<()>>,
 }
 
 impl Drop for Backend {

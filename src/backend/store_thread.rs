@@ -6,6 +6,7 @@ use std::sync::mpsc as std_mpsc;
 
 use tokio::sync::mpsc;
 
+use super::backup_thread::BackupControl;
 use super::batch_thread::BatchControl;
 use super::event::{CustomerCard, HeldBy, Holder, Lookups};
 use super::pbx_thread::PbxControl;
@@ -58,6 +59,8 @@ pub(super) struct Service {
     pub(super) sms: Option<mpsc::Sender<SmsControl>>,
     /// The bulk-send thread, likewise.
     pub(super) batches: Option<std::sync::mpsc::Sender<BatchControl>>,
+    /// The daily-backup thread, when this is the window's backend.
+    pub(super) backups: Option<std::sync::mpsc::Sender<BackupControl>>,
 }
 
 impl Service {
@@ -392,6 +395,12 @@ impl Service {
                 Ok(()) => self.lookups(),
                 Err(error) => failed("delete status", &error),
             },
+            Command::LoadBusinessDomains => answer(
+                "list business domains",
+                self.store
+                    .business_domains(&self.settings.customers.free_mail()),
+                Event::BusinessDomains,
+            ),
             Command::CountListed { query_id, filter } => answer(
                 "list customers",
                 self.store.count_customers_where(&filter),
@@ -536,6 +545,11 @@ impl Service {
                 if let Some(batches) = &self.batches {
                     batches
                         .send(BatchControl::Settings(Box::new(saved.clone())))
+                        .ok();
+                }
+                if let Some(backups) = &self.backups {
+                    backups
+                        .send(BackupControl::Settings(saved.backup.clone()))
                         .ok();
                 }
                 Event::SettingsSaved(Box::new(saved))
@@ -761,6 +775,7 @@ fn only_reads(command: &Command) -> bool {
             | Command::LoadLookups
             | Command::CountFieldValues(_)
             | Command::CountListed { .. }
+            | Command::LoadBusinessDomains
             | Command::ListCustomers { .. }
             | Command::ListCalls { .. }
             | Command::LoadTemplates

@@ -3,8 +3,10 @@
 use std::io::Write;
 
 use super::{Context, Error, json_line};
+use crate::domain::consent;
 use crate::domain::{
-    ChangeKind, Customer, CustomerDraft, CustomerId, PhoneDraft, TimelineItem, UserId,
+    ChangeKind, ConsentChannel, Customer, CustomerDraft, CustomerId, PhoneDraft, TimelineItem,
+    UserId,
 };
 use crate::store::{CustomerOrder, Page};
 
@@ -102,6 +104,12 @@ pub struct AddArgs {
     /// The customer agreed to advertising at night, 21:00–08:00 (야간 광고 수신동의).
     #[arg(long)]
     pub ad_night_consent: bool,
+    /// The day the customer agreed to advertising (광고 수신동의일), `YYYY-MM-DD`.
+    #[arg(long, value_name = "DATE")]
+    pub ad_consent: Option<String>,
+    /// How they agreed (동의경로): 전화/phone, 문자/sms, 웹/web, 서면/paper or 기타/other.
+    #[arg(long, value_name = "CHANNEL", requires = "ad_consent")]
+    pub ad_consent_channel: Option<String>,
     /// Print `{"id": …}` as JSON.
     #[arg(long)]
     pub json: bool,
@@ -140,6 +148,19 @@ impl AddArgs {
                     })
             })
             .collect::<Result<_, _>>()?;
+        let ad_consent_channel = match self.ad_consent_channel.as_deref() {
+            None => None,
+            Some(text) => Some(ConsentChannel::parse(text).ok_or_else(|| {
+                Error::Invalid(crate::domain::Invalid::new(
+                    "ad_consent_channel",
+                    crate::domain::Problem::Malformed {
+                        value: text.to_owned(),
+                        reason: "one of 전화/phone, 문자/sms, 웹/web, 서면/paper, 기타/other"
+                            .to_owned(),
+                    },
+                ))
+            })?),
+        };
         Ok(CustomerDraft {
             name: self.name.clone(),
             company: self.company.clone(),
@@ -156,6 +177,8 @@ impl AddArgs {
             assignee_id: None,
             ad_opt_out: self.ad_opt_out,
             ad_night_consent: self.ad_night_consent,
+            ad_consent_date: self.ad_consent.clone().unwrap_or_default(),
+            ad_consent_channel,
         })
     }
 }
@@ -355,6 +378,18 @@ pub(crate) fn print_card(out: &mut impl Write, customer: &Customer) -> Result<()
     }
     if !customer.memo.is_empty() {
         writeln!(out, "  memo: {}", customer.memo.replace('\n', "\n        "))?;
+    }
+    if let Some(at) = customer.ad_consent_at {
+        let channel = customer
+            .ad_consent_channel
+            .map_or(String::new(), |channel| format!(" ({})", channel.korean()));
+        writeln!(out, "  ad consent: {}{channel}", consent::format_date(at))?;
+    }
+    if customer.ad_night_consent {
+        writeln!(out, "  night-time ad consent: yes")?;
+    }
+    if let Some(at) = customer.ad_opt_out_at {
+        writeln!(out, "  ad opt-out since {}", at.to_rfc3339())?;
     }
     if let Some(deleted) = customer.deleted_at {
         writeln!(out, "  in the recycle bin since {}", deleted.to_rfc3339())?;

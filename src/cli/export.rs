@@ -104,8 +104,8 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
         },
         jiff::tz::TimeZone::system(),
     );
-    let records = store.customer_records(&filter, only.as_deref())?;
-    let rows = write_customers(&args.file, format, &sheet, records)?;
+    let mut records = store.customer_records(&filter, only.as_deref())?;
+    let rows = write_customers(&args.file, format, &sheet, &mut records)?;
     tracing::info!(rows, file = %args.file.display(), "customers exported");
     if args.json {
         json_line(

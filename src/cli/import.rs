@@ -414,6 +414,11 @@ fn role_name(role: &ColumnRole) -> String {
         ColumnRole::Memo => "memo".to_owned(),
         ColumnRole::Source => "source".to_owned(),
         ColumnRole::Country => "country".to_owned(),
+        ColumnRole::AdConsent => "ad_consent".to_owned(),
+        ColumnRole::AdConsentDate => "ad_consent_date".to_owned(),
+        ColumnRole::AdConsentChannel => "ad_consent_channel".to_owned(),
+        ColumnRole::NightConsent => "night_consent".to_owned(),
+        ColumnRole::AdOptOut => "ad_opt_out".to_owned(),
         ColumnRole::Skip => "skip".to_owned(),
         ColumnRole::Field(name) => format!("field:{name}"),
     }

@@ -4,6 +4,7 @@
 //! exit: 1 when something asked for does not exist, 2 for bad input or a
 //! failure.
 
+pub mod b2b;
 pub mod backup;
 mod bulk_plan;
 pub mod customer;
@@ -59,6 +60,9 @@ pub enum Command {
     /// Merge customer OTHER into KEEP (every number, note, call, message,
     /// group and tag kept; OTHER to the recycle bin), or undo a merge.
     Merge(merge::Args),
+    /// Business contacts: company e-mail domains (free mail left out) with a
+    /// company name and how many customers have each.
+    B2b(b2b::Args),
     /// Add, show, delete or restore a customer.
     #[command(subcommand)]
     Customer(customer::Command),
@@ -178,6 +182,7 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Import(args) => import::run(context, &args, out),
         Command::Duplicates(args) => duplicates::run(context, &args, out),
         Command::Merge(args) => merge::run(context, &args, out),
+        Command::B2b(args) => b2b::run(context, &args, out),
         Command::Customer(command) => customer::run(context, command, out),
         Command::Field(command) => field::run(context, command, out),
         Command::Config(command) => settings::run(context, command, out),

@@ -93,6 +93,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// The customer book.
     pub customers: CustomerSettings,
+    /// Daily backups.
+    pub backup: BackupSettings,
 }
 
 /// `[phone]`
@@ -368,13 +370,53 @@ pub struct CustomerSettings {
     /// Days a deleted customer stays in the recycle bin before it is
     /// removed for good (0: until the bin is emptied by hand).
     pub purge_after_days: u32,
+    /// Free-mail domains (naver.com, gmail.com …): e-mail there marks no
+    /// business contact. Empty: the built-in list
+    /// (`assets/free_mail_domains.txt`); otherwise it replaces that list.
+    pub free_mail_domains: Vec<String>,
 }
 
 impl Default for CustomerSettings {
     fn default() -> Self {
         Self {
             purge_after_days: 30,
+            free_mail_domains: Vec::new(),
         }
+    }
+}
+
+/// `[backup]`: the window's daily backups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupSettings {
+    /// Daily backups kept, the oldest removed beyond them (0: none made).
+    pub keep: u32,
+    /// Their folder; relative to the data folder unless absolute.
+    pub dir: String,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        Self {
+            keep: 7,
+            dir: "backups".to_owned(),
+        }
+    }
+}
+
+impl CustomerSettings {
+    /// The free-mail list in force: the configured one, or the built-in.
+    #[must_use]
+    pub fn free_mail(&self) -> crate::domain::FreeMailDomains {
+        crate::domain::FreeMailDomains::configured(&self.free_mail_domains)
+    }
+}
+
+impl BackupSettings {
+    /// The folder daily backups go to for the data folder `data`.
+    #[must_use]
+    pub fn folder(&self, data: &Path) -> PathBuf {
+        data.join(self.dir.trim())
     }
 }
 
@@ -451,6 +493,15 @@ impl Settings {
         self.check_sms()?;
         if let Some(column) = self.ui.list_columns.iter().find(|c| c.trim().is_empty()) {
             return Err(("ui.list_columns", format!("'{column}' is not a column")));
+        }
+        if self.backup.keep > 3650 {
+            return Err(("backup.keep", "must be between 0 and 3650".to_owned()));
+        }
+        if self.backup.dir.trim().is_empty() {
+            return Err((
+                "backup.dir",
+                "must name a folder (the default is backups, inside the data folder)".to_owned(),
+            ));
         }
         if !(1..=3650).contains(&self.log.keep_days) {
             return Err(("log.keep_days", "must be between 1 and 3650".to_owned()));
@@ -552,6 +603,26 @@ mod tests {
         assert!(error.contains("default_regoin"), "{error}");
         let error = Settings::from_toml("[search]\npage_size = 0\n").unwrap_err();
         assert!(error.contains("search.page_size"), "{error}");
+    }
+
+    #[test]
+    fn daily_backups_have_a_bounded_count_and_a_folder() {
+        let error = Settings::from_toml("[backup]\nkeep = 4000\n").unwrap_err();
+        assert!(error.contains("backup.keep"), "{error}");
+        let error = Settings::from_toml("[backup]\ndir = \" \"\n").unwrap_err();
+        assert!(error.contains("backup.dir"), "{error}");
+        let off = Settings::from_toml("[backup]\nkeep = 0\n").unwrap();
+        assert_eq!(off.backup.keep, 0);
+        let data = Path::new("/data/ringdesk");
+        assert_eq!(
+            Settings::default().backup.folder(data),
+            Path::new("/data/ringdesk/backups")
+        );
+        let elsewhere = BackupSettings {
+            keep: 7,
+            dir: "/mnt/nas/ringdesk".to_owned(),
+        };
+        assert_eq!(elsewhere.folder(data), Path::new("/mnt/nas/ringdesk"));
     }
 
     #[test]

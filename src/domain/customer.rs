@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::consent::{self, ConsentChannel};
 use super::email::Email;
 use super::field::{FieldDef, FieldValue};
 use super::ids::{CustomerId, FieldId, StatusId, UserId};
@@ -57,6 +58,11 @@ pub struct CustomerDraft {
     pub ad_opt_out: bool,
     /// Agreed to advertising at night, 21:00–08:00 (야간 광고 수신동의).
     pub ad_night_consent: bool,
+    /// The day the customer agreed to advertising (광고 수신동의일) as typed
+    /// (`2024-03-05`); empty when no consent is recorded.
+    pub ad_consent_date: String,
+    /// How they agreed (동의경로).
+    pub ad_consent_channel: Option<ConsentChannel>,
 }
 
 /// A number that passed [`PhoneNumber::parse`], with its label.
@@ -101,6 +107,10 @@ pub struct NewCustomer {
     pub ad_opt_out: bool,
     /// Agreed to advertising at night.
     pub ad_night_consent: bool,
+    /// When the customer agreed to advertising, if recorded.
+    pub ad_consent_at: Option<Timestamp>,
+    /// How they agreed, if recorded.
+    pub ad_consent_channel: Option<ConsentChannel>,
 }
 
 impl CustomerDraft {
@@ -146,6 +156,7 @@ impl CustomerDraft {
             })?),
         };
         let region = country.unwrap_or(default_region);
+        let ad_consent_at = self.check_consent_date()?;
         Ok(NewCustomer {
             name: name.to_owned(),
             company: self.company.trim().to_owned(),
@@ -162,7 +173,25 @@ impl CustomerDraft {
             assignee_id: self.assignee_id,
             ad_opt_out: self.ad_opt_out,
             ad_night_consent: self.ad_night_consent,
+            ad_consent_at,
+            ad_consent_channel: self.ad_consent_channel,
         })
+    }
+
+    /// The consent date, if one is typed.
+    fn check_consent_date(&self) -> Result<Option<Timestamp>, Invalid> {
+        match self.ad_consent_date.trim() {
+            "" => Ok(None),
+            text => consent::parse_date(text).map(Some).ok_or_else(|| {
+                Invalid::new(
+                    "ad_consent_date",
+                    Problem::Malformed {
+                        value: text.to_owned(),
+                        reason: "not a date (YYYY-MM-DD)".to_owned(),
+                    },
+                )
+            }),
+        }
     }
 
     /// Every problem of the draft at once, for a form that marks each field;
@@ -187,6 +216,9 @@ impl CustomerDraft {
             && let Err(problem) = Email::parse(email)
         {
             problems.push(Invalid::new("email", problem));
+        }
+        if let Err(invalid) = self.check_consent_date() {
+            problems.push(invalid);
         }
         let country = self.country.trim();
         let region = if country.is_empty() {
@@ -374,6 +406,11 @@ impl Customer {
             assignee_id: self.assignee_id,
             ad_opt_out: self.ad_opt_out_at.is_some(),
             ad_night_consent: self.ad_night_consent,
+            ad_consent_date: self
+                .ad_consent_at
+                .map(consent::format_date)
+                .unwrap_or_default(),
+            ad_consent_channel: self.ad_consent_channel,
         }
     }
 }
@@ -419,6 +456,10 @@ pub struct Customer {
     pub ad_opt_out_at: Option<Timestamp>,
     /// Agreed to advertising at night, 21:00–08:00 (야간 광고 수신동의).
     pub ad_night_consent: bool,
+    /// When the customer agreed to advertising (광고 수신동의일), if recorded.
+    pub ad_consent_at: Option<Timestamp>,
+    /// How they agreed (동의경로), if recorded.
+    pub ad_consent_channel: Option<ConsentChannel>,
 }
 
 /// A customer as a list or search result shows it: one row, no joins beyond the first number.

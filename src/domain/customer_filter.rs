@@ -36,6 +36,10 @@ pub struct CustomerFilter {
     pub join: Join,
     /// `false`: live customers; `true`: only those in the recycle bin.
     pub in_recycle_bin: bool,
+    /// Only customers whose e-mail is at this domain (lower case), as the
+    /// B2B view lists them.
+    #[serde(default)]
+    pub email_domain: Option<String>,
 }
 
 impl CustomerFilter {

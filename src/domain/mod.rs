@@ -2,8 +2,10 @@
 //! fields, and the checks that turn typed input into values the store accepts.
 
 pub mod batch;
+pub mod business;
 pub mod call;
 pub mod call_filter;
+pub mod consent;
 pub mod customer;
 pub mod customer_filter;
 pub mod customer_record;
@@ -31,8 +33,10 @@ pub use batch::{
     Batch, BatchKind, BatchRecipient, BatchState, BatchSummary, BatchTotals, Candidate,
     CandidateNumber, NewBatch, NewRecipient, RecipientOutcome, RecipientResult, Skip, SkipReason,
 };
+pub use business::{BusinessDomain, FreeMailDomains, email_domain};
 pub use call::{Call, CallRecord, Direction, Outcome};
 pub use call_filter::{CallFilter, NumberFragment};
+pub use consent::ConsentChannel;
 pub use customer::{
     Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone, ListRow,
     NewCustomer, PhoneDraft,
@@ -41,7 +45,7 @@ pub use customer_filter::{
     CheckedCondition, Comparison, Condition, CustomerFilter, CustomerSort, DateField, DateFilter,
     DatePreset, FilterField, Join, Operand, Operator, SortColumn,
 };
-pub use customer_record::{CustomerRecord, RecordNote, RecordPhone};
+pub use customer_record::{CustomerRecord, CustomerSource, Listed, RecordNote, RecordPhone};
 pub use email::Email;
 pub use field::{FieldDef, FieldKind, FieldValue, NewFieldDef};
 pub use history::{Actor, CardText, Change, ChangeKind, HistoryEntry, TimelineItem, TimelinePage};

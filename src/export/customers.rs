@@ -14,7 +14,8 @@
 //! * 이메일, 회사, 주소, 국가 (ISO code), 인지경로, 상태, 담당자;
 //! * 그룹 and 태그, several joined by `, `;
 //! * 메모; 광고 수신거부 (when the customer refused, empty otherwise);
-//!   야간 광고 수신동의 (예 / 아니오); 등록일, 수정일 (and 삭제일 for the
+//!   야간 광고 수신동의 (예 / 아니오); 광고 수신동의일 (`YYYY-MM-DD`) and
+//!   동의경로 (전화, 문자, 웹, 서면, 기타) when consent is recorded; 등록일, 수정일 (and 삭제일 for the
 //!   recycle bin), in the desk's local time;
 //! * every user-defined field under its label;
 //! * 상담기록: the notes, newest first, one per line as
@@ -28,8 +29,8 @@ use std::fmt::Write as _;
 
 use jiff::tz::TimeZone;
 
-use super::{ExportError, Table, TableFormat, try_write_table};
-use crate::domain::{CustomerRecord, FieldDef, FieldId, FieldValue, Timestamp};
+use super::{ExportError, Table, TableFormat, fill_table};
+use crate::domain::{CustomerRecord, CustomerSource, FieldDef, FieldId, FieldValue, Timestamp};
 
 /// The most characters Excel keeps in one cell.
 pub const EXCEL_CELL_CHARS: usize = 32_767;
@@ -122,6 +123,8 @@ impl CustomerSheet {
             "메모",
             "광고 수신거부",
             "야간 광고 수신동의",
+            "광고 수신동의일",
+            "동의경로",
             "등록일",
             "수정일",
         ] {
@@ -159,95 +162,118 @@ impl CustomerSheet {
     /// `record` as one row of cells under [`Self::header`].
     #[must_use]
     pub fn row(&self, record: &CustomerRecord) -> Vec<String> {
-        let mut cells = vec![String::new(); self.header.len()];
-        let mut put = |column: usize, text: String| {
-            if let Some(cell) = cells.get_mut(column) {
-                *cell = text;
-            }
-        };
-        put(0, record.name.clone());
-        // How many numbers of each label were placed so far.
-        let mut placed = vec![0_usize; self.phones.len()];
-        for phone in &record.phones {
-            let Some(index) = self
-                .phones
-                .iter()
-                .position(|(label, _, _)| *label == phone.label)
-            else {
-                continue;
-            };
-            let (Some(count), Some((_, first, most))) =
-                (placed.get_mut(index), self.phones.get(index))
-            else {
-                continue;
-            };
-            if *count < *most {
-                put(first + *count, phone.display.clone());
-            }
-            *count += 1;
-        }
-        let at = self
-            .phones
-            .last()
-            .map_or(1, |(_, first, most)| first + most);
-        let time = |at: Timestamp| self.time(at, "%Y-%m-%d %H:%M:%S");
-        let built_in = [
-            record.email.clone().unwrap_or_default(),
-            record.company.clone(),
-            record.address.clone(),
-            record.country.clone().unwrap_or_default(),
-            record.source.clone(),
-            record.status.clone().unwrap_or_default(),
-            record.assignee.clone().unwrap_or_default(),
-            record.groups.join(", "),
-            record.tags.join(", "),
-            record.memo.clone(),
-            record.ad_opt_out_at.map(time).unwrap_or_default(),
-            yes_no(record.ad_night_consent).to_owned(),
-            time(record.created_at),
-            time(record.updated_at),
-        ];
-        let mut column = at;
-        for text in built_in {
-            put(column, text);
-            column += 1;
-        }
-        if self.options.recycle_bin {
-            put(column, record.deleted_at.map(time).unwrap_or_default());
-        }
-        for (field, value) in &record.fields {
-            if let Some(index) = self.fields.iter().position(|id| id == field) {
-                put(self.fields_at + index, field_text(value));
-            }
-        }
-        put(self.header.len() - 1, self.notes(record));
-        if let Some(limit) = self.options.cell_chars {
-            for cell in &mut cells {
-                cut(cell, limit);
-            }
-        }
+        let mut cells = Vec::new();
+        self.fill_row(record, &mut cells);
         cells
     }
 
-    /// The notes cell: newest first, one a line; with a cell limit, the
-    /// newest that fit and a last line saying how many more there are.
-    fn notes(&self, record: &CustomerRecord) -> String {
-        let mut text = String::new();
+    /// Writes `record` into `cells` as one row under [`Self::header`],
+    /// overwriting what they held and reusing their memory.
+    pub fn fill_row(&self, record: &CustomerRecord, cells: &mut Vec<String>) {
+        cells.resize_with(self.header.len(), String::new);
+        for cell in cells.iter_mut() {
+            cell.clear();
+        }
+        let mut cell = cells.iter_mut();
+        let mut next = || cell.next();
+        if let Some(name) = next() {
+            name.push_str(&record.name);
+        }
+        // Phone columns: each label's numbers in order, as many as it has columns.
+        for (label, _, most) in &self.phones {
+            let mut numbers = record.phones.iter().filter(|phone| *phone.label == **label);
+            for _ in 0..*most {
+                if let (Some(cell), Some(phone)) = (next(), numbers.next()) {
+                    cell.push_str(&phone.display);
+                }
+            }
+        }
+        let texts: [&str; 7] = [
+            record.email.as_deref().unwrap_or_default(),
+            &record.company,
+            &record.address,
+            record.country.as_deref().unwrap_or_default(),
+            &record.source,
+            record.status.as_deref().unwrap_or_default(),
+            record.assignee.as_deref().unwrap_or_default(),
+        ];
+        for text in texts {
+            if let Some(cell) = next() {
+                cell.push_str(text);
+            }
+        }
+        for names in [&record.groups, &record.tags] {
+            if let Some(cell) = next() {
+                for (index, name) in names.iter().enumerate() {
+                    if index > 0 {
+                        cell.push_str(", ");
+                    }
+                    cell.push_str(name);
+                }
+            }
+        }
+        if let Some(cell) = next() {
+            cell.push_str(&record.memo);
+        }
+        if let (Some(cell), Some(at)) = (next(), record.ad_opt_out_at) {
+            self.write_time(cell, at, true);
+        }
+        if let Some(cell) = next() {
+            cell.push_str(yes_no(record.ad_night_consent));
+        }
+        if let (Some(cell), Some(at)) = (next(), record.ad_consent_at) {
+            cell.push_str(&crate::domain::consent::format_date(at));
+        }
+        if let (Some(cell), Some(channel)) = (next(), record.ad_consent_channel) {
+            cell.push_str(channel.korean());
+        }
+        for at in [record.created_at, record.updated_at] {
+            if let Some(cell) = next() {
+                self.write_time(cell, at, true);
+            }
+        }
+        if self.options.recycle_bin
+            && let Some(cell) = next()
+            && let Some(at) = record.deleted_at
+        {
+            self.write_time(cell, at, true);
+        }
+        let last = self.header.len() - 1;
+        let fields = cells.get_mut(self.fields_at..last).unwrap_or_default();
+        for (field, value) in &record.fields {
+            let column = self.fields.iter().position(|id| id == field);
+            if let Some(cell) = column.and_then(|column| fields.get_mut(column)) {
+                write_field(cell, value);
+            }
+        }
+        if let Some(cell) = cells.get_mut(last) {
+            self.write_notes(cell, record);
+        }
+        if let Some(limit) = self.options.cell_chars {
+            for cell in cells.iter_mut() {
+                cut(cell, limit);
+            }
+        }
+    }
+
+    /// Writes the notes cell: newest first, one a line; with a cell limit,
+    /// the newest that fit and a last line saying how many more there are.
+    fn write_notes(&self, text: &mut String, record: &CustomerRecord) {
         let mut chars = 0;
         let count = record.notes.len();
         for (index, note) in record.notes.iter().enumerate() {
-            let mut line = String::new();
+            let start = text.len();
             if index > 0 {
-                line.push('\n');
+                text.push('\n');
             }
-            line.push('[');
-            line.push_str(&self.time(note.at, "%Y-%m-%d %H:%M"));
+            text.push('[');
+            self.write_time(text, note.at, false);
             if let Some(author) = note.author.as_deref().filter(|name| !name.is_empty()) {
-                line.push(' ');
-                line.push_str(author);
+                text.push(' ');
+                text.push_str(author);
             }
-            line.push_str("] ");
-            line.push_str(&note.body);
+            text.push_str("] ");
+            text.push_str(&note.body);
             if let Some(limit) = self.options.cell_chars {
                 // Room is kept for the line that says how many are left
                 // out, should the next note not fit.
@@ -257,8 +283,9 @@ impl CustomerSheet {
                 } else {
                     more(after).chars().count() + 1
                 };
-                let line_chars = line.chars().count();
+                let line_chars = text.get(start..).map_or(0, |line| line.chars().count());
                 if chars + line_chars + reserve > limit {
+                    text.truncate(start);
                     if index > 0 {
                         text.push('\n');
                     }
@@ -267,54 +294,59 @@ impl CustomerSheet {
                 }
                 chars += line_chars;
             }
-            text.push_str(&line);
         }
-        text
     }
 
-    /// `at` in the sheet's time zone as `format`.
-    fn time(&self, at: Timestamp, format: &str) -> String {
-        jiff::Timestamp::from_millisecond(at.as_millis()).map_or_else(
-            |_| String::new(),
-            |instant| {
-                let mut text = String::with_capacity(19);
-                // Writing to a String cannot fail.
-                write!(
-                    text,
-                    "{}",
-                    instant.to_zoned(self.zone.clone()).strftime(format)
-                )
-                .ok();
-                text
-            },
+    /// Writes `at` in the sheet's time zone as `2026-03-01 10:05:00`, or
+    /// without the seconds, to `text`. By hand: a million rows have four
+    /// times each, and a format string parsed for each costs seconds.
+    fn write_time(&self, text: &mut String, at: Timestamp, seconds: bool) {
+        let Ok(instant) = jiff::Timestamp::from_millisecond(at.as_millis()) else {
+            return;
+        };
+        let local = self.zone.to_offset(instant).to_datetime(instant);
+        // Writing to a String cannot fail.
+        write!(
+            text,
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            local.year(),
+            local.month(),
+            local.day(),
+            local.hour(),
+            local.minute()
         )
+        .ok();
+        if seconds {
+            write!(text, ":{:02}", local.second()).ok();
+        }
     }
 }
 
-/// Writes the customers `records` yields to `path` as `format` under
-/// `sheet`'s columns, one at a time, and returns how many were written.
+/// Writes the customers `source` lends to `path` as `format` under
+/// `sheet`'s columns, one at a time into the same cells, and returns how
+/// many were written.
 ///
 /// # Errors
-/// As [`try_write_table`]: the first failure of `records` stops the
-/// export, and the file at `path` is left as it was.
-pub fn write_customers<E: std::fmt::Display>(
+/// As [`fill_table`]: the first failure of `source` stops the export, and
+/// the file at `path` is left as it was.
+pub fn write_customers<S: CustomerSource>(
     path: &std::path::Path,
     format: TableFormat,
     sheet: &CustomerSheet,
-    records: impl IntoIterator<Item = Result<CustomerRecord, E>>,
+    source: &mut S,
 ) -> Result<u64, ExportError> {
     let table = Table {
         sheet: "고객",
         header: sheet.header(),
     };
-    try_write_table(
-        path,
-        format,
-        &table,
-        records
-            .into_iter()
-            .map(|record| record.map(|record| sheet.row(&record))),
-    )
+    fill_table(path, format, &table, |cells| match source.next_customer() {
+        Some(Ok(record)) => {
+            sheet.fill_row(record, cells);
+            Ok(true)
+        }
+        Some(Err(error)) => Err(error),
+        None => Ok(false),
+    })
 }
 
 /// The header of a phone label's (first) column.
@@ -352,11 +384,15 @@ fn unique(header: &[String], name: String) -> String {
         .unwrap_or(name)
 }
 
-/// A user-defined value as a person types it back in.
-fn field_text(value: &FieldValue) -> String {
+/// Writes a user-defined value as a person types it back in.
+fn write_field(text: &mut String, value: &FieldValue) {
     match value {
-        FieldValue::YesNo(yes) => yes_no(*yes).to_owned(),
-        other => other.to_string(),
+        FieldValue::YesNo(yes) => text.push_str(yes_no(*yes)),
+        FieldValue::Text(value) | FieldValue::Date(value) => text.push_str(value),
+        // Writing to a String cannot fail.
+        other => {
+            write!(text, "{other}").ok();
+        }
     }
 }
 
@@ -385,7 +421,7 @@ mod tests {
     use rstest::rstest;
 
     use super::*;
-    use crate::domain::{CustomerId, FieldKind, RecordNote, RecordPhone};
+    use crate::domain::{CustomerId, FieldKind, Listed, RecordNote, RecordPhone};
 
     fn def(id: i64, key: &str, label: &str, kind: FieldKind) -> FieldDef {
         FieldDef {
@@ -409,26 +445,26 @@ mod tests {
             email: Some("gd@naver.com".to_owned()),
             address: "서울시 중구".to_owned(),
             country: Some("KR".to_owned()),
-            status: Some("상담중".to_owned()),
+            status: Some("상담중".into()),
             source: "지인소개".to_owned(),
-            assignee: Some("김상담".to_owned()),
+            assignee: Some("김상담".into()),
             memo: "오전 통화 선호".to_owned(),
             phones: vec![
                 RecordPhone {
-                    label: "휴대폰".to_owned(),
+                    label: "휴대폰".into(),
                     display: "010-1234-5678".to_owned(),
                 },
                 RecordPhone {
-                    label: "집".to_owned(),
+                    label: "집".into(),
                     display: "02-2299-7123".to_owned(),
                 },
                 RecordPhone {
-                    label: "휴대폰".to_owned(),
+                    label: "휴대폰".into(),
                     display: "010-9999-0000".to_owned(),
                 },
             ],
-            groups: vec!["VIP".to_owned(), "서울".to_owned()],
-            tags: vec!["골드".to_owned()],
+            groups: vec!["VIP".into(), "서울".into()],
+            tags: vec!["골드".into()],
             fields: vec![
                 (FieldId(2), FieldValue::YesNo(true)),
                 (FieldId(1), FieldValue::Integer(3)),
@@ -436,7 +472,7 @@ mod tests {
             notes: vec![
                 RecordNote {
                     at: Timestamp(1_772_327_100_000),
-                    author: Some("김상담".to_owned()),
+                    author: Some("김상담".into()),
                     body: "견적서 발송".to_owned(),
                 },
                 RecordNote {
@@ -447,6 +483,8 @@ mod tests {
             ],
             ad_opt_out_at: None,
             ad_night_consent: true,
+            ad_consent_at: None,
+            ad_consent_channel: None,
             created_at: Timestamp(1_772_240_400_000),
             updated_at: Timestamp(1_772_327_100_000),
             deleted_at: None,
@@ -497,6 +535,8 @@ mod tests {
                 "메모",
                 "광고 수신거부",
                 "야간 광고 수신동의",
+                "광고 수신동의일",
+                "동의경로",
                 "등록일",
                 "수정일",
                 "방문횟수",
@@ -509,7 +549,7 @@ mod tests {
             recycle_bin: true,
             cell_chars: None,
         });
-        assert_eq!(recycled.header()[19], "삭제일");
+        assert_eq!(recycled.header()[21], "삭제일");
     }
 
     #[test]
@@ -602,5 +642,46 @@ mod tests {
         let row = sheet.row(&record());
         assert_eq!(row[1], "010-1234-5678");
         assert_eq!(row[2], "gd@naver.com");
+    }
+
+    #[test]
+    fn many_customers_are_written_in_order_and_a_failure_part_way_keeps_the_old_file() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("고객.csv");
+        let sheet = sheet(SheetOptions::default());
+        let many = (0..1205).map(|index| {
+            let mut record = record();
+            record.name = format!("고객{index}");
+            Ok::<_, String>(record)
+        });
+        assert_eq!(
+            write_customers(&path, TableFormat::CsvUtf8, &sheet, &mut Listed::new(many)).unwrap(),
+            1205_u64
+        );
+        let written = std::fs::read_to_string(&path).unwrap();
+        let names: Vec<&str> = written
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.strip_prefix("고객"))
+            .filter_map(|line| line.split(',').next())
+            .collect();
+        assert_eq!(names.len(), 1205);
+        assert!(names.iter().enumerate().all(|(i, n)| *n == i.to_string()));
+
+        let failing = (0..1000).map(|index| {
+            if index == 515 {
+                Err("database disk image is malformed".to_owned())
+            } else {
+                Ok(record())
+            }
+        });
+        let error = write_customers(&path, TableFormat::Xlsx, &sheet, &mut Listed::new(failing))
+            .unwrap_err();
+        assert!(
+            matches!(&error, ExportError::Source { reason, .. } if reason.contains("malformed")),
+            "{error}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
+        assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1);
     }
 }

@@ -24,14 +24,15 @@ pub(super) enum Encoding {
     Cp949,
 }
 
-/// Writes the header and `rows` to `out` and returns how many data rows
-/// were written. `path` is only for naming the file in errors.
+/// Writes the header and then the rows `fill` puts into the cells it is
+/// given, until it says there are no more, to `out`; returns how many data
+/// rows were written. `path` is only for naming the file in errors.
 pub(super) fn write<W: Write>(
     out: W,
     path: &Path,
     encoding: Encoding,
     table: &Table<'_>,
-    rows: impl IntoIterator<Item = Vec<String>>,
+    mut fill: impl FnMut(&mut Vec<String>) -> bool,
 ) -> Result<u64, ExportError> {
     let mut out = out;
     if encoding == Encoding::Utf8Bom {
@@ -48,9 +49,10 @@ pub(super) fn write<W: Write>(
         .from_writer(out);
     write_record(&mut writer, path, encoding, table, 0, table.header)?;
     let mut count = 0;
-    for row in rows {
+    let mut cells = Vec::new();
+    while fill(&mut cells) {
         count += 1;
-        write_record(&mut writer, path, encoding, table, count, &row)?;
+        write_record(&mut writer, path, encoding, table, count, &cells)?;
     }
     writer.flush().map_err(|source| ExportError::Io {
         path: path.to_owned(),
@@ -68,7 +70,6 @@ fn write_record<W: Write>(
     row: u64,
     cells: &[String],
 ) -> Result<(), ExportError> {
-    let mut fields = Vec::with_capacity(cells.len());
     for (index, cell) in cells.iter().enumerate() {
         let cell = quoted(cell);
         let bytes = match encoding {
@@ -85,10 +86,13 @@ fn write_record<W: Write>(
                     text: unstorable.to_string(),
                 })?,
         };
-        fields.push(bytes);
+        writer
+            .write_field(bytes)
+            .map_err(|error| csv_error(path, error))?;
     }
+    // The fields written one by one end as a record here.
     writer
-        .write_record(&fields)
+        .write_record(std::iter::empty::<&[u8]>())
         .map_err(|error| csv_error(path, error))
 }
 
@@ -141,7 +145,14 @@ mod tests {
             header: &header,
         };
         let mut out = Vec::new();
-        write(&mut out, Path::new("결과.csv"), encoding, &table, rows)?;
+        let mut rows = rows.into_iter();
+        write(
+            &mut out,
+            Path::new("결과.csv"),
+            encoding,
+            &table,
+            |cells| rows.next().map(|row| *cells = row).is_some(),
+        )?;
         Ok(out)
     }
 

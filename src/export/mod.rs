@@ -145,19 +145,40 @@ pub fn try_write_table<E: std::fmt::Display>(
     table: &Table<'_>,
     rows: impl IntoIterator<Item = Result<Vec<String>, E>>,
 ) -> Result<u64, ExportError> {
+    let mut rows = rows.into_iter();
+    fill_table(path, format, table, |cells| {
+        rows.next()
+            .transpose()
+            .map(|row| row.map(|row| *cells = row).is_some())
+    })
+}
+
+/// As [`try_write_table`], for a source that writes each row into the
+/// cells it is given (the previous row's, to be overwritten) rather than
+/// making new ones: a million rows then cost no allocation each. `fill`
+/// returns `Ok(false)` when there are no more rows.
+///
+/// # Errors
+/// As [`try_write_table`].
+pub fn fill_table<E: std::fmt::Display>(
+    path: &Path,
+    format: TableFormat,
+    table: &Table<'_>,
+    mut fill: impl FnMut(&mut Vec<String>) -> Result<bool, E>,
+) -> Result<u64, ExportError> {
     let io = |source| ExportError::Io {
         path: path.to_owned(),
         source,
     };
     let part = part_path(path).map_err(io)?;
     let mut failure: Option<String> = None;
-    let rows = rows.into_iter().map_while(|row| match row {
-        Ok(cells) => Some(cells),
+    let rows = |cells: &mut Vec<String>| match fill(cells) {
+        Ok(more) => more,
         Err(error) => {
             failure = Some(error.to_string());
-            None
+            false
         }
-    });
+    };
     let written = write_part(&part, path, format, table, rows)
         .and_then(|count| match failure.take() {
             Some(reason) => Err(ExportError::Source {
@@ -187,7 +208,7 @@ fn write_part(
     path: &Path,
     format: TableFormat,
     table: &Table<'_>,
-    rows: impl IntoIterator<Item = Vec<String>>,
+    rows: impl FnMut(&mut Vec<String>) -> bool,
 ) -> Result<u64, ExportError> {
     let io = |source| ExportError::Io {
         path: path.to_owned(),
@@ -311,6 +332,13 @@ mod tests {
             .records()
             .map(|record| record.unwrap().iter().map(str::to_owned).collect())
             .collect()
+    }
+
+    /// A source of rows for the format writers, from `rows`.
+    fn filling(
+        mut rows: impl Iterator<Item = Vec<String>>,
+    ) -> impl FnMut(&mut Vec<String>) -> bool {
+        move |cells| rows.next().map(|row| *cells = row).is_some()
     }
 
     fn no_part_files(folder: &Path) {
@@ -517,7 +545,7 @@ mod tests {
         };
         let rows = (0..4).map(|index| vec![index.to_string()]);
         let mut out = std::io::Cursor::new(Vec::new());
-        let error = xlsx::write(&mut out, &path, &table, rows.clone(), 3).unwrap_err();
+        let error = xlsx::write(&mut out, &path, &table, filling(rows.clone()), 3).unwrap_err();
         assert!(
             matches!(error, ExportError::TooManyRows { max: 3, .. }),
             "{error:?}"
@@ -528,7 +556,7 @@ mod tests {
             "{message}"
         );
         assert_eq!(
-            xlsx::write(&mut out, &path, &table, rows.take(3), 3).unwrap(),
+            xlsx::write(&mut out, &path, &table, filling(rows.take(3)), 3).unwrap(),
             3
         );
     }

@@ -18,15 +18,16 @@ pub(super) const MAX_ROWS: u64 = 1_048_575;
 const MIN_WIDTH: usize = 8;
 const MAX_WIDTH: usize = 60;
 
-/// Writes the header and `rows` to `out` as xlsx and returns how many data
-/// rows were written. At most `max_rows` rows are taken (a parameter so
-/// tests need not write a million). `path` is only for naming the file in
-/// errors.
+/// Writes the header and then the rows `fill` puts into the cells it is
+/// given, until it says there are no more, to `out` as xlsx; returns how
+/// many data rows were written. At most `max_rows` rows are taken (a
+/// parameter so tests need not write a million). `path` is only for naming
+/// the file in errors.
 pub(super) fn write<W: Write + Seek + Send>(
     out: W,
     path: &Path,
     table: &Table<'_>,
-    rows: impl IntoIterator<Item = Vec<String>>,
+    mut fill: impl FnMut(&mut Vec<String>) -> bool,
     max_rows: u64,
 ) -> Result<u64, ExportError> {
     let fail = |error: XlsxError| xlsx_error(path, error);
@@ -51,7 +52,8 @@ pub(super) fn write<W: Write + Seek + Send>(
         &mut widths,
     )?;
     let mut count: u64 = 0;
-    for row in rows {
+    let mut row = Vec::new();
+    while fill(&mut row) {
         if count == max_rows {
             return Err(ExportError::TooManyRows {
                 path: path.to_owned(),

@@ -37,6 +37,16 @@ pub enum ColumnRole {
     Source,
     /// The customer's country (KR, JP…).
     Country,
+    /// Advertising consent (광고수신동의): yes/no, or the day it was given.
+    AdConsent,
+    /// The day of the advertising consent (수신동의일).
+    AdConsentDate,
+    /// How the consent was given (동의경로: 전화, 문자, 웹, 서면, 기타).
+    AdConsentChannel,
+    /// Consent to advertising at night (야간수신동의): yes/no.
+    NightConsent,
+    /// Refuses advertising (수신거부): yes/no.
+    AdOptOut,
     /// A row number or code of the sheet's own: not customer data.
     Skip,
     /// A user-defined field, by the header as written.
@@ -62,10 +72,43 @@ const ROW_NUMBERS: [&str; 14] = [
 ];
 
 /// Words that name a role, checked in this order (first match wins).
-const WORDS: [(Word, &[&str]); 12] = [
+const WORDS: [(Word, &[&str]); 17] = [
     (
         Word::Field,
         &["フリガナ", "ふりがな", "カナ", "kana", "furigana"],
+    ),
+    (
+        Word::AdOptOut,
+        &["수신거부", "optout", "unsubscribe", "配信停止", "受信拒否"],
+    ),
+    (Word::NightConsent, &["야간", "night", "夜間"]),
+    (
+        Word::AdConsentDate,
+        &["동의일", "동의날짜", "consentdate", "consentedon", "同意日"],
+    ),
+    (
+        Word::AdConsentChannel,
+        &[
+            "동의경로",
+            "동의방법",
+            "동의채널",
+            "consentchannel",
+            "consentsource",
+            "同意経路",
+            "同意方法",
+        ],
+    ),
+    (
+        Word::AdConsent,
+        &[
+            "수신동의",
+            "광고동의",
+            "마케팅동의",
+            "consent",
+            "広告受信",
+            "広告同意",
+            "同意",
+        ],
     ),
     (Word::Email, &["메일", "mail", "メール"]),
     (
@@ -129,6 +172,11 @@ enum Word {
     Memo,
     Source,
     Country,
+    AdOptOut,
+    NightConsent,
+    AdConsentDate,
+    AdConsentChannel,
+    AdConsent,
 }
 
 /// The role of a column headed `header`.
@@ -165,6 +213,11 @@ pub fn role_of(header: &str) -> ColumnRole {
         Some(Word::Memo) => ColumnRole::Memo,
         Some(Word::Source) => ColumnRole::Source,
         Some(Word::Country) => ColumnRole::Country,
+        Some(Word::AdOptOut) => ColumnRole::AdOptOut,
+        Some(Word::NightConsent) => ColumnRole::NightConsent,
+        Some(Word::AdConsentDate) => ColumnRole::AdConsentDate,
+        Some(Word::AdConsentChannel) => ColumnRole::AdConsentChannel,
+        Some(Word::AdConsent) => ColumnRole::AdConsent,
         Some(Word::Field) | None => ColumnRole::Field(written.to_owned()),
     }
 }
@@ -182,7 +235,12 @@ pub fn roles_of(headers: &[String]) -> Vec<ColumnRole> {
             | ColumnRole::Address
             | ColumnRole::Memo
             | ColumnRole::Source
-            | ColumnRole::Country)
+            | ColumnRole::Country
+            | ColumnRole::AdConsent
+            | ColumnRole::AdConsentDate
+            | ColumnRole::AdConsentChannel
+            | ColumnRole::NightConsent
+            | ColumnRole::AdOptOut)
                 if roles.contains(&single) =>
             {
                 ColumnRole::Field(header.trim().to_owned())
@@ -228,6 +286,24 @@ mod tests {
         assert_eq!(role_of("구분"), ColumnRole::Group);
         assert_eq!(role_of("비고"), ColumnRole::Memo);
         assert_eq!(role_of("인지경로"), ColumnRole::Source);
+        assert_eq!(role_of("광고수신동의"), ColumnRole::AdConsent);
+        assert_eq!(role_of("수신동의일"), ColumnRole::AdConsentDate);
+        assert_eq!(role_of("광고 수신동의일"), ColumnRole::AdConsentDate);
+        assert_eq!(role_of("동의경로"), ColumnRole::AdConsentChannel);
+        assert_eq!(role_of("야간수신동의"), ColumnRole::NightConsent);
+        assert_eq!(role_of("야간 광고 수신동의"), ColumnRole::NightConsent);
+        assert_eq!(role_of("수신거부"), ColumnRole::AdOptOut);
+        assert_eq!(role_of("광고 수신거부"), ColumnRole::AdOptOut);
+        assert_eq!(role_of("広告受信同意"), ColumnRole::AdConsent);
+        assert_eq!(role_of("同意日"), ColumnRole::AdConsentDate);
+        assert_eq!(role_of("同意経路"), ColumnRole::AdConsentChannel);
+        assert_eq!(role_of("夜間配信同意"), ColumnRole::NightConsent);
+        assert_eq!(role_of("配信停止"), ColumnRole::AdOptOut);
+        assert_eq!(role_of("Ad consent"), ColumnRole::AdConsent);
+        assert_eq!(role_of("Consent date"), ColumnRole::AdConsentDate);
+        assert_eq!(role_of("Consent channel"), ColumnRole::AdConsentChannel);
+        assert_eq!(role_of("Night consent"), ColumnRole::NightConsent);
+        assert_eq!(role_of("Opt-out"), ColumnRole::AdOptOut);
         assert_eq!(role_of("번호"), ColumnRole::Skip);
         assert_eq!(role_of("No."), ColumnRole::Skip);
         assert_eq!(role_of("고객코드"), ColumnRole::Skip);

@@ -337,6 +337,14 @@ fn fill_in(mut existing: NewCustomer, row: NewCustomer) -> NewCustomer {
     if existing.email.is_none() {
         existing.email = row.email;
     }
+    // Consent the customer lacks is taken from the file; an opt-out in the
+    // file is kept (a refusal is never undone by an import).
+    if existing.ad_consent_at.is_none() {
+        existing.ad_consent_at = row.ad_consent_at;
+        existing.ad_consent_channel = row.ad_consent_channel;
+    }
+    existing.ad_opt_out |= row.ad_opt_out;
+    existing.ad_night_consent |= row.ad_night_consent;
     for phone in row.phones {
         if existing
             .phones

@@ -24,8 +24,11 @@ use std::collections::HashMap;
 use super::customer_columns::{ColumnRole, roles_of};
 use super::lost_zero::with_lost_zero;
 use super::{Cell, Row, Sheet};
+use crate::domain::consent;
 use crate::domain::customer::MEMO_MAX_BYTES;
-use crate::domain::{CustomerDraft, Email, PhoneDraft, PhoneNumber, Region};
+use crate::domain::{
+    ConsentChannel, CustomerDraft, Email, PhoneDraft, PhoneNumber, Region, Timestamp,
+};
 
 /// Why a row is not imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -215,6 +218,65 @@ pub fn sort_customer_rows_as(
     out
 }
 
+/// What a row's consent columns said.
+#[derive(Default)]
+struct ConsentCells {
+    /// The consent column's yes or no.
+    said: Option<bool>,
+    /// The day the consent column itself gave.
+    cell_date: Option<String>,
+    /// The day the consent date column gave.
+    date: Option<String>,
+}
+
+impl ConsentCells {
+    /// Reads one consent cell into `draft` or into what is kept for `finish`.
+    fn read(&mut self, role: &ColumnRole, text: &str, draft: &mut CustomerDraft) {
+        match role {
+            ColumnRole::AdConsent => {
+                // A date says yes and when.
+                if let Some(at) = consent::parse_date(text) {
+                    self.said = Some(true);
+                    self.cell_date = Some(consent::format_date(at));
+                } else {
+                    self.said = consent::parse_yes_no(text);
+                }
+            }
+            ColumnRole::AdConsentDate => {
+                self.date = consent::parse_date(text).map(consent::format_date);
+            }
+            ColumnRole::AdConsentChannel => {
+                draft.ad_consent_channel = ConsentChannel::parse(text);
+            }
+            ColumnRole::NightConsent => {
+                draft.ad_night_consent = consent::parse_yes_no(text) == Some(true);
+            }
+            ColumnRole::AdOptOut => {
+                draft.ad_opt_out = consent::parse_opt_out(text);
+            }
+            _ => {}
+        }
+    }
+
+    /// Consent is recorded when the consent column says yes (its date: the
+    /// date column's, the cell's own, or the import's day), or when the date
+    /// column has a day and no consent column says no. A channel without
+    /// consent is dropped.
+    fn finish(self, draft: &mut CustomerDraft) {
+        draft.ad_consent_date = match self.said {
+            Some(false) => String::new(),
+            Some(true) => self
+                .date
+                .or(self.cell_date)
+                .unwrap_or_else(|| consent::format_date(Timestamp::now())),
+            None => self.date.unwrap_or_default(),
+        };
+        if draft.ad_consent_date.is_empty() {
+            draft.ad_consent_channel = None;
+        }
+    }
+}
+
 /// Why a row cannot be a customer, the column at fault and what it holds.
 type Fault = (Reason, String, String);
 
@@ -229,6 +291,7 @@ fn sort_row(
     let mut name_column = String::new();
     let mut email_column = String::new();
     let mut memo_column = String::new();
+    let mut consent_cells = ConsentCells::default();
     // Mobile numbers first, then the rest, each in column order.
     let mut typed: Vec<(bool, String, String)> = Vec::new();
     for (index, (header, role)) in columns.iter().enumerate() {
@@ -269,6 +332,11 @@ fn sort_row(
                     draft.country = text;
                 }
             }
+            ColumnRole::AdConsent
+            | ColumnRole::AdConsentDate
+            | ColumnRole::AdConsentChannel
+            | ColumnRole::NightConsent
+            | ColumnRole::AdOptOut => consent_cells.read(role, &text, &mut draft),
             ColumnRole::Skip => {}
             ColumnRole::Field(key) => {
                 if !text.is_empty() {
@@ -277,6 +345,7 @@ fn sort_row(
             }
         }
     }
+    consent_cells.finish(&mut draft);
     if draft.name.is_empty() {
         return Err((Reason::NameMissing, name_column, draft.name));
     }

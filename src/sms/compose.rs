@@ -483,6 +483,8 @@ mod tests {
             deleted_at: None,
             ad_opt_out_at: None,
             ad_night_consent: false,
+            ad_consent_at: None,
+            ad_consent_channel: None,
         }
     }
 

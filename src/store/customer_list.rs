@@ -179,7 +179,7 @@ impl Store {
 }
 
 /// The ids of one page: its SQL and the query holding the bound values.
-fn page_query(
+pub(super) fn page_query(
     filter: &CustomerFilter,
     sort: &CustomerSort,
     page: Page,
@@ -292,6 +292,12 @@ impl Query {
             query.conditions.push(format!(
                 "EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag_id = {tag})"
             ));
+        }
+        if let Some(domain) = &filter.email_domain {
+            let domain = query.param(domain.trim().to_lowercase());
+            query
+                .conditions
+                .push(format!("{} = {domain}", super::business::EMAIL_DOMAIN));
         }
         if let Some(date) = filter.date {
             let column = match date.on {

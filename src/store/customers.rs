@@ -15,8 +15,8 @@ use super::error::{Result, found};
 use super::history::{self, Recorder};
 use super::{Page, Store, bulk, now_ms, phones, search};
 use crate::domain::{
-    Change, ChangeKind, Customer, CustomerField, CustomerId, CustomerSummary, Email, FieldValue,
-    GroupId, NewCustomer, Region, StatusId, TagId, Timestamp, UserId,
+    Change, ChangeKind, ConsentChannel, Customer, CustomerField, CustomerId, CustomerSummary,
+    Email, FieldValue, GroupId, NewCustomer, Region, StatusId, TagId, Timestamp, UserId,
 };
 
 /// The order of [`Store::list_customers`].
@@ -82,7 +82,8 @@ impl Store {
                 .prepare_cached(
                     "SELECT c.id, c.name, c.company, c.email, c.address, c.country, s.name,
                             c.source, c.assignee_id, c.memo, c.created_at_ms, c.updated_at_ms,
-                            c.deleted_at_ms, c.ad_opt_out_at_ms, c.ad_night_consent
+                            c.deleted_at_ms, c.ad_opt_out_at_ms, c.ad_night_consent,
+                            c.ad_consent_at_ms, c.ad_consent_channel
                      FROM customers c LEFT JOIN customer_statuses s ON s.id = c.status_id
                      WHERE c.id = ?1",
                 )?
@@ -428,6 +429,11 @@ fn customer_from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
         deleted_at: row.get::<_, Option<i64>>(12)?.map(Timestamp),
         ad_opt_out_at: row.get::<_, Option<i64>>(13)?.map(Timestamp),
         ad_night_consent: row.get(14)?,
+        ad_consent_at: row.get::<_, Option<i64>>(15)?.map(Timestamp),
+        ad_consent_channel: row
+            .get::<_, Option<String>>(16)?
+            .as_deref()
+            .and_then(ConsentChannel::parse),
     })
 }
 
@@ -462,9 +468,9 @@ impl<'tx> Writer<'tx> {
             customer: tx.prepare(
                 "INSERT INTO customers (name, company, email, address, country, status_id, source,
                      assignee_id, memo, created_at_ms, updated_at_ms, ad_opt_out_at_ms,
-                     ad_night_consent)
+                     ad_night_consent, ad_consent_at_ms, ad_consent_channel)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10,
-                     CASE WHEN ?12 THEN ?10 END, ?13)",
+                     CASE WHEN ?12 THEN ?10 END, ?13, ?14, ?15)",
             )?,
             phone: tx.prepare(phones::INSERT)?,
             member: tx.prepare(
@@ -534,7 +540,8 @@ impl<'tx> Writer<'tx> {
 
 /// Binds a customer's own columns to ?1…?9 and `now` to ?10, in the order
 /// the INSERT and the UPDATE both list them, and the advertising consent to
-/// ?12 and ?13 (?11 is the UPDATE's id). An opt-out keeps the time it was
+/// ?12 and ?13 and its date and channel to ?14 and ?15 (?11 is the
+/// UPDATE's id). An opt-out keeps the time it was
 /// first recorded, which is what a complaint asks for.
 fn bind_columns(statement: &mut Statement<'_>, customer: &NewCustomer, now: i64) -> Result<()> {
     statement.raw_bind_parameter(1, &customer.name)?;
@@ -549,6 +556,8 @@ fn bind_columns(statement: &mut Statement<'_>, customer: &NewCustomer, now: i64)
     statement.raw_bind_parameter(10, now)?;
     statement.raw_bind_parameter(12, customer.ad_opt_out)?;
     statement.raw_bind_parameter(13, customer.ad_night_consent)?;
+    statement.raw_bind_parameter(14, customer.ad_consent_at.map(Timestamp::as_millis))?;
+    statement.raw_bind_parameter(15, customer.ad_consent_channel.map(ConsentChannel::as_str))?;
     Ok(())
 }
 
@@ -642,7 +651,7 @@ pub(super) fn update_in(
             "UPDATE customers SET name = ?1, company = ?2, email = ?3, address = ?4, country = ?5,
                      status_id = ?6, source = ?7, assignee_id = ?8, memo = ?9, updated_at_ms = ?10,
                      ad_opt_out_at_ms = CASE WHEN ?12 THEN coalesce(ad_opt_out_at_ms, ?10) END,
-                     ad_night_consent = ?13
+                     ad_night_consent = ?13, ad_consent_at_ms = ?14, ad_consent_channel = ?15
                  WHERE id = ?11",
         )?;
         bind_columns(&mut update, customer, now_ms())?;

@@ -17,6 +17,7 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0007_imports.sql"),
     include_str!("../../sql/0008_history.sql"),
     include_str!("../../sql/0009_merges.sql"),
+    include_str!("../../sql/0010_business_and_consent.sql"),
     include_str!("../../sql/0011_saved_views.sql"),
 ];
 

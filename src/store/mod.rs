@@ -10,6 +10,7 @@ mod batch_recipients;
 mod batch_results;
 mod batches;
 mod bulk;
+mod business;
 mod calls;
 mod columns;
 mod customer_list;

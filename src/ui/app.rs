@@ -366,6 +366,11 @@ impl RingdeskApp {
                     window.refused(&self.texts, &data, request, &invalid);
                 }
             }
+            Event::BusinessDomains(domains) => {
+                if let Some(list) = &mut self.list {
+                    list.business_domains_arrived(domains);
+                }
+            }
             Event::ListCount { query_id, total } => {
                 if let Some(list) = &mut self.list {
                     list.count_arrived(query_id, total);

@@ -19,8 +19,8 @@ use super::widgets::{escape_closes, optional_choice};
 use crate::backend::{Command, CustomerCard, HeldBy, Holder, Lookups, QueryId};
 use crate::domain::customer::MEMO_MAX_BYTES;
 use crate::domain::{
-    Customer, CustomerDraft, CustomerId, FieldDef, FieldKind, Invalid, PhoneDraft, Region,
-    TimelinePage,
+    ConsentChannel, Customer, CustomerDraft, CustomerId, FieldDef, FieldKind, Invalid, PhoneDraft,
+    Region, TimelinePage,
 };
 
 /// Which tab of the form is shown.
@@ -478,6 +478,7 @@ impl CustomerForm {
                 texts.get("customer.ad_night_consent"),
             );
         });
+        self.ad_consent(ui, texts, problems.get("ad_consent_date"));
         ui.add_space(8.0);
         self.phones(ui, texts, problems, commands);
         if !lookups.fields.is_empty() {
@@ -848,6 +849,50 @@ fn draft_of(customer: &Customer, lookups: &Lookups) -> CustomerDraft {
         draft.phones.push(PhoneDraft::default());
     }
     draft
+}
+
+impl CustomerForm {
+    /// The day and channel of the advertising consent (광고 수신동의일,
+    /// 동의경로); an empty day records no consent.
+    fn ad_consent(&mut self, ui: &mut egui::Ui, texts: &Texts, problem: Option<&String>) {
+        ui.horizontal(|ui| {
+            let label = ui.label(texts.get("customer.ad_consent_date"));
+            let response = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.draft.ad_consent_date)
+                        .hint_text("YYYY-MM-DD")
+                        .desired_width(100.0),
+                )
+                .labelled_by(label.id);
+            mark(ui, &response, problem);
+            let none = texts.get("customer.none");
+            let channel_name = |channel: Option<ConsentChannel>| {
+                channel.map_or(none, |channel| {
+                    texts.get(match channel {
+                        ConsentChannel::Phone => "customer.channel_phone",
+                        ConsentChannel::Sms => "customer.channel_sms",
+                        ConsentChannel::Web => "customer.channel_web",
+                        ConsentChannel::Paper => "customer.channel_paper",
+                        ConsentChannel::Other => "customer.channel_other",
+                    })
+                })
+            };
+            egui::ComboBox::from_label(texts.get("customer.ad_consent_channel"))
+                .selected_text(channel_name(self.draft.ad_consent_channel))
+                .show_ui(ui, |ui| {
+                    for channel in std::iter::once(None).chain(ConsentChannel::ALL.map(Some)) {
+                        ui.selectable_value(
+                            &mut self.draft.ad_consent_channel,
+                            channel,
+                            channel_name(channel),
+                        );
+                    }
+                });
+        });
+        if let Some(problem) = problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
+    }
 }
 
 /// A labelled one-line field with its problem under it.

@@ -981,7 +981,7 @@ fn role_picker(
 }
 
 /// Every role a column headed `header` may be given.
-fn role_options(header: &str) -> [ColumnRole; 13] {
+fn role_options(header: &str) -> [ColumnRole; 18] {
     let header = header.trim();
     [
         ColumnRole::Name,
@@ -1003,6 +1003,11 @@ fn role_options(header: &str) -> [ColumnRole; 13] {
         ColumnRole::Country,
         ColumnRole::Skip,
         ColumnRole::Field(header.to_owned()),
+        ColumnRole::AdConsent,
+        ColumnRole::AdConsentDate,
+        ColumnRole::AdConsentChannel,
+        ColumnRole::NightConsent,
+        ColumnRole::AdOptOut,
     ]
 }
 
@@ -1020,6 +1025,11 @@ fn role_key(role: &ColumnRole) -> &'static str {
         ColumnRole::Memo => "import.role_memo",
         ColumnRole::Source => "import.role_source",
         ColumnRole::Country => "import.role_country",
+        ColumnRole::AdConsent => "import.role_ad_consent",
+        ColumnRole::AdConsentDate => "import.role_ad_consent_date",
+        ColumnRole::AdConsentChannel => "import.role_ad_consent_channel",
+        ColumnRole::NightConsent => "import.role_night_consent",
+        ColumnRole::AdOptOut => "import.role_ad_opt_out",
         ColumnRole::Skip => "import.role_skip",
         ColumnRole::Field(_) => "import.role_field",
     }

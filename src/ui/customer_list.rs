@@ -23,8 +23,8 @@ use crate::backend::{
 };
 use crate::config::Settings;
 use crate::domain::{
-    CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId, GroupId, ListRow, SavedViewId,
-    SortColumn,
+    BusinessDomain, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId, GroupId, ListRow,
+    SavedViewId, SortColumn, email_domain,
 };
 
 /// Rows asked for at a time.
@@ -49,11 +49,13 @@ enum ListColumn {
     Created,
     Updated,
     LastCall,
+    /// The e-mail's domain (the company's, for a business contact).
+    Domain,
     Field(String),
 }
 
 impl ListColumn {
-    const BUILT_IN: [ListColumn; 9] = [
+    const BUILT_IN: [ListColumn; 10] = [
         Self::Name,
         Self::Phone,
         Self::Company,
@@ -63,6 +65,7 @@ impl ListColumn {
         Self::Created,
         Self::Updated,
         Self::LastCall,
+        Self::Domain,
     ];
 
     fn parse(text: &str) -> Option<Self> {
@@ -76,6 +79,7 @@ impl ListColumn {
             "created" => Self::Created,
             "updated" => Self::Updated,
             "last_call" => Self::LastCall,
+            "domain" => Self::Domain,
             other => Self::Field(other.strip_prefix("field:")?.to_owned()),
         })
     }
@@ -98,6 +102,7 @@ impl ListColumn {
             Self::Created => "column.created",
             Self::Updated => "column.updated",
             Self::LastCall => "column.last_call",
+            Self::Domain => "column.domain",
             Self::Field(_) => "",
         }
     }
@@ -113,6 +118,7 @@ impl ListColumn {
             Self::Created => SortColumn::Created,
             Self::Updated => SortColumn::Updated,
             Self::LastCall => SortColumn::LastCall,
+            Self::Domain => return None,
             Self::Field(key) => SortColumn::Custom(field_by_key(fields, key)?.id),
         })
     }
@@ -145,6 +151,11 @@ impl ListColumn {
             Self::Created => local_date(row.created_at),
             Self::Updated => local_date_time(row.updated_at),
             Self::LastCall => row.last_call_at.map(local_date_time).unwrap_or_default(),
+            Self::Domain => row
+                .email
+                .as_deref()
+                .and_then(email_domain)
+                .unwrap_or_default(),
             Self::Field(key) => field_by_key(fields, key)
                 .and_then(|def| row.fields.iter().find(|(id, _)| *id == def.id))
                 .map(|(_, value)| field_value(texts, value))
@@ -191,6 +202,18 @@ pub struct CustomerList {
     /// 보기 저장… is open, with the name and 공유 as typed, and whether
     /// the name field has had its first focus.
     saving_view: Option<(String, bool, bool)>,
+    b2b: B2bView,
+}
+
+/// The B2B view over the list: company domains with their customer counts.
+#[derive(Default)]
+struct B2bView {
+    /// The view is open.
+    shown: bool,
+    /// Its domains; `None` until they arrive (or when they must be asked again).
+    domains: Option<Vec<BusinessDomain>>,
+    /// Domains were asked for and have not arrived.
+    asked: bool,
 }
 
 impl CustomerList {
@@ -225,6 +248,7 @@ impl CustomerList {
             confirm_delete: false,
             view: None,
             saving_view: None,
+            b2b: B2bView::default(),
         }
     }
 
@@ -245,6 +269,13 @@ impl CustomerList {
     /// Asks again: customers changed.
     pub fn refresh(&mut self) {
         self.dirty = true;
+        self.b2b.domains = None;
+    }
+
+    /// The B2B view's domains arrived.
+    pub fn business_domains_arrived(&mut self, domains: Vec<BusinessDomain>) {
+        self.b2b.domains = Some(domains);
+        self.b2b.asked = false;
     }
 
     /// Fields may have been added or removed: their columns and conditions follow.
@@ -272,6 +303,9 @@ impl CustomerList {
     pub fn failed(&mut self, action: &str, message: &str) {
         if action.starts_with("list") {
             self.error = Some(message.to_owned());
+        }
+        if action == "list business domains" {
+            self.b2b.asked = false;
         }
     }
 
@@ -365,6 +399,10 @@ impl CustomerList {
                 if let Some(error) = &self.error {
                     ui.colored_label(ui.visuals().error_fg_color, error);
                 }
+                if self.b2b.shown {
+                    ui.separator();
+                    self.b2b_view(ui, texts, commands);
+                }
                 self.bulk_bar(ui, texts, lookups, groups, commands);
                 ui.separator();
                 if self.show_columns {
@@ -414,10 +452,23 @@ impl CustomerList {
             {
                 self.selected.clear();
             }
+            ui.toggle_value(&mut self.b2b.shown, texts.get("list.b2b"));
             if ui.button(texts.get("list.clear")).clicked() {
                 self.editor.clear();
             }
         });
+        if let Some(domain) = self.editor.filter().email_domain.clone() {
+            ui.horizontal(|ui| {
+                ui.label(texts.fmt("list.domain_filter", &[("domain", &domain)]));
+                if ui
+                    .small_button("×")
+                    .on_hover_text(texts.get("list.domain_clear"))
+                    .clicked()
+                {
+                    self.editor.filter_mut().email_domain = None;
+                }
+            });
+        }
         if *self.editor.filter() != before {
             self.dirty = true;
             self.selected.clear();
@@ -552,6 +603,70 @@ impl CustomerList {
         self.dirty = true;
         self.selected.clear();
         self.anchor = None;
+    }
+
+    /// The B2B view: company domains with their company and customer
+    /// count; clicking one shows only that domain's customers.
+    fn b2b_view(&mut self, ui: &mut egui::Ui, texts: &Texts, commands: &mut Vec<Command>) {
+        if self.b2b.domains.is_none() && !self.b2b.asked {
+            self.b2b.asked = true;
+            commands.push(Command::LoadBusinessDomains);
+        }
+        ui.strong(texts.get("list.b2b_title"));
+        let Some(domains) = &self.b2b.domains else {
+            ui.weak(texts.get("list.loading"));
+            return;
+        };
+        if domains.is_empty() {
+            ui.weak(texts.get("list.b2b_none"));
+            return;
+        }
+        ui.weak(texts.get("list.b2b_hint"));
+        let chosen = self.editor.filter().email_domain.clone();
+        let mut picked = None;
+        TableBuilder::new(ui)
+            .id_salt("b2b_domains")
+            .striped(true)
+            .max_scroll_height(150.0)
+            .column(Column::initial(220.0).at_least(120.0).clip(true))
+            .column(Column::initial(220.0).at_least(100.0).clip(true))
+            .column(Column::remainder().at_least(70.0))
+            .header(ROW_HEIGHT, |mut header| {
+                header.col(|ui| {
+                    ui.strong(texts.get("list.b2b_domain"));
+                });
+                header.col(|ui| {
+                    ui.strong(texts.get("list.b2b_company"));
+                });
+                header.col(|ui| {
+                    ui.strong(texts.get("list.b2b_customers"));
+                });
+            })
+            .body(|body| {
+                body.rows(ROW_HEIGHT, domains.len(), |mut row| {
+                    let Some(domain) = domains.get(row.index()) else {
+                        return;
+                    };
+                    row.col(|ui| {
+                        let on = chosen.as_deref() == Some(domain.domain.as_str());
+                        if ui.selectable_label(on, &domain.domain).clicked() {
+                            picked = Some(domain.domain.clone());
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(&domain.company);
+                    });
+                    row.col(|ui| {
+                        ui.label(thousands(domain.customers));
+                    });
+                });
+            });
+        if let Some(domain) = picked {
+            self.editor.filter_mut().email_domain = Some(domain);
+            self.dirty = true;
+            self.selected.clear();
+            self.anchor = None;
+        }
     }
 
     fn column_chooser(
