@@ -48,7 +48,7 @@ if grep -rnE '\b(egui|eframe)::' src/domain src/store src/config src/cli src/dem
   echo "only src/ui may use egui/eframe" >&2
   exit 1
 fi
-step "benchmark smoke run (small store; full runs: cargo bench --bench store / window / pbx / popup / sms / kannel / batch / import)"
+step "benchmark smoke run (small store; full runs: cargo bench --bench store / window / pbx / popup / sms / kannel / batch / import / export)"
 RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_REBUILD=1 cargo test --locked --bench store
 cargo test --locked --bench phone
 cargo test --locked --bench sms
@@ -58,6 +58,7 @@ RINGDESK_BENCH_CUSTOMERS=5000 RINGDESK_BENCH_CALLS=50 cargo test --locked --benc
 RINGDESK_BENCH_MESSAGES=500 cargo test --locked --bench kannel
 RINGDESK_BENCH_CUSTOMERS=2000 cargo test --locked --bench batch
 RINGDESK_BENCH_IMPORT_ROWS=2000 cargo test --locked --bench import
+RINGDESK_BENCH_CUSTOMERS=2000 cargo test --locked --bench export
 step "tests"
 cargo test --locked --lib --test integration -- --skip bulk_kill
 # 10,000 messages through Kannel with a kill in the middle: alone, so the

@@ -23,7 +23,7 @@ const COMPANY_SAMPLE: u32 = 200;
 impl Store {
     /// Every company domain among live customers (those no free-mail
     /// provider's in `free`) with how many customers have it and the company
-    /// name most of them carry (among the first [`COMPANY_SAMPLE`]); most
+    /// name most of them carry (among the first 200); most
     /// customers first, then by domain.
     ///
     /// # Errors

@@ -29,6 +29,7 @@ use super::file_dialog::{self, dialog_answer, file_name};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::describe_read_error;
+use super::table_save::TableSave;
 use super::text_file_options::{TextOptions, encoding_label};
 use super::widgets::{clipped, drop_lands_in, escape_closes, scroll_margin};
 use crate::backend::{
@@ -73,13 +74,6 @@ struct Loaded {
     pending: Option<(ImportChoice, Instant)>,
 }
 
-/// The report being saved.
-struct Export {
-    request: Option<QueryId>,
-    path: PathBuf,
-    result: Option<Result<u64, String>>,
-}
-
 /// The outcome of 가져오기.
 enum Outcome {
     /// Asked for, and when.
@@ -110,7 +104,7 @@ pub struct CustomerImport {
     to_save: Option<PathBuf>,
     open_dialog: Option<file_dialog::Pending>,
     save_dialog: Option<file_dialog::Pending>,
-    export: Option<Export>,
+    export: Option<TableSave>,
     /// Why a dialog could not be opened.
     error: Option<String>,
     rect: Option<egui::Rect>,
@@ -260,14 +254,9 @@ impl CustomerImport {
 
     /// A report was written; true when this window asked for it.
     pub fn exported(&mut self, request: QueryId, result: Result<u64, String>) -> bool {
-        match &mut self.export {
-            Some(export) if export.request == Some(request) => {
-                export.request = None;
-                export.result = Some(result);
-                true
-            }
-            _ => false,
-        }
+        self.export
+            .as_mut()
+            .is_some_and(|export| export.answered(request, result))
     }
 
     /// Draws the window; false once it is closed.
@@ -411,18 +400,8 @@ impl CustomerImport {
         let Some(plan) = &self.plan else {
             return;
         };
-        let path = if path.extension().is_none() {
-            path.with_extension("xlsx")
-        } else {
-            path
-        };
-        *next_request += 1;
-        let request = QueryId(*next_request);
-        self.export = Some(Export {
-            request: Some(request),
-            path: path.clone(),
-            result: None,
-        });
+        let (export, request, path) = TableSave::start(path, next_request);
+        self.export = Some(export);
         commands.push(Command::SaveImportReport {
             request,
             plan: Arc::clone(plan),
@@ -706,10 +685,7 @@ impl CustomerImport {
                     policy: self.policy,
                 });
             }
-            let saving = self
-                .export
-                .as_ref()
-                .is_some_and(|export| export.request.is_some());
+            let saving = self.export.as_ref().is_some_and(TableSave::running);
             if ui
                 .add_enabled(
                     plan.is_some() && !saving && self.save_dialog.is_none(),
@@ -757,27 +733,7 @@ impl CustomerImport {
             }
         }
         if let Some(export) = &self.export {
-            ui.horizontal_wrapped(|ui| match &export.result {
-                None => {
-                    ui.spinner();
-                    ui.label(texts.get("excel.saving"));
-                }
-                Some(Ok(count)) => {
-                    ui.label(texts.fmt(
-                        "excel.saved",
-                        &[
-                            ("count", &thousands(*count)),
-                            ("file", &export.path.display()),
-                        ],
-                    ));
-                }
-                Some(Err(reason)) => {
-                    ui.colored_label(
-                        ui.visuals().error_fg_color,
-                        texts.fmt("excel.save_failed", &[("reason", reason)]),
-                    );
-                }
-            });
+            ui.horizontal_wrapped(|ui| export.status_ui(ui, texts));
         }
     }
 

@@ -36,6 +36,7 @@ use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::{describe_issue, describe_read_error};
 use super::sms_form::Data;
+use super::table_save::TableSave;
 use super::text_file_options::{TextOptions, encoding_label};
 use super::widgets::{clipped, escape_closes};
 use crate::backend::{
@@ -100,13 +101,6 @@ impl Loaded {
     }
 }
 
-/// The left-out rows being saved.
-struct Export {
-    request: Option<QueryId>,
-    path: PathBuf,
-    result: Option<Result<u64, String>>,
-}
-
 /// The 엑셀문자발송 window.
 pub struct ExcelSms {
     reading: Option<Reading>,
@@ -126,7 +120,7 @@ pub struct ExcelSms {
     to_save: Option<PathBuf>,
     open_dialog: Option<file_dialog::Pending>,
     save_dialog: Option<file_dialog::Pending>,
-    export: Option<Export>,
+    export: Option<TableSave>,
     /// Why a dialog could not be opened.
     error: Option<String>,
     rect: Option<egui::Rect>,
@@ -263,14 +257,9 @@ impl ExcelSms {
 
     /// A table was written; true when this window asked for it.
     pub fn exported(&mut self, request: QueryId, result: Result<u64, String>) -> bool {
-        match &mut self.export {
-            Some(export) if export.request == Some(request) => {
-                export.request = None;
-                export.result = Some(result);
-                true
-            }
-            _ => false,
-        }
+        self.export
+            .as_mut()
+            .is_some_and(|export| export.answered(request, result))
     }
 
     /// The rows left out as last sorted (for tests and the lists).
@@ -506,18 +495,8 @@ impl ExcelSms {
         let Some(sorted) = &self.sorted else {
             return;
         };
-        let path = if path.extension().is_none() {
-            path.with_extension("xlsx")
-        } else {
-            path
-        };
-        *next_request += 1;
-        let request = QueryId(*next_request);
-        self.export = Some(Export {
-            request: Some(request),
-            path: path.clone(),
-            result: None,
-        });
+        let (export, request, path) = TableSave::start(path, next_request);
+        self.export = Some(export);
         commands.push(Command::ExportTable {
             request,
             path,
@@ -865,10 +844,7 @@ impl ExcelSms {
         });
         let any_left_out = !sorted.rejected.is_empty() || !sorted.duplicates.is_empty();
         ui.horizontal_wrapped(|ui| {
-            let saving = self
-                .export
-                .as_ref()
-                .is_some_and(|export| export.request.is_some());
+            let saving = self.export.as_ref().is_some_and(TableSave::running);
             if ui
                 .add_enabled(
                     any_left_out && !stale && !saving && self.save_dialog.is_none(),
@@ -879,27 +855,7 @@ impl ExcelSms {
                 self.pick_save_path(ui.ctx(), texts);
             }
             if let Some(export) = &self.export {
-                match &export.result {
-                    None => {
-                        ui.spinner();
-                        ui.label(texts.get("excel.saving"));
-                    }
-                    Some(Ok(count)) => {
-                        ui.label(texts.fmt(
-                            "excel.saved",
-                            &[
-                                ("count", &thousands(*count)),
-                                ("file", &export.path.display()),
-                            ],
-                        ));
-                    }
-                    Some(Err(reason)) => {
-                        ui.colored_label(
-                            ui.visuals().error_fg_color,
-                            texts.fmt("excel.save_failed", &[("reason", reason)]),
-                        );
-                    }
-                }
+                export.status_ui(ui, texts);
             }
         });
     }

@@ -36,6 +36,7 @@ mod sms_picture;
 mod sms_templates;
 mod status_bar;
 mod status_manager;
+mod table_save;
 mod text_file_options;
 mod timeline;
 mod widgets;
