@@ -1,7 +1,10 @@
-//! 저장된 보기, driven through egui_kittest on a real backend: the list's
-//! filter, columns and order saved under a name come back when the view is
-//! picked, survive a restart, and add their customers in 대량문자발송.
+//! 저장된 보기 and 내보내기…, driven through egui_kittest on a real
+//! backend: the list's filter, columns and order saved under a name come
+//! back when the view is picked, survive a restart, and add their customers
+//! in 대량문자발송; the customers the list shows are exported to a real xlsx
+//! file, read back with calamine.
 
+use calamine::Reader as _;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -71,4 +74,41 @@ fn a_saved_view_brings_its_filter_back_and_adds_its_customers_to_a_bulk_send() {
         h.query_by_label("1명에게 발송").is_some()
     });
     assert!(harness.query_by_label("김민준").is_some());
+}
+
+#[test]
+fn the_list_exports_the_customers_it_shows() {
+    let dir = DataDir::new();
+    add_customers(
+        &dir,
+        &[
+            ("홍길동", "010-1234-5678", "한빛상사"),
+            ("김민준", "010-2222-3333", "한빛상사"),
+            ("이서연", "02-2299-7123", "가람물산"),
+        ],
+    );
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "고객관리(C)", "고객목록");
+    step_until(&mut harness, "everyone", |h| {
+        h.query_by_label("3명").is_some()
+    });
+    click(&mut harness, "고급 필터");
+    click(&mut harness, "조건 추가");
+    type_into(&mut harness, "값 1", "김민");
+    step_until(&mut harness, "the narrowed list", |h| {
+        h.query_by_label("1명").is_some()
+    });
+    let file = dir.path().join("고객목록.xlsx");
+    harness
+        .state_mut()
+        .customer_list()
+        .unwrap()
+        .export_to(file.clone());
+    step_until(&mut harness, "the export written", |h| {
+        h.query_by_label_contains("저장했습니다").is_some()
+    });
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(sheet.height(), 2, "a header and the one customer shown");
+    assert_eq!(sheet.get((1, 0)).unwrap().to_string(), "김민준");
 }

@@ -538,6 +538,17 @@ pub enum Command {
         /// The file; its extension picks the format.
         path: PathBuf,
     },
+    /// Write the customers `filter` lets through to an xlsx or CSV file
+    /// (the name's extension says which; CSV as UTF-8 with a BOM); answered
+    /// by [`super::Event::Exported`].
+    ExportCustomers {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// Which customers.
+        filter: Box<CustomerFilter>,
+        /// The file.
+        path: PathBuf,
+    },
     /// Stop all work and close the store.
     Shutdown,
 }

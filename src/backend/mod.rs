@@ -13,6 +13,7 @@ mod batch_commands;
 mod batch_thread;
 pub mod call_desk;
 mod command;
+pub mod customer_export;
 mod event;
 mod import_commands;
 pub mod local_time;

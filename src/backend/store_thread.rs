@@ -242,6 +242,20 @@ impl Service {
                 super::import_commands::save_report(request, plan, path, events);
                 return true;
             }
+            Command::ExportCustomers {
+                request,
+                filter,
+                path,
+            } => {
+                super::customer_export::export_list(
+                    request,
+                    self.store.path().to_owned(),
+                    *filter,
+                    path,
+                    events,
+                );
+                return true;
+            }
             Command::LoadPicture { request, path } => {
                 super::sms_commands::load_picture(request, path, events);
                 return true;

@@ -10,10 +10,10 @@ use serde::Serialize;
 
 use super::group_name::group_named;
 use super::{Context, Error, json_line};
+use crate::backend::customer_export::export_customers;
 use crate::domain::search::SearchQuery;
 use crate::domain::{CustomerFilter, CustomerId, Invalid, Problem};
 use crate::export::TableFormat;
-use crate::export::customers::{CustomerSheet, EXCEL_CELL_CHARS, SheetOptions, write_customers};
 use crate::store::{Page, Store};
 
 /// The kinds of file `export` writes.
@@ -90,23 +90,8 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
         Some(text) => Some(search_hits(&store, context, text)?),
         None => None,
     };
-    let labels: Vec<(String, u32)> = store
-        .phone_labels_where(&filter, only.as_deref())?
-        .into_iter()
-        .map(|label| (label.label, label.most))
-        .collect();
-    let sheet = CustomerSheet::new(
-        &labels,
-        &store.field_defs()?,
-        SheetOptions {
-            recycle_bin: args.in_recycle_bin,
-            cell_chars: (format == TableFormat::Xlsx).then_some(EXCEL_CELL_CHARS),
-        },
-        jiff::tz::TimeZone::system(),
-    );
-    let mut records = store.customer_records(&filter, only.as_deref())?;
-    let rows = write_customers(&args.file, format, &sheet, &mut records)?;
-    tracing::info!(rows, file = %args.file.display(), "customers exported");
+    let (rows, columns) =
+        export_customers::<Error>(&store, &filter, only.as_deref(), &args.file, format)?;
     if args.json {
         json_line(
             out,
@@ -118,7 +103,7 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
                     TableFormat::CsvCp949 => "csv-cp949",
                 },
                 rows,
-                columns: sheet.header(),
+                columns: &columns,
             },
         )
     } else {

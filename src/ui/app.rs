@@ -206,6 +206,12 @@ impl RingdeskApp {
         self.excel_sms.as_mut()
     }
 
+    /// The 고객목록 window, when open (tests export through it, as its
+    /// save dialog cannot be driven).
+    pub fn customer_list(&mut self) -> Option<&mut CustomerList> {
+        self.list.as_mut()
+    }
+
     /// The 고객 가져오기 window, when open (tests save its report through
     /// it, as its dialogs cannot be driven).
     pub fn customer_import(&mut self) -> Option<&mut CustomerImport> {
@@ -643,6 +649,12 @@ impl RingdeskApp {
                 request, result, ..
             } if self
                 .excel_sms
+                .as_mut()
+                .is_some_and(|window| window.exported(request, result.clone())) => {}
+            Event::Exported {
+                request, result, ..
+            } if self
+                .list
                 .as_mut()
                 .is_some_and(|window| window.exported(request, result.clone())) => {}
             Event::Candidates {
@@ -1317,6 +1329,7 @@ impl eframe::App for RingdeskApp {
                 &self.texts,
                 &self.shown.lookups,
                 &self.shown.groups,
+                &mut self.next_request,
                 &mut commands,
             );
             opened_from_list = outcome.open;

@@ -7,6 +7,7 @@
 //! older query are dropped.
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -14,10 +15,12 @@ use egui_extras::{Column, TableBuilder};
 
 use super::app::thousands;
 use super::customer_filter::FilterEditor;
+use super::file_dialog::{self, dialog_answer};
 use super::format::{field_value, local_date, local_date_time};
 use super::i18n::Texts;
 use super::main_view::ROW_HEIGHT;
 use super::problem_text::describe;
+use super::table_save::TableSave;
 use crate::backend::{
     BulkAction, Command, Group, Lookups, QueryId, SavedView, ViewLayout, ViewName,
 };
@@ -202,6 +205,12 @@ pub struct CustomerList {
     /// 보기 저장… is open, with the name and 공유 as typed, and whether
     /// the name field has had its first focus.
     saving_view: Option<(String, bool, bool)>,
+    /// 내보내기…'s save dialog, while it is open.
+    export_dialog: Option<file_dialog::Pending>,
+    /// The file to export to, once chosen (or named by a test).
+    export_to: Option<PathBuf>,
+    /// The export asked for, and how it went.
+    export: Option<TableSave>,
     b2b: B2bView,
 }
 
@@ -248,6 +257,9 @@ impl CustomerList {
             confirm_delete: false,
             view: None,
             saving_view: None,
+            export_dialog: None,
+            export_to: None,
+            export: None,
             b2b: B2bView::default(),
         }
     }
@@ -264,6 +276,19 @@ impl CustomerList {
     #[must_use]
     pub fn filter(&self) -> &CustomerFilter {
         self.editor.filter()
+    }
+
+    /// Exports the customers shown to `path` next (as a file picked in
+    /// 내보내기…'s dialog; tests name one).
+    pub fn export_to(&mut self, path: PathBuf) {
+        self.export_to = Some(path);
+    }
+
+    /// An export was written; true when this window asked for it.
+    pub fn exported(&mut self, request: QueryId, result: Result<u64, String>) -> bool {
+        self.export
+            .as_mut()
+            .is_some_and(|export| export.answered(request, result))
     }
 
     /// Asks again: customers changed.
@@ -370,11 +395,24 @@ impl CustomerList {
         texts: &Texts,
         lookups: &Lookups,
         groups: &[Group],
+        next_request: &mut u64,
         commands: &mut Vec<Command>,
     ) -> Outcome {
         let mut outcome = Outcome::default();
         if self.dirty {
             self.requery(texts, lookups, commands);
+        }
+        if let Some(path) = dialog_answer(&mut self.export_dialog) {
+            self.export_to = Some(path);
+        }
+        if let Some(path) = self.export_to.take() {
+            let (export, request, path) = TableSave::start(path, next_request);
+            self.export = Some(export);
+            commands.push(Command::ExportCustomers {
+                request,
+                filter: Box::new(self.editor.filter().clone()),
+                path,
+            });
         }
         let mut open = true;
         egui::Window::new(texts.get("list.title"))
@@ -529,6 +567,28 @@ impl CustomerList {
             {
                 commands.push(Command::DeleteView(view.id));
                 self.view = None;
+            }
+            ui.separator();
+            let exporting = self.export.as_ref().is_some_and(TableSave::running);
+            if ui
+                .add_enabled(
+                    !exporting && self.export_dialog.is_none(),
+                    egui::Button::new(texts.get("list.export")),
+                )
+                .on_hover_text(texts.get("list.export_hint"))
+                .clicked()
+            {
+                match file_dialog::save_table(
+                    ui.ctx(),
+                    texts.get("list.export"),
+                    texts.get("list.title"),
+                ) {
+                    Ok(pending) => self.export_dialog = Some(pending),
+                    Err(error) => self.error = Some(error.to_string()),
+                }
+            }
+            if let Some(export) = &self.export {
+                export.status_ui(ui, texts);
             }
         });
         if let Some(view) = picked {

@@ -43,6 +43,7 @@ mod widgets;
 
 pub use app::{RingdeskApp, StartInfo};
 pub use customer_import::CustomerImport;
+pub use customer_list::CustomerList;
 pub use excel_sms::ExcelSms;
 
 use std::path::PathBuf;
