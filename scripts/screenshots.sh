@@ -88,7 +88,7 @@ sleep 2.5
 shot customer-list
 
 # A customer's card as a form: double-click the second row of the list.
-xdotool mousemove --window "$window" 150 170 click --repeat 2 --delay 60 1
+xdotool mousemove --window "$window" 150 192 click --repeat 2 --delay 60 1
 sleep 2
 shot customer-card
 
@@ -345,7 +345,7 @@ xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
 xdotool mousemove --window "$window" 92 63 click 1
 sleep 2.5
-xdotool mousemove --window "$window" 60 168 click --repeat 2 --delay 60 1
+xdotool mousemove --window "$window" 60 192 click --repeat 2 --delay 60 1
 sleep 2
 xdotool mousemove --window "$window" 330 192 click 1
 sleep 1.5
