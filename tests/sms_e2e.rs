@@ -368,9 +368,18 @@ async fn kannel_killed_mid_batch_sends_nothing_twice() {
     const MESSAGES: usize = 200;
     // Kannel killed and started again is back within seconds; the reports
     // of what it had taken must come before an unanswered message goes
-    // again.
+    // again. On a busy machine the rig may have to start Kannel up to three
+    // times (see `start_kannel`), which outlasts QUICK's 14.4 s of retries:
+    // the last wait here is long enough for that.
     const AFTER_A_KILL: Timing = Timing {
         unanswered_grace: Duration::from_secs(10),
+        retry_delays: [
+            Duration::from_millis(100),
+            Duration::from_millis(300),
+            Duration::from_secs(1),
+            Duration::from_secs(3),
+            Duration::from_secs(45),
+        ],
         ..QUICK
     };
     let (mut rig, dir, ids, mut outbox) =
