@@ -11,6 +11,7 @@
     missing_docs
 )]
 
+mod audit;
 mod backup;
 mod bulk_kill;
 mod call_desk;

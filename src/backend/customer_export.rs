@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::event::Event;
 use super::store_thread::EventSender;
-use crate::domain::{CustomerFilter, CustomerId};
+use crate::domain::{Actor, AuditAction, CustomerFilter, CustomerId};
 use crate::export::customers::{CustomerSheet, EXCEL_CELL_CHARS, SheetOptions, write_customers};
 use crate::export::{ExportError, TableFormat};
 use crate::store::{self, Store};
@@ -45,6 +45,11 @@ where
     let mut records = store.customer_records(filter, only)?;
     let rows = write_customers(path, format, &sheet, &mut records)?;
     tracing::info!(rows, file = %path.display(), "customers exported");
+    store.record_audit(
+        AuditAction::Export,
+        &path.display().to_string(),
+        &format!("{rows} customers"),
+    )?;
     Ok((rows, sheet.header().to_vec()))
 }
 
@@ -63,6 +68,7 @@ enum Failed {
 pub(super) fn export_list(
     request: super::QueryId,
     database: PathBuf,
+    actor: Option<Actor>,
     filter: CustomerFilter,
     path: PathBuf,
     events: &EventSender,
@@ -75,7 +81,10 @@ pub(super) fn export_list(
         };
         let result = Store::open(&database)
             .map_err(Failed::from)
-            .and_then(|store| export_customers::<Failed>(&store, &filter, None, &path, format))
+            .and_then(|mut store| {
+                store.set_actor(actor);
+                export_customers::<Failed>(&store, &filter, None, &path, format)
+            })
             .map(|(rows, _)| rows)
             .map_err(|error| {
                 tracing::warn!("customer export failed: {error:#}");

@@ -16,7 +16,8 @@ use crate::config::{self, Settings};
 use crate::domain::note::NoteBody;
 use crate::domain::search::SearchQuery;
 use crate::domain::{
-    Call, CallFilter, CustomerDraft, CustomerId, NewSavedView, PhoneNumber, Region, Timestamp,
+    AuditAction, Call, CallFilter, CustomerDraft, CustomerId, NewSavedView, PhoneNumber, Region,
+    Timestamp,
 };
 use crate::pbx::{LinkState, OriginateOutcome};
 use crate::store::{self, Page, Store};
@@ -217,6 +218,14 @@ impl Service {
                 header,
                 rows,
             } => {
+                let detail = format!("{} rows: {}", rows.len(), header.join(", "));
+                if let Err(error) = self.store.record_audit(
+                    AuditAction::Export,
+                    &path.display().to_string(),
+                    &detail,
+                ) {
+                    tracing::warn!("the export could not be recorded in the audit log: {error}");
+                }
                 super::batch_commands::export_table(request, path, header, rows, events);
                 return true;
             }
@@ -250,6 +259,7 @@ impl Service {
                 super::customer_export::export_list(
                     request,
                     self.store.path().to_owned(),
+                    self.store.actor().cloned(),
                     *filter,
                     path,
                     events,
@@ -543,6 +553,16 @@ impl Service {
     fn save_settings(&mut self, settings: &Settings) -> Event {
         match config::save(&self.settings_file, settings) {
             Ok(saved) => {
+                let changed = config::changed_keys(&self.settings, &saved);
+                if !changed.is_empty()
+                    && let Err(error) = self.store.record_audit(
+                        AuditAction::Settings,
+                        &self.settings_file.display().to_string(),
+                        &changed.join(", "),
+                    )
+                {
+                    tracing::warn!("the settings change could not be recorded: {error}");
+                }
                 self.settings = saved.clone();
                 self.take_actor();
                 self.to_pbx(PbxControl::Settings(Box::new(saved.clone())));

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{Context, Error, json_line};
+use crate::domain::AuditAction;
 use crate::domain::{Invalid, Problem};
 use crate::store::Store;
 
@@ -65,6 +66,11 @@ pub fn backup(context: &Context, args: &BackupArgs, out: &mut impl Write) -> Res
     let store = context.store()?;
     let customers = store.count_customers()?;
     store.back_up_to(&args.file)?;
+    store.record_audit(
+        AuditAction::Backup,
+        &args.file.display().to_string(),
+        &format!("backup of {customers} customers"),
+    )?;
     let bytes = std::fs::metadata(&args.file).map_or(0, |meta| meta.len());
     if args.json {
         json_line(
@@ -104,6 +110,11 @@ pub fn restore(context: &Context, args: &RestoreArgs, out: &mut impl Write) -> R
     }
     let keep_as = kept_name(&database);
     let restored = Store::restore(&database, &args.file, &keep_as)?;
+    context.store()?.record_audit(
+        AuditAction::Backup,
+        &args.file.display().to_string(),
+        &format!("restored {} customers", restored.customers),
+    )?;
     if args.json {
         return json_line(
             out,

@@ -4,6 +4,7 @@
 //! exit: 1 when something asked for does not exist, 2 for bad input or a
 //! failure.
 
+pub mod audit;
 pub mod b2b;
 pub mod backup;
 mod bulk_plan;
@@ -63,6 +64,9 @@ pub enum Command {
     /// Business contacts: company e-mail domains (free mail left out) with a
     /// company name and how many customers have each.
     B2b(b2b::Args),
+    /// The audit log, newest first: sign-ins, bulk sends, exports, imports,
+    /// deletes, merges, settings and role changes.
+    Audit(audit::Args),
     /// Add, show, delete or restore a customer.
     #[command(subcommand)]
     Customer(customer::Command),
@@ -183,6 +187,7 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Duplicates(args) => duplicates::run(context, &args, out),
         Command::Merge(args) => merge::run(context, &args, out),
         Command::B2b(args) => b2b::run(context, &args, out),
+        Command::Audit(args) => audit::run(context, &args, out),
         Command::Customer(command) => customer::run(context, command, out),
         Command::Field(command) => field::run(context, command, out),
         Command::Config(command) => settings::run(context, command, out),

@@ -37,7 +37,15 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         }
         Command::Get { key } => writeln!(out, "{}", config::get(&context.settings, &key)?)?,
         Command::Set { key, value } => {
-            let settings = config::set(&context.dirs.settings_file(), &key, &value)?;
+            let file = context.dirs.settings_file();
+            let settings = config::set(&file, &key, &value)?;
+            if !config::changed_keys(&context.settings, &settings).is_empty() {
+                context.store()?.record_audit(
+                    crate::domain::AuditAction::Settings,
+                    &file.display().to_string(),
+                    &key,
+                )?;
+            }
             writeln!(out, "{key} = {}", config::get(&settings, &key)?)?;
         }
     }

@@ -489,7 +489,7 @@ fn log(context: &Context, args: &LogArgs, out: &mut impl Write) -> Result<(), Er
     let store = context.store()?;
     let from = match &args.since {
         None => Timestamp(0),
-        Some(date) => local_midnight(date)?,
+        Some(date) => local_midnight("since", date)?,
     };
     let filter = MessageFilter::period(from, Timestamp(i64::MAX));
     for row in store.message_log(&filter, Page::first(args.limit))? {
@@ -523,11 +523,11 @@ fn log(context: &Context, args: &LogArgs, out: &mut impl Write) -> Result<(), Er
     Ok(())
 }
 
-/// Local midnight at the start of `date` (YYYY-MM-DD).
-fn local_midnight(date: &str) -> Result<Timestamp, Error> {
+/// Local midnight at the start of `date` (YYYY-MM-DD), given as `field`.
+pub(super) fn local_midnight(field: &'static str, date: &str) -> Result<Timestamp, Error> {
     let invalid = |reason: String| {
         Error::Invalid(Invalid::new(
-            "since",
+            field,
             Problem::Malformed {
                 value: date.to_owned(),
                 reason,

@@ -31,6 +31,18 @@ pub fn list(settings: &Settings) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The keys whose values differ between `old` and `new` (a secret by its
+/// key only), for the audit log.
+#[must_use]
+pub fn changed_keys(old: &Settings, new: &Settings) -> Vec<String> {
+    let before = values(old);
+    values(new)
+        .into_iter()
+        .filter(|pair| !before.contains(pair))
+        .map(|(key, _)| key)
+        .collect()
+}
+
 /// Every setting as `(key, value)`, values as TOML text, secrets too.
 pub(super) fn values(settings: &Settings) -> Vec<(String, String)> {
     let mut pairs = Vec::new();

@@ -1,6 +1,7 @@
 //! Plain types and rules, no I/O: ids, phone numbers, customers, user-defined
 //! fields, and the checks that turn typed input into values the store accepts.
 
+pub mod audit;
 pub mod batch;
 pub mod business;
 pub mod call;
@@ -30,6 +31,7 @@ pub mod template;
 pub mod time;
 pub mod user;
 
+pub use audit::{AuditAction, AuditEntry, AuditFilter};
 pub use batch::{
     Batch, BatchKind, BatchRecipient, BatchState, BatchSummary, BatchTotals, Candidate,
     CandidateNumber, NewBatch, NewRecipient, RecipientOutcome, RecipientResult, Skip, SkipReason,

@@ -8,7 +8,8 @@ use rusqlite::{OptionalExtension as _, params};
 use super::batches::insert_batch;
 use super::error::Result;
 use super::messages::insert_messages;
-use super::{Store, now_ms};
+use super::{Store, audit, now_ms};
+use crate::domain::AuditAction;
 use crate::domain::{
     BatchId, BatchRecipient, BatchState, CustomerId, Invalid, MessageId, NewBatch, NewRecipient,
     Problem, RecipientOutcome, SkipReason,
@@ -65,6 +66,21 @@ impl Store {
                 ])?;
             }
         }
+        audit::record(
+            &tx,
+            self.actor.as_ref(),
+            AuditAction::BulkSend,
+            &format!("batch #{} {}", id.0, batch.title),
+            &format!(
+                "{} ({}): {total} recipients",
+                batch.kind.as_str(),
+                if batch.advertising {
+                    "advertising"
+                } else {
+                    "not advertising"
+                }
+            ),
+        )?;
         tx.commit()?;
         Ok(id)
     }

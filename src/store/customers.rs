@@ -13,7 +13,8 @@ use rusqlite::{OptionalExtension as _, Row, Statement, Transaction, params};
 use super::columns::one_changed;
 use super::error::{Result, found};
 use super::history::{self, Recorder};
-use super::{Page, Store, bulk, now_ms, phones, search};
+use super::{Page, Store, audit, bulk, now_ms, phones, search};
+use crate::domain::AuditAction;
 use crate::domain::{
     Change, ChangeKind, ConsentChannel, Customer, CustomerField, CustomerId, CustomerSummary,
     Email, FieldValue, GroupId, NewCustomer, Region, StatusId, TagId, Timestamp, UserId,
@@ -160,6 +161,13 @@ impl Store {
             self.actor.as_ref(),
             &Change::of(ChangeKind::Deleted),
         )?;
+        audit::record(
+            &tx,
+            self.actor.as_ref(),
+            AuditAction::Delete,
+            &audit::customer_ids([id.0].into_iter()),
+            "",
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -266,7 +274,7 @@ impl Store {
     /// On a database failure; nothing is moved then.
     pub fn delete_customers(&mut self, ids: &[CustomerId]) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let mut moved = 0;
+        let mut moved = Vec::new();
         {
             let mut delete = tx.prepare_cached(
                 "UPDATE customers SET deleted_at_ms = ?2, updated_at_ms = ?2
@@ -279,12 +287,21 @@ impl Store {
                 let changed = delete.execute(params![id.0, now])?;
                 if changed > 0 {
                     history.record(*id, &deleted)?;
+                    moved.push(id.0);
                 }
-                moved += changed;
             }
         }
+        if !moved.is_empty() {
+            audit::record(
+                &tx,
+                self.actor.as_ref(),
+                AuditAction::Delete,
+                &audit::customer_ids(moved.iter().copied()),
+                "",
+            )?;
+        }
         tx.commit()?;
-        Ok(moved)
+        Ok(moved.len())
     }
 
     /// Takes a customer back out of the recycle bin.
@@ -303,6 +320,13 @@ impl Store {
             id,
             self.actor.as_ref(),
             &Change::of(ChangeKind::Restored),
+        )?;
+        audit::record(
+            &tx,
+            self.actor.as_ref(),
+            AuditAction::Restore,
+            &audit::customer_ids([id.0].into_iter()),
+            "",
         )?;
         tx.commit()?;
         Ok(())
@@ -330,6 +354,20 @@ impl Store {
         for id in &binned {
             search::remove(&tx, CustomerId(*id))?;
             tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
+        }
+        if !binned.is_empty() {
+            let detail = if before.0 == i64::MAX {
+                "recycle bin emptied".to_owned()
+            } else {
+                format!("binned before {}", before.0)
+            };
+            audit::record(
+                &tx,
+                self.actor.as_ref(),
+                AuditAction::Purge,
+                &audit::customer_ids(binned.iter().copied()),
+                &detail,
+            )?;
         }
         tx.commit()?;
         Ok(binned.len())

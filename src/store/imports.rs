@@ -9,8 +9,10 @@ use rusqlite::OptionalExtension as _;
 use super::customers::{update_in, write_customers};
 use super::error::{Error, Result};
 use super::history::Recorder;
-use super::{Store, now_ms, search};
-use crate::domain::{CustomerDraft, CustomerId, NewCustomer, PhoneDraft, Region, Timestamp};
+use super::{Store, audit, now_ms, search};
+use crate::domain::{
+    AuditAction, CustomerDraft, CustomerId, NewCustomer, PhoneDraft, Region, Timestamp,
+};
 
 /// An import as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -86,6 +88,17 @@ impl Store {
                 change.execute(rusqlite::params![import, id.0, before])?;
             }
         }
+        audit::record(
+            &tx,
+            self.actor.as_ref(),
+            AuditAction::Import,
+            file,
+            &format!(
+                "import #{import}: {} created, {} updated",
+                ids.len(),
+                updated.len()
+            ),
+        )?;
         tx.commit()?;
         Ok(ids)
     }
@@ -161,6 +174,18 @@ impl Store {
         tx.execute(
             "UPDATE imports SET undone_at_ms = ?1 WHERE id = ?2",
             [now_ms(), import.id],
+        )?;
+        audit::record(
+            &tx,
+            self.actor.as_ref(),
+            AuditAction::ImportUndone,
+            &import.file,
+            &format!(
+                "import #{}: {} removed, {} put back",
+                import.id,
+                remove.len(),
+                restore.len()
+            ),
         )?;
         tx.commit()?;
         Ok(Undone {

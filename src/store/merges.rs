@@ -21,9 +21,9 @@ use rusqlite::{OptionalExtension as _, Transaction, params, params_from_iter};
 use serde_json::{Map, Value as JsonValue};
 
 use super::error::{Error, Result, found};
-use super::{Store, history, now_ms, search};
+use super::{Store, audit, history, now_ms, search};
 use crate::domain::history::{Change, ChangeKind};
-use crate::domain::{Customer, CustomerId, Timestamp};
+use crate::domain::{AuditAction, Customer, CustomerId, Timestamp};
 
 /// Which customer's value a field takes in a merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -218,6 +218,13 @@ impl Store {
             &Change::merged(other, &plan.other.name),
         )?;
         history::record(&tx, other, actor.as_ref(), &Change::of(ChangeKind::Deleted))?;
+        audit::record(
+            &tx,
+            actor.as_ref(),
+            AuditAction::Merge,
+            &format!("#{} ← #{}", keep.0, other.0),
+            &format!("merge #{id}"),
+        )?;
         tx.commit()?;
         Ok(MergeRecord {
             id,
@@ -366,6 +373,13 @@ impl Store {
             record.other,
             actor.as_ref(),
             &Change::of(ChangeKind::Restored),
+        )?;
+        audit::record(
+            &tx,
+            actor.as_ref(),
+            AuditAction::MergeUndone,
+            &format!("#{} ← #{}", record.keep.0, record.other.0),
+            &format!("merge #{}", record.id),
         )?;
         tx.commit()?;
         Ok(record)

@@ -5,6 +5,7 @@
 //! `NewCustomer` can only be made by its checks), so the store enforces
 //! only what needs the data: existence, uniqueness, references.
 
+mod audit;
 mod backup;
 mod batch_recipients;
 mod batch_results;
