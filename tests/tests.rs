@@ -34,6 +34,7 @@ mod sms_ui;
 mod store;
 mod support;
 mod ui;
+mod ui_audit;
 mod ui_b2b;
 mod ui_batch_results;
 mod ui_bulk_customers;

@@ -281,6 +281,18 @@ pub enum Command {
     /// free-mail list of the settings left out); answered by
     /// [`super::Event::BusinessDomains`].
     LoadBusinessDomains,
+    /// A page of the audit log, newest first; answered by
+    /// [`super::Event::AuditEntries`].
+    LoadAudit {
+        /// Names the answer.
+        request: QueryId,
+        /// Which entries.
+        filter: Box<crate::domain::AuditFilter>,
+        /// Entries already shown, skipped.
+        offset: u32,
+        /// Most entries to answer with.
+        limit: u32,
+    },
     /// Count the customers a list filter matches; answered by
     /// [`super::Event::ListCount`].
     CountListed {

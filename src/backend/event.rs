@@ -174,6 +174,13 @@ pub enum Event {
     },
     /// The B2B view: company e-mail domains, most customers first.
     BusinessDomains(Vec<crate::domain::BusinessDomain>),
+    /// A page of the audit log ([`super::Command::LoadAudit`]).
+    AuditEntries {
+        /// The request answered.
+        request: super::QueryId,
+        /// The entries, newest first.
+        entries: Vec<crate::domain::AuditEntry>,
+    },
     /// How many customers a list filter matches.
     ListCount {
         /// The request this answers.

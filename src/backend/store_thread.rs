@@ -425,6 +425,16 @@ impl Service {
                     .business_domains(&self.settings.customers.free_mail()),
                 Event::BusinessDomains,
             ),
+            Command::LoadAudit {
+                request,
+                filter,
+                offset,
+                limit,
+            } => answer(
+                "read the audit log",
+                self.store.audit_entries(&filter, Page { offset, limit }),
+                |entries| Event::AuditEntries { request, entries },
+            ),
             Command::CountListed { query_id, filter } => answer(
                 "list customers",
                 self.store.count_customers_where(&filter),
@@ -810,6 +820,7 @@ fn only_reads(command: &Command) -> bool {
             | Command::CountFieldValues(_)
             | Command::CountListed { .. }
             | Command::LoadBusinessDomains
+            | Command::LoadAudit { .. }
             | Command::ListCustomers { .. }
             | Command::ListCalls { .. }
             | Command::LoadTemplates

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
+use super::audit_log::AuditLog;
 use super::batch_results::BatchResults;
 use super::bulk_message::BulkMessage;
 use super::bulk_sms::{self, BulkSms};
@@ -121,6 +122,7 @@ pub struct RingdeskApp {
     call_log: Option<CallLog>,
     field_settings: Option<FieldSettings>,
     statuses: Option<StatusManager>,
+    audit_log: Option<AuditLog>,
     groups: Option<GroupManager>,
     preferences: Option<Preferences>,
     sms_templates: Option<SmsTemplates>,
@@ -157,6 +159,7 @@ impl RingdeskApp {
             call_log: None,
             field_settings: None,
             statuses: None,
+            audit_log: None,
             groups: None,
             preferences: None,
             sms_templates: None,
@@ -370,6 +373,11 @@ impl RingdeskApp {
                         region: self.settings.phone.default_region,
                     };
                     window.refused(&self.texts, &data, request, &invalid);
+                }
+            }
+            Event::AuditEntries { request, entries } => {
+                if let Some(log) = &mut self.audit_log {
+                    log.arrived(request, entries);
                 }
             }
             Event::BusinessDomains(domains) => {
@@ -948,6 +956,13 @@ impl RingdeskApp {
                 self.send(Command::LoadLookups);
             }
             MenuAction::Groups => self.groups = Some(GroupManager::default()),
+            MenuAction::AuditLog => {
+                let mut commands = Vec::new();
+                self.audit_log = Some(AuditLog::open(&mut commands, &self.texts));
+                for command in commands {
+                    self.send(command);
+                }
+            }
             MenuAction::CustomerList => self.open_list(None),
             MenuAction::NewCustomer => self.open_form(None),
             MenuAction::CallLog => {
@@ -1408,6 +1423,11 @@ impl eframe::App for RingdeskApp {
             && !dialog.show(&ctx, &self.texts, &self.shown.lookups, &mut commands)
         {
             self.field_settings = None;
+        }
+        if let Some(log) = &mut self.audit_log
+            && !log.show(&ctx, &self.texts, &mut commands)
+        {
+            self.audit_log = None;
         }
         if let Some(manager) = &mut self.statuses
             && !manager.show(

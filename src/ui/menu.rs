@@ -44,6 +44,8 @@ pub enum MenuAction {
     FreeSms,
     /// An entry whose window arrives with a later part of ringdesk.
     Later(Feature),
+    /// 감사 기록
+    AuditLog,
     /// 종료
     Exit,
 }
@@ -62,6 +64,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                 Some(("menu.statuses", MenuAction::Statuses)),
                 Some(("menu.sms_templates", MenuAction::SmsTemplates)),
                 Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
+                Some(("menu.audit_log", MenuAction::AuditLog)),
                 Some((
                     "menu.change_password",
                     MenuAction::Later(Feature::ChangePassword),

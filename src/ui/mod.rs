@@ -1,6 +1,7 @@
 //! The desktop window (eframe/egui). Nothing below `backend` may use this module.
 
 pub mod app;
+mod audit_log;
 mod batch_pace;
 mod batch_recipients;
 mod batch_results;
