@@ -41,8 +41,8 @@ fn main() -> ExitCode {
         Some(cli::Command::Dial(dial)) if !dial.headless() => {
             let mut out = std::io::stdout().lock();
             match cli::pbx::dial_in_window(&context, &dial, &mut out) {
-                Ok(None) => ExitCode::SUCCESS,
-                Ok(Some(link)) => finish(open_window(&context, Some(link))),
+                Ok(cli::pbx::InWindow::Handed) => ExitCode::SUCCESS,
+                Ok(cli::pbx::InWindow::Open(link)) => finish(open_window(&context, link)),
                 Err(error) => {
                     eprintln!("ringdesk: {error}");
                     ExitCode::from(error.exit_code())

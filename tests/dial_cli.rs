@@ -71,8 +71,11 @@ fn a_second_start_hands_the_link_to_the_first_and_exits() {
         );
         assert_eq!(first.next(), format!("dial {handed}"), "{link}");
     }
-    // A plain second start brings the first to the front.
+    // A plain second start, or the desktop entry's `dial %u` started from
+    // the menu (no link), brings the first to the front.
     dir.run(&[]).ok();
+    assert_eq!(first.next(), "show");
+    dir.run(&["dial"]).ok();
     assert_eq!(first.next(), "show");
     let run = dir.run(&["dial", "tel:"]);
     assert_eq!(run.code(), 2);

@@ -211,8 +211,8 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
                 // Without a window to open, the number is refused here;
                 // the program's `main` opens one instead.
                 match pbx::dial_in_window(context, &args, out)? {
-                    None => Ok(()),
-                    Some(_) => Err(Error::Window(
+                    pbx::InWindow::Handed => Ok(()),
+                    pbx::InWindow::Open(_) => Err(Error::Window(
                         "no ringdesk window is running on this data folder".to_owned(),
                     )),
                 }

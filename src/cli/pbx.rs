@@ -120,7 +120,9 @@ pub struct WatchArgs {
 pub struct DialArgs {
     /// The number or link to call: `tel:+82-10-1234-5678`, `callto:…`
     /// (percent-encoded too, as browsers pass them) or a plain number.
-    pub number: String,
+    /// Without one (a menu start of the desktop entry `ringdesk dial %u`)
+    /// the window opens or comes to the front.
+    pub number: Option<String>,
     /// Ring this desk's phone at once, without the window (the PBX flags
     /// imply it). Without it the running window (or a new one) opens
     /// 전화걸기 on the number.
@@ -267,9 +269,18 @@ fn print_change(
     Ok(())
 }
 
+/// What became of `dial LINK`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InWindow {
+    /// The running window took it.
+    Handed,
+    /// No window runs on this data folder: open one, with 전화걸기 on this
+    /// number when one was given.
+    Open(Option<String>),
+}
+
 /// Runs `dial LINK` for a `tel:` / `callto:` link: hands the number to the
-/// window running on this data folder and returns `None`, or, with no
-/// window running, returns the number for a new window's 전화걸기.
+/// window running on this data folder, or says to open one.
 ///
 /// # Errors
 /// [`Error::Invalid`] naming `number` for a link without a number in it;
@@ -278,9 +289,18 @@ pub fn dial_in_window(
     context: &Context,
     args: &DialArgs,
     out: &mut impl Write,
-) -> Result<Option<String>, Error> {
-    let text =
-        number_in_link(&args.number).map_err(|error| Invalid::new("number", error.into()))?;
+) -> Result<InWindow, Error> {
+    let Some(link) = &args.number else {
+        let handed = instance::hand_over(&context.dirs, &Request::Show).map_err(|error| {
+            Error::Window(format!("the running window did not answer: {error}"))
+        })?;
+        return Ok(if handed {
+            InWindow::Handed
+        } else {
+            InWindow::Open(None)
+        });
+    };
+    let text = number_in_link(link).map_err(|error| Invalid::new("number", error.into()))?;
     let number = PhoneNumber::parse(&text, context.settings.phone.default_region)
         .map_err(|error| Invalid::new("number", Problem::Phone(error)))?;
     let handed =
@@ -291,9 +311,9 @@ pub fn dial_in_window(
         })?;
     if handed {
         writeln!(out, "handed {} to the running window", number.display())?;
-        Ok(None)
+        Ok(InWindow::Handed)
     } else {
-        Ok(Some(text))
+        Ok(InWindow::Open(Some(text)))
     }
 }
 
@@ -305,8 +325,11 @@ pub fn dial_in_window(
 pub fn dial(context: &Context, args: &DialArgs, out: &mut impl Write) -> Result<(), Error> {
     let settings = args.link.apply(&context.settings)?;
     let region = settings.phone.default_region;
-    let text =
-        number_in_link(&args.number).map_err(|error| Invalid::new("number", error.into()))?;
+    let link = args
+        .number
+        .as_deref()
+        .ok_or_else(|| Invalid::new("number", Problem::Empty))?;
+    let text = number_in_link(link).map_err(|error| Invalid::new("number", error.into()))?;
     let number = PhoneNumber::parse(&text, region)
         .map_err(|error| Invalid::new("number", Problem::Phone(error)))?;
     let dialled = dial_string(&number, &settings.pbx.outbound_prefix, region)
