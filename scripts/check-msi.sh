@@ -32,6 +32,8 @@ ln -s "$root/installer" "$work/installer"
 msi="$work/ringdesk.msi"
 [ -s "$msi" ] || fail "wixl made no MSI"
 
+# msiinfo writes binary columns (the icon) to files in the current folder.
+cd "$work"
 table() { msiinfo export "$msi" "$1" | tr -d '\r'; }
 expect() {
   local name=$1 pattern=$2
