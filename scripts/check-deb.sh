@@ -11,10 +11,13 @@ cd "$(dirname "$0")/.."
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 
-if ! cargo deb --version >/dev/null 2>&1; then
+# Pinned: packing a dev-profile binary is deprecated in cargo-deb (a
+# warning in 3.8, announced to become an error).
+cargo_deb_version=3.8.0
+if [ "$(cargo deb --version 2>/dev/null)" != "cargo-deb $cargo_deb_version" ]; then
   # About 4 minutes on two cores, once per machine.
-  echo "installing cargo-deb"
-  cargo install cargo-deb --locked
+  echo "installing cargo-deb $cargo_deb_version"
+  cargo install cargo-deb --version "$cargo_deb_version" --locked
 fi
 
 target_dir=${CARGO_TARGET_DIR:-target}
