@@ -24,6 +24,7 @@ fn start(dir: &DataDir, args: &[&str]) -> Child {
         .args(args)
         .env_remove("RINGDESK_DATA_DIR")
         .env("RUST_LOG", "ringdesk=warn")
+        .env("RINGDESK_SECRETS", "file")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -284,6 +284,7 @@ fn the_data_folder_can_come_from_the_environment() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_ringdesk"))
         .args(["customer", "add", "--name", "홍길동"])
         .env("RINGDESK_DATA_DIR", dir.path())
+        .env("RINGDESK_SECRETS", "file")
         .output()
         .unwrap();
     assert!(

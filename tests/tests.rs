@@ -26,6 +26,7 @@ mod kannel;
 mod merge_cli;
 mod pbx;
 mod popup;
+mod secrets;
 mod sms;
 mod sms_e2e;
 mod sms_provider;

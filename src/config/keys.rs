@@ -3,16 +3,36 @@
 //!
 //! `set` edits the file in place with `toml_edit`, so comments and layout
 //! the person wrote survive, and checks the result before writing it.
+//! Secrets ([`super::secrets::SECRET_KEYS`]) go to the credential store
+//! instead, and are listed and read back masked.
 
 use std::path::Path;
 
 use toml_edit::DocumentMut;
 
+use super::secrets::{self, is_secret};
 use super::{Error, Settings, write_file};
 
-/// Every setting as `(key, value)`, values as TOML text.
+/// What a secret that is set shows instead of its value.
+const MASK: &str = "\"********\"";
+
+/// Every setting as `(key, value)`, values as TOML text; secrets masked.
 #[must_use]
 pub fn list(settings: &Settings) -> Vec<(String, String)> {
+    values(settings)
+        .into_iter()
+        .map(|(key, value)| {
+            if is_secret(&key) && value != "\"\"" {
+                (key, MASK.to_owned())
+            } else {
+                (key, value)
+            }
+        })
+        .collect()
+}
+
+/// Every setting as `(key, value)`, values as TOML text, secrets too.
+pub(super) fn values(settings: &Settings) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     if let Ok(toml::Value::Table(tables)) = toml::Value::try_from(settings) {
         for (section, table) in &tables {
@@ -36,7 +56,7 @@ fn flatten(prefix: &str, table: &toml::Table, pairs: &mut Vec<(String, String)>)
     }
 }
 
-/// The value of one setting; strings without their quotes.
+/// The value of one setting; strings without their quotes, secrets masked.
 ///
 /// # Errors
 /// [`Error::UnknownKey`] when no setting has this key.
@@ -62,8 +82,15 @@ pub fn set(path: &Path, key: &str, value: &str) -> Result<Settings, Error> {
     else {
         return Err(unknown(&current, key));
     };
+    if is_secret(key) {
+        secrets::keep(path, key, value)?;
+        return Settings::load_or_create(path);
+    }
     let new_value = typed_like(&default, key, value)?;
-    write_values(path, &[(key.to_owned(), new_value)])
+    let mut saved = write_values(path, &[(key.to_owned(), new_value)])?;
+    let mut current = current;
+    secrets::carry(&mut current, &mut saved);
+    Ok(saved)
 }
 
 /// Writes every value of `settings` into the file at `path`, keeping the
@@ -72,11 +99,14 @@ pub fn set(path: &Path, key: &str, value: &str) -> Result<Settings, Error> {
 /// # Errors
 /// [`Error::InvalidValue`] when `settings` break a rule, or the file's errors.
 pub fn save(path: &Path, settings: &Settings) -> Result<Settings, Error> {
-    let pairs: Vec<(String, toml_edit::Value)> = list(settings)
+    let pairs: Vec<(String, toml_edit::Value)> = values(settings)
         .into_iter()
+        .filter(|(key, _)| !is_secret(key))
         .filter_map(|(key, text)| Some((key, text.parse::<toml_edit::Value>().ok()?)))
         .collect();
-    write_values(path, &pairs)
+    let mut saved = write_values(path, &pairs)?;
+    secrets::keep_all(path, settings, &mut saved)?;
+    Ok(saved)
 }
 
 /// Reads `value` as the type of the setting whose default is `default`
@@ -113,7 +143,10 @@ fn typed_like(default: &str, key: &str, value: &str) -> Result<toml_edit::Value,
 
 /// Sets each dotted key to its value in the file, checks the result as a
 /// whole, and only then writes it.
-fn write_values(path: &Path, pairs: &[(String, toml_edit::Value)]) -> Result<Settings, Error> {
+pub(super) fn write_values(
+    path: &Path,
+    pairs: &[(String, toml_edit::Value)],
+) -> Result<Settings, Error> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -269,11 +302,14 @@ mod tests {
         settings.pbx.port = 5039;
         settings.pbx.tls = true;
         settings.ui.list_columns = vec!["name".to_owned(), "field:color".to_owned()];
+        settings.pbx.secret = "s3cr3t".to_owned();
+        settings.secrets_kept = crate::config::SecretsPlace::File(dir.path().join("secrets.toml"));
 
         assert_eq!(save(&path, &settings).unwrap(), settings);
         assert_eq!(Settings::load_or_create(&path).unwrap(), settings);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("# Language of the window"), "{text}");
+        assert!(!text.contains("s3cr3t"), "{text}");
 
         settings.pbx.port = 0;
         assert!(matches!(
@@ -281,6 +317,44 @@ mod tests {
             Err(Error::InvalidValue { .. })
         ));
         assert_eq!(Settings::load_or_create(&path).unwrap().pbx.port, 5039);
+    }
+
+    #[test]
+    fn secrets_are_kept_out_of_the_file_and_shown_masked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(
+            &path,
+            format!("{DEFAULT_SETTINGS}\n").replace("secret = \"\"", "secret = \"old-one\""),
+        )
+        .unwrap();
+        // A secret found in the file moves out of it when the file is read.
+        let settings = Settings::load_or_create(&path).unwrap();
+        assert_eq!(settings.pbx.secret, "old-one");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("old-one"), "{text}");
+        assert!(text.contains("# "), "comments stay: {text}");
+
+        let settings = set(&path, "sms.kannel.password", "kpw-1").unwrap();
+        assert_eq!(settings.sms.kannel.password, "kpw-1");
+        assert_eq!(settings.pbx.secret, "old-one");
+        let settings = set(&path, "pbx.port", "5039").unwrap();
+        assert_eq!(settings.sms.kannel.password, "kpw-1");
+        assert_eq!(get(&settings, "sms.kannel.password").unwrap(), "********");
+        assert_eq!(get(&settings, "sms.http.auth_value").unwrap(), "");
+        assert!(
+            list(&settings)
+                .iter()
+                .all(|(_, value)| !value.contains("kpw-1") && !value.contains("old-one"))
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("kpw-1"), "{text}");
+        assert_eq!(
+            Settings::load_or_create(&path).unwrap().sms.kannel.password,
+            "kpw-1"
+        );
+        let settings = set(&path, "sms.kannel.password", "").unwrap();
+        assert_eq!(settings.sms.kannel.password, "");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod dirs;
 mod keys;
+mod secrets;
 mod sms_http;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use dirs::DataDirs;
 pub use keys::{get, list, save, set};
+pub use secrets::{SECRET_KEYS, SecretsPlace, is_secret};
 pub use sms_http::{HttpProviderSettings, NumberFormat};
 
 use crate::domain::{PhoneNumber, Region, Role};
@@ -70,6 +72,16 @@ pub enum Error {
         /// Why the value is refused.
         reason: String,
     },
+    /// A secret could not be read or kept; the message never holds its value.
+    #[error("cannot keep the secret {key} in {place}: {reason}")]
+    Secret {
+        /// The secret's key (`pbx.secret`).
+        key: String,
+        /// The credential store or the file.
+        place: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Every setting, with defaults for those the file leaves out.
@@ -95,6 +107,10 @@ pub struct Settings {
     pub customers: CustomerSettings,
     /// Daily backups.
     pub backup: BackupSettings,
+    /// Where the secrets among these settings are kept (see
+    /// [`SECRET_KEYS`]); not a setting itself.
+    #[serde(skip)]
+    pub secrets_kept: SecretsPlace,
 }
 
 /// `[phone]`
@@ -441,10 +457,11 @@ impl Settings {
                 });
             }
         };
-        Self::from_toml(&text).map_err(|message| Error::Parse {
+        let settings = Self::from_toml(&text).map_err(|message| Error::Parse {
             path: path.to_owned(),
             message,
-        })
+        })?;
+        secrets::settle(path, settings)
     }
 
     /// Reads and checks settings from TOML text.
@@ -631,7 +648,10 @@ mod tests {
         let path = dir.path().join("settings.toml");
         assert_eq!(
             Settings::load_or_create(&path).unwrap(),
-            Settings::default()
+            Settings {
+                secrets_kept: SecretsPlace::File(dir.path().join("secrets.toml")),
+                ..Settings::default()
+            }
         );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), DEFAULT_SETTINGS);
 

@@ -21,6 +21,7 @@ pub mod message_filter;
 pub mod note;
 pub mod phone;
 pub mod picture;
+pub mod privacy;
 pub mod received;
 pub mod saved_view;
 pub mod search;

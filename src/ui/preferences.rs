@@ -9,7 +9,7 @@ use eframe::egui;
 
 use super::i18n::{Texts, native_name};
 use super::widgets::escape_closes;
-use crate::config::{GatewayKind, Language, PopupMoment, Settings};
+use crate::config::{GatewayKind, Language, PopupMoment, SecretsPlace, Settings};
 use crate::domain::Region;
 
 /// The window's id, for Esc to know whether it is in front.
@@ -112,6 +112,16 @@ impl Preferences {
                         &mut settings.pbx.secret,
                         true,
                     );
+                    ui.label("");
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(secrets_note(texts, &settings.secrets_kept))
+                                .small()
+                                .weak(),
+                        )
+                        .wrap(),
+                    );
+                    ui.end_row();
                     ui.label("");
                     ui.checkbox(&mut settings.pbx.tls, texts.get("prefs.tls"));
                     ui.end_row();
@@ -249,6 +259,15 @@ impl Preferences {
 fn section(ui: &mut egui::Ui, title: &str) {
     ui.add_space(6.0);
     ui.strong(title);
+}
+
+/// Where the passwords and keys of this window are kept.
+fn secrets_note(texts: &Texts, place: &SecretsPlace) -> String {
+    match place {
+        SecretsPlace::System => texts.get("prefs.secrets_system").to_owned(),
+        SecretsPlace::File(file) => texts.fmt("prefs.secrets_file", &[("file", &file.display())]),
+        SecretsPlace::Nowhere => texts.get("prefs.secrets_nowhere").to_owned(),
+    }
 }
 
 /// A labelled line; `secret` shows dots instead of the text.

@@ -40,6 +40,7 @@ impl DataDir {
             .args(args)
             .env_remove("RINGDESK_DATA_DIR")
             .env_remove("RUST_LOG")
+            .env("RINGDESK_SECRETS", "file")
             .output()
             .unwrap();
         Run(output)
