@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 # System packages the tests use: a CJK font for the window tests (egui has no
 # Hangul glyphs of its own); Kannel (bearerbox, smsbox) and its fake SMS
 # centre (kannel-extras) for the SMS gateway tests; python3 to generate the
-# import benchmark's customer file and sqlite3 for its `.import` ceiling.
-packages=(fonts-noto-cjk kannel kannel-extras python3 sqlite3)
+# import benchmark's customer file and sqlite3 for its `.import` ceiling;
+# desktop-file-utils to check the .deb's desktop entry and register its
+# tel:/callto: links, wixl and msitools to build and read the Windows
+# installer source.
+packages=(fonts-noto-cjk kannel kannel-extras python3 sqlite3 desktop-file-utils wixl msitools)
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo is missing: install Rust with https://rustup.rs (curl --proto '=https' -sSf https://sh.rustup.rs | sh)" >&2
@@ -64,3 +67,7 @@ cargo test --locked --lib --test integration -- --skip bulk_kill
 # 10,000 messages through Kannel with a kill in the middle: alone, so the
 # other tests' load does not stretch it.
 cargo test --locked --test integration bulk_kill
+step "Linux package: build the .deb from the debug binary, install, run, remove (scripts/check-deb.sh)"
+scripts/check-deb.sh
+step "Windows installer source: build it with wixl and read its tables (scripts/check-msi.sh)"
+scripts/check-msi.sh

@@ -12,6 +12,7 @@
 //! | [`demo`] | realistic generated customers for demos and benchmarks |
 //! | [`import`] | spreadsheets and delimited text read into rows of cells (calamine, csv, encodings) |
 //! | [`export`] | tables written for spreadsheet users: xlsx or CSV (UTF-8 with BOM, CP949), formula-like cells neutralised |
+//! | [`instance`] | one window per data folder: later starts (`ringdesk dial tel:…`) hand over to it over a local socket |
 //! | [`ui`] | the desktop window |
 
 pub mod backend;
@@ -21,6 +22,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod instance;
 pub mod logging;
 pub mod pbx;
 pub mod sms;

@@ -29,7 +29,7 @@ const CALL: &str = "1795432197.0";
 const TITLE: &str = "전화 왔습니다";
 
 /// Points the settings file in `dir` at `server` as extension 1001.
-fn set_up(
+pub(crate) fn set_up(
     dir: &DataDir,
     server: &BackgroundServer,
     secret: &str,
@@ -47,7 +47,7 @@ fn set_up(
     ringdesk::config::save(&path, &settings).unwrap();
 }
 
-type Window = Harness<'static, RingdeskApp>;
+pub(crate) type Window = Harness<'static, RingdeskApp>;
 
 /// The pop-up's window, when one is open.
 fn popup<'h>(harness: &'h Harness<'_, RingdeskApp>) -> Option<egui_kittest::Node<'h>> {
@@ -63,7 +63,7 @@ fn wait_for_popup(harness: &mut Window, what: &str, text: &str) {
     step_until(harness, what, |h| popup_shows(h, text));
 }
 
-fn connected(harness: &mut Window) {
+pub(crate) fn connected(harness: &mut Window) {
     step_until(harness, "the PBX link", |h| {
         h.query_by_label("PBX: 연결됨 · Asterisk 22.10.1").is_some()
     });

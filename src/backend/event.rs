@@ -29,6 +29,13 @@ use crate::store::{MergePlan, MergeRecord};
 /// News from the backend. The window drains these each frame.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// Another start of ringdesk handed over to this window: come to the
+    /// front, and with `dial` open the dial dialog on that number (as found
+    /// in a `tel:` / `callto:` link, not yet read as a phone number).
+    HandedOver {
+        /// The number to dial, when the start was `ringdesk dial …`.
+        dial: Option<String>,
+    },
     /// The number of live customers.
     CustomerCount(u64),
     /// The customers who look like one person, largest sets first.

@@ -138,6 +138,8 @@ pub struct Backend {
     sms_thread: Option<JoinHandle<()>>,
     batch_thread: Option<JoinHandle<()>>,
     backup_thread: Option<JoinHandle<()>>,
+    /// For events from outside the store thread (other starts of ringdesk).
+    sender: store_thread::EventSender,
 }
 
 impl Backend {
@@ -226,8 +228,12 @@ impl Backend {
         };
         let thread = std::thread::Builder::new()
             .name("ringdesk-store".to_owned())
-            .spawn(move || service.run(command_receiver, &sender))?;
+            .spawn({
+                let sender = sender.clone();
+                move || service.run(command_receiver, &sender)
+            })?;
         Ok(Self {
+            sender,
             commands,
             events,
             thread: Some(thread),
@@ -236,6 +242,24 @@ impl Backend {
             batch_thread: threads.batch_thread,
             backup_thread: threads.backup_thread,
         })
+    }
+
+    /// Passes what later starts of ringdesk (`ringdesk dial tel:…`) hand to
+    /// `listener` to the window as [`Event::HandedOver`], until the window
+    /// is gone.
+    ///
+    /// # Errors
+    /// When the operating system refuses a thread.
+    pub fn serve_links(&self, listener: crate::instance::Listener) -> std::io::Result<()> {
+        let sender = self.sender.clone();
+        listener.serve(move |request| {
+            let dial = match request {
+                crate::instance::Request::Show => None,
+                crate::instance::Request::Dial(number) => Some(number),
+            };
+            sender.send(Event::HandedOver { dial })
+        })?;
+        Ok(())
     }
 
     /// Queues a command without waiting.

@@ -79,8 +79,14 @@ pub enum Command {
     /// Follow the PBX: `pbx watch` prints this desk's calls as they change.
     #[command(subcommand)]
     Pbx(pbx::Command),
-    /// Click-to-call: ring this desk's phone, then the number.
+    /// Open 전화걸기 on a number or `tel:` / `callto:` link in the running
+    /// window (or a new one); with `--now`, ring this desk's phone, then
+    /// the number, without the window.
     Dial(pbx::DialArgs),
+    /// Listen as the window does for other starts of ringdesk and print
+    /// what each hands over (`dial NUMBER`, `show`): for tests and scripts.
+    #[command(hide = true)]
+    Listen(ListenArgs),
     /// Sender numbers and saved texts for SMS.
     #[command(subcommand)]
     Sms(sms::Command),
@@ -90,6 +96,14 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Replace the database with a backup (the current one is kept beside it).
     Restore(backup::RestoreArgs),
+}
+
+/// Arguments of the hidden `listen`.
+#[derive(Debug, clap::Args)]
+pub struct ListenArgs {
+    /// Exit after the first hand-over.
+    #[arg(long)]
+    pub once: bool,
 }
 
 /// Why a command failed.
@@ -125,6 +139,9 @@ pub enum Error {
     /// A message failed, or did not settle in time, or the gateway could not start.
     #[error("{0}")]
     Sms(String),
+    /// The running window could not be reached or did not answer.
+    #[error("{0}")]
+    Window(String),
     /// An export could not be written.
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
@@ -192,12 +209,51 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Field(command) => field::run(context, command, out),
         Command::Config(command) => settings::run(context, command, out),
         Command::Pbx(command) => pbx::run(context, &command, out),
-        Command::Dial(args) => pbx::dial(context, &args, out),
+        Command::Dial(args) => {
+            if args.headless() {
+                pbx::dial(context, &args, out)
+            } else {
+                // Without a window to open, the number is refused here;
+                // the program's `main` opens one instead.
+                match pbx::dial_in_window(context, &args, out)? {
+                    pbx::InWindow::Handed => Ok(()),
+                    pbx::InWindow::Open(_) => Err(Error::Window(
+                        "no ringdesk window is running on this data folder".to_owned(),
+                    )),
+                }
+            }
+        }
+        Command::Listen(args) => listen(context, &args, out),
         Command::Sms(command) => sms::run(context, command, out),
         Command::Export(args) => export::run(context, &args, out),
         Command::Backup(args) => backup::backup(context, &args, out),
         Command::Restore(args) => backup::restore(context, &args, out),
     }
+}
+
+/// Runs the hidden `listen`: one line per hand-over, flushed at once.
+fn listen(context: &Context, args: &ListenArgs, out: &mut impl Write) -> Result<(), Error> {
+    let received = crate::instance::Listener::bind(&context.dirs)
+        .and_then(crate::instance::Listener::serve_channel)
+        .map_err(|error| {
+            Error::Window(format!(
+                "cannot listen on {}: {error}",
+                context.dirs.link_socket().display()
+            ))
+        })?;
+    writeln!(out, "listening on {}", context.dirs.link_socket().display())?;
+    out.flush()?;
+    for request in received {
+        match request {
+            crate::instance::Request::Show => writeln!(out, "show")?,
+            crate::instance::Request::Dial(number) => writeln!(out, "dial {number}")?,
+        }
+        out.flush()?;
+        if args.once {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Writes `value` as one line of JSON.

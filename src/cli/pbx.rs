@@ -3,7 +3,9 @@
 //! a PBX setup, and how tests drive the feed without a window. The calls
 //! are logged as the window would log them.
 //!
-//! `ringdesk dial NUMBER` is click-to-call from the command line.
+//! `ringdesk dial LINK` is what `tel:` / `callto:` links run: it hands the
+//! number to the window (see [`crate::instance`]); `ringdesk dial --now
+//! NUMBER` is click-to-call from the command line, without the window.
 
 use std::io::Write;
 use std::time::Duration;
@@ -14,7 +16,9 @@ use tokio::sync::mpsc;
 use super::{Context, Error, json_line};
 use crate::backend::{CallChange, CallDesk, Event, TrackedCall};
 use crate::config::Settings;
+use crate::domain::dial_link::number_in_link;
 use crate::domain::{CustomerSummary, Direction, Invalid, Outcome, PhoneNumber, Problem};
+use crate::instance::{self, Request};
 use crate::pbx::ami::feed::AmiFeed;
 use crate::pbx::originate::dial_string;
 use crate::pbx::{
@@ -55,6 +59,15 @@ pub struct Link {
 }
 
 impl Link {
+    /// Whether any setting is overridden.
+    fn any(&self) -> bool {
+        self.host.is_some()
+            || self.port.is_some()
+            || self.user.is_some()
+            || self.secret.is_some()
+            || self.extension.is_some()
+    }
+
     /// `settings` with these overrides, checked.
     fn apply(&self, settings: &Settings) -> Result<Settings, Error> {
         let mut settings = settings.clone();
@@ -105,11 +118,27 @@ pub struct WatchArgs {
 /// Arguments of `dial`.
 #[derive(Debug, clap::Args)]
 pub struct DialArgs {
-    /// The number to call, in any format.
-    pub number: String,
+    /// The number or link to call: `tel:+82-10-1234-5678`, `callto:…`
+    /// (percent-encoded too, as browsers pass them) or a plain number.
+    /// Without one (a menu start of the desktop entry `ringdesk dial %u`)
+    /// the window opens or comes to the front.
+    pub number: Option<String>,
+    /// Ring this desk's phone at once, without the window (the PBX flags
+    /// imply it). Without it the running window (or a new one) opens
+    /// 전화걸기 on the number.
+    #[arg(long)]
+    pub now: bool,
     /// Overrides of the saved PBX settings.
     #[command(flatten)]
     pub link: Link,
+}
+
+impl DialArgs {
+    /// Whether to ring at once here rather than in the window.
+    #[must_use]
+    pub fn headless(&self) -> bool {
+        self.now || self.link.any()
+    }
 }
 
 /// One printed call change.
@@ -240,7 +269,55 @@ fn print_change(
     Ok(())
 }
 
-/// Runs `dial NUMBER`: rings this desk's phone, then the number.
+/// What became of `dial LINK`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InWindow {
+    /// The running window took it.
+    Handed,
+    /// No window runs on this data folder: open one, with 전화걸기 on this
+    /// number when one was given.
+    Open(Option<String>),
+}
+
+/// Runs `dial LINK` for a `tel:` / `callto:` link: hands the number to the
+/// window running on this data folder, or says to open one.
+///
+/// # Errors
+/// [`Error::Invalid`] naming `number` for a link without a number in it;
+/// [`Error::Window`] when a window listens but does not take it.
+pub fn dial_in_window(
+    context: &Context,
+    args: &DialArgs,
+    out: &mut impl Write,
+) -> Result<InWindow, Error> {
+    let Some(link) = &args.number else {
+        let handed = instance::hand_over(&context.dirs, &Request::Show).map_err(|error| {
+            Error::Window(format!("the running window did not answer: {error}"))
+        })?;
+        return Ok(if handed {
+            InWindow::Handed
+        } else {
+            InWindow::Open(None)
+        });
+    };
+    let text = number_in_link(link).map_err(|error| Invalid::new("number", error.into()))?;
+    let number = PhoneNumber::parse(&text, context.settings.phone.default_region)
+        .map_err(|error| Invalid::new("number", Problem::Phone(error)))?;
+    let handed =
+        instance::hand_over(&context.dirs, &Request::Dial(text.clone())).map_err(|error| {
+            Error::Window(format!(
+                "the running window did not take the number: {error}"
+            ))
+        })?;
+    if handed {
+        writeln!(out, "handed {} to the running window", number.display())?;
+        Ok(InWindow::Handed)
+    } else {
+        Ok(InWindow::Open(Some(text)))
+    }
+}
+
+/// Runs `dial --now NUMBER`: rings this desk's phone, then the number.
 ///
 /// # Errors
 /// [`Error::Invalid`] for a number that is none; [`Error::Pbx`] when the
@@ -248,7 +325,12 @@ fn print_change(
 pub fn dial(context: &Context, args: &DialArgs, out: &mut impl Write) -> Result<(), Error> {
     let settings = args.link.apply(&context.settings)?;
     let region = settings.phone.default_region;
-    let number = PhoneNumber::parse(&args.number, region)
+    let link = args
+        .number
+        .as_deref()
+        .ok_or_else(|| Invalid::new("number", Problem::Empty))?;
+    let text = number_in_link(link).map_err(|error| Invalid::new("number", error.into()))?;
+    let number = PhoneNumber::parse(&text, region)
         .map_err(|error| Invalid::new("number", Problem::Phone(error)))?;
     let dialled = dial_string(&number, &settings.pbx.outbound_prefix, region)
         .map_err(|error| Error::Pbx(error.to_string()))?;

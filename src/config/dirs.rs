@@ -70,6 +70,14 @@ impl DataDirs {
         self.config.join("settings.toml")
     }
 
+    /// Where the running window listens for other starts of ringdesk
+    /// (`ringdesk dial`): a Unix domain socket beside the database; on
+    /// Windows the name of a named pipe is made from this path.
+    #[must_use]
+    pub fn link_socket(&self) -> PathBuf {
+        self.data.join("ringdesk.sock")
+    }
+
     /// The folder of daily log files.
     #[must_use]
     pub fn logs(&self) -> &Path {

@@ -45,6 +45,9 @@ pub enum Problem {
     /// Not a phone number.
     #[error(transparent)]
     Phone(#[from] PhoneError),
+    /// A link that names no number to dial.
+    #[error(transparent)]
+    Link(#[from] super::dial_link::LinkError),
     /// A user-defined field key that is not defined.
     #[error("no user-defined field has this key (defined: {known})")]
     UnknownField {

@@ -10,6 +10,7 @@ pub mod consent;
 pub mod customer;
 pub mod customer_filter;
 pub mod customer_record;
+pub mod dial_link;
 pub mod email;
 pub mod field;
 pub mod history;

@@ -17,6 +17,7 @@ use super::customer_form::CustomerForm;
 use super::customer_import::CustomerImport;
 use super::customer_list::CustomerList;
 use super::customer_merge::CustomerMerge;
+use super::dial_dialog::DialDialog;
 use super::duplicate_finder::DuplicateFinder;
 use super::excel_sms::ExcelSms;
 use super::field_settings::FieldSettings;
@@ -138,6 +139,8 @@ pub struct RingdeskApp {
     bulk_sms: Option<BulkSms>,
     free_sms: Option<FreeSms>,
     later: Vec<Feature>,
+    /// 전화걸기, opened by a `tel:` / `callto:` link.
+    dial: Option<DialDialog>,
     popups: CallPopups,
     focus_search: bool,
     first_frame_drawn: bool,
@@ -175,6 +178,7 @@ impl RingdeskApp {
             bulk_sms: None,
             free_sms: None,
             later: Vec::new(),
+            dial: None,
             popups: CallPopups::default(),
             focus_search: true,
             first_frame_drawn: false,
@@ -219,6 +223,23 @@ impl RingdeskApp {
     /// it, as its dialogs cannot be driven).
     pub fn customer_import(&mut self) -> Option<&mut CustomerImport> {
         self.customer_import.as_mut()
+    }
+
+    /// Opens 전화걸기 on the number in `link` (`tel:…`, `callto:…` or a
+    /// plain number), in place of one already open.
+    pub fn open_dial(&mut self, link: &str) {
+        let request = self.request_id();
+        let (dialog, lookup) = DialDialog::new(link, self.settings.phone.default_region, request);
+        self.dial = Some(dialog);
+        if let Some(lookup) = lookup {
+            self.send(lookup);
+        }
+    }
+
+    /// 전화걸기, when open (tests read the number it shows).
+    #[must_use]
+    pub fn dial_dialog(&self) -> Option<&DialDialog> {
+        self.dial.as_ref()
     }
 
     fn send(&self, command: Command) -> bool {
@@ -301,7 +322,17 @@ impl RingdeskApp {
                 }
                 self.rerun_search();
             }
+            Event::HandedOver { dial } => {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+                if let Some(link) = dial {
+                    self.open_dial(&link);
+                }
+            }
             Event::Holders { request, holders } => {
+                if let Some(dialog) = &mut self.dial {
+                    dialog.holders_found(request, &holders);
+                }
                 for form in &mut self.forms {
                     form.holders_found(request, holders.clone());
                 }
@@ -1447,6 +1478,11 @@ impl eframe::App for RingdeskApp {
             if let Some(group) = outcome.show_members {
                 self.open_list(Some(group));
             }
+        }
+        if let Some(dialog) = &mut self.dial
+            && !dialog.show(&ctx, &self.texts, &mut commands)
+        {
+            self.dial = None;
         }
         if let Some(dialog) = &mut self.preferences {
             match dialog.show(&ctx, &self.texts) {

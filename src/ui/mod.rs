@@ -15,6 +15,7 @@ mod customer_import;
 mod customer_list;
 mod customer_merge;
 mod date_picker;
+mod dial_dialog;
 mod duplicate_finder;
 mod excel_sms;
 mod field_settings;
@@ -45,6 +46,7 @@ mod widgets;
 pub use app::{RingdeskApp, StartInfo};
 pub use customer_import::CustomerImport;
 pub use customer_list::CustomerList;
+pub use dial_dialog::DialDialog;
 pub use excel_sms::ExcelSms;
 
 use std::path::PathBuf;
@@ -73,11 +75,26 @@ fn since_start() -> Option<std::time::Duration> {
     STARTED.get().map(std::time::Instant::elapsed)
 }
 
+/// How the window starts besides its store and settings.
+#[derive(Default)]
+pub struct Launch {
+    /// Where later starts of ringdesk hand over (`ringdesk dial tel:…`);
+    /// none when another window already listens.
+    pub links: Option<crate::instance::Listener>,
+    /// Open 전화걸기 on this link (`tel:…`, `callto:…`, a number) at once.
+    pub dial: Option<String>,
+}
+
 /// Opens the window on `store` and returns when it is closed.
 ///
 /// # Errors
 /// When no window can be created (no display, no OpenGL).
-pub fn run(store: Store, settings: Settings, settings_file: PathBuf) -> Result<(), eframe::Error> {
+pub fn run(
+    store: Store,
+    settings: Settings,
+    settings_file: PathBuf,
+    launch: Launch,
+) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("ringdesk")
@@ -102,11 +119,18 @@ pub fn run(store: Store, settings: Settings, settings_file: PathBuf) -> Result<(
             let ctx = creation.egui_ctx.clone();
             let waker: Waker = Arc::new(move || ctx.request_repaint());
             let backend = Backend::spawn(store, settings.clone(), settings_file, waker)?;
-            Ok(Box::new(RingdeskApp::new(StartInfo {
+            if let Some(links) = launch.links {
+                backend.serve_links(links)?;
+            }
+            let mut app = RingdeskApp::new(StartInfo {
                 backend,
                 database,
                 settings,
-            })))
+            });
+            if let Some(link) = &launch.dial {
+                app.open_dial(link);
+            }
+            Ok(Box::new(app))
         }),
     )
 }

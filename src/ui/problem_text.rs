@@ -14,6 +14,7 @@ pub fn describe(texts: &Texts, invalid: &Invalid) -> String {
         }
         Problem::Email(_) => texts.get("problem.email").to_owned(),
         Problem::Phone(error) => texts.fmt("problem.phone", &[("reason", error)]),
+        Problem::Link(error) => texts.fmt("problem.phone", &[("reason", error)]),
         Problem::UnknownField { .. } => texts.get("problem.unknown_field").to_owned(),
         Problem::WrongType { value, expected } => texts.fmt(
             "problem.wrong_type",
