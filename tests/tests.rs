@@ -17,6 +17,7 @@ mod call_desk;
 mod cli;
 mod cli_bulk;
 mod cli_history;
+mod cli_user;
 mod export;
 mod fixtures;
 mod import_cli;

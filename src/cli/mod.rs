@@ -21,6 +21,7 @@ pub mod search;
 pub mod settings;
 pub mod sms;
 pub mod sms_bulk;
+pub mod user;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -86,6 +87,9 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Replace the database with a backup (the current one is kept beside it).
     Restore(backup::RestoreArgs),
+    /// Add, list, disable and enable the users who sign in; set passwords.
+    #[command(subcommand)]
+    User(user::Command),
 }
 
 /// Why a command failed.
@@ -121,6 +125,9 @@ pub enum Error {
     /// A message failed, or did not settle in time, or the gateway could not start.
     #[error("{0}")]
     Sms(String),
+    /// Input that could not be read (a password prompt without a terminal).
+    #[error("{0}")]
+    Input(String),
     /// An export could not be written.
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
@@ -192,6 +199,7 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Export(args) => export::run(context, &args, out),
         Command::Backup(args) => backup::backup(context, &args, out),
         Command::Restore(args) => backup::restore(context, &args, out),
+        Command::User(command) => user::run(context, command, out),
     }
 }
 

@@ -29,6 +29,9 @@ pub enum Problem {
     /// Required and empty (or only spaces).
     #[error("must not be empty")]
     Empty,
+    /// A value typed twice to confirm it (a new password) that differs.
+    #[error("the two entries differ; type the same twice")]
+    Mismatch,
     /// Shorter than the rule allows (a password under the minimum).
     #[error("is {chars} characters long; at least {min} are needed")]
     TooShort {
