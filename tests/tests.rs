@@ -41,6 +41,7 @@ mod ui_bulk_free;
 mod ui_history;
 mod ui_import;
 mod ui_merge;
+mod ui_sign_in;
 mod ui_sms;
 mod ui_statuses;
 mod ui_views;

@@ -54,7 +54,7 @@ pub use ids::*;
 pub use invalid::{Invalid, Problem};
 pub use message::{Message, MessageCounts, MessageKind, MessageState, NewMessage};
 pub use message_filter::{LoggedMessage, MessageDirection, MessageFilter};
-pub use password::{Attempts, Password, SignInRefusal};
+pub use password::{Attempts, Password, Secret, SignInRefusal};
 pub use phone::{PhoneError, PhoneNumber, Region, RegionError};
 pub use picture::{MessageImage, Picture};
 pub use received::{NewReceived, ReceivedMessage};

@@ -88,6 +88,24 @@ impl fmt::Debug for Password {
     }
 }
 
+/// A password on its way to be checked (typed into a window, passed in a
+/// command): its `Debug` never shows it, so a logged command does not
+/// either.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
 /// Hashing failed (the system's random source, in practice).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("cannot hash the password: {0}")]

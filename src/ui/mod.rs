@@ -1,5 +1,6 @@
 //! The desktop window (eframe/egui). Nothing below `backend` may use this module.
 
+mod accounts;
 pub mod app;
 mod batch_pace;
 mod batch_recipients;
@@ -30,6 +31,7 @@ mod message_log;
 mod preferences;
 mod problem_text;
 mod sender_numbers;
+mod sign_in;
 mod sms_composer;
 mod sms_form;
 mod sms_picture;
@@ -105,6 +107,7 @@ pub fn run(store: Store, settings: Settings, settings_file: PathBuf) -> Result<(
                 backend,
                 database,
                 settings,
+                signed_in: None,
             })))
         }),
     )
