@@ -229,18 +229,7 @@ impl Service {
 
     fn switch_user(&mut self, id: UserId, enabled: bool) -> Result<(), AccountProblem> {
         if !enabled && self.session.as_ref().is_some_and(|user| user.id == id) {
-            let login = self
-                .session
-                .as_ref()
-                .map(|user| user.login.clone())
-                .unwrap_or_default();
-            return Err(AccountProblem::Invalid(Invalid::new(
-                "login",
-                Problem::Malformed {
-                    value: login,
-                    reason: "you cannot disable yourself".to_owned(),
-                },
-            )));
+            return Err(AccountProblem::NotYourself);
         }
         self.store.set_user_enabled(id, enabled).map_err(problem)
     }
@@ -412,7 +401,7 @@ mod tests {
                 },
             ),
             Event::AccountRefused {
-                problem: AccountProblem::Invalid(_),
+                problem: AccountProblem::NotYourself,
                 ..
             }
         ));

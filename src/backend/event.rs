@@ -40,6 +40,8 @@ pub enum AccountProblem {
         /// The role it needs.
         needs: Role,
     },
+    /// An admin tried to disable their own account.
+    NotYourself,
     /// Somebody can sign in already: the first admin exists.
     AlreadySetUp,
     /// Nobody is signed in.

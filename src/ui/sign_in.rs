@@ -298,6 +298,7 @@ pub fn describe(texts: &Texts, problem: &AccountProblem) -> String {
             "account.not_allowed",
             &[("role", &role_name(texts, *needs))],
         ),
+        AccountProblem::NotYourself => texts.get("account.not_yourself").to_owned(),
         AccountProblem::AlreadySetUp => texts.get("account.already_set_up").to_owned(),
         AccountProblem::NotSignedIn => texts.get("account.not_signed_in").to_owned(),
         AccountProblem::Failed(reason) => texts.fmt("account.failed", &[("reason", reason)]),
