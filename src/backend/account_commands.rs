@@ -28,6 +28,21 @@ impl Service {
             .map_or(self.settings.user.role, |user| user.role)
     }
 
+    /// Whether the role the backend acts with may do what `needs` may
+    /// (agent < manager < admin); the role needed when not.
+    pub(super) fn may(&self, needs: Role) -> Result<(), Role> {
+        let rank = |role: Role| match role {
+            Role::Agent => 0,
+            Role::Manager => 1,
+            Role::Admin => 2,
+        };
+        if rank(self.role()) >= rank(needs) {
+            Ok(())
+        } else {
+            Err(needs)
+        }
+    }
+
     /// Changes are recorded as the signed-in user's, or without a session
     /// as the desk's user (`user.name`).
     pub(super) fn take_actor(&mut self) {
@@ -462,5 +477,44 @@ mod tests {
                 request: QueryId(9)
             }
         );
+    }
+
+    #[test]
+    fn an_agents_export_is_refused_with_the_role_it_needs() {
+        let dir = tempfile::tempdir().unwrap();
+        for (role, refused) in [
+            (Role::Agent, true),
+            (Role::Manager, false),
+            (Role::Admin, false),
+        ] {
+            let mut store = crate::store::Store::open_in_memory().unwrap();
+            let id = store.create_user(&user("kim", role)).unwrap();
+            let kim = store.user(id).unwrap();
+            let backend = Backend::spawn_signed_in(
+                store,
+                crate::config::Settings::default(),
+                dir.path().join("settings.toml"),
+                std::sync::Arc::new(|| {}),
+                kim,
+            )
+            .unwrap();
+            backend
+                .send(Command::ExportCustomers {
+                    request: QueryId(1),
+                    filter: Box::default(),
+                    path: dir.path().join("customers.csv"),
+                })
+                .unwrap();
+            let answer = crate::backend::test_support::wait_for(&backend, |event| match event {
+                Event::NotAllowed { request, needs } => Some(Some((request, needs))),
+                Event::Exported { .. } => Some(None),
+                _ => None,
+            });
+            if refused {
+                assert_eq!(answer, Some((QueryId(1), Role::Manager)), "{role}");
+            } else {
+                assert_eq!(answer, None, "{role}");
+            }
+        }
     }
 }

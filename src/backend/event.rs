@@ -460,6 +460,14 @@ pub enum Event {
         /// Rows written, or why none were.
         result: Result<u64, String>,
     },
+    /// A request refused because the signed-in user's role may not do it
+    /// (an agent's export); nothing was done.
+    NotAllowed {
+        /// The request this answers.
+        request: QueryId,
+        /// The least role that may.
+        needs: Role,
+    },
     /// A request failed; `message` is for the person at the desk.
     Failed {
         /// What was being done ("search", "load customer"…).

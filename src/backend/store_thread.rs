@@ -240,6 +240,12 @@ impl Service {
                 filter,
                 path,
             } => {
+                // Exporting the book is a manager's; refused here whatever
+                // the window shows.
+                if let Err(needs) = self.may(crate::domain::Role::Manager) {
+                    tracing::info!("customer export refused: needs {needs}");
+                    return events.send(Event::NotAllowed { request, needs });
+                }
                 super::customer_export::export_list(
                     request,
                     self.store.path().to_owned(),

@@ -125,6 +125,14 @@ pub enum Error {
     /// A message failed, or did not settle in time, or the gateway could not start.
     #[error("{0}")]
     Sms(String),
+    /// The desk's role (`user.role`) may not do this.
+    #[error("{action} needs the {needs} role; this desk's user.role is agent")]
+    NotAllowed {
+        /// What was refused.
+        action: &'static str,
+        /// The roles that may.
+        needs: &'static str,
+    },
     /// Input that could not be read (a password prompt without a terminal).
     #[error("{0}")]
     Input(String),

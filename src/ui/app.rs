@@ -832,6 +832,16 @@ impl RingdeskApp {
                     window.exported(&self.texts, request, &path, &result);
                 }
             }
+            Event::NotAllowed { request, needs } => {
+                let message = self.texts.fmt(
+                    "account.not_allowed",
+                    &[("role", &sign_in::role_name(&self.texts, needs))],
+                );
+                if let Some(list) = &mut self.list {
+                    list.exported(request, Err(message.clone()));
+                }
+                self.shown.error = Some(message);
+            }
             Event::Failed { action, message } => {
                 if let Some(list) = &mut self.list {
                     list.failed(action, &message);
