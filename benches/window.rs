@@ -97,10 +97,19 @@ fn main() {
     let sheet = support::sheet::sheet(&dir, sheet_rows);
 
     let started = Instant::now();
-    let store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path).unwrap();
     store.set_cache_kib(ringdesk::ui::WINDOW_CACHE_KIB).unwrap();
     let database = store.path().to_owned();
-    let backend = Backend::spawn(store, settings.clone(), settings_file, Arc::new(|| {})).unwrap();
+    // The window's figures are the main view's: start signed in.
+    let user = bench_user(&mut store);
+    let backend = Backend::spawn_signed_in(
+        store,
+        settings.clone(),
+        settings_file,
+        Arc::new(|| {}),
+        user.clone(),
+    )
+    .unwrap();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |creation| {
@@ -109,6 +118,7 @@ fn main() {
                 backend,
                 database,
                 settings,
+                signed_in: Some(user),
             })
         });
     harness.step();
@@ -450,4 +460,20 @@ fn resident_mb() -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// The admin the benchmark's window is signed in as.
+fn bench_user(store: &mut Store) -> ringdesk::domain::User {
+    if let Some(user) = store.user_by_login("bench").unwrap() {
+        return user;
+    }
+    let id = store
+        .create_user(&ringdesk::domain::NewUser {
+            login: "bench".to_owned(),
+            display_name: "벤치".to_owned(),
+            role: ringdesk::domain::Role::Admin,
+            extension: None,
+        })
+        .unwrap();
+    store.user(id).unwrap()
 }

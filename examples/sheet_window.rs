@@ -51,7 +51,21 @@ fn main() {
     let file = PathBuf::from(&args[3]);
     let w: f32 = args[4].parse().unwrap();
     let h: f32 = args[5].parse().unwrap();
-    let store = Store::open(&dir.join("ringdesk.sqlite3")).unwrap();
+    let mut store = Store::open(&dir.join("ringdesk.sqlite3")).unwrap();
+    // The screenshot is of the main view's windows: start signed in.
+    let user = if let Some(user) = store.user_by_login("screenshot").unwrap() {
+        user
+    } else {
+        let id = store
+            .create_user(&ringdesk::domain::NewUser {
+                login: "screenshot".to_owned(),
+                display_name: "관리자".to_owned(),
+                role: ringdesk::domain::Role::Admin,
+                extension: None,
+            })
+            .unwrap();
+        store.user(id).unwrap()
+    };
     let settings_file = dir.join("settings.toml");
     let settings = Settings::load_or_create(&settings_file).unwrap();
     let options = eframe::NativeOptions {
@@ -66,17 +80,19 @@ fn main() {
             fonts::install_cjk(&creation.egui_ctx, settings.ui.language);
             creation.egui_ctx.set_theme(egui::Theme::Light);
             let ctx = creation.egui_ctx.clone();
-            let backend = Backend::spawn(
+            let backend = Backend::spawn_signed_in(
                 store,
                 settings.clone(),
                 settings_file,
                 Arc::new(move || ctx.request_repaint()),
+                user.clone(),
             )?;
             Ok(Box::new(Shot {
                 app: RingdeskApp::new(StartInfo {
                     backend,
                     database,
                     settings,
+                    signed_in: Some(user),
                 }),
                 import,
                 file: Some(file),

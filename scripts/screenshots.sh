@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the real ringdesk window under Xvfb on a store of demo customers and
-# saves screenshots of the main window, the customer list, the customer
+# saves screenshots of the sign-in window, the main window, the customer list, the customer
 # card, the SMS문구 and 발신번호 windows, the SMS composer, the message log,
 # the bulk-send windows and their results, 고객 가져오기, a card's 이력 (history)
 # tab, and the caller pop-up into
@@ -45,6 +45,20 @@ cleanup() {
 trap cleanup EXIT
 
 "$bin" --data-dir "$data" demo-data --customers "$customers" >/dev/null
+# The admin every window below signs in as; the sign-in form remembers the login.
+password="screenshot-1"
+add_admin() {
+  printf '%s\n' "$password" | "$bin" --data-dir "$1" user add --login admin --role admin \
+    --display-name 관리자 --extension 1001 --password-stdin >/dev/null
+  "$bin" --data-dir "$1" config set user.last_login admin >/dev/null
+}
+add_admin "$data"
+# Signs in: the login is filled in and the password field has the focus.
+sign_in() {
+  xdotool type --delay 50 "$password"
+  xdotool key Return
+  sleep 2
+}
 
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp &
 xvfb=$!
@@ -74,6 +88,9 @@ shot() {
 }
 
 mkdir -p "$out"
+# The sign-in window, then signed in.
+shot sign-in
+sign_in
 # The main window (1024×700 at the screen's corner): the first of today's
 # calls clicked, so its customer's card shows below.
 xdotool mousemove --window "$window" 420 118 click 1
@@ -118,6 +135,7 @@ done
 sleep 2
 xdotool windowfocus --sync "$window" || true
 sleep 1
+sign_in
 # 파일(F) → 발신번호.
 xdotool mousemove --window "$window" 30 13 click 1
 sleep 1
@@ -158,6 +176,7 @@ sleep 6
 window="$(xdotool search --name '^ringdesk$' | head -n 1)"
 xdotool windowfocus --sync "$window" || true
 sleep 1
+sign_in
 # The first of today's calls, then its customer's first 문자 button.
 xdotool mousemove --window "$window" 420 118 click 1
 sleep 1.5
@@ -218,6 +237,7 @@ sleep 6
 window="$(xdotool search --name '^ringdesk$' | head -n 1)"
 xdotool windowfocus --sync "$window" || true
 sleep 1
+sign_in
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
 xdotool mousemove --window "$window" 100 264 click 1
@@ -335,12 +355,14 @@ wait "$app" 2>/dev/null || true
 cargo build --release --locked --example timeline_data
 history_data="$(mktemp -d)"
 "$target_dir/release/examples/timeline_data" "$history_data" >/dev/null
+add_admin "$history_data"
 DISPLAY="$display" "$bin" --data-dir "$history_data" &
 app=$!
 sleep 5
 window="$(xdotool search --name '^ringdesk$' | head -n 1)"
 xdotool windowfocus --sync "$window" || true
 sleep 1
+sign_in
 xdotool mousemove --window "$window" 92 13 click 1
 sleep 0.7
 xdotool mousemove --window "$window" 92 63 click 1
@@ -370,7 +392,11 @@ trap 'kill "$replay" 2>/dev/null || true; cleanup' EXIT
 sleep 1
 DISPLAY="$display" "$bin" --data-dir "$data" &
 app=$!
-# Rings for three seconds from a second after login, then is answered.
-sleep 8
+sleep 2
+window="$(xdotool search --name '^ringdesk$' | head -n 1)"
+xdotool windowfocus --sync "$window" || true
+sign_in
+# Rings for three seconds from a second after the PBX login, then is answered.
+sleep 4
 import -window root -crop 1280x700+0+0 +repage "$out/caller-popup.png"
 echo "saved $out/caller-popup.png"

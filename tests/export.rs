@@ -380,3 +380,23 @@ fn filters_export_only_their_customers() {
         unknown.stderr()
     );
 }
+
+#[test]
+fn an_agents_desk_may_not_export_and_is_told_the_role_it_needs() {
+    let dir = DataDir::new();
+    book(&dir);
+    dir.run(&["config", "set", "user.role", "agent"]).ok();
+    let file = dir.path().join("고객.csv");
+    let run = dir.run(&["export", file.to_str().unwrap()]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr()
+            .contains("export needs the manager or admin role"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!file.exists());
+    dir.run(&["config", "set", "user.role", "manager"]).ok();
+    dir.run(&["export", file.to_str().unwrap()]).ok();
+    assert!(file.exists());
+}

@@ -13,8 +13,8 @@ use egui_kittest::kittest::Queryable as _;
 use ringdesk::backend::{Backend, local_time};
 use ringdesk::config::Settings;
 use ringdesk::domain::{
-    CallRecord, CustomerDraft, CustomerId, Direction, Outcome, PhoneDraft, PhoneNumber, Region,
-    Timestamp,
+    CallRecord, CustomerDraft, CustomerId, Direction, NewUser, Outcome, PhoneDraft, PhoneNumber,
+    Region, Timestamp, User,
 };
 use ringdesk::store::Store;
 use ringdesk::ui::{RingdeskApp, StartInfo, fonts};
@@ -79,13 +79,59 @@ pub(crate) fn add_call(
         .unwrap();
 }
 
-/// The whole window on the store and settings file in `dir`, as `ringdesk` starts it.
+/// The user the window's tests sign in as: login `desk`, named after
+/// `user.name` (or 상담원), with the role `user.role` gives (admin unless a
+/// test sets it), created in the store when missing.
+pub(crate) fn desk_user(store: &mut Store, settings: &Settings) -> User {
+    if let Some(user) = store.user_by_login("desk").unwrap() {
+        return user;
+    }
+    let name = settings.user.name.trim();
+    let id = store
+        .create_user(&NewUser {
+            login: "desk".to_owned(),
+            display_name: if name.is_empty() { "상담원" } else { name }.to_owned(),
+            role: settings.user.role,
+            extension: None,
+        })
+        .unwrap();
+    store.user(id).unwrap()
+}
+
+/// The whole window on the store and settings file in `dir`, as `ringdesk`
+/// starts it, already signed in as [`desk_user`].
 pub(crate) fn window(dir: &DataDir) -> Harness<'static, RingdeskApp> {
+    let mut store = Store::open(&dir.database()).unwrap();
+    let settings = Settings::load_or_create(&settings_file(dir)).unwrap();
+    let user = desk_user(&mut store, &settings);
+    let backend = Backend::spawn_signed_in(
+        store,
+        settings.clone(),
+        settings_file(dir),
+        Arc::new(|| {}),
+        user.clone(),
+    )
+    .unwrap();
+    harness(dir, backend, settings, Some(user))
+}
+
+/// The window on the store in `dir` as a fresh start shows it: the sign-in
+/// (or first-run) form before the main view.
+pub(crate) fn signed_out_window(dir: &DataDir) -> Harness<'static, RingdeskApp> {
     let store = Store::open(&dir.database()).unwrap();
     let settings = Settings::load_or_create(&settings_file(dir)).unwrap();
-    let database = store.path().to_owned();
     let backend =
         Backend::spawn(store, settings.clone(), settings_file(dir), Arc::new(|| {})).unwrap();
+    harness(dir, backend, settings, None)
+}
+
+fn harness(
+    dir: &DataDir,
+    backend: Backend,
+    settings: Settings,
+    signed_in: Option<User>,
+) -> Harness<'static, RingdeskApp> {
+    let database = dir.database();
     Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |creation| {
@@ -97,6 +143,7 @@ pub(crate) fn window(dir: &DataDir) -> Harness<'static, RingdeskApp> {
                 backend,
                 database,
                 settings,
+                signed_in,
             })
         })
 }
@@ -480,7 +527,7 @@ fn the_kannel_gateway_is_chosen_and_set_up_in_preferences() {
 fn later_features_open_a_window_saying_what_will_be_there() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
-    open_menu(&mut harness, "파일(F)", "비밀번호변경");
+    open_menu(&mut harness, "파일(F)", "관리자 웹 바로가기");
     assert!(
         harness
             .query_by_label_contains("여기에 들어옵니다")

@@ -18,15 +18,22 @@ use ringdesk::ui::{RingdeskApp, StartInfo, fonts};
 use crate::popup::{Window, connected, set_up};
 use crate::support::DataDir;
 use crate::support::ami_server::{BackgroundServer, OriginateScript, ServerConfig};
-use crate::ui::{add_customers, click, settings_file, step_until};
+use crate::ui::{add_customers, click, desk_user, settings_file, step_until};
 
 /// The window as `ringdesk` starts it, listening for later starts.
 fn listening_window(dir: &DataDir) -> Window {
-    let store = Store::open(&dir.database()).unwrap();
+    let mut store = Store::open(&dir.database()).unwrap();
     let settings = Settings::load_or_create(&settings_file(dir)).unwrap();
     let database = store.path().to_owned();
-    let backend =
-        Backend::spawn(store, settings.clone(), settings_file(dir), Arc::new(|| {})).unwrap();
+    let user = desk_user(&mut store, &settings);
+    let backend = Backend::spawn_signed_in(
+        store,
+        settings.clone(),
+        settings_file(dir),
+        Arc::new(|| {}),
+        user.clone(),
+    )
+    .unwrap();
     backend
         .serve_links(Listener::bind(&DataDirs::inside(dir.path())).unwrap())
         .unwrap();
@@ -40,6 +47,7 @@ fn listening_window(dir: &DataDir) -> Window {
                 backend,
                 database,
                 settings,
+                signed_in: Some(user),
             })
         })
 }

@@ -112,3 +112,31 @@ fn the_list_exports_the_customers_it_shows() {
     assert_eq!(sheet.height(), 2, "a header and the one customer shown");
     assert_eq!(sheet.get((1, 0)).unwrap().to_string(), "김민준");
 }
+
+#[test]
+fn an_agents_export_is_refused_by_the_backend_naming_the_role() {
+    let dir = DataDir::new();
+    add_customers(&dir, &[("홍길동", "010-1234-5678", "한빛상사")]);
+    let path = crate::ui::settings_file(&dir);
+    let mut settings = ringdesk::config::Settings::load_or_create(&path).unwrap();
+    settings.user.role = ringdesk::domain::Role::Agent;
+    ringdesk::config::save(&path, &settings).unwrap();
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "고객관리(C)", "고객목록");
+    step_until(&mut harness, "everyone", |h| {
+        h.query_by_label("1명").is_some()
+    });
+    let file = dir.path().join("고객목록.xlsx");
+    harness
+        .state_mut()
+        .customer_list()
+        .unwrap()
+        .export_to(file.clone());
+    // In the list's export line and in the status bar.
+    step_until(&mut harness, "the refusal", |h| {
+        h.query_all_by_label_contains("매니저 권한이 필요합니다.")
+            .count()
+            == 2
+    });
+    assert!(!file.exists());
+}

@@ -113,7 +113,7 @@ impl Service {
     /// Only managers and admins send in bulk; the backend says so whatever
     /// the window shows.
     fn may_send_bulk(&self) -> Result<(), BatchProblem> {
-        let role = self.settings.user.role;
+        let role = self.role();
         if matches!(role, Role::Manager | Role::Admin) {
             Ok(())
         } else {

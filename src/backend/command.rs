@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::import_commands::{ImportChoice, ImportPlan};
 use crate::config::Settings;
-use crate::domain::{BatchId, NewBatch, NewRecipient, Timestamp};
+use crate::domain::{BatchId, NewBatch, NewRecipient, NewUser, Secret, Timestamp};
 use crate::domain::{
     CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
     FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SavedViewId,
@@ -274,6 +274,79 @@ pub enum Command {
     /// one. Answered by fresh [`super::Event::Senders`] and
     /// [`super::Event::Templates`].
     DeleteSender(SenderNumberId),
+    // Users and sign-in (`account_commands.rs`).
+    /// Whether anybody can sign in yet; answered by [`super::Event::SignInState`].
+    LoadSignIn,
+    /// Sign in (the password is checked on the backend's thread); answered
+    /// by [`super::Event::SignedIn`] or [`super::Event::AccountRefused`].
+    SignIn {
+        /// Carried back by a refusal.
+        request: QueryId,
+        /// The login typed.
+        login: String,
+        /// The password typed.
+        password: Secret,
+    },
+    /// Create the first admin, only while nobody can sign in, and sign in
+    /// as them; answered as [`Command::SignIn`].
+    CreateFirstAdmin {
+        /// Carried back by a refusal.
+        request: QueryId,
+        /// The admin (the role is made admin whatever it says).
+        user: NewUser,
+        /// The password.
+        password: Secret,
+        /// The password typed again.
+        again: Secret,
+    },
+    /// Change the signed-in user's password after checking the old one;
+    /// answered by [`super::Event::AccountDone`] or [`super::Event::AccountRefused`].
+    ChangePassword {
+        /// Carried back by the answer.
+        request: QueryId,
+        /// The current password.
+        old: Secret,
+        /// The new password.
+        new: Secret,
+        /// The new password typed again.
+        again: Secret,
+    },
+    /// Every user (admins only); answered by [`super::Event::Users`].
+    LoadUsers,
+    /// Add a user with a password (admins only); answered by
+    /// [`super::Event::Users`] and [`super::Event::AccountDone`], or a refusal.
+    AddUser {
+        /// Carried back by the answer.
+        request: QueryId,
+        /// The user.
+        user: NewUser,
+        /// The password.
+        password: Secret,
+        /// The password typed again.
+        again: Secret,
+    },
+    /// Set another user's password and lift any lock (admins only);
+    /// answered as [`Command::AddUser`].
+    ResetPassword {
+        /// Carried back by the answer.
+        request: QueryId,
+        /// Whose.
+        id: UserId,
+        /// The new password.
+        password: Secret,
+        /// The new password typed again.
+        again: Secret,
+    },
+    /// Switch a user off or on again (admins only; not oneself, not the
+    /// last admin); answered as [`Command::AddUser`].
+    SetUserEnabled {
+        /// Carried back by the answer.
+        request: QueryId,
+        /// Whom.
+        id: UserId,
+        /// On or off.
+        enabled: bool,
+    },
     /// Write the settings file and use the new settings; answered by
     /// [`super::Event::SettingsSaved`].
     SaveSettings(Box<Settings>),

@@ -12,7 +12,7 @@ use crate::domain::{BatchId, BatchSummary, Candidate, RecipientResult, Role, Tim
 use crate::domain::{
     Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
     LoggedMessage, Message, MessageId, PhoneNumber, Picture, ReceivedMessage, SavedView,
-    SenderNumber, SenderNumberId, Status, Template, TemplateId, User,
+    SenderNumber, SenderNumberId, SignInRefusal, Status, Template, TemplateId, User,
 };
 use crate::import::{ReadError, Workbook};
 use crate::pbx::tracker::{CallChange, TrackedCall};
@@ -25,6 +25,30 @@ use crate::store::{Group, Tag};
 use crate::store::{MergePlan, MergeRecord};
 // Groups are not among the lookups: the group tree's [`Event::Groups`]
 // carries them, counted once.
+
+/// Why a sign-in or a change to users was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountProblem {
+    /// A field (`login`, `display_name`, `extension`, `password`) breaks its rule.
+    Invalid(Invalid),
+    /// The login is in use.
+    Taken(String),
+    /// The password (or old password) was refused.
+    SignIn(SignInRefusal),
+    /// Only this role may do it.
+    NotAllowed {
+        /// The role it needs.
+        needs: Role,
+    },
+    /// An admin tried to disable their own account.
+    NotYourself,
+    /// Somebody can sign in already: the first admin exists.
+    AlreadySetUp,
+    /// Nobody is signed in.
+    NotSignedIn,
+    /// The database failed; the message says how.
+    Failed(String),
+}
 
 /// News from the backend. The window drains these each frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +159,30 @@ pub enum Event {
     },
     /// The settings were written and are in use.
     SettingsSaved(Box<Settings>),
+    /// Whether the window asks for the first admin (nobody can sign in
+    /// yet) or for a sign-in.
+    SignInState {
+        /// Nobody can sign in yet.
+        first_run: bool,
+    },
+    /// Signed in: changes are now recorded as this user's, and the backend
+    /// acts with their role.
+    SignedIn(User),
+    /// A password change or a user added, reset or switched is done.
+    AccountDone {
+        /// The request it answers.
+        request: QueryId,
+    },
+    /// A sign-in or account change was refused; nothing was changed
+    /// (wrong passwords are counted).
+    AccountRefused {
+        /// The request it answers.
+        request: QueryId,
+        /// Why.
+        problem: AccountProblem,
+    },
+    /// Every user, by login (for admins).
+    Users(Vec<User>),
     // Saved texts (SMS문구) and sender numbers (발신번호): one block.
     /// Every saved text in list order.
     Templates(Vec<Template>),
@@ -425,6 +473,14 @@ pub enum Event {
         path: PathBuf,
         /// Rows written, or why none were.
         result: Result<u64, String>,
+    },
+    /// A request refused because the signed-in user's role may not do it
+    /// (an agent's export); nothing was done.
+    NotAllowed {
+        /// The request this answers.
+        request: QueryId,
+        /// The least role that may.
+        needs: Role,
     },
     /// A request failed; `message` is for the person at the desk.
     Failed {

@@ -8,6 +8,7 @@
 //! followed by a call to the waker the window gave (egui's
 //! `request_repaint`), because a sleeping window notices nothing otherwise.
 
+mod account_commands;
 mod backup_thread;
 mod batch_commands;
 mod batch_thread;
@@ -46,7 +47,8 @@ pub use crate::import::customer_columns::ColumnRole;
 pub use crate::import::customer_import::{Fate, OnDuplicate, Prepared};
 pub use crate::import::customer_rows::{CustomerRows, Reason as RejectReason, Rejected, ValidRow};
 pub use event::{
-    BatchProblem, CallPopup, CustomerCard, Event, HeldBy, Holder, Lookups, PopupMatch,
+    AccountProblem, BatchProblem, CallPopup, CustomerCard, Event, HeldBy, Holder, Lookups,
+    PopupMatch,
 };
 // The bulk-send windows sort their recipient lists themselves as the
 // manager edits them (pure and quick), and show sheets, pasted numbers and
@@ -155,7 +157,23 @@ impl Backend {
         settings_file: PathBuf,
         waker: Waker,
     ) -> std::io::Result<Self> {
-        Self::start(store, settings, settings_file, waker, true)
+        Self::start(store, settings, settings_file, waker, true, None)
+    }
+
+    /// As [`Backend::spawn`], already signed in as `user` (who must be in
+    /// the store): the window's tests and benchmarks start past the
+    /// sign-in this way.
+    ///
+    /// # Errors
+    /// When the operating system refuses a thread.
+    pub fn spawn_signed_in(
+        store: Store,
+        settings: Settings,
+        settings_file: PathBuf,
+        waker: Waker,
+        user: crate::domain::User,
+    ) -> std::io::Result<Self> {
+        Self::start(store, settings, settings_file, waker, true, Some(user))
     }
 
     /// As [`Backend::spawn`] but without the link to the PBX: for the
@@ -169,7 +187,7 @@ impl Backend {
         settings_file: PathBuf,
         waker: Waker,
     ) -> std::io::Result<Self> {
-        Self::start(store, settings, settings_file, waker, false)
+        Self::start(store, settings, settings_file, waker, false, None)
     }
 
     fn start(
@@ -178,6 +196,7 @@ impl Backend {
         settings_file: PathBuf,
         waker: Waker,
         phone: bool,
+        session: Option<crate::domain::User>,
     ) -> std::io::Result<Self> {
         let (commands, command_receiver) = mpsc::channel(COMMAND_QUEUE);
         let (event_sender, events) = std_mpsc::channel();
@@ -225,6 +244,7 @@ impl Backend {
             sms: threads.sms,
             batches: threads.batches,
             backups: threads.backups,
+            session,
         };
         let thread = std::thread::Builder::new()
             .name("ringdesk-store".to_owned())

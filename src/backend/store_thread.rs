@@ -62,6 +62,9 @@ pub(super) struct Service {
     pub(super) batches: Option<std::sync::mpsc::Sender<BatchControl>>,
     /// The daily-backup thread, when this is the window's backend.
     pub(super) backups: Option<std::sync::mpsc::Sender<BackupControl>>,
+    /// Who signed in at the window; `None` before sign-in and on the
+    /// command line.
+    pub(super) session: Option<crate::domain::User>,
 }
 
 impl Service {
@@ -93,16 +96,6 @@ impl Service {
             if !self.handle(command, events) {
                 return;
             }
-        }
-    }
-
-    /// Changes are recorded as made by the desk's user (`user.name`).
-    fn take_actor(&mut self) {
-        if let Err(error) = self.store.set_actor_named(&self.settings.user.name) {
-            tracing::warn!(
-                "cannot look up the desk's user; changes are recorded without one: {error}"
-            );
-            self.store.set_actor(None);
         }
     }
 
@@ -256,6 +249,12 @@ impl Service {
                 filter,
                 path,
             } => {
+                // Exporting the book is a manager's; refused here whatever
+                // the window shows.
+                if let Err(needs) = self.may(crate::domain::Role::Manager) {
+                    tracing::info!("customer export refused: needs {needs}");
+                    return events.send(Event::NotAllowed { request, needs });
+                }
                 super::customer_export::export_list(
                     request,
                     self.store.path().to_owned(),
@@ -491,6 +490,17 @@ impl Service {
                 self.groups_changed(done, events)
             }
             Command::SaveSettings(settings) => self.save_settings(&settings),
+            command @ (Command::LoadSignIn
+            | Command::SignIn { .. }
+            | Command::CreateFirstAdmin { .. }
+            | Command::ChangePassword { .. }
+            | Command::LoadUsers
+            | Command::AddUser { .. }
+            | Command::ResetPassword { .. }
+            | Command::SetUserEnabled { .. }) => match self.account(command, events) {
+                Some(event) => event,
+                None => return true,
+            },
             command @ (Command::LoadTemplates
             | Command::SaveTemplate { .. }
             | Command::MoveTemplate { .. }
@@ -690,7 +700,7 @@ impl Service {
         ))
     }
 
-    fn lookups(&self) -> Event {
+    pub(super) fn lookups(&self) -> Event {
         let lookups = || -> store::Result<Lookups> {
             Ok(Lookups {
                 fields: self.store.field_defs()?,

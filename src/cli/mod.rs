@@ -22,6 +22,7 @@ pub mod search;
 pub mod settings;
 pub mod sms;
 pub mod sms_bulk;
+pub mod user;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -96,6 +97,9 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Replace the database with a backup (the current one is kept beside it).
     Restore(backup::RestoreArgs),
+    /// Add, list, disable and enable the users who sign in; set passwords.
+    #[command(subcommand)]
+    User(user::Command),
 }
 
 /// Arguments of the hidden `listen`.
@@ -142,6 +146,17 @@ pub enum Error {
     /// The running window could not be reached or did not answer.
     #[error("{0}")]
     Window(String),
+    /// The desk's role (`user.role`) may not do this.
+    #[error("{action} needs the {needs} role; this desk's user.role is agent")]
+    NotAllowed {
+        /// What was refused.
+        action: &'static str,
+        /// The roles that may.
+        needs: &'static str,
+    },
+    /// Input that could not be read (a password prompt without a terminal).
+    #[error("{0}")]
+    Input(String),
     /// An export could not be written.
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
@@ -228,6 +243,7 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Export(args) => export::run(context, &args, out),
         Command::Backup(args) => backup::backup(context, &args, out),
         Command::Restore(args) => backup::restore(context, &args, out),
+        Command::User(command) => user::run(context, command, out),
     }
 }
 

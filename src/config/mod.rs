@@ -184,9 +184,14 @@ impl Default for UiSettings {
 pub struct UserSettings {
     /// Name shown on notes and in logs.
     pub name: String,
-    /// What the person at this desk may do: only managers and admins send
-    /// bulk and Excel messages. Sign-in will decide this from the user.
+    /// What the person at this desk may do on the command line: only
+    /// managers and admins send bulk and Excel messages. In the window the
+    /// signed-in user's role decides.
     pub role: Role,
+    /// The login last signed in at this desk, filled in on the sign-in window.
+    pub last_login: String,
+    /// Fewest characters in a new password.
+    pub password_min_chars: u32,
 }
 
 impl Default for UserSettings {
@@ -195,7 +200,17 @@ impl Default for UserSettings {
             name: String::new(),
             // A desk set up by hand is set up by whoever runs it.
             role: Role::Admin,
+            last_login: String::new(),
+            password_min_chars: 8,
         }
+    }
+}
+
+impl UserSettings {
+    /// [`Self::password_min_chars`] as a length.
+    #[must_use]
+    pub fn password_min(&self) -> usize {
+        usize::try_from(self.password_min_chars).unwrap_or(usize::MAX)
     }
 }
 
@@ -510,6 +525,12 @@ impl Settings {
         self.check_sms()?;
         if let Some(column) = self.ui.list_columns.iter().find(|c| c.trim().is_empty()) {
             return Err(("ui.list_columns", format!("'{column}' is not a column")));
+        }
+        if !(1..=128).contains(&self.user.password_min_chars) {
+            return Err((
+                "user.password_min_chars",
+                "must be between 1 and 128".to_owned(),
+            ));
         }
         if self.backup.keep > 3650 {
             return Err(("backup.keep", "must be between 0 and 3650".to_owned()));

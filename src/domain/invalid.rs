@@ -29,6 +29,17 @@ pub enum Problem {
     /// Required and empty (or only spaces).
     #[error("must not be empty")]
     Empty,
+    /// A value typed twice to confirm it (a new password) that differs.
+    #[error("the two entries differ; type the same twice")]
+    Mismatch,
+    /// Shorter than the rule allows (a password under the minimum).
+    #[error("is {chars} characters long; at least {min} are needed")]
+    TooShort {
+        /// Length of the value in characters.
+        chars: usize,
+        /// The minimum.
+        min: usize,
+    },
     /// Longer than the store keeps.
     #[error("is {bytes} bytes long; at most {max} bytes (UTF-8) are allowed")]
     TooLong {

@@ -1,7 +1,7 @@
 //! The people who use ringdesk (agents, managers, admins): their role, login
 //! and PBX extension, and the rules a new or changed user must meet.
 //!
-//! Passwords are not handled here yet; a user is created without one.
+//! Passwords and sign-in rules are in `password.rs`.
 
 use serde::Serialize;
 

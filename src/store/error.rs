@@ -97,6 +97,13 @@ pub enum Error {
         /// The system's reason.
         source: std::io::Error,
     },
+    /// A sign-in (or the old password of a change) refused; wrong
+    /// passwords were counted and any lock recorded.
+    #[error(transparent)]
+    SignIn(#[from] crate::domain::SignInRefusal),
+    /// A password could not be hashed; nothing was changed.
+    #[error(transparent)]
+    Hash(#[from] crate::domain::password::HashError),
     /// Any other `SQLite` failure.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),

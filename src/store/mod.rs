@@ -37,6 +37,7 @@ mod references;
 mod saved_views;
 mod search;
 mod senders;
+mod sign_in;
 mod statuses;
 mod tags;
 mod templates;

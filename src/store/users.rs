@@ -4,14 +4,17 @@
 //! `COLLATE NOCASE`, which folds ASCII letters only). A deleted user keeps
 //! its row and its login, since calls, notes and messages point at it; the
 //! login is unique among live users only, so it can be given out again.
-//! Passwords are not set here yet: `password_hash` stays NULL.
+//! Passwords and sign-in are in `sign_in.rs`; nothing here reads or
+//! returns a password hash.
 
 use rusqlite::{OptionalExtension as _, Row, params};
 
 use super::columns::{one_changed, parsed};
 use super::error::{Result, found, unique};
 use super::{Page, Store, now_ms};
-use crate::domain::{NewUser, Timestamp, User, UserId, UserUpdate};
+use crate::domain::{
+    AuditAction, Invalid, NewUser, Problem, Role, Timestamp, User, UserId, UserUpdate,
+};
 
 impl Store {
     /// Creates a user, enabled and without a password.
@@ -20,23 +23,40 @@ impl Store {
     /// [`super::Error::Invalid`] for input that breaks a rule of [`NewUser::check`],
     /// [`super::Error::Taken`] when the login is in use (in any case).
     pub fn create_user(&mut self, user: &NewUser) -> Result<UserId> {
+        self.insert_user(user, None)
+    }
+
+    /// Creates a user with the Argon2id hash `password_hash`, in one statement.
+    pub(super) fn insert_user(
+        &mut self,
+        user: &NewUser,
+        password_hash: Option<&str>,
+    ) -> Result<UserId> {
         let user = user.check()?;
         unique(
             self.conn.execute(
-                "INSERT INTO users (login, display_name, role, extension, created_at_ms, updated_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                "INSERT INTO users (login, display_name, role, extension, password_hash,
+                                    created_at_ms, updated_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
                 params![
                     user.login,
                     user.display_name,
                     user.role.as_str(),
                     user.extension,
+                    password_hash,
                     now_ms(),
                 ],
             ),
             "user",
             &user.login,
         )?;
-        Ok(UserId(self.conn.last_insert_rowid()))
+        let id = UserId(self.conn.last_insert_rowid());
+        self.record_audit(
+            AuditAction::User,
+            &user.login,
+            &format!("added as {}", user.role.as_str()),
+        )?;
+        Ok(id)
     }
 
     /// One user who is not deleted.
@@ -91,6 +111,7 @@ impl Store {
     /// [`super::Error::NotFound`] when there is no such user, or it is deleted.
     pub fn update_user(&mut self, id: UserId, update: &UserUpdate) -> Result<()> {
         let update = update.check()?;
+        let before = self.user(id)?;
         let changed = self.conn.execute(
             "UPDATE users SET display_name = ?2, role = ?3, extension = ?4, updated_at_ms = ?5
              WHERE id = ?1 AND deleted_at_ms IS NULL",
@@ -102,21 +123,45 @@ impl Store {
                 now_ms(),
             ],
         )?;
-        one_changed(changed, "user", id.0)
+        one_changed(changed, "user", id.0)?;
+        let detail = if before.role == update.role {
+            "details changed".to_owned()
+        } else {
+            format!("role {} → {}", before.role.as_str(), update.role.as_str())
+        };
+        self.record_audit(AuditAction::User, &before.login, &detail)
     }
 
     /// Switches a user's account on or off (a disabled user keeps everything
     /// but cannot sign in).
     ///
     /// # Errors
-    /// [`super::Error::NotFound`] when there is no such user, or it is deleted.
+    /// [`super::Error::NotFound`] when there is no such user, or it is deleted;
+    /// [`super::Error::Invalid`] (field `login`) for the last enabled admin
+    /// with a password, without whom nobody could manage users.
     pub fn set_user_enabled(&mut self, id: UserId, enabled: bool) -> Result<()> {
+        let user = self.user(id)?;
+        if !enabled && user.enabled && user.role == Role::Admin && self.other_admins(id)? == 0 {
+            return Err(Invalid::new(
+                "login",
+                Problem::Malformed {
+                    value: user.login,
+                    reason: "the last admin who can sign in cannot be disabled".to_owned(),
+                },
+            )
+            .into());
+        }
         let changed = self.conn.execute(
             "UPDATE users SET enabled = ?2, updated_at_ms = ?3
              WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, enabled, now_ms()],
         )?;
-        one_changed(changed, "user", id.0)
+        one_changed(changed, "user", id.0)?;
+        self.record_audit(
+            AuditAction::User,
+            &user.login,
+            if enabled { "enabled" } else { "disabled" },
+        )
     }
 
     /// Deletes a user: it leaves lists and cannot be found by login, which is
@@ -125,12 +170,14 @@ impl Store {
     /// # Errors
     /// [`super::Error::NotFound`] when there is no such user, or it is already deleted.
     pub fn delete_user(&mut self, id: UserId) -> Result<()> {
+        let login = self.user(id)?.login;
         let changed = self.conn.execute(
             "UPDATE users SET deleted_at_ms = ?2, updated_at_ms = ?2
              WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, now_ms()],
         )?;
-        one_changed(changed, "user", id.0)
+        one_changed(changed, "user", id.0)?;
+        self.record_audit(AuditAction::User, &login, "deleted")
     }
 }
 
@@ -154,7 +201,6 @@ fn user_from_row(row: &Row<'_>) -> rusqlite::Result<User> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Problem, Role};
     use crate::store::Error;
     use crate::store::test_support::store;
 

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
+use super::accounts::{ChangePassword, UserManager};
 use super::audit_log::AuditLog;
 use super::batch_results::BatchResults;
 use super::bulk_message::BulkMessage;
@@ -29,6 +30,7 @@ use super::menu::{self, MenuAction};
 use super::message_log::MessageLog;
 use super::preferences::Preferences;
 use super::sender_numbers::{self, SenderNumbers};
+use super::sign_in::{self, Gate};
 use super::sms_composer::{self, SmsComposer};
 use super::sms_picture::looks_like_jpeg;
 use super::sms_templates::{self, SmsTemplates};
@@ -39,7 +41,7 @@ use crate::backend::{
     OriginateOutcome, QueryId, SearchBox,
 };
 use crate::config::Settings;
-use crate::domain::{Call, CustomerId, CustomerSummary, SenderNumber, Template};
+use crate::domain::{Call, CustomerId, CustomerSummary, SenderNumber, Template, User};
 
 /// Rows of search results asked for at a time.
 pub const RESULTS_PAGE: u32 = 50;
@@ -52,6 +54,10 @@ pub struct StartInfo {
     pub database: PathBuf,
     /// The settings as read at start.
     pub settings: Settings,
+    /// The user the backend was started signed in as
+    /// ([`Backend::spawn_signed_in`]); `None` asks for a sign-in (or the
+    /// first admin) before the main view.
+    pub signed_in: Option<User>,
 }
 
 /// The data the window shows, as the backend last reported it.
@@ -114,6 +120,10 @@ pub struct SearchState {
 /// The eframe application.
 pub struct RingdeskApp {
     backend: Backend,
+    gate: Gate,
+    change_password: Option<ChangePassword>,
+    user_manager: Option<UserManager>,
+    users: Vec<User>,
     texts: Texts,
     settings: Settings,
     shown: Shown,
@@ -151,8 +161,16 @@ impl RingdeskApp {
     #[must_use]
     pub fn new(info: StartInfo) -> Self {
         tracing::info!(database = %info.database.display(), "window started");
+        let gate = match info.signed_in {
+            Some(user) => Gate::Open(user),
+            None => Gate::Waiting,
+        };
         let app = Self {
             backend: info.backend,
+            gate,
+            change_password: None,
+            user_manager: None,
+            users: Vec::new(),
             texts: Texts::new(info.settings.ui.language),
             settings: info.settings,
             shown: Shown::default(),
@@ -183,6 +201,9 @@ impl RingdeskApp {
             focus_search: true,
             first_frame_drawn: false,
         };
+        if matches!(app.gate, Gate::Waiting) {
+            app.send(Command::LoadSignIn);
+        }
         for command in [
             Command::CountCustomers,
             Command::LoadGroups,
@@ -192,6 +213,86 @@ impl RingdeskApp {
             app.send(command);
         }
         app
+    }
+
+    /// The signed-in user, once there is one.
+    #[must_use]
+    pub fn signed_in(&self) -> Option<&User> {
+        self.gate.user()
+    }
+
+    /// Sign-in and user events.
+    fn account_event(&mut self, event: Event) {
+        match event {
+            Event::SignInState { first_run } if !matches!(self.gate, Gate::Open(_)) => {
+                self.gate = if first_run {
+                    Gate::FirstRun(sign_in::FirstRun::default())
+                } else {
+                    Gate::SignIn(sign_in::SignIn::new(&self.settings.user.last_login))
+                };
+            }
+            Event::SignedIn(user) => {
+                self.settings.user.last_login.clone_from(&user.login);
+                self.gate = Gate::Open(user);
+                // Saved views and the assignee lists depend on who this is.
+                self.send(Command::LoadLookups);
+            }
+            Event::AccountDone { request } => {
+                if let Some(window) = &mut self.change_password {
+                    window.answered(&self.texts, request, None);
+                }
+                if let Some(window) = &mut self.user_manager {
+                    window.answered(&self.texts, request, None);
+                }
+            }
+            Event::AccountRefused { request, problem } => {
+                self.gate.refused(&self.texts, request, &problem);
+                if let Some(window) = &mut self.change_password {
+                    window.answered(&self.texts, request, Some(&problem));
+                }
+                if let Some(window) = &mut self.user_manager {
+                    window.answered(&self.texts, request, Some(&problem));
+                }
+            }
+            Event::Users(users) => self.users = users,
+            _ => {}
+        }
+    }
+
+    /// The sign-in or first-run form in place of the main view.
+    fn gate_ui(&mut self, ui: &mut egui::Ui) {
+        let mut next = self.next_request;
+        let mut request = || {
+            next += 1;
+            QueryId(next)
+        };
+        let command = egui::CentralPanel::default()
+            .show(ui, |ui| self.gate.show(ui, &self.texts, &mut request))
+            .inner;
+        self.next_request = next;
+        if let Some(command) = command {
+            self.send(command);
+        }
+    }
+
+    /// 비밀번호변경 and 사용자 관리, when open.
+    fn account_windows(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let mut next = self.next_request;
+        let mut request = || {
+            next += 1;
+            QueryId(next)
+        };
+        if let Some(window) = &mut self.change_password
+            && !window.show(ctx, &self.texts, &mut request, commands)
+        {
+            self.change_password = None;
+        }
+        if let Some(window) = &mut self.user_manager
+            && !window.show(ctx, &self.texts, &self.users, &mut request, commands)
+        {
+            self.user_manager = None;
+        }
+        self.next_request = next;
     }
 
     /// The texts in the window's language (for tests).
@@ -362,6 +463,11 @@ impl RingdeskApp {
                     dialog.usage(id, customers);
                 }
             }
+            event @ (Event::SignInState { .. }
+            | Event::SignedIn(_)
+            | Event::AccountDone { .. }
+            | Event::AccountRefused { .. }
+            | Event::Users(_)) => self.account_event(event),
             Event::SettingsSaved(settings) => {
                 self.set_language(settings.ui.language, ctx);
                 self.settings = *settings;
@@ -765,6 +871,16 @@ impl RingdeskApp {
                     window.exported(&self.texts, request, &path, &result);
                 }
             }
+            Event::NotAllowed { request, needs } => {
+                let message = self.texts.fmt(
+                    "account.not_allowed",
+                    &[("role", &sign_in::role_name(&self.texts, needs))],
+                );
+                if let Some(list) = &mut self.list {
+                    list.exported(request, Err(message.clone()));
+                }
+                self.shown.error = Some(message);
+            }
             Event::Failed { action, message } => {
                 if let Some(list) = &mut self.list {
                     list.failed(action, &message);
@@ -1065,6 +1181,14 @@ impl RingdeskApp {
                 // that are placeholders too.
                 self.load_for_texts();
             }
+            MenuAction::ChangePassword => {
+                self.change_password
+                    .get_or_insert_with(ChangePassword::default);
+            }
+            MenuAction::Users => {
+                self.user_manager.get_or_insert_with(UserManager::default);
+                self.send(Command::LoadUsers);
+            }
             MenuAction::Later(feature) => {
                 if !self.later.contains(&feature) {
                     self.later.push(feature);
@@ -1277,6 +1401,10 @@ impl eframe::App for RingdeskApp {
     )]
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if self.gate.user().is_none() {
+            self.gate_ui(ui);
+            return;
+        }
         self.shortcuts(&ctx);
         // Closing the program with unsaved forms asks in each of them first.
         if ctx.input(|input| input.viewport().close_requested())
@@ -1290,7 +1418,13 @@ impl eframe::App for RingdeskApp {
         let mut commands: Vec<Command> = Vec::new();
 
         let action = egui::Panel::top("menu_bar")
-            .show(ui, |ui| menu::menu_bar(ui, &self.texts))
+            .show(ui, |ui| {
+                let admin = self
+                    .gate
+                    .user()
+                    .is_some_and(|user| user.role == crate::domain::Role::Admin);
+                menu::menu_bar(ui, &self.texts, admin)
+            })
             .inner;
         if let Some(action) = action {
             self.menu_action(action, &ctx);
@@ -1507,6 +1641,7 @@ impl eframe::App for RingdeskApp {
             self.customer_import = None;
         }
         self.merge_windows(&ctx, &mut commands);
+        self.account_windows(&ctx, &mut commands);
         later::show(&ctx, &self.texts, &mut self.later);
         match self
             .popups

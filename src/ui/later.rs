@@ -9,8 +9,6 @@ use super::widgets::escape_closes;
 /// A feature that is announced but not built yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Feature {
-    /// 비밀번호변경
-    ChangePassword,
     /// 관리자 웹 바로가기
     AdminWeb,
 }
@@ -18,7 +16,6 @@ pub enum Feature {
 impl Feature {
     fn keys(&self) -> (&'static str, &'static str) {
         match self {
-            Self::ChangePassword => ("menu.change_password", "later.change_password"),
             Self::AdminWeb => ("menu.admin_web", "later.admin_web"),
         }
     }

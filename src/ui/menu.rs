@@ -42,6 +42,10 @@ pub enum MenuAction {
     BulkSms,
     /// 임의문자발송
     FreeSms,
+    /// 비밀번호변경
+    ChangePassword,
+    /// 사용자 관리 (admins)
+    Users,
     /// An entry whose window arrives with a later part of ringdesk.
     Later(Feature),
     /// 감사 기록
@@ -50,8 +54,9 @@ pub enum MenuAction {
     Exit,
 }
 
-/// Draws the menu bar; returns the entry clicked this frame.
-pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
+/// Draws the menu bar (사용자 관리 only for an `admin`); returns the entry
+/// clicked this frame.
+pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts, admin: bool) -> Option<MenuAction> {
     let mut action = None;
     let alt = |key| ui.input_mut(|input| input.consume_key(egui::Modifiers::ALT, key));
     let open_file = alt(egui::Key::F);
@@ -65,14 +70,16 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts) -> Option<MenuAction> {
                 Some(("menu.sms_templates", MenuAction::SmsTemplates)),
                 Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
                 Some(("menu.audit_log", MenuAction::AuditLog)),
-                Some((
-                    "menu.change_password",
-                    MenuAction::Later(Feature::ChangePassword),
-                )),
+                Some(("menu.change_password", MenuAction::ChangePassword)),
+                Some(("menu.users", MenuAction::Users)),
                 Some(("menu.admin_web", MenuAction::Later(Feature::AdminWeb))),
                 None,
                 Some(("menu.exit", MenuAction::Exit)),
-            ] {
+            ]
+            .into_iter()
+            // 사용자 관리 is for admins (the backend refuses others too).
+            .filter(|entry| admin || !matches!(entry, Some((_, MenuAction::Users))))
+            {
                 item(ui, texts, entry, &mut action);
             }
         });

@@ -1,5 +1,6 @@
 //! The desktop window (eframe/egui). Nothing below `backend` may use this module.
 
+mod accounts;
 pub mod app;
 mod audit_log;
 mod batch_pace;
@@ -32,6 +33,7 @@ mod message_log;
 mod preferences;
 mod problem_text;
 mod sender_numbers;
+mod sign_in;
 mod sms_composer;
 mod sms_form;
 mod sms_picture;
@@ -126,6 +128,7 @@ pub fn run(
                 backend,
                 database,
                 settings,
+                signed_in: None,
             });
             if let Some(link) = &launch.dial {
                 app.open_dial(link);

@@ -9,6 +9,10 @@ use crate::domain::{Invalid, Problem};
 pub fn describe(texts: &Texts, invalid: &Invalid) -> String {
     match &invalid.problem {
         Problem::Empty => texts.get("problem.empty").to_owned(),
+        Problem::Mismatch => texts.get("problem.mismatch").to_owned(),
+        Problem::TooShort { chars, min } => {
+            texts.fmt("problem.too_short", &[("chars", chars), ("min", min)])
+        }
         Problem::TooLong { bytes, max } => {
             texts.fmt("problem.too_long", &[("bytes", bytes), ("max", max)])
         }

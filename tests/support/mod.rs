@@ -47,6 +47,27 @@ impl DataDir {
     }
 }
 
+impl DataDir {
+    /// Runs `ringdesk --data-dir DIR ARGS…` with `input` on standard input.
+    pub fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ringdesk"))
+            .arg("--data-dir")
+            .arg(self.path())
+            .args(args)
+            .env_remove("RINGDESK_DATA_DIR")
+            .env_remove("RUST_LOG")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A command that fails before reading closes its end early.
+        child.stdin.take().unwrap().write_all(input.as_bytes()).ok();
+        Run(child.wait_with_output().unwrap())
+    }
+}
+
 /// What a run of the binary did.
 pub struct Run(pub Output);
 
