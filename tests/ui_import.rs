@@ -173,3 +173,46 @@ fn a_column_read_wrongly_is_given_another_role_and_the_rows_sorted_again() {
     let email = harness.get_by_role_and_label(Role::ComboBox, "이메일");
     assert_eq!(email.value().as_deref(), Some("제외"));
 }
+
+/// A CSV of `count` customers, each with a number of its own.
+fn big_csv(dir: &Path, count: usize) -> std::path::PathBuf {
+    use std::fmt::Write as _;
+    let mut text = String::from("이름,휴대폰,메모\n");
+    for i in 0..count {
+        writeln!(
+            text,
+            "고객{i},010-{:04}-{:04},대량 가져오기",
+            5000 + i / 10_000,
+            i % 10_000
+        )
+        .unwrap();
+    }
+    let path = dir.join("큰파일.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn an_import_cancelled_while_it_runs_shows_its_progress_and_leaves_the_book_as_it_was() {
+    let dir = DataDir::new();
+    add_customers(&dir, &[("기존 고객", "010-1111-2222", "")]);
+    let files = tempfile::tempdir().unwrap();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &big_csv(files.path(), 40_000));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 40,000명")
+    });
+    click(&mut harness, "가져오기 (새 고객 40,000명)");
+    step_until(&mut harness, "the progress bar", |h| shown(h, "준비: "));
+    harness.get_by_role_and_label(Role::Button, "취소").click();
+    harness.run_ok();
+    step_until(&mut harness, "the cancel", |h| {
+        shown(h, "가져오기를 취소했습니다")
+    });
+    assert!(!shown(&harness, "가져온 고객"));
+    let store = Store::open(&dir.database()).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 1);
+    assert_eq!(store.last_import().unwrap(), None);
+    // Nothing changed, so the same import can run again.
+    assert!(shown(&harness, "가져오기 (새 고객 40,000명)"));
+}

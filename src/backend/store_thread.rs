@@ -224,8 +224,9 @@ impl Service {
                 request,
                 workbook,
                 choice,
+                cancel,
             } => {
-                self.prepare_import(request, workbook, choice, events);
+                self.prepare_import(request, workbook, choice, cancel, events);
                 return true;
             }
             Command::RunImport {
@@ -233,7 +234,8 @@ impl Service {
                 plan,
                 file,
                 policy,
-            } => self.run_import(request, &plan, &file, policy, events),
+                cancel,
+            } => self.run_import(request, &plan, &file, policy, &cancel, events),
             Command::SaveImportReport {
                 request,
                 plan,

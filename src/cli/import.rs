@@ -27,6 +27,7 @@ use crate::import::customer_import::{
 use crate::import::customer_rows::CustomerRows;
 use crate::import::encoding::by_name as encoding_by_name;
 use crate::import::{ReadOptions, Workbook, read};
+use crate::store::ImportWatch;
 
 /// What to do with a valid row whose number is already taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -150,6 +151,7 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
             &fates,
             args.on_duplicate.into(),
             region,
+            &mut ImportWatch::quiet(),
         )
         .map_err(|error| imported_error(error, args))?;
     }

@@ -14,10 +14,10 @@ use super::customer_rows::{CustomerRows, Place, sort_customer_rows_as};
 use super::header::guess_header_row;
 use super::{Sheet, Workbook};
 use crate::domain::{
-    CustomerDraft, CustomerId, FieldKind, Invalid, NewCustomer, NewFieldDef, Region,
+    CustomerDraft, CustomerId, FieldId, FieldKind, Invalid, NewCustomer, NewFieldDef, Region,
 };
 use crate::export::{ExportError, Table, TableFormat, write_table};
-use crate::store::{self, Store};
+use crate::store::{self, ImportPhase, ImportWatch, Store};
 
 /// What to do with a valid row whose number is already taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -217,9 +217,25 @@ fn guess_region(workbook: &Workbook, sheet: &Sheet, header_row: usize, default: 
 /// # Errors
 /// On a database failure.
 pub fn fates(store: &Store, rows: &CustomerRows) -> Result<Vec<Fate>, ImportError> {
+    fates_watched(store, rows, &mut ImportWatch::quiet())
+}
+
+/// As [`fates`], reported to `watch` as the first half of
+/// [`ImportPhase::Preparing`] (the second is turning rows into customers).
+///
+/// # Errors
+/// On a database failure, or [`store::Error::Cancelled`].
+pub fn fates_watched(
+    store: &Store,
+    rows: &CustomerRows,
+    watch: &mut ImportWatch<'_>,
+) -> Result<Vec<Fate>, ImportError> {
+    let total = 2 * rows.valid.len() as u64;
     rows.valid
         .iter()
-        .map(|row| {
+        .zip(1..)
+        .map(|(row, done)| {
+            watch.every(ImportPhase::Preparing, done, total)?;
             if let Some(first) = row.duplicate_of {
                 return Ok(Fate::RepeatsRow(first));
             }
@@ -232,10 +248,12 @@ pub fn fates(store: &Store, rows: &CustomerRows) -> Result<Vec<Fate>, ImportErro
 
 /// Writes the rows: the fields the file brings first, then every customer
 /// in one transaction. Returns how many were imported and updated.
+/// `watch` hears how far it got and may stop it.
 ///
 /// # Errors
-/// On a database failure, or a row the store refuses; no customer is
-/// written then.
+/// On a database failure, a row the store refuses, or
+/// [`store::Error::Cancelled`]; nothing is written then (fields made for
+/// the file are removed again).
 pub fn write(
     store: &mut Store,
     file: &str,
@@ -243,8 +261,28 @@ pub fn write(
     fates: &[Fate],
     policy: OnDuplicate,
     region: Region,
+    watch: &mut ImportWatch<'_>,
 ) -> Result<(usize, usize), ImportError> {
-    let keys = field_keys(store, rows)?;
+    let mut made = Vec::new();
+    let result = field_keys(store, rows, &mut made)
+        .and_then(|keys| write_with(store, file, rows, fates, policy, region, &keys, watch));
+    if result.is_err() && !made.is_empty() {
+        store.drop_unused_fields(&made)?;
+    }
+    result
+}
+
+#[expect(clippy::too_many_arguments, reason = "write's own, passed on")]
+fn write_with(
+    store: &mut Store,
+    file: &str,
+    rows: &CustomerRows,
+    fates: &[Fate],
+    policy: OnDuplicate,
+    region: Region,
+    keys: &HashMap<String, String>,
+    watch: &mut ImportWatch<'_>,
+) -> Result<(usize, usize), ImportError> {
     let defs = store.field_defs()?;
     let check = |draft: &CustomerDraft| -> Result<NewCustomer, ImportError> {
         let mut draft = draft.clone();
@@ -257,7 +295,9 @@ pub fn write(
     };
     let mut new = Vec::new();
     let mut updated: BTreeMap<CustomerId, NewCustomer> = BTreeMap::new();
-    for (row, fate) in rows.valid.iter().zip(fates) {
+    let half = rows.valid.len() as u64;
+    for ((row, fate), done) in rows.valid.iter().zip(fates).zip(1..) {
+        watch.every(ImportPhase::Preparing, half + done, 2 * half)?;
         match (fate, policy) {
             (Fate::New, _) | (_, OnDuplicate::Create) => new.push(check(&row.draft)?),
             (Fate::RepeatsCustomer(id), OnDuplicate::Update) => {
@@ -271,16 +311,18 @@ pub fn write(
             (Fate::RepeatsRow(_) | Fate::RepeatsCustomer(_), _) => {}
         }
     }
+    watch.step(ImportPhase::Preparing, 2 * half, 2 * half)?;
     let updated: Vec<(CustomerId, NewCustomer)> = updated.into_iter().collect();
-    let ids = store.import_customers(file, &new, &updated)?;
+    let ids = store.import_customers(file, &new, &updated, watch)?;
     Ok((ids.len(), updated.len()))
 }
 
 /// The stored key of each user-defined field the file brings, by header;
-/// a header no field has yet becomes a text field.
+/// a header no field has yet becomes a text field (added to `made`).
 fn field_keys(
     store: &mut Store,
     rows: &CustomerRows,
+    made: &mut Vec<FieldId>,
 ) -> Result<HashMap<String, String>, ImportError> {
     let defs = store.field_defs()?;
     let mut keys = HashMap::new();
@@ -300,7 +342,7 @@ fn field_keys(
                 .map(|c| if c.is_alphanumeric() { c } else { '_' })
                 .take(40)
                 .collect();
-            store.create_field(&NewFieldDef::new(&key, header, FieldKind::Text)?)?;
+            made.push(store.create_field(&NewFieldDef::new(&key, header, FieldKind::Text)?)?);
             key
         };
         keys.insert(name.clone(), key);

@@ -97,6 +97,9 @@ pub enum Error {
         /// The system's reason.
         source: std::io::Error,
     },
+    /// An import was cancelled while it ran; nothing was written.
+    #[error("the import was cancelled; nothing was written")]
+    Cancelled,
     /// Any other `SQLite` failure.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),

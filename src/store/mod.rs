@@ -54,7 +54,7 @@ pub use duplicates::{DuplicateReason, DuplicateSet};
 pub use error::{Error, Result};
 pub use export::{CustomerRecords, PhoneLabel};
 pub use groups::Group;
-pub use imports::{ImportRecord, Undone};
+pub use imports::{ImportPhase, ImportRecord, ImportWatch, Undone};
 pub use merges::{FieldConflict, MergePlan, MergeRecord, Side};
 pub use migrations::latest_version;
 pub use outbox::Handover;

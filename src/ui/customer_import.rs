@@ -33,8 +33,9 @@ use super::table_save::TableSave;
 use super::text_file_options::{TextOptions, encoding_label};
 use super::widgets::{clipped, drop_lands_in, escape_closes, scroll_margin};
 use crate::backend::{
-    Cell, ColumnRole, Command, Fate, ImportChoice, ImportPlan, ImportProblem, MissingColumn,
-    OnDuplicate, QueryId, ReadError, ReadOptions, RejectReason, SheetRow, Workbook, data_rows,
+    Cell, ColumnRole, Command, Fate, ImportCancel, ImportChoice, ImportPhase, ImportPlan,
+    ImportProblem, MissingColumn, OnDuplicate, QueryId, ReadError, ReadOptions, RejectReason,
+    SheetRow, Workbook, data_rows,
 };
 
 /// The window's id, for Esc to know whether it is in front.
@@ -74,10 +75,34 @@ struct Loaded {
     pending: Option<(ImportChoice, Instant)>,
 }
 
+/// How far a prepare or an import got: stage, rows done, rows in it.
+type Progress = (ImportPhase, u64, u64);
+
+/// A prepare or an import under way.
+struct Running {
+    request: QueryId,
+    since: Instant,
+    /// Its 취소.
+    cancel: ImportCancel,
+    /// As last reported.
+    progress: Option<Progress>,
+}
+
+impl Running {
+    fn new(request: QueryId) -> Self {
+        Self {
+            request,
+            since: Instant::now(),
+            cancel: ImportCancel::default(),
+            progress: None,
+        }
+    }
+}
+
 /// The outcome of 가져오기.
 enum Outcome {
-    /// Asked for, and when.
-    Running(QueryId, Instant),
+    /// Asked for, and how far it got.
+    Running(Running),
     Done {
         imported: usize,
         updated: usize,
@@ -92,7 +117,7 @@ pub struct CustomerImport {
     refused: Option<ReadError>,
     loaded: Option<Loaded>,
     /// The prepare asked for and not yet answered.
-    preparing: Option<QueryId>,
+    preparing: Option<Running>,
     plan: Option<Arc<ImportPlan>>,
     /// The plan's repeated rows (row, what it repeats), listed once.
     repeats: Vec<(usize, Fate)>,
@@ -182,7 +207,7 @@ impl CustomerImport {
     /// A prepare was answered; true when this window asked for it. Answers
     /// to an older choice are dropped.
     pub fn prepared(&mut self, request: QueryId, plan: Arc<ImportPlan>) -> bool {
-        if self.preparing != Some(request) {
+        if !self.is_preparing(request) {
             return false;
         }
         self.preparing = None;
@@ -210,7 +235,7 @@ impl CustomerImport {
 
     /// A prepare or an import was refused; true when this window asked.
     pub fn import_refused(&mut self, request: QueryId, problem: ImportProblem) -> bool {
-        if self.preparing == Some(request) {
+        if self.is_preparing(request) {
             self.preparing = None;
             if let (Some(loaded), ImportProblem::NoColumn { header_row, .. }) =
                 (&mut self.loaded, &problem)
@@ -232,16 +257,60 @@ impl CustomerImport {
             self.problem = Some(problem);
             return true;
         }
-        if matches!(self.outcome, Some(Outcome::Running(asked, _)) if asked == request) {
+        if self.is_running(request) {
             self.outcome = Some(Outcome::Refused(problem));
             return true;
         }
         false
     }
 
+    /// How far a prepare or an import got; true when this window asked.
+    pub fn progress(
+        &mut self,
+        request: QueryId,
+        phase: ImportPhase,
+        done: u64,
+        total: u64,
+    ) -> bool {
+        let running = match (&mut self.preparing, &mut self.outcome) {
+            (Some(running), _) | (_, Some(Outcome::Running(running)))
+                if running.request == request =>
+            {
+                running
+            }
+            _ => return false,
+        };
+        running.progress = Some((phase, done, total));
+        true
+    }
+
+    /// Stops the prepare under way: its answer is no longer wanted.
+    pub fn stop_preparing(&mut self) {
+        if let Some(running) = self.preparing.take() {
+            running.cancel.cancel();
+        }
+    }
+
+    /// Cancels the import under way (the window's 취소).
+    pub fn cancel_import(&self) {
+        if let Some(Outcome::Running(running)) = &self.outcome {
+            running.cancel.cancel();
+        }
+    }
+
+    fn is_preparing(&self, request: QueryId) -> bool {
+        self.preparing
+            .as_ref()
+            .is_some_and(|r| r.request == request)
+    }
+
+    fn is_running(&self, request: QueryId) -> bool {
+        matches!(&self.outcome, Some(Outcome::Running(running)) if running.request == request)
+    }
+
     /// An import was written; true when this window asked for it.
     pub fn imported(&mut self, request: QueryId, imported: usize, updated: usize) -> bool {
-        if !matches!(self.outcome, Some(Outcome::Running(asked, _)) if asked == request) {
+        if !self.is_running(request) {
             return false;
         }
         self.outcome = Some(Outcome::Done { imported, updated });
@@ -383,12 +452,17 @@ impl CustomerImport {
         let request = QueryId(*next_request);
         loaded.pending = None;
         loaded.asked = Some(now.clone());
-        self.preparing = Some(request);
+        let running = Running::new(request);
         commands.push(Command::PrepareImport {
             request,
             workbook: Arc::clone(&loaded.workbook),
             choice: now,
+            cancel: running.cancel.clone(),
         });
+        // The answer to the older choice is no longer wanted.
+        if let Some(older) = self.preparing.replace(running) {
+            older.cancel.cancel();
+        }
     }
 
     /// Whether the counts shown are those of the choice now.
@@ -458,11 +532,15 @@ impl CustomerImport {
                 describe_problem(texts, problem),
             );
         }
-        if self.preparing.is_some() {
+        if let Some(running) = &self.preparing {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label(texts.get("import.preparing"));
             });
+            if let Some(progress) = running.progress {
+                progress_bar_ui(ui, texts, progress);
+            }
+            ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
         let Some(plan) = self.plan.clone() else {
             return;
@@ -673,7 +751,9 @@ impl CustomerImport {
             {
                 *next_request += 1;
                 let request = QueryId(*next_request);
-                self.outcome = Some(Outcome::Running(request, Instant::now()));
+                let running = Running::new(request);
+                let cancel = running.cancel.clone();
+                self.outcome = Some(Outcome::Running(running));
                 commands.push(Command::RunImport {
                     request,
                     plan: Arc::clone(plan),
@@ -683,6 +763,7 @@ impl CustomerImport {
                         .map(|loaded| loaded.path.display().to_string())
                         .unwrap_or_default(),
                     policy: self.policy,
+                    cancel,
                 });
             }
             let saving = self.export.as_ref().is_some_and(TableSave::running);
@@ -706,11 +787,24 @@ impl CustomerImport {
     fn outcome_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
         match &self.outcome {
             None => {}
-            Some(Outcome::Running(_, since)) => {
+            Some(Outcome::Running(running)) => {
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label(texts.fmt("import.running", &[("secs", &since.elapsed().as_secs())]));
+                    if running.cancel.cancelled() {
+                        ui.label(texts.get("import.cancelling"));
+                    } else {
+                        ui.label(texts.fmt(
+                            "import.running",
+                            &[("secs", &running.since.elapsed().as_secs())],
+                        ));
+                        if ui.button(texts.get("import.cancel")).clicked() {
+                            running.cancel.cancel();
+                        }
+                    }
                 });
+                if let Some(progress) = running.progress {
+                    progress_bar_ui(ui, texts, progress);
+                }
                 ui.ctx().request_repaint_after(Duration::from_millis(250));
             }
             Some(Outcome::Done { imported, updated }) => {
@@ -762,6 +856,40 @@ impl CustomerImport {
             Err(error) => self.error = Some(error.to_string()),
         }
     }
+}
+
+/// Rows done of the rows in the stage, with the stage's name.
+fn progress_bar_ui(ui: &mut egui::Ui, texts: &Texts, (phase, done, total): Progress) {
+    let phase = texts.get(match phase {
+        ImportPhase::Preparing => "import.phase_preparing",
+        ImportPhase::Writing => "import.phase_writing",
+        ImportPhase::Indexing => "import.phase_indexing",
+    });
+    #[expect(clippy::cast_precision_loss, reason = "a fraction for a bar")]
+    let fraction = if total == 0 {
+        0.0
+    } else {
+        done as f32 / total as f32
+    };
+    // The index is a few long statements: its count says little.
+    let text = if total <= 1 {
+        phase.to_owned()
+    } else {
+        texts.fmt(
+            "import.progress",
+            &[
+                ("phase", &phase),
+                ("done", &thousands(done)),
+                ("total", &thousands(total)),
+            ],
+        )
+    };
+    ui.add(
+        egui::ProgressBar::new(fraction)
+            .desired_width(ui.available_width().min(520.0))
+            .text(text)
+            .animate(total <= 1),
+    );
 }
 
 /// The counts, the rejected rows by reason and one by one, and the repeats.
@@ -1021,6 +1149,7 @@ fn describe_problem(texts: &Texts, problem: &ImportProblem) -> String {
                 ("columns", &clipped(columns.join(", "), 200)),
             ],
         ),
+        ImportProblem::Cancelled => texts.get("import.cancelled").to_owned(),
         ImportProblem::Failed(reason) => texts.fmt("import.failed", &[("reason", reason)]),
     }
 }
