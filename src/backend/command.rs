@@ -12,6 +12,7 @@ use crate::domain::{
     FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SavedViewId,
     SenderNumberId, StatusId, StatusName, TemplateId, UserId, ViewLayout, ViewName,
 };
+use crate::import::customer_columns::ColumnRole;
 use crate::import::customer_import::OnDuplicate;
 use crate::import::{ReadOptions, Sheet, Workbook};
 use crate::sms::compose::Draft;
@@ -534,6 +535,17 @@ pub enum Command {
         /// transaction is rolled back ([`super::ImportProblem::Cancelled`]).
         /// Progress comes as [`super::Event::ImportProgress`].
         cancel: ImportCancel,
+    },
+    /// Save each column's header with its role as an import mapping under
+    /// `name`, shared by the desk (one of that name is replaced); answered
+    /// by [`super::Event::ImportMappingSaved`].
+    SaveImportMapping {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// The mapping's name.
+        name: String,
+        /// Each column's header and role, in column order.
+        columns: Vec<(String, ColumnRole)>,
     },
     /// Write a prepared import's rejected and repeated rows with their
     /// reasons to an xlsx or CSV file; answered by [`super::Event::Exported`].

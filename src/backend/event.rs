@@ -405,6 +405,15 @@ pub enum Event {
         /// Rows in this stage.
         total: u64,
     },
+    /// An import mapping was saved, or could not be.
+    ImportMappingSaved {
+        /// The request this answers.
+        request: QueryId,
+        /// Its name, trimmed.
+        name: String,
+        /// Why not, in words.
+        result: Result<(), String>,
+    },
     /// An import was written.
     Imported {
         /// The request this answers.

@@ -17,7 +17,8 @@ use crate::domain::Region;
 use crate::import::Workbook;
 use crate::import::customer_columns::{ColumnRole, roles_of};
 use crate::import::customer_import::{
-    Fate, ImportError, OnDuplicate, Prepared, fates_watched, prepare_as, write, write_report,
+    Fate, ImportError, OnDuplicate, Prepared, fates_watched, headers, mapping_fits, overlay,
+    prepare_as, roles_from, write, write_report,
 };
 use crate::store::{self, ImportPhase, ImportWatch, Store};
 
@@ -78,6 +79,13 @@ pub struct ImportPlan {
     pub prepared: Prepared,
     /// Each valid row's fate, in the order of `prepared.rows.valid`.
     pub fates: Vec<Fate>,
+    /// The saved mapping the columns were read with, if any.
+    pub mapping: Option<String>,
+    /// Every saved mapping's name, to pick another.
+    pub mappings: Vec<String>,
+    /// The user-defined fields there are (key, label), a column's role
+    /// may be one of them.
+    pub fields: Vec<(String, String)>,
     /// Counted once: the window shows them every frame, and a file may
     /// have a million rows.
     duplicates: usize,
@@ -96,6 +104,9 @@ impl ImportPlan {
         Self {
             prepared,
             fates,
+            mapping: None,
+            mappings: Vec::new(),
+            fields: Vec::new(),
             duplicates,
             in_book,
         }
@@ -132,8 +143,23 @@ pub struct ImportChoice {
     pub header_row: Option<usize>,
     /// The country numbers without a code are read for.
     pub region: Option<Region>,
-    /// Column `i`'s role when chosen over what its header reads as.
+    /// Column `i`'s role when chosen over what its header reads as (and
+    /// over the mapping's).
     pub roles: Vec<Option<ColumnRole>>,
+    /// Which saved mapping to read the columns with.
+    pub mapping: MappingChoice,
+}
+
+/// Which saved column mapping a file is read with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum MappingChoice {
+    /// The one whose headers are the file's, if one is.
+    #[default]
+    Fitting,
+    /// None: each column as its header reads.
+    Without,
+    /// This one, by name (its headers the file lacks are passed over).
+    Named(String),
 }
 
 /// Why an import cannot be prepared or run.
@@ -210,16 +236,35 @@ fn plan(
     default_region: Region,
     watch: &mut ImportWatch<'_>,
 ) -> Result<ImportPlan, ImportProblem> {
+    let headers = headers(workbook, choice.sheet.as_deref(), choice.header_row)?;
+    let mappings = store.import_mappings().map_err(ImportError::from)?;
+    let applied = match &choice.mapping {
+        MappingChoice::Fitting => mappings
+            .iter()
+            .find(|mapping| mapping_fits(&headers, mapping)),
+        MappingChoice::Without => None,
+        MappingChoice::Named(name) => mappings.iter().find(|mapping| mapping.name == *name),
+    };
+    let mapped = applied.map_or_else(Vec::new, |mapping| roles_from(&headers, mapping));
     let prepared = prepare_as(
         workbook,
         choice.sheet.as_deref(),
         choice.header_row,
         choice.region,
         default_region,
-        &choice.roles,
+        &overlay(mapped, &choice.roles),
     )?;
     let fates = fates_watched(store, &prepared.rows, watch)?;
-    Ok(ImportPlan::new(prepared, fates))
+    let mut plan = ImportPlan::new(prepared, fates);
+    plan.mapping = applied.map(|mapping| mapping.name.clone());
+    plan.mappings = mappings.into_iter().map(|mapping| mapping.name).collect();
+    plan.fields = store
+        .field_defs()
+        .map_err(ImportError::from)?
+        .into_iter()
+        .map(|def| (def.key, def.label))
+        .collect();
+    Ok(plan)
 }
 
 /// The answer to a prepare.
@@ -308,6 +353,34 @@ impl Service {
                 }
                 Event::ImportRefused { request, problem }
             }
+        }
+    }
+}
+
+impl Service {
+    /// [`super::Command::SaveImportMapping`]: each column's header with its
+    /// role, under `name` for the whole desk.
+    pub(super) fn save_import_mapping(
+        &mut self,
+        request: QueryId,
+        name: &str,
+        columns: &[(String, ColumnRole)],
+    ) -> Event {
+        let columns: Vec<(String, String)> = columns
+            .iter()
+            .map(|(header, role)| (header.trim().to_owned(), role.code()))
+            .collect();
+        let result = self
+            .store
+            .save_import_mapping(name, &columns)
+            .map_err(|error| {
+                tracing::warn!("cannot save the import mapping: {error:#}");
+                error.to_string()
+            });
+        Event::ImportMappingSaved {
+            request,
+            name: name.trim().to_owned(),
+            result,
         }
     }
 }

@@ -38,7 +38,9 @@ use tokio::sync::mpsc;
 pub use crate::store::ImportPhase;
 pub use call_desk::CallDesk;
 pub use command::{BulkAction, Command, Gather, QueryId, ResultWords, SearchBox};
-pub use import_commands::{ImportCancel, ImportChoice, ImportPlan, ImportProblem, MissingColumn};
+pub use import_commands::{
+    ImportCancel, ImportChoice, ImportPlan, ImportProblem, MappingChoice, MissingColumn,
+};
 pub use merge_commands::{DuplicateGroup, DuplicateMember};
 // The duplicate finder and the merge window show what the store found.
 pub use crate::store::{DuplicateReason, FieldConflict, MergePlan, MergeRecord, Side};

@@ -236,6 +236,11 @@ impl Service {
                 policy,
                 cancel,
             } => self.run_import(request, &plan, &file, policy, &cancel, events),
+            Command::SaveImportMapping {
+                request,
+                name,
+                columns,
+            } => self.save_import_mapping(request, &name, &columns),
             Command::SaveImportReport {
                 request,
                 plan,

@@ -17,7 +17,7 @@ use crate::domain::{
     CustomerDraft, CustomerId, FieldId, FieldKind, Invalid, NewCustomer, NewFieldDef, Region,
 };
 use crate::export::{ExportError, Table, TableFormat, write_table};
-use crate::store::{self, ImportPhase, ImportWatch, Store};
+use crate::store::{self, ImportMapping, ImportPhase, ImportWatch, Store};
 
 /// What to do with a valid row whose number is already taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -121,32 +121,7 @@ pub fn prepare_as(
     default_region: Region,
     roles: &[Option<ColumnRole>],
 ) -> Result<Prepared, ImportError> {
-    let header_of = |sheet: &Sheet| header_row.or_else(|| guess_header_row(sheet)).unwrap_or(1);
-    let chosen = match sheet {
-        Some(name) => workbook
-            .sheets
-            .iter()
-            .find(|sheet| sheet.name == name)
-            .ok_or_else(|| ImportError::NoSheet {
-                sheet: name.to_owned(),
-                names: workbook.sheets.iter().map(|s| s.name.clone()).collect(),
-            })?,
-        // The first sheet that reads as customers (a notes sheet beside
-        // them does not), else the first.
-        None => workbook
-            .sheets
-            .iter()
-            .find(|sheet| {
-                let roles = header_roles(sheet, header_of(sheet));
-                roles.contains(&ColumnRole::Name)
-                    && roles
-                        .iter()
-                        .any(|role| matches!(role, ColumnRole::Phone { .. }))
-            })
-            .or_else(|| workbook.sheets.first())
-            .ok_or(ImportError::Empty)?,
-    };
-    let header_row = header_of(chosen);
+    let (chosen, header_row) = locate(workbook, sheet, header_row)?;
     let region =
         region.unwrap_or_else(|| guess_region(workbook, chosen, header_row, default_region));
     let rows = sort_customer_rows_as(chosen, header_row, region, roles);
@@ -179,15 +154,116 @@ pub fn prepare_as(
     })
 }
 
+/// The sheet named `sheet` (else the first that reads as customers, else
+/// the first) and its header row (`header_row`, else found).
+fn locate<'w>(
+    workbook: &'w Workbook,
+    sheet: Option<&str>,
+    header_row: Option<usize>,
+) -> Result<(&'w Sheet, usize), ImportError> {
+    let header_of = |sheet: &Sheet| header_row.or_else(|| guess_header_row(sheet)).unwrap_or(1);
+    let chosen = match sheet {
+        Some(name) => workbook
+            .sheets
+            .iter()
+            .find(|sheet| sheet.name == name)
+            .ok_or_else(|| ImportError::NoSheet {
+                sheet: name.to_owned(),
+                names: workbook.sheets.iter().map(|s| s.name.clone()).collect(),
+            })?,
+        // The first sheet that reads as customers (a notes sheet beside
+        // them does not), else the first.
+        None => workbook
+            .sheets
+            .iter()
+            .find(|sheet| {
+                let roles = header_roles(sheet, header_of(sheet));
+                roles.contains(&ColumnRole::Name)
+                    && roles
+                        .iter()
+                        .any(|role| matches!(role, ColumnRole::Phone { .. }))
+            })
+            .or_else(|| workbook.sheets.first())
+            .ok_or(ImportError::Empty)?,
+    };
+    let header_row = header_of(chosen);
+    Ok((chosen, header_row))
+}
+
+/// The header of the sheet and row [`prepare`] would read, as written.
+///
+/// # Errors
+/// [`ImportError::NoSheet`] or [`ImportError::Empty`].
+pub fn headers(
+    workbook: &Workbook,
+    sheet: Option<&str>,
+    header_row: Option<usize>,
+) -> Result<Vec<String>, ImportError> {
+    let (chosen, header_row) = locate(workbook, sheet, header_row)?;
+    Ok(header_texts(chosen, header_row))
+}
+
+/// Whether `headers` are `mapping`'s: the same headers (spaces around
+/// them aside, blank ones left out), in any order.
+#[must_use]
+pub fn mapping_fits(headers: &[String], mapping: &ImportMapping) -> bool {
+    let set = |headers: &mut dyn Iterator<Item = &String>| -> std::collections::BTreeSet<String> {
+        headers
+            .map(|header| header.trim().to_owned())
+            .filter(|header| !header.is_empty())
+            .collect()
+    };
+    let file = set(&mut headers.iter());
+    !file.is_empty() && file == set(&mut mapping.columns.iter().map(|(header, _)| header))
+}
+
+/// Column `i`'s role as `mapping` gives its header (None: as the header
+/// reads, for a header the mapping lacks).
+#[must_use]
+pub fn roles_from(headers: &[String], mapping: &ImportMapping) -> Vec<Option<ColumnRole>> {
+    headers
+        .iter()
+        .map(|header| {
+            mapping
+                .columns
+                .iter()
+                .find(|(saved, _)| saved.trim() == header.trim())
+                .and_then(|(_, code)| ColumnRole::from_code(code, header))
+        })
+        .collect()
+}
+
+/// `chosen` roles over `mapped` ones, column by column.
+#[must_use]
+pub fn overlay(
+    mapped: Vec<Option<ColumnRole>>,
+    chosen: &[Option<ColumnRole>],
+) -> Vec<Option<ColumnRole>> {
+    let mut roles = mapped;
+    if roles.len() < chosen.len() {
+        roles.resize(chosen.len(), None);
+    }
+    for (role, picked) in roles.iter_mut().zip(chosen) {
+        if picked.is_some() {
+            role.clone_from(picked);
+        }
+    }
+    roles
+}
+
 /// The roles of `sheet`'s header row.
 fn header_roles(sheet: &Sheet, header_row: usize) -> Vec<ColumnRole> {
-    let headers: Vec<String> = sheet
+    super::customer_columns::roles_of(&header_texts(sheet, header_row))
+}
+
+/// The texts of `sheet`'s header row.
+fn header_texts(sheet: &Sheet, header_row: usize) -> Vec<String> {
+    sheet
         .rows
         .iter()
         .find(|row| row.number == header_row)
         .map(|row| row.cells.iter().map(super::Cell::text).collect())
-        .unwrap_or_default();
-    super::customer_columns::roles_of(&headers)
+        .unwrap_or_default()
 }
 
 /// Japan for a Shift_JIS file or Japanese headers, else `default`.

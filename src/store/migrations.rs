@@ -19,6 +19,7 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0009_merges.sql"),
     include_str!("../../sql/0010_business_and_consent.sql"),
     include_str!("../../sql/0011_saved_views.sql"),
+    include_str!("../../sql/0012_import_mappings.sql"),
 ];
 
 /// Every migration, oldest first.

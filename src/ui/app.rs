@@ -466,6 +466,15 @@ impl RingdeskApp {
                     window.import_refused(request, problem);
                 }
             }
+            Event::ImportMappingSaved {
+                request,
+                name,
+                result,
+            } => {
+                if let Some(window) = &mut self.customer_import {
+                    window.mapping_saved(request, name, result);
+                }
+            }
             Event::ImportProgress {
                 request,
                 phase,

@@ -34,8 +34,8 @@ use super::text_file_options::{TextOptions, encoding_label};
 use super::widgets::{clipped, drop_lands_in, escape_closes, scroll_margin};
 use crate::backend::{
     Cell, ColumnRole, Command, Fate, ImportCancel, ImportChoice, ImportPhase, ImportPlan,
-    ImportProblem, MissingColumn, OnDuplicate, QueryId, ReadError, ReadOptions, RejectReason,
-    SheetRow, Workbook, data_rows,
+    ImportProblem, MappingChoice, MissingColumn, OnDuplicate, QueryId, ReadError, ReadOptions,
+    RejectReason, SheetRow, Workbook, data_rows,
 };
 
 /// The window's id, for Esc to know whether it is in front.
@@ -73,6 +73,20 @@ struct Loaded {
     asked: Option<ImportChoice>,
     /// The choice waiting for the pause to end, and when it ends.
     pending: Option<(ImportChoice, Instant)>,
+    /// Which saved mapping to read the columns with.
+    mapping: MappingChoice,
+}
+
+/// 매핑 저장…: the name being typed, and what became of saving it.
+#[derive(Default)]
+struct MappingSave {
+    /// The name field is open.
+    naming: bool,
+    name: String,
+    /// The save asked for and not yet answered.
+    asked: Option<QueryId>,
+    /// Saved (the name), or why not.
+    outcome: Option<Result<String, String>>,
 }
 
 /// How far a prepare or an import got: stage, rows done, rows in it.
@@ -130,6 +144,7 @@ pub struct CustomerImport {
     open_dialog: Option<file_dialog::Pending>,
     save_dialog: Option<file_dialog::Pending>,
     export: Option<TableSave>,
+    mapping_save: MappingSave,
     /// Why a dialog could not be opened.
     error: Option<String>,
     rect: Option<egui::Rect>,
@@ -186,7 +201,9 @@ impl CustomerImport {
             roles: Vec::new(),
             asked: None,
             pending: None,
+            mapping: MappingChoice::default(),
         });
+        self.mapping_save = MappingSave::default();
         self.plan = None;
         self.problem = None;
         self.outcome = None;
@@ -321,6 +338,33 @@ impl CustomerImport {
         true
     }
 
+    /// A mapping was saved, or could not be; true when this window asked.
+    /// Once saved, the file is read with it (and it shows as applied).
+    pub fn mapping_saved(
+        &mut self,
+        request: QueryId,
+        name: String,
+        result: Result<(), String>,
+    ) -> bool {
+        if self.mapping_save.asked != Some(request) {
+            return false;
+        }
+        self.mapping_save.asked = None;
+        match result {
+            Ok(()) => {
+                self.mapping_save.naming = false;
+                if let Some(loaded) = &mut self.loaded {
+                    loaded.mapping = MappingChoice::Named(name.clone());
+                    loaded.roles.clear();
+                    loaded.asked = None;
+                }
+                self.mapping_save.outcome = Some(Ok(name));
+            }
+            Err(reason) => self.mapping_save.outcome = Some(Err(reason)),
+        }
+        true
+    }
+
     /// A report was written; true when this window asked for it.
     pub fn exported(&mut self, request: QueryId, result: Result<u64, String>) -> bool {
         self.export
@@ -411,13 +455,17 @@ impl CustomerImport {
     /// header row shown.
     fn choice(loaded: &Loaded) -> ImportChoice {
         if loaded.sheet.is_empty() {
-            return ImportChoice::default();
+            return ImportChoice {
+                mapping: loaded.mapping.clone(),
+                ..ImportChoice::default()
+            };
         }
         ImportChoice {
             sheet: Some(loaded.sheet.clone()),
             header_row: Some(loaded.header_row),
             region: None,
             roles: loaded.roles.clone(),
+            mapping: loaded.mapping.clone(),
         }
     }
 
@@ -547,6 +595,7 @@ impl CustomerImport {
         };
         ui.add_enabled_ui(self.current(), |ui| {
             ui.separator();
+            self.mapping_ui(ui, texts, &plan, next_request, commands);
             self.columns_ui(ui, texts, &plan);
             ui.separator();
             counts_ui(ui, texts, &plan, &self.repeats);
@@ -645,6 +694,105 @@ impl CustomerImport {
         reread
     }
 
+    /// The saved mapping applied (another, or none, may be picked) and
+    /// 매핑 저장….
+    fn mapping_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        plan: &ImportPlan,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(loaded) = &mut self.loaded else {
+            return;
+        };
+        let save = &mut self.mapping_save;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(texts.get("import.mapping"));
+            let none = texts.get("import.mapping_none");
+            let mut picked = plan.mapping.clone();
+            egui::ComboBox::from_id_salt("import_mapping")
+                .selected_text(picked.as_deref().unwrap_or(none))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut picked, None, none);
+                    for name in &plan.mappings {
+                        ui.selectable_value(&mut picked, Some(name.clone()), name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if picked != plan.mapping {
+                loaded.mapping = picked.map_or(MappingChoice::Without, MappingChoice::Named);
+                loaded.roles.clear();
+            }
+            if let Some(name) = &plan.mapping {
+                ui.label(
+                    egui::RichText::new(texts.fmt("import.mapping_applied", &[("name", name)]))
+                        .color(ui.visuals().hyperlink_color),
+                );
+            }
+            if ui
+                .add_enabled(
+                    !save.naming,
+                    egui::Button::new(texts.get("import.save_mapping")),
+                )
+                .clicked()
+            {
+                save.naming = true;
+                save.outcome = None;
+                if save.name.is_empty() {
+                    save.name = plan.mapping.clone().unwrap_or_default();
+                }
+            }
+        });
+        if save.naming {
+            ui.horizontal_wrapped(|ui| {
+                let label = ui.label(texts.get("import.mapping_name"));
+                let field = ui
+                    .add(egui::TextEdit::singleline(&mut save.name).desired_width(220.0))
+                    .labelled_by(label.id);
+                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let clicked = ui
+                    .add_enabled(
+                        save.asked.is_none(),
+                        egui::Button::new(texts.get("import.mapping_save")),
+                    )
+                    .clicked();
+                if (clicked || entered) && save.asked.is_none() {
+                    if save.name.trim().is_empty() {
+                        save.outcome = Some(Err(texts.get("import.mapping_name_empty").to_owned()));
+                    } else {
+                        *next_request += 1;
+                        let request = QueryId(*next_request);
+                        save.asked = Some(request);
+                        commands.push(Command::SaveImportMapping {
+                            request,
+                            name: save.name.trim().to_owned(),
+                            columns: plan.prepared.rows.columns.clone(),
+                        });
+                    }
+                }
+                if ui.button(texts.get("import.cancel")).clicked() {
+                    save.naming = false;
+                    save.outcome = None;
+                }
+            });
+        }
+        match &save.outcome {
+            Some(Ok(name)) => {
+                ui.label(texts.fmt("import.mapping_saved", &[("name", name)]));
+            }
+            Some(Err(reason)) => {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    texts.fmt("import.mapping_failed", &[("reason", reason)]),
+                );
+            }
+            None => {}
+        }
+    }
+
     /// Each column's header over the role it was read as, then the first
     /// rows under the header.
     fn columns_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan) {
@@ -687,7 +835,10 @@ impl CustomerImport {
                         for (index, ((header, role), name)) in
                             columns.iter().zip(&names).enumerate()
                         {
-                            if let Some(role) = role_picker(ui, texts, index, header, role, *name) {
+                            let column = (index, header.as_str());
+                            if let Some(role) =
+                                role_picker(ui, texts, column, role, &plan.fields, *name)
+                            {
                                 picked = Some((index, role));
                             }
                         }
@@ -1025,18 +1176,22 @@ fn duplicates_table(ui: &mut egui::Ui, texts: &Texts, repeats: &[(usize, Fate)])
 }
 
 /// A column's role as a choice among all of them, labelled by its header
-/// (`name`); returns the role picked this frame.
+/// (`name`); returns the role picked this frame. `fields` are the
+/// user-defined fields there are (key, label), offered by label.
 fn role_picker(
     ui: &mut egui::Ui,
     texts: &Texts,
-    index: usize,
-    header: &str,
+    (index, header): (usize, &str),
     role: &ColumnRole,
+    fields: &[(String, String)],
     name: egui::Id,
 ) -> Option<ColumnRole> {
-    let now = role_key(role);
+    let options = role_options(header, fields);
+    let now = options
+        .iter()
+        .position(|option| same_role(option, role, fields));
     let mut chosen = now;
-    let text = egui::RichText::new(texts.get(now));
+    let text = egui::RichText::new(role_text(texts, role, fields));
     let text = match role {
         ColumnRole::Field(_) => text.color(ui.visuals().hyperlink_color),
         ColumnRole::Skip => text.color(ui.visuals().weak_text_color()),
@@ -1044,30 +1199,28 @@ fn role_picker(
     };
     egui::ComboBox::from_id_salt(("import_role", index))
         .selected_text(text)
-        .width(96.0)
-        // All thirteen at once, none scrolled out of sight.
-        .height(ROW_HEIGHT * 15.0)
+        .width(120.0)
+        // Every role at once, none scrolled out of sight while the screen
+        // has room (an option is a little taller than a table row).
+        .height(ROW_HEIGHT * 1.4 * f32::from(u16::try_from(options.len() + 1).unwrap_or(u16::MAX)))
         .show_ui(ui, |ui| {
-            for option in role_options(header) {
-                let key = role_key(&option);
-                ui.selectable_value(&mut chosen, key, texts.get(key));
+            for (at, option) in options.iter().enumerate() {
+                ui.selectable_value(&mut chosen, Some(at), role_text(texts, option, fields));
             }
         })
         .response
         .labelled_by(name);
     (chosen != now)
-        .then(|| {
-            role_options(header)
-                .into_iter()
-                .find(|o| role_key(o) == chosen)
-        })
+        .then(|| chosen.and_then(|at| options.get(at).cloned()))
         .flatten()
 }
 
-/// Every role a column headed `header` may be given.
-fn role_options(header: &str) -> [ColumnRole; 18] {
+/// Every role a column headed `header` may be given: the built-in ones, a
+/// new user-defined field of the header's name (unless a field has it),
+/// each user-defined field there is, and the consent columns.
+fn role_options(header: &str, fields: &[(String, String)]) -> Vec<ColumnRole> {
     let header = header.trim();
-    [
+    let mut options = vec![
         ColumnRole::Name,
         ColumnRole::Phone {
             label: header.to_owned(),
@@ -1086,13 +1239,53 @@ fn role_options(header: &str) -> [ColumnRole; 18] {
         ColumnRole::Source,
         ColumnRole::Country,
         ColumnRole::Skip,
-        ColumnRole::Field(header.to_owned()),
+    ];
+    if field_of(header, fields).is_none() {
+        options.push(ColumnRole::Field(header.to_owned()));
+    }
+    options.extend(fields.iter().map(|(key, _)| ColumnRole::Field(key.clone())));
+    options.extend([
         ColumnRole::AdConsent,
         ColumnRole::AdConsentDate,
         ColumnRole::AdConsentChannel,
         ColumnRole::NightConsent,
         ColumnRole::AdOptOut,
-    ]
+    ]);
+    options
+}
+
+/// The user-defined field (key, label) a [`ColumnRole::Field`] of `name`
+/// fills: the one with that key, else that label (as the import finds it).
+fn field_of<'f>(name: &str, fields: &'f [(String, String)]) -> Option<&'f (String, String)> {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .or_else(|| fields.iter().find(|(_, label)| label == name))
+}
+
+/// Whether two roles are the same choice: a phone's label aside, and a
+/// field the same field however it is named.
+fn same_role(a: &ColumnRole, b: &ColumnRole, fields: &[(String, String)]) -> bool {
+    match (a, b) {
+        (ColumnRole::Phone { mobile: x, .. }, ColumnRole::Phone { mobile: y, .. }) => x == y,
+        (ColumnRole::Field(x), ColumnRole::Field(y)) => {
+            x == y
+                || field_of(x, fields)
+                    .zip(field_of(y, fields))
+                    .is_some_and(|(x, y)| x.0 == y.0)
+        }
+        _ => a == b,
+    }
+}
+
+/// A role in the window's language; an existing field by its label.
+fn role_text(texts: &Texts, role: &ColumnRole, fields: &[(String, String)]) -> String {
+    if let ColumnRole::Field(name) = role
+        && let Some((_, label)) = field_of(name, fields)
+    {
+        return texts.fmt("import.role_existing_field", &[("label", label)]);
+    }
+    texts.get(role_key(role)).to_owned()
 }
 
 /// The text key of a column's role.
