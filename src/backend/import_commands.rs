@@ -254,7 +254,7 @@ fn plan(
         default_region,
         &overlay(mapped, &choice.roles),
     )?;
-    let fates = fates_watched(store, &prepared.rows, watch)?;
+    let fates = fates_watched(store, &prepared.rows, false, watch)?;
     let mut plan = ImportPlan::new(prepared, fates);
     plan.mapping = applied.map(|mapping| mapping.name.clone());
     plan.mappings = mappings.into_iter().map(|mapping| mapping.name).collect();
@@ -324,7 +324,7 @@ impl Service {
     ) -> Event {
         let rows = &plan.prepared.rows;
         let mut watch = cancel.watch(request, events);
-        let result = fates_watched(&self.store, rows, &mut watch).and_then(|fates| {
+        let result = fates_watched(&self.store, rows, true, &mut watch).and_then(|fates| {
             write(
                 &mut self.store,
                 file,

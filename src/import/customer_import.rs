@@ -293,20 +293,22 @@ fn guess_region(workbook: &Workbook, sheet: &Sheet, header_row: usize, default: 
 /// # Errors
 /// On a database failure.
 pub fn fates(store: &Store, rows: &CustomerRows) -> Result<Vec<Fate>, ImportError> {
-    fates_watched(store, rows, &mut ImportWatch::quiet())
+    fates_watched(store, rows, false, &mut ImportWatch::quiet())
 }
 
-/// As [`fates`], reported to `watch` as the first half of
-/// [`ImportPhase::Preparing`] (the second is turning rows into customers).
+/// As [`fates`], reported to `watch` as [`ImportPhase::Preparing`]; with
+/// `then_write` as its first half (the second, in [`write`], is turning
+/// the rows into customers).
 ///
 /// # Errors
 /// On a database failure, or [`store::Error::Cancelled`].
 pub fn fates_watched(
     store: &Store,
     rows: &CustomerRows,
+    then_write: bool,
     watch: &mut ImportWatch<'_>,
 ) -> Result<Vec<Fate>, ImportError> {
-    let total = 2 * rows.valid.len() as u64;
+    let total = if then_write { 2 } else { 1 } * rows.valid.len() as u64;
     rows.valid
         .iter()
         .zip(1..)
