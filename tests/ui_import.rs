@@ -317,3 +317,30 @@ fn a_column_goes_to_an_existing_field_and_the_mapping_saved_is_applied_to_the_ne
     assert_eq!(kim.fields[0].key, "vip");
     assert_eq!(kim.fields[0].value.to_string(), "실버");
 }
+
+#[test]
+fn headers_that_name_no_name_column_are_given_their_roles_in_the_window() {
+    let dir = DataDir::new();
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("손님.csv");
+    std::fs::write(
+        &file,
+        "손님,폰\n홍길동,010-1234-5678\n김영희,010-2345-6789\n",
+    )
+    .unwrap();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &file);
+    step_until(&mut harness, "the refusal", |h| {
+        shown(h, "1행(머리글)에 이름 열이 없습니다")
+    });
+    pick(&mut harness, "손님", "이름");
+    step_until(&mut harness, "no phone column yet", |h| {
+        shown(h, "1행(머리글)에 전화번호 열이 없습니다")
+    });
+    pick(&mut harness, "폰", "휴대폰");
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 2명")
+    });
+    assert_eq!(role_of(&harness, "손님").as_deref(), Some("이름"));
+    assert_eq!(role_of(&harness, "폰").as_deref(), Some("휴대폰"));
+}

@@ -15,7 +15,7 @@ use super::store_thread::{EventSender, Service};
 use super::{Event, QueryId};
 use crate::domain::Region;
 use crate::import::Workbook;
-use crate::import::customer_columns::{ColumnRole, roles_of};
+use crate::import::customer_columns::ColumnRole;
 use crate::import::customer_import::{
     Fate, ImportError, OnDuplicate, Prepared, fates_watched, headers, mapping_fits, overlay,
     prepare_as, roles_from, write, write_report,
@@ -205,10 +205,12 @@ impl From<ImportError> for ImportProblem {
             ImportError::Empty => Self::Empty,
             ImportError::NoColumn {
                 header_row,
+                phone,
                 columns,
                 ..
             } => {
-                let missing = if roles_of(&columns).contains(&ColumnRole::Name) {
+                // As the roles were given, not as the headers read.
+                let missing = if phone {
                     MissingColumn::Phone
                 } else {
                     MissingColumn::Name

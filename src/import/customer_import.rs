@@ -70,6 +70,8 @@ pub enum ImportError {
         header_row: usize,
         /// What is missing, in words.
         what: &'static str,
+        /// The phone number is what is missing (else the name).
+        phone: bool,
         /// The header's names.
         columns: Vec<String>,
     },
@@ -139,6 +141,7 @@ pub fn prepare_as(
         return Err(ImportError::NoColumn {
             header_row,
             what,
+            phone: has(|role| *role == ColumnRole::Name),
             columns: rows
                 .columns
                 .iter()

@@ -35,7 +35,7 @@ use super::widgets::{clipped, drop_lands_in, escape_closes, scroll_margin};
 use crate::backend::{
     Cell, ColumnRole, Command, Fate, ImportCancel, ImportChoice, ImportPhase, ImportPlan,
     ImportProblem, MappingChoice, MissingColumn, OnDuplicate, QueryId, ReadError, ReadOptions,
-    RejectReason, SheetRow, Workbook, data_rows,
+    RejectReason, SheetRow, Workbook, column_roles, data_rows,
 };
 
 /// The window's id, for Esc to know whether it is in front.
@@ -580,6 +580,22 @@ impl CustomerImport {
                 describe_problem(texts, problem),
             );
         }
+        // Headers that name no name or phone column: the roles are picked
+        // here, and the file is prepared again.
+        if let Some(ImportProblem::NoColumn { columns, .. }) = &self.problem
+            && self.preparing.is_none()
+            && let Some(loaded) = &mut self.loaded
+        {
+            let picked = headers_ui(ui, texts, columns, &loaded.roles);
+            if let Some((index, role)) = picked {
+                if loaded.roles.len() <= index {
+                    loaded.roles.resize(index + 1, None);
+                }
+                if let Some(chosen) = loaded.roles.get_mut(index) {
+                    *chosen = Some(role);
+                }
+            }
+        }
         if let Some(running) = &self.preparing {
             ui.horizontal(|ui| {
                 ui.spinner();
@@ -1007,6 +1023,46 @@ impl CustomerImport {
             Err(error) => self.error = Some(error.to_string()),
         }
     }
+}
+
+/// Each header over its role (as read, or as `chosen`), for a header row
+/// without a name or phone column; returns the role picked this frame.
+fn headers_ui(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    headers: &[String],
+    chosen: &[Option<ColumnRole>],
+) -> Option<(usize, ColumnRole)> {
+    let mut roles = column_roles(headers);
+    for (role, picked) in roles.iter_mut().zip(chosen) {
+        if let Some(picked) = picked {
+            role.clone_from(picked);
+        }
+    }
+    let mut picked = None;
+    egui::ScrollArea::horizontal()
+        .id_salt("import_headers_scroll")
+        .show(ui, |ui| {
+            egui::Grid::new("import_headers")
+                .spacing([14.0, 4.0])
+                .show(ui, |ui| {
+                    let names: Vec<egui::Id> = headers
+                        .iter()
+                        .map(|header| ui.strong(clipped(header.clone(), 24)).id)
+                        .collect();
+                    ui.end_row();
+                    for (index, ((header, role), name)) in
+                        headers.iter().zip(&roles).zip(&names).enumerate()
+                    {
+                        let column = (index, header.as_str());
+                        if let Some(role) = role_picker(ui, texts, column, role, &[], *name) {
+                            picked = Some((index, role));
+                        }
+                    }
+                    ui.end_row();
+                });
+        });
+    picked
 }
 
 /// Rows done of the rows in the stage, with the stage's name.
