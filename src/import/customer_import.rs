@@ -300,7 +300,7 @@ pub fn fates(store: &Store, rows: &CustomerRows) -> Result<Vec<Fate>, ImportErro
 }
 
 /// As [`fates`], reported to `watch` as [`ImportPhase::Preparing`]; with
-/// `then_write` as its first half (the second, in [`write`], is turning
+/// `then_write` as its first half (the second, in [`write()`], is turning
 /// the rows into customers).
 ///
 /// # Errors

@@ -76,7 +76,7 @@ impl<'a> ImportWatch<'a> {
         Ok(())
     }
 
-    /// As [`Self::step`], every [`STEP_ROWS`] rows.
+    /// As [`Self::step`], every 512 rows.
     ///
     /// # Errors
     /// As [`Self::step`].

@@ -15,6 +15,14 @@
 //! transaction ([`Command::RunImport`]); 보고서 저장… saves the rejected and
 //! repeated rows ([`Command::SaveImportReport`]).
 //!
+//! A prepare and an import report how far they got
+//! ([`crate::backend::Event::ImportProgress`]), shown as a bar with the stage; the
+//! window keeps a clone of each one's [`ImportCancel`]: 취소 stops an
+//! import (rolled back whole), and a newer choice or closing the window
+//! stops a prepare. The columns may be read with a saved mapping (found by
+//! the backend when the headers fit one, or picked); 매핑 저장… saves the
+//! roles shown under a name ([`Command::SaveImportMapping`]).
+//!
 //! Only one such window is open at a time. The window reads no file itself.
 
 use std::path::PathBuf;
