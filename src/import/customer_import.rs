@@ -549,3 +549,43 @@ pub fn write_report(path: &Path, rows: &CustomerRows, fates: &[Fate]) -> Result<
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+    use crate::import::{ReadOptions, read};
+
+    #[test]
+    fn fields_made_for_a_cancelled_import_are_removed_with_it() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import/customers.xlsx");
+        let workbook = read(&path, ReadOptions::default()).unwrap();
+        let prepared = prepare(&workbook, None, None, None, Region::KOREA).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let fates = fates(&store, &prepared.rows).unwrap();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
+        let mut watch = ImportWatch::new(cancel, move |phase, _, _| {
+            if phase == ImportPhase::Writing {
+                flag.store(true, Ordering::Relaxed);
+            }
+        });
+        let result = write(
+            &mut store,
+            "customers.xlsx",
+            &prepared.rows,
+            &fates,
+            OnDuplicate::Skip,
+            prepared.region,
+            &mut watch,
+        );
+        assert!(
+            matches!(result, Err(ImportError::Store(store::Error::Cancelled))),
+            "{result:?}"
+        );
+        assert_eq!(store.count_customers().unwrap(), 0);
+        assert!(store.field_defs().unwrap().is_empty());
+    }
+}
