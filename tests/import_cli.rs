@@ -314,3 +314,58 @@ fn duplicates_are_found_by_number_e_mail_and_name_at_a_company() {
         "{sets:#?}"
     );
 }
+
+/// A shop's own sheet: no header says what it is, 등급 is the field
+/// labelled 고객 등급.
+fn shop_sheet(dir: &std::path::Path) -> String {
+    let path = dir.join("거래처.csv");
+    std::fs::write(
+        &path,
+        "손님,폰,등급\n홍길동,010-1234-5678,골드\n김영희,010-2345-6789,실버\n",
+    )
+    .unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_saved_mapping_reads_columns_whose_headers_say_nothing_into_an_existing_field() {
+    use ringdesk::domain::{FieldKind, NewFieldDef};
+    let dir = DataDir::new();
+    let files = tempfile::tempdir().unwrap();
+    let file = shop_sheet(files.path());
+    {
+        let mut store = ringdesk::store::Store::open(&dir.database()).unwrap();
+        store
+            .create_field(&NewFieldDef::new("vip", "고객 등급", FieldKind::Text).unwrap())
+            .unwrap();
+        let columns = [("손님", "name"), ("폰", "mobile"), ("등급", "field:vip")]
+            .map(|(header, role)| (header.to_owned(), role.to_owned()));
+        store.save_import_mapping("거래처 양식", &columns).unwrap();
+    }
+    // Read from their headers, the columns hold no name.
+    let run = dir.run(&["import", &file, "--dry-run"]);
+    assert_ne!(run.code(), 0);
+    assert!(run.stderr().contains("--header-row"), "{}", run.stderr());
+
+    let summary = import(&dir, &[&file, "--mapping", "거래처 양식"]);
+    assert_eq!(summary["imported"], 2, "{summary}");
+    assert_eq!(summary["mapping"], "거래처 양식");
+    let store = ringdesk::store::Store::open(&dir.database()).unwrap();
+    let fields = store.field_defs().unwrap();
+    assert_eq!(fields.len(), 1, "no field made for 등급: {fields:?}");
+    let hong = store.customer(ringdesk::domain::CustomerId(1)).unwrap();
+    assert_eq!(hong.name, "홍길동");
+    assert_eq!(hong.fields.len(), 1);
+    assert_eq!(hong.fields[0].key, "vip");
+    assert_eq!(hong.fields[0].value.to_string(), "골드");
+
+    // A name no mapping has is refused naming the option and the ones saved.
+    let run = dir.run(&["import", &file, "--mapping", "없는 양식"]);
+    assert_ne!(run.code(), 0);
+    assert!(
+        run.stderr().contains("--mapping") && run.stderr().contains("거래처 양식"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(customers(&dir), 2);
+}

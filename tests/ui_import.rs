@@ -14,7 +14,8 @@ use ringdesk::ui::RingdeskApp;
 
 use crate::support::DataDir;
 use crate::ui::{
-    add_customers, click, drop_on_sheet_window, import_fixture, shown, step_until, window,
+    add_customers, click, drop_on_sheet_window, import_fixture, shown, step_until, type_into,
+    window,
 };
 
 /// Opens the window and drops `file` on it.
@@ -172,4 +173,174 @@ fn a_column_read_wrongly_is_given_another_role_and_the_rows_sorted_again() {
     assert!(shown(&harness, "가져올 고객 984명"));
     let email = harness.get_by_role_and_label(Role::ComboBox, "이메일");
     assert_eq!(email.value().as_deref(), Some("제외"));
+}
+
+/// A CSV of `count` customers, each with a number of its own.
+fn big_csv(dir: &Path, count: usize) -> std::path::PathBuf {
+    use std::fmt::Write as _;
+    let mut text = String::from("이름,휴대폰,메모\n");
+    for i in 0..count {
+        writeln!(
+            text,
+            "고객{i},010-{:04}-{:04},대량 가져오기",
+            5000 + i / 10_000,
+            i % 10_000
+        )
+        .unwrap();
+    }
+    let path = dir.join("큰파일.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn an_import_cancelled_while_it_runs_shows_its_progress_and_leaves_the_book_as_it_was() {
+    let dir = DataDir::new();
+    add_customers(&dir, &[("기존 고객", "010-1111-2222", "")]);
+    let files = tempfile::tempdir().unwrap();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &big_csv(files.path(), 40_000));
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 40,000명")
+    });
+    click(&mut harness, "가져오기 (새 고객 40,000명)");
+    step_until(&mut harness, "the progress bar", |h| shown(h, "준비: "));
+    harness.get_by_role_and_label(Role::Button, "취소").click();
+    harness.run_ok();
+    step_until(&mut harness, "the cancel", |h| {
+        shown(h, "가져오기를 취소했습니다")
+    });
+    assert!(!shown(&harness, "가져온 고객"));
+    let store = Store::open(&dir.database()).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 1);
+    assert_eq!(store.last_import().unwrap(), None);
+    // Nothing changed, so the same import can run again.
+    assert!(shown(&harness, "가져오기 (새 고객 40,000명)"));
+}
+
+/// The value a column's role picker shows.
+fn role_of(harness: &Harness<'_, RingdeskApp>, header: &str) -> Option<String> {
+    harness
+        .get_by_role_and_label(Role::ComboBox, header)
+        .value()
+}
+
+/// Picks `option` in the drop-down labelled `label`.
+fn pick(harness: &mut Harness<'_, RingdeskApp>, label: &str, option: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, label).click();
+    harness.run_ok();
+    harness.get_by_role_and_label(Role::Button, option).click();
+    harness.run_ok();
+}
+
+#[test]
+fn a_column_goes_to_an_existing_field_and_the_mapping_saved_is_applied_to_the_next_file() {
+    use ringdesk::domain::{CustomerId, FieldKind, NewFieldDef};
+    let dir = DataDir::new();
+    Store::open(&dir.database())
+        .unwrap()
+        .create_field(&NewFieldDef::new("vip", "고객 등급", FieldKind::Text).unwrap())
+        .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let first = files.path().join("3월 거래처.csv");
+    std::fs::write(&first, "이름,휴대폰,등급\n홍길동,010-1234-5678,골드\n").unwrap();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &first);
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 1명")
+    });
+    // 등급 would become a field of its own; the existing one is picked by
+    // its label.
+    assert_eq!(role_of(&harness, "등급").as_deref(), Some("사용자 필드"));
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::ComboBox, "매핑")
+            .value()
+            .as_deref(),
+        Some("없음 (머리글로 읽음)")
+    );
+    pick(&mut harness, "등급", "필드: 고객 등급");
+    step_until(&mut harness, "prepared again", |h| {
+        role_of(h, "등급").as_deref() == Some("필드: 고객 등급")
+    });
+
+    click(&mut harness, "매핑 저장…");
+    type_into(&mut harness, "매핑 이름", "거래처 양식");
+    click(&mut harness, "저장");
+    step_until(&mut harness, "the mapping saved and applied", |h| {
+        shown(h, "매핑 «거래처 양식»을(를) 저장했습니다")
+            && shown(h, "저장된 매핑 «거래처 양식»을(를) 적용했습니다")
+    });
+
+    // The next file with the same headers (in another order) is read with it.
+    let second = files.path().join("4월 거래처.csv");
+    std::fs::write(
+        &second,
+        "휴대폰,등급,이름\n010-2345-6789,실버,김영희\n010-3456-7890,골드,이철수\n",
+    )
+    .unwrap();
+    drop_file(&mut harness, &second);
+    step_until(&mut harness, "the second file prepared", |h| {
+        shown(h, "가져올 고객 2명")
+    });
+    assert!(shown(
+        &harness,
+        "저장된 매핑 «거래처 양식»을(를) 적용했습니다"
+    ));
+    assert_eq!(
+        role_of(&harness, "등급").as_deref(),
+        Some("필드: 고객 등급")
+    );
+    // Without it, each column is read from its header again.
+    pick(&mut harness, "매핑", "없음 (머리글로 읽음)");
+    step_until(&mut harness, "read without the mapping", |h| {
+        role_of(h, "등급").as_deref() == Some("사용자 필드")
+    });
+    assert!(!shown(&harness, "적용했습니다"));
+    pick(&mut harness, "매핑", "거래처 양식");
+    step_until(&mut harness, "read with the mapping again", |h| {
+        role_of(h, "등급").as_deref() == Some("필드: 고객 등급")
+    });
+
+    click(&mut harness, "가져오기 (새 고객 2명)");
+    step_until(&mut harness, "the import done", |h| {
+        shown(h, "가져온 고객 2명")
+    });
+    let store = Store::open(&dir.database()).unwrap();
+    assert_eq!(
+        store.field_defs().unwrap().len(),
+        1,
+        "no field made for 등급"
+    );
+    let kim = store.customer(CustomerId(1)).unwrap();
+    assert_eq!(kim.name, "김영희");
+    assert_eq!(kim.fields[0].key, "vip");
+    assert_eq!(kim.fields[0].value.to_string(), "실버");
+}
+
+#[test]
+fn headers_that_name_no_name_column_are_given_their_roles_in_the_window() {
+    let dir = DataDir::new();
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("손님.csv");
+    std::fs::write(
+        &file,
+        "손님,폰\n홍길동,010-1234-5678\n김영희,010-2345-6789\n",
+    )
+    .unwrap();
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &file);
+    step_until(&mut harness, "the refusal", |h| {
+        shown(h, "1행(머리글)에 이름 열이 없습니다")
+    });
+    pick(&mut harness, "손님", "이름");
+    step_until(&mut harness, "no phone column yet", |h| {
+        shown(h, "1행(머리글)에 전화번호 열이 없습니다")
+    });
+    pick(&mut harness, "폰", "휴대폰");
+    step_until(&mut harness, "the file prepared", |h| {
+        shown(h, "가져올 고객 2명")
+    });
+    assert_eq!(role_of(&harness, "손님").as_deref(), Some("이름"));
+    assert_eq!(role_of(&harness, "폰").as_deref(), Some("휴대폰"));
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::import_commands::{ImportChoice, ImportPlan};
+use super::import_commands::{ImportCancel, ImportChoice, ImportPlan};
 use crate::config::Settings;
 use crate::domain::{BatchId, NewBatch, NewRecipient, NewUser, Secret, Timestamp};
 use crate::domain::{
@@ -12,6 +12,7 @@ use crate::domain::{
     FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SavedViewId,
     SenderNumberId, StatusId, StatusName, TemplateId, UserId, ViewLayout, ViewName,
 };
+use crate::import::customer_columns::ColumnRole;
 use crate::import::customer_import::OnDuplicate;
 use crate::import::{ReadOptions, Sheet, Workbook};
 use crate::sms::compose::Draft;
@@ -597,6 +598,9 @@ pub enum Command {
         workbook: Arc<Workbook>,
         /// The sheet, header row and country chosen (None: as found).
         choice: ImportChoice,
+        /// Set when the answer is no longer wanted (a newer choice, the
+        /// window closed): the check against the book stops.
+        cancel: ImportCancel,
     },
     /// Import a prepared file's customers in one transaction, checked
     /// against the book again first; answered by [`super::Event::Imported`]
@@ -612,6 +616,21 @@ pub enum Command {
         file: String,
         /// What to do with a row whose number is already taken.
         policy: OnDuplicate,
+        /// The window's 취소: once set, the import stops and its
+        /// transaction is rolled back ([`super::ImportProblem::Cancelled`]).
+        /// Progress comes as [`super::Event::ImportProgress`].
+        cancel: ImportCancel,
+    },
+    /// Save each column's header with its role as an import mapping under
+    /// `name`, shared by the desk (one of that name is replaced); answered
+    /// by [`super::Event::ImportMappingSaved`].
+    SaveImportMapping {
+        /// Echoed in the answer.
+        request: QueryId,
+        /// The mapping's name.
+        name: String,
+        /// Each column's header and role, in column order.
+        columns: Vec<(String, ColumnRole)>,
     },
     /// Write a prepared import's rejected and repeated rows with their
     /// reasons to an xlsx or CSV file; answered by [`super::Event::Exported`].

@@ -21,7 +21,7 @@ use crate::sms::compose::DraftProblem;
 use crate::sms::free_numbers::FreeNumbers;
 use crate::sms::picture_file::PictureFileError;
 use crate::sms::sheet_targets::SheetTargets;
-use crate::store::{Group, Tag};
+use crate::store::{Group, ImportPhase, Tag};
 use crate::store::{MergePlan, MergeRecord};
 // Groups are not among the lookups: the group tree's [`Event::Groups`]
 // carries them, counted once.
@@ -455,6 +455,26 @@ pub enum Event {
         request: QueryId,
         /// Why.
         problem: ImportProblem,
+    },
+    /// How far a prepare or an import got (at most about ten a second).
+    ImportProgress {
+        /// The request it is for.
+        request: QueryId,
+        /// The stage it is in.
+        phase: ImportPhase,
+        /// Rows done in this stage.
+        done: u64,
+        /// Rows in this stage.
+        total: u64,
+    },
+    /// An import mapping was saved, or could not be.
+    ImportMappingSaved {
+        /// The request this answers.
+        request: QueryId,
+        /// Its name, trimmed.
+        name: String,
+        /// Why not, in words.
+        result: Result<(), String>,
     },
     /// An import was written.
     Imported {

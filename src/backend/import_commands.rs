@@ -8,16 +8,69 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use super::store_thread::{EventSender, Service};
 use super::{Event, QueryId};
 use crate::domain::Region;
 use crate::import::Workbook;
-use crate::import::customer_columns::{ColumnRole, roles_of};
+use crate::import::customer_columns::ColumnRole;
 use crate::import::customer_import::{
-    Fate, ImportError, OnDuplicate, Prepared, fates, prepare_as, write, write_report,
+    Fate, ImportError, OnDuplicate, Prepared, fates_watched, headers, mapping_fits, overlay,
+    prepare_as, roles_from, write, write_report,
 };
-use crate::store::Store;
+use crate::store::{self, ImportPhase, ImportWatch, Store};
+
+/// The least time between two [`Event::ImportProgress`] of one request.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// The 취소 of a prepare or an import: the window keeps one clone, the
+/// backend looks at the other between rows (and `SQLite` while a long
+/// statement runs).
+#[derive(Debug, Clone, Default)]
+pub struct ImportCancel(Arc<AtomicBool>);
+
+/// The same cancel (one prepare or import), not two that agree.
+impl PartialEq for ImportCancel {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl ImportCancel {
+    /// Asks the prepare or import to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether it was asked to stop.
+    #[must_use]
+    pub fn cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// A watch that stops on this cancel and reports progress of
+    /// `request` as events, at most every [`PROGRESS_EVERY`] (and at the
+    /// end of each stage).
+    fn watch<'a>(&self, request: QueryId, events: &'a EventSender) -> ImportWatch<'a> {
+        let mut last: Option<(ImportPhase, Instant)> = None;
+        ImportWatch::new(Arc::clone(&self.0), move |phase, done, total| {
+            let due = last.is_none_or(|(was, at)| {
+                was != phase || done == total || at.elapsed() >= PROGRESS_EVERY
+            });
+            if due {
+                last = Some((phase, Instant::now()));
+                events.send(Event::ImportProgress {
+                    request,
+                    phase,
+                    done,
+                    total,
+                });
+            }
+        })
+    }
+}
 
 /// A file's customers sorted and checked against the book, ready to import.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +79,13 @@ pub struct ImportPlan {
     pub prepared: Prepared,
     /// Each valid row's fate, in the order of `prepared.rows.valid`.
     pub fates: Vec<Fate>,
+    /// The saved mapping the columns were read with, if any.
+    pub mapping: Option<String>,
+    /// Every saved mapping's name, to pick another.
+    pub mappings: Vec<String>,
+    /// The user-defined fields there are (key, label), a column's role
+    /// may be one of them.
+    pub fields: Vec<(String, String)>,
     /// Counted once: the window shows them every frame, and a file may
     /// have a million rows.
     duplicates: usize,
@@ -44,6 +104,9 @@ impl ImportPlan {
         Self {
             prepared,
             fates,
+            mapping: None,
+            mappings: Vec::new(),
+            fields: Vec::new(),
             duplicates,
             in_book,
         }
@@ -80,8 +143,23 @@ pub struct ImportChoice {
     pub header_row: Option<usize>,
     /// The country numbers without a code are read for.
     pub region: Option<Region>,
-    /// Column `i`'s role when chosen over what its header reads as.
+    /// Column `i`'s role when chosen over what its header reads as (and
+    /// over the mapping's).
     pub roles: Vec<Option<ColumnRole>>,
+    /// Which saved mapping to read the columns with.
+    pub mapping: MappingChoice,
+}
+
+/// Which saved column mapping a file is read with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum MappingChoice {
+    /// The one whose headers are the file's, if one is.
+    #[default]
+    Fitting,
+    /// None: each column as its header reads.
+    Without,
+    /// This one, by name (its headers the file lacks are passed over).
+    Named(String),
 }
 
 /// Why an import cannot be prepared or run.
@@ -105,6 +183,8 @@ pub enum ImportProblem {
         /// The header's names.
         columns: Vec<String>,
     },
+    /// The window's 취소 stopped it; nothing was written.
+    Cancelled,
     /// A row the store refuses, or the store failing; nothing was written.
     Failed(String),
 }
@@ -125,10 +205,12 @@ impl From<ImportError> for ImportProblem {
             ImportError::Empty => Self::Empty,
             ImportError::NoColumn {
                 header_row,
+                phone,
                 columns,
                 ..
             } => {
-                let missing = if roles_of(&columns).contains(&ColumnRole::Name) {
+                // As the roles were given, not as the headers read.
+                let missing = if phone {
                     MissingColumn::Phone
                 } else {
                     MissingColumn::Name
@@ -139,6 +221,7 @@ impl From<ImportError> for ImportProblem {
                     columns,
                 }
             }
+            ImportError::Store(store::Error::Cancelled) => Self::Cancelled,
             error @ (ImportError::Store(_) | ImportError::Invalid(_) | ImportError::Report(_)) => {
                 tracing::warn!("import failed: {error:#}");
                 Self::Failed(error.to_string())
@@ -153,17 +236,37 @@ fn plan(
     workbook: &Workbook,
     choice: &ImportChoice,
     default_region: Region,
+    watch: &mut ImportWatch<'_>,
 ) -> Result<ImportPlan, ImportProblem> {
+    let headers = headers(workbook, choice.sheet.as_deref(), choice.header_row)?;
+    let mappings = store.import_mappings().map_err(ImportError::from)?;
+    let applied = match &choice.mapping {
+        MappingChoice::Fitting => mappings
+            .iter()
+            .find(|mapping| mapping_fits(&headers, mapping)),
+        MappingChoice::Without => None,
+        MappingChoice::Named(name) => mappings.iter().find(|mapping| mapping.name == *name),
+    };
+    let mapped = applied.map_or_else(Vec::new, |mapping| roles_from(&headers, mapping));
     let prepared = prepare_as(
         workbook,
         choice.sheet.as_deref(),
         choice.header_row,
         choice.region,
         default_region,
-        &choice.roles,
+        &overlay(mapped, &choice.roles),
     )?;
-    let fates = fates(store, &prepared.rows)?;
-    Ok(ImportPlan::new(prepared, fates))
+    let fates = fates_watched(store, &prepared.rows, false, watch)?;
+    let mut plan = ImportPlan::new(prepared, fates);
+    plan.mapping = applied.map(|mapping| mapping.name.clone());
+    plan.mappings = mappings.into_iter().map(|mapping| mapping.name).collect();
+    plan.fields = store
+        .field_defs()
+        .map_err(ImportError::from)?
+        .into_iter()
+        .map(|def| (def.key, def.label))
+        .collect();
+    Ok(plan)
 }
 
 /// The answer to a prepare.
@@ -187,19 +290,24 @@ impl Service {
         request: QueryId,
         workbook: Arc<Workbook>,
         choice: ImportChoice,
+        cancel: ImportCancel,
         events: &EventSender,
     ) {
         let region = self.settings.phone.default_region;
         let path = self.store.path().to_owned();
         if path == std::path::Path::new(":memory:") {
-            let result = plan(&self.store, &workbook, &choice, region);
+            let mut watch = cancel.watch(request, events);
+            let result = plan(&self.store, &workbook, &choice, region, &mut watch);
+            drop(watch);
             events.send(prepared_event(request, result));
             return;
         }
+        let progress = events.clone();
         super::batch_commands::off_thread("import", events, move || {
+            let mut watch = cancel.watch(request, &progress);
             let result = Store::open(&path)
                 .map_err(|error| ImportProblem::Failed(error.to_string()))
-                .and_then(|store| plan(&store, &workbook, &choice, region));
+                .and_then(|store| plan(&store, &workbook, &choice, region, &mut watch));
             prepared_event(request, result)
         });
     }
@@ -213,10 +321,12 @@ impl Service {
         plan: &ImportPlan,
         file: &str,
         policy: OnDuplicate,
+        cancel: &ImportCancel,
         events: &EventSender,
     ) -> Event {
         let rows = &plan.prepared.rows;
-        let result = fates(&self.store, rows).and_then(|fates| {
+        let mut watch = cancel.watch(request, events);
+        let result = fates_watched(&self.store, rows, true, &mut watch).and_then(|fates| {
             write(
                 &mut self.store,
                 file,
@@ -224,8 +334,10 @@ impl Service {
                 &fates,
                 policy,
                 plan.prepared.region,
+                &mut watch,
             )
         });
+        drop(watch);
         match result {
             Ok((imported, updated)) => {
                 tracing::info!(imported, updated, "customers imported");
@@ -236,10 +348,41 @@ impl Service {
                 });
                 self.refresh_counts(events)
             }
-            Err(error) => Event::ImportRefused {
-                request,
-                problem: error.into(),
-            },
+            Err(error) => {
+                let problem = ImportProblem::from(error);
+                if problem == ImportProblem::Cancelled {
+                    tracing::info!("import cancelled; nothing was written");
+                }
+                Event::ImportRefused { request, problem }
+            }
+        }
+    }
+}
+
+impl Service {
+    /// [`super::Command::SaveImportMapping`]: each column's header with its
+    /// role, under `name` for the whole desk.
+    pub(super) fn save_import_mapping(
+        &mut self,
+        request: QueryId,
+        name: &str,
+        columns: &[(String, ColumnRole)],
+    ) -> Event {
+        let columns: Vec<(String, String)> = columns
+            .iter()
+            .map(|(header, role)| (header.trim().to_owned(), role.code()))
+            .collect();
+        let result = self
+            .store
+            .save_import_mapping(name, &columns)
+            .map_err(|error| {
+                tracing::warn!("cannot save the import mapping: {error:#}");
+                error.to_string()
+            });
+        Event::ImportMappingSaved {
+            request,
+            name: name.trim().to_owned(),
+            result,
         }
     }
 }
@@ -296,6 +439,7 @@ mod tests {
                 request: QueryId(request),
                 workbook: Arc::clone(workbook),
                 choice,
+                cancel: ImportCancel::default(),
             })
             .unwrap();
         wait_for(backend, |event| match event {
@@ -357,6 +501,7 @@ mod tests {
                 plan: Arc::clone(&plan),
                 file: "customers.xlsx".to_owned(),
                 policy: OnDuplicate::Skip,
+                cancel: ImportCancel::default(),
             })
             .unwrap();
         let done = wait_for(&backend, |event| match event {
@@ -384,6 +529,7 @@ mod tests {
                 plan,
                 file: "customers.xlsx".to_owned(),
                 policy: OnDuplicate::Update,
+                cancel: ImportCancel::default(),
             })
             .unwrap();
         let done = wait_for(&backend, |event| match event {
@@ -395,6 +541,79 @@ mod tests {
             _ => None,
         });
         assert_eq!(done.0, 0);
+    }
+
+    #[test]
+    fn a_cancelled_import_reports_its_progress_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("book.sqlite3")).unwrap();
+        let backend = spawn(store, Settings::default());
+        let workbook = Arc::new(read(&fixture("customers.xlsx"), ReadOptions::default()).unwrap());
+        let plan = prepared(&backend, 1, &workbook, ImportChoice::default()).unwrap();
+        let run = |request: u64, cancel: &ImportCancel| {
+            backend
+                .send(Command::RunImport {
+                    request: QueryId(request),
+                    plan: Arc::clone(&plan),
+                    file: "customers.xlsx".to_owned(),
+                    policy: OnDuplicate::Skip,
+                    cancel: cancel.clone(),
+                })
+                .unwrap();
+        };
+        // Cancelled before it starts: stopped at the first look, in the
+        // check against the book.
+        let cancel = ImportCancel::default();
+        cancel.cancel();
+        run(2, &cancel);
+        let problem = wait_for(&backend, |event| match event {
+            Event::ImportRefused {
+                request: QueryId(2),
+                problem,
+            } => Some(problem),
+            Event::Imported {
+                request: QueryId(2),
+                ..
+            } => panic!("imported although cancelled"),
+            _ => None,
+        });
+        assert_eq!(problem, ImportProblem::Cancelled);
+        let reopened = Store::open(&dir.path().join("book.sqlite3")).unwrap();
+        assert_eq!(reopened.count_customers().unwrap(), 0);
+        // The columns nothing knows became no field either.
+        assert!(reopened.field_defs().unwrap().is_empty());
+
+        // Run through: each stage reported up to its end.
+        run(3, &ImportCancel::default());
+        let mut phases = Vec::new();
+        wait_for(&backend, |event| match event {
+            Event::ImportProgress {
+                request: QueryId(3),
+                phase,
+                done,
+                total,
+            } => {
+                assert!(done <= total);
+                if done == total {
+                    phases.push(phase);
+                }
+                None
+            }
+            Event::Imported {
+                request: QueryId(3),
+                imported,
+                ..
+            } => Some(imported),
+            _ => None,
+        });
+        assert_eq!(
+            phases,
+            [
+                ImportPhase::Preparing,
+                ImportPhase::Writing,
+                ImportPhase::Indexing
+            ]
+        );
     }
 
     #[test]

@@ -36,14 +36,17 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+pub use crate::store::ImportPhase;
 pub use call_desk::CallDesk;
 pub use command::{BulkAction, Command, Gather, QueryId, ResultWords, SearchBox};
-pub use import_commands::{ImportChoice, ImportPlan, ImportProblem, MissingColumn};
+pub use import_commands::{
+    ImportCancel, ImportChoice, ImportPlan, ImportProblem, MappingChoice, MissingColumn,
+};
 pub use merge_commands::{DuplicateGroup, DuplicateMember};
 // The duplicate finder and the merge window show what the store found.
 pub use crate::store::{DuplicateReason, FieldConflict, MergePlan, MergeRecord, Side};
 // The import window shows the rows as the engine sorted them.
-pub use crate::import::customer_columns::ColumnRole;
+pub use crate::import::customer_columns::{ColumnRole, roles_of as column_roles};
 pub use crate::import::customer_import::{Fate, OnDuplicate, Prepared};
 pub use crate::import::customer_rows::{CustomerRows, Reason as RejectReason, Rejected, ValidRow};
 pub use event::{

@@ -226,8 +226,9 @@ impl Service {
                 request,
                 workbook,
                 choice,
+                cancel,
             } => {
-                self.prepare_import(request, workbook, choice, events);
+                self.prepare_import(request, workbook, choice, cancel, events);
                 return true;
             }
             Command::RunImport {
@@ -235,7 +236,13 @@ impl Service {
                 plan,
                 file,
                 policy,
-            } => self.run_import(request, &plan, &file, policy, events),
+                cancel,
+            } => self.run_import(request, &plan, &file, policy, &cancel, events),
+            Command::SaveImportMapping {
+                request,
+                name,
+                columns,
+            } => self.save_import_mapping(request, &name, &columns),
             Command::SaveImportReport {
                 request,
                 plan,

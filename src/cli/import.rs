@@ -22,11 +22,13 @@ use super::{Context, Error, json_line};
 use crate::domain::{CustomerId, Invalid, Problem, Region};
 use crate::import::customer_columns::ColumnRole;
 use crate::import::customer_import::{
-    Fate, ImportError, OnDuplicate, Prepared, fates, prepare, write, write_report,
+    Fate, ImportError, OnDuplicate, Prepared, fates, headers, prepare_as, roles_from, write,
+    write_report,
 };
 use crate::import::customer_rows::CustomerRows;
 use crate::import::encoding::by_name as encoding_by_name;
 use crate::import::{ReadOptions, Workbook, read};
+use crate::store::ImportWatch;
 
 /// What to do with a valid row whose number is already taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -58,7 +60,7 @@ pub struct Args {
     pub file: Option<PathBuf>,
     /// Take back the last import: remove the customers it created and put
     /// back those it filled in as they were.
-    #[arg(long, conflicts_with_all = ["file", "dry_run", "report"])]
+    #[arg(long, conflicts_with_all = ["file", "dry_run", "report", "mapping"])]
     pub undo: bool,
     /// Which sheet; the first with a name and a phone column when left out.
     #[arg(long, value_name = "NAME")]
@@ -86,6 +88,11 @@ pub struct Args {
     /// (.xlsx or .csv).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Read the columns with the import mapping saved under NAME (in the
+    /// window's 매핑 저장…): each column whose header the mapping has takes
+    /// its role; the others are read from their headers.
+    #[arg(long, value_name = "NAME")]
+    pub mapping: Option<String>,
     /// Count and check only; change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -113,12 +120,20 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
                 .map_err(|reason| bad("--region", code, reason.to_string()))
         })
         .transpose()?;
-    let prepared = prepare(
+    let mut store = context.store()?;
+    let sheet = args.sheet.as_deref();
+    let header_row = args.header_row.map(|row| row as usize);
+    let roles = match &args.mapping {
+        Some(name) => mapped_roles(&store, &workbook, args, name)?,
+        None => Vec::new(),
+    };
+    let prepared = prepare_as(
         &workbook,
-        args.sheet.as_deref(),
-        args.header_row.map(|row| row as usize),
+        sheet,
+        header_row,
         region,
         context.settings.phone.default_region,
+        &roles,
     )
     .map_err(|error| imported_error(error, args))?;
     let Prepared {
@@ -128,7 +143,6 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
         rows,
     } = &prepared;
     let (header_row, region) = (*header_row, *region);
-    let mut store = context.store()?;
     let fates = fates(&store, rows).map_err(|error| imported_error(error, args))?;
     // Read before the import adds its own.
     let known_emails = if rows.valid.iter().any(|row| row.email.is_some()) {
@@ -150,6 +164,7 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
             &fates,
             args.on_duplicate.into(),
             region,
+            &mut ImportWatch::quiet(),
         )
         .map_err(|error| imported_error(error, args))?;
     }
@@ -161,21 +176,20 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
         );
     }
     if args.json {
-        return json_line(
-            out,
-            &summary(
-                rows,
-                &fates,
-                sheet,
-                header_row,
-                region,
-                &workbook,
-                args,
-                imported,
-                updated,
-                &known_emails,
-            ),
+        let mut summary = summary(
+            rows,
+            &fates,
+            sheet,
+            header_row,
+            region,
+            &workbook,
+            args,
+            imported,
+            updated,
+            &known_emails,
         );
+        summary["mapping"] = json!(args.mapping);
+        return json_line(out, &summary);
     }
     print_counts(rows, duplicates, imported, updated, args.dry_run, out)
 }
@@ -216,6 +230,46 @@ fn print_counts(
         )?;
     }
     Ok(())
+}
+
+/// Each column's role as the saved mapping `name` gives its header.
+fn mapped_roles(
+    store: &crate::store::Store,
+    workbook: &Workbook,
+    args: &Args,
+    name: &str,
+) -> Result<Vec<Option<ColumnRole>>, Error> {
+    let Some(mapping) = store.import_mapping(name)? else {
+        let saved: Vec<String> = store
+            .import_mappings()?
+            .into_iter()
+            .map(|mapping| mapping.name)
+            .collect();
+        let reason = if saved.is_empty() {
+            "no mapping is saved (save one in 고객 가져오기 with 매핑 저장…)".to_owned()
+        } else {
+            format!("no mapping of that name; saved: {}", saved.join(", "))
+        };
+        return Err(bad("--mapping", name, reason));
+    };
+    let headers = headers(
+        workbook,
+        args.sheet.as_deref(),
+        args.header_row.map(|row| row as usize),
+    )
+    .map_err(|error| imported_error(error, args))?;
+    let roles = roles_from(&headers, &mapping);
+    if roles.iter().all(Option::is_none) {
+        return Err(bad(
+            "--mapping",
+            name,
+            format!(
+                "none of its columns is in the file, whose header is: {}",
+                headers.join(", ")
+            ),
+        ));
+    }
+    Ok(roles)
 }
 
 /// `import --undo`.

@@ -53,6 +53,65 @@ pub enum ColumnRole {
     Field(String),
 }
 
+impl ColumnRole {
+    /// The role as a saved mapping keeps it: `name`, `mobile`, `phone`,
+    /// `email`…, `skip`, or `field:` and the field's key or name.
+    #[must_use]
+    pub fn code(&self) -> String {
+        let code = match self {
+            Self::Name => "name",
+            Self::Phone { mobile: true, .. } => "mobile",
+            Self::Phone { mobile: false, .. } => "phone",
+            Self::Email => "email",
+            Self::Company => "company",
+            Self::Address => "address",
+            Self::Group => "group",
+            Self::Tag => "tag",
+            Self::Memo => "memo",
+            Self::Source => "source",
+            Self::Country => "country",
+            Self::AdConsent => "ad_consent",
+            Self::AdConsentDate => "ad_consent_date",
+            Self::AdConsentChannel => "ad_consent_channel",
+            Self::NightConsent => "night_consent",
+            Self::AdOptOut => "ad_opt_out",
+            Self::Skip => "skip",
+            Self::Field(name) => return format!("field:{name}"),
+        };
+        code.to_owned()
+    }
+
+    /// The role `code` names for a column headed `header` (a phone
+    /// number's label is its header); None for a code nothing knows.
+    #[must_use]
+    pub fn from_code(code: &str, header: &str) -> Option<Self> {
+        let phone = |mobile| Self::Phone {
+            label: header.trim().to_owned(),
+            mobile,
+        };
+        Some(match code {
+            "name" => Self::Name,
+            "mobile" => phone(true),
+            "phone" => phone(false),
+            "email" => Self::Email,
+            "company" => Self::Company,
+            "address" => Self::Address,
+            "group" => Self::Group,
+            "tag" => Self::Tag,
+            "memo" => Self::Memo,
+            "source" => Self::Source,
+            "country" => Self::Country,
+            "ad_consent" => Self::AdConsent,
+            "ad_consent_date" => Self::AdConsentDate,
+            "ad_consent_channel" => Self::AdConsentChannel,
+            "night_consent" => Self::NightConsent,
+            "ad_opt_out" => Self::AdOptOut,
+            "skip" => Self::Skip,
+            _ => Self::Field(code.strip_prefix("field:")?.to_owned()),
+        })
+    }
+}
+
 /// Whole headers that number the rows rather than describe the customer.
 const ROW_NUMBERS: [&str; 14] = [
     "번호",
@@ -255,6 +314,32 @@ pub fn roles_of(headers: &[String]) -> Vec<ColumnRole> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_role_reads_back_from_its_code() {
+        let roles = [
+            ColumnRole::Name,
+            ColumnRole::Phone {
+                label: "핸드폰".to_owned(),
+                mobile: true,
+            },
+            ColumnRole::Phone {
+                label: "핸드폰".to_owned(),
+                mobile: false,
+            },
+            ColumnRole::Email,
+            ColumnRole::AdConsentChannel,
+            ColumnRole::Skip,
+            ColumnRole::Field("vip_level".to_owned()),
+        ];
+        for role in roles {
+            assert_eq!(
+                ColumnRole::from_code(&role.code(), " 핸드폰 "),
+                Some(role.clone())
+            );
+        }
+        assert_eq!(ColumnRole::from_code("nonsense", "x"), None);
+    }
 
     fn phone(label: &str, mobile: bool) -> ColumnRole {
         ColumnRole::Phone {

@@ -14,10 +14,10 @@ use super::customer_rows::{CustomerRows, Place, sort_customer_rows_as};
 use super::header::guess_header_row;
 use super::{Sheet, Workbook};
 use crate::domain::{
-    CustomerDraft, CustomerId, FieldKind, Invalid, NewCustomer, NewFieldDef, Region,
+    CustomerDraft, CustomerId, FieldId, FieldKind, Invalid, NewCustomer, NewFieldDef, Region,
 };
 use crate::export::{ExportError, Table, TableFormat, write_table};
-use crate::store::{self, Store};
+use crate::store::{self, ImportMapping, ImportPhase, ImportWatch, Store};
 
 /// What to do with a valid row whose number is already taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,6 +70,8 @@ pub enum ImportError {
         header_row: usize,
         /// What is missing, in words.
         what: &'static str,
+        /// The phone number is what is missing (else the name).
+        phone: bool,
         /// The header's names.
         columns: Vec<String>,
     },
@@ -121,6 +123,47 @@ pub fn prepare_as(
     default_region: Region,
     roles: &[Option<ColumnRole>],
 ) -> Result<Prepared, ImportError> {
+    let (chosen, header_row) = locate(workbook, sheet, header_row)?;
+    let region =
+        region.unwrap_or_else(|| guess_region(workbook, chosen, header_row, default_region));
+    let rows = sort_customer_rows_as(chosen, header_row, region, roles);
+    let has = |wanted: fn(&ColumnRole) -> bool| rows.columns.iter().any(|(_, role)| wanted(role));
+    let missing = if rows.data_rows == 0 {
+        None
+    } else if !has(|role| *role == ColumnRole::Name) {
+        Some("a name (이름, 氏名, Name…)")
+    } else if !has(|role| matches!(role, ColumnRole::Phone { .. })) {
+        Some("a phone number (휴대폰, 전화번호, 電話番号, Phone…)")
+    } else {
+        None
+    };
+    if let Some(what) = missing {
+        return Err(ImportError::NoColumn {
+            header_row,
+            what,
+            phone: has(|role| *role == ColumnRole::Name),
+            columns: rows
+                .columns
+                .iter()
+                .map(|(header, _)| header.clone())
+                .collect(),
+        });
+    }
+    Ok(Prepared {
+        sheet: chosen.name.clone(),
+        header_row,
+        region,
+        rows,
+    })
+}
+
+/// The sheet named `sheet` (else the first that reads as customers, else
+/// the first) and its header row (`header_row`, else found).
+fn locate<'w>(
+    workbook: &'w Workbook,
+    sheet: Option<&str>,
+    header_row: Option<usize>,
+) -> Result<(&'w Sheet, usize), ImportError> {
     let header_of = |sheet: &Sheet| header_row.or_else(|| guess_header_row(sheet)).unwrap_or(1);
     let chosen = match sheet {
         Some(name) => workbook
@@ -147,47 +190,83 @@ pub fn prepare_as(
             .ok_or(ImportError::Empty)?,
     };
     let header_row = header_of(chosen);
-    let region =
-        region.unwrap_or_else(|| guess_region(workbook, chosen, header_row, default_region));
-    let rows = sort_customer_rows_as(chosen, header_row, region, roles);
-    let has = |wanted: fn(&ColumnRole) -> bool| rows.columns.iter().any(|(_, role)| wanted(role));
-    let missing = if rows.data_rows == 0 {
-        None
-    } else if !has(|role| *role == ColumnRole::Name) {
-        Some("a name (이름, 氏名, Name…)")
-    } else if !has(|role| matches!(role, ColumnRole::Phone { .. })) {
-        Some("a phone number (휴대폰, 전화번호, 電話番号, Phone…)")
-    } else {
-        None
+    Ok((chosen, header_row))
+}
+
+/// The header of the sheet and row [`prepare`] would read, as written.
+///
+/// # Errors
+/// [`ImportError::NoSheet`] or [`ImportError::Empty`].
+pub fn headers(
+    workbook: &Workbook,
+    sheet: Option<&str>,
+    header_row: Option<usize>,
+) -> Result<Vec<String>, ImportError> {
+    let (chosen, header_row) = locate(workbook, sheet, header_row)?;
+    Ok(header_texts(chosen, header_row))
+}
+
+/// Whether `headers` are `mapping`'s: the same headers (spaces around
+/// them aside, blank ones left out), in any order.
+#[must_use]
+pub fn mapping_fits(headers: &[String], mapping: &ImportMapping) -> bool {
+    let set = |headers: &mut dyn Iterator<Item = &String>| -> std::collections::BTreeSet<String> {
+        headers
+            .map(|header| header.trim().to_owned())
+            .filter(|header| !header.is_empty())
+            .collect()
     };
-    if let Some(what) = missing {
-        return Err(ImportError::NoColumn {
-            header_row,
-            what,
-            columns: rows
+    let file = set(&mut headers.iter());
+    !file.is_empty() && file == set(&mut mapping.columns.iter().map(|(header, _)| header))
+}
+
+/// Column `i`'s role as `mapping` gives its header (None: as the header
+/// reads, for a header the mapping lacks).
+#[must_use]
+pub fn roles_from(headers: &[String], mapping: &ImportMapping) -> Vec<Option<ColumnRole>> {
+    headers
+        .iter()
+        .map(|header| {
+            mapping
                 .columns
                 .iter()
-                .map(|(header, _)| header.clone())
-                .collect(),
-        });
+                .find(|(saved, _)| saved.trim() == header.trim())
+                .and_then(|(_, code)| ColumnRole::from_code(code, header))
+        })
+        .collect()
+}
+
+/// `chosen` roles over `mapped` ones, column by column.
+#[must_use]
+pub fn overlay(
+    mapped: Vec<Option<ColumnRole>>,
+    chosen: &[Option<ColumnRole>],
+) -> Vec<Option<ColumnRole>> {
+    let mut roles = mapped;
+    if roles.len() < chosen.len() {
+        roles.resize(chosen.len(), None);
     }
-    Ok(Prepared {
-        sheet: chosen.name.clone(),
-        header_row,
-        region,
-        rows,
-    })
+    for (role, picked) in roles.iter_mut().zip(chosen) {
+        if picked.is_some() {
+            role.clone_from(picked);
+        }
+    }
+    roles
 }
 
 /// The roles of `sheet`'s header row.
 fn header_roles(sheet: &Sheet, header_row: usize) -> Vec<ColumnRole> {
-    let headers: Vec<String> = sheet
+    super::customer_columns::roles_of(&header_texts(sheet, header_row))
+}
+
+/// The texts of `sheet`'s header row.
+fn header_texts(sheet: &Sheet, header_row: usize) -> Vec<String> {
+    sheet
         .rows
         .iter()
         .find(|row| row.number == header_row)
         .map(|row| row.cells.iter().map(super::Cell::text).collect())
-        .unwrap_or_default();
-    super::customer_columns::roles_of(&headers)
+        .unwrap_or_default()
 }
 
 /// Japan for a Shift_JIS file or Japanese headers, else `default`.
@@ -217,9 +296,27 @@ fn guess_region(workbook: &Workbook, sheet: &Sheet, header_row: usize, default: 
 /// # Errors
 /// On a database failure.
 pub fn fates(store: &Store, rows: &CustomerRows) -> Result<Vec<Fate>, ImportError> {
+    fates_watched(store, rows, false, &mut ImportWatch::quiet())
+}
+
+/// As [`fates`], reported to `watch` as [`ImportPhase::Preparing`]; with
+/// `then_write` as its first half (the second, in [`write()`], is turning
+/// the rows into customers).
+///
+/// # Errors
+/// On a database failure, or [`store::Error::Cancelled`].
+pub fn fates_watched(
+    store: &Store,
+    rows: &CustomerRows,
+    then_write: bool,
+    watch: &mut ImportWatch<'_>,
+) -> Result<Vec<Fate>, ImportError> {
+    let total = if then_write { 2 } else { 1 } * rows.valid.len() as u64;
     rows.valid
         .iter()
-        .map(|row| {
+        .zip(1..)
+        .map(|(row, done)| {
+            watch.every(ImportPhase::Preparing, done, total)?;
             if let Some(first) = row.duplicate_of {
                 return Ok(Fate::RepeatsRow(first));
             }
@@ -232,10 +329,12 @@ pub fn fates(store: &Store, rows: &CustomerRows) -> Result<Vec<Fate>, ImportErro
 
 /// Writes the rows: the fields the file brings first, then every customer
 /// in one transaction. Returns how many were imported and updated.
+/// `watch` hears how far it got and may stop it.
 ///
 /// # Errors
-/// On a database failure, or a row the store refuses; no customer is
-/// written then.
+/// On a database failure, a row the store refuses, or
+/// [`store::Error::Cancelled`]; nothing is written then (fields made for
+/// the file are removed again).
 pub fn write(
     store: &mut Store,
     file: &str,
@@ -243,8 +342,28 @@ pub fn write(
     fates: &[Fate],
     policy: OnDuplicate,
     region: Region,
+    watch: &mut ImportWatch<'_>,
 ) -> Result<(usize, usize), ImportError> {
-    let keys = field_keys(store, rows)?;
+    let mut made = Vec::new();
+    let result = field_keys(store, rows, &mut made)
+        .and_then(|keys| write_with(store, file, rows, fates, policy, region, &keys, watch));
+    if result.is_err() && !made.is_empty() {
+        store.drop_unused_fields(&made)?;
+    }
+    result
+}
+
+#[expect(clippy::too_many_arguments, reason = "write's own, passed on")]
+fn write_with(
+    store: &mut Store,
+    file: &str,
+    rows: &CustomerRows,
+    fates: &[Fate],
+    policy: OnDuplicate,
+    region: Region,
+    keys: &HashMap<String, String>,
+    watch: &mut ImportWatch<'_>,
+) -> Result<(usize, usize), ImportError> {
     let defs = store.field_defs()?;
     let check = |draft: &CustomerDraft| -> Result<NewCustomer, ImportError> {
         let mut draft = draft.clone();
@@ -257,7 +376,9 @@ pub fn write(
     };
     let mut new = Vec::new();
     let mut updated: BTreeMap<CustomerId, NewCustomer> = BTreeMap::new();
-    for (row, fate) in rows.valid.iter().zip(fates) {
+    let half = rows.valid.len() as u64;
+    for ((row, fate), done) in rows.valid.iter().zip(fates).zip(1..) {
+        watch.every(ImportPhase::Preparing, half + done, 2 * half)?;
         match (fate, policy) {
             (Fate::New, _) | (_, OnDuplicate::Create) => new.push(check(&row.draft)?),
             (Fate::RepeatsCustomer(id), OnDuplicate::Update) => {
@@ -271,16 +392,18 @@ pub fn write(
             (Fate::RepeatsRow(_) | Fate::RepeatsCustomer(_), _) => {}
         }
     }
+    watch.step(ImportPhase::Preparing, 2 * half, 2 * half)?;
     let updated: Vec<(CustomerId, NewCustomer)> = updated.into_iter().collect();
-    let ids = store.import_customers(file, &new, &updated)?;
+    let ids = store.import_customers(file, &new, &updated, watch)?;
     Ok((ids.len(), updated.len()))
 }
 
 /// The stored key of each user-defined field the file brings, by header;
-/// a header no field has yet becomes a text field.
+/// a header no field has yet becomes a text field (added to `made`).
 fn field_keys(
     store: &mut Store,
     rows: &CustomerRows,
+    made: &mut Vec<FieldId>,
 ) -> Result<HashMap<String, String>, ImportError> {
     let defs = store.field_defs()?;
     let mut keys = HashMap::new();
@@ -300,7 +423,7 @@ fn field_keys(
                 .map(|c| if c.is_alphanumeric() { c } else { '_' })
                 .take(40)
                 .collect();
-            store.create_field(&NewFieldDef::new(&key, header, FieldKind::Text)?)?;
+            made.push(store.create_field(&NewFieldDef::new(&key, header, FieldKind::Text)?)?);
             key
         };
         keys.insert(name.clone(), key);
@@ -425,4 +548,44 @@ pub fn write_report(path: &Path, rows: &CustomerRows, fates: &[Fate]) -> Result<
         lines.into_iter().map(|(_, line)| line),
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+    use crate::import::{ReadOptions, read};
+
+    #[test]
+    fn fields_made_for_a_cancelled_import_are_removed_with_it() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import/customers.xlsx");
+        let workbook = read(&path, ReadOptions::default()).unwrap();
+        let prepared = prepare(&workbook, None, None, None, Region::KOREA).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let fates = fates(&store, &prepared.rows).unwrap();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
+        let mut watch = ImportWatch::new(cancel, move |phase, _, _| {
+            if phase == ImportPhase::Writing {
+                flag.store(true, Ordering::Relaxed);
+            }
+        });
+        let result = write(
+            &mut store,
+            "customers.xlsx",
+            &prepared.rows,
+            &fates,
+            OnDuplicate::Skip,
+            prepared.region,
+            &mut watch,
+        );
+        assert!(
+            matches!(result, Err(ImportError::Store(store::Error::Cancelled))),
+            "{result:?}"
+        );
+        assert_eq!(store.count_customers().unwrap(), 0);
+        assert!(store.field_defs().unwrap().is_empty());
+    }
 }

@@ -1,6 +1,6 @@
 //! The audit log: entries written in the same transaction as what they
 //! record, read back newest first through a filter. The schema's triggers
-//! refuse to change or remove an entry (`sql/0014_audit.sql`).
+//! refuse to change or remove an entry (`sql/0013_audit.sql`).
 
 use std::sync::OnceLock;
 
@@ -165,7 +165,12 @@ mod tests {
             .unwrap();
         store.empty_recycle_bin().unwrap();
         store
-            .import_customers("고객.xlsx", &[customer("박지성", &[])], &[])
+            .import_customers(
+                "고객.xlsx",
+                &[customer("박지성", &[])],
+                &[],
+                &mut crate::store::ImportWatch::quiet(),
+            )
             .unwrap();
         store.undo_last_import().unwrap();
         let park = add(&mut store, "박지성", &[]);

@@ -13,6 +13,7 @@ use rusqlite::{OptionalExtension as _, Row, Statement, Transaction, params};
 use super::columns::one_changed;
 use super::error::{Result, found};
 use super::history::{self, Recorder};
+use super::imports::{ImportPhase, ImportWatch};
 use super::{Page, Store, audit, bulk, now_ms, phones, search};
 use crate::domain::AuditAction;
 use crate::domain::{
@@ -68,7 +69,14 @@ impl Store {
         let tx = self.conn.transaction()?;
         // Demo data and loads record no history: one row per customer
         // would cost a million rows for nothing anyone changed.
-        let ids = write_customers(&tx, customers, &[], loading, None)?;
+        let ids = write_customers(
+            &tx,
+            customers,
+            &[],
+            loading,
+            None,
+            &mut ImportWatch::quiet(),
+        )?;
         tx.commit()?;
         Ok(ids)
     }
@@ -634,9 +642,14 @@ pub(super) fn write_customers(
     updated: &[(CustomerId, NewCustomer)],
     loading: bool,
     mut history: Option<&mut Recorder<'_>>,
+    watch: &mut ImportWatch<'_>,
 ) -> Result<Vec<CustomerId>> {
+    let total = (updated.len() + new.len()) as u64;
+    let mut done = 0;
     for (id, customer) in updated {
         update_in(tx, *id, customer, history.as_deref_mut())?;
+        done += 1;
+        watch.every(ImportPhase::Writing, done, total)?;
     }
     let now = now_ms();
     let set_aside = if loading || new.is_empty() {
@@ -651,10 +664,14 @@ pub(super) fn write_customers(
                 let id = writer.insert_row(customer, now)?;
                 writer.insert_parts_unindexed(id, customer)?;
                 writer.index.add_tokens(id, customer)?;
+                done += 1;
+                watch.every(ImportPhase::Writing, done, total)?;
                 Ok(id)
             })
             .collect::<Result<Vec<_>>>()?
     };
+    watch.step(ImportPhase::Writing, total, total)?;
+    watch.step(ImportPhase::Indexing, 0, 1)?;
     // The text index reads the rows just written in one statement, rather
     // than taking the same strings bound once more per customer.
     if let (Some(first), Some(last)) = (ids.first(), ids.last()) {

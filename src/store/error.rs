@@ -104,6 +104,9 @@ pub enum Error {
     /// A password could not be hashed; nothing was changed.
     #[error(transparent)]
     Hash(#[from] crate::domain::password::HashError),
+    /// An import was cancelled while it ran; nothing was written.
+    #[error("the import was cancelled; nothing was written")]
+    Cancelled,
     /// Any other `SQLite` failure.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),

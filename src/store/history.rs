@@ -613,7 +613,14 @@ mod tests {
         };
         let new = vec![customer("최유나", &[]), customer("정하늘", &[])];
         let updated = vec![(old, changed.check(Region::KOREA, &[]).unwrap())];
-        let ids = store.import_customers("a.csv", &new, &updated).unwrap();
+        let ids = store
+            .import_customers(
+                "a.csv",
+                &new,
+                &updated,
+                &mut crate::store::ImportWatch::quiet(),
+            )
+            .unwrap();
         let import = store.last_import().unwrap().unwrap();
         assert_eq!((import.created, import.updated), (2, 1));
         let id = import.id;

@@ -4,6 +4,9 @@
 //! customers it created and puts back the ones it changed, in one
 //! transaction.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rusqlite::OptionalExtension as _;
 
 use super::customers::{update_in, write_customers};
@@ -11,8 +14,80 @@ use super::error::{Error, Result};
 use super::history::Recorder;
 use super::{Store, audit, now_ms, search};
 use crate::domain::{
-    AuditAction, CustomerDraft, CustomerId, NewCustomer, PhoneDraft, Region, Timestamp,
+    AuditAction, CustomerDraft, CustomerId, FieldId, NewCustomer, PhoneDraft, Region, Timestamp,
 };
+
+/// Rows between two looks at an import's cancel flag and progress.
+const STEP_ROWS: u64 = 512;
+/// `SQLite` virtual-machine steps between two looks at the cancel flag
+/// while one statement (the text index, history) runs over every row.
+const STEP_OPS: i32 = 100_000;
+
+/// A stage of an import, for its progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportPhase {
+    /// The rows checked against the book and turned into customers.
+    Preparing,
+    /// The customers written.
+    Writing,
+    /// The search index and history brought up to date.
+    Indexing,
+}
+
+/// Watches an import: told how far it got, and asked whether to stop. A
+/// cancel is seen between rows and, while one long statement runs, by
+/// `SQLite`'s progress handler; the import's transaction is then rolled
+/// back.
+pub struct ImportWatch<'a> {
+    cancel: Arc<AtomicBool>,
+    report: Box<dyn FnMut(ImportPhase, u64, u64) + 'a>,
+}
+
+impl<'a> ImportWatch<'a> {
+    /// Reports to `report` (phase, done, total) and stops once `cancel` is set.
+    pub fn new(cancel: Arc<AtomicBool>, report: impl FnMut(ImportPhase, u64, u64) + 'a) -> Self {
+        Self {
+            cancel,
+            report: Box::new(report),
+        }
+    }
+
+    /// Reports nothing and is never cancelled.
+    #[must_use]
+    pub fn quiet() -> ImportWatch<'static> {
+        ImportWatch::new(Arc::new(AtomicBool::new(false)), |_, _, _| {})
+    }
+
+    /// Whether the import was asked to stop.
+    #[must_use]
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Reports `done` of `total` in `phase`.
+    ///
+    /// # Errors
+    /// [`Error::Cancelled`] once the import was asked to stop.
+    pub fn step(&mut self, phase: ImportPhase, done: u64, total: u64) -> Result<()> {
+        if self.cancelled() {
+            return Err(Error::Cancelled);
+        }
+        (self.report)(phase, done, total);
+        Ok(())
+    }
+
+    /// As [`Self::step`], every 512 rows.
+    ///
+    /// # Errors
+    /// As [`Self::step`].
+    pub fn every(&mut self, phase: ImportPhase, done: u64, total: u64) -> Result<()> {
+        if done.is_multiple_of(STEP_ROWS) {
+            self.step(phase, done, total)
+        } else {
+            Ok(())
+        }
+    }
+}
 
 /// An import as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -44,14 +119,38 @@ impl Store {
     /// Adds `new` customers and replaces `updated` ones read from `file`, in
     /// one transaction, recording it as an import that can be undone.
     ///
+    /// `watch` hears how far it got and may stop it (then the transaction
+    /// is rolled back).
+    ///
     /// # Errors
-    /// [`Error::NotFound`] when an updated customer is not live; otherwise on
-    /// a database failure. Nothing is written then.
+    /// [`Error::NotFound`] when an updated customer is not live,
+    /// [`Error::Cancelled`] when `watch` stopped it; otherwise on a
+    /// database failure. Nothing is written then.
     pub fn import_customers(
         &mut self,
         file: &str,
         new: &[NewCustomer],
         updated: &[(CustomerId, NewCustomer)],
+        watch: &mut ImportWatch<'_>,
+    ) -> Result<Vec<CustomerId>> {
+        let cancel = Arc::clone(&watch.cancel);
+        self.conn
+            .progress_handler(STEP_OPS, Some(move || cancel.load(Ordering::Relaxed)))?;
+        let result = self.import_in_one(file, new, updated, watch);
+        self.conn.progress_handler(0, None::<fn() -> bool>)?;
+        match result {
+            // SQLite says "interrupted" when the handler stopped a statement.
+            Err(_) if watch.cancelled() => Err(Error::Cancelled),
+            other => other,
+        }
+    }
+
+    fn import_in_one(
+        &mut self,
+        file: &str,
+        new: &[NewCustomer],
+        updated: &[(CustomerId, NewCustomer)],
+        watch: &mut ImportWatch<'_>,
     ) -> Result<Vec<CustomerId>> {
         let befores = updated
             .iter()
@@ -67,10 +166,10 @@ impl Store {
         )?;
         let import = tx.last_insert_rowid();
         let ids = if loading {
-            write_customers(&tx, new, updated, loading, None)?
+            write_customers(&tx, new, updated, loading, None, watch)?
         } else {
             let mut history = Recorder::new(&tx, self.actor.as_ref(), Some(import))?;
-            write_customers(&tx, new, updated, loading, Some(&mut history))?
+            write_customers(&tx, new, updated, loading, Some(&mut history), watch)?
         };
         tx.execute(
             "UPDATE imports SET created = ?2 WHERE id = ?1",
@@ -99,8 +198,28 @@ impl Store {
                 updated.len()
             ),
         )?;
+        // The last chance to stop: after the commit the import is whole.
+        watch.step(ImportPhase::Indexing, 1, 1)?;
         tx.commit()?;
         Ok(ids)
+    }
+
+    /// Removes fields made for an import that did not go through, so the
+    /// book is as it was; a field that holds a value is kept.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn drop_unused_fields(&mut self, ids: &[FieldId]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for id in ids {
+            tx.execute(
+                "DELETE FROM field_defs WHERE id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM field_values WHERE field_id = ?1)",
+                [id.0],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// The last import not undone, if any.
@@ -221,5 +340,101 @@ impl Store {
             })
             .collect();
         Ok(serde_json::to_string(&draft).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_support::{add, customer, store};
+
+    fn many(count: usize) -> Vec<NewCustomer> {
+        (0..count)
+            .map(|i| {
+                customer(
+                    &format!("고객{i}"),
+                    &[&format!("010-7{:03}-{:04}", i / 10_000, i % 10_000)],
+                )
+            })
+            .collect()
+    }
+
+    /// An import cancelled when `stop` says so, counting what was reported.
+    fn cancelled_at(stop: impl Fn(ImportPhase, u64) -> bool) {
+        let mut store = store();
+        let kept = add(&mut store, "기존 고객", &["010-1234-5678"]);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
+        let mut seen = Vec::new();
+        let mut watch = ImportWatch::new(Arc::clone(&cancel), |phase, done, total| {
+            seen.push((phase, done, total));
+            if stop(phase, done) {
+                flag.store(true, Ordering::Relaxed);
+            }
+        });
+        let updated = vec![(kept, customer("바뀐 이름", &["010-1234-5678"]))];
+        let result = store.import_customers("big.csv", &many(3000), &updated, &mut watch);
+        drop(watch);
+        assert!(matches!(result, Err(Error::Cancelled)), "{result:?}");
+        assert!(
+            seen.contains(&(ImportPhase::Writing, 512, 3001)),
+            "{seen:?}"
+        );
+        // The store is as before: one customer, unchanged, and no import.
+        assert_eq!(store.count_customers().unwrap(), 1);
+        assert_eq!(store.customer(kept).unwrap().name, "기존 고객");
+        assert_eq!(store.last_import().unwrap(), None);
+        // It still takes an import.
+        let ids = store
+            .import_customers("again.csv", &many(10), &[], &mut ImportWatch::quiet())
+            .unwrap();
+        assert_eq!(ids.len(), 10);
+    }
+
+    #[test]
+    fn an_import_cancelled_while_writing_leaves_the_store_as_it_was() {
+        cancelled_at(|phase, done| phase == ImportPhase::Writing && done >= 1024);
+    }
+
+    #[test]
+    fn an_import_cancelled_while_indexing_is_stopped_inside_sqlite_and_rolled_back() {
+        // Set as the index starts: only SQLite's progress handler sees it
+        // before the commit.
+        cancelled_at(|phase, _| phase == ImportPhase::Indexing);
+    }
+
+    #[test]
+    fn an_import_reports_each_phase_up_to_its_total() {
+        let mut store = store();
+        let mut seen = Vec::new();
+        let mut watch = ImportWatch::new(Arc::new(AtomicBool::new(false)), |phase, done, total| {
+            seen.push((phase, done, total));
+        });
+        store
+            .import_customers("a.csv", &many(1100), &[], &mut watch)
+            .unwrap();
+        drop(watch);
+        assert_eq!(
+            seen,
+            vec![
+                (ImportPhase::Writing, 512, 1100),
+                (ImportPhase::Writing, 1024, 1100),
+                (ImportPhase::Writing, 1100, 1100),
+                (ImportPhase::Indexing, 0, 1),
+                (ImportPhase::Indexing, 1, 1),
+            ]
+        );
+        assert_eq!(store.count_customers().unwrap(), 1100);
+    }
+
+    #[test]
+    fn fields_made_for_an_import_that_failed_are_dropped_unless_they_hold_a_value() {
+        use crate::domain::{FieldKind, NewFieldDef};
+        let mut store = store();
+        let unused = store
+            .create_field(&NewFieldDef::new("unused", "빈 필드", FieldKind::Text).unwrap())
+            .unwrap();
+        store.drop_unused_fields(&[unused]).unwrap();
+        assert!(store.field_defs().unwrap().is_empty());
     }
 }

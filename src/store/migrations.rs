@@ -19,7 +19,8 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0009_merges.sql"),
     include_str!("../../sql/0010_business_and_consent.sql"),
     include_str!("../../sql/0011_saved_views.sql"),
-    include_str!("../../sql/0014_audit.sql"),
+    include_str!("../../sql/0012_import_mappings.sql"),
+    include_str!("../../sql/0013_audit.sql"),
 ];
 
 /// Every migration, oldest first.

@@ -611,6 +611,25 @@ impl RingdeskApp {
                     window.import_refused(request, problem);
                 }
             }
+            Event::ImportMappingSaved {
+                request,
+                name,
+                result,
+            } => {
+                if let Some(window) = &mut self.customer_import {
+                    window.mapping_saved(request, name, result);
+                }
+            }
+            Event::ImportProgress {
+                request,
+                phase,
+                done,
+                total,
+            } => {
+                if let Some(window) = &mut self.customer_import {
+                    window.progress(request, phase, done, total);
+                }
+            }
             Event::Imported {
                 request,
                 imported,
@@ -1638,6 +1657,8 @@ impl eframe::App for RingdeskApp {
         if let Some(window) = &mut self.customer_import
             && !window.show(&ctx, &self.texts, &mut self.next_request, &mut commands)
         {
+            // A prepare no one will see stops; an import under way goes on.
+            window.stop_preparing();
             self.customer_import = None;
         }
         self.merge_windows(&ctx, &mut commands);

@@ -15,6 +15,14 @@
 //! transaction ([`Command::RunImport`]); 보고서 저장… saves the rejected and
 //! repeated rows ([`Command::SaveImportReport`]).
 //!
+//! A prepare and an import report how far they got
+//! ([`crate::backend::Event::ImportProgress`]), shown as a bar with the stage; the
+//! window keeps a clone of each one's [`ImportCancel`]: 취소 stops an
+//! import (rolled back whole), and a newer choice or closing the window
+//! stops a prepare. The columns may be read with a saved mapping (found by
+//! the backend when the headers fit one, or picked); 매핑 저장… saves the
+//! roles shown under a name ([`Command::SaveImportMapping`]).
+//!
 //! Only one such window is open at a time. The window reads no file itself.
 
 use std::path::PathBuf;
@@ -33,8 +41,9 @@ use super::table_save::TableSave;
 use super::text_file_options::{TextOptions, encoding_label};
 use super::widgets::{clipped, drop_lands_in, escape_closes, scroll_margin};
 use crate::backend::{
-    Cell, ColumnRole, Command, Fate, ImportChoice, ImportPlan, ImportProblem, MissingColumn,
-    OnDuplicate, QueryId, ReadError, ReadOptions, RejectReason, SheetRow, Workbook, data_rows,
+    Cell, ColumnRole, Command, Fate, ImportCancel, ImportChoice, ImportPhase, ImportPlan,
+    ImportProblem, MappingChoice, MissingColumn, OnDuplicate, QueryId, ReadError, ReadOptions,
+    RejectReason, SheetRow, Workbook, column_roles, data_rows,
 };
 
 /// The window's id, for Esc to know whether it is in front.
@@ -72,12 +81,50 @@ struct Loaded {
     asked: Option<ImportChoice>,
     /// The choice waiting for the pause to end, and when it ends.
     pending: Option<(ImportChoice, Instant)>,
+    /// Which saved mapping to read the columns with.
+    mapping: MappingChoice,
+}
+
+/// 매핑 저장…: the name being typed, and what became of saving it.
+#[derive(Default)]
+struct MappingSave {
+    /// The name field is open.
+    naming: bool,
+    name: String,
+    /// The save asked for and not yet answered.
+    asked: Option<QueryId>,
+    /// Saved (the name), or why not.
+    outcome: Option<Result<String, String>>,
+}
+
+/// How far a prepare or an import got: stage, rows done, rows in it.
+type Progress = (ImportPhase, u64, u64);
+
+/// A prepare or an import under way.
+struct Running {
+    request: QueryId,
+    since: Instant,
+    /// Its 취소.
+    cancel: ImportCancel,
+    /// As last reported.
+    progress: Option<Progress>,
+}
+
+impl Running {
+    fn new(request: QueryId) -> Self {
+        Self {
+            request,
+            since: Instant::now(),
+            cancel: ImportCancel::default(),
+            progress: None,
+        }
+    }
 }
 
 /// The outcome of 가져오기.
 enum Outcome {
-    /// Asked for, and when.
-    Running(QueryId, Instant),
+    /// Asked for, and how far it got.
+    Running(Running),
     Done {
         imported: usize,
         updated: usize,
@@ -92,7 +139,7 @@ pub struct CustomerImport {
     refused: Option<ReadError>,
     loaded: Option<Loaded>,
     /// The prepare asked for and not yet answered.
-    preparing: Option<QueryId>,
+    preparing: Option<Running>,
     plan: Option<Arc<ImportPlan>>,
     /// The plan's repeated rows (row, what it repeats), listed once.
     repeats: Vec<(usize, Fate)>,
@@ -105,6 +152,7 @@ pub struct CustomerImport {
     open_dialog: Option<file_dialog::Pending>,
     save_dialog: Option<file_dialog::Pending>,
     export: Option<TableSave>,
+    mapping_save: MappingSave,
     /// Why a dialog could not be opened.
     error: Option<String>,
     rect: Option<egui::Rect>,
@@ -161,7 +209,9 @@ impl CustomerImport {
             roles: Vec::new(),
             asked: None,
             pending: None,
+            mapping: MappingChoice::default(),
         });
+        self.mapping_save = MappingSave::default();
         self.plan = None;
         self.problem = None;
         self.outcome = None;
@@ -182,7 +232,7 @@ impl CustomerImport {
     /// A prepare was answered; true when this window asked for it. Answers
     /// to an older choice are dropped.
     pub fn prepared(&mut self, request: QueryId, plan: Arc<ImportPlan>) -> bool {
-        if self.preparing != Some(request) {
+        if !self.is_preparing(request) {
             return false;
         }
         self.preparing = None;
@@ -210,7 +260,7 @@ impl CustomerImport {
 
     /// A prepare or an import was refused; true when this window asked.
     pub fn import_refused(&mut self, request: QueryId, problem: ImportProblem) -> bool {
-        if self.preparing == Some(request) {
+        if self.is_preparing(request) {
             self.preparing = None;
             if let (Some(loaded), ImportProblem::NoColumn { header_row, .. }) =
                 (&mut self.loaded, &problem)
@@ -232,22 +282,93 @@ impl CustomerImport {
             self.problem = Some(problem);
             return true;
         }
-        if matches!(self.outcome, Some(Outcome::Running(asked, _)) if asked == request) {
+        if self.is_running(request) {
             self.outcome = Some(Outcome::Refused(problem));
             return true;
         }
         false
     }
 
+    /// How far a prepare or an import got; true when this window asked.
+    pub fn progress(
+        &mut self,
+        request: QueryId,
+        phase: ImportPhase,
+        done: u64,
+        total: u64,
+    ) -> bool {
+        let running = match (&mut self.preparing, &mut self.outcome) {
+            (Some(running), _) | (_, Some(Outcome::Running(running)))
+                if running.request == request =>
+            {
+                running
+            }
+            _ => return false,
+        };
+        running.progress = Some((phase, done, total));
+        true
+    }
+
+    /// Stops the prepare under way: its answer is no longer wanted.
+    pub fn stop_preparing(&mut self) {
+        if let Some(running) = self.preparing.take() {
+            running.cancel.cancel();
+        }
+    }
+
+    /// Cancels the import under way (the window's 취소).
+    pub fn cancel_import(&self) {
+        if let Some(Outcome::Running(running)) = &self.outcome {
+            running.cancel.cancel();
+        }
+    }
+
+    fn is_preparing(&self, request: QueryId) -> bool {
+        self.preparing
+            .as_ref()
+            .is_some_and(|r| r.request == request)
+    }
+
+    fn is_running(&self, request: QueryId) -> bool {
+        matches!(&self.outcome, Some(Outcome::Running(running)) if running.request == request)
+    }
+
     /// An import was written; true when this window asked for it.
     pub fn imported(&mut self, request: QueryId, imported: usize, updated: usize) -> bool {
-        if !matches!(self.outcome, Some(Outcome::Running(asked, _)) if asked == request) {
+        if !self.is_running(request) {
             return false;
         }
         self.outcome = Some(Outcome::Done { imported, updated });
         // What the book now holds changes the repeats: checked again.
         if let Some(loaded) = &mut self.loaded {
             loaded.asked = None;
+        }
+        true
+    }
+
+    /// A mapping was saved, or could not be; true when this window asked.
+    /// Once saved, the file is read with it (and it shows as applied).
+    pub fn mapping_saved(
+        &mut self,
+        request: QueryId,
+        name: String,
+        result: Result<(), String>,
+    ) -> bool {
+        if self.mapping_save.asked != Some(request) {
+            return false;
+        }
+        self.mapping_save.asked = None;
+        match result {
+            Ok(()) => {
+                self.mapping_save.naming = false;
+                if let Some(loaded) = &mut self.loaded {
+                    loaded.mapping = MappingChoice::Named(name.clone());
+                    loaded.roles.clear();
+                    loaded.asked = None;
+                }
+                self.mapping_save.outcome = Some(Ok(name));
+            }
+            Err(reason) => self.mapping_save.outcome = Some(Err(reason)),
         }
         true
     }
@@ -342,13 +463,17 @@ impl CustomerImport {
     /// header row shown.
     fn choice(loaded: &Loaded) -> ImportChoice {
         if loaded.sheet.is_empty() {
-            return ImportChoice::default();
+            return ImportChoice {
+                mapping: loaded.mapping.clone(),
+                ..ImportChoice::default()
+            };
         }
         ImportChoice {
             sheet: Some(loaded.sheet.clone()),
             header_row: Some(loaded.header_row),
             region: None,
             roles: loaded.roles.clone(),
+            mapping: loaded.mapping.clone(),
         }
     }
 
@@ -383,12 +508,17 @@ impl CustomerImport {
         let request = QueryId(*next_request);
         loaded.pending = None;
         loaded.asked = Some(now.clone());
-        self.preparing = Some(request);
+        let running = Running::new(request);
         commands.push(Command::PrepareImport {
             request,
             workbook: Arc::clone(&loaded.workbook),
             choice: now,
+            cancel: running.cancel.clone(),
         });
+        // The answer to the older choice is no longer wanted.
+        if let Some(older) = self.preparing.replace(running) {
+            older.cancel.cancel();
+        }
     }
 
     /// Whether the counts shown are those of the choice now.
@@ -458,17 +588,38 @@ impl CustomerImport {
                 describe_problem(texts, problem),
             );
         }
-        if self.preparing.is_some() {
+        // Headers that name no name or phone column: the roles are picked
+        // here, and the file is prepared again.
+        if let Some(ImportProblem::NoColumn { columns, .. }) = &self.problem
+            && self.preparing.is_none()
+            && let Some(loaded) = &mut self.loaded
+        {
+            let picked = headers_ui(ui, texts, columns, &loaded.roles);
+            if let Some((index, role)) = picked {
+                if loaded.roles.len() <= index {
+                    loaded.roles.resize(index + 1, None);
+                }
+                if let Some(chosen) = loaded.roles.get_mut(index) {
+                    *chosen = Some(role);
+                }
+            }
+        }
+        if let Some(running) = &self.preparing {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label(texts.get("import.preparing"));
             });
+            if let Some(progress) = running.progress {
+                progress_bar_ui(ui, texts, progress);
+            }
+            ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
         let Some(plan) = self.plan.clone() else {
             return;
         };
         ui.add_enabled_ui(self.current(), |ui| {
             ui.separator();
+            self.mapping_ui(ui, texts, &plan, next_request, commands);
             self.columns_ui(ui, texts, &plan);
             ui.separator();
             counts_ui(ui, texts, &plan, &self.repeats);
@@ -567,6 +718,105 @@ impl CustomerImport {
         reread
     }
 
+    /// The saved mapping applied (another, or none, may be picked) and
+    /// 매핑 저장….
+    fn mapping_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        plan: &ImportPlan,
+        next_request: &mut u64,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(loaded) = &mut self.loaded else {
+            return;
+        };
+        let save = &mut self.mapping_save;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(texts.get("import.mapping"));
+            let none = texts.get("import.mapping_none");
+            let mut picked = plan.mapping.clone();
+            egui::ComboBox::from_id_salt("import_mapping")
+                .selected_text(picked.as_deref().unwrap_or(none))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut picked, None, none);
+                    for name in &plan.mappings {
+                        ui.selectable_value(&mut picked, Some(name.clone()), name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if picked != plan.mapping {
+                loaded.mapping = picked.map_or(MappingChoice::Without, MappingChoice::Named);
+                loaded.roles.clear();
+            }
+            if let Some(name) = &plan.mapping {
+                ui.label(
+                    egui::RichText::new(texts.fmt("import.mapping_applied", &[("name", name)]))
+                        .color(ui.visuals().hyperlink_color),
+                );
+            }
+            if ui
+                .add_enabled(
+                    !save.naming,
+                    egui::Button::new(texts.get("import.save_mapping")),
+                )
+                .clicked()
+            {
+                save.naming = true;
+                save.outcome = None;
+                if save.name.is_empty() {
+                    save.name = plan.mapping.clone().unwrap_or_default();
+                }
+            }
+        });
+        if save.naming {
+            ui.horizontal_wrapped(|ui| {
+                let label = ui.label(texts.get("import.mapping_name"));
+                let field = ui
+                    .add(egui::TextEdit::singleline(&mut save.name).desired_width(220.0))
+                    .labelled_by(label.id);
+                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let clicked = ui
+                    .add_enabled(
+                        save.asked.is_none(),
+                        egui::Button::new(texts.get("import.mapping_save")),
+                    )
+                    .clicked();
+                if (clicked || entered) && save.asked.is_none() {
+                    if save.name.trim().is_empty() {
+                        save.outcome = Some(Err(texts.get("import.mapping_name_empty").to_owned()));
+                    } else {
+                        *next_request += 1;
+                        let request = QueryId(*next_request);
+                        save.asked = Some(request);
+                        commands.push(Command::SaveImportMapping {
+                            request,
+                            name: save.name.trim().to_owned(),
+                            columns: plan.prepared.rows.columns.clone(),
+                        });
+                    }
+                }
+                if ui.button(texts.get("import.cancel")).clicked() {
+                    save.naming = false;
+                    save.outcome = None;
+                }
+            });
+        }
+        match &save.outcome {
+            Some(Ok(name)) => {
+                ui.label(texts.fmt("import.mapping_saved", &[("name", name)]));
+            }
+            Some(Err(reason)) => {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    texts.fmt("import.mapping_failed", &[("reason", reason)]),
+                );
+            }
+            None => {}
+        }
+    }
+
     /// Each column's header over the role it was read as, then the first
     /// rows under the header.
     fn columns_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, plan: &ImportPlan) {
@@ -609,7 +859,10 @@ impl CustomerImport {
                         for (index, ((header, role), name)) in
                             columns.iter().zip(&names).enumerate()
                         {
-                            if let Some(role) = role_picker(ui, texts, index, header, role, *name) {
+                            let column = (index, header.as_str());
+                            if let Some(role) =
+                                role_picker(ui, texts, column, role, &plan.fields, *name)
+                            {
                                 picked = Some((index, role));
                             }
                         }
@@ -673,7 +926,9 @@ impl CustomerImport {
             {
                 *next_request += 1;
                 let request = QueryId(*next_request);
-                self.outcome = Some(Outcome::Running(request, Instant::now()));
+                let running = Running::new(request);
+                let cancel = running.cancel.clone();
+                self.outcome = Some(Outcome::Running(running));
                 commands.push(Command::RunImport {
                     request,
                     plan: Arc::clone(plan),
@@ -683,6 +938,7 @@ impl CustomerImport {
                         .map(|loaded| loaded.path.display().to_string())
                         .unwrap_or_default(),
                     policy: self.policy,
+                    cancel,
                 });
             }
             let saving = self.export.as_ref().is_some_and(TableSave::running);
@@ -706,11 +962,24 @@ impl CustomerImport {
     fn outcome_ui(&self, ui: &mut egui::Ui, texts: &Texts) {
         match &self.outcome {
             None => {}
-            Some(Outcome::Running(_, since)) => {
+            Some(Outcome::Running(running)) => {
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label(texts.fmt("import.running", &[("secs", &since.elapsed().as_secs())]));
+                    if running.cancel.cancelled() {
+                        ui.label(texts.get("import.cancelling"));
+                    } else {
+                        ui.label(texts.fmt(
+                            "import.running",
+                            &[("secs", &running.since.elapsed().as_secs())],
+                        ));
+                        if ui.button(texts.get("import.cancel")).clicked() {
+                            running.cancel.cancel();
+                        }
+                    }
                 });
+                if let Some(progress) = running.progress {
+                    progress_bar_ui(ui, texts, progress);
+                }
                 ui.ctx().request_repaint_after(Duration::from_millis(250));
             }
             Some(Outcome::Done { imported, updated }) => {
@@ -762,6 +1031,80 @@ impl CustomerImport {
             Err(error) => self.error = Some(error.to_string()),
         }
     }
+}
+
+/// Each header over its role (as read, or as `chosen`), for a header row
+/// without a name or phone column; returns the role picked this frame.
+fn headers_ui(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    headers: &[String],
+    chosen: &[Option<ColumnRole>],
+) -> Option<(usize, ColumnRole)> {
+    let mut roles = column_roles(headers);
+    for (role, picked) in roles.iter_mut().zip(chosen) {
+        if let Some(picked) = picked {
+            role.clone_from(picked);
+        }
+    }
+    let mut picked = None;
+    egui::ScrollArea::horizontal()
+        .id_salt("import_headers_scroll")
+        .show(ui, |ui| {
+            egui::Grid::new("import_headers")
+                .spacing([14.0, 4.0])
+                .show(ui, |ui| {
+                    let names: Vec<egui::Id> = headers
+                        .iter()
+                        .map(|header| ui.strong(clipped(header.clone(), 24)).id)
+                        .collect();
+                    ui.end_row();
+                    for (index, ((header, role), name)) in
+                        headers.iter().zip(&roles).zip(&names).enumerate()
+                    {
+                        let column = (index, header.as_str());
+                        if let Some(role) = role_picker(ui, texts, column, role, &[], *name) {
+                            picked = Some((index, role));
+                        }
+                    }
+                    ui.end_row();
+                });
+        });
+    picked
+}
+
+/// Rows done of the rows in the stage, with the stage's name.
+fn progress_bar_ui(ui: &mut egui::Ui, texts: &Texts, (phase, done, total): Progress) {
+    let phase = texts.get(match phase {
+        ImportPhase::Preparing => "import.phase_preparing",
+        ImportPhase::Writing => "import.phase_writing",
+        ImportPhase::Indexing => "import.phase_indexing",
+    });
+    #[expect(clippy::cast_precision_loss, reason = "a fraction for a bar")]
+    let fraction = if total == 0 {
+        0.0
+    } else {
+        done as f32 / total as f32
+    };
+    // The index is a few long statements: its count says little.
+    let text = if total <= 1 {
+        phase.to_owned()
+    } else {
+        texts.fmt(
+            "import.progress",
+            &[
+                ("phase", &phase),
+                ("done", &thousands(done)),
+                ("total", &thousands(total)),
+            ],
+        )
+    };
+    ui.add(
+        egui::ProgressBar::new(fraction)
+            .desired_width(ui.available_width().min(520.0))
+            .text(text)
+            .animate(total <= 1),
+    );
 }
 
 /// The counts, the rejected rows by reason and one by one, and the repeats.
@@ -897,18 +1240,22 @@ fn duplicates_table(ui: &mut egui::Ui, texts: &Texts, repeats: &[(usize, Fate)])
 }
 
 /// A column's role as a choice among all of them, labelled by its header
-/// (`name`); returns the role picked this frame.
+/// (`name`); returns the role picked this frame. `fields` are the
+/// user-defined fields there are (key, label), offered by label.
 fn role_picker(
     ui: &mut egui::Ui,
     texts: &Texts,
-    index: usize,
-    header: &str,
+    (index, header): (usize, &str),
     role: &ColumnRole,
+    fields: &[(String, String)],
     name: egui::Id,
 ) -> Option<ColumnRole> {
-    let now = role_key(role);
+    let options = role_options(header, fields);
+    let now = options
+        .iter()
+        .position(|option| same_role(option, role, fields));
     let mut chosen = now;
-    let text = egui::RichText::new(texts.get(now));
+    let text = egui::RichText::new(role_text(texts, role, fields));
     let text = match role {
         ColumnRole::Field(_) => text.color(ui.visuals().hyperlink_color),
         ColumnRole::Skip => text.color(ui.visuals().weak_text_color()),
@@ -916,30 +1263,28 @@ fn role_picker(
     };
     egui::ComboBox::from_id_salt(("import_role", index))
         .selected_text(text)
-        .width(96.0)
-        // All thirteen at once, none scrolled out of sight.
-        .height(ROW_HEIGHT * 15.0)
+        .width(120.0)
+        // Every role at once, none scrolled out of sight while the screen
+        // has room (an option is a little taller than a table row).
+        .height(ROW_HEIGHT * 1.4 * f32::from(u16::try_from(options.len() + 1).unwrap_or(u16::MAX)))
         .show_ui(ui, |ui| {
-            for option in role_options(header) {
-                let key = role_key(&option);
-                ui.selectable_value(&mut chosen, key, texts.get(key));
+            for (at, option) in options.iter().enumerate() {
+                ui.selectable_value(&mut chosen, Some(at), role_text(texts, option, fields));
             }
         })
         .response
         .labelled_by(name);
     (chosen != now)
-        .then(|| {
-            role_options(header)
-                .into_iter()
-                .find(|o| role_key(o) == chosen)
-        })
+        .then(|| chosen.and_then(|at| options.get(at).cloned()))
         .flatten()
 }
 
-/// Every role a column headed `header` may be given.
-fn role_options(header: &str) -> [ColumnRole; 18] {
+/// Every role a column headed `header` may be given: the built-in ones, a
+/// new user-defined field of the header's name (unless a field has it),
+/// each user-defined field there is, and the consent columns.
+fn role_options(header: &str, fields: &[(String, String)]) -> Vec<ColumnRole> {
     let header = header.trim();
-    [
+    let mut options = vec![
         ColumnRole::Name,
         ColumnRole::Phone {
             label: header.to_owned(),
@@ -958,13 +1303,53 @@ fn role_options(header: &str) -> [ColumnRole; 18] {
         ColumnRole::Source,
         ColumnRole::Country,
         ColumnRole::Skip,
-        ColumnRole::Field(header.to_owned()),
+    ];
+    if field_of(header, fields).is_none() {
+        options.push(ColumnRole::Field(header.to_owned()));
+    }
+    options.extend(fields.iter().map(|(key, _)| ColumnRole::Field(key.clone())));
+    options.extend([
         ColumnRole::AdConsent,
         ColumnRole::AdConsentDate,
         ColumnRole::AdConsentChannel,
         ColumnRole::NightConsent,
         ColumnRole::AdOptOut,
-    ]
+    ]);
+    options
+}
+
+/// The user-defined field (key, label) a [`ColumnRole::Field`] of `name`
+/// fills: the one with that key, else that label (as the import finds it).
+fn field_of<'f>(name: &str, fields: &'f [(String, String)]) -> Option<&'f (String, String)> {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .or_else(|| fields.iter().find(|(_, label)| label == name))
+}
+
+/// Whether two roles are the same choice: a phone's label aside, and a
+/// field the same field however it is named.
+fn same_role(a: &ColumnRole, b: &ColumnRole, fields: &[(String, String)]) -> bool {
+    match (a, b) {
+        (ColumnRole::Phone { mobile: x, .. }, ColumnRole::Phone { mobile: y, .. }) => x == y,
+        (ColumnRole::Field(x), ColumnRole::Field(y)) => {
+            x == y
+                || field_of(x, fields)
+                    .zip(field_of(y, fields))
+                    .is_some_and(|(x, y)| x.0 == y.0)
+        }
+        _ => a == b,
+    }
+}
+
+/// A role in the window's language; an existing field by its label.
+fn role_text(texts: &Texts, role: &ColumnRole, fields: &[(String, String)]) -> String {
+    if let ColumnRole::Field(name) = role
+        && let Some((_, label)) = field_of(name, fields)
+    {
+        return texts.fmt("import.role_existing_field", &[("label", label)]);
+    }
+    texts.get(role_key(role)).to_owned()
 }
 
 /// The text key of a column's role.
@@ -1021,6 +1406,7 @@ fn describe_problem(texts: &Texts, problem: &ImportProblem) -> String {
                 ("columns", &clipped(columns.join(", "), 200)),
             ],
         ),
+        ImportProblem::Cancelled => texts.get("import.cancelled").to_owned(),
         ImportProblem::Failed(reason) => texts.fmt("import.failed", &[("reason", reason)]),
     }
 }
