@@ -46,3 +46,20 @@ fn the_audit_log_shows_what_was_done_and_filters_by_action() {
     harness.run_ok();
     assert!(harness.query_by_label("고객목록.xlsx").is_none());
 }
+
+#[test]
+fn an_agent_is_refused_the_audit_log_by_the_backend() {
+    let dir = DataDir::new();
+    let store = Store::open(&dir.database()).unwrap();
+    store
+        .record_audit(AuditAction::Export, "고객목록.xlsx", "1 customers")
+        .unwrap();
+    drop(store);
+    ringdesk::config::set(&crate::ui::settings_file(&dir), "user.role", "agent").unwrap();
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "파일(F)", "감사 기록");
+    step_until(&mut harness, "the refusal", |h| {
+        h.query_all_by_label("관리자 권한이 필요합니다.").count() > 0
+    });
+    assert!(harness.query_by_label("고객목록.xlsx").is_none());
+}

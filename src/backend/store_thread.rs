@@ -436,11 +436,15 @@ impl Service {
                 filter,
                 offset,
                 limit,
-            } => answer(
-                "read the audit log",
-                self.store.audit_entries(&filter, Page { offset, limit }),
-                |entries| Event::AuditEntries { request, entries },
-            ),
+            } => match self.may(crate::domain::Role::Admin) {
+                // The audit log is an admin's, whatever the window shows.
+                Err(needs) => Event::NotAllowed { request, needs },
+                Ok(()) => answer(
+                    "read the audit log",
+                    self.store.audit_entries(&filter, Page { offset, limit }),
+                    |entries| Event::AuditEntries { request, entries },
+                ),
+            },
             Command::CountListed { query_id, filter } => answer(
                 "list customers",
                 self.store.count_customers_where(&filter),

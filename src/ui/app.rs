@@ -895,7 +895,11 @@ impl RingdeskApp {
                     "account.not_allowed",
                     &[("role", &sign_in::role_name(&self.texts, needs))],
                 );
-                if let Some(list) = &mut self.list {
+                let for_audit = self
+                    .audit_log
+                    .as_mut()
+                    .is_some_and(|log| log.refused(request, &message));
+                if !for_audit && let Some(list) = &mut self.list {
                     list.exported(request, Err(message.clone()));
                 }
                 self.shown.error = Some(message);

@@ -59,6 +59,18 @@ impl AuditLog {
         self.entries.extend(entries);
     }
 
+    /// The request was refused (the audit log is an admin's); true when it
+    /// was this window's.
+    pub fn refused(&mut self, request: QueryId, message: &str) -> bool {
+        if self.waiting.is_some_and(|(awaited, _)| awaited == request) {
+            self.waiting = None;
+            self.problem = Some(message.to_owned());
+            true
+        } else {
+            false
+        }
+    }
+
     fn filter(&self, texts: &Texts) -> Result<AuditFilter, String> {
         Ok(AuditFilter {
             action: self.action,
@@ -176,6 +188,9 @@ impl AuditLog {
 
     fn table(&mut self, ui: &mut egui::Ui, texts: &Texts, commands: &mut Vec<Command>) {
         if self.entries.is_empty() {
+            if self.problem.is_some() {
+                return;
+            }
             ui.weak(if self.waiting.is_some() {
                 texts.get("audit.loading")
             } else {
