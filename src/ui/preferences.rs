@@ -115,9 +115,7 @@ impl Preferences {
                     ui.label("");
                     ui.add(
                         egui::Label::new(
-                            egui::RichText::new(secrets_note(texts, &settings.secrets_kept))
-                                .small()
-                                .weak(),
+                            egui::RichText::new(secrets_note(texts, &settings.secrets_kept)).weak(),
                         )
                         .wrap(),
                     );
