@@ -101,6 +101,13 @@ pub(crate) fn desk_user(store: &mut Store, settings: &Settings) -> User {
 /// The whole window on the store and settings file in `dir`, as `ringdesk`
 /// starts it, already signed in as [`desk_user`].
 pub(crate) fn window(dir: &DataDir) -> Harness<'static, RingdeskApp> {
+    let (backend, settings, user) = signed_in_backend(dir);
+    harness(dir, backend, settings, Some(user))
+}
+
+/// The backend on the store and settings file in `dir`, signed in as
+/// [`desk_user`], with the settings it read and the user.
+pub(crate) fn signed_in_backend(dir: &DataDir) -> (Backend, Settings, User) {
     let mut store = Store::open(&dir.database()).unwrap();
     let settings = Settings::load_or_create(&settings_file(dir)).unwrap();
     let user = desk_user(&mut store, &settings);
@@ -112,7 +119,7 @@ pub(crate) fn window(dir: &DataDir) -> Harness<'static, RingdeskApp> {
         user.clone(),
     )
     .unwrap();
-    harness(dir, backend, settings, Some(user))
+    (backend, settings, user)
 }
 
 /// The window on the store in `dir` as a fresh start shows it: the sign-in

@@ -3,37 +3,24 @@
 //! does) opens the dialog with the number read and its customer; its
 //! button rings the agent's phone through the test AMI server.
 
-use std::sync::Arc;
-
 use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use ringdesk::backend::{Backend, Event};
-use ringdesk::config::{DataDirs, Settings};
+use ringdesk::backend::Event;
+use ringdesk::config::DataDirs;
 use ringdesk::instance::{self, Listener, Request};
-use ringdesk::store::Store;
 use ringdesk::ui::{RingdeskApp, StartInfo, fonts};
 
 use crate::popup::{Window, connected, set_up};
 use crate::support::DataDir;
 use crate::support::ami_server::{BackgroundServer, OriginateScript, ServerConfig};
-use crate::ui::{add_customers, click, desk_user, settings_file, step_until};
+use crate::ui::{add_customers, click, signed_in_backend, step_until};
 
 /// The window as `ringdesk` starts it, listening for later starts.
 fn listening_window(dir: &DataDir) -> Window {
-    let mut store = Store::open(&dir.database()).unwrap();
-    let settings = Settings::load_or_create(&settings_file(dir)).unwrap();
-    let database = store.path().to_owned();
-    let user = desk_user(&mut store, &settings);
-    let backend = Backend::spawn_signed_in(
-        store,
-        settings.clone(),
-        settings_file(dir),
-        Arc::new(|| {}),
-        user.clone(),
-    )
-    .unwrap();
+    let database = dir.database();
+    let (backend, settings, user) = signed_in_backend(dir);
     backend
         .serve_links(Listener::bind(&DataDirs::inside(dir.path())).unwrap())
         .unwrap();

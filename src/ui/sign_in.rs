@@ -152,18 +152,14 @@ impl FirstRun {
                     false,
                 );
             });
-        ui.add_space(8.0);
-        if let Some(error) = &self.error {
-            ui.colored_label(ui.visuals().error_fg_color, error);
-        }
-        let busy = self.pending.is_some();
-        let clicked = ui
-            .add_enabled(!busy, egui::Button::new(texts.get("account.create_admin")))
-            .clicked();
-        if busy {
-            ui.weak(texts.get("account.working"));
-        }
-        if !(clicked || enter) || busy {
+        if !submitted(
+            ui,
+            texts,
+            self.error.as_deref(),
+            self.pending.is_some(),
+            "account.create_admin",
+            enter,
+        ) {
             return None;
         }
         let id = request();
@@ -212,18 +208,14 @@ impl SignIn {
                 enter |= response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.end_row();
             });
-        ui.add_space(8.0);
-        if let Some(error) = &self.error {
-            ui.colored_label(ui.visuals().error_fg_color, error);
-        }
-        let busy = self.pending.is_some();
-        let clicked = ui
-            .add_enabled(!busy, egui::Button::new(texts.get("account.sign_in")))
-            .clicked();
-        if busy {
-            ui.weak(texts.get("account.working"));
-        }
-        if !(clicked || enter) || busy {
+        if !submitted(
+            ui,
+            texts,
+            self.error.as_deref(),
+            self.pending.is_some(),
+            "account.sign_in",
+            enter,
+        ) {
             return None;
         }
         let id = request();
@@ -303,4 +295,28 @@ pub fn describe(texts: &Texts, problem: &AccountProblem) -> String {
         AccountProblem::NotSignedIn => texts.get("account.not_signed_in").to_owned(),
         AccountProblem::Failed(reason) => texts.fmt("account.failed", &[("reason", reason)]),
     }
+}
+
+/// The foot of a form: its error, its button (`button` names it) and a
+/// word while the backend works; true when the form is sent now (the
+/// button clicked or Enter pressed in it, and nothing pending).
+fn submitted(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    error: Option<&str>,
+    busy: bool,
+    button: &str,
+    enter: bool,
+) -> bool {
+    ui.add_space(8.0);
+    if let Some(error) = error {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+    }
+    let clicked = ui
+        .add_enabled(!busy, egui::Button::new(texts.get(button)))
+        .clicked();
+    if busy {
+        ui.weak(texts.get("account.working"));
+    }
+    (clicked || enter) && !busy
 }
