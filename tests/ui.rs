@@ -25,6 +25,38 @@ pub(crate) fn settings_file(dir: &DataDir) -> PathBuf {
     dir.path().join("settings.toml")
 }
 
+/// 홍길동 and 김민준 at 한빛상사, 이서연 at 가람물산.
+pub(crate) fn three_customers(dir: &DataDir) -> Vec<CustomerId> {
+    add_customers(
+        dir,
+        &[
+            ("홍길동", "010-1234-5678", "한빛상사"),
+            ("김민준", "010-2222-3333", "한빛상사"),
+            ("이서연", "02-2299-7123", "가람물산"),
+        ],
+    )
+}
+
+/// Opens 고객목록 on [`three_customers`] and waits for all three.
+pub(crate) fn open_list_of_three(harness: &mut Harness<'_, RingdeskApp>) {
+    open_menu(harness, "고객관리(C)", "고객목록");
+    // The count and the first page arrive separately.
+    step_until(harness, "everyone", |h| {
+        h.query_by_label("3명").is_some() && h.query_by_label("이서연").is_some()
+    });
+}
+
+/// Narrows the open list with one 고급 필터 condition on `word`, down to
+/// the one customer it names.
+pub(crate) fn filter_list(harness: &mut Harness<'_, RingdeskApp>, word: &str) {
+    click(harness, "고급 필터");
+    click(harness, "조건 추가");
+    type_into(harness, "값 1", word);
+    step_until(harness, "the narrowed list", |h| {
+        h.query_by_label("1명").is_some()
+    });
+}
+
 pub(crate) fn add_customers(dir: &DataDir, customers: &[(&str, &str, &str)]) -> Vec<CustomerId> {
     let mut store = Store::open(&dir.database()).unwrap();
     let mut ids = Vec::new();
@@ -419,27 +451,10 @@ fn a_new_user_defined_field_shows_in_the_form_and_as_a_list_column() {
 #[test]
 fn a_filter_narrows_the_list() {
     let dir = DataDir::new();
-    add_customers(
-        &dir,
-        &[
-            ("홍길동", "010-1234-5678", "한빛상사"),
-            ("김민준", "010-2222-3333", "한빛상사"),
-            ("이서연", "02-2299-7123", "가람물산"),
-        ],
-    );
+    three_customers(&dir);
     let mut harness = window(&dir);
-    open_menu(&mut harness, "고객관리(C)", "고객목록");
-    // The count and the first page arrive separately.
-    step_until(&mut harness, "everyone", |h| {
-        h.query_by_label("3명").is_some() && h.query_by_label("이서연").is_some()
-    });
-
-    click(&mut harness, "고급 필터");
-    click(&mut harness, "조건 추가");
-    type_into(&mut harness, "값 1", "서연");
-    step_until(&mut harness, "the narrowed list", |h| {
-        h.query_by_label("1명").is_some()
-    });
+    open_list_of_three(&mut harness);
+    filter_list(&mut harness, "서연");
     assert!(harness.query_by_label("이서연").is_some());
     assert!(harness.query_by_label("홍길동").is_none());
 }

@@ -11,7 +11,10 @@ use egui_kittest::kittest::Queryable as _;
 use ringdesk::ui::RingdeskApp;
 
 use crate::support::DataDir;
-use crate::ui::{add_customers, click, open_menu, step_until, type_into, window};
+use crate::ui::{
+    add_customers, click, filter_list, open_list_of_three, open_menu, step_until, three_customers,
+    type_into, window,
+};
 
 fn pick(harness: &mut Harness<'_, RingdeskApp>, combo: &str, option: &str) {
     harness.get_by_role_and_label(Role::ComboBox, combo).click();
@@ -23,26 +26,11 @@ fn pick(harness: &mut Harness<'_, RingdeskApp>, combo: &str, option: &str) {
 #[test]
 fn a_saved_view_brings_its_filter_back_and_adds_its_customers_to_a_bulk_send() {
     let dir = DataDir::new();
-    add_customers(
-        &dir,
-        &[
-            ("홍길동", "010-1234-5678", "한빛상사"),
-            ("김민준", "010-2222-3333", "한빛상사"),
-            ("이서연", "02-2299-7123", "가람물산"),
-        ],
-    );
+    three_customers(&dir);
     {
         let mut harness = window(&dir);
-        open_menu(&mut harness, "고객관리(C)", "고객목록");
-        step_until(&mut harness, "everyone", |h| {
-            h.query_by_label("3명").is_some()
-        });
-        click(&mut harness, "고급 필터");
-        click(&mut harness, "조건 추가");
-        type_into(&mut harness, "값 1", "민준");
-        step_until(&mut harness, "the narrowed list", |h| {
-            h.query_by_label("1명").is_some()
-        });
+        open_list_of_three(&mut harness);
+        filter_list(&mut harness, "민준");
 
         click(&mut harness, "보기 저장…");
         type_into(&mut harness, "보기 이름", "민준 고객");
@@ -79,25 +67,10 @@ fn a_saved_view_brings_its_filter_back_and_adds_its_customers_to_a_bulk_send() {
 #[test]
 fn the_list_exports_the_customers_it_shows() {
     let dir = DataDir::new();
-    add_customers(
-        &dir,
-        &[
-            ("홍길동", "010-1234-5678", "한빛상사"),
-            ("김민준", "010-2222-3333", "한빛상사"),
-            ("이서연", "02-2299-7123", "가람물산"),
-        ],
-    );
+    three_customers(&dir);
     let mut harness = window(&dir);
-    open_menu(&mut harness, "고객관리(C)", "고객목록");
-    step_until(&mut harness, "everyone", |h| {
-        h.query_by_label("3명").is_some()
-    });
-    click(&mut harness, "고급 필터");
-    click(&mut harness, "조건 추가");
-    type_into(&mut harness, "값 1", "김민");
-    step_until(&mut harness, "the narrowed list", |h| {
-        h.query_by_label("1명").is_some()
-    });
+    open_list_of_three(&mut harness);
+    filter_list(&mut harness, "김민");
     let file = dir.path().join("고객목록.xlsx");
     harness
         .state_mut()
