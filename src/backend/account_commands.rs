@@ -12,7 +12,7 @@ use super::store_thread::{EventSender, Service};
 use super::{Command, Event, QueryId};
 use crate::config;
 use crate::domain::{
-    Actor, Invalid, NewUser, Password, Problem, Role, Secret, Timestamp, User, UserId,
+    Action, Actor, Invalid, NewUser, Password, Problem, Role, Secret, Timestamp, User, UserId,
 };
 use crate::store::{self, Page};
 
@@ -26,21 +26,6 @@ impl Service {
         self.session
             .as_ref()
             .map_or(self.settings.user.role, |user| user.role)
-    }
-
-    /// Whether the role the backend acts with may do what `needs` may
-    /// (agent < manager < admin); the role needed when not.
-    pub(super) fn may(&self, needs: Role) -> Result<(), Role> {
-        let rank = |role: Role| match role {
-            Role::Agent => 0,
-            Role::Manager => 1,
-            Role::Admin => 2,
-        };
-        if rank(self.role()) >= rank(needs) {
-            Ok(())
-        } else {
-            Err(needs)
-        }
     }
 
     /// Changes are recorded as the signed-in user's, or without a session
@@ -237,8 +222,13 @@ impl Service {
     fn admin(&self) -> Result<(), AccountProblem> {
         match &self.session {
             None => Err(AccountProblem::NotSignedIn),
-            Some(user) if user.role == Role::Admin => Ok(()),
-            Some(_) => Err(AccountProblem::NotAllowed { needs: Role::Admin }),
+            Some(user) => {
+                user.role
+                    .may(Action::ManageUsers)
+                    .map_err(|refused| AccountProblem::NotAllowed {
+                        needs: refused.needs(),
+                    })
+            }
         }
     }
 

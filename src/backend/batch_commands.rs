@@ -16,7 +16,7 @@ use super::{Event, QueryId, local_time};
 use crate::config::SmsSettings;
 use crate::domain::{
     BatchId, Invalid, MessageState, NewBatch, NewRecipient, Picture, Problem, RecipientResult,
-    Role, SkipReason, Timestamp,
+    SkipReason, Timestamp,
 };
 use crate::export::{Table, TableFormat, write_table};
 use crate::import::{ReadOptions, Sheet, read};
@@ -114,11 +114,8 @@ impl Service {
     /// the window shows.
     fn may_send_bulk(&self) -> Result<(), BatchProblem> {
         let role = self.role();
-        if matches!(role, Role::Manager | Role::Admin) {
-            Ok(())
-        } else {
-            Err(BatchProblem::NotAllowed { role })
-        }
+        role.may(crate::domain::Action::SendBulk)
+            .map_err(|_| BatchProblem::NotAllowed { role })
     }
 
     /// [`super::Command::StartBatch`].
@@ -393,14 +390,13 @@ impl Service {
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
     use crate::backend::test_support::{spawn, wait_for};
     use crate::backend::{Backend, Command};
     use crate::config::Settings;
     use crate::domain::{
         BatchKind, BatchState, BatchSummary, Candidate, CustomerDraft, MessageState,
-        NewSenderNumber, PhoneDraft, PhoneNumber, Region,
+        NewSenderNumber, PhoneDraft, PhoneNumber, Region, Role,
     };
     use crate::store::Store;
 

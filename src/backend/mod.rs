@@ -20,6 +20,7 @@ mod import_commands;
 pub mod local_time;
 mod merge_commands;
 mod pbx_thread;
+mod permissions;
 mod runtime_thread;
 mod sms_admin;
 mod sms_commands;

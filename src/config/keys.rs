@@ -43,6 +43,32 @@ pub fn changed_keys(old: &Settings, new: &Settings) -> Vec<String> {
         .collect()
 }
 
+/// The settings each user keeps for themselves: their language, list
+/// columns, extension and when the caller's card pops. Anyone may change
+/// their own; the rest are the desk's and need an admin.
+pub const PERSONAL_KEYS: [&str; 4] = [
+    "ui.language",
+    "ui.list_columns",
+    "pbx.extension",
+    "pbx.pop_on",
+];
+
+/// Kept by the desk for whoever signs in next, changed by any sign-in.
+const SIGN_IN_KEYS: [&str; 1] = ["user.last_login"];
+
+/// The keys that differ between `old` and `new` and belong to the whole
+/// desk, not to one user ([`PERSONAL_KEYS`]): changing them needs
+/// [`crate::domain::Action::ChangeDeskSettings`].
+#[must_use]
+pub fn desk_changes(old: &Settings, new: &Settings) -> Vec<String> {
+    changed_keys(old, new)
+        .into_iter()
+        .filter(|key| {
+            !PERSONAL_KEYS.contains(&key.as_str()) && !SIGN_IN_KEYS.contains(&key.as_str())
+        })
+        .collect()
+}
+
 /// Every setting as `(key, value)`, values as TOML text, secrets too.
 pub(super) fn values(settings: &Settings) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
