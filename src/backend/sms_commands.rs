@@ -48,11 +48,13 @@ impl Service {
     /// the window must see them: the answer, the queued message, and only
     /// then the SMS thread's news of it.
     pub(super) fn send_sms(&mut self, request: QueryId, draft: &Draft, events: &EventSender) {
+        // The sender's own log lists it as theirs.
+        let sender = self.store.actor().and_then(|actor| actor.id);
         let queued = queue_draft(
             &mut self.store,
             &self.settings,
             draft,
-            None,
+            sender,
             local_time::now_time(),
         );
         match queued {

@@ -151,7 +151,7 @@ impl Service {
                 filter,
                 offset,
                 limit,
-            } => self.message_page(request, &filter, offset, limit),
+            } => self.message_page(request, &self.visible_messages(filter), offset, limit),
             Command::ResendMessage(id) => {
                 self.resend_message(id, events);
                 return true;
@@ -342,9 +342,10 @@ impl Service {
             Command::LoadGroups => answer("load groups", self.store.groups(), Event::Groups),
             Command::LoadTodayCalls => {
                 let (from, to) = local_time::today();
+                let today = self.visible_calls(CallFilter::period(from, to));
                 answer(
                     "load today's calls",
-                    self.store.calls_between(from, to, Page::first(TODAY_CALLS)),
+                    self.store.calls_where(&today, Page::first(TODAY_CALLS)),
                     Event::TodayCalls,
                 )
             }
@@ -467,7 +468,7 @@ impl Service {
                 limit,
             } => answer(
                 "list calls",
-                self.call_page(&filter, offset, limit),
+                self.call_page(&self.visible_calls(filter), offset, limit),
                 |(total, calls)| Event::CallPage {
                     request,
                     offset,

@@ -7,6 +7,7 @@
 
 use super::call::{Direction, Outcome};
 use super::invalid::{Invalid, Problem};
+use super::log_owner::LogOwner;
 use super::time::Timestamp;
 
 /// Most digits in a number piece: an international number has at most 15,
@@ -27,6 +28,8 @@ pub struct CallFilter {
     pub outcomes: Vec<Outcome>,
     /// Only calls with these digits in their number.
     pub number: Option<NumberFragment>,
+    /// Only this user's calls; `None` lists everyone's.
+    pub owner: Option<LogOwner>,
 }
 
 impl CallFilter {
@@ -39,6 +42,7 @@ impl CallFilter {
             direction: None,
             outcomes: Vec::new(),
             number: None,
+            owner: None,
         }
     }
 

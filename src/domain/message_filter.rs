@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::call_filter::NumberFragment;
 use super::ids::{BatchId, CustomerId};
+use super::log_owner::LogOwner;
 use super::message::{Message, MessageKind, MessageState};
 use super::received::ReceivedMessage;
 use super::time::Timestamp;
@@ -44,6 +45,9 @@ pub struct MessageFilter {
     pub kind: Option<MessageKind>,
     /// Only the messages of this bulk send.
     pub batch: Option<BatchId>,
+    /// Only the messages this user sent (and those received); `None`
+    /// lists everyone's.
+    pub owner: Option<LogOwner>,
 }
 
 impl MessageFilter {
@@ -59,6 +63,7 @@ impl MessageFilter {
             states: Vec::new(),
             kind: None,
             batch: None,
+            owner: None,
         }
     }
 

@@ -148,6 +148,13 @@ fn sent_sql(filter: &MessageFilter, values: &mut Vec<Value>) -> Option<String> {
             bind(values, Value::from(batch.0))
         ));
     }
+    if let Some(owner) = &filter.owner {
+        // A NULL user matches nothing.
+        conditions.push(format!(
+            "m.user_id = {}",
+            bind(values, Value::from(owner.user.map(|user| user.0)))
+        ));
+    }
     Some(conditions.join(" AND "))
 }
 
@@ -315,5 +322,61 @@ mod tests {
         let plan = plan.join("\n");
         assert!(plan.contains("messages_created"), "{plan}");
         assert!(plan.contains("received_messages_at"), "{plan}");
+    }
+    #[test]
+    fn an_agents_own_log_is_what_they_sent_and_what_came_in() {
+        let mut store = store();
+        store
+            .create_sender_number(&NewSenderNumber {
+                number: PhoneNumber::parse("1588-1234", Region::KOREA).unwrap(),
+                label: String::new(),
+            })
+            .unwrap();
+        let kim = store
+            .create_user(&crate::domain::NewUser {
+                login: "kim".to_owned(),
+                display_name: "김상담".to_owned(),
+                role: crate::domain::Role::Agent,
+                extension: None,
+            })
+            .unwrap();
+        let sent_by = |user_id| NewMessage {
+            batch_id: None,
+            customer_id: None,
+            user_id,
+            to: PhoneNumber::parse("010-1234-5678", Region::KOREA).unwrap(),
+            from_key: "+8215881234".to_owned(),
+            kind: MessageKind::Sms,
+            subject: String::new(),
+            body: "안내".to_owned(),
+            advertising: false,
+            image: None,
+        };
+        let theirs = store.enqueue_message(&sent_by(Some(kim))).unwrap();
+        store.enqueue_message(&sent_by(None)).unwrap();
+        let reply = store
+            .record_received(&NewReceived {
+                from: PhoneNumber::parse("010-1234-5678", Region::KOREA).unwrap(),
+                to: "1588-1234".to_owned(),
+                body: "네".to_owned(),
+                gateway_ref: None,
+                received_at: Timestamp(Timestamp::now().as_millis() + 60_000),
+            })
+            .unwrap()
+            .unwrap();
+        let mut own = MessageFilter::period(Timestamp(0), Timestamp(i64::MAX));
+        own.owner = Some(crate::domain::LogOwner {
+            user: Some(kim),
+            extension: String::new(),
+        });
+        let log = store.message_log(&own, Page::first(10)).unwrap();
+        assert_eq!(
+            ids(&log),
+            [
+                (MessageDirection::Received, reply.id.0),
+                (MessageDirection::Sent, theirs.0)
+            ]
+        );
+        assert_eq!(store.count_message_log(&own).unwrap(), 2);
     }
 }

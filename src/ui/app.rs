@@ -37,8 +37,8 @@ use super::sms_templates::{self, SmsTemplates};
 use super::status_manager::StatusManager;
 use super::{main_view, status_bar};
 use crate::backend::{
-    Backend, CallChange, Command, CustomerCard, Event, Group, Limits, LinkState, Lookups,
-    OriginateOutcome, QueryId, SearchBox,
+    Backend, CallChange, Command, CustomerCard, Event, Group, ImportProblem, Limits, LinkState,
+    Lookups, OriginateOutcome, QueryId, SearchBox,
 };
 use crate::config::Settings;
 use crate::domain::{Call, CustomerId, CustomerSummary, SenderNumber, Template, User};
@@ -899,7 +899,14 @@ impl RingdeskApp {
                     .audit_log
                     .as_mut()
                     .is_some_and(|log| log.refused(request, &message));
-                if !for_audit && let Some(list) = &mut self.list {
+                let for_import = !for_audit
+                    && self.customer_import.as_mut().is_some_and(|window| {
+                        window.import_refused(request, ImportProblem::Failed(message.clone()))
+                    });
+                if !for_audit
+                    && !for_import
+                    && let Some(list) = &mut self.list
+                {
                     list.exported(request, Err(message.clone()));
                 }
                 self.shown.error = Some(message);
