@@ -50,9 +50,12 @@ password="screenshot-1"
 add_admin() {
   printf '%s\n' "$password" | "$bin" --data-dir "$1" user add --login admin --role admin \
     --display-name 관리자 --extension 1001 --password-stdin >/dev/null
-  "$bin" --data-dir "$1" config set user.last_login admin >/dev/null
+  RINGDESK_USER=admin RINGDESK_PASSWORD="$password" \
+    "$bin" --data-dir "$1" config set user.last_login admin >/dev/null
 }
 add_admin "$data"
+# Every command below runs as that admin.
+export RINGDESK_USER=admin RINGDESK_PASSWORD="$password"
 # Signs in: the login is filled in and the password field has the focus.
 sign_in() {
   xdotool type --delay 50 "$password"

@@ -17,7 +17,7 @@ use ringdesk::{instance, logging, ui};
 fn main() -> ExitCode {
     ui::mark_start();
     let args = Cli::parse();
-    let context = match Context::new(args.data_dir.as_deref()) {
+    let mut context = match Context::new(args.data_dir.as_deref()) {
         Ok(context) => context,
         Err(error) => {
             eprintln!("ringdesk: {error}");
@@ -51,7 +51,9 @@ fn main() -> ExitCode {
         }
         Some(command) => {
             let mut out = std::io::stdout().lock();
-            match cli::run(&context, command, &mut out) {
+            let ran = cli::sign_in::authorize(&mut context, &command, args.user.as_deref())
+                .and_then(|()| cli::run(&context, command, &mut out));
+            match ran {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     tracing::debug!("command failed: {error:#}");

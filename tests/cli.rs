@@ -307,7 +307,7 @@ fn pbx_flags(server: &BackgroundServer, secret: &str) -> Vec<String> {
         "127.0.0.1",
         "--port",
         &server.port().to_string(),
-        "--user",
+        "--ami-user",
         "crm",
         "--secret",
         secret,
@@ -865,12 +865,12 @@ fn a_bulk_send_from_a_sheet_reports_its_rows_and_only_a_manager_may_send_one() {
     assert!(run.stderr().contains("--phone-column"), "{}", run.stderr());
     assert!(run.stderr().contains("이름, 휴대폰"), "{}", run.stderr());
 
-    // An agent's desk is refused, naming the roles that may.
+    // An agent's desk is refused, naming the role that may.
     dir.run(&["config", "set", "user.role", "agent"]).ok();
     let run = dir.run(&["sms", "bulk", "--excel", sheet, "--text", "안내"]);
     assert_ne!(run.code(), 0);
     assert!(
-        run.stderr().contains("manager or admin"),
+        run.stderr().contains("bulk sending needs the manager role"),
         "{}",
         run.stderr()
     );

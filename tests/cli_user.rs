@@ -6,8 +6,16 @@ use ringdesk::store::Store;
 
 use crate::support::DataDir;
 
-fn add(dir: &DataDir, login: &str, role: &str, password: &str) -> crate::support::Run {
-    dir.run_with_input(
+/// Adds a user, as `who` (login, password) once anyone can sign in.
+fn add_as(
+    dir: &DataDir,
+    who: Option<(&str, &str)>,
+    login: &str,
+    role: &str,
+    password: &str,
+) -> crate::support::Run {
+    dir.run_with_input_as(
+        who,
         &[
             "user",
             "add",
@@ -25,8 +33,13 @@ fn add(dir: &DataDir, login: &str, role: &str, password: &str) -> crate::support
     )
 }
 
-fn logins(dir: &DataDir) -> Vec<String> {
-    dir.run(&["user", "list", "--json"])
+/// Adds the first admin, before anyone can sign in.
+fn add(dir: &DataDir, login: &str, role: &str, password: &str) -> crate::support::Run {
+    add_as(dir, None, login, role, password)
+}
+
+fn logins(dir: &DataDir, who: (&str, &str)) -> Vec<String> {
+    dir.run_as(who.0, who.1, &["user", "list", "--json"])
         .json_lines()
         .iter()
         .map(|user| user["login"].as_str().unwrap().to_owned())
@@ -43,7 +56,10 @@ fn an_admin_added_with_a_password_on_stdin_signs_in_with_it() {
     let dir = DataDir::new();
     let id = add(&dir, "kim", "admin", "비밀번호 1234").ok();
     assert!(id.trim().parse::<i64>().is_ok(), "{id}");
-    let users = dir.run(&["user", "list", "--json"]).json_lines();
+    let kim = ("kim", "비밀번호 1234");
+    let users = dir
+        .run_as(kim.0, kim.1, &["user", "list", "--json"])
+        .json_lines();
     assert_eq!(users.len(), 1);
     assert_eq!(users[0]["login"], "kim");
     assert_eq!(users[0]["display_name"], "김민수");
@@ -56,7 +72,7 @@ fn an_admin_added_with_a_password_on_stdin_signs_in_with_it() {
         "{listed}"
     );
     assert_eq!(
-        dir.run(&["user", "list"]).ok(),
+        dir.run_as(kim.0, kim.1, &["user", "list"]).ok(),
         "kim  김민수  admin  1001  enabled\n"
     );
     assert!(signs_in(&dir, "kim", "비밀번호 1234"));
@@ -67,8 +83,9 @@ fn an_admin_added_with_a_password_on_stdin_signs_in_with_it() {
 fn a_taken_login_a_short_password_and_bad_fields_create_nothing() {
     let dir = DataDir::new();
     add(&dir, "kim", "admin", "password1").ok();
+    let kim = Some(("kim", "password1"));
 
-    let taken = add(&dir, "KIM", "agent", "password2");
+    let taken = add_as(&dir, kim, "KIM", "agent", "password2");
     assert_eq!(taken.code(), 2);
     assert!(
         taken.stderr().contains("already exists"),
@@ -76,7 +93,7 @@ fn a_taken_login_a_short_password_and_bad_fields_create_nothing() {
         taken.stderr()
     );
 
-    let short = add(&dir, "lee", "agent", "short");
+    let short = add_as(&dir, kim, "lee", "agent", "short");
     assert_eq!(short.code(), 2);
     assert!(
         short
@@ -85,54 +102,62 @@ fn a_taken_login_a_short_password_and_bad_fields_create_nothing() {
         "{}",
         short.stderr()
     );
-    let empty = add(&dir, "lee", "agent", "");
+    let empty = add_as(&dir, kim, "lee", "agent", "");
     assert_eq!(empty.code(), 2);
     assert!(
         empty.stderr().contains("password: must not be empty"),
         "{}",
         empty.stderr()
     );
-    let role = add(&dir, "lee", "boss", "password2");
+    let role = add_as(&dir, kim, "lee", "boss", "password2");
     assert_eq!(role.code(), 2);
     assert!(role.stderr().contains("role"), "{}", role.stderr());
-    let login = add(&dir, "lee park", "agent", "password2");
+    let login = add_as(&dir, kim, "lee park", "agent", "password2");
     assert_eq!(login.code(), 2);
     assert!(login.stderr().contains("login"), "{}", login.stderr());
 
-    assert_eq!(logins(&dir), ["kim"]);
+    assert_eq!(logins(&dir, ("kim", "password1")), ["kim"]);
 
     // The minimum comes from the settings.
-    dir.run(&["config", "set", "user.password_min_chars", "12"])
-        .ok();
-    let under = add(&dir, "lee", "agent", "password123");
+    dir.run_as(
+        "kim",
+        "password1",
+        &["config", "set", "user.password_min_chars", "12"],
+    )
+    .ok();
+    let under = add_as(&dir, kim, "lee", "agent", "password123");
     assert!(under.stderr().contains("at least 12"), "{}", under.stderr());
-    add(&dir, "lee", "agent", "password1234").ok();
-    assert_eq!(logins(&dir), ["kim", "lee"]);
+    add_as(&dir, kim, "lee", "agent", "password1234").ok();
+    assert_eq!(logins(&dir, ("kim", "password1")), ["kim", "lee"]);
 }
 
 #[test]
 fn a_disabled_user_cannot_sign_in_or_get_a_password_until_enabled() {
     let dir = DataDir::new();
     add(&dir, "boss", "admin", "password1").ok();
-    add(&dir, "kim", "agent", "password1").ok();
-    assert_eq!(dir.run(&["user", "disable", "kim"]).ok(), "kim disabled\n");
+    let boss = Some(("boss", "password1"));
+    add_as(&dir, boss, "kim", "agent", "password1").ok();
+    let run = |args: &[&str]| dir.run_as("boss", "password1", args);
+    assert_eq!(run(&["user", "disable", "kim"]).ok(), "kim disabled\n");
     assert!(!signs_in(&dir, "kim", "password1"));
     assert!(
-        dir.run(&["user", "list"])
+        run(&["user", "list"])
             .ok()
             .contains("kim  김민수  agent  1001  disabled")
     );
 
-    let passwd = dir.run_with_input(
+    let passwd = dir.run_with_input_as(
+        boss,
         &["user", "passwd", "kim", "--password-stdin"],
         "password2\n",
     );
     assert_eq!(passwd.code(), 2);
     assert!(passwd.stderr().contains("disabled"), "{}", passwd.stderr());
 
-    dir.run(&["user", "enable", "kim"]).ok();
+    run(&["user", "enable", "kim"]).ok();
     assert!(signs_in(&dir, "kim", "password1"));
-    dir.run_with_input(
+    dir.run_with_input_as(
+        boss,
         &["user", "passwd", "kim", "--password-stdin"],
         "password2\n",
     )
@@ -140,11 +165,11 @@ fn a_disabled_user_cannot_sign_in_or_get_a_password_until_enabled() {
     assert!(signs_in(&dir, "kim", "password2"));
     assert!(!signs_in(&dir, "kim", "password1"));
 
-    let unknown = dir.run(&["user", "disable", "nobody"]);
+    let unknown = run(&["user", "disable", "nobody"]);
     assert_eq!(unknown.code(), 1);
     assert!(unknown.stderr().contains("nobody"), "{}", unknown.stderr());
 
-    let last = dir.run(&["user", "disable", "boss"]);
+    let last = run(&["user", "disable", "boss"]);
     assert_eq!(last.code(), 2);
     assert!(last.stderr().contains("last admin"), "{}", last.stderr());
 }
@@ -163,5 +188,101 @@ fn without_a_terminal_the_password_prompt_says_to_use_stdin() {
         "{}",
         run.stderr()
     );
-    assert!(logins(&dir).is_empty());
+    let mut store = Store::open(&dir.database()).unwrap();
+    assert!(store.needs_first_admin().unwrap());
+    assert!(store.sign_in("kim", "", Timestamp::now()).is_err());
+}
+
+#[test]
+fn once_anyone_can_sign_in_every_command_runs_as_a_user_under_the_same_role_rules() {
+    let dir = DataDir::new();
+    // Before anyone can sign in, commands run as the desk's user.role.
+    dir.run(&[
+        "customer",
+        "add",
+        "--name",
+        "김민지",
+        "--phone",
+        "010-1234-5678",
+    ])
+    .ok();
+    add(&dir, "boss", "admin", "password1").ok();
+    let boss = Some(("boss", "password1"));
+    add_as(&dir, boss, "kim", "agent", "password1").ok();
+    add_as(&dir, boss, "park", "manager", "password1").ok();
+
+    let nobody = dir.run(&["search", "김민지"]);
+    assert_eq!(nobody.code(), 2);
+    assert!(
+        nobody.stderr().contains("--user LOGIN"),
+        "{}",
+        nobody.stderr()
+    );
+    let wrong = dir.run_as("kim", "password2", &["search", "김민지"]);
+    assert_eq!(wrong.code(), 2);
+    assert!(wrong.stderr().contains("wrong"), "{}", wrong.stderr());
+
+    // An agent works on customers but neither exports nor imports, sends
+    // in bulk, edits fields, changes the desk's settings or reads the audit.
+    let kim = |args: &[&str]| dir.run_as("kim", "password1", args);
+    assert!(kim(&["search", "김민지"]).ok().contains("김민지"));
+    let export = dir.path().join("customers.csv");
+    let export = export.to_str().unwrap();
+    for (args, needs) in [
+        (
+            vec!["export", "--format", "csv", export],
+            "exporting needs the manager role",
+        ),
+        (
+            vec!["import", export],
+            "importing customers needs the manager role",
+        ),
+        (
+            vec!["field", "add", "grade", "--label", "등급"],
+            "editing user-defined fields needs the admin role",
+        ),
+        (
+            vec!["config", "set", "pbx.host", "pbx.example.com"],
+            "changing the desk's settings needs the admin role",
+        ),
+        (vec!["audit"], "reading the audit log needs the admin role"),
+        (
+            vec!["customer", "empty-bin"],
+            "emptying the recycle bin needs the admin role",
+        ),
+        (vec!["user", "list"], "managing users needs the admin role"),
+    ] {
+        let refused = kim(&args);
+        assert_eq!(refused.code(), 2, "{args:?}");
+        assert!(
+            refused.stderr().contains(needs),
+            "{args:?}: {}",
+            refused.stderr()
+        );
+        assert!(
+            refused.stderr().contains("this user is agent"),
+            "{}",
+            refused.stderr()
+        );
+    }
+    assert!(!dir.path().join("customers.csv").exists());
+    // Their own settings are theirs to change.
+    kim(&["config", "set", "ui.language", "ja"]).ok();
+
+    // A manager exports; an admin reads who did what.
+    dir.run_as("park", "password1", &["export", "--format", "csv", export])
+        .ok();
+    assert!(dir.path().join("customers.csv").exists());
+    let audit = dir
+        .run_as("boss", "password1", &["audit", "--json"])
+        .json_lines();
+    let by = |action: &str| {
+        audit
+            .iter()
+            .filter(|entry| entry["action"] == action)
+            .map(|entry| entry["actor"].as_str().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert!(by("export").contains(&"김민수".to_owned()), "{audit:?}");
+    assert!(by("sign_in_failed").len() == 1, "{audit:?}");
 }

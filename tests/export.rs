@@ -391,7 +391,7 @@ fn an_agents_desk_may_not_export_and_is_told_the_role_it_needs() {
     assert_eq!(run.code(), 2);
     assert!(
         run.stderr()
-            .contains("export needs the manager or admin role"),
+            .contains("exporting needs the manager role; this user is agent"),
         "{}",
         run.stderr()
     );

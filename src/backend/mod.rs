@@ -181,7 +181,8 @@ impl Backend {
     }
 
     /// As [`Backend::spawn`] but without the link to the PBX: for the
-    /// command line's bulk sends, which only send messages.
+    /// command line's bulk sends, which only send messages, acting as
+    /// `user` when someone signed in.
     ///
     /// # Errors
     /// When the operating system refuses a thread.
@@ -190,8 +191,9 @@ impl Backend {
         settings: Settings,
         settings_file: PathBuf,
         waker: Waker,
+        user: Option<crate::domain::User>,
     ) -> std::io::Result<Self> {
-        Self::start(store, settings, settings_file, waker, false, None)
+        Self::start(store, settings, settings_file, waker, false, user)
     }
 
     fn start(

@@ -41,11 +41,13 @@ impl Service {
         }
     }
 
-    /// The user's own share of the logs, or `None` when they may see all.
+    /// The signed-in user's own share of the logs, or `None` when they may
+    /// see all (or nobody signed in: the desk's logs are all its own).
     fn log_owner(&self) -> Option<LogOwner> {
-        self.role().may(Action::SeeEveryonesLogs).err()?;
+        let user = self.session.as_ref()?;
+        user.role.may(Action::SeeEveryonesLogs).err()?;
         Some(LogOwner {
-            user: self.store.actor().and_then(|actor| actor.id),
+            user: Some(user.id),
             extension: self.settings.pbx.extension.clone(),
         })
     }

@@ -18,7 +18,7 @@ pub struct Args {
     pub action: Option<String>,
     /// Only entries by a user whose name contains this.
     #[arg(long, default_value = "")]
-    pub user: String,
+    pub by: String,
     /// Only entries whose target or detail contains this (a file, `#123`).
     #[arg(long, default_value = "")]
     pub text: String,
@@ -63,7 +63,7 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
     };
     let filter = AuditFilter {
         action,
-        actor: args.user.clone(),
+        actor: args.by.clone(),
         text: args.text.clone(),
         since: day("since", &args.since)?,
         until: day("until", &args.until)?,

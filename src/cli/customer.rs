@@ -45,6 +45,8 @@ pub enum Command {
         /// The customer id.
         id: i64,
     },
+    /// Remove every customer in the recycle bin for good (admins only).
+    EmptyBin,
     /// Print a customer's timeline, newest first: calls, messages, notes
     /// and changes to the card (who, when, old → new).
     History {
@@ -236,6 +238,10 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         Command::Restore { id } => {
             store.restore_customer(CustomerId(id))?;
             writeln!(out, "customer {id} restored")?;
+        }
+        Command::EmptyBin => {
+            let removed = store.empty_recycle_bin()?;
+            writeln!(out, "{removed} customers removed for good")?;
         }
         Command::History {
             id,

@@ -20,6 +20,7 @@ pub mod merge;
 pub mod pbx;
 pub mod search;
 pub mod settings;
+pub mod sign_in;
 pub mod sms;
 pub mod sms_bulk;
 pub mod user;
@@ -30,7 +31,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::config::{self, DataDirs, Settings};
-use crate::domain::Invalid;
+use crate::domain::{Action, Actor, Invalid, LogOwner, Role, User};
 use crate::store::{self, Store};
 
 /// ringdesk: the desktop companion for a call-centre agent's phone.
@@ -40,6 +41,10 @@ pub struct Cli {
     /// Keep the database, settings and logs in DIR instead of the per-user folders.
     #[arg(long, global = true, env = "RINGDESK_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Run the command as this user (once anyone can sign in); the
+    /// password comes from `RINGDESK_PASSWORD` or a prompt.
+    #[arg(long, global = true, env = "RINGDESK_USER", value_name = "LOGIN")]
+    pub user: Option<String>,
     /// What to do; without one, the window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -146,14 +151,12 @@ pub enum Error {
     /// The running window could not be reached or did not answer.
     #[error("{0}")]
     Window(String),
-    /// The desk's role (`user.role`) may not do this.
-    #[error("{action} needs the {needs} role; this desk's user.role is agent")]
-    NotAllowed {
-        /// What was refused.
-        action: &'static str,
-        /// The roles that may.
-        needs: &'static str,
-    },
+    /// The role the command runs with may not do this.
+    #[error(transparent)]
+    NotAllowed(#[from] crate::domain::NotAllowed),
+    /// Nobody, or not this user, could be signed in.
+    #[error("{0}")]
+    SignIn(String),
     /// Input that could not be read (a password prompt without a terminal).
     #[error("{0}")]
     Input(String),
@@ -179,6 +182,9 @@ pub struct Context {
     pub dirs: DataDirs,
     /// The settings.
     pub settings: Settings,
+    /// Who runs the command, once anyone can sign in
+    /// ([`sign_in::authorize`]).
+    pub user: Option<User>,
 }
 
 impl Context {
@@ -190,7 +196,35 @@ impl Context {
         let dirs = DataDirs::resolve(data_dir)?;
         dirs.create()?;
         let settings = Settings::load_or_create(&dirs.settings_file())?;
-        Ok(Self { dirs, settings })
+        Ok(Self {
+            dirs,
+            settings,
+            user: None,
+        })
+    }
+
+    /// The role the command runs with: the signed-in user's, or the
+    /// desk's `user.role` before anyone can sign in.
+    #[must_use]
+    pub fn role(&self) -> Role {
+        self.user
+            .as_ref()
+            .map_or(self.settings.user.role, |user| user.role)
+    }
+
+    /// The signed-in user's own share of the logs, or `None` when they may
+    /// see everyone's (or nobody signed in: the desk's logs are all its own).
+    #[must_use]
+    pub fn log_owner(&self) -> Option<LogOwner> {
+        let user = self.user.as_ref()?;
+        user.role.may(Action::SeeEveryonesLogs).err()?;
+        Some(LogOwner {
+            user: Some(user.id),
+            extension: user
+                .extension
+                .clone()
+                .unwrap_or_else(|| self.settings.pbx.extension.clone()),
+        })
     }
 
     /// Opens the customer database.
@@ -199,9 +233,15 @@ impl Context {
     /// When it cannot be opened or was written by a newer ringdesk.
     pub fn store(&self) -> Result<Store, store::Error> {
         let mut store = Store::open(&self.dirs.database())?;
-        // Changes made here are recorded as the configured user's, or
-        // nobody's when none is set.
-        store.set_actor_named(&self.settings.user.name)?;
+        // Changes made here are recorded as the signed-in user's, before
+        // anyone can sign in as the configured user's, or nobody's.
+        match &self.user {
+            Some(user) => store.set_actor(Some(Actor {
+                id: Some(user.id),
+                name: user.display_name.clone(),
+            })),
+            None => store.set_actor_named(&self.settings.user.name)?,
+        }
         Ok(store)
     }
 }

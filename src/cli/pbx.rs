@@ -47,9 +47,9 @@ pub struct Link {
     /// The AMI port (pbx.port).
     #[arg(long)]
     pub port: Option<u16>,
-    /// The AMI user (pbx.user).
+    /// The AMI user (pbx.user); `--user` is who runs the command.
     #[arg(long)]
-    pub user: Option<String>,
+    pub ami_user: Option<String>,
     /// The AMI secret (pbx.secret).
     #[arg(long)]
     pub secret: Option<String>,
@@ -63,7 +63,7 @@ impl Link {
     fn any(&self) -> bool {
         self.host.is_some()
             || self.port.is_some()
-            || self.user.is_some()
+            || self.ami_user.is_some()
             || self.secret.is_some()
             || self.extension.is_some()
     }
@@ -78,7 +78,7 @@ impl Link {
         if let Some(port) = self.port {
             pbx.port = port;
         }
-        if let Some(user) = &self.user {
+        if let Some(user) = &self.ami_user {
             pbx.user.clone_from(user);
         }
         if let Some(secret) = &self.secret {

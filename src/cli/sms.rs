@@ -491,7 +491,11 @@ fn log(context: &Context, args: &LogArgs, out: &mut impl Write) -> Result<(), Er
         None => Timestamp(0),
         Some(date) => local_midnight("since", date)?,
     };
-    let filter = MessageFilter::period(from, Timestamp(i64::MAX));
+    let filter = MessageFilter {
+        // An agent's log is their own, as in the window.
+        owner: context.log_owner(),
+        ..MessageFilter::period(from, Timestamp(i64::MAX))
+    };
     for row in store.message_log(&filter, Page::first(args.limit))? {
         if args.json {
             json_line(out, &row)?;

@@ -257,6 +257,7 @@ fn backend(context: &Context, store: Store) -> Result<Backend, Error> {
         context.settings.clone(),
         context.dirs.settings_file(),
         Arc::new(|| {}),
+        context.user.clone(),
     )
     .map_err(|error| Error::Sms(format!("cannot start sending: {error}")))
 }

@@ -63,10 +63,15 @@ const SIGN_IN_KEYS: [&str; 1] = ["user.last_login"];
 pub fn desk_changes(old: &Settings, new: &Settings) -> Vec<String> {
     changed_keys(old, new)
         .into_iter()
-        .filter(|key| {
-            !PERSONAL_KEYS.contains(&key.as_str()) && !SIGN_IN_KEYS.contains(&key.as_str())
-        })
+        .filter(|key| is_desk_key(key))
         .collect()
+}
+
+/// Whether `key` is the whole desk's (an admin's to change), not one
+/// user's own or the sign-in's.
+#[must_use]
+pub fn is_desk_key(key: &str) -> bool {
+    !PERSONAL_KEYS.contains(&key) && !SIGN_IN_KEYS.contains(&key)
 }
 
 /// Every setting as `(key, value)`, values as TOML text, secrets too.

@@ -15,7 +15,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use dirs::DataDirs;
-pub use keys::{PERSONAL_KEYS, changed_keys, desk_changes, get, list, save, set};
+pub use keys::{PERSONAL_KEYS, changed_keys, desk_changes, get, is_desk_key, list, save, set};
 pub use secrets::{SECRET_KEYS, SecretsPlace, is_secret};
 pub use sms_http::{HttpProviderSettings, NumberFormat};
 

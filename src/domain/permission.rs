@@ -2,11 +2,11 @@
 //! line both check before they act, so a refusal reads the same from both.
 //!
 //! Agents see and edit customers, call and send single messages. Managers
-//! also send to many at once, import and export the book, restore it from a
-//! backup and see everyone's calls and messages. Admins also shape the book
-//! (user-defined fields, statuses, sources), manage users and sender numbers,
-//! read the audit log, change the desk's settings (PBX, SMS gateway…) and
-//! empty the recycle bin.
+//! also send to many at once, import, export and back up the book and see
+//! everyone's calls and messages. Admins also shape the book (user-defined
+//! fields, statuses, sources), manage users and sender numbers, read the
+//! audit log, change the desk's settings (PBX, SMS gateway…), restore the
+//! book from a backup and empty the recycle bin.
 
 use super::Role;
 
@@ -19,8 +19,10 @@ pub enum Action {
     ImportCustomers,
     /// Write customers, a log or a send's results to a file.
     Export,
-    /// Read or write a backup of the whole book.
+    /// Write a backup of the whole book.
     Backup,
+    /// Replace the whole book with a backup.
+    RestoreBackup,
     /// See other users' calls and messages in the logs.
     SeeEveryonesLogs,
     /// Define, change or retire user-defined fields.
@@ -44,11 +46,12 @@ pub enum Action {
 
 impl Action {
     /// Every action, for tests and help texts.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::SendBulk,
         Self::ImportCustomers,
         Self::Export,
         Self::Backup,
+        Self::RestoreBackup,
         Self::SeeEveryonesLogs,
         Self::EditFields,
         Self::EditStatuses,
@@ -75,6 +78,7 @@ impl Action {
             | Self::EditSenders
             | Self::ManageUsers
             | Self::ReadAudit
+            | Self::RestoreBackup
             | Self::ChangeDeskSettings
             | Self::EmptyRecycleBin => Role::Admin,
         }
@@ -87,7 +91,8 @@ impl Action {
             Self::SendBulk => "bulk sending",
             Self::ImportCustomers => "importing customers",
             Self::Export => "exporting",
-            Self::Backup => "backing up or restoring the book",
+            Self::Backup => "backing up the book",
+            Self::RestoreBackup => "restoring the book from a backup",
             Self::SeeEveryonesLogs => "seeing everyone's calls and messages",
             Self::EditFields => "editing user-defined fields",
             Self::EditStatuses => "editing statuses",

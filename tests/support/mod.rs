@@ -34,29 +34,24 @@ impl DataDir {
 
     /// Runs `ringdesk --data-dir DIR ARGS…`.
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_ringdesk"))
-            .arg("--data-dir")
-            .arg(self.path())
-            .args(args)
-            .env_remove("RINGDESK_DATA_DIR")
-            .env_remove("RUST_LOG")
-            .env("RINGDESK_SECRETS", "file")
-            .output()
-            .unwrap();
-        Run(output)
+        Run(self.ringdesk(args, None).output().unwrap())
     }
-}
 
-impl DataDir {
-    /// Runs `ringdesk --data-dir DIR ARGS…` with `input` on standard input.
-    pub fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+    /// Runs `ringdesk --data-dir DIR ARGS…` as user `login` (its password
+    /// in `RINGDESK_PASSWORD`).
+    pub fn run_as(&self, login: &str, password: &str, args: &[&str]) -> Run {
+        Run(self
+            .ringdesk(args, Some((login, password)))
+            .output()
+            .unwrap())
+    }
+
+    /// Runs `ringdesk --data-dir DIR ARGS…` with `input` on standard input,
+    /// as user `who` (login, password) when given.
+    pub fn run_with_input_as(&self, who: Option<(&str, &str)>, args: &[&str], input: &str) -> Run {
         use std::io::Write as _;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ringdesk"))
-            .arg("--data-dir")
-            .arg(self.path())
-            .args(args)
-            .env_remove("RINGDESK_DATA_DIR")
-            .env_remove("RUST_LOG")
+        let mut child = self
+            .ringdesk(args, who)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -65,6 +60,27 @@ impl DataDir {
         // A command that fails before reading closes its end early.
         child.stdin.take().unwrap().write_all(input.as_bytes()).ok();
         Run(child.wait_with_output().unwrap())
+    }
+
+    /// The binary on this folder, as `who` (login, password) when given,
+    /// untouched by the environment the tests run in.
+    fn ringdesk(&self, args: &[&str], who: Option<(&str, &str)>) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ringdesk"));
+        command
+            .arg("--data-dir")
+            .arg(self.path())
+            .args(args)
+            .env_remove("RINGDESK_DATA_DIR")
+            .env_remove("RUST_LOG")
+            .env_remove("RINGDESK_USER")
+            .env_remove("RINGDESK_PASSWORD")
+            .env("RINGDESK_SECRETS", "file");
+        if let Some((login, password)) = who {
+            command
+                .env("RINGDESK_USER", login)
+                .env("RINGDESK_PASSWORD", password);
+        }
+        command
     }
 }
 
