@@ -6,6 +6,7 @@
 
 mod dirs;
 mod keys;
+mod personal;
 mod secrets;
 mod sms_http;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use dirs::DataDirs;
 pub use keys::{PERSONAL_KEYS, changed_keys, desk_changes, get, list, save, set};
+pub use personal::{Personal, Split, split};
 pub use secrets::{SECRET_KEYS, SecretsPlace, is_secret};
 pub use sms_http::{HttpProviderSettings, NumberFormat};
 
