@@ -268,6 +268,9 @@ fn once_anyone_can_sign_in_every_command_runs_as_a_user_under_the_same_role_rule
     assert!(!dir.path().join("customers.csv").exists());
     // Their own settings are theirs to change.
     kim(&["config", "set", "ui.language", "ja"]).ok();
+    assert_eq!(kim(&["config", "get", "ui.language"]).ok(), "ja\n");
+    let desk = dir.run_as("boss", "password1", &["config", "get", "ui.language"]);
+    assert_eq!(desk.ok(), "ko\n");
 
     // A manager exports; an admin reads who did what.
     dir.run_as("park", "password1", &["export", "--format", "csv", export])

@@ -46,6 +46,7 @@ mod ui_dial;
 mod ui_history;
 mod ui_import;
 mod ui_merge;
+mod ui_personal;
 mod ui_sign_in;
 mod ui_sms;
 mod ui_statuses;

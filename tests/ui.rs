@@ -138,20 +138,32 @@ pub(crate) fn window(dir: &DataDir) -> Harness<'static, RingdeskApp> {
 }
 
 /// The backend on the store and settings file in `dir`, signed in as
-/// [`desk_user`], with the settings it read and the user.
+/// [`desk_user`], with the settings the user works with (the file's with
+/// their own over them) and the user.
 pub(crate) fn signed_in_backend(dir: &DataDir) -> (Backend, Settings, User) {
     let mut store = Store::open(&dir.database()).unwrap();
-    let settings = Settings::load_or_create(&settings_file(dir)).unwrap();
-    let user = desk_user(&mut store, &settings);
+    let desk = Settings::load_or_create(&settings_file(dir)).unwrap();
+    let user = desk_user(&mut store, &desk);
+    let settings = store
+        .personal_settings(user.id)
+        .unwrap()
+        .over(&desk, user.extension.as_deref());
     let backend = Backend::spawn_signed_in(
         store,
-        settings.clone(),
+        desk,
         settings_file(dir),
         Arc::new(|| {}),
         user.clone(),
     )
     .unwrap();
     (backend, settings, user)
+}
+
+/// The own settings of the user the window's tests sign in as.
+pub(crate) fn desk_users_own(dir: &DataDir) -> ringdesk::config::Personal {
+    let store = Store::open(&dir.database()).unwrap();
+    let user = store.user_by_login("desk").unwrap().unwrap();
+    store.personal_settings(user.id).unwrap()
 }
 
 /// The window on the store in `dir` as a fresh start shows it: the sign-in
@@ -477,10 +489,14 @@ fn the_chosen_columns_survive_a_restart() {
             .click();
         harness.run_steps(2);
         let wanted = ["name", "phone", "status", "assignee", "updated", "email"];
-        step_until(&mut harness, "the settings file", |_| {
-            Settings::load_or_create(&settings_file(&dir))
-                .is_ok_and(|settings| settings.ui.list_columns == wanted)
+        // They are the signed-in user's; the file keeps the desk's.
+        step_until(&mut harness, "the user's columns", |_| {
+            desk_users_own(&dir)
+                .list_columns
+                .is_some_and(|columns| columns == wanted)
         });
+        let desk = Settings::load_or_create(&settings_file(&dir)).unwrap();
+        assert_eq!(desk.ui.list_columns, Settings::default().ui.list_columns);
     }
     let mut harness = window(&dir);
     open_menu(&mut harness, "고객관리(C)", "고객목록");
@@ -496,20 +512,21 @@ fn switching_language_changes_the_menus_at_once() {
     let dir = DataDir::new();
     let mut harness = window(&dir);
     open_menu(&mut harness, "파일(F)", "사용자 환경설정");
-    harness.get_by_label("日本語").click();
-    harness.run_steps(2);
+    // The dialog's rows move as the labels change language: let it settle.
+    click(&mut harness, "日本語");
     let file_ja = harness.state().texts().get("menu.file").to_owned();
     assert_ne!(file_ja, "파일(F)");
     assert!(harness.query_by_label(&file_ja).is_some());
-    harness.get_by_label("English").click();
-    harness.run_steps(2);
+    click(&mut harness, "English");
     assert!(harness.query_by_label("File (F)").is_some());
     click(&mut harness, "OK");
     step_until(&mut harness, "the saved language", |_| {
-        Settings::load_or_create(&settings_file(&dir))
-            .is_ok_and(|settings| settings.ui.language == ringdesk::config::Language::En)
+        desk_users_own(&dir).language == Some(ringdesk::config::Language::En)
     });
     assert!(harness.query_by_label("Customers (C)").is_some());
+    // The language is the user's; the desk's stays Korean.
+    let desk = Settings::load_or_create(&settings_file(&dir)).unwrap();
+    assert_eq!(desk.ui.language, ringdesk::config::Language::Ko);
 }
 
 #[test]

@@ -60,14 +60,14 @@ impl Service {
                 password,
             } => {
                 let signed_in = self.store.sign_in(&login, &password.0, Timestamp::now());
-                self.signed_in(request, signed_in)
+                self.signed_in(request, signed_in, events)
             }
             Command::CreateFirstAdmin {
                 request,
                 user,
                 password,
                 again,
-            } => self.first_admin(request, user, &password, &again),
+            } => self.first_admin(request, user, &password, &again, events),
             Command::ChangePassword {
                 request,
                 old,
@@ -120,14 +120,20 @@ impl Service {
         })
     }
 
-    fn signed_in(&mut self, request: QueryId, signed_in: store::Result<User>) -> Event {
+    /// After a sign-in: the user, then the settings they work with.
+    fn signed_in(
+        &mut self,
+        request: QueryId,
+        signed_in: store::Result<User>,
+        events: &EventSender,
+    ) -> Event {
         match signed_in {
             Ok(user) => {
                 tracing::info!(user = %user.id.0, "signed in");
                 self.session = Some(user.clone());
-                self.take_actor();
                 self.remember_login(&user.login);
-                Event::SignedIn(user)
+                events.send(Event::SignedIn(user.clone()));
+                self.take_settings_of(&user)
             }
             Err(error) => {
                 tracing::info!("sign-in refused: {error}");
@@ -141,13 +147,13 @@ impl Service {
 
     /// Keeps `login` as this desk's last one, for the next sign-in.
     fn remember_login(&mut self, login: &str) {
-        if self.settings.user.last_login == login {
+        if self.desk_settings.user.last_login == login {
             return;
         }
-        let mut settings = self.settings.clone();
+        let mut settings = self.desk_settings.clone();
         login.clone_into(&mut settings.user.last_login);
         match config::save(&self.settings_file, &settings) {
-            Ok(saved) => self.settings = saved,
+            Ok(saved) => self.desk_settings = saved,
             Err(error) => tracing::warn!("cannot remember the login: {error}"),
         }
     }
@@ -158,6 +164,7 @@ impl Service {
         user: NewUser,
         password: &Secret,
         again: &Secret,
+        events: &EventSender,
     ) -> Event {
         let created = (|| {
             if !self.store.needs_first_admin().map_err(problem)? {
@@ -177,7 +184,7 @@ impl Service {
             self.store.user(id).map_err(problem)
         })();
         match created {
-            Ok(user) => self.signed_in(request, Ok(user)),
+            Ok(user) => self.signed_in(request, Ok(user), events),
             Err(problem) => Event::AccountRefused { request, problem },
         }
     }
@@ -289,7 +296,7 @@ mod tests {
         backend.send(command).unwrap();
         loop {
             match backend.wait_event(Duration::from_secs(10)) {
-                Some(Event::Users(_) | Event::Lookups(_)) => {}
+                Some(Event::Users(_) | Event::Lookups(_) | Event::SettingsSaved(_)) => {}
                 Some(event) => return event,
                 None => panic!("no answer"),
             }

@@ -348,8 +348,10 @@ pub enum Command {
         /// On or off.
         enabled: bool,
     },
-    /// Write the settings file and use the new settings; answered by
-    /// [`super::Event::SettingsSaved`].
+    /// Write the settings and use them; answered by
+    /// [`super::Event::SettingsSaved`]. With someone signed in, their own
+    /// keys ([`crate::config::PERSONAL_KEYS`]) are kept with them and the
+    /// rest go to the settings file.
     SaveSettings(Box<Settings>),
     /// The company e-mail domains of live customers with their counts (the
     /// free-mail list of the settings left out); answered by

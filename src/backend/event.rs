@@ -157,7 +157,8 @@ pub enum Event {
         /// Customers holding a value.
         customers: u64,
     },
-    /// The settings were written and are in use.
+    /// The settings were written, or someone signed in, and these are in
+    /// use: the desk's with the signed-in user's own over them.
     SettingsSaved(Box<Settings>),
     /// Whether the window asks for the first admin (nobody can sign in
     /// yet) or for a sign-in.
@@ -166,7 +167,8 @@ pub enum Event {
         first_run: bool,
     },
     /// Signed in: changes are now recorded as this user's, and the backend
-    /// acts with their role.
+    /// acts with their role. [`Event::SettingsSaved`] follows with the
+    /// settings they work with.
     SignedIn(User),
     /// A password change or a user added, reset or switched is done.
     AccountDone {

@@ -22,6 +22,7 @@ mod merge_commands;
 mod pbx_thread;
 mod permissions;
 mod runtime_thread;
+mod settings_commands;
 mod sms_admin;
 mod sms_commands;
 mod sms_thread;
@@ -208,6 +209,12 @@ impl Backend {
         let (event_sender, events) = std_mpsc::channel();
         let sender = store_thread::EventSender::new(event_sender, waker);
         let mut threads = Threads::default();
+        // The threads start with the settings the signed-in user works with.
+        let desk_settings = settings;
+        let settings = session.as_ref().map_or_else(
+            || desk_settings.clone(),
+            |user| settings_commands::settings_of(&store, &desk_settings, user),
+        );
         // An in-memory store cannot be opened twice; it serves tests
         // without a phone. Messages are still checked and queued there;
         // nothing sends them.
@@ -245,6 +252,7 @@ impl Backend {
         let service = store_thread::Service {
             store,
             settings,
+            desk_settings,
             settings_file,
             pbx: threads.pbx,
             sms: threads.sms,

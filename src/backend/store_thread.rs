@@ -12,7 +12,7 @@ use super::event::{CustomerCard, HeldBy, Holder, Lookups};
 use super::pbx_thread::PbxControl;
 use super::sms_thread::SmsControl;
 use super::{BulkAction, Command, Event, SearchBox, Waker, local_time};
-use crate::config::{self, Settings};
+use crate::config::Settings;
 use crate::domain::note::NoteBody;
 use crate::domain::search::SearchQuery;
 use crate::domain::{
@@ -52,7 +52,11 @@ impl EventSender {
 /// The store and what commands need besides it.
 pub(super) struct Service {
     pub(super) store: Store,
+    /// The settings in use: the desk's with the signed-in user's own over
+    /// them (`settings_commands`).
     pub(super) settings: Settings,
+    /// The settings file's, the desk's.
+    pub(super) desk_settings: Settings,
     pub(super) settings_file: PathBuf,
     /// The PBX thread, when the store is a file it can open too.
     pub(super) pbx: Option<mpsc::Sender<PbxControl>>,
@@ -572,54 +576,6 @@ impl Service {
                 answer("load groups", self.store.groups(), Event::Groups)
             }
             Err(error) => failed("change groups", &error),
-        }
-    }
-
-    fn save_settings(&mut self, settings: &Settings) -> Event {
-        match config::save(&self.settings_file, settings) {
-            Ok(saved) => {
-                let changed = config::changed_keys(&self.settings, &saved);
-                if !changed.is_empty()
-                    && let Err(error) = self.store.record_audit(
-                        AuditAction::Settings,
-                        &self.settings_file.display().to_string(),
-                        &changed.join(", "),
-                    )
-                {
-                    tracing::warn!("the settings change could not be recorded: {error}");
-                }
-                self.settings = saved.clone();
-                self.take_actor();
-                self.to_pbx(PbxControl::Settings(Box::new(saved.clone())));
-                if let Some(sms) = &self.sms {
-                    // A full queue means the thread is behind on wakes and
-                    // settings; the settings file is read again at start.
-                    if sms
-                        .try_send(SmsControl::Settings(Box::new(saved.clone())))
-                        .is_err()
-                    {
-                        tracing::warn!("the SMS thread did not take the new settings");
-                    }
-                }
-                if let Some(batches) = &self.batches {
-                    batches
-                        .send(BatchControl::Settings(Box::new(saved.clone())))
-                        .ok();
-                }
-                if let Some(backups) = &self.backups {
-                    backups
-                        .send(BackupControl::Settings(saved.backup.clone()))
-                        .ok();
-                }
-                Event::SettingsSaved(Box::new(saved))
-            }
-            Err(error) => {
-                tracing::error!("saving settings failed: {error}");
-                Event::Failed {
-                    action: "save settings",
-                    message: error.to_string(),
-                }
-            }
         }
     }
 

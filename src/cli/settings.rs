@@ -1,9 +1,10 @@
-//! `ringdesk config list | get KEY | set KEY VALUE`.
+//! `ringdesk config list | get KEY | set KEY VALUE`. Signed in, a user's own
+//! settings (`config::PERSONAL_KEYS`) are read and set as theirs.
 
 use std::io::Write;
 
 use super::{Context, Error};
-use crate::config;
+use crate::config::{self, Settings};
 
 /// The `config` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -37,6 +38,11 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
         }
         Command::Get { key } => writeln!(out, "{}", config::get(&context.settings, &key)?)?,
         Command::Set { key, value } => {
+            if let Some(user) = &context.user
+                && config::PERSONAL_KEYS.contains(&key.as_str())
+            {
+                return set_own(context, user, &key, &value, out);
+            }
             let file = context.dirs.settings_file();
             let settings = config::set(&file, &key, &value)?;
             if !config::changed_keys(&context.settings, &settings).is_empty() {
@@ -49,5 +55,36 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
             writeln!(out, "{key} = {}", config::get(&settings, &key)?)?;
         }
     }
+    Ok(())
+}
+
+/// Sets one of the signed-in user's own settings, kept with them rather
+/// than in the file (whose value stays the desk's default).
+fn set_own(
+    context: &Context,
+    user: &crate::domain::User,
+    key: &str,
+    value: &str,
+    out: &mut impl Write,
+) -> Result<(), Error> {
+    let mut store = context.store()?;
+    let new = config::with_value(&context.settings, key, value)?;
+    let desk = Settings::load_or_create(&context.dirs.settings_file())?;
+    let personal = store.personal_settings(user.id)?;
+    let split = config::split(&desk, &context.settings, &personal, &new)?;
+    if !split.personal_keys.is_empty() {
+        store.set_personal_settings(
+            user.id,
+            &split.personal,
+            split.extension.as_deref(),
+            &split.personal_keys,
+        )?;
+    }
+    writeln!(
+        out,
+        "{key} = {} (for {})",
+        config::get(&new, key)?,
+        user.login
+    )?;
     Ok(())
 }

@@ -52,6 +52,11 @@ pub fn authorize(
         let password = password(login)?;
         let user = store.sign_in(login, &password, Timestamp::now())?;
         tracing::info!(login = %user.login, role = %user.role, "signed in on the command line");
+        // The user's own settings (extension, language…) over the desk's,
+        // as in the window.
+        context.settings = store
+            .personal_settings(user.id)?
+            .over(&context.settings, user.extension.as_deref());
         context.user = Some(user);
     }
     match action(command) {

@@ -136,6 +136,39 @@ pub fn set(path: &Path, key: &str, value: &str) -> Result<Settings, Error> {
     Ok(saved)
 }
 
+/// `settings` with `key` set to `value`, read as [`set`] reads it, without
+/// touching a file: for a user's own settings, kept with the user.
+///
+/// # Errors
+/// [`Error::UnknownKey`] or [`Error::InvalidValue`].
+pub fn with_value(settings: &Settings, key: &str, value: &str) -> Result<Settings, Error> {
+    let Some((_, default)) = list(&Settings::default())
+        .into_iter()
+        .find(|(known, _)| known == key)
+    else {
+        return Err(unknown(settings, key));
+    };
+    let new_value = typed_like(&default, key, value)?;
+    let invalid = |reason: String| Error::InvalidValue {
+        key: key.to_owned(),
+        reason,
+    };
+    let mut table = toml::Table::try_from(settings).map_err(|error| invalid(error.to_string()))?;
+    let parsed: toml::Table =
+        toml::from_str(&format!("v = {new_value}")).map_err(|error| invalid(error.to_string()))?;
+    let (tables, name) = key.rsplit_once('.').ok_or_else(|| unknown(settings, key))?;
+    let mut at = &mut table;
+    for part in tables.split('.') {
+        at = at
+            .get_mut(part)
+            .and_then(toml::Value::as_table_mut)
+            .ok_or_else(|| unknown(settings, key))?;
+    }
+    at.insert(name.to_owned(), parsed["v"].clone());
+    let text = toml::to_string(&table).map_err(|error| invalid(error.to_string()))?;
+    Settings::from_toml(&text).map_err(invalid)
+}
+
 /// Writes every value of `settings` into the file at `path`, keeping the
 /// comments and layout around them, and returns what was written.
 ///

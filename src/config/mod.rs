@@ -6,6 +6,7 @@
 
 mod dirs;
 mod keys;
+mod personal;
 mod secrets;
 mod sms_http;
 
@@ -15,7 +16,10 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use dirs::DataDirs;
-pub use keys::{PERSONAL_KEYS, changed_keys, desk_changes, get, is_desk_key, list, save, set};
+pub use keys::{
+    PERSONAL_KEYS, changed_keys, desk_changes, get, is_desk_key, list, save, set, with_value,
+};
+pub use personal::{Personal, Split, split};
 pub use secrets::{SECRET_KEYS, SecretsPlace, is_secret};
 pub use sms_http::{HttpProviderSettings, NumberFormat};
 

@@ -94,9 +94,9 @@ impl UserUpdate {
     /// # Errors
     /// An empty or too long `display_name`, or an `extension` that is not 2 to 10 digits.
     pub fn check(&self) -> Result<Self, Invalid> {
-        let extension = match self.extension.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(extension) => Some(check_extension(extension)?),
+        let extension = match self.extension.as_deref() {
+            None => None,
+            Some(typed) => extension(typed)?,
         };
         Ok(Self {
             display_name: input::required(
@@ -107,6 +107,17 @@ impl UserUpdate {
             role: self.role,
             extension,
         })
+    }
+}
+
+/// An extension as typed: `None` when only spaces, otherwise 2 to 10 digits.
+///
+/// # Errors
+/// [`Invalid`] on field `extension` for anything else.
+pub fn extension(typed: &str) -> Result<Option<String>, Invalid> {
+    match typed.trim() {
+        "" => Ok(None),
+        extension => check_extension(extension).map(Some),
     }
 }
 

@@ -32,6 +32,7 @@ mod migrations;
 mod notes;
 mod ordering;
 mod outbox;
+mod personal_settings;
 mod phones;
 mod received;
 mod references;

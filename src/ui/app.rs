@@ -1119,10 +1119,20 @@ impl RingdeskApp {
         }
     }
 
+    /// Whether the signed-in user may change the desk's settings (the
+    /// backend refuses it otherwise; the preferences grey them out).
+    fn may_change_desk(&self) -> bool {
+        self.gate.user().is_some_and(|user| {
+            user.role
+                .may(crate::domain::Action::ChangeDeskSettings)
+                .is_ok()
+        })
+    }
+
     fn menu_action(&mut self, action: MenuAction, ctx: &egui::Context) {
         match action {
             MenuAction::Preferences => {
-                self.preferences = Some(Preferences::new(&self.settings));
+                self.preferences = Some(Preferences::new(&self.settings, self.may_change_desk()));
             }
             MenuAction::FieldSettings => {
                 self.field_settings = Some(FieldSettings::default());

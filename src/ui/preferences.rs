@@ -1,7 +1,10 @@
-//! 사용자 환경설정: the person at the desk, the PBX, the SMS gateway, the
-//! default country for numbers and the language. The language switches the
-//! window as soon as it is chosen; OK writes the settings file (through the
-//! backend), Cancel puts everything back.
+//! 사용자 환경설정: the signed-in user's own settings (language, extension,
+//! when the caller's card pops; their list columns are chosen in the list),
+//! then the desk's — the person at the desk, the PBX, the SMS gateway, the
+//! default country — which admins change for everyone at this desk and
+//! others see greyed out. The language switches the window as soon as it is
+//! chosen; OK saves (through the backend, which keeps each user's own keys
+//! with them), Cancel puts everything back.
 
 mod sms_http;
 
@@ -34,25 +37,25 @@ pub struct Preferences {
     port: String,
     dlr_port: String,
     region: String,
+    /// Whether the desk's settings may be changed (an admin signed in).
+    desk_editable: bool,
 }
 
 impl Preferences {
-    /// A dialog editing a copy of `settings`.
+    /// A dialog editing a copy of `settings`, the desk's part only when
+    /// `desk_editable`.
     #[must_use]
-    pub fn new(settings: &Settings) -> Self {
+    pub fn new(settings: &Settings, desk_editable: bool) -> Self {
         Self {
             settings: settings.clone(),
             port: settings.pbx.port.to_string(),
             dlr_port: settings.sms.kannel.dlr_port.to_string(),
             region: settings.phone.default_region.code().to_owned(),
+            desk_editable,
         }
     }
 
     /// Draws the dialog.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "the dialog's layout reads best top to bottom"
-    )]
     pub fn show(&mut self, ctx: &egui::Context, texts: &Texts) -> Outcome {
         let mut outcome = Outcome::Open;
         let mut open = true;
@@ -72,162 +75,14 @@ impl Preferences {
             .resizable(false)
             .default_width(460.0)
             .show(ctx, |ui| {
-                let settings = &mut self.settings;
-                section(ui, texts.get("prefs.user"));
-                egui::Grid::new("prefs_user").num_columns(2).show(ui, |ui| {
-                    text_row(
-                        ui,
-                        texts.get("prefs.user_name"),
-                        &mut settings.user.name,
-                        false,
-                    );
-                    text_row(
-                        ui,
-                        texts.get("prefs.extension"),
-                        &mut settings.pbx.extension,
-                        false,
-                    );
-                });
-                section(ui, texts.get("prefs.pbx"));
-                egui::Grid::new("prefs_pbx").num_columns(2).show(ui, |ui| {
-                    text_row(ui, texts.get("prefs.host"), &mut settings.pbx.host, false);
-                    let label = ui.label(texts.get("prefs.port"));
-                    ui.vertical(|ui| {
-                        ui.add(egui::TextEdit::singleline(&mut self.port).desired_width(80.0))
-                            .labelled_by(label.id);
-                        if port.is_none() {
-                            ui.colored_label(ui.visuals().error_fg_color, "1–65535");
-                        }
-                    });
-                    ui.end_row();
-                    text_row(
-                        ui,
-                        texts.get("prefs.pbx_user"),
-                        &mut settings.pbx.user,
-                        false,
-                    );
-                    text_row(
-                        ui,
-                        texts.get("prefs.secret"),
-                        &mut settings.pbx.secret,
-                        true,
-                    );
-                    ui.label("");
-                    ui.add(
-                        egui::Label::new(
-                            egui::RichText::new(secrets_note(texts, &settings.secrets_kept)).weak(),
-                        )
-                        .wrap(),
-                    );
-                    ui.end_row();
-                    ui.label("");
-                    ui.checkbox(&mut settings.pbx.tls, texts.get("prefs.tls"));
-                    ui.end_row();
-                    text_row(
-                        ui,
-                        texts.get("prefs.prefix"),
-                        &mut settings.pbx.outbound_prefix,
-                        false,
-                    );
-                    ui.label(texts.get("prefs.popup"));
-                    ui.horizontal(|ui| {
-                        ui.radio_value(
-                            &mut settings.pbx.pop_on,
-                            PopupMoment::Ring,
-                            texts.get("prefs.popup_ring"),
-                        );
-                        ui.radio_value(
-                            &mut settings.pbx.pop_on,
-                            PopupMoment::Answer,
-                            texts.get("prefs.popup_answer"),
-                        );
-                    });
-                    ui.end_row();
-                });
-                section(ui, texts.get("prefs.sms"));
-                egui::Grid::new("prefs_sms").num_columns(2).show(ui, |ui| {
-                    ui.label(texts.get("prefs.gateway"));
-                    ui.horizontal(|ui| {
-                        ui.radio_value(
-                            &mut settings.sms.gateway,
-                            GatewayKind::DryRun,
-                            texts.get("prefs.gateway_dry_run"),
-                        );
-                        ui.radio_value(
-                            &mut settings.sms.gateway,
-                            GatewayKind::Kannel,
-                            texts.get("prefs.gateway_kannel"),
-                        );
-                        ui.radio_value(
-                            &mut settings.sms.gateway,
-                            GatewayKind::Http,
-                            texts.get("prefs.gateway_http"),
-                        );
-                    });
-                    ui.end_row();
-                    if settings.sms.gateway == GatewayKind::Kannel {
-                        let kannel = &mut settings.sms.kannel;
-                        text_row(
-                            ui,
-                            texts.get("prefs.sendsms_url"),
-                            &mut kannel.sendsms_url,
-                            false,
-                        );
-                        text_row(ui, texts.get("prefs.sms_user"), &mut kannel.username, false);
-                        text_row(
-                            ui,
-                            texts.get("prefs.sms_password"),
-                            &mut kannel.password,
-                            true,
-                        );
-                        let label = ui.label(texts.get("prefs.dlr_port"));
-                        ui.vertical(|ui| {
-                            ui.add(
-                                egui::TextEdit::singleline(&mut self.dlr_port).desired_width(80.0),
-                            )
-                            .labelled_by(label.id);
-                            if dlr_port.is_none() {
-                                ui.colored_label(ui.visuals().error_fg_color, "0–65535");
-                            }
-                        });
-                        ui.end_row();
-                    }
-                });
-                if settings.sms.gateway == GatewayKind::Http {
-                    sms_http::http_provider_ui(ui, texts, &mut settings.sms.http);
+                if let Some(language) = self.mine_ui(ui, texts) {
+                    outcome = Outcome::Preview(language);
                 }
-                section(ui, texts.get("prefs.language"));
-                egui::Grid::new("prefs_general")
-                    .num_columns(2)
-                    .show(ui, |ui| {
-                        let label = ui.label(texts.get("prefs.region"));
-                        ui.vertical(|ui| {
-                            ui.add(
-                                egui::TextEdit::singleline(&mut self.region).desired_width(60.0),
-                            )
-                            .labelled_by(label.id);
-                            if region.is_none() {
-                                ui.colored_label(ui.visuals().error_fg_color, "KR, JP, US…");
-                            }
-                        });
-                        ui.end_row();
-                        ui.label(texts.get("prefs.language"));
-                        ui.horizontal(|ui| {
-                            for language in [Language::Ko, Language::Ja, Language::En] {
-                                if ui
-                                    .radio_value(
-                                        &mut settings.ui.language,
-                                        language,
-                                        native_name(language),
-                                    )
-                                    .changed()
-                                {
-                                    outcome = Outcome::Preview(language);
-                                }
-                            }
-                        });
-                        ui.end_row();
-                    });
+                section(ui, texts.get("prefs.desk"));
+                note(ui, texts.get("prefs.desk_note"));
+                ui.add_enabled_ui(self.desk_editable, |ui| {
+                    self.desk_ui(ui, texts, port, dlr_port, region);
+                });
                 ui.separator();
                 ui.horizontal(|ui| {
                     let valid = port.is_some() && dlr_port.is_some() && region.is_some();
@@ -236,7 +91,7 @@ impl Preferences {
                         .clicked()
                         && let (Some(port), Some(dlr_port), Some(region)) = (port, dlr_port, region)
                     {
-                        let mut saved = settings.clone();
+                        let mut saved = self.settings.clone();
                         saved.pbx.port = port;
                         saved.sms.kannel.dlr_port = dlr_port;
                         saved.phone.default_region = region;
@@ -252,11 +107,194 @@ impl Preferences {
         }
         outcome
     }
+
+    /// 내 설정: what the signed-in user keeps for themselves; the language
+    /// when one was chosen this frame.
+    fn mine_ui(&mut self, ui: &mut egui::Ui, texts: &Texts) -> Option<Language> {
+        let mut chosen = None;
+        let settings = &mut self.settings;
+        section(ui, texts.get("prefs.mine"));
+        note(ui, texts.get("prefs.mine_note"));
+        egui::Grid::new("prefs_mine").num_columns(2).show(ui, |ui| {
+            ui.label(texts.get("prefs.language"));
+            ui.horizontal(|ui| {
+                for language in [Language::Ko, Language::Ja, Language::En] {
+                    if ui
+                        .radio_value(&mut settings.ui.language, language, native_name(language))
+                        .changed()
+                    {
+                        chosen = Some(language);
+                    }
+                }
+            });
+            ui.end_row();
+            text_row(
+                ui,
+                texts.get("prefs.extension"),
+                &mut settings.pbx.extension,
+                false,
+            );
+            ui.label(texts.get("prefs.popup"));
+            ui.horizontal(|ui| {
+                ui.radio_value(
+                    &mut settings.pbx.pop_on,
+                    PopupMoment::Ring,
+                    texts.get("prefs.popup_ring"),
+                );
+                ui.radio_value(
+                    &mut settings.pbx.pop_on,
+                    PopupMoment::Answer,
+                    texts.get("prefs.popup_answer"),
+                );
+            });
+            ui.end_row();
+        });
+        chosen
+    }
+
+    /// The desk's settings: the person at the desk, the default country,
+    /// the PBX and the SMS gateway.
+    fn desk_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        port: Option<u16>,
+        dlr_port: Option<u16>,
+        region: Option<Region>,
+    ) {
+        let settings = &mut self.settings;
+        egui::Grid::new("prefs_desk").num_columns(2).show(ui, |ui| {
+            text_row(
+                ui,
+                texts.get("prefs.user_name"),
+                &mut settings.user.name,
+                false,
+            );
+            let label = ui.label(texts.get("prefs.region"));
+            ui.vertical(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut self.region).desired_width(60.0))
+                    .labelled_by(label.id);
+                if region.is_none() {
+                    ui.colored_label(ui.visuals().error_fg_color, "KR, JP, US…");
+                }
+            });
+            ui.end_row();
+        });
+        self.pbx_ui(ui, texts, port);
+        self.sms_ui(ui, texts, dlr_port);
+    }
+
+    /// The desk's PBX (Asterisk AMI) link.
+    fn pbx_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, port: Option<u16>) {
+        let settings = &mut self.settings;
+        section(ui, texts.get("prefs.pbx"));
+        egui::Grid::new("prefs_pbx").num_columns(2).show(ui, |ui| {
+            text_row(ui, texts.get("prefs.host"), &mut settings.pbx.host, false);
+            let label = ui.label(texts.get("prefs.port"));
+            ui.vertical(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut self.port).desired_width(80.0))
+                    .labelled_by(label.id);
+                if port.is_none() {
+                    ui.colored_label(ui.visuals().error_fg_color, "1–65535");
+                }
+            });
+            ui.end_row();
+            text_row(
+                ui,
+                texts.get("prefs.pbx_user"),
+                &mut settings.pbx.user,
+                false,
+            );
+            text_row(
+                ui,
+                texts.get("prefs.secret"),
+                &mut settings.pbx.secret,
+                true,
+            );
+            ui.label("");
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(secrets_note(texts, &settings.secrets_kept)).weak(),
+                )
+                .wrap(),
+            );
+            ui.end_row();
+            ui.label("");
+            ui.checkbox(&mut settings.pbx.tls, texts.get("prefs.tls"));
+            ui.end_row();
+            text_row(
+                ui,
+                texts.get("prefs.prefix"),
+                &mut settings.pbx.outbound_prefix,
+                false,
+            );
+        });
+    }
+
+    /// The desk's SMS gateway.
+    fn sms_ui(&mut self, ui: &mut egui::Ui, texts: &Texts, dlr_port: Option<u16>) {
+        let settings = &mut self.settings;
+        section(ui, texts.get("prefs.sms"));
+        egui::Grid::new("prefs_sms").num_columns(2).show(ui, |ui| {
+            ui.label(texts.get("prefs.gateway"));
+            ui.horizontal(|ui| {
+                ui.radio_value(
+                    &mut settings.sms.gateway,
+                    GatewayKind::DryRun,
+                    texts.get("prefs.gateway_dry_run"),
+                );
+                ui.radio_value(
+                    &mut settings.sms.gateway,
+                    GatewayKind::Kannel,
+                    texts.get("prefs.gateway_kannel"),
+                );
+                ui.radio_value(
+                    &mut settings.sms.gateway,
+                    GatewayKind::Http,
+                    texts.get("prefs.gateway_http"),
+                );
+            });
+            ui.end_row();
+            if settings.sms.gateway == GatewayKind::Kannel {
+                let kannel = &mut settings.sms.kannel;
+                text_row(
+                    ui,
+                    texts.get("prefs.sendsms_url"),
+                    &mut kannel.sendsms_url,
+                    false,
+                );
+                text_row(ui, texts.get("prefs.sms_user"), &mut kannel.username, false);
+                text_row(
+                    ui,
+                    texts.get("prefs.sms_password"),
+                    &mut kannel.password,
+                    true,
+                );
+                let label = ui.label(texts.get("prefs.dlr_port"));
+                ui.vertical(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut self.dlr_port).desired_width(80.0))
+                        .labelled_by(label.id);
+                    if dlr_port.is_none() {
+                        ui.colored_label(ui.visuals().error_fg_color, "0–65535");
+                    }
+                });
+                ui.end_row();
+            }
+        });
+        if settings.sms.gateway == GatewayKind::Http {
+            sms_http::http_provider_ui(ui, texts, &mut settings.sms.http);
+        }
+    }
 }
 
 fn section(ui: &mut egui::Ui, title: &str) {
     ui.add_space(6.0);
     ui.strong(title);
+}
+
+/// A line under a heading saying whose settings these are.
+fn note(ui: &mut egui::Ui, text: &str) {
+    ui.add(egui::Label::new(egui::RichText::new(text).weak()).wrap());
 }
 
 /// Where the passwords and keys of this window are kept.
