@@ -131,6 +131,9 @@ pub enum Command {
         /// Which customer.
         id: CustomerId,
     },
+    /// Remove every customer in the recycle bin for good (admins only);
+    /// answered by [`super::Event::BulkDone`] with how many.
+    EmptyRecycleBin,
     /// Add a note to a customer; answered by a fresh [`super::Event::Card`].
     AddNote {
         /// Which customer.

@@ -71,6 +71,7 @@ pub(super) fn action(command: &Command, settings: &Settings) -> Option<Action> {
         | Command::SetSenderEnabled { .. }
         | Command::DeleteSender(_) => Action::EditSenders,
         Command::LoadAudit { .. } => Action::ReadAudit,
+        Command::EmptyRecycleBin => Action::EmptyRecycleBin,
         Command::ExportCustomers { .. }
         | Command::ExportTable { .. }
         | Command::ExportBatch { .. } => Action::Export,
@@ -138,6 +139,7 @@ mod tests {
                 Command::DeleteSender(SenderNumberId(1)),
                 Action::EditSenders,
             ),
+            (Command::EmptyRecycleBin, Action::EmptyRecycleBin),
             (
                 Command::LoadAudit {
                     request: QueryId(4),

@@ -357,6 +357,11 @@ impl Service {
             Command::SaveCustomer { request, id, draft } => {
                 self.save_customer(request, id, &draft, events)
             }
+            Command::EmptyRecycleBin => answer(
+                "empty the recycle bin",
+                self.store.empty_recycle_bin(),
+                |changed| Event::BulkDone { changed },
+            ),
             Command::DeleteCustomer { id } => match self.store.delete_customer(id) {
                 Ok(()) => {
                     events.send(Event::CustomerDeleted(id));
