@@ -2,7 +2,8 @@
 //! password and key go to the credential store — here, as on any desk
 //! without one, the private `secrets.toml` — and nowhere else: not the
 //! settings file, the logs (even at trace level), an export, a backup or
-//! any command's output.
+//! any command's output. A user's password is kept nowhere at all, only
+//! its hash.
 
 use crate::support::DataDir;
 use crate::support::ami_server::{BackgroundServer, Pace, Step};
@@ -10,6 +11,7 @@ use crate::support::ami_server::{BackgroundServer, Pace, Step};
 const PBX_SECRET: &str = "crm-secret";
 const KANNEL_PASSWORD: &str = "kannel-pw-7Q2";
 const HTTP_KEY: &str = "Bearer key-9XW4";
+const PASSWORD: &str = "sesame-R1ngdesk";
 
 /// Every file under `dir`, recursively.
 fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -115,4 +117,44 @@ fn secrets_are_used_but_never_written_anywhere_but_their_store() {
         let mode = std::fs::metadata(&store).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "{mode:o}");
     }
+}
+
+#[test]
+fn a_users_password_is_kept_nowhere_only_its_hash() {
+    let dir = DataDir::new();
+    let mut outputs = Vec::new();
+    // A user is made, signs in once wrongly, then works.
+    outputs.push(
+        dir.run_with_input_as(
+            None,
+            &[
+                "user",
+                "add",
+                "--login",
+                "kim",
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+        )
+        .0,
+    );
+    outputs.push(dir.run_as("kim", "wrong-password", &["search", "홍길동"]).0);
+    outputs.push(dir.run_as("kim", PASSWORD, &["search", "홍길동"]).0);
+    outputs.push(dir.run_as("kim", PASSWORD, &["audit"]).0);
+    for file in files(dir.path()) {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(
+            !holds(&bytes, PASSWORD),
+            "the password is in {}",
+            file.display()
+        );
+    }
+    for output in &outputs {
+        assert!(!holds(&output.stdout, PASSWORD) && !holds(&output.stderr, PASSWORD));
+    }
+
+    let database = std::fs::read(dir.database()).unwrap();
+    assert!(holds(&database, "$argon2id$"), "the hash is kept");
 }

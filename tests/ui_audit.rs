@@ -2,7 +2,7 @@
 //! shows with who did it, and the action filter narrows the list.
 
 use eframe::egui::accesskit::Role;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use ringdesk::domain::AuditAction;
 use ringdesk::store::Store;
 
@@ -48,18 +48,27 @@ fn the_audit_log_shows_what_was_done_and_filters_by_action() {
 }
 
 #[test]
-fn an_agent_is_refused_the_audit_log_by_the_backend() {
+fn an_agents_menu_greys_out_what_their_role_may_not_open() {
+    // The backend refuses these whatever the window shows
+    // (`backend::permissions`); the menu says so before anyone tries.
     let dir = DataDir::new();
-    let store = Store::open(&dir.database()).unwrap();
-    store
-        .record_audit(AuditAction::Export, "고객목록.xlsx", "1 customers")
-        .unwrap();
-    drop(store);
     ringdesk::config::set(&crate::ui::settings_file(&dir), "user.role", "agent").unwrap();
     let mut harness = window(&dir);
-    open_menu(&mut harness, "파일(F)", "감사 기록");
-    step_until(&mut harness, "the refusal", |h| {
-        h.query_all_by_label("관리자 권한이 필요합니다.").count() > 0
+    crate::ui::click(&mut harness, "파일(F)");
+    for entry in ["감사 기록", "사용자 정의설정", "사용자 관리", "발신번호"] {
+        let item = harness.get_by_role_and_label(Role::Button, entry);
+        assert!(item.accesskit_node().is_disabled(), "{entry}");
+    }
+    for entry in ["비밀번호변경", "사용자 환경설정", "SMS문구"] {
+        let item = harness.get_by_role_and_label(Role::Button, entry);
+        assert!(!item.accesskit_node().is_disabled(), "{entry}");
+    }
+    // An agent's own settings are theirs; the desk's greyed out there.
+    harness
+        .get_by_role_and_label(Role::Button, "사용자 환경설정")
+        .click();
+    harness.run_ok();
+    step_until(&mut harness, "the preferences", |h| {
+        h.query_all_by_label("내 설정").count() > 0
     });
-    assert!(harness.query_by_label("고객목록.xlsx").is_none());
 }

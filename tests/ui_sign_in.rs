@@ -4,7 +4,7 @@
 
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use ringdesk::config::Settings;
 use ringdesk::domain::{NewUser, Password, Role as UserRole, Timestamp};
 use ringdesk::store::{Page, Store};
@@ -156,9 +156,14 @@ fn the_signed_in_user_changes_their_password_giving_the_old_one() {
     });
     assert_eq!(harness.state().signed_in().unwrap().role, UserRole::Agent);
 
-    // An agent has no 사용자 관리.
+    // An agent's 사용자 관리 is greyed out.
     click(&mut harness, "파일(F)");
-    assert!(harness.query_by_label("사용자 관리").is_none());
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "사용자 관리")
+            .accesskit_node()
+            .is_disabled()
+    );
     click(&mut harness, "비밀번호변경");
     type_password(&mut harness, "현재 비밀번호", "password0");
     type_password(&mut harness, "새 비밀번호", "password2");

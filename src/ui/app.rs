@@ -1459,11 +1459,13 @@ impl eframe::App for RingdeskApp {
 
         let action = egui::Panel::top("menu_bar")
             .show(ui, |ui| {
-                let admin = self
+                // Before sign-in there is no menu to use; nobody may more
+                // than an agent then.
+                let role = self
                     .gate
                     .user()
-                    .is_some_and(|user| user.role == crate::domain::Role::Admin);
-                menu::menu_bar(ui, &self.texts, admin)
+                    .map_or(crate::domain::Role::Agent, |user| user.role);
+                menu::menu_bar(ui, &self.texts, role)
             })
             .inner;
         if let Some(action) = action {

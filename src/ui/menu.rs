@@ -6,6 +6,7 @@ use eframe::egui;
 
 use super::i18n::Texts;
 use super::later::Feature;
+use crate::domain::{Action, Role};
 
 /// What a menu entry asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,9 +55,26 @@ pub enum MenuAction {
     Exit,
 }
 
-/// Draws the menu bar (사용자 관리 only for an `admin`); returns the entry
-/// clicked this frame.
-pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts, admin: bool) -> Option<MenuAction> {
+impl MenuAction {
+    /// What the window it opens is for, when not every role may (its
+    /// entry is greyed out for the others; the backend refuses them too).
+    const fn needs(&self) -> Option<Action> {
+        match self {
+            Self::FieldSettings => Some(Action::EditFields),
+            Self::Statuses => Some(Action::EditStatuses),
+            Self::SenderNumbers => Some(Action::EditSenders),
+            Self::AuditLog => Some(Action::ReadAudit),
+            Self::Users => Some(Action::ManageUsers),
+            Self::ImportCustomers => Some(Action::ImportCustomers),
+            Self::BulkSms | Self::ExcelSms | Self::FreeSms => Some(Action::SendBulk),
+            _ => None,
+        }
+    }
+}
+
+/// Draws the menu bar for a user of `role`; returns the entry clicked this
+/// frame.
+pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts, role: Role) -> Option<MenuAction> {
     let mut action = None;
     let alt = |key| ui.input_mut(|input| input.consume_key(egui::Modifiers::ALT, key));
     let open_file = alt(egui::Key::F);
@@ -75,12 +93,8 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts, admin: bool) -> Option<MenuAct
                 Some(("menu.admin_web", MenuAction::Later(Feature::AdminWeb))),
                 None,
                 Some(("menu.exit", MenuAction::Exit)),
-            ]
-            .into_iter()
-            // 사용자 관리 is for admins (the backend refuses others too).
-            .filter(|entry| admin || !matches!(entry, Some((_, MenuAction::Users))))
-            {
-                item(ui, texts, entry, &mut action);
+            ] {
+                item(ui, texts, role, entry, &mut action);
             }
         });
         let customers =
@@ -102,7 +116,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts, admin: bool) -> Option<MenuAct
                     Some(("menu.excel_sms", MenuAction::ExcelSms)),
                     Some(("menu.sms_results", MenuAction::SmsResults)),
                 ] {
-                    item(ui, texts, entry, &mut action);
+                    item(ui, texts, role, entry, &mut action);
                 }
             });
         // Alt+letter opens the menu on the next frame, as a click would.
@@ -117,16 +131,27 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts, admin: bool) -> Option<MenuAct
     action
 }
 
-/// One entry (or a separator for `None`); records the click in `action`.
+/// One entry (or a separator for `None`), greyed out saying the role it
+/// needs when `role` may not; records the click in `action`.
 fn item(
     ui: &mut egui::Ui,
     texts: &Texts,
+    role: Role,
     entry: Option<(&str, MenuAction)>,
     action: &mut Option<MenuAction>,
 ) {
     match entry {
         Some((key, what)) => {
-            if ui.button(texts.get(key)).clicked() {
+            let refused = what.needs().and_then(|needs| role.may(needs).err());
+            let button = ui.add_enabled(refused.is_none(), egui::Button::new(texts.get(key)));
+            let button = match refused {
+                Some(refused) => button.on_disabled_hover_text(texts.fmt(
+                    "account.not_allowed",
+                    &[("role", &super::sign_in::role_name(texts, refused.needs()))],
+                )),
+                None => button,
+            };
+            if button.clicked() {
                 *action = Some(what);
             }
         }
