@@ -237,3 +237,63 @@ fn an_admin_adds_a_user_resets_a_password_and_disables_them() {
     });
     assert!(!signs_in(&dir, "lee", "password4"));
 }
+
+#[test]
+fn signing_out_closes_the_users_windows_and_the_next_user_signs_in() {
+    let dir = DataDir::new();
+    add_user(&dir, "kim", "password1", UserRole::Agent);
+    add_user(&dir, "boss", "password2", UserRole::Admin);
+    let mut harness = signed_out_window(&dir);
+    step_until(&mut harness, "the sign-in form", |h| {
+        shows(h, "ringdesk 로그인")
+    });
+    type_password(&mut harness, "비밀번호", "password2");
+    click(&mut harness, "로그인");
+    step_until(&mut harness, "the main view", |h| {
+        h.query_by_label("파일(F)").is_some()
+    });
+    // The status bar says who works at the desk.
+    assert!(shows(&harness, "김상담 (관리자)"));
+    open_menu(&mut harness, "고객관리(C)", "고객목록");
+    step_until(&mut harness, "the customer list", |h| {
+        h.query_all_by_label("고객목록").count() > 0
+    });
+    open_menu(&mut harness, "파일(F)", "로그아웃");
+    step_until(&mut harness, "the sign-in form again", |h| {
+        shows(h, "ringdesk 로그인")
+    });
+    assert!(harness.query_by_label("파일(F)").is_none());
+    assert!(harness.state().signed_in().is_none());
+
+    // The form remembers boss; kim types over it.
+    harness
+        .get_by_role_and_label(Role::TextInput, "아이디")
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "아이디")
+        .type_text("kim");
+    type_password(&mut harness, "비밀번호", "password1");
+    click(&mut harness, "로그인");
+    step_until(&mut harness, "kim's main view", |h| {
+        h.query_by_label("파일(F)").is_some()
+    });
+    assert_eq!(harness.state().signed_in().unwrap().login, "kim");
+    assert!(shows(&harness, "김상담 (상담원)"));
+    // The admin's customer list did not stay open for the agent.
+    assert!(harness.query_by_label("고객목록").is_none());
+    let store = Store::open(&dir.database()).unwrap();
+    let signed_out = store
+        .audit_entries(
+            &ringdesk::domain::AuditFilter {
+                action: Some(ringdesk::domain::AuditAction::SignOut),
+                ..Default::default()
+            },
+            Page::first(10),
+        )
+        .unwrap();
+    assert_eq!(signed_out.len(), 1);
+    assert_eq!(signed_out[0].target, "boss");
+}

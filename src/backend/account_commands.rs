@@ -12,7 +12,8 @@ use super::store_thread::{EventSender, Service};
 use super::{Command, Event, QueryId};
 use crate::config;
 use crate::domain::{
-    Action, Actor, Invalid, NewUser, Password, Problem, Role, Secret, Timestamp, User, UserId,
+    Action, Actor, AuditAction, Invalid, NewUser, Password, Problem, Role, Secret, Timestamp, User,
+    UserId,
 };
 use crate::store::{self, Page};
 
@@ -74,6 +75,21 @@ impl Service {
                 new,
                 again,
             } => self.change_password(request, &old, &new, &again),
+            Command::SignOut => {
+                if let Some(user) = self.session.take() {
+                    tracing::info!(user = %user.id.0, "signed out");
+                    if let Err(error) =
+                        self.store
+                            .record_audit(AuditAction::SignOut, &user.login, "")
+                    {
+                        tracing::warn!("the sign-out could not be recorded: {error}");
+                    }
+                }
+                let desk = self.desk_settings.clone();
+                self.use_settings(desk.clone());
+                events.send(Event::SettingsSaved(Box::new(desk)));
+                Event::SignInState { first_run: false }
+            }
             Command::LoadUsers => match self.admin() {
                 Ok(()) => self.users(),
                 Err(problem) => Event::AccountRefused {

@@ -303,6 +303,11 @@ pub enum Command {
         /// The password typed again.
         again: Secret,
     },
+    /// Sign the signed-in user out: the backend acts as nobody and with the
+    /// desk's settings until the next sign-in; answered by
+    /// [`super::Event::SettingsSaved`] (the desk's) and
+    /// [`super::Event::SignInState`].
+    SignOut,
     /// Change the signed-in user's password after checking the old one;
     /// answered by [`super::Event::AccountDone`] or [`super::Event::AccountRefused`].
     ChangePassword {

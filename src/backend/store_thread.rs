@@ -508,6 +508,7 @@ impl Service {
             | Command::SignIn { .. }
             | Command::CreateFirstAdmin { .. }
             | Command::ChangePassword { .. }
+            | Command::SignOut
             | Command::LoadUsers
             | Command::AddUser { .. }
             | Command::ResetPassword { .. }

@@ -11,7 +11,7 @@ use crate::store::Page;
 /// Arguments of `audit`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only this action: `sign_in`, `sign_in_failed`, `bulk_send`, `export`,
+    /// Only this action: `sign_in`, `sign_in_failed`, `sign_out`, `bulk_send`, `export`,
     /// `import`, `import_undone`, `delete`, `restore`, `purge`, `merge`,
     /// `merge_undone`, `settings`, `user`, `backup`.
     #[arg(long)]

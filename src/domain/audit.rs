@@ -14,6 +14,8 @@ pub enum AuditAction {
     SignIn,
     /// A sign-in was refused (wrong password, locked or disabled user).
     SignInFailed,
+    /// A user signed out of the window.
+    SignOut,
     /// A bulk or Excel send was queued.
     BulkSend,
     /// Customers were exported to a file.
@@ -42,9 +44,10 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in declaration order.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::SignIn,
         Self::SignInFailed,
+        Self::SignOut,
         Self::BulkSend,
         Self::Export,
         Self::Import,
@@ -65,6 +68,7 @@ impl AuditAction {
         match self {
             Self::SignIn => "sign_in",
             Self::SignInFailed => "sign_in_failed",
+            Self::SignOut => "sign_out",
             Self::BulkSend => "bulk_send",
             Self::Export => "export",
             Self::Import => "import",

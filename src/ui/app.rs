@@ -1119,6 +1119,48 @@ impl RingdeskApp {
         }
     }
 
+    /// 로그아웃: every window of the signed-in user closes and the sign-in
+    /// form comes back; a card with unsaved changes asks first instead.
+    fn sign_out(&mut self) {
+        if self.forms.iter().any(CustomerForm::is_dirty) {
+            for form in &mut self.forms {
+                form.ask_to_close();
+            }
+            self.shown.notice = Some(self.texts.get("account.sign_out_unsaved").to_owned());
+            return;
+        }
+        self.change_password = None;
+        self.user_manager = None;
+        self.users.clear();
+        self.forms.clear();
+        self.list = None;
+        self.call_log = None;
+        self.field_settings = None;
+        self.statuses = None;
+        self.audit_log = None;
+        self.groups = None;
+        self.preferences = None;
+        self.sms_templates = None;
+        self.sender_numbers = None;
+        self.composers.clear();
+        self.message_log = None;
+        self.batch_results = None;
+        self.excel_sms = None;
+        self.customer_import = None;
+        self.duplicates = None;
+        self.merge = None;
+        self.bulk_sms = None;
+        self.free_sms = None;
+        self.later.clear();
+        self.dial = None;
+        self.shown.search = SearchState::default();
+        self.shown.card = None;
+        self.shown.notice = None;
+        self.shown.error = None;
+        self.gate = Gate::SignIn(sign_in::SignIn::new(&self.settings.user.last_login));
+        self.send(Command::SignOut);
+    }
+
     /// Whether the signed-in user may change the desk's settings (the
     /// backend refuses it otherwise; the preferences grey them out).
     fn may_change_desk(&self) -> bool {
@@ -1225,6 +1267,7 @@ impl RingdeskApp {
                 self.change_password
                     .get_or_insert_with(ChangePassword::default);
             }
+            MenuAction::SignOut => self.sign_out(),
             MenuAction::Users => {
                 self.user_manager.get_or_insert_with(UserManager::default);
                 self.send(Command::LoadUsers);
@@ -1474,7 +1517,13 @@ impl eframe::App for RingdeskApp {
 
         let reconnect = egui::Panel::bottom("status_bar")
             .show(ui, |ui| {
-                status_bar::show(ui, &self.texts, &self.settings, &self.shown)
+                status_bar::show(
+                    ui,
+                    &self.texts,
+                    &self.settings,
+                    &self.shown,
+                    self.gate.user(),
+                )
             })
             .inner;
         if reconnect {

@@ -260,6 +260,7 @@ fn action_text(texts: &Texts, action: AuditAction) -> &str {
     texts.get(match action {
         AuditAction::SignIn => "audit.sign_in",
         AuditAction::SignInFailed => "audit.sign_in_failed",
+        AuditAction::SignOut => "audit.sign_out",
         AuditAction::BulkSend => "audit.bulk_send",
         AuditAction::Export => "audit.export",
         AuditAction::Import => "audit.import",

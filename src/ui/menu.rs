@@ -45,6 +45,8 @@ pub enum MenuAction {
     FreeSms,
     /// 비밀번호변경
     ChangePassword,
+    /// 로그아웃
+    SignOut,
     /// 사용자 관리 (admins)
     Users,
     /// An entry whose window arrives with a later part of ringdesk.
@@ -89,6 +91,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts, role: Role) -> Option<MenuActi
                 Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
                 Some(("menu.audit_log", MenuAction::AuditLog)),
                 Some(("menu.change_password", MenuAction::ChangePassword)),
+                Some(("menu.sign_out", MenuAction::SignOut)),
                 Some(("menu.users", MenuAction::Users)),
                 Some(("menu.admin_web", MenuAction::Later(Feature::AdminWeb))),
                 None,

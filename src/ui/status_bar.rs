@@ -1,4 +1,4 @@
-//! The status bar: the PBX link (with a reconnect button when it is down),
+//! The status bar: who is signed in, the PBX link (with a reconnect button when it is down),
 //! the SMS gateway (name, remaining credit, problem), how many customers the book holds, what click-to-call
 //! is doing, and the last failure when there was one.
 
@@ -8,10 +8,27 @@ use super::app::{Shown, thousands};
 use super::i18n::Texts;
 use crate::backend::LinkState;
 use crate::config::{GatewayKind, Settings};
+use crate::domain::User;
 
 /// Draws the status bar; true when the agent asked to reconnect to the PBX.
-pub fn show(ui: &mut egui::Ui, texts: &Texts, settings: &Settings, shown: &Shown) -> bool {
+pub fn show(
+    ui: &mut egui::Ui,
+    texts: &Texts,
+    settings: &Settings,
+    shown: &Shown,
+    user: Option<&User>,
+) -> bool {
     ui.horizontal(|ui| {
+        if let Some(user) = user {
+            ui.label(texts.fmt(
+                "status.user",
+                &[
+                    ("name", &user.display_name),
+                    ("role", &super::sign_in::role_name(texts, user.role)),
+                ],
+            ));
+            ui.separator();
+        }
         let reconnect = pbx(ui, texts, settings, shown);
         ui.separator();
         sms(ui, texts, settings, shown);
