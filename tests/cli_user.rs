@@ -172,6 +172,35 @@ fn a_disabled_user_cannot_sign_in_or_get_a_password_until_enabled() {
     let last = run(&["user", "disable", "boss"]);
     assert_eq!(last.code(), 2);
     assert!(last.stderr().contains("last admin"), "{}", last.stderr());
+    let demoted = run(&["user", "update", "boss", "--role", "manager"]);
+    assert_eq!(demoted.code(), 2);
+    assert!(
+        demoted.stderr().contains("last admin"),
+        "{}",
+        demoted.stderr()
+    );
+
+    // Roles, names and extensions change; the audit log says so.
+    assert_eq!(
+        run(&[
+            "user",
+            "update",
+            "kim",
+            "--role",
+            "manager",
+            "--extension",
+            "1002"
+        ])
+        .ok(),
+        "kim  김민수  manager  1002  enabled\n"
+    );
+    let audit = run(&["audit", "--action", "user", "--json"]).json_lines();
+    assert!(
+        audit
+            .iter()
+            .any(|entry| entry["detail"] == "role agent → manager"),
+        "{audit:?}"
+    );
 }
 
 #[test]

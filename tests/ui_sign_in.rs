@@ -231,6 +231,25 @@ fn an_admin_adds_a_user_resets_a_password_and_disables_them() {
     step_until(&mut harness, "the reset", |_| {
         signs_in(&dir, "lee", "password4")
     });
+    // lee becomes a manager: the first 권한 is the selected user's.
+    harness
+        .get_all_by_role_and_label(Role::ComboBox, "권한")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "매니저")
+        .click();
+    harness.run();
+    click(&mut harness, "정보 저장");
+    step_until(&mut harness, "lee a manager", |_| {
+        Store::open(&dir.database())
+            .unwrap()
+            .user_by_login("lee")
+            .unwrap()
+            .is_some_and(|lee| lee.role == UserRole::Manager)
+    });
     click(&mut harness, "사용 중지하기");
     step_until(&mut harness, "lee disabled", |h| {
         h.query_by_label("다시 사용하기").is_some()

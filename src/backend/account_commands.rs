@@ -124,6 +124,23 @@ impl Service {
                 });
                 self.user_changed(request, done, events)
             }
+            Command::UpdateUser {
+                request,
+                id,
+                update,
+            } => {
+                let done = self.admin().and_then(|()| {
+                    self.store.update_user(id, &update).map_err(problem)?;
+                    // Who is signed in keeps their session's name and role
+                    // up to date.
+                    if self.session.as_ref().is_some_and(|user| user.id == id) {
+                        self.session = Some(self.store.user(id).map_err(problem)?);
+                        self.take_actor();
+                    }
+                    Ok(())
+                });
+                self.user_changed(request, done, events)
+            }
             Command::SetUserEnabled {
                 request,
                 id,

@@ -10,7 +10,7 @@ use crate::domain::{BatchId, NewBatch, NewRecipient, NewUser, Secret, Timestamp}
 use crate::domain::{
     CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
     FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SavedViewId,
-    SenderNumberId, StatusId, StatusName, TemplateId, UserId, ViewLayout, ViewName,
+    SenderNumberId, StatusId, StatusName, TemplateId, UserId, UserUpdate, ViewLayout, ViewName,
 };
 use crate::import::customer_columns::ColumnRole;
 use crate::import::customer_import::OnDuplicate;
@@ -345,6 +345,16 @@ pub enum Command {
         password: Secret,
         /// The new password typed again.
         again: Secret,
+    },
+    /// Change a user's name, role or extension (admins only; the last
+    /// admin stays one); answered as [`Command::AddUser`].
+    UpdateUser {
+        /// Carried back by the answer.
+        request: QueryId,
+        /// Whom.
+        id: UserId,
+        /// The new details.
+        update: UserUpdate,
     },
     /// Switch a user off or on again (admins only; not oneself, not the
     /// last admin); answered as [`Command::AddUser`].

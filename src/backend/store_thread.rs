@@ -512,7 +512,8 @@ impl Service {
             | Command::LoadUsers
             | Command::AddUser { .. }
             | Command::ResetPassword { .. }
-            | Command::SetUserEnabled { .. }) => match self.account(command, events) {
+            | Command::SetUserEnabled { .. }
+            | Command::UpdateUser { .. }) => match self.account(command, events) {
                 Some(event) => event,
                 None => return true,
             },

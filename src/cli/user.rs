@@ -1,4 +1,4 @@
-//! `ringdesk user add | list | passwd | disable | enable`: the people who
+//! `ringdesk user add | list | update | passwd | disable | enable`: the people who
 //! sign in, headless.
 //!
 //! A password is never an argument (it would sit in the shell's history and
@@ -11,7 +11,7 @@
 use std::io::{BufRead as _, Write};
 
 use super::{Context, Error, json_line};
-use crate::domain::{Invalid, NewUser, Password, Problem, Role, User};
+use crate::domain::{Invalid, NewUser, Password, Problem, Role, User, UserUpdate};
 use crate::store::{Page, Store};
 
 /// Most users listed.
@@ -52,6 +52,20 @@ pub enum Command {
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// Change a user's name, role or extension (the last admin stays one).
+    Update {
+        /// The user's login.
+        login: String,
+        /// agent, manager or admin.
+        #[arg(long)]
+        role: Option<String>,
+        /// Shown on notes and in logs.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// The user's phone extension (2 to 10 digits; empty for none).
+        #[arg(long)]
+        extension: Option<String>,
     },
     /// Switch a user off: they can no longer sign in; their history stays.
     Disable {
@@ -129,6 +143,29 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
             let password = read_password(password_stdin, min)?;
             store.set_password(user.id, &password)?;
             writeln!(out, "password of {} set", user.login)?;
+        }
+        Command::Update {
+            login,
+            role,
+            display_name,
+            extension,
+        } => {
+            let user = existing(&store, &login)?;
+            let role = match role {
+                Some(role) => role
+                    .parse()
+                    .map_err(|problem| Invalid::new("role", problem))?,
+                None => user.role,
+            };
+            store.update_user(
+                user.id,
+                &UserUpdate {
+                    display_name: display_name.unwrap_or(user.display_name),
+                    role,
+                    extension: extension.or(user.extension),
+                },
+            )?;
+            writeln!(out, "{}", line(&existing(&store, &login)?))?;
         }
         Command::Disable { login } => {
             let user = existing(&store, &login)?;

@@ -112,6 +112,20 @@ impl Store {
     pub fn update_user(&mut self, id: UserId, update: &UserUpdate) -> Result<()> {
         let update = update.check()?;
         let before = self.user(id)?;
+        if before.enabled
+            && before.role == Role::Admin
+            && update.role != Role::Admin
+            && self.other_admins(id)? == 0
+        {
+            return Err(Invalid::new(
+                "role",
+                Problem::Malformed {
+                    value: update.role.as_str().to_owned(),
+                    reason: "the last admin who can sign in must stay an admin".to_owned(),
+                },
+            )
+            .into());
+        }
         let changed = self.conn.execute(
             "UPDATE users SET display_name = ?2, role = ?3, extension = ?4, updated_at_ms = ?5
              WHERE id = ?1 AND deleted_at_ms IS NULL",

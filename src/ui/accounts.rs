@@ -1,6 +1,7 @@
 //! 비밀번호변경 (one's own password, the old one asked first) and, for
 //! admins, 사용자 관리: the users with their role and state, a new user,
-//! another user's password reset, switching a user off and on. Every
+//! another user's name, role and extension, their password reset, switching
+//! a user off and on. Every
 //! change goes to the backend, which hashes, checks the role and answers.
 
 use eframe::egui;
@@ -9,7 +10,7 @@ use super::i18n::Texts;
 use super::sign_in::{describe, field, role_name};
 use super::widgets::escape_closes;
 use crate::backend::{AccountProblem, Command, QueryId};
-use crate::domain::{NewUser, Role, Secret, User, UserId};
+use crate::domain::{NewUser, Role, Secret, User, UserId, UserUpdate};
 
 /// What a window last heard back.
 enum Outcome {
@@ -127,6 +128,8 @@ impl Default for NewUserForm {
 #[derive(Default)]
 pub struct UserManager {
     selected: Option<UserId>,
+    /// The selected user's name, role and extension as edited.
+    details: Option<UserUpdate>,
     reset: String,
     reset_again: String,
     new_user: NewUserForm,
@@ -192,6 +195,11 @@ impl UserManager {
                                 .clicked()
                             {
                                 self.selected = Some(user.id);
+                                self.details = Some(UserUpdate {
+                                    display_name: user.display_name.clone(),
+                                    role: user.role,
+                                    extension: user.extension.clone(),
+                                });
                                 self.reset.clear();
                                 self.reset_again.clear();
                             }
@@ -218,6 +226,38 @@ impl UserManager {
         commands: &mut Vec<Command>,
     ) {
         ui.strong(format!("{} ({})", user.display_name, user.login));
+        let busy = self.pending.is_some();
+        if let Some(details) = &mut self.details {
+            egui::Grid::new("details_grid")
+                .num_columns(2)
+                .spacing([8.0, 6.0])
+                .show(ui, |ui| {
+                    field(
+                        ui,
+                        texts.get("account.display_name"),
+                        &mut details.display_name,
+                        false,
+                    );
+                    role_choice(ui, texts, "user_role", &mut details.role);
+                    let mut extension = details.extension.clone().unwrap_or_default();
+                    field(ui, texts.get("account.extension"), &mut extension, false);
+                    details.extension = Some(extension).filter(|typed| !typed.trim().is_empty());
+                });
+            if ui
+                .add_enabled(!busy, egui::Button::new(texts.get("account.save_details")))
+                .clicked()
+            {
+                let id = request();
+                self.pending = Some((id, false));
+                self.outcome = None;
+                commands.push(Command::UpdateUser {
+                    request: id,
+                    id: user.id,
+                    update: details.clone(),
+                });
+            }
+        }
+        ui.separator();
         egui::Grid::new("reset_grid")
             .num_columns(2)
             .spacing([8.0, 6.0])
@@ -225,7 +265,6 @@ impl UserManager {
                 field(ui, texts.get("account.new_password"), &mut self.reset, true);
                 field(ui, texts.get("account.again"), &mut self.reset_again, true);
             });
-        let busy = self.pending.is_some();
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(!busy, egui::Button::new(texts.get("account.reset")))
@@ -282,17 +321,7 @@ impl UserManager {
                     &mut form.display_name,
                     false,
                 );
-                let label = ui.label(texts.get("account.role"));
-                egui::ComboBox::from_id_salt("new_user_role")
-                    .selected_text(role_name(texts, form.role))
-                    .show_ui(ui, |ui| {
-                        for role in [Role::Agent, Role::Manager, Role::Admin] {
-                            ui.selectable_value(&mut form.role, role, role_name(texts, role));
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                ui.end_row();
+                role_choice(ui, texts, "new_user_role", &mut form.role);
                 field(
                     ui,
                     texts.get("account.extension"),
@@ -343,4 +372,19 @@ impl UserManager {
             Some(problem) => Outcome::Refused(describe(texts, problem)),
         });
     }
+}
+
+/// A role picked from the three, labelled 권한.
+fn role_choice(ui: &mut egui::Ui, texts: &Texts, id: &str, role: &mut Role) {
+    let label = ui.label(texts.get("account.role"));
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(role_name(texts, *role))
+        .show_ui(ui, |ui| {
+            for choice in [Role::Agent, Role::Manager, Role::Admin] {
+                ui.selectable_value(role, choice, role_name(texts, choice));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    ui.end_row();
 }
