@@ -55,14 +55,22 @@ impl Store {
     pub fn set_password(&mut self, id: UserId, password: &Password) -> Result<()> {
         let login = self.user(id)?.login;
         let hash = password::hash(password)?;
-        let changed = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
             "UPDATE users SET password_hash = ?2, failed_logins = 0, locked_until_ms = NULL,
                               updated_at_ms = ?3
              WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, hash, super::now_ms()],
         )?;
         super::columns::one_changed(changed, "user", id.0)?;
-        self.record_audit(AuditAction::User, &login, "password set")
+        super::audit::record(
+            &tx,
+            self.actor.as_ref(),
+            AuditAction::User,
+            &login,
+            "password set",
+        )?;
+        Ok(tx.commit()?)
     }
 
     /// Signs in as `login` with `password` at `now`: the user when the

@@ -33,8 +33,10 @@ impl Store {
         password_hash: Option<&str>,
     ) -> Result<UserId> {
         let user = user.check()?;
+        // The user and its audit entry are written together or not at all.
+        let tx = self.conn.transaction()?;
         unique(
-            self.conn.execute(
+            tx.execute(
                 "INSERT INTO users (login, display_name, role, extension, password_hash,
                                     created_at_ms, updated_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -50,12 +52,15 @@ impl Store {
             "user",
             &user.login,
         )?;
-        let id = UserId(self.conn.last_insert_rowid());
-        self.record_audit(
+        let id = UserId(tx.last_insert_rowid());
+        super::audit::record(
+            &tx,
+            self.actor.as_ref(),
             AuditAction::User,
             &user.login,
             &format!("added as {}", user.role.as_str()),
         )?;
+        tx.commit()?;
         Ok(id)
     }
 
@@ -126,7 +131,8 @@ impl Store {
             )
             .into());
         }
-        let changed = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
             "UPDATE users SET display_name = ?2, role = ?3, extension = ?4, updated_at_ms = ?5
              WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![
@@ -143,7 +149,14 @@ impl Store {
         } else {
             format!("role {} → {}", before.role.as_str(), update.role.as_str())
         };
-        self.record_audit(AuditAction::User, &before.login, &detail)
+        super::audit::record(
+            &tx,
+            self.actor.as_ref(),
+            AuditAction::User,
+            &before.login,
+            &detail,
+        )?;
+        Ok(tx.commit()?)
     }
 
     /// Switches a user's account on or off (a disabled user keeps everything
@@ -165,17 +178,21 @@ impl Store {
             )
             .into());
         }
-        let changed = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
             "UPDATE users SET enabled = ?2, updated_at_ms = ?3
              WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, enabled, now_ms()],
         )?;
         one_changed(changed, "user", id.0)?;
-        self.record_audit(
+        super::audit::record(
+            &tx,
+            self.actor.as_ref(),
             AuditAction::User,
             &user.login,
             if enabled { "enabled" } else { "disabled" },
-        )
+        )?;
+        Ok(tx.commit()?)
     }
 
     /// Deletes a user: it leaves lists and cannot be found by login, which is
@@ -185,13 +202,21 @@ impl Store {
     /// [`super::Error::NotFound`] when there is no such user, or it is already deleted.
     pub fn delete_user(&mut self, id: UserId) -> Result<()> {
         let login = self.user(id)?.login;
-        let changed = self.conn.execute(
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
             "UPDATE users SET deleted_at_ms = ?2, updated_at_ms = ?2
              WHERE id = ?1 AND deleted_at_ms IS NULL",
             params![id.0, now_ms()],
         )?;
         one_changed(changed, "user", id.0)?;
-        self.record_audit(AuditAction::User, &login, "deleted")
+        super::audit::record(
+            &tx,
+            self.actor.as_ref(),
+            AuditAction::User,
+            &login,
+            "deleted",
+        )?;
+        Ok(tx.commit()?)
     }
 }
 
