@@ -48,5 +48,6 @@ mod ui_import;
 mod ui_merge;
 mod ui_sign_in;
 mod ui_sms;
+mod ui_sources;
 mod ui_statuses;
 mod ui_views;

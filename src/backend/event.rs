@@ -12,7 +12,7 @@ use crate::domain::{BatchId, BatchSummary, Candidate, RecipientResult, Role, Tim
 use crate::domain::{
     Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
     LoggedMessage, Message, MessageId, PhoneNumber, Picture, ReceivedMessage, SavedView,
-    SenderNumber, SenderNumberId, SignInRefusal, Status, Template, TemplateId, User,
+    SenderNumber, SenderNumberId, SignInRefusal, Source, Status, Template, TemplateId, User,
 };
 use crate::import::{ReadError, Workbook};
 use crate::pbx::tracker::{CallChange, TrackedCall};
@@ -571,6 +571,8 @@ pub struct Lookups {
     pub fields: Vec<FieldDef>,
     /// Customer statuses in their order.
     pub statuses: Vec<Status>,
+    /// Customer sources (인지경로) in their order.
+    pub sources: Vec<Source>,
     /// Users (assignees).
     pub users: Vec<User>,
     /// Tags with their counts.

@@ -37,6 +37,10 @@ pub(super) fn action(command: &Command, settings: &Settings) -> Option<Action> {
         | Command::RenameStatus { .. }
         | Command::MoveStatus { .. }
         | Command::DeleteStatus(_) => Action::EditStatuses,
+        Command::CreateSource(_)
+        | Command::RenameSource { .. }
+        | Command::MoveSource { .. }
+        | Command::DeleteSource(_) => Action::EditSources,
         Command::AddSender { .. }
         | Command::SetSenderLabel { .. }
         | Command::SetSenderEnabled { .. }
@@ -68,5 +72,85 @@ fn request(command: &Command) -> QueryId {
         | Command::AddSender { request, .. }
         | Command::SetSenderLabel { request, .. } => *request,
         _ => QueryId::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::Backend;
+    use crate::domain::{NewUser, Role, SourceName};
+    use crate::store::Store;
+
+    /// A backend with `login` signed in as `role`.
+    fn signed_in(role: Role, dir: &std::path::Path) -> Backend {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = store
+            .create_user(&NewUser {
+                login: "kim".to_owned(),
+                display_name: "김상담".to_owned(),
+                role,
+                extension: None,
+            })
+            .unwrap();
+        let kim = store.user(id).unwrap();
+        Backend::spawn_signed_in(
+            store,
+            Settings::default(),
+            dir.join("settings.toml"),
+            std::sync::Arc::new(|| {}),
+            kim,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn only_an_admin_edits_the_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        for role in [Role::Agent, Role::Manager] {
+            let backend = signed_in(role, dir.path());
+            backend
+                .send(Command::CreateSource(SourceName::new("지인소개").unwrap()))
+                .unwrap();
+            let needs = super::super::test_support::wait_for(&backend, |event| match event {
+                Event::NotAllowed { needs, .. } => Some(needs),
+                Event::Lookups(lookups) => {
+                    assert!(
+                        lookups.sources.iter().all(|s| s.name != "지인소개"),
+                        "{role}"
+                    );
+                    None
+                }
+                _ => None,
+            });
+            assert_eq!(needs, Role::Admin, "{role}");
+        }
+        let backend = signed_in(Role::Admin, dir.path());
+        backend
+            .send(Command::CreateSource(SourceName::new("지인소개").unwrap()))
+            .unwrap();
+        let sources = super::super::test_support::wait_for(&backend, |event| match event {
+            Event::Lookups(lookups) if lookups.sources.iter().any(|s| s.name == "지인소개") => {
+                Some(lookups.sources)
+            }
+            Event::NotAllowed { .. } => panic!("the admin was refused"),
+            _ => None,
+        });
+        assert_eq!(sources.last().map(|s| s.name.as_str()), Some("지인소개"));
+    }
+
+    #[test]
+    fn every_source_command_is_an_admins() {
+        let settings = Settings::default();
+        let name = || SourceName::new("x").unwrap();
+        let id = crate::domain::SourceId(1);
+        for command in [
+            Command::CreateSource(name()),
+            Command::RenameSource { id, name: name() },
+            Command::MoveSource { id, position: 0 },
+            Command::DeleteSource(id),
+        ] {
+            assert_eq!(action(&command, &settings), Some(Action::EditSources));
+        }
     }
 }

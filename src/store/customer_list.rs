@@ -276,6 +276,13 @@ impl Query {
             let status = query.param(status.0);
             query.conditions.push(format!("c.status_id = {status}"));
         }
+        if let Some(source) = &filter.source {
+            let source = query.param(source.trim().to_owned());
+            // As customers_source is built, so the index finds them.
+            query.conditions.push(format!(
+                "c.source = {source} COLLATE NOCASE AND c.source <> ''"
+            ));
+        }
         if let Some(assignee) = filter.assignee {
             let assignee = query.param(assignee.0);
             query.conditions.push(format!("c.assignee_id = {assignee}"));
@@ -808,6 +815,16 @@ mod tests {
             }),
             ["이서연"]
         );
+        // The list's source, in any ASCII case or with spaces around it.
+        for source in ["검색", " 검색 "] {
+            assert_eq!(
+                only(CustomerFilter {
+                    source: Some(source.to_owned()),
+                    ..CustomerFilter::default()
+                }),
+                ["이서연"]
+            );
+        }
         // All together: each part must hold.
         assert_eq!(
             only(CustomerFilter {

@@ -34,6 +34,7 @@ use super::sign_in::{self, Gate};
 use super::sms_composer::{self, SmsComposer};
 use super::sms_picture::looks_like_jpeg;
 use super::sms_templates::{self, SmsTemplates};
+use super::source_manager::SourceManager;
 use super::status_manager::StatusManager;
 use super::{main_view, status_bar};
 use crate::backend::{
@@ -133,6 +134,7 @@ pub struct RingdeskApp {
     call_log: Option<CallLog>,
     field_settings: Option<FieldSettings>,
     statuses: Option<StatusManager>,
+    sources: Option<SourceManager>,
     audit_log: Option<AuditLog>,
     groups: Option<GroupManager>,
     preferences: Option<Preferences>,
@@ -180,6 +182,7 @@ impl RingdeskApp {
             call_log: None,
             field_settings: None,
             statuses: None,
+            sources: None,
             audit_log: None,
             groups: None,
             preferences: None,
@@ -1112,6 +1115,7 @@ impl RingdeskApp {
         }
     }
 
+    #[expect(clippy::too_many_lines, reason = "one short arm per menu entry")]
     fn menu_action(&mut self, action: MenuAction, ctx: &egui::Context) {
         match action {
             MenuAction::Preferences => {
@@ -1123,6 +1127,10 @@ impl RingdeskApp {
             }
             MenuAction::Statuses => {
                 self.statuses = Some(StatusManager::default());
+                self.send(Command::LoadLookups);
+            }
+            MenuAction::Sources => {
+                self.sources = Some(SourceManager::default());
                 self.send(Command::LoadLookups);
             }
             MenuAction::Groups => self.groups = Some(GroupManager::default()),
@@ -1626,6 +1634,16 @@ impl eframe::App for RingdeskApp {
             )
         {
             self.statuses = None;
+        }
+        if let Some(manager) = &mut self.sources
+            && !manager.show(
+                &ctx,
+                &self.texts,
+                &self.shown.lookups.sources,
+                &mut commands,
+            )
+        {
+            self.sources = None;
         }
         if let Some(manager) = &mut self.groups {
             let outcome = manager.show(&ctx, &self.texts, &self.shown.groups, &mut commands);

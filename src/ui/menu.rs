@@ -16,6 +16,8 @@ pub enum MenuAction {
     FieldSettings,
     /// 고객 상태
     Statuses,
+    /// 인지경로
+    Sources,
     /// 고객그룹
     Groups,
     /// 고객목록
@@ -67,6 +69,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts, admin: bool) -> Option<MenuAct
                 Some(("menu.preferences", MenuAction::Preferences)),
                 Some(("menu.field_settings", MenuAction::FieldSettings)),
                 Some(("menu.statuses", MenuAction::Statuses)),
+                Some(("menu.sources", MenuAction::Sources)),
                 Some(("menu.sms_templates", MenuAction::SmsTemplates)),
                 Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
                 Some(("menu.audit_log", MenuAction::AuditLog)),
