@@ -46,7 +46,7 @@ pub use call_filter::{CallFilter, NumberFragment};
 pub use consent::ConsentChannel;
 pub use customer::{
     Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone, ListRow,
-    NewCustomer, PhoneDraft,
+    MergedInto, NewCustomer, PhoneDraft,
 };
 pub use customer_filter::{
     CheckedCondition, Comparison, Condition, CustomerFilter, CustomerSort, DateField, DateFilter,
