@@ -306,6 +306,11 @@ fn timeline_line(item: &TimelineItem, users: &std::collections::HashMap<UserId, 
                 message.body.replace('\n', " ")
             ),
         ),
+        TimelineItem::Received(received) => (
+            "received",
+            String::new(),
+            format!("{} {}", received.from_raw, received.body.replace('\n', " ")),
+        ),
         TimelineItem::Note(note) => ("note", user(note.author_id), note.body.replace('\n', " ")),
         TimelineItem::Change(entry) => {
             let change = &entry.change;
