@@ -529,6 +529,9 @@ pub enum Command {
         path: PathBuf,
         /// The encoding and separator chosen over the detected ones.
         options: ReadOptions,
+        /// The window's 취소 while the file is read; how far it got comes
+        /// as [`super::Event::SheetProgress`].
+        cancel: ImportCancel,
     },
     /// Sort a sheet's rows into messages and rows left out, on a thread of
     /// its own; answered by [`super::Event::SheetSorted`].

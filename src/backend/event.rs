@@ -14,7 +14,7 @@ use crate::domain::{
     LoggedMessage, Message, MessageId, PhoneNumber, Picture, ReceivedMessage, SavedView,
     SenderNumber, SenderNumberId, SignInRefusal, Source, Status, Template, TemplateId, User,
 };
-use crate::import::{ReadError, Workbook};
+use crate::import::{ReadError, ReadStage, Workbook};
 use crate::pbx::tracker::{CallChange, TrackedCall};
 use crate::pbx::{LinkState, OriginateOutcome};
 use crate::sms::compose::DraftProblem;
@@ -388,6 +388,17 @@ pub enum Event {
         path: PathBuf,
         /// Its sheets, and the encoding and separator a text file was read with.
         workbook: Box<Workbook>,
+    },
+    /// How far reading a file got (sent at most every tenth of a second).
+    SheetProgress {
+        /// The request this answers.
+        request: QueryId,
+        /// Loading its bytes or parsing its rows.
+        stage: ReadStage,
+        /// How much of the stage is done.
+        done: u64,
+        /// The stage's whole (0 when not known).
+        total: u64,
     },
     /// A file could not be read as a sheet.
     SheetRefused {

@@ -165,8 +165,9 @@ impl Service {
                 request,
                 path,
                 options,
+                cancel,
             } => {
-                super::batch_commands::read_sheet(request, path, options, events);
+                super::batch_commands::read_sheet(request, path, options, cancel, events);
                 return true;
             }
             Command::SortSheet {

@@ -793,6 +793,16 @@ impl RingdeskApp {
                 }
                 _ => {}
             },
+            Event::SheetProgress {
+                request,
+                stage,
+                done,
+                total,
+            } => {
+                if let Some(window) = &mut self.customer_import {
+                    window.sheet_progress(request, stage, done, total);
+                }
+            }
             Event::SheetRefused { request, error } => {
                 if let Some(window) = &mut self.customer_import {
                     window.sheet_refused(request, error.clone());
