@@ -972,12 +972,21 @@ impl RingdeskApp {
         if let Some(log) = &mut self.message_log {
             log.refresh();
         }
-        if let Some(card) = &self.shown.card
-            && customer == Some(card.customer.id)
-        {
-            self.send(Command::LoadCard {
-                id: card.customer.id,
-            });
+        let Some(customer) = customer else {
+            return;
+        };
+        // The main view's card and open card windows show it in 이력.
+        let shown = self
+            .shown
+            .card
+            .as_ref()
+            .is_some_and(|card| card.customer.id == customer);
+        let open = self
+            .forms
+            .iter()
+            .any(|form| form.customer_id() == Some(customer));
+        if shown || open {
+            self.send(Command::LoadCard { id: customer });
         }
     }
 
