@@ -8,7 +8,10 @@
 CREATE TABLE sources (
     id       INTEGER PRIMARY KEY,
     name     TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
-    position INTEGER NOT NULL DEFAULT 0
+    position INTEGER NOT NULL DEFAULT 0,
+    -- The import that added it (imports.id), so undoing that import takes
+    -- it off again when no customer has it; NULL when an admin added it.
+    import_id INTEGER
 );
 
 -- The defaults the issue names, in the book's first language; admins rename

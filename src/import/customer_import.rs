@@ -642,5 +642,16 @@ mod tests {
         assert_eq!(list.iter().filter(|name| *name == "블로그").count(), 1);
         assert_eq!(list.last().map(String::as_str), Some("블로그"));
         assert_eq!(list.len(), 7);
+
+        // Undone, the import takes the source it brought off the list again.
+        store.undo_last_import().unwrap();
+        let list: Vec<String> = store
+            .sources()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(list.len(), 6);
+        assert!(!list.contains(&"블로그".to_owned()));
     }
 }

@@ -173,7 +173,7 @@ impl Store {
             .chain(updated.iter().map(|(_, customer)| customer))
             .map(|customer| customer.source.as_str())
             .collect();
-        sources::add_missing(&tx, &brought)?;
+        sources::add_missing(&tx, &brought, import)?;
         let ids = if loading {
             write_customers(&tx, new, updated, loading, None, watch)?
         } else {
@@ -303,6 +303,7 @@ impl Store {
             "UPDATE imports SET undone_at_ms = ?1 WHERE id = ?2",
             [now_ms(), import.id],
         )?;
+        sources::remove_unused_of_import(&tx, import.id)?;
         audit::record(
             &tx,
             self.actor.as_ref(),

@@ -150,22 +150,33 @@ pub(super) fn sources_in(conn: &Connection) -> Result<Vec<Source>> {
 }
 
 /// Adds to the end of the list, in `names`' order, each of `names` the list
-/// does not have yet (in any ASCII case): an import's new sources, written
-/// in its transaction so a cancelled import adds none. Returns how many
-/// were added.
-pub(super) fn add_missing(conn: &Connection, names: &[&str]) -> Result<usize> {
+/// does not have yet (in any ASCII case): import `import`'s new sources,
+/// written in its transaction so a cancelled import adds none. Returns how
+/// many were added.
+pub(super) fn add_missing(conn: &Connection, names: &[&str], import: i64) -> Result<usize> {
     let mut insert = conn.prepare_cached(
-        "INSERT OR IGNORE INTO sources (name, position)
-         VALUES (?1, (SELECT coalesce(max(position) + 1, 0) FROM sources))",
+        "INSERT OR IGNORE INTO sources (name, position, import_id)
+         VALUES (?1, (SELECT coalesce(max(position) + 1, 0) FROM sources), ?2)",
     )?;
     let mut added = 0;
     for name in names {
         let name = name.trim();
         if !name.is_empty() {
-            added += insert.execute([name])?;
+            added += insert.execute(params![name, import])?;
         }
     }
     Ok(added)
+}
+
+/// Takes off the list the sources import `import` added that no customer
+/// has any more: undoing the import takes them back with its customers.
+pub(super) fn remove_unused_of_import(conn: &Connection, import: i64) -> Result<usize> {
+    Ok(conn.execute(
+        "DELETE FROM sources WHERE import_id = ?1
+         AND NOT EXISTS (SELECT 1 FROM customers c
+                         WHERE c.source = sources.name COLLATE NOCASE AND c.source <> '')",
+        [import],
+    )?)
 }
 
 const SOURCE_SELECT: &str = "SELECT id, name, position FROM sources";
@@ -359,14 +370,26 @@ mod tests {
     }
 
     #[test]
-    fn an_import_adds_only_the_sources_the_list_lacks() {
-        let store = store();
-        let added =
-            add_missing(&store.conn, &["블로그", "ZALO", " ", "블로그", "지인소개"]).unwrap();
+    fn an_import_adds_only_the_sources_the_list_lacks_and_its_undo_takes_them_off() {
+        let mut store = store();
+        let added = add_missing(
+            &store.conn,
+            &["블로그", "ZALO", " ", "블로그", "지인소개"],
+            7,
+        )
+        .unwrap();
         assert_eq!(added, 2);
         assert_eq!(
             names(&store)[6..],
             ["블로그".to_owned(), "지인소개".to_owned()]
+        );
+        // A customer kept has 블로그; nobody has 지인소개; an admin's own stays.
+        with_source(&mut store, "홍길동", "블로그");
+        store.create_source(&name("카카오")).unwrap();
+        assert_eq!(remove_unused_of_import(&store.conn, 7).unwrap(), 1);
+        assert_eq!(
+            names(&store)[6..],
+            ["블로그".to_owned(), "카카오".to_owned()]
         );
     }
 }
