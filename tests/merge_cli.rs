@@ -17,6 +17,43 @@ fn live(dir: &DataDir) -> u64 {
         .unwrap()
 }
 
+/// `merged_into` of `customer show ID --json` (null when it is not there).
+fn merged_into(dir: &DataDir, id: &str) -> serde_json::Value {
+    let card = dir
+        .run(&["customer", "show", id, "--json"])
+        .json_lines()
+        .remove(0);
+    card.get("merged_into")
+        .cloned()
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// `customer show` and `customer list --recycle-bin` say where the merged
+/// customer `other` went.
+fn the_bin_says_where_it_went(dir: &DataDir, keep: &str, other: &str) {
+    let shown = dir.run(&["customer", "show", other]).ok();
+    assert!(
+        shown.contains(&format!("  merged into #{keep} 김민준\n")),
+        "{shown}"
+    );
+    let kept = merged_into(dir, other);
+    assert_eq!(kept["id"], keep.parse::<i64>().unwrap());
+    assert_eq!(kept["name"], "김민준");
+    let bin = dir.run(&["customer", "list", "--recycle-bin"]).ok();
+    assert!(
+        bin.lines()
+            .any(|line| line.trim_start().starts_with(&format!("{other} "))
+                && line.ends_with(&format!("merged into #{keep} 김민준"))),
+        "{bin}"
+    );
+    assert!(!dir.run(&["customer", "list"]).ok().contains("merged into"));
+    let rows = dir
+        .run(&["customer", "list", "--recycle-bin", "--json"])
+        .json_lines();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["merged_into"]["name"], "김민준");
+}
+
 #[test]
 fn merge_takes_the_chosen_fields_and_undo_brings_both_back() {
     let dir = DataDir::new();
@@ -108,6 +145,7 @@ fn merge_takes_the_chosen_fields_and_undo_brings_both_back() {
     assert_eq!(card["tags"], serde_json::json!(["견적"]));
     let run = dir.run(&["merge", &keep, &other]);
     assert!(run.stderr().contains("recycle bin"), "{}", run.stderr());
+    the_bin_says_where_it_went(&dir, &keep, &other);
 
     let run = dir.run(&["merge", "--undo", "--json"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
@@ -119,4 +157,5 @@ fn merge_takes_the_chosen_fields_and_undo_brings_both_back() {
         .remove(0);
     assert_eq!(card["email"], "mj.kim@hanbit.co.kr");
     assert_eq!(card["tags"], serde_json::json!([]));
+    assert_eq!(merged_into(&dir, &other), serde_json::Value::Null);
 }

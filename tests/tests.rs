@@ -49,5 +49,6 @@ mod ui_merge;
 mod ui_personal;
 mod ui_sign_in;
 mod ui_sms;
+mod ui_sources;
 mod ui_statuses;
 mod ui_views;

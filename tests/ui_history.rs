@@ -1,5 +1,6 @@
 //! The card's 이력 tab: a change saved in the form shows in the customer's
-//! timeline with the call already logged.
+//! timeline with the call already logged and the message they sent in, and
+//! deleting their group is there too.
 
 use egui_kittest::kittest::Queryable as _;
 use ringdesk::domain::{Direction, Outcome};
@@ -19,6 +20,25 @@ fn an_edit_shows_in_the_cards_history_tab() {
         Some(ids[0]),
         Outcome::Answered,
     );
+    {
+        let mut store = ringdesk::store::Store::open(&dir.database()).unwrap();
+        store
+            .record_received(&ringdesk::domain::NewReceived {
+                from: ringdesk::domain::PhoneNumber::parse(
+                    "010-1111-2222",
+                    ringdesk::domain::Region::KOREA,
+                )
+                .unwrap(),
+                to: "1588-1234".to_owned(),
+                body: "견적서 잘 받았습니다".to_owned(),
+                gateway_ref: None,
+                received_at: ringdesk::domain::Timestamp::now(),
+            })
+            .unwrap();
+        let group = store.create_group("골드", None).unwrap();
+        store.add_to_group(group, &ids).unwrap();
+        store.delete_group(group).unwrap();
+    }
     let mut harness = window(&dir);
     step_until(&mut harness, "the book", |h| {
         h.query_by_label("고객 1명").is_some()
@@ -52,4 +72,12 @@ fn an_edit_shows_in_the_cards_history_tab() {
             .query_by_label_contains("통화 (수신, 55초)")
             .is_some()
     );
+    assert!(
+        harness
+            .query_by_label("문자 수신 (010-1111-2222): 견적서 잘 받았습니다")
+            .is_some()
+    );
+    assert!(harness.query_by_label("수신문자").is_some());
+    // The group deleted as a whole.
+    assert!(harness.query_by_label("그룹 제외: 골드").is_some());
 }

@@ -344,3 +344,36 @@ fn headers_that_name_no_name_column_are_given_their_roles_in_the_window() {
     assert_eq!(role_of(&harness, "손님").as_deref(), Some("이름"));
     assert_eq!(role_of(&harness, "폰").as_deref(), Some("휴대폰"));
 }
+
+/// A file that is still being read (a pipe nobody writes to yet) is
+/// stopped with 취소: the window says so at once and drops the late answer.
+#[test]
+fn a_file_still_being_read_is_stopped_with_cancel() {
+    let dir = DataDir::new();
+    let fifo = dir.path().join("slow.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    let mut harness = window(&dir);
+    drop_file(&mut harness, &fifo);
+    step_until(&mut harness, "the file being read", |h| {
+        shown(h, "slow.csv 읽는 중")
+    });
+    click(&mut harness, "취소");
+    step_until(&mut harness, "the read stopped", |h| {
+        shown(h, "slow.csv: 읽기를 취소했습니다.")
+    });
+    assert!(!shown(&harness, "slow.csv 읽는 중"));
+
+    // The reader gets its bytes now, sees the 취소 and stops; nothing is
+    // shown of the file.
+    std::fs::write(&fifo, "이름,휴대폰\n홍길동,010-1234-5678\n").unwrap();
+    for _ in 0..20 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(shown(&harness, "slow.csv: 읽기를 취소했습니다."));
+    assert!(!shown(&harness, "머리글 행"));
+}

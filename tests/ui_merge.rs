@@ -107,3 +107,35 @@ fn two_duplicates_merge_with_a_field_from_b_and_the_merge_undoes() {
     assert_eq!(kept.email.as_deref(), Some("mj.kim@hanbit.co.kr"));
     assert_eq!(kept.phones.len(), 1);
 }
+
+#[test]
+fn the_recycle_bin_says_which_customer_a_merged_one_went_into() {
+    let dir = DataDir::new();
+    add(&dir, "김민준", "한빛상사", "", &["010-1234-5678"]);
+    add(&dir, "김민준", "", "", &["010-1234-5678"]);
+    add(&dir, "이서연", "", "", &["010-9876-5432"]);
+    {
+        let mut store = Store::open(&dir.database()).unwrap();
+        store
+            .merge_customers(
+                ringdesk::domain::CustomerId(1),
+                ringdesk::domain::CustomerId(2),
+                &std::collections::BTreeMap::new(),
+            )
+            .unwrap();
+        store
+            .delete_customer(ringdesk::domain::CustomerId(3))
+            .unwrap();
+    }
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "고객관리(C)", "고객목록");
+    step_until(&mut harness, "the live customer", |h| shown(h, "1명"));
+    assert!(!shown(&harness, "병합됨"));
+    click(&mut harness, "휴지통 보기");
+    step_until(&mut harness, "the recycle bin", |h| {
+        shown(h, "김민준 — #1 김민준에 병합됨")
+    });
+    // A customer deleted by hand is only in the bin.
+    assert!(shown(&harness, "이서연"));
+    assert!(!shown(&harness, "이서연 —"));
+}

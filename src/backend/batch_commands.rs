@@ -19,7 +19,7 @@ use crate::domain::{
     SkipReason, Timestamp,
 };
 use crate::export::{Table, TableFormat, write_table};
-use crate::import::{ReadOptions, Sheet, read};
+use crate::import::{ReadOptions, Sheet, read_watched};
 use crate::sms::compose::picture_issue;
 use crate::sms::free_numbers;
 use crate::sms::sheet_targets::{SheetMapping, sort_rows};
@@ -51,15 +51,19 @@ pub(super) fn read_sheet(
     request: QueryId,
     path: PathBuf,
     options: ReadOptions,
+    cancel: super::ImportCancel,
     events: &EventSender,
 ) {
-    off_thread("sheet", events, move || match read(&path, options) {
-        Ok(workbook) => Event::SheetRead {
-            request,
-            path,
-            workbook: Box::new(workbook),
-        },
-        Err(error) => Event::SheetRefused { request, error },
+    let progress = events.clone();
+    off_thread("sheet", events, move || {
+        match read_watched(&path, options, &mut cancel.read_watch(request, &progress)) {
+            Ok(workbook) => Event::SheetRead {
+                request,
+                path,
+                workbook: Box::new(workbook),
+            },
+            Err(error) => Event::SheetRefused { request, error },
+        }
     });
 }
 

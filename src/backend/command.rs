@@ -10,7 +10,8 @@ use crate::domain::{BatchId, NewBatch, NewRecipient, NewUser, Secret, Timestamp}
 use crate::domain::{
     CallFilter, CallId, CustomerDraft, CustomerFilter, CustomerId, CustomerSort, FieldDef, FieldId,
     FieldKind, GroupId, MessageFilter, MessageId, NewFieldDef, NewTemplate, SavedViewId,
-    SenderNumberId, StatusId, StatusName, TemplateId, UserId, UserUpdate, ViewLayout, ViewName,
+    SenderNumberId, SourceId, SourceName, StatusId, StatusName, TemplateId, UserId, UserUpdate,
+    ViewLayout, ViewName,
 };
 use crate::import::customer_columns::ColumnRole;
 use crate::import::customer_import::OnDuplicate;
@@ -195,6 +196,29 @@ pub enum Command {
     /// Delete a status (its customers are left without one); answered by
     /// fresh [`super::Event::Lookups`].
     DeleteStatus(StatusId),
+    /// Add a customer source (인지경로) at the end of the list; answered by
+    /// fresh [`super::Event::Lookups`].
+    CreateSource(SourceName),
+    /// Rename a source and the source of every customer that has it;
+    /// answered by fresh [`super::Event::Lookups`] (and
+    /// [`super::Event::BulkDone`] when customers were renamed).
+    RenameSource {
+        /// Which source.
+        id: SourceId,
+        /// Its new name.
+        name: SourceName,
+    },
+    /// Move a source to a place in the list (0 is the top); answered by
+    /// fresh [`super::Event::Lookups`].
+    MoveSource {
+        /// Which source.
+        id: SourceId,
+        /// Where to.
+        position: u32,
+    },
+    /// Take a source off the list (its customers keep it); answered by
+    /// fresh [`super::Event::Lookups`].
+    DeleteSource(SourceId),
     /// Make a group, at the top or under `parent`; answered by fresh
     /// [`super::Event::Groups`] and [`super::Event::Lookups`].
     CreateGroup {
@@ -525,6 +549,9 @@ pub enum Command {
         path: PathBuf,
         /// The encoding and separator chosen over the detected ones.
         options: ReadOptions,
+        /// The window's 취소 while the file is read; how far it got comes
+        /// as [`super::Event::SheetProgress`].
+        cancel: ImportCancel,
     },
     /// Sort a sheet's rows into messages and rows left out, on a thread of
     /// its own; answered by [`super::Event::SheetSorted`].

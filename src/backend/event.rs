@@ -12,9 +12,9 @@ use crate::domain::{BatchId, BatchSummary, Candidate, RecipientResult, Role, Tim
 use crate::domain::{
     Call, CallId, Customer, CustomerId, CustomerSummary, FieldDef, FieldId, Invalid, ListRow,
     LoggedMessage, Message, MessageId, PhoneNumber, Picture, ReceivedMessage, SavedView,
-    SenderNumber, SenderNumberId, SignInRefusal, Status, Template, TemplateId, User,
+    SenderNumber, SenderNumberId, SignInRefusal, Source, Status, Template, TemplateId, User,
 };
-use crate::import::{ReadError, Workbook};
+use crate::import::{ReadError, ReadStage, Workbook};
 use crate::pbx::tracker::{CallChange, TrackedCall};
 use crate::pbx::{LinkState, OriginateOutcome};
 use crate::sms::compose::DraftProblem;
@@ -391,6 +391,17 @@ pub enum Event {
         /// Its sheets, and the encoding and separator a text file was read with.
         workbook: Box<Workbook>,
     },
+    /// How far reading a file got (sent at most every tenth of a second).
+    SheetProgress {
+        /// The request this answers.
+        request: QueryId,
+        /// Loading its bytes or parsing its rows.
+        stage: ReadStage,
+        /// How much of the stage is done.
+        done: u64,
+        /// The stage's whole (0 when not known).
+        total: u64,
+    },
     /// A file could not be read as a sheet.
     SheetRefused {
         /// The request this answers.
@@ -573,6 +584,8 @@ pub struct Lookups {
     pub fields: Vec<FieldDef>,
     /// Customer statuses in their order.
     pub statuses: Vec<Status>,
+    /// Customer sources (인지경로) in their order.
+    pub sources: Vec<Source>,
     /// Users (assignees).
     pub users: Vec<User>,
     /// Tags with their counts.

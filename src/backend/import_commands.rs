@@ -14,12 +14,12 @@ use std::time::{Duration, Instant};
 use super::store_thread::{EventSender, Service};
 use super::{Event, QueryId};
 use crate::domain::Region;
-use crate::import::Workbook;
 use crate::import::customer_columns::ColumnRole;
 use crate::import::customer_import::{
     Fate, ImportError, OnDuplicate, Prepared, fates_watched, headers, mapping_fits, overlay,
     prepare_as, roles_from, write, write_report,
 };
+use crate::import::{ReadStage, ReadWatch, Workbook};
 use crate::store::{self, ImportPhase, ImportWatch, Store};
 
 /// The least time between two [`Event::ImportProgress`] of one request.
@@ -48,6 +48,29 @@ impl ImportCancel {
     #[must_use]
     pub fn cancelled(&self) -> bool {
         self.0.load(Ordering::Relaxed)
+    }
+
+    /// A watch over reading a file that stops on this cancel and reports
+    /// progress of `request` as [`Event::SheetProgress`], at most every
+    /// [`PROGRESS_EVERY`] (and whenever the stage changes).
+    pub(super) fn read_watch<'a>(
+        &self,
+        request: QueryId,
+        events: &'a EventSender,
+    ) -> ReadWatch<'a> {
+        let mut last: Option<(ReadStage, Instant)> = None;
+        ReadWatch::new(Arc::clone(&self.0), move |stage, done, total| {
+            let due = last.is_none_or(|(was, at)| was != stage || at.elapsed() >= PROGRESS_EVERY);
+            if due {
+                last = Some((stage, Instant::now()));
+                events.send(Event::SheetProgress {
+                    request,
+                    stage,
+                    done,
+                    total,
+                });
+            }
+        })
     }
 
     /// A watch that stops on this cancel and reports progress of
@@ -420,7 +443,7 @@ mod tests {
     use crate::backend::test_support::{spawn, wait_for};
     use crate::backend::{Backend, Command};
     use crate::config::Settings;
-    use crate::import::{ReadOptions, read};
+    use crate::import::{ReadError, ReadOptions, read};
 
     fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -453,6 +476,60 @@ mod tests {
             } if r == request => Some(Err(problem)),
             _ => None,
         })
+    }
+
+    #[test]
+    fn a_file_being_read_tells_how_far_it_got_and_stops_on_cancel() {
+        let backend = spawn(Store::open_in_memory().unwrap(), Settings::default());
+        let path = fixture("customers.xlsx");
+        let read_sheet = |request: u64, cancel: &ImportCancel| {
+            backend
+                .send(Command::ReadSheet {
+                    request: QueryId(request),
+                    path: path.clone(),
+                    options: ReadOptions::default(),
+                    cancel: cancel.clone(),
+                })
+                .unwrap();
+            let mut stages = Vec::new();
+            let answer = wait_for(&backend, |event| match event {
+                Event::SheetProgress {
+                    request: QueryId(r),
+                    stage,
+                    done,
+                    total,
+                } if r == request => {
+                    assert!(done <= total);
+                    stages.push(stage);
+                    None
+                }
+                Event::SheetRead {
+                    request: QueryId(r),
+                    workbook,
+                    ..
+                } if r == request => Some(Ok(workbook)),
+                Event::SheetRefused {
+                    request: QueryId(r),
+                    error,
+                } if r == request => Some(Err(error)),
+                _ => None,
+            });
+            (answer, stages)
+        };
+
+        let (read, stages) = read_sheet(1, &ImportCancel::default());
+        assert_eq!(read.unwrap().sheets[0].name, "고객목록");
+        assert_eq!(stages.first(), Some(&ReadStage::Loading));
+        assert!(stages.contains(&ReadStage::Parsing), "{stages:?}");
+
+        let cancel = ImportCancel::default();
+        cancel.cancel();
+        let (read, stages) = read_sheet(2, &cancel);
+        assert_eq!(
+            read.unwrap_err(),
+            ReadError::Cancelled { path: path.clone() }
+        );
+        assert_eq!(stages, [ReadStage::Loading]);
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub use crate::domain::{
     BatchId, BatchKind, BatchState, BatchSummary, BatchTotals, Candidate, NewBatch, NewRecipient,
     RecipientResult, Role, SavedView, SkipReason, ViewLayout, ViewName,
 };
-pub use crate::import::{Cell, ReadError, ReadOptions, Sheet, Workbook};
+pub use crate::import::{Cell, ReadError, ReadOptions, ReadStage, Sheet, Workbook};
 pub use crate::sms::free_numbers::FreeNumbers;
 pub use crate::sms::recipient_list::{
     Gathered, LeftOut, LeftOutReason, Picked, RecipientList, sort_out,

@@ -66,6 +66,10 @@ pub(super) fn action(command: &Command, settings: &Settings) -> Option<Action> {
         | Command::RenameStatus { .. }
         | Command::MoveStatus { .. }
         | Command::DeleteStatus(_) => Action::EditStatuses,
+        Command::CreateSource(_)
+        | Command::RenameSource { .. }
+        | Command::MoveSource { .. }
+        | Command::DeleteSource(_) => Action::EditSources,
         Command::AddSender { .. }
         | Command::SetSenderLabel { .. }
         | Command::SetSenderEnabled { .. }
@@ -107,7 +111,7 @@ mod tests {
     use crate::backend::Backend;
     use crate::domain::{
         CallRecord, Direction, FieldId, FieldKind, NewFieldDef, NewUser, PhoneNumber, Region, Role,
-        SenderNumberId, StatusId, StatusName, Timestamp,
+        SenderNumberId, SourceId, SourceName, StatusId, StatusName, Timestamp,
     };
     use crate::store::Store;
 
@@ -127,6 +131,25 @@ mod tests {
                 Action::EditStatuses,
             ),
             (Command::DeleteStatus(StatusId(1)), Action::EditStatuses),
+            (
+                Command::CreateSource(SourceName::new("지인소개").unwrap()),
+                Action::EditSources,
+            ),
+            (
+                Command::RenameSource {
+                    id: SourceId(1),
+                    name: SourceName::new("소개").unwrap(),
+                },
+                Action::EditSources,
+            ),
+            (
+                Command::MoveSource {
+                    id: SourceId(1),
+                    position: 0,
+                },
+                Action::EditSources,
+            ),
+            (Command::DeleteSource(SourceId(1)), Action::EditSources),
             (
                 Command::AddSender {
                     request: QueryId(3),

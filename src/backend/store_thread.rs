@@ -169,8 +169,9 @@ impl Service {
                 request,
                 path,
                 options,
+                cancel,
             } => {
-                super::batch_commands::read_sheet(request, path, options, events);
+                super::batch_commands::read_sheet(request, path, options, cancel, events);
                 return true;
             }
             Command::SortSheet {
@@ -432,6 +433,26 @@ impl Service {
                 Ok(()) => self.lookups(),
                 Err(error) => failed("delete status", &error),
             },
+            Command::CreateSource(name) => match self.store.create_source(&name) {
+                Ok(_) => self.lookups(),
+                Err(error) => failed("add source", &error),
+            },
+            Command::RenameSource { id, name } => match self.store.rename_source(id, &name) {
+                Ok(0) => self.lookups(),
+                Ok(changed) => {
+                    events.send(self.lookups());
+                    Event::BulkDone { changed }
+                }
+                Err(error) => failed("rename source", &error),
+            },
+            Command::MoveSource { id, position } => match self.store.move_source(id, position) {
+                Ok(()) => self.lookups(),
+                Err(error) => failed("move source", &error),
+            },
+            Command::DeleteSource(id) => match self.store.delete_source(id) {
+                Ok(()) => self.lookups(),
+                Err(error) => failed("delete source", &error),
+            },
             Command::LoadBusinessDomains => answer(
                 "list business domains",
                 self.store
@@ -673,6 +694,7 @@ impl Service {
             Ok(Lookups {
                 fields: self.store.field_defs()?,
                 statuses: self.store.statuses()?,
+                sources: self.store.sources()?,
                 users: self.store.users(Page::first(10_000))?,
                 tags: self.store.tags()?,
                 views: self.store.saved_views(&self.settings.user.name)?,

@@ -5,10 +5,10 @@ use std::io::Write;
 use super::{Context, Error, json_line};
 use crate::domain::consent;
 use crate::domain::{
-    ChangeKind, ConsentChannel, Customer, CustomerDraft, CustomerId, PhoneDraft, TimelineItem,
-    UserId,
+    ChangeKind, ConsentChannel, Customer, CustomerDraft, CustomerFilter, CustomerId, CustomerSort,
+    MergedInto, PhoneDraft, TimelineItem, UserId,
 };
-use crate::store::{CustomerOrder, Page};
+use crate::store::{CustomerOrder, Page, Store};
 
 /// The `customer` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -34,6 +34,10 @@ pub enum Command {
         /// One JSON object per customer.
         #[arg(long)]
         json: bool,
+        /// The customers in the recycle bin instead, by name, each saying
+        /// which customer it was merged into if it was.
+        #[arg(long)]
+        recycle_bin: bool,
     },
     /// Move a customer to the recycle bin.
     Delete {
@@ -203,18 +207,18 @@ pub fn run(context: &Context, command: Command, out: &mut impl Write) -> Result<
                 writeln!(out, "{id}")?;
             }
         }
-        Command::Show { id, json } => {
-            let customer = store.customer(CustomerId(id))?;
-            if json {
-                json_line(out, &customer)?;
-            } else {
-                print_card(out, &customer)?;
-            }
-        }
+        Command::Show { id, json } => show(&store, CustomerId(id), json, out)?,
         Command::List {
             limit,
             offset,
             json,
+            recycle_bin: true,
+        } => list_recycle_bin(&store, Page { offset, limit }, json, out)?,
+        Command::List {
+            limit,
+            offset,
+            json,
+            recycle_bin: false,
         } => {
             for summary in store.list_customers(CustomerOrder::Newest, Page { offset, limit })? {
                 if json {
@@ -308,6 +312,11 @@ fn timeline_line(item: &TimelineItem, users: &std::collections::HashMap<UserId, 
                 message.body.replace('\n', " ")
             ),
         ),
+        TimelineItem::Received(received) => (
+            "received",
+            String::new(),
+            format!("{} {}", received.from_raw, received.body.replace('\n', " ")),
+        ),
         TimelineItem::Note(note) => ("note", user(note.author_id), note.body.replace('\n', " ")),
         TimelineItem::Change(entry) => {
             let change = &entry.change;
@@ -347,6 +356,73 @@ fn timeline_line(item: &TimelineItem, users: &std::collections::HashMap<UserId, 
     format!("{}  {kind:<13} {who:<8} {text}", item.at().to_rfc3339())
         .trim_end()
         .to_owned()
+}
+
+/// Prints one card; a customer in the recycle bin by a merge also says
+/// which customer it was merged into.
+fn show(store: &Store, id: CustomerId, json: bool, out: &mut impl Write) -> Result<(), Error> {
+    let customer = store.customer(id)?;
+    let merged_into = match customer.deleted_at {
+        Some(_) => store.merged_into_customer(customer.id)?,
+        None => None,
+    };
+    if json {
+        json_line(
+            out,
+            &Shown {
+                customer: &customer,
+                merged_into,
+            },
+        )?;
+    } else {
+        print_card(out, &customer)?;
+        if let Some(kept) = merged_into {
+            writeln!(out, "  merged into #{} {}", kept.id, kept.name)?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints the recycle bin by name, each merged customer with the customer
+/// it was merged into.
+fn list_recycle_bin(
+    store: &Store,
+    page: Page,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), Error> {
+    let filter = CustomerFilter {
+        in_recycle_bin: true,
+        ..CustomerFilter::default()
+    };
+    for row in store.list_customers_where(&filter, &CustomerSort::default(), &[], page)? {
+        if json {
+            json_line(out, &row)?;
+        } else {
+            let merged = row.merged_into.as_ref().map_or_else(String::new, |kept| {
+                format!("  merged into #{} {}", kept.id, kept.name)
+            });
+            writeln!(
+                out,
+                "{:>8}  {}  {}  {}{merged}",
+                row.id,
+                row.name,
+                row.phone.as_deref().unwrap_or("-"),
+                row.company
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A card as `customer show --json` prints it: the customer, and for one
+/// in the recycle bin by a merge, the customer it was merged into.
+#[derive(serde::Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    customer: &'a Customer,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merged_into: Option<MergedInto>,
 }
 
 /// Prints a customer's card as readable text.

@@ -503,6 +503,18 @@ pub struct ListRow {
     pub last_call_at: Option<Timestamp>,
     /// The values of the asked-for fields that the customer has, in the order asked.
     pub fields: Vec<(FieldId, FieldValue)>,
+    /// For a customer in the recycle bin because it was merged into
+    /// another (and the merge is not undone): that customer.
+    pub merged_into: Option<MergedInto>,
+}
+
+/// The customer a binned customer was merged into, as the recycle bin names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MergedInto {
+    /// The customer kept.
+    pub id: CustomerId,
+    /// Their name now.
+    pub name: String,
 }
 
 #[cfg(test)]

@@ -28,6 +28,10 @@ pub struct CustomerFilter {
     pub tag: Option<TagId>,
     /// Only customers looked after by this user.
     pub assignee: Option<UserId>,
+    /// Only customers from this source (인지경로), ignoring the case of
+    /// ASCII letters as the list of sources does.
+    #[serde(default)]
+    pub source: Option<String>,
     /// Only customers whose date falls in a range.
     pub date: Option<DateFilter>,
     /// Free conditions on the customer's fields, combined by `join`.

@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::received::ReceivedMessage;
 use super::{Call, CustomerId, Message, Timestamp, UserId, note::Note};
 
 /// Who made a change: a user of the book when one is known, and the name
@@ -339,6 +340,8 @@ pub enum TimelineItem {
     Call(Call),
     /// A message sent (or queued) to the customer.
     Message(Message),
+    /// A message the customer sent in (수신 문자).
+    Received(ReceivedMessage),
     /// A note.
     Note(Note),
     /// A change to the card.
@@ -346,12 +349,14 @@ pub enum TimelineItem {
 }
 
 impl TimelineItem {
-    /// When it happened: a call's start, a message's or note's creation, a change's time.
+    /// When it happened: a call's start, a message's or note's creation, a
+    /// received message's arrival, a change's time.
     #[must_use]
     pub fn at(&self) -> Timestamp {
         match self {
             Self::Call(call) => call.started_at,
             Self::Message(message) => message.created_at,
+            Self::Received(received) => received.received_at,
             Self::Note(note) => note.created_at,
             Self::Change(entry) => entry.at,
         }

@@ -34,6 +34,8 @@ row_id!(
     UserId,
     /// A customer status (신규, 상담중…).
     StatusId,
+    /// A customer source (인지경로: 전화, 방문…).
+    SourceId,
     /// An entry of the call log.
     CallId,
     /// An entry of the message log / outbox.

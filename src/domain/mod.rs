@@ -30,6 +30,7 @@ pub mod received;
 pub mod saved_view;
 pub mod search;
 pub mod sender;
+pub mod source;
 pub mod status;
 pub mod template;
 pub mod time;
@@ -46,7 +47,7 @@ pub use call_filter::{CallFilter, NumberFragment};
 pub use consent::ConsentChannel;
 pub use customer::{
     Customer, CustomerDraft, CustomerField, CustomerPhone, CustomerSummary, LabeledPhone, ListRow,
-    NewCustomer, PhoneDraft,
+    MergedInto, NewCustomer, PhoneDraft,
 };
 pub use customer_filter::{
     CheckedCondition, Comparison, Condition, CustomerFilter, CustomerSort, DateField, DateFilter,
@@ -68,6 +69,7 @@ pub use picture::{MessageImage, Picture};
 pub use received::{NewReceived, ReceivedMessage};
 pub use saved_view::{NewSavedView, SavedView, ViewLayout, ViewName};
 pub use sender::{NewSenderNumber, SenderNumber};
+pub use source::{Source, SourceName};
 pub use status::{Status, StatusName};
 pub use template::{NewTemplate, Template};
 pub use time::Timestamp;

@@ -15,6 +15,7 @@ use super::header::guess_header_row;
 use super::{Sheet, Workbook};
 use crate::domain::{
     CustomerDraft, CustomerId, FieldId, FieldKind, Invalid, NewCustomer, NewFieldDef, Region,
+    source,
 };
 use crate::export::{ExportError, Table, TableFormat, write_table};
 use crate::store::{self, ImportMapping, ImportPhase, ImportWatch, Store};
@@ -365,8 +366,14 @@ fn write_with(
     watch: &mut ImportWatch<'_>,
 ) -> Result<(usize, usize), ImportError> {
     let defs = store.field_defs()?;
+    let sources = store.sources()?;
     let check = |draft: &CustomerDraft| -> Result<NewCustomer, ImportError> {
         let mut draft = draft.clone();
+        // "facebook" in the file is the list's "Facebook"; a source the list
+        // lacks is kept as written and joins the list with the import.
+        if let Some(source) = source::listed(&sources, &draft.source) {
+            draft.source.clone_from(&source.name);
+        }
         for (key, _) in &mut draft.fields {
             if let Some(stored) = keys.get(key.as_str()) {
                 key.clone_from(stored);
@@ -587,5 +594,64 @@ mod tests {
         );
         assert_eq!(store.count_customers().unwrap(), 0);
         assert!(store.field_defs().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_files_sources_take_the_lists_spelling_and_new_ones_join_the_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sources.csv");
+        std::fs::write(
+            &path,
+            "이름,휴대폰,인지경로\n홍길동,010-1111-2222,zalo\n김민준,010-2222-3333, 블로그\n\
+             이서연,010-3333-4444,\n박지훈,010-4444-5555,블로그\n",
+        )
+        .unwrap();
+        let workbook = read(&path, ReadOptions::default()).unwrap();
+        let prepared = prepare(&workbook, None, None, None, Region::KOREA).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let fates = fates(&store, &prepared.rows).unwrap();
+        let mut watch = ImportWatch::new(Arc::new(AtomicBool::new(false)), |_, _, _| {});
+        let (created, _) = write(
+            &mut store,
+            "sources.csv",
+            &prepared.rows,
+            &fates,
+            OnDuplicate::Skip,
+            prepared.region,
+            &mut watch,
+        )
+        .unwrap();
+        assert_eq!(created, 4);
+        let mut sources: Vec<String> = (1..=4)
+            .map(|id| {
+                let customer = store.customer(CustomerId(id)).unwrap();
+                format!("{} {}", customer.name, customer.source)
+            })
+            .collect();
+        sources.sort();
+        assert_eq!(
+            sources,
+            ["김민준 블로그", "박지훈 블로그", "이서연 ", "홍길동 Zalo"]
+        );
+        let list: Vec<String> = store
+            .sources()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(list.iter().filter(|name| *name == "블로그").count(), 1);
+        assert_eq!(list.last().map(String::as_str), Some("블로그"));
+        assert_eq!(list.len(), 7);
+
+        // Undone, the import takes the source it brought off the list again.
+        store.undo_last_import().unwrap();
+        let list: Vec<String> = store
+            .sources()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(list.len(), 6);
+        assert!(!list.contains(&"블로그".to_owned()));
     }
 }

@@ -33,4 +33,6 @@ pub mod lost_zero;
 pub mod read;
 
 pub use cell::Cell;
-pub use read::{ReadError, ReadOptions, Row, Sheet, Workbook, read};
+pub use read::{
+    ReadError, ReadOptions, ReadStage, ReadWatch, Row, Sheet, Workbook, read, read_watched,
+};

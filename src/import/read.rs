@@ -5,8 +5,15 @@
 //! shows, or for text the line the record starts on (a memo with line
 //! breaks makes records and lines drift apart). A file that is empty,
 //! damaged or not what its name says is refused whole, saying so.
+//!
+//! A big file takes a while: [`read_watched`] tells a [`ReadWatch`] how far
+//! it got (the bytes loaded, then the rows parsed) and stops when asked,
+//! between chunks of bytes, rows or cells.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use calamine::{Data, Reader as _};
 use encoding_rs::Encoding;
@@ -65,9 +72,71 @@ impl Row {
     }
 }
 
+/// A stage of reading a file, for its progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadStage {
+    /// The bytes loaded from disk (done and total in bytes).
+    Loading,
+    /// The rows parsed out of them (done and total in bytes of text, rows
+    /// of a sheet, or sheets).
+    Parsing,
+}
+
+/// How far a read got, told to whoever waits for it, and the flag that
+/// stops it.
+pub struct ReadWatch<'a> {
+    cancel: Arc<AtomicBool>,
+    report: Box<dyn FnMut(ReadStage, u64, u64) + 'a>,
+}
+
+impl<'a> ReadWatch<'a> {
+    /// A watch that stops once `cancel` is set and tells `report` the
+    /// stage, how much is done and the total.
+    pub fn new(cancel: Arc<AtomicBool>, report: impl FnMut(ReadStage, u64, u64) + 'a) -> Self {
+        Self {
+            cancel,
+            report: Box::new(report),
+        }
+    }
+
+    /// A watch nobody looks at and that never stops.
+    #[must_use]
+    pub fn unwatched() -> Self {
+        Self::new(Arc::new(AtomicBool::new(false)), |_, _, _| {})
+    }
+
+    /// Tells how far it got; [`ReadError::Cancelled`] when asked to stop.
+    fn step(
+        &mut self,
+        path: &Path,
+        stage: ReadStage,
+        done: u64,
+        total: u64,
+    ) -> Result<(), ReadError> {
+        (self.report)(stage, done, total);
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(ReadError::Cancelled {
+                path: path.to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Bytes read from disk between two looks at the watch.
+const CHUNK_BYTES: usize = 1 << 20;
+/// Rows or cells parsed between two looks at the watch.
+const STEP_ITEMS: usize = 4096;
+
 /// Why a file cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
+    /// The person stopped reading it.
+    #[error("{}: reading was cancelled", .path.display())]
+    Cancelled {
+        /// The file.
+        path: PathBuf,
+    },
     /// It cannot be opened or read.
     #[error("{}: cannot be read: {reason}", .path.display())]
     Unreadable {
@@ -122,31 +191,68 @@ pub enum ReadError {
 /// # Errors
 /// [`ReadError`], naming the file.
 pub fn read(path: &Path, options: ReadOptions) -> Result<Workbook, ReadError> {
+    read_watched(path, options, &mut ReadWatch::unwatched())
+}
+
+/// [`read`], telling `watch` how far it got and stopping when it says so.
+///
+/// # Errors
+/// [`ReadError`], naming the file; [`ReadError::Cancelled`] when stopped.
+pub fn read_watched(
+    path: &Path,
+    options: ReadOptions,
+    watch: &mut ReadWatch<'_>,
+) -> Result<Workbook, ReadError> {
     let extension = path
         .extension()
         .and_then(|extension| extension.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    let bytes = std::fs::read(path).map_err(|error| ReadError::Unreadable {
-        path: path.to_owned(),
-        reason: error.to_string(),
-    })?;
+    let bytes = load(path, watch)?;
     if bytes.is_empty() {
         return Err(ReadError::Empty {
             path: path.to_owned(),
         });
     }
     match extension.as_str() {
-        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => read_workbook(path, bytes),
-        "csv" | "txt" | "tsv" => read_text(path, &bytes, options),
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => read_workbook(path, bytes, watch),
+        "csv" | "txt" | "tsv" => read_text(path, &bytes, options, watch),
         _ => Err(ReadError::UnknownKind {
             path: path.to_owned(),
         }),
     }
 }
 
+/// The file's bytes, read a chunk at a time so a big file on a slow disk
+/// shows how far it got and can be stopped.
+fn load(path: &Path, watch: &mut ReadWatch<'_>) -> Result<Vec<u8>, ReadError> {
+    let unreadable = |error: std::io::Error| ReadError::Unreadable {
+        path: path.to_owned(),
+        reason: error.to_string(),
+    };
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let total = file.metadata().map_err(unreadable)?.len();
+    let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+    let mut chunk = vec![0; CHUNK_BYTES];
+    loop {
+        watch.step(path, ReadStage::Loading, bytes.len() as u64, total)?;
+        let got = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(got) => got,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(unreadable(error)),
+        };
+        bytes.extend_from_slice(chunk.get(..got).unwrap_or_default());
+    }
+    Ok(bytes)
+}
+
 /// A workbook: a zip (xlsx, xlsm, xlsb, ods) or an OLE file (xls).
-fn read_workbook(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
+fn read_workbook(
+    path: &Path,
+    bytes: Vec<u8>,
+    watch: &mut ReadWatch<'_>,
+) -> Result<Workbook, ReadError> {
     const ZIP: &[u8] = b"PK\x03\x04";
     const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
     if !bytes.starts_with(ZIP) && !bytes.starts_with(OLE) {
@@ -163,28 +269,39 @@ fn read_workbook(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
     };
     let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|error| damaged(error.to_string()))?;
+    let names = workbook.sheet_names();
     let mut sheets = Vec::new();
-    for name in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|error| damaged(format!("sheet {name}: {error}")))?;
-        let (first_row, first_column) = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .enumerate()
-            .filter_map(|(index, cells)| {
-                let mut cells: Vec<Cell> = std::iter::repeat_n(Cell::Empty, first_column as usize)
-                    .chain(cells.iter().map(cell_of))
-                    .collect();
-                trim_blank_end(&mut cells);
-                (!cells.is_empty()).then(|| Row {
-                    number: first_row as usize + index + 1,
-                    cells,
-                })
-            })
-            .collect();
-        sheets.push(Sheet { name, rows });
+    for (done, name) in names.iter().enumerate() {
+        watch.step(path, ReadStage::Parsing, done as u64, names.len() as u64)?;
+        let rows = match &mut workbook {
+            // Cell by cell, so a big sheet shows its rows going by and stops
+            // when asked; calamine reads other kinds a sheet at a time.
+            calamine::Sheets::Xlsx(xlsx) => {
+                let cells = xlsx
+                    .worksheet_cells_reader(name)
+                    .map_err(|error| damaged(format!("sheet {name}: {error}")))?;
+                xlsx_rows(path, cells, watch).map_err(|error| {
+                    error.unwrap_or_else(|reason| damaged(format!("sheet {name}: {reason}")))
+                })?
+            }
+            other => {
+                let range = other
+                    .worksheet_range(name)
+                    .map_err(|error| damaged(format!("sheet {name}: {error}")))?;
+                range_rows(path, &range, watch)?
+            }
+        };
+        sheets.push(Sheet {
+            name: name.clone(),
+            rows,
+        });
     }
+    watch.step(
+        path,
+        ReadStage::Parsing,
+        names.len() as u64,
+        names.len() as u64,
+    )?;
     Ok(Workbook {
         sheets,
         encoding: None,
@@ -193,8 +310,91 @@ fn read_workbook(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
     })
 }
 
+/// The rows of a sheet calamine read whole.
+fn range_rows(
+    path: &Path,
+    range: &calamine::Range<Data>,
+    watch: &mut ReadWatch<'_>,
+) -> Result<Vec<Row>, ReadError> {
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let total = range.height() as u64;
+    let mut rows = Vec::new();
+    for (index, cells) in range.rows().enumerate() {
+        if index.is_multiple_of(STEP_ITEMS) {
+            watch.step(path, ReadStage::Parsing, index as u64, total)?;
+        }
+        let mut cells: Vec<Cell> = std::iter::repeat_n(Cell::Empty, first_column as usize)
+            .chain(cells.iter().map(cell_of))
+            .collect();
+        trim_blank_end(&mut cells);
+        if !cells.is_empty() {
+            rows.push(Row {
+                number: first_row as usize + index + 1,
+                cells,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// The rows of an xlsx sheet, read cell by cell as its XML goes by (rows
+/// top to bottom, cells left to right). `Err(Ok(_))` is a stop or a failure
+/// to pass on as it is; `Err(Err(reason))` a damaged sheet.
+fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
+    path: &Path,
+    mut cells: calamine::XlsxCellReader<'_, RS>,
+    watch: &mut ReadWatch<'_>,
+) -> Result<Vec<Row>, Result<ReadError, String>> {
+    let dimensions = cells.dimensions();
+    let total = u64::from(dimensions.end.0.saturating_sub(dimensions.start.0)) + 1;
+    let mut rows: Vec<Row> = Vec::new();
+    let mut current: Option<(u32, Vec<Cell>)> = None;
+    let finish = |rows: &mut Vec<Row>, row: Option<(u32, Vec<Cell>)>| {
+        if let Some((number, mut cells)) = row {
+            trim_blank_end(&mut cells);
+            if !cells.is_empty() {
+                rows.push(Row {
+                    number: number as usize + 1,
+                    cells,
+                });
+            }
+        }
+    };
+    let mut seen = 0_usize;
+    while let Some(cell) = cells.next_cell().map_err(|error| Err(error.to_string()))? {
+        seen += 1;
+        let (row, column) = cell.get_position();
+        if seen.is_multiple_of(STEP_ITEMS) {
+            let done = u64::from(row.saturating_sub(dimensions.start.0));
+            watch
+                .step(path, ReadStage::Parsing, done, total.max(done))
+                .map_err(Ok)?;
+        }
+        if current.as_ref().is_none_or(|(at, _)| *at != row) {
+            finish(&mut rows, current.take());
+            current = Some((row, Vec::new()));
+        }
+        if let Some((_, values)) = &mut current {
+            let column = column as usize;
+            if values.len() <= column {
+                values.resize(column + 1, Cell::Empty);
+            }
+            if let Some(slot) = values.get_mut(column) {
+                *slot = cell_of(&Data::from(cell.get_value().clone()));
+            }
+        }
+    }
+    finish(&mut rows, current.take());
+    Ok(rows)
+}
+
 /// A delimited text file.
-fn read_text(path: &Path, bytes: &[u8], options: ReadOptions) -> Result<Workbook, ReadError> {
+fn read_text(
+    path: &Path,
+    bytes: &[u8],
+    options: ReadOptions,
+    watch: &mut ReadWatch<'_>,
+) -> Result<Workbook, ReadError> {
     let chosen = options.encoding.unwrap_or_else(|| encoding::detect(bytes));
     let (text, had_decode_errors) = encoding::decode(bytes, chosen);
     let separator = options
@@ -208,8 +408,14 @@ fn read_text(path: &Path, bytes: &[u8], options: ReadOptions) -> Result<Workbook
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(text.as_bytes());
+    let total = text.len() as u64;
+    let mut records = 0_usize;
     loop {
         let line = reader.position().line();
+        if records.is_multiple_of(STEP_ITEMS) {
+            watch.step(path, ReadStage::Parsing, reader.position().byte(), total)?;
+        }
+        records += 1;
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
@@ -341,5 +547,156 @@ fn cell_of(source: &Data) -> Cell {
             .or_else(|_| text.parse::<Date>().map(Cell::Date))
             .unwrap_or_else(|_| Cell::Text(text.clone())),
         Data::Error(error) => Cell::Error(error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/import")
+            .join(name)
+    }
+
+    /// A stage, how much of it was done and its whole, as reported.
+    type Report = (ReadStage, u64, u64);
+
+    /// Reads `path` with a watch, returning what it read and every report.
+    fn watched(
+        path: &Path,
+        stop_at: Option<ReadStage>,
+    ) -> (Result<Workbook, ReadError>, Vec<Report>) {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
+        let mut reports = Vec::new();
+        let result = read_watched(
+            path,
+            ReadOptions::default(),
+            &mut ReadWatch::new(cancel, |stage, done, total| {
+                reports.push((stage, done, total));
+                if Some(stage) == stop_at {
+                    flag.store(true, Ordering::Relaxed);
+                }
+            }),
+        );
+        (result, reports)
+    }
+
+    #[test]
+    fn a_watched_read_reads_the_same_and_tells_how_far_it_got() {
+        for name in [
+            "customers.xlsx",
+            "customers.xls",
+            "customers.ods",
+            "customers_utf8_bom.csv",
+        ] {
+            let path = fixture(name);
+            let (result, reports) = watched(&path, None);
+            assert_eq!(
+                result.unwrap(),
+                read(&path, ReadOptions::default()).unwrap(),
+                "{name}"
+            );
+            let size = std::fs::metadata(&path).unwrap().len();
+            assert_eq!(
+                reports.first(),
+                Some(&(ReadStage::Loading, 0, size)),
+                "{name}"
+            );
+            assert!(
+                reports.contains(&(ReadStage::Loading, size, size)),
+                "{name}: {reports:?}"
+            );
+            assert!(
+                reports
+                    .iter()
+                    .any(|(stage, ..)| *stage == ReadStage::Parsing),
+                "{name}: {reports:?}"
+            );
+            assert!(
+                reports.iter().all(|(_, done, total)| done <= total),
+                "{name}: {reports:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_read_stops_when_asked_while_loading_or_parsing() {
+        for (name, stage) in [
+            ("customers.xlsx", ReadStage::Loading),
+            ("customers.xlsx", ReadStage::Parsing),
+            ("customers_cp949.csv", ReadStage::Parsing),
+        ] {
+            let path = fixture(name);
+            let (result, reports) = watched(&path, Some(stage));
+            assert_eq!(
+                result,
+                Err(ReadError::Cancelled { path: path.clone() }),
+                "{name} {stage:?}"
+            );
+            assert_eq!(reports.last().map(|(at, ..)| *at), Some(stage));
+        }
+    }
+
+    #[test]
+    fn a_big_sheet_is_read_row_by_row_with_its_empty_rows_and_cells_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for row in 0..10_000_u32 {
+            // Every tenth row empty; the first column only on even rows.
+            if row % 10 == 9 {
+                continue;
+            }
+            if row % 2 == 0 {
+                sheet.write(row + 2, 1, format!("이름{row}")).unwrap();
+            }
+            sheet.write(row + 2, 3, f64::from(row)).unwrap();
+        }
+        book.save(&path).unwrap();
+
+        let (result, reports) = watched(&path, None);
+        let workbook = result.unwrap();
+        let rows = &workbook.sheets[0].rows;
+        assert_eq!(rows.len(), 9_000);
+        assert_eq!(rows[0].number, 3);
+        assert_eq!(
+            rows[0].cells,
+            [
+                Cell::Empty,
+                Cell::Text("이름0".into()),
+                Cell::Empty,
+                Cell::Number(0.0)
+            ]
+        );
+        assert_eq!(
+            rows[1].cells,
+            [Cell::Empty, Cell::Empty, Cell::Empty, Cell::Number(1.0)]
+        );
+        assert_eq!(rows.last().unwrap().number, 10_001);
+        // As calamine reads the sheet whole.
+        for path in [path.clone(), fixture("customers.xlsx")] {
+            let streamed = read(&path, ReadOptions::default()).unwrap();
+            let mut whole = calamine::open_workbook_auto(&path).unwrap();
+            for sheet in &streamed.sheets {
+                let range = whole.worksheet_range(&sheet.name).unwrap();
+                let rows = range_rows(&path, &range, &mut ReadWatch::unwatched()).unwrap();
+                assert_eq!(rows, sheet.rows, "{}", path.display());
+            }
+        }
+        // Rows went by while the sheet was parsed.
+        let parsing: Vec<u64> = reports
+            .iter()
+            .filter(|(stage, _, total)| *stage == ReadStage::Parsing && *total > 1)
+            .map(|(_, done, _)| *done)
+            .collect();
+        assert!(parsing.len() >= 3, "{reports:?}");
+        assert!(
+            parsing.windows(2).all(|two| two[0] <= two[1]),
+            "{parsing:?}"
+        );
     }
 }

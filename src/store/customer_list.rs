@@ -24,8 +24,8 @@ use super::error::{Error, Result};
 use super::{Page, Store};
 use crate::domain::{
     Candidate, CandidateNumber, CheckedCondition, Comparison, CustomerFilter, CustomerId,
-    CustomerSort, DateField, FieldDef, FieldId, FieldValue, FilterField, Join, ListRow, Operand,
-    Operator, SortColumn, Timestamp,
+    CustomerSort, DateField, FieldDef, FieldId, FieldValue, FilterField, Join, ListRow, MergedInto,
+    Operand, Operator, SortColumn, Timestamp,
 };
 
 impl Store {
@@ -203,8 +203,15 @@ const ROW_SELECT: &str = "SELECT c.id, c.name, c.company, c.email,
         (SELECT s.name FROM customer_statuses s WHERE s.id = c.status_id),
         (SELECT u.display_name FROM users u WHERE u.id = c.assignee_id),
         c.created_at_ms, c.updated_at_ms,
-        (SELECT max(k.started_at_ms) FROM calls k WHERE k.customer_id = c.id)
-    FROM customers c WHERE c.id = ?1";
+        (SELECT max(k.started_at_ms) FROM calls k WHERE k.customer_id = c.id),
+        m.keep_id, (SELECT k.name FROM customers k WHERE k.id = m.keep_id)
+    FROM customers c
+    -- The merge that put a binned customer there, if one did and stands.
+    LEFT JOIN customer_merges m ON m.id = (
+        SELECT x.id FROM customer_merges x
+        WHERE x.other_id = c.id AND x.undone_at_ms IS NULL AND c.deleted_at_ms IS NOT NULL
+        ORDER BY x.id DESC LIMIT 1)
+    WHERE c.id = ?1";
 
 fn list_row_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListRow> {
     Ok(ListRow {
@@ -219,6 +226,13 @@ fn list_row_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListRow> {
         updated_at: Timestamp(row.get(8)?),
         last_call_at: row.get::<_, Option<i64>>(9)?.map(Timestamp),
         fields: Vec::new(),
+        merged_into: match row.get::<_, Option<i64>>(10)? {
+            Some(id) => Some(MergedInto {
+                id: CustomerId(id),
+                name: row.get::<_, Option<String>>(11)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
     })
 }
 
@@ -275,6 +289,13 @@ impl Query {
         if let Some(status) = filter.status {
             let status = query.param(status.0);
             query.conditions.push(format!("c.status_id = {status}"));
+        }
+        if let Some(source) = &filter.source {
+            let source = query.param(source.trim().to_owned());
+            // As customers_source is built, so the index finds them.
+            query.conditions.push(format!(
+                "c.source = {source} COLLATE NOCASE AND c.source <> ''"
+            ));
         }
         if let Some(assignee) = filter.assignee {
             let assignee = query.param(assignee.0);
@@ -808,6 +829,16 @@ mod tests {
             }),
             ["이서연"]
         );
+        // The list's source, in any ASCII case or with spaces around it.
+        for source in ["검색", " 검색 "] {
+            assert_eq!(
+                only(CustomerFilter {
+                    source: Some(source.to_owned()),
+                    ..CustomerFilter::default()
+                }),
+                ["이서연"]
+            );
+        }
         // All together: each part must hold.
         assert_eq!(
             only(CustomerFilter {
@@ -1257,6 +1288,78 @@ mod tests {
         assert!(
             steps.iter().all(|step| !step.contains("TEMP B-TREE")),
             "{steps:?}"
+        );
+    }
+
+    #[test]
+    fn the_recycle_bin_names_the_customer_a_binned_one_was_merged_into() {
+        let mut store = store();
+        let keep = put(
+            &mut store,
+            &Person {
+                name: "김민준",
+                ..NOBODY
+            },
+        );
+        let other = put(
+            &mut store,
+            &Person {
+                name: "김민준(중복)",
+                ..NOBODY
+            },
+        );
+        let binned = put(
+            &mut store,
+            &Person {
+                name: "박지훈",
+                ..NOBODY
+            },
+        );
+        store.delete_customer(binned).unwrap();
+        store
+            .merge_customers(keep, other, &std::collections::BTreeMap::new())
+            .unwrap();
+        let bin = CustomerFilter {
+            in_recycle_bin: true,
+            ..CustomerFilter::default()
+        };
+        let rows = |store: &Store| -> Vec<(String, Option<MergedInto>)> {
+            store
+                .list_customers_where(&bin, &CustomerSort::default(), &[], Page::first(10))
+                .unwrap()
+                .into_iter()
+                .map(|row| (row.name, row.merged_into))
+                .collect()
+        };
+        let merged = Some(MergedInto {
+            id: keep,
+            name: "김민준".to_owned(),
+        });
+        assert_eq!(
+            rows(&store),
+            [
+                ("김민준(중복)".to_owned(), merged),
+                ("박지훈".to_owned(), None)
+            ]
+        );
+        // Live rows never say it, and an undone merge no longer does.
+        let live = store
+            .list_customers_where(
+                &CustomerFilter::default(),
+                &CustomerSort::default(),
+                &[],
+                Page::first(10),
+            )
+            .unwrap();
+        assert!(live.iter().all(|row| row.merged_into.is_none()));
+        store.undo_merge(None).unwrap();
+        store.delete_customer(other).unwrap();
+        assert_eq!(
+            rows(&store),
+            [
+                ("김민준(중복)".to_owned(), None),
+                ("박지훈".to_owned(), None)
+            ]
         );
     }
 }

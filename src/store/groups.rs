@@ -103,8 +103,9 @@ impl Store {
         one_changed(changed, "group", id.0)
     }
 
-    /// Removes a group (its customers stay; they just leave the group, and
-    /// its subgroups move up to its parent).
+    /// Removes a group (its customers stay; they just leave the group, each
+    /// with a line in their history, and its subgroups move up to its
+    /// parent), in one transaction.
     ///
     /// # Errors
     /// [`super::Error::NotFound`] when there is no live group `id`.
@@ -125,6 +126,19 @@ impl Store {
             ),
             "group",
             "of a subgroup",
+        )?;
+        // Each member's history tells it left the group, as taking them
+        // out one by one would.
+        let name: String = tx.query_row(
+            "SELECT name FROM customer_groups WHERE id = ?1",
+            [id.0],
+            |row| row.get(0),
+        )?;
+        Recorder::new(&tx, self.actor.as_ref(), None)?.record_selected(
+            &tx,
+            "SELECT customer_id AS id FROM group_members WHERE group_id = ?1",
+            id.0,
+            &Change::values(ChangeKind::GroupRemoved, &name, ""),
         )?;
         tx.execute("DELETE FROM group_members WHERE group_id = ?1", [id.0])?;
         tx.commit()?;

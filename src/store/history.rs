@@ -17,7 +17,7 @@ use super::{Page, Store, now_ms};
 use crate::domain::note::Note;
 use crate::domain::{
     Actor, CallId, CardText, Change, ChangeKind, CustomerId, HistoryEntry, MessageId, NoteId,
-    TimelineItem, TimelinePage, Timestamp, UserId,
+    ReceivedId, TimelineItem, TimelinePage, Timestamp, UserId,
 };
 
 const INSERT: &str = "INSERT INTO customer_history
@@ -82,6 +82,39 @@ impl<'conn> Recorder<'conn> {
             self.import_id,
         ])?;
         Ok(())
+    }
+
+    /// Records `change` once for every customer `customers_sql` selects (a
+    /// query of one column named `id` whose only parameter, `?1`, is
+    /// `param`): one statement for all the members of a group or a tag.
+    /// Returns how many were recorded.
+    pub(crate) fn record_selected(
+        &self,
+        conn: &Connection,
+        customers_sql: &str,
+        param: i64,
+        change: &Change,
+    ) -> Result<usize> {
+        Ok(conn
+            .prepare(&format!(
+                "INSERT INTO customer_history
+                     (customer_id, at_ms, user_id, user_name, kind, field, label, old_text,
+                      new_text, import_id)
+                 SELECT picked.id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
+                 FROM ({customers_sql}) AS picked"
+            ))?
+            .execute(params![
+                param,
+                self.at_ms,
+                self.user_id,
+                self.user_name,
+                change.kind.as_str(),
+                change.field,
+                change.label,
+                change.old,
+                change.new,
+                self.import_id,
+            ])?)
     }
 
     /// Records `change` of `customer`.
@@ -203,7 +236,7 @@ fn yes_no(yes: bool) -> &'static str {
 }
 
 /// Where a timeline row comes from, as the timeline query names it.
-const SOURCES: [&str; 4] = ["call", "message", "note", "change"];
+const SOURCES: [&str; 5] = ["call", "message", "note", "change", "received"];
 
 impl Store {
     /// Sets who the changes this store writes from now on are recorded as
@@ -280,8 +313,8 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A page of customer `id`'s timeline: calls, messages, notes and
-    /// changes to the card in one list, newest first. Changes made at the
+    /// A page of customer `id`'s timeline: calls, messages sent and
+    /// received, notes and changes to the card in one list, newest first. Changes made at the
     /// same moment (one save) keep the order they were recorded in.
     ///
     /// # Errors
@@ -295,6 +328,9 @@ impl Store {
                      FROM calls WHERE customer_id = ?1
                      UNION ALL
                      SELECT 'message', id, created_at_ms, 1 FROM messages WHERE customer_id = ?1
+                     UNION ALL
+                     SELECT 'received', id, received_at_ms, 1 FROM received_messages
+                     WHERE customer_id = ?1
                      UNION ALL
                      SELECT 'note', id, created_at_ms, 2 FROM notes
                      WHERE customer_id = ?1 AND deleted_at_ms IS NULL
@@ -315,6 +351,7 @@ impl Store {
                 Some(0) => TimelineItem::Call(self.call(CallId(row_id))?),
                 Some(1) => TimelineItem::Message(self.message(MessageId(row_id))?),
                 Some(2) => TimelineItem::Note(self.note(NoteId(row_id))?),
+                Some(4) => TimelineItem::Received(self.received(ReceivedId(row_id))?),
                 _ => TimelineItem::Change(self.history_entry(row_id)?),
             });
         }
@@ -564,6 +601,52 @@ mod tests {
     }
 
     #[test]
+    fn deleting_a_tag_or_a_group_is_recorded_on_each_member() {
+        let mut store = store();
+        store.set_actor_named("관리자").unwrap();
+        let a = add(&mut store, "김민준", &[]);
+        let b = add(&mut store, "이서연", &[]);
+        let c = add(&mut store, "박지훈", &[]);
+        let vip = store.tag_customers("VIP", &[a, b]).unwrap();
+        let gold = store.create_group("골드", None).unwrap();
+        store.add_to_group(gold, &[a, c]).unwrap();
+        store.set_actor_named("이영업").unwrap();
+
+        store.delete_tag(vip).unwrap();
+        store.delete_group(gold).unwrap();
+        assert_eq!(
+            changes(&store, a),
+            [
+                "관리자 created",
+                "관리자 tag_added -> VIP",
+                "관리자 group_added -> 골드",
+                "이영업 tag_removed VIP ->",
+                "이영업 group_removed 골드 ->",
+            ]
+        );
+        assert_eq!(
+            changes(&store, b),
+            [
+                "관리자 created",
+                "관리자 tag_added -> VIP",
+                "이영업 tag_removed VIP ->",
+            ]
+        );
+        assert_eq!(
+            changes(&store, c),
+            [
+                "관리자 created",
+                "관리자 group_added -> 골드",
+                "이영업 group_removed 골드 ->",
+            ]
+        );
+        // Nothing to delete: nothing recorded.
+        assert!(store.delete_tag(vip).is_err());
+        assert!(store.delete_group(gold).is_err());
+        assert_eq!(changes(&store, b).len(), 3);
+    }
+
+    #[test]
     fn a_bulk_status_change_is_recorded_where_the_status_moves() {
         let mut store = store();
         store.set_actor_named("관리자").unwrap();
@@ -651,7 +734,7 @@ mod tests {
     }
 
     #[test]
-    fn the_timeline_merges_calls_messages_notes_and_changes_newest_first() {
+    fn the_timeline_merges_calls_messages_replies_notes_and_changes_newest_first() {
         let mut store = store();
         let id = add(&mut store, "홍길동", &["010-1111-2222"]);
         store
@@ -695,6 +778,19 @@ mod tests {
             })
             .unwrap();
         tick();
+        // The customer's reply, matched by its number.
+        let reply = store
+            .record_received(&crate::domain::NewReceived {
+                from: PhoneNumber::parse("010-1111-2222", Region::KOREA).unwrap(),
+                to: "1588-1234".into(),
+                body: "네 확인했습니다".into(),
+                gateway_ref: None,
+                received_at: Timestamp::now(),
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(reply.customer_id, Some(id));
+        tick();
         store
             .add_note(id, None, &NoteBody::new("재연락 필요").unwrap())
             .unwrap();
@@ -708,13 +804,18 @@ mod tests {
                 .map(|item| match item {
                     TimelineItem::Call(_) => "call",
                     TimelineItem::Message(_) => "message",
+                    TimelineItem::Received(_) => "received",
                     TimelineItem::Note(_) => "note",
                     TimelineItem::Change(entry) => entry.change.kind.as_str(),
                 })
                 .collect()
         };
         let all = store.customer_timeline(id, Page::first(10)).unwrap();
-        assert_eq!(kinds(&all), ["field", "note", "message", "call", "created"]);
+        assert_eq!(
+            kinds(&all),
+            ["field", "note", "received", "message", "call", "created"]
+        );
+        assert!(matches!(&all.items[2], TimelineItem::Received(got) if *got == reply));
         assert!(!all.has_more);
         assert!(all.items.windows(2).all(|two| two[0].at() >= two[1].at()));
         let first = store.customer_timeline(id, Page::first(2)).unwrap();
@@ -729,7 +830,7 @@ mod tests {
                 },
             )
             .unwrap();
-        assert_eq!(kinds(&rest), ["message", "call", "created"]);
+        assert_eq!(kinds(&rest), ["received", "message", "call", "created"]);
         assert_eq!(rest.offset, 2);
     }
 

@@ -12,7 +12,7 @@ use rusqlite::OptionalExtension as _;
 use super::customers::{update_in, write_customers};
 use super::error::{Error, Result};
 use super::history::Recorder;
-use super::{Store, audit, now_ms, search};
+use super::{Store, audit, now_ms, search, sources};
 use crate::domain::{
     AuditAction, CustomerDraft, CustomerId, FieldId, NewCustomer, PhoneDraft, Region, Timestamp,
 };
@@ -165,6 +165,15 @@ impl Store {
             rusqlite::params![file, updated.len(), now_ms()],
         )?;
         let import = tx.last_insert_rowid();
+        // A source the list lacks joins it, so the form and the filter offer
+        // every source the file brought (an import respells the ones the
+        // list has, in any case, before it gets here).
+        let brought: Vec<&str> = new
+            .iter()
+            .chain(updated.iter().map(|(_, customer)| customer))
+            .map(|customer| customer.source.as_str())
+            .collect();
+        sources::add_missing(&tx, &brought, import)?;
         let ids = if loading {
             write_customers(&tx, new, updated, loading, None, watch)?
         } else {
@@ -294,6 +303,7 @@ impl Store {
             "UPDATE imports SET undone_at_ms = ?1 WHERE id = ?2",
             [now_ms(), import.id],
         )?;
+        sources::remove_unused_of_import(&tx, import.id)?;
         audit::record(
             &tx,
             self.actor.as_ref(),

@@ -23,7 +23,7 @@ use serde_json::{Map, Value as JsonValue};
 use super::error::{Error, Result, found};
 use super::{Store, audit, history, now_ms, search};
 use crate::domain::history::{Change, ChangeKind};
-use crate::domain::{AuditAction, Customer, CustomerId, Timestamp};
+use crate::domain::{AuditAction, Customer, CustomerId, MergedInto, Timestamp};
 
 /// Which customer's value a field takes in a merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -292,6 +292,29 @@ impl Store {
                 |row| row.get(0).map(CustomerId),
             )
             .optional()?)
+    }
+
+    /// The customer `id` was merged into, with their name now, while that
+    /// merge is not undone: what the recycle bin says of a merged customer.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn merged_into_customer(&self, id: CustomerId) -> Result<Option<MergedInto>> {
+        let Some(kept) = self.merged_into(id)? else {
+            return Ok(None);
+        };
+        let name: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT name FROM customers WHERE id = ?1",
+                [kept.0],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(Some(MergedInto {
+            id: kept,
+            name: name.unwrap_or_default(),
+        }))
     }
 
     /// Takes merge `id` back (the last merge not undone when `None`): the
@@ -1106,6 +1129,14 @@ mod tests {
 
         assert!(store.customer(other).unwrap().deleted_at.is_some());
         assert_eq!(store.merged_into(other).unwrap(), Some(keep));
+        assert_eq!(
+            store.merged_into_customer(other).unwrap(),
+            Some(MergedInto {
+                id: keep,
+                name: card.name.clone()
+            })
+        );
+        assert_eq!(store.merged_into_customer(keep).unwrap(), None);
         assert_eq!(store.count_customers().unwrap(), 1);
         // The kept card is found by the number and e-mail it took.
         let found = store

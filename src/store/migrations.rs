@@ -21,6 +21,7 @@ const FILES: &[&str] = &[
     include_str!("../../sql/0011_saved_views.sql"),
     include_str!("../../sql/0012_import_mappings.sql"),
     include_str!("../../sql/0013_audit.sql"),
+    include_str!("../../sql/0014_sources.sql"),
 ];
 
 /// Every migration, oldest first.

@@ -40,6 +40,7 @@ mod saved_views;
 mod search;
 mod senders;
 mod sign_in;
+mod sources;
 mod statuses;
 mod tags;
 mod templates;

@@ -91,21 +91,34 @@ impl Store {
         Ok(tag)
     }
 
-    /// Removes a tag from every customer and deletes it.
+    /// Removes a tag from every customer and deletes it, in one transaction
+    /// that records the tag's removal in each customer's history.
     ///
     /// # Errors
     /// [`Error::NotFound`] when there is no such tag.
     pub fn delete_tag(&mut self, id: TagId) -> Result<()> {
-        if self
-            .conn
-            .execute("DELETE FROM tags WHERE id = ?1", [id.0])?
-            == 0
-        {
+        let tx = self.conn.transaction()?;
+        let name: Option<String> = tx
+            .query_row("SELECT name FROM tags WHERE id = ?1", [id.0], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        let Some(name) = name else {
             return Err(Error::NotFound {
                 what: "tag",
                 id: id.0,
             });
-        }
+        };
+        // Each customer's history tells the tag went, as untagging them
+        // one by one would.
+        Recorder::new(&tx, self.actor.as_ref(), None)?.record_selected(
+            &tx,
+            "SELECT customer_id AS id FROM customer_tags WHERE tag_id = ?1",
+            id.0,
+            &Change::values(ChangeKind::TagRemoved, &name, ""),
+        )?;
+        tx.execute("DELETE FROM tags WHERE id = ?1", [id.0])?;
+        tx.commit()?;
         Ok(())
     }
 }

@@ -34,6 +34,7 @@ use super::sign_in::{self, Gate};
 use super::sms_composer::{self, SmsComposer};
 use super::sms_picture::looks_like_jpeg;
 use super::sms_templates::{self, SmsTemplates};
+use super::source_manager::SourceManager;
 use super::status_manager::StatusManager;
 use super::{main_view, status_bar};
 use crate::backend::{
@@ -133,6 +134,7 @@ pub struct RingdeskApp {
     call_log: Option<CallLog>,
     field_settings: Option<FieldSettings>,
     statuses: Option<StatusManager>,
+    sources: Option<SourceManager>,
     audit_log: Option<AuditLog>,
     groups: Option<GroupManager>,
     preferences: Option<Preferences>,
@@ -180,6 +182,7 @@ impl RingdeskApp {
             call_log: None,
             field_settings: None,
             statuses: None,
+            sources: None,
             audit_log: None,
             groups: None,
             preferences: None,
@@ -790,6 +793,16 @@ impl RingdeskApp {
                 }
                 _ => {}
             },
+            Event::SheetProgress {
+                request,
+                stage,
+                done,
+                total,
+            } => {
+                if let Some(window) = &mut self.customer_import {
+                    window.sheet_progress(request, stage, done, total);
+                }
+            }
             Event::SheetRefused { request, error } => {
                 if let Some(window) = &mut self.customer_import {
                     window.sheet_refused(request, error.clone());
@@ -966,12 +979,21 @@ impl RingdeskApp {
         if let Some(log) = &mut self.message_log {
             log.refresh();
         }
-        if let Some(card) = &self.shown.card
-            && customer == Some(card.customer.id)
-        {
-            self.send(Command::LoadCard {
-                id: card.customer.id,
-            });
+        let Some(customer) = customer else {
+            return;
+        };
+        // The main view's card and open card windows show it in 이력.
+        let shown = self
+            .shown
+            .card
+            .as_ref()
+            .is_some_and(|card| card.customer.id == customer);
+        let open = self
+            .forms
+            .iter()
+            .any(|form| form.customer_id() == Some(customer));
+        if shown || open {
+            self.send(Command::LoadCard { id: customer });
         }
     }
 
@@ -1171,6 +1193,7 @@ impl RingdeskApp {
         })
     }
 
+    #[expect(clippy::too_many_lines, reason = "one short arm per menu entry")]
     fn menu_action(&mut self, action: MenuAction, ctx: &egui::Context) {
         match action {
             MenuAction::Preferences => {
@@ -1182,6 +1205,10 @@ impl RingdeskApp {
             }
             MenuAction::Statuses => {
                 self.statuses = Some(StatusManager::default());
+                self.send(Command::LoadLookups);
+            }
+            MenuAction::Sources => {
+                self.sources = Some(SourceManager::default());
                 self.send(Command::LoadLookups);
             }
             MenuAction::Groups => self.groups = Some(GroupManager::default()),
@@ -1694,6 +1721,16 @@ impl eframe::App for RingdeskApp {
             )
         {
             self.statuses = None;
+        }
+        if let Some(manager) = &mut self.sources
+            && !manager.show(
+                &ctx,
+                &self.texts,
+                &self.shown.lookups.sources,
+                &mut commands,
+            )
+        {
+            self.sources = None;
         }
         if let Some(manager) = &mut self.groups {
             let outcome = manager.show(&ctx, &self.texts, &self.shown.groups, &mut commands);

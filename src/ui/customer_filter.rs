@@ -131,6 +131,32 @@ impl FilterEditor {
             any,
             lookups.statuses.iter().map(|s| (s.id, s.name.as_str())),
         );
+        // The list's sources, and the filter's own when the list lost it
+        // (a saved view older than a deletion).
+        let current = self.filter.source.clone();
+        let mut sources: Vec<&str> = lookups.sources.iter().map(|s| s.name.as_str()).collect();
+        if let Some(current) = current.as_deref()
+            && !sources
+                .iter()
+                .any(|name| name.eq_ignore_ascii_case(current))
+        {
+            sources.push(current);
+        }
+        let mut source = current.as_deref().and_then(|current| {
+            sources
+                .iter()
+                .copied()
+                .find(|name| name.eq_ignore_ascii_case(current))
+        });
+        optional_choice(
+            ui,
+            texts.get("list.source"),
+            (self.salt, "source"),
+            &mut source,
+            any,
+            sources.iter().map(|name| (*name, *name)),
+        );
+        self.filter.source = source.map(str::to_owned);
         optional_choice(
             ui,
             texts.get("list.group"),

@@ -15,7 +15,7 @@ use super::format::{direction_text, local_date_time};
 use super::i18n::Texts;
 use super::problem_text::describe;
 use super::timeline::timeline_ui;
-use super::widgets::{escape_closes, optional_choice};
+use super::widgets::{escape_closes, optional_choice, text_choice};
 use crate::backend::{Command, CustomerCard, HeldBy, Holder, Lookups, QueryId};
 use crate::domain::customer::MEMO_MAX_BYTES;
 use crate::domain::{
@@ -436,13 +436,21 @@ impl CustomerForm {
                     lookups.statuses.iter().map(|s| (s.id, s.name.as_str())),
                 );
                 ui.end_row();
-                text_row(
+                let sources: Vec<&str> = lookups.sources.iter().map(|s| s.name.as_str()).collect();
+                let off_list = texts.fmt(
+                    "customer.source_off_list",
+                    &[("name", &self.draft.source.trim())],
+                );
+                text_choice(
                     ui,
                     texts.get("customer.source"),
+                    self.window.with("source"),
                     &mut self.draft.source,
-                    None,
-                    "",
+                    texts.get("customer.none"),
+                    &sources,
+                    &off_list,
                 );
+                ui.end_row();
                 optional_choice(
                     ui,
                     texts.get("customer.assignee"),

@@ -43,7 +43,7 @@ use super::widgets::{clipped, drop_lands_in, escape_closes, scroll_margin};
 use crate::backend::{
     Cell, ColumnRole, Command, Fate, ImportCancel, ImportChoice, ImportPhase, ImportPlan,
     ImportProblem, MappingChoice, MissingColumn, OnDuplicate, QueryId, ReadError, ReadOptions,
-    RejectReason, SheetRow, Workbook, column_roles, data_rows,
+    ReadStage, RejectReason, SheetRow, Workbook, column_roles, data_rows,
 };
 
 /// The window's id, for Esc to know whether it is in front.
@@ -64,6 +64,10 @@ struct Reading {
     request: QueryId,
     path: PathBuf,
     since: Instant,
+    /// The 취소 the backend looks at while it reads.
+    cancel: ImportCancel,
+    /// The stage, how much of it is done, and its whole.
+    progress: Option<(ReadStage, u64, u64)>,
 }
 
 /// A file read, and what the person chose in it.
@@ -217,6 +221,23 @@ impl CustomerImport {
         self.outcome = None;
         self.export = None;
         true
+    }
+
+    /// How far reading the file got; true when this window asked for it.
+    pub fn sheet_progress(
+        &mut self,
+        request: QueryId,
+        stage: ReadStage,
+        done: u64,
+        total: u64,
+    ) -> bool {
+        match &mut self.reading {
+            Some(reading) if reading.request == request => {
+                reading.progress = Some((stage, done, total));
+                true
+            }
+            _ => false,
+        }
     }
 
     /// A file could not be read; true when this window asked for it.
@@ -446,15 +467,19 @@ impl CustomerImport {
         *next_request += 1;
         let request = QueryId(*next_request);
         self.refused = None;
+        let cancel = ImportCancel::default();
         self.reading = Some(Reading {
             request,
             path: path.clone(),
             since: Instant::now(),
+            cancel: cancel.clone(),
+            progress: None,
         });
         commands.push(Command::ReadSheet {
             request,
             path,
             options,
+            cancel,
         });
     }
 
@@ -547,18 +572,15 @@ impl CustomerImport {
         commands: &mut Vec<Command>,
     ) {
         self.file_ui(ui, texts);
-        if let Some(reading) = &self.reading {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(texts.fmt(
-                    "excel.reading",
-                    &[
-                        ("file", &file_name(&reading.path)),
-                        ("secs", &reading.since.elapsed().as_secs()),
-                    ],
-                ));
+        if let Some(reading) = &self.reading
+            && reading_ui(ui, texts, reading)
+        {
+            // Stopped here and now: the backend's answer to it is dropped.
+            reading.cancel.cancel();
+            self.refused = Some(ReadError::Cancelled {
+                path: reading.path.clone(),
             });
-            ui.ctx().request_repaint_after(Duration::from_millis(250));
+            self.reading = None;
         }
         if let Some(error) = &self.refused {
             ui.colored_label(
@@ -1071,6 +1093,40 @@ fn headers_ui(
                 });
         });
     picked
+}
+
+/// The file being read: its name, the seconds spent, how far it got and
+/// 취소; true when 취소 was clicked.
+fn reading_ui(ui: &mut egui::Ui, texts: &Texts, reading: &Reading) -> bool {
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label(texts.fmt(
+            "excel.reading",
+            &[
+                ("file", &file_name(&reading.path)),
+                ("secs", &reading.since.elapsed().as_secs()),
+            ],
+        ));
+    });
+    if let Some((stage, done, total)) = reading.progress {
+        #[expect(clippy::cast_precision_loss, reason = "a fraction for a bar")]
+        let fraction = if total == 0 {
+            0.0
+        } else {
+            (done as f32 / total as f32).clamp(0.0, 1.0)
+        };
+        let stage = texts.get(match stage {
+            ReadStage::Loading => "import.read_loading",
+            ReadStage::Parsing => "import.read_parsing",
+        });
+        ui.add(
+            egui::ProgressBar::new(fraction)
+                .desired_width(ui.available_width().min(520.0))
+                .text(format!("{stage} {:.0}%", fraction * 100.0)),
+        );
+    }
+    ui.ctx().request_repaint_after(Duration::from_millis(250));
+    ui.button(texts.get("import.cancel")).clicked()
 }
 
 /// Rows done of the rows in the stage, with the stage's name.

@@ -145,7 +145,14 @@ impl ListColumn {
 
     fn cell(&self, texts: &Texts, row: &ListRow, fields: &[FieldDef]) -> String {
         match self {
-            Self::Name => row.name.clone(),
+            // The recycle bin says where a merged customer went.
+            Self::Name => match &row.merged_into {
+                Some(kept) => texts.fmt(
+                    "list.merged_into",
+                    &[("name", &row.name), ("id", &kept.id), ("kept", &kept.name)],
+                ),
+                None => row.name.clone(),
+            },
             Self::Phone => row.phone.clone().unwrap_or_default(),
             Self::Company => row.company.clone(),
             Self::Email => row.email.clone().unwrap_or_default(),

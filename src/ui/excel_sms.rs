@@ -40,10 +40,10 @@ use super::table_save::TableSave;
 use super::text_file_options::{TextOptions, encoding_label};
 use super::widgets::{clipped, escape_closes};
 use crate::backend::{
-    BatchId, BatchKind, BatchProblem, Cell, Command, DuplicateRow, Encoding, NewRecipient, QueryId,
-    ReadError, ReadOptions, RejectedRow, RowProblem, Sheet, SheetMapping, SheetRow, SheetTargets,
-    Workbook, column_names, data_rows, guess_header_row, guess_phone_column, header_names,
-    used_variables,
+    BatchId, BatchKind, BatchProblem, Cell, Command, DuplicateRow, Encoding, ImportCancel,
+    NewRecipient, QueryId, ReadError, ReadOptions, RejectedRow, RowProblem, Sheet, SheetMapping,
+    SheetRow, SheetTargets, Workbook, column_names, data_rows, guess_header_row,
+    guess_phone_column, header_names, used_variables,
 };
 
 /// The window's id, for Esc to know whether it is in front.
@@ -424,6 +424,7 @@ impl ExcelSms {
             request,
             path,
             options,
+            cancel: ImportCancel::default(),
         });
     }
 

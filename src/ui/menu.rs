@@ -17,6 +17,8 @@ pub enum MenuAction {
     FieldSettings,
     /// 고객 상태
     Statuses,
+    /// 인지경로
+    Sources,
     /// 고객그룹
     Groups,
     /// 고객목록
@@ -64,6 +66,7 @@ impl MenuAction {
         match self {
             Self::FieldSettings => Some(Action::EditFields),
             Self::Statuses => Some(Action::EditStatuses),
+            Self::Sources => Some(Action::EditSources),
             Self::SenderNumbers => Some(Action::EditSenders),
             Self::AuditLog => Some(Action::ReadAudit),
             Self::Users => Some(Action::ManageUsers),
@@ -87,6 +90,7 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts, role: Role) -> Option<MenuActi
                 Some(("menu.preferences", MenuAction::Preferences)),
                 Some(("menu.field_settings", MenuAction::FieldSettings)),
                 Some(("menu.statuses", MenuAction::Statuses)),
+                Some(("menu.sources", MenuAction::Sources)),
                 Some(("menu.sms_templates", MenuAction::SmsTemplates)),
                 Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
                 Some(("menu.audit_log", MenuAction::AuditLog)),

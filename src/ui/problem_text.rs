@@ -90,6 +90,9 @@ pub fn describe_read_error(texts: &Texts, error: &ReadError) -> String {
             "read_error.unreadable",
             &[("file", &file(path)), ("reason", reason)],
         ),
+        ReadError::Cancelled { path } => {
+            texts.fmt("read_error.cancelled", &[("file", &file(path))])
+        }
         ReadError::Empty { path } => texts.fmt("read_error.empty", &[("file", &file(path))]),
         ReadError::NotAWorkbook { path, text: true } => {
             texts.fmt("read_error.text_not_workbook", &[("file", &file(path))])

@@ -1,6 +1,6 @@
-//! The card's 이력 tab: a customer's calls, messages, notes and changes to
-//! the card in one list, newest first, each as kind, local time, who, and
-//! one line of text ("휴대폰: 010-1111-2222 → 010-3333-4444").
+//! The card's 이력 tab: a customer's calls, messages sent and received,
+//! notes and changes to the card in one list, newest first, each as kind,
+//! local time, who, and one line of text ("휴대폰: 010-1111-2222 → 010-3333-4444").
 
 use eframe::egui;
 
@@ -11,7 +11,7 @@ use crate::domain::{Change, ChangeKind, HistoryEntry, TimelineItem, User, UserId
 /// One timeline item as the window shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineLine {
-    /// The kind in a word (통화, 문자, 상담기록, 변경).
+    /// The kind in a word (통화, 문자, 수신문자, 상담기록, 변경).
     pub kind: String,
     /// Local time.
     pub at: String,
@@ -71,6 +71,17 @@ pub fn describe(texts: &Texts, users: &[User], item: &TimelineItem) -> TimelineL
                         &super::format::message_state_text(texts, message.state),
                     ),
                     ("body", &excerpt(&message.body)),
+                ],
+            ),
+        ),
+        TimelineItem::Received(received) => (
+            "timeline.kind_received",
+            String::new(),
+            texts.fmt(
+                "timeline.received",
+                &[
+                    ("from", &received.from_raw),
+                    ("body", &excerpt(&received.body)),
                 ],
             ),
         ),
@@ -236,6 +247,26 @@ mod tests {
             change,
             import_id,
         }
+    }
+
+    #[test]
+    fn a_received_message_reads_with_its_number_and_text() {
+        let texts = Texts::new(Language::Ko);
+        let item = TimelineItem::Received(crate::domain::ReceivedMessage {
+            id: crate::domain::ReceivedId(1),
+            from_raw: "010-1111-2222".into(),
+            from_key: "+821011112222".into(),
+            to_raw: "1588-1234".into(),
+            body: "네\n확인했습니다".into(),
+            customer_id: Some(CustomerId(1)),
+            customer_name: Some("홍길동".into()),
+            gateway_ref: None,
+            received_at: Timestamp(0),
+        });
+        let line = describe(&texts, &[], &item);
+        assert_eq!(line.kind, "수신문자");
+        assert_eq!(line.who, "");
+        assert_eq!(line.text, "문자 수신 (010-1111-2222): 네…");
     }
 
     #[test]

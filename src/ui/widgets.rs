@@ -29,6 +29,52 @@ pub fn optional_choice<'a, T: Copy + PartialEq>(
         .labelled_by(label.id);
 }
 
+/// A text picked from a list (a customer's source): `none` for empty, then
+/// the list's `options`. A text the list lacks stays as it is and shows as
+/// `off_list` (already worded with the text), so opening a card never
+/// changes what it holds; the list's entries are matched without ASCII case.
+pub fn text_choice(
+    ui: &mut egui::Ui,
+    label: &str,
+    id_salt: impl egui::AsIdSalt,
+    value: &mut String,
+    none: &str,
+    options: &[&str],
+    off_list: &str,
+) {
+    let label = ui.label(label);
+    let listed = options
+        .iter()
+        .copied()
+        .find(|option| option.eq_ignore_ascii_case(value.trim()));
+    let empty = value.trim().is_empty();
+    let shown = match listed {
+        _ if empty => none,
+        Some(option) => option,
+        None => off_list,
+    };
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            if ui.selectable_label(empty, none).clicked() {
+                value.clear();
+            }
+            if listed.is_none() && !empty {
+                ui.add(egui::Button::selectable(true, off_list));
+            }
+            for option in options {
+                if ui
+                    .selectable_label(listed == Some(*option), *option)
+                    .clicked()
+                {
+                    (*option).clone_into(value);
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
 /// Whether a file dropped with the pointer at `pointer` lands on a window
 /// last drawn at `rect`: inside it, or anywhere when the pointer's place is
 /// not known (a drop without pointer events); never on one not drawn yet.
