@@ -139,3 +139,54 @@ fn the_recycle_bin_says_which_customer_a_merged_one_went_into() {
     assert!(shown(&harness, "이서연"));
     assert!(!shown(&harness, "이서연 —"));
 }
+
+#[test]
+fn the_recycle_bin_gives_customers_back_and_an_admin_empties_it() {
+    let dir = DataDir::new();
+    add(&dir, "김민준", "", "", &["010-1234-5678"]);
+    add(&dir, "이서연", "", "", &["010-9876-5432"]);
+    add(&dir, "박지훈", "", "", &["010-5555-4444"]);
+    {
+        let mut store = Store::open(&dir.database()).unwrap();
+        for id in [2, 3] {
+            store
+                .delete_customer(ringdesk::domain::CustomerId(id))
+                .unwrap();
+        }
+    }
+    let mut harness = window(&dir);
+    open_menu(&mut harness, "고객관리(C)", "고객목록");
+    step_until(&mut harness, "the live customer", |h| shown(h, "1명"));
+    click(&mut harness, "휴지통 보기");
+    step_until(&mut harness, "the recycle bin", |h| shown(h, "이서연"));
+    click(&mut harness, "이서연");
+    step_until(&mut harness, "one selected", |h| shown(h, "1명 선택"));
+    click(&mut harness, "되살리기");
+    step_until(&mut harness, "only 박지훈 left in the bin", |h| {
+        !shown(h, "이서연") && shown(h, "박지훈")
+    });
+    click(&mut harness, "휴지통 비우기");
+    step_until(&mut harness, "the question", |h| {
+        shown(
+            h,
+            "휴지통의 고객 1명을 영구히 지울까요? 되돌릴 수 없습니다.",
+        )
+    });
+    harness
+        .get_all_by_label("휴지통 비우기")
+        .last()
+        .unwrap()
+        .click();
+    harness.run_ok();
+    step_until(&mut harness, "an empty bin", |h| !shown(h, "박지훈"));
+    let store = Store::open(&dir.database()).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 2);
+    assert!(
+        store
+            .customer(ringdesk::domain::CustomerId(2))
+            .unwrap()
+            .deleted_at
+            .is_none()
+    );
+    assert!(store.customer(ringdesk::domain::CustomerId(3)).is_err());
+}

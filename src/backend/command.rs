@@ -742,6 +742,8 @@ pub enum BulkAction {
     SetStatus(Option<StatusId>),
     /// Move them to the recycle bin.
     Delete,
+    /// Take them back out of the recycle bin.
+    Restore,
 }
 
 /// A search box of the window; each box's keystrokes overtake only each

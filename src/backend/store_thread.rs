@@ -585,6 +585,7 @@ impl Service {
                 .set_customers_status(status, ids)
                 .map(|()| ids.len()),
             BulkAction::Delete => self.store.delete_customers(ids),
+            BulkAction::Restore => self.store.restore_customers(ids),
         };
         match done {
             Ok(changed) => {

@@ -317,27 +317,46 @@ impl Store {
     /// # Errors
     /// [`super::Error::NotFound`] when `id` is not in the recycle bin.
     pub fn restore_customer(&mut self, id: CustomerId) -> Result<()> {
+        let restored = self.restore_customers(&[id])?;
+        one_changed(restored, "customer in the recycle bin", id.0)
+    }
+
+    /// Takes the customers of `ids` that are in the recycle bin back out,
+    /// in one transaction; returns how many were there.
+    ///
+    /// # Errors
+    /// On a database failure; nothing is restored then.
+    pub fn restore_customers(&mut self, ids: &[CustomerId]) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let changed = tx.execute(
-            "UPDATE customers SET deleted_at_ms = NULL WHERE id = ?1 AND deleted_at_ms IS NOT NULL",
-            [id.0],
-        )?;
-        one_changed(changed, "customer in the recycle bin", id.0)?;
-        history::record(
-            &tx,
-            id,
-            self.actor.as_ref(),
-            &Change::of(ChangeKind::Restored),
-        )?;
-        audit::record(
-            &tx,
-            self.actor.as_ref(),
-            AuditAction::Restore,
-            &audit::customer_ids([id.0].into_iter()),
-            "",
-        )?;
+        let mut restored = Vec::new();
+        {
+            let mut restore = tx.prepare_cached(
+                "UPDATE customers SET deleted_at_ms = NULL
+                 WHERE id = ?1 AND deleted_at_ms IS NOT NULL",
+            )?;
+            for id in ids {
+                if restore.execute([id.0])? == 1 {
+                    history::record(
+                        &tx,
+                        *id,
+                        self.actor.as_ref(),
+                        &Change::of(ChangeKind::Restored),
+                    )?;
+                    restored.push(id.0);
+                }
+            }
+        }
+        if !restored.is_empty() {
+            audit::record(
+                &tx,
+                self.actor.as_ref(),
+                AuditAction::Restore,
+                &audit::customer_ids(restored.iter().copied()),
+                "",
+            )?;
+        }
         tx.commit()?;
-        Ok(())
+        Ok(restored.len())
     }
 
     /// Deletes for good every customer in the recycle bin; returns how many.

@@ -1183,21 +1183,22 @@ impl RingdeskApp {
         self.send(Command::SignOut);
     }
 
-    /// Whether the signed-in user may change the desk's settings (the
-    /// backend refuses it otherwise; the preferences grey them out).
-    fn may_change_desk(&self) -> bool {
-        self.gate.user().is_some_and(|user| {
-            user.role
-                .may(crate::domain::Action::ChangeDeskSettings)
-                .is_ok()
-        })
+    /// Whether the signed-in user may take `action` (the backend refuses
+    /// it otherwise; the window greys it out).
+    fn may(&self, action: crate::domain::Action) -> bool {
+        self.gate
+            .user()
+            .is_some_and(|user| user.role.may(action).is_ok())
     }
 
     #[expect(clippy::too_many_lines, reason = "one short arm per menu entry")]
     fn menu_action(&mut self, action: MenuAction, ctx: &egui::Context) {
         match action {
             MenuAction::Preferences => {
-                self.preferences = Some(Preferences::new(&self.settings, self.may_change_desk()));
+                self.preferences = Some(Preferences::new(
+                    &self.settings,
+                    self.may(crate::domain::Action::ChangeDeskSettings),
+                ));
             }
             MenuAction::FieldSettings => {
                 self.field_settings = Some(FieldSettings::default());
@@ -1621,7 +1622,9 @@ impl eframe::App for RingdeskApp {
         let region = self.settings.phone.default_region;
         let mut opened_from_list = None;
         let mut compose = None;
+        let may_empty_bin = self.may(crate::domain::Action::EmptyRecycleBin);
         if let Some(list) = &mut self.list {
+            list.allow_emptying_bin(may_empty_bin);
             let outcome = list.show(
                 &ctx,
                 &self.texts,

@@ -206,7 +206,10 @@ pub struct CustomerList {
     dirty: bool,
     error: Option<String>,
     tag_text: String,
-    confirm_delete: bool,
+    /// The question on screen before a delete or 휴지통 비우기.
+    asking: Option<Question>,
+    /// Whether the signed-in user may empty the recycle bin.
+    may_empty_bin: bool,
     /// The saved view last picked (what 보기 삭제 deletes).
     view: Option<SavedViewId>,
     /// 보기 저장… is open, with the name and 공유 as typed, and whether
@@ -261,7 +264,8 @@ impl CustomerList {
             dirty: true,
             error: None,
             tag_text: String::new(),
-            confirm_delete: false,
+            asking: None,
+            may_empty_bin: false,
             view: None,
             saving_view: None,
             export_dialog: None,
@@ -269,6 +273,12 @@ impl CustomerList {
             export: None,
             b2b: B2bView::default(),
         }
+    }
+
+    /// Whether the signed-in user may empty the recycle bin (휴지통 비우기
+    /// is greyed out otherwise; the backend refuses it too).
+    pub fn allow_emptying_bin(&mut self, may: bool) {
+        self.may_empty_bin = may;
     }
 
     /// Shows the members of `group`, or everyone.
@@ -457,6 +467,7 @@ impl CustomerList {
                 self.table(ui, texts, lookups, commands, &mut outcome);
             });
         self.delete_question(ctx, texts, commands);
+        self.empty_question(ctx, texts, commands);
         if !open {
             outcome.closed = true;
         }
@@ -496,6 +507,29 @@ impl CustomerList {
                 .changed()
             {
                 self.selected.clear();
+            }
+            if self.editor.filter().in_recycle_bin {
+                let empty = ui.add_enabled(
+                    self.may_empty_bin && self.total.is_some_and(|total| total > 0),
+                    egui::Button::new(texts.get("list.empty_bin")),
+                );
+                let empty = if self.may_empty_bin {
+                    empty
+                } else {
+                    empty.on_disabled_hover_text(texts.fmt(
+                        "account.not_allowed",
+                        &[(
+                            "role",
+                            &super::sign_in::role_name(
+                                texts,
+                                crate::domain::Action::EmptyRecycleBin.needs(),
+                            ),
+                        )],
+                    ))
+                };
+                if empty.clicked() {
+                    self.asking = Some(Question::EmptyBin);
+                }
             }
             ui.toggle_value(&mut self.b2b.shown, texts.get("list.b2b"));
             if ui.button(texts.get("list.clear")).clicked() {
@@ -815,6 +849,20 @@ impl CustomerList {
             return;
         }
         let ids: Vec<CustomerId> = self.selected.iter().copied().collect();
+        if self.editor.filter().in_recycle_bin {
+            // In the bin the selection can only go back out.
+            ui.horizontal_wrapped(|ui| {
+                ui.strong(texts.fmt("list.selected", &[("count", &thousands(ids.len() as u64))]));
+                if ui.button(texts.get("list.restore_selected")).clicked() {
+                    commands.push(Command::Bulk {
+                        ids,
+                        action: BulkAction::Restore,
+                    });
+                    self.selected.clear();
+                }
+            });
+            return;
+        }
         ui.horizontal_wrapped(|ui| {
             ui.strong(texts.fmt("list.selected", &[("count", &thousands(ids.len() as u64))]));
             let to_groups = groups
@@ -877,13 +925,13 @@ impl CustomerList {
             if !self.editor.filter().in_recycle_bin
                 && ui.button(texts.get("list.delete_selected")).clicked()
             {
-                self.confirm_delete = true;
+                self.asking = Some(Question::Delete);
             }
         });
     }
 
     fn delete_question(&mut self, ctx: &egui::Context, texts: &Texts, commands: &mut Vec<Command>) {
-        if !self.confirm_delete {
+        if self.asking != Some(Question::Delete) {
             return;
         }
         let count = self.selected.len() as u64;
@@ -898,15 +946,40 @@ impl CustomerList {
                         action: BulkAction::Delete,
                     });
                     self.selected.clear();
-                    self.confirm_delete = false;
+                    self.asking = None;
                 }
                 if ui.button(texts.get("common.no")).clicked() {
-                    self.confirm_delete = false;
+                    self.asking = None;
                 }
             });
         });
         if modal.should_close() {
-            self.confirm_delete = false;
+            self.asking = None;
+        }
+    }
+
+    fn empty_question(&mut self, ctx: &egui::Context, texts: &Texts, commands: &mut Vec<Command>) {
+        if self.asking != Some(Question::EmptyBin) {
+            return;
+        }
+        let count = self.total.unwrap_or_default();
+        let modal = egui::Modal::new(egui::Id::unique("list_empty_bin")).show(ctx, |ui| {
+            ui.set_max_width(380.0);
+            ui.label(texts.fmt("list.confirm_empty", &[("count", &thousands(count))]));
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button(texts.get("list.empty_bin")).clicked() {
+                    commands.push(Command::EmptyRecycleBin);
+                    self.selected.clear();
+                    self.asking = None;
+                }
+                if ui.button(texts.get("common.cancel")).clicked() {
+                    self.asking = None;
+                }
+            });
+        });
+        if modal.should_close() {
+            self.asking = None;
         }
     }
 
@@ -1110,4 +1183,13 @@ mod tests {
         assert_eq!(ListColumn::parse("field:visits"), Some(field));
         assert_eq!(ListColumn::parse("nonsense"), None);
     }
+}
+
+/// What the list asks before it acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Question {
+    /// Move the selected customers to the recycle bin?
+    Delete,
+    /// Remove everyone in the recycle bin for good?
+    EmptyBin,
 }
