@@ -142,7 +142,7 @@ sign_in
 # 파일(F) → 발신번호.
 xdotool mousemove --window "$window" 30 13 click 1
 sleep 1
-xdotool mousemove --window "$window" 40 132 click 1
+xdotool mousemove --window "$window" 40 155 click 1
 sleep 1.5
 shot sender-numbers
 # 닫기, then 파일(F) → SMS문구; the first text picked, and a preview for the
@@ -151,7 +151,7 @@ xdotool mousemove --window "$window" 42 277 click 1
 sleep 1
 xdotool mousemove --window "$window" 30 13 click 1
 sleep 1
-xdotool mousemove --window "$window" 40 109 click 1
+xdotool mousemove --window "$window" 40 132 click 1
 sleep 1.5
 xdotool mousemove --window "$window" 104 91 click 1
 sleep 1

@@ -9,7 +9,7 @@
 
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use ringdesk::backend::Event;
 use ringdesk::config::Settings;
 use ringdesk::domain::BatchId;
@@ -204,23 +204,17 @@ fn a_dropped_picture_sends_every_number_an_mms_with_the_picture_stored_once() {
 }
 
 #[test]
-fn an_agent_desk_is_refused_with_the_roles_that_may_send() {
+fn an_agent_cannot_open_the_bulk_sends_and_says_the_role_that_may() {
+    // The backend refuses an agent's bulk send whatever the window shows
+    // (`backend::batch_commands`); the menu greys the entries out first.
     let dir = DataDir::new();
     set_up(&dir, ringdesk::domain::Role::Agent);
     let mut harness = window(&dir);
-    open_with_numbers(&mut harness, "010-1234-5678");
-    type_multiline(&mut harness, "내용", "안내 문자입니다.");
-    click(&mut harness, "보내기");
-    click(&mut harness, "확인");
-    step_until(&mut harness, "the refusal", |h| {
-        shows(h, "대량 발송은 매니저와 관리자만 할 수 있습니다")
-    });
-    assert!(shows(&harness, "이 데스크의 역할은 상담원입니다"));
-    assert!(
-        Store::open(&dir.database())
-            .unwrap()
-            .batches(ringdesk::store::Page::first(10))
-            .unwrap()
-            .is_empty()
-    );
+    click(&mut harness, "고객관리(C)");
+    for entry in ["대량문자발송", "임의문자발송", "엑셀문자발송"] {
+        let item = harness.get_by_role_and_label(Role::Button, entry);
+        assert!(item.accesskit_node().is_disabled(), "{entry}");
+    }
+    let single = harness.get_by_role_and_label(Role::Button, "고객목록");
+    assert!(!single.accesskit_node().is_disabled());
 }

@@ -94,10 +94,11 @@ pub fn menu_bar(ui: &mut egui::Ui, texts: &Texts, role: Role) -> Option<MenuActi
                 Some(("menu.sms_templates", MenuAction::SmsTemplates)),
                 Some(("menu.sender_numbers", MenuAction::SenderNumbers)),
                 Some(("menu.audit_log", MenuAction::AuditLog)),
-                Some(("menu.change_password", MenuAction::ChangePassword)),
-                Some(("menu.sign_out", MenuAction::SignOut)),
                 Some(("menu.users", MenuAction::Users)),
                 Some(("menu.admin_web", MenuAction::Later(Feature::AdminWeb))),
+                None,
+                Some(("menu.change_password", MenuAction::ChangePassword)),
+                Some(("menu.sign_out", MenuAction::SignOut)),
                 None,
                 Some(("menu.exit", MenuAction::Exit)),
             ] {
