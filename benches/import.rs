@@ -3,9 +3,11 @@
 //! `RINGDESK_BENCH_IMPORT_ROWS` says) into an empty book — read, numbers
 //! parsed, rows checked, duplicates found, customers and their search index
 //! written — and, as the ceiling to compare with, `SQLite`'s own `.import`
-//! of the same file into a bare table (the `sqlite3` command).
+//! of the same file into a bare table (the `sqlite3` command). Then the
+//! same rows as an .xlsx sheet (written once with `rust_xlsxwriter`), to
+//! measure the spreadsheet path.
 //!
-//! The file is generated once in `target/bench-data/`.
+//! The files are generated once in `target/bench-data/`.
 
 #![allow(
     clippy::unwrap_used,
@@ -92,6 +94,52 @@ fn main() {
         ),
         Err(error) => println!("no sqlite3 for the ceiling ({error}; apt-get install sqlite3)"),
     }
+
+    let xlsx = dir.join(format!("import-{rows}.xlsx"));
+    if !xlsx.exists() {
+        println!("writing the rows as xlsx…");
+        write_xlsx(&csv, &xlsx);
+    }
+    let book = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let run = Command::new(env!("CARGO_BIN_EXE_ringdesk"))
+        .arg("--data-dir")
+        .arg(book.path())
+        .arg("import")
+        .arg(&xlsx)
+        .arg("--json")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    report("ringdesk import of the same rows as xlsx", took, rows);
+}
+
+/// The CSV at `csv` as a one-sheet workbook at `xlsx`, every cell text.
+fn write_xlsx(csv: &Path, xlsx: &Path) {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet_with_constant_memory().unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(csv)
+        .unwrap();
+    for (row, record) in reader.records().enumerate() {
+        for (column, cell) in record.unwrap().iter().enumerate() {
+            sheet
+                .write_string(
+                    u32::try_from(row).unwrap(),
+                    u16::try_from(column).unwrap(),
+                    cell,
+                )
+                .unwrap();
+        }
+    }
+    workbook.save(xlsx).unwrap();
 }
 
 fn report(what: &str, took: Duration, rows: u64) {
