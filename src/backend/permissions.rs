@@ -44,12 +44,7 @@ impl Service {
     /// The signed-in user's own share of the logs, or `None` when they may
     /// see all (or nobody signed in: the desk's logs are all its own).
     fn log_owner(&self) -> Option<LogOwner> {
-        let user = self.session.as_ref()?;
-        user.role.may(Action::SeeEveryonesLogs).err()?;
-        Some(LogOwner {
-            user: Some(user.id),
-            extension: self.settings.pbx.extension.clone(),
-        })
+        LogOwner::of(self.session.as_ref()?, &self.settings.pbx.extension)
     }
 }
 

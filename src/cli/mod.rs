@@ -31,7 +31,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::config::{self, DataDirs, Settings};
-use crate::domain::{Action, Actor, Invalid, LogOwner, Role, User};
+use crate::domain::{Actor, Invalid, LogOwner, Role, User};
 use crate::store::{self, Store};
 
 /// ringdesk: the desktop companion for a call-centre agent's phone.
@@ -216,15 +216,8 @@ impl Context {
     /// see everyone's (or nobody signed in: the desk's logs are all its own).
     #[must_use]
     pub fn log_owner(&self) -> Option<LogOwner> {
-        let user = self.user.as_ref()?;
-        user.role.may(Action::SeeEveryonesLogs).err()?;
-        Some(LogOwner {
-            user: Some(user.id),
-            extension: user
-                .extension
-                .clone()
-                .unwrap_or_else(|| self.settings.pbx.extension.clone()),
-        })
+        // Signed in, the settings carry the user's own extension.
+        LogOwner::of(self.user.as_ref()?, &self.settings.pbx.extension)
     }
 
     /// Opens the customer database.

@@ -6,12 +6,27 @@
 //! every user sees them.
 
 use super::ids::UserId;
+use super::permission::Action;
+use super::user::User;
 
 /// A user's own share of the logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogOwner {
-    /// The user, when signed in (calls and messages they are named on).
-    pub user: Option<UserId>,
+    /// The user (calls and messages they are named on).
+    pub user: UserId,
     /// Their extension; empty when they have none.
     pub extension: String,
+}
+
+impl LogOwner {
+    /// What `user`, working at `extension`, may see of the logs: their own
+    /// share, or `None` when their role may see everyone's.
+    #[must_use]
+    pub fn of(user: &User, extension: &str) -> Option<Self> {
+        user.role.may(Action::SeeEveryonesLogs).err()?;
+        Some(Self {
+            user: user.id,
+            extension: extension.to_owned(),
+        })
+    }
 }

@@ -285,9 +285,9 @@ fn filter_sql(filter: &CallFilter, values: &mut Vec<Value>) -> String {
         ));
     }
     if let Some(owner) = &filter.owner {
-        let user = bind(Value::from(owner.user.map(|user| user.0)));
+        let user = bind(Value::from(owner.user.0));
         let extension = bind(Value::from(owner.extension.clone()));
-        // A NULL user or an empty extension matches nothing.
+        // An empty extension matches nothing.
         conditions.push(format!(
             "(k.user_id = {user} OR (k.extension = {extension} AND k.extension <> ''))"
         ));

@@ -149,10 +149,9 @@ fn sent_sql(filter: &MessageFilter, values: &mut Vec<Value>) -> Option<String> {
         ));
     }
     if let Some(owner) = &filter.owner {
-        // A NULL user matches nothing.
         conditions.push(format!(
             "m.user_id = {}",
-            bind(values, Value::from(owner.user.map(|user| user.0)))
+            bind(values, Value::from(owner.user.0))
         ));
     }
     Some(conditions.join(" AND "))
@@ -366,7 +365,7 @@ mod tests {
             .unwrap();
         let mut own = MessageFilter::period(Timestamp(0), Timestamp(i64::MAX));
         own.owner = Some(crate::domain::LogOwner {
-            user: Some(kim),
+            user: kim,
             extension: String::new(),
         });
         let log = store.message_log(&own, Page::first(10)).unwrap();
