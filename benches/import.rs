@@ -51,23 +51,7 @@ fn main() {
     println!("{rows} rows, {:.1} MB", size as f64 / 1e6);
 
     let book = tempfile::tempdir().unwrap();
-    let started = Instant::now();
-    let run = Command::new(env!("CARGO_BIN_EXE_ringdesk"))
-        .arg("--data-dir")
-        .arg(book.path())
-        .arg("import")
-        .arg(&csv)
-        .arg("--json")
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap();
-    let took = started.elapsed();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let (took, summary) = import(book.path(), &csv);
     report("ringdesk import, end to end", took, rows);
     println!(
         "    {} valid, {} rejected, {} duplicates, {} imported",
@@ -101,12 +85,19 @@ fn main() {
         write_xlsx(&csv, &xlsx);
     }
     let book = tempfile::tempdir().unwrap();
+    let (took, _) = import(book.path(), &xlsx);
+    report("ringdesk import of the same rows as xlsx", took, rows);
+}
+
+/// `ringdesk import FILE --json` into the data folder `book`: how long it
+/// took and its summary.
+fn import(book: &Path, file: &Path) -> (Duration, serde_json::Value) {
     let started = Instant::now();
     let run = Command::new(env!("CARGO_BIN_EXE_ringdesk"))
         .arg("--data-dir")
-        .arg(book.path())
+        .arg(book)
         .arg("import")
-        .arg(&xlsx)
+        .arg(file)
         .arg("--json")
         .env_remove("RUST_LOG")
         .output()
@@ -117,7 +108,7 @@ fn main() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    report("ringdesk import of the same rows as xlsx", took, rows);
+    (took, serde_json::from_slice(&run.stdout).unwrap())
 }
 
 /// The CSV at `csv` as a one-sheet workbook at `xlsx`, every cell text.

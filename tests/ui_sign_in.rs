@@ -48,6 +48,20 @@ fn add_user(dir: &DataDir, login: &str, password: &str, role: UserRole) {
     ringdesk::config::save(&path, &settings).unwrap();
 }
 
+/// The window on `dir`, signed in with `password` as the login it remembers.
+fn signed_in_with(dir: &DataDir, password: &str) -> Harness<'static, RingdeskApp> {
+    let mut harness = signed_out_window(dir);
+    step_until(&mut harness, "the sign-in form", |h| {
+        shows(h, "ringdesk 로그인")
+    });
+    type_password(&mut harness, "비밀번호", password);
+    click(&mut harness, "로그인");
+    step_until(&mut harness, "the main view", |h| {
+        h.query_by_label("파일(F)").is_some()
+    });
+    harness
+}
+
 fn signs_in(dir: &DataDir, login: &str, password: &str) -> bool {
     let mut store = Store::open(&dir.database()).unwrap();
     store.sign_in(login, password, Timestamp::now()).is_ok()
@@ -145,15 +159,7 @@ fn sign_in_remembers_the_login_says_a_wrong_password_and_shows_the_lock() {
 fn the_signed_in_user_changes_their_password_giving_the_old_one() {
     let dir = DataDir::new();
     add_user(&dir, "kim", "password1", UserRole::Agent);
-    let mut harness = signed_out_window(&dir);
-    step_until(&mut harness, "the sign-in form", |h| {
-        shows(h, "ringdesk 로그인")
-    });
-    type_password(&mut harness, "비밀번호", "password1");
-    click(&mut harness, "로그인");
-    step_until(&mut harness, "the main view", |h| {
-        h.query_by_label("파일(F)").is_some()
-    });
+    let mut harness = signed_in_with(&dir, "password1");
     assert_eq!(harness.state().signed_in().unwrap().role, UserRole::Agent);
 
     // An agent's 사용자 관리 is greyed out.
@@ -188,15 +194,7 @@ fn the_signed_in_user_changes_their_password_giving_the_old_one() {
 fn an_admin_adds_a_user_resets_a_password_and_disables_them() {
     let dir = DataDir::new();
     add_user(&dir, "boss", "password1", UserRole::Admin);
-    let mut harness = signed_out_window(&dir);
-    step_until(&mut harness, "the sign-in form", |h| {
-        shows(h, "ringdesk 로그인")
-    });
-    type_password(&mut harness, "비밀번호", "password1");
-    click(&mut harness, "로그인");
-    step_until(&mut harness, "the main view", |h| {
-        h.query_by_label("파일(F)").is_some()
-    });
+    let mut harness = signed_in_with(&dir, "password1");
     open_menu(&mut harness, "파일(F)", "사용자 관리");
     step_until(&mut harness, "the user list", |h| {
         h.query_by_label("boss").is_some()
@@ -262,15 +260,7 @@ fn signing_out_closes_the_users_windows_and_the_next_user_signs_in() {
     let dir = DataDir::new();
     add_user(&dir, "kim", "password1", UserRole::Agent);
     add_user(&dir, "boss", "password2", UserRole::Admin);
-    let mut harness = signed_out_window(&dir);
-    step_until(&mut harness, "the sign-in form", |h| {
-        shows(h, "ringdesk 로그인")
-    });
-    type_password(&mut harness, "비밀번호", "password2");
-    click(&mut harness, "로그인");
-    step_until(&mut harness, "the main view", |h| {
-        h.query_by_label("파일(F)").is_some()
-    });
+    let mut harness = signed_in_with(&dir, "password2");
     // The status bar says who works at the desk.
     assert!(shows(&harness, "김상담 (관리자)"));
     open_menu(&mut harness, "고객관리(C)", "고객목록");
