@@ -109,7 +109,7 @@ fn two_duplicates_merge_with_a_field_from_b_and_the_merge_undoes() {
 }
 
 #[test]
-fn the_recycle_bin_says_which_customer_a_merged_one_went_into() {
+fn the_recycle_bin_says_which_customer_a_merged_one_went_into_and_who_deleted_whom() {
     let dir = DataDir::new();
     add(&dir, "김민준", "한빛상사", "", &["010-1234-5678"]);
     add(&dir, "김민준", "", "", &["010-1234-5678"]);
@@ -123,6 +123,7 @@ fn the_recycle_bin_says_which_customer_a_merged_one_went_into() {
                 &std::collections::BTreeMap::new(),
             )
             .unwrap();
+        store.set_actor_named("박상담").unwrap();
         store
             .delete_customer(ringdesk::domain::CustomerId(3))
             .unwrap();
@@ -131,13 +132,17 @@ fn the_recycle_bin_says_which_customer_a_merged_one_went_into() {
     open_menu(&mut harness, "고객관리(C)", "고객목록");
     step_until(&mut harness, "the live customer", |h| shown(h, "1명"));
     assert!(!shown(&harness, "병합됨"));
+    assert!(!shown(&harness, "삭제한 사람"));
     click(&mut harness, "휴지통 보기");
     step_until(&mut harness, "the recycle bin", |h| {
         shown(h, "김민준 — #1 김민준에 병합됨")
     });
-    // A customer deleted by hand is only in the bin.
+    // A customer deleted by hand is only in the bin, with who deleted it.
     assert!(shown(&harness, "이서연"));
     assert!(!shown(&harness, "이서연 —"));
+    assert!(shown(&harness, "삭제일시"));
+    assert!(shown(&harness, "삭제한 사람"));
+    assert!(shown(&harness, "박상담"));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use super::{Context, Error, json_line};
 use crate::domain::consent;
 use crate::domain::{
     ChangeKind, ConsentChannel, Customer, CustomerDraft, CustomerFilter, CustomerId, CustomerSort,
-    MergedInto, PhoneDraft, TimelineItem, UserId,
+    MergedInto, PhoneDraft, SortColumn, TimelineItem, UserId,
 };
 use crate::store::{CustomerOrder, Page, Store};
 
@@ -383,8 +383,9 @@ fn show(store: &Store, id: CustomerId, json: bool, out: &mut impl Write) -> Resu
     Ok(())
 }
 
-/// Prints the recycle bin by name, each merged customer with the customer
-/// it was merged into.
+/// Prints the recycle bin, the latest deleted first, each customer with when
+/// and by whom it was deleted and a merged one with the customer it was
+/// merged into.
 fn list_recycle_bin(
     store: &Store,
     page: Page,
@@ -395,16 +396,27 @@ fn list_recycle_bin(
         in_recycle_bin: true,
         ..CustomerFilter::default()
     };
-    for row in store.list_customers_where(&filter, &CustomerSort::default(), &[], page)? {
+    let newest_first = CustomerSort {
+        column: SortColumn::Deleted,
+        descending: true,
+    };
+    for row in store.list_customers_where(&filter, &newest_first, &[], page)? {
         if json {
             json_line(out, &row)?;
         } else {
             let merged = row.merged_into.as_ref().map_or_else(String::new, |kept| {
                 format!("  merged into #{} {}", kept.id, kept.name)
             });
+            let deleted = row.deleted_at.map_or_else(String::new, |at| {
+                let by = row
+                    .deleted_by
+                    .as_deref()
+                    .map_or_else(String::new, |name| format!(" by {name}"));
+                format!("  deleted {}{by}", at.to_rfc3339())
+            });
             writeln!(
                 out,
-                "{:>8}  {}  {}  {}{merged}",
+                "{:>8}  {}  {}  {}{deleted}{merged}",
                 row.id,
                 row.name,
                 row.phone.as_deref().unwrap_or("-"),

@@ -506,6 +506,11 @@ pub struct ListRow {
     /// For a customer in the recycle bin because it was merged into
     /// another (and the merge is not undone): that customer.
     pub merged_into: Option<MergedInto>,
+    /// For a customer in the recycle bin: when it was put there.
+    pub deleted_at: Option<Timestamp>,
+    /// For a customer in the recycle bin: who put it there, as their
+    /// history names them (`None` when no one was signed in).
+    pub deleted_by: Option<String>,
 }
 
 /// The customer a binned customer was merged into, as the recycle bin names it.

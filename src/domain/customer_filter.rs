@@ -467,6 +467,8 @@ pub enum SortColumn {
     Updated,
     /// When the latest call started.
     LastCall,
+    /// When the customer was put in the recycle bin.
+    Deleted,
     /// A user-defined field, by its typed value.
     Custom(FieldId),
 }

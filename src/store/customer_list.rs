@@ -204,7 +204,11 @@ const ROW_SELECT: &str = "SELECT c.id, c.name, c.company, c.email,
         (SELECT u.display_name FROM users u WHERE u.id = c.assignee_id),
         c.created_at_ms, c.updated_at_ms,
         (SELECT max(k.started_at_ms) FROM calls k WHERE k.customer_id = c.id),
-        m.keep_id, (SELECT k.name FROM customers k WHERE k.id = m.keep_id)
+        m.keep_id, (SELECT k.name FROM customers k WHERE k.id = m.keep_id),
+        c.deleted_at_ms,
+        (SELECT h.user_name FROM customer_history h
+         WHERE h.customer_id = c.id AND h.kind = 'deleted' AND c.deleted_at_ms IS NOT NULL
+         ORDER BY h.at_ms DESC, h.id DESC LIMIT 1)
     FROM customers c
     -- The merge that put a binned customer there, if one did and stands.
     LEFT JOIN customer_merges m ON m.id = (
@@ -233,6 +237,8 @@ fn list_row_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListRow> {
             }),
             None => None,
         },
+        deleted_at: row.get::<_, Option<i64>>(12)?.map(Timestamp),
+        deleted_by: row.get(13)?,
     })
 }
 
@@ -486,6 +492,7 @@ impl Query {
                 "(SELECT u.display_name FROM users u WHERE u.id = c.assignee_id)".to_owned()
             }
             SortColumn::LastCall => LAST_CALL.to_owned(),
+            SortColumn::Deleted => "c.deleted_at_ms".to_owned(),
             SortColumn::Custom(field) => {
                 if defs.iter().all(|def| def.id != field) {
                     return Err(Error::NotFound {
@@ -1038,6 +1045,51 @@ mod tests {
         assert_eq!(
             by_name(&book.store, &CustomerFilter::default()),
             ["박지훈", "이서연", "최유진"]
+        );
+    }
+
+    #[test]
+    fn the_recycle_bin_says_who_deleted_each_customer_and_when_and_sorts_by_it() {
+        let mut book = book();
+        book.store.set_actor(Some(crate::domain::Actor {
+            id: None,
+            name: "박상담".to_owned(),
+        }));
+        let before = Timestamp::now();
+        book.store.delete_customers(&[CustomerId(3)]).unwrap();
+        let bin = CustomerFilter {
+            in_recycle_bin: true,
+            ..CustomerFilter::default()
+        };
+        let newest_first = CustomerSort {
+            column: SortColumn::Deleted,
+            descending: true,
+        };
+        let rows = book
+            .store
+            .list_customers_where(&bin, &newest_first, &[], Page::first(10))
+            .unwrap();
+        let shown: Vec<(&str, Option<&str>)> = rows
+            .iter()
+            .map(|row| (row.name.as_str(), row.deleted_by.as_deref()))
+            .collect();
+        // 정하늘 went in when the book was made, with no one signed in.
+        assert_eq!(shown, [("박지훈", Some("박상담")), ("정하늘", None)]);
+        assert!(rows[0].deleted_at.is_some_and(|at| at >= before));
+        assert!(rows[1].deleted_at.is_some());
+
+        let live = book
+            .store
+            .list_customers_where(
+                &CustomerFilter::default(),
+                &CustomerSort::default(),
+                &[],
+                Page::first(10),
+            )
+            .unwrap();
+        assert!(
+            live.iter()
+                .all(|row| row.deleted_at.is_none() && row.deleted_by.is_none())
         );
     }
 

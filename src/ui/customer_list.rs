@@ -55,6 +55,11 @@ enum ListColumn {
     /// The e-mail's domain (the company's, for a business contact).
     Domain,
     Field(String),
+    /// When a customer went into the recycle bin: shown there only, after
+    /// the chosen columns, so it is never saved among them.
+    Deleted,
+    /// Who put a customer in the recycle bin; shown as [`Self::Deleted`].
+    DeletedBy,
 }
 
 impl ListColumn {
@@ -106,6 +111,8 @@ impl ListColumn {
             Self::Updated => "column.updated",
             Self::LastCall => "column.last_call",
             Self::Domain => "column.domain",
+            Self::Deleted => "column.deleted",
+            Self::DeletedBy => "column.deleted_by",
             Self::Field(_) => "",
         }
     }
@@ -121,7 +128,8 @@ impl ListColumn {
             Self::Created => SortColumn::Created,
             Self::Updated => SortColumn::Updated,
             Self::LastCall => SortColumn::LastCall,
-            Self::Domain => return None,
+            Self::Deleted => SortColumn::Deleted,
+            Self::Domain | Self::DeletedBy => return None,
             Self::Field(key) => SortColumn::Custom(field_by_key(fields, key)?.id),
         })
     }
@@ -161,6 +169,8 @@ impl ListColumn {
             Self::Created => local_date(row.created_at),
             Self::Updated => local_date_time(row.updated_at),
             Self::LastCall => row.last_call_at.map(local_date_time).unwrap_or_default(),
+            Self::Deleted => row.deleted_at.map(local_date_time).unwrap_or_default(),
+            Self::DeletedBy => row.deleted_by.clone().unwrap_or_default(),
             Self::Domain => row
                 .email
                 .as_deref()
@@ -993,12 +1003,22 @@ impl CustomerList {
         outcome: &mut Outcome,
     ) {
         let total = usize::try_from(self.total.unwrap_or(0)).unwrap_or(usize::MAX);
-        let columns = self.columns.clone();
+        let mut columns = self.columns.clone();
+        if self.editor.filter().in_recycle_bin {
+            columns.extend([ListColumn::Deleted, ListColumn::DeletedBy]);
+        }
         let mut header_clicked = None;
         let mut clicked: Option<(usize, CustomerId, egui::Modifiers, bool)> = None;
         let mut visible = (usize::MAX, 0usize);
+        // Many columns (the recycle bin adds two) start narrower rather
+        // than pushing the window off the screen.
+        let spacing = ui.spacing().item_spacing.x;
+        let initial = ((ui.available_width() - 80.0)
+            / f32::from(u16::try_from(columns.len().max(2) - 1).unwrap_or(u16::MAX))
+            - spacing)
+            .clamp(90.0, 130.0);
         let mut builder = TableBuilder::new(ui)
-            .id_salt("customer_table")
+            .id_salt(("customer_table", self.editor.filter().in_recycle_bin))
             .striped(true)
             .sense(egui::Sense::click())
             .auto_shrink([false, false]);
@@ -1006,7 +1026,7 @@ impl CustomerList {
             builder = builder.column(if index + 1 == columns.len() {
                 Column::remainder().at_least(80.0)
             } else {
-                Column::initial(130.0)
+                Column::initial(initial)
                     .at_least(90.0)
                     .resizable(true)
                     .clip(true)
