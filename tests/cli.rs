@@ -245,11 +245,17 @@ fn demo_data_is_deterministic_for_a_seed() {
     let first = DataDir::new();
     let second = DataDir::new();
     for dir in [&first, &second] {
+        // Reading a setting makes no book, so the first demo-data still
+        // loads a new one whole.
+        dir.run(&["config", "get", "phone.default_region"]).ok();
+        assert!(!dir.database().exists());
         let out = dir
             .run(&["demo-data", "--customers", "300", "--seed", "42"])
             .ok();
         assert!(out.contains("added 300 customers"), "{out}");
+        assert!(out.contains("(a new book, loaded whole)"), "{out}");
     }
+
     let list = |dir: &DataDir| {
         dir.run(&["customer", "list", "--limit", "300", "--json"])
             .json_lines()
@@ -266,6 +272,8 @@ fn demo_data_is_deterministic_for_a_seed() {
     let card = first.run(&["customer", "show", "1", "--json"]).json_lines();
     assert!(!card[0]["phones"].as_array().unwrap().is_empty());
     assert_eq!(card[0]["fields"].as_array().unwrap().len(), 5);
+    let more = first.run(&["demo-data", "--customers", "1"]).ok();
+    assert!(!more.contains("new book"), "{more}");
 }
 
 #[test]

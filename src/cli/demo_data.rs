@@ -299,11 +299,12 @@ pub fn run(
     };
     let region = context.settings.phone.default_region;
     let database = context.dirs.database();
-    let report = if database.exists() {
+    let new_book = !database.exists();
+    let report = if new_book {
+        fill_new(&database, args, region, progress)?
+    } else {
         let mut store = context.store()?;
         fill(&mut store, args.customers, args.seed, region, progress)?
-    } else {
-        fill_new(&database, args, region, progress)?
     };
     if show_progress {
         eprintln!();
@@ -311,10 +312,15 @@ pub fn run(
     tracing::info!(customers = report.customers, notes = report.notes, elapsed = ?report.elapsed, "demo data added");
     writeln!(
         out,
-        "added {} customers and {} notes in {:.1} s",
+        "added {} customers and {} notes in {:.1} s{}",
         report.customers,
         report.notes,
-        report.elapsed.as_secs_f64()
+        report.elapsed.as_secs_f64(),
+        if new_book {
+            " (a new book, loaded whole)"
+        } else {
+            ""
+        }
     )?;
     Ok(())
 }

@@ -29,35 +29,45 @@ pub fn authorize(
         // Only hands numbers from later starts to this process's output.
         return Ok(());
     }
-    let mut store = context.store()?;
-    if store.needs_first_admin()? {
-        if matches!(command, Command::User(super::user::Command::Add { .. })) {
-            // The first admin, made before anyone can sign in.
-            return Ok(());
-        }
-        if let Some(login) = login {
-            return Err(Error::SignIn(format!(
-                "nobody can sign in as {login} yet: make the first admin with \
-                 `ringdesk user add --role admin --login LOGIN`"
-            )));
-        }
+    // A data folder without a book has no users yet. Opening it here would
+    // create the book, and `demo-data` would then fill it row by row
+    // instead of loading a new one.
+    let mut store = if context.dirs.database().exists() {
+        Some(context.store()?)
     } else {
-        let Some(login) = login else {
-            return Err(Error::SignIn(
-                "this ringdesk has users: say who runs the command with --user LOGIN \
-                 (or RINGDESK_USER), the password in RINGDESK_PASSWORD or at the prompt"
-                    .to_owned(),
-            ));
-        };
-        let password = password(login)?;
-        let user = store.sign_in(login, &password, Timestamp::now())?;
-        tracing::info!(login = %user.login, role = %user.role, "signed in on the command line");
-        // The user's own settings (extension, language…) over the desk's,
-        // as in the window.
-        context.settings = store
-            .personal_settings(user.id)?
-            .over(&context.settings, user.extension.as_deref());
-        context.user = Some(user);
+        None
+    };
+    match store.as_mut() {
+        Some(store) if !store.needs_first_admin()? => {
+            let Some(login) = login else {
+                return Err(Error::SignIn(
+                    "this ringdesk has users: say who runs the command with --user LOGIN \
+                     (or RINGDESK_USER), the password in RINGDESK_PASSWORD or at the prompt"
+                        .to_owned(),
+                ));
+            };
+            let password = password(login)?;
+            let user = store.sign_in(login, &password, Timestamp::now())?;
+            tracing::info!(login = %user.login, role = %user.role, "signed in on the command line");
+            // The user's own settings (extension, language…) over the desk's,
+            // as in the window.
+            context.settings = store
+                .personal_settings(user.id)?
+                .over(&context.settings, user.extension.as_deref());
+            context.user = Some(user);
+        }
+        _ => {
+            if matches!(command, Command::User(super::user::Command::Add { .. })) {
+                // The first admin, made before anyone can sign in.
+                return Ok(());
+            }
+            if let Some(login) = login {
+                return Err(Error::SignIn(format!(
+                    "nobody can sign in as {login} yet: make the first admin with \
+                     `ringdesk user add --role admin --login LOGIN`"
+                )));
+            }
+        }
     }
     match action(command) {
         // Before anyone can sign in the settings file is the desk's own,
