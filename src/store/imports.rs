@@ -136,7 +136,8 @@ impl Store {
         let cancel = Arc::clone(&watch.cancel);
         self.conn
             .progress_handler(STEP_OPS, Some(move || cancel.load(Ordering::Relaxed)))?;
-        let result = self.import_in_one(file, new, updated, watch);
+        let result =
+            self.without_reference_checks(|store| store.import_in_one(file, new, updated, watch));
         self.conn.progress_handler(0, None::<fn() -> bool>)?;
         match result {
             // SQLite says "interrupted" when the handler stopped a statement.
@@ -184,14 +185,20 @@ impl Store {
             "UPDATE imports SET created = ?2 WHERE id = ?1",
             rusqlite::params![import, ids.len()],
         )?;
+        // The customers created have the ids first..=last: one statement
+        // records them all, where one per customer cost a million steps.
+        if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+            tx.execute(
+                "INSERT INTO import_changes (import_id, customer_id, before_json)
+                 SELECT ?1, id, NULL FROM customers WHERE id BETWEEN ?2 AND ?3",
+                rusqlite::params![import, first.0, last.0],
+            )?;
+        }
         {
             let mut change = tx.prepare(
                 "INSERT INTO import_changes (import_id, customer_id, before_json)
                  VALUES (?1, ?2, ?3)",
             )?;
-            for id in &ids {
-                change.execute(rusqlite::params![import, id.0, None::<String>])?;
-            }
             for ((id, _), before) in updated.iter().zip(&befores) {
                 change.execute(rusqlite::params![import, id.0, before])?;
             }

@@ -195,6 +195,9 @@ impl Store {
         let mut store = Self::open(path)?;
         store.conn.pragma_update(None, "journal_mode", "OFF")?;
         store.conn.pragma_update(None, "synchronous", "OFF")?;
+        // Everything a load writes refers to rows it wrote itself (see
+        // `Store::without_reference_checks`).
+        store.conn.pragma_update(None, "foreign_keys", "OFF")?;
         // The tables of a million customers with their indexes left out;
         // sorting an index at the end uses the same cache.
         store.set_cache_kib(512 * 1024)?;
@@ -218,6 +221,7 @@ impl Store {
             tx.commit()?;
         }
         self.conn.execute_batch("PRAGMA optimize")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(())
