@@ -125,6 +125,18 @@ impl Store {
         Ok(None)
     }
 
+    /// Whether any customer, live or in the recycle bin, has a number.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn has_numbers(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM customer_phones)", [], |row| {
+                row.get(0)
+            })?)
+    }
+
     /// Every live customer's e-mail in lower case, with the customer: one
     /// pass over the book, for an import to find its repeats in.
     ///
