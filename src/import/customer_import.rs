@@ -387,70 +387,28 @@ fn write_with(
         }
         Ok(draft.check(region, &defs)?)
     };
-    let half = rows.valid.len() as u64;
-    let creates = |fate: &Fate| matches!((fate, policy), (Fate::New, _) | (_, OnDuplicate::Create));
-    let to_create: Vec<&CustomerDraft> = rows
-        .valid
-        .iter()
-        .zip(fates)
-        .filter(|(_, fate)| creates(fate))
-        .map(|(row, _)| &row.draft)
-        .collect();
-    let mut new = Vec::with_capacity(to_create.len());
-    let mut done = 0;
-    for chunk in to_create.chunks(CHECKED_AT_ONCE) {
-        new.extend(check_on_two_threads(chunk, &check)?);
-        done += chunk.len() as u64;
-        watch.step(ImportPhase::Preparing, half + done, 2 * half)?;
-    }
+    let mut new = Vec::new();
     let mut updated: BTreeMap<CustomerId, NewCustomer> = BTreeMap::new();
-    if policy == OnDuplicate::Update {
-        for (row, fate) in rows.valid.iter().zip(fates) {
-            let Fate::RepeatsCustomer(id) = fate else {
-                continue;
-            };
-            done += 1;
-            watch.every(ImportPhase::Preparing, half + done, 2 * half)?;
-            let existing = match updated.remove(id) {
-                Some(customer) => customer,
-                None => check(&stored_draft(store, *id)?)?,
-            };
-            let filled = fill_in(existing, check(&row.draft)?);
-            updated.insert(*id, filled);
+    let half = rows.valid.len() as u64;
+    for ((row, fate), done) in rows.valid.iter().zip(fates).zip(1..) {
+        watch.every(ImportPhase::Preparing, half + done, 2 * half)?;
+        match (fate, policy) {
+            (Fate::New, _) | (_, OnDuplicate::Create) => new.push(check(&row.draft)?),
+            (Fate::RepeatsCustomer(id), OnDuplicate::Update) => {
+                let existing = match updated.remove(id) {
+                    Some(customer) => customer,
+                    None => check(&stored_draft(store, *id)?)?,
+                };
+                let filled = fill_in(existing, check(&row.draft)?);
+                updated.insert(*id, filled);
+            }
+            (Fate::RepeatsRow(_) | Fate::RepeatsCustomer(_), _) => {}
         }
     }
     watch.step(ImportPhase::Preparing, 2 * half, 2 * half)?;
     let updated: Vec<(CustomerId, NewCustomer)> = updated.into_iter().collect();
     let ids = store.import_customers(file, &new, &updated, watch)?;
     Ok((ids.len(), updated.len()))
-}
-
-/// Rows checked between two reports of progress (and chances to cancel).
-const CHECKED_AT_ONCE: usize = 8_192;
-
-/// `check` of each draft, in order, the first half on a thread of its own
-/// and the second on this one: parsing the numbers again is most of a
-/// check, and the second core is otherwise idle while the rows are turned
-/// into customers.
-fn check_on_two_threads<F>(
-    drafts: &[&CustomerDraft],
-    check: &F,
-) -> Result<Vec<NewCustomer>, ImportError>
-where
-    F: Fn(&CustomerDraft) -> Result<NewCustomer, ImportError> + Sync,
-{
-    let (first, second) = drafts.split_at(drafts.len() / 2);
-    let check_all = |drafts: &[&CustomerDraft]| -> Result<Vec<NewCustomer>, ImportError> {
-        drafts.iter().map(|draft| check(draft)).collect()
-    };
-    let (first, second) = std::thread::scope(|scope| {
-        let first = scope.spawn(|| check_all(first));
-        let second = check_all(second);
-        (first.join(), second)
-    });
-    let mut checked = first.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    checked.extend(second?);
-    Ok(checked)
 }
 
 /// The stored key of each user-defined field the file brings, by header;
