@@ -27,7 +27,7 @@ use super::{Cell, Row, Sheet};
 use crate::domain::consent;
 use crate::domain::customer::MEMO_MAX_BYTES;
 use crate::domain::{
-    ConsentChannel, CustomerDraft, Email, PhoneDraft, PhoneNumber, Region, Timestamp,
+    ConsentChannel, CustomerDraft, Email, LabeledPhone, PhoneDraft, PhoneNumber, Region, Timestamp,
 };
 
 /// Why a row is not imported.
@@ -95,6 +95,9 @@ pub struct ValidRow {
     pub email: Option<String>,
     /// Numbers typed that are not real, kept as typed.
     pub flagged: Vec<String>,
+    /// The draft's numbers as read while sorting, when every one of them
+    /// is real: writing the row then need not read them again.
+    pub numbers: Option<Vec<LabeledPhone>>,
     /// The earlier valid row with one of its numbers: a duplicate.
     pub duplicate_of: Option<Place>,
     /// The earlier valid row with its e-mail. Not a duplicate (people share
@@ -188,13 +191,20 @@ pub fn sort_customer_rows_as(
                 column,
                 value,
             }),
-            Ok((draft, keys, flagged)) => {
+            Ok(sorted) => {
+                let Sorted {
+                    draft,
+                    keys,
+                    flagged,
+                    numbers,
+                } = sorted;
                 let email = (!draft.email.is_empty()).then(|| draft.email.to_lowercase());
                 let mut valid = ValidRow {
                     at,
                     draft,
                     keys,
                     email,
+                    numbers: flagged.is_empty().then_some(numbers),
                     flagged,
                     duplicate_of: None,
                     email_of: None,
@@ -280,13 +290,19 @@ impl ConsentCells {
 /// Why a row cannot be a customer, the column at fault and what it holds.
 type Fault = (Reason, String, String);
 
-/// A row read as a customer: the draft, its real numbers' keys and the
-/// numbers flagged; or why it cannot be one.
-fn sort_row(
-    row: &Row,
-    columns: &[(String, ColumnRole)],
-    region: Region,
-) -> Result<(CustomerDraft, Vec<String>, Vec<String>), Fault> {
+/// A row read as a customer.
+struct Sorted {
+    draft: CustomerDraft,
+    /// Its real numbers' keys.
+    keys: Vec<String>,
+    /// Its numbers that are not real, as typed.
+    flagged: Vec<String>,
+    /// Its real numbers, as read.
+    numbers: Vec<LabeledPhone>,
+}
+
+/// A row read as a customer, or why it cannot be one.
+fn sort_row(row: &Row, columns: &[(String, ColumnRole)], region: Region) -> Result<Sorted, Fault> {
     let mut draft = CustomerDraft::default();
     let mut name_column = String::new();
     let mut email_column = String::new();
@@ -358,38 +374,53 @@ fn sort_row(
     }
     let region = draft.country.parse::<Region>().unwrap_or(region);
     typed.sort_by_key(|(mobile, _, _)| !*mobile);
-    let mut keys: Vec<String> = Vec::new();
-    let mut flagged: Vec<String> = Vec::new();
+    let mut sorted = Sorted {
+        draft,
+        keys: Vec::new(),
+        flagged: Vec::new(),
+        numbers: Vec::new(),
+    };
     for (_, label, text) in &typed {
-        match PhoneNumber::parse(&with_lost_zero(text, region), region) {
-            Ok(number) if number.is_verified() => {
-                if !keys.iter().any(|key| key == number.key()) {
-                    keys.push(number.key().to_owned());
-                    draft.phones.push(PhoneDraft {
-                        label: label.clone(),
-                        number: number.raw().to_owned(),
-                    });
-                }
-            }
-            // Kept as typed on the card, flagged as not verified.
-            Ok(_) => {
-                flagged.push(text.clone());
-                draft.phones.push(PhoneDraft {
-                    label: label.clone(),
-                    number: text.clone(),
-                });
-            }
-            // Not a number at all: nothing the card can keep as one.
-            Err(_) => flagged.push(text.clone()),
-        }
+        sorted.add_number(label, text, region);
     }
-    if keys.is_empty() {
+    if sorted.keys.is_empty() {
         return match typed.first() {
             None => Err((Reason::PhoneMissing, phone_columns(columns), String::new())),
             Some((_, label, text)) => Err((Reason::PhoneInvalid, label.clone(), text.clone())),
         };
     }
-    Ok((draft, keys, flagged))
+    Ok(sorted)
+}
+
+impl Sorted {
+    /// Reads one number typed in a column headed `label`.
+    fn add_number(&mut self, label: &str, text: &str, region: Region) {
+        match PhoneNumber::parse(&with_lost_zero(text, region), region) {
+            Ok(number) if number.is_verified() => {
+                if !self.keys.iter().any(|key| key == number.key()) {
+                    self.keys.push(number.key().to_owned());
+                    self.draft.phones.push(PhoneDraft {
+                        label: label.to_owned(),
+                        number: number.raw().to_owned(),
+                    });
+                    self.numbers.push(LabeledPhone {
+                        label: label.trim().to_owned(),
+                        number,
+                    });
+                }
+            }
+            // Kept as typed on the card, flagged as not verified.
+            Ok(_) => {
+                self.flagged.push(text.to_owned());
+                self.draft.phones.push(PhoneDraft {
+                    label: label.to_owned(),
+                    number: text.to_owned(),
+                });
+            }
+            // Not a number at all: nothing the card can keep as one.
+            Err(_) => self.flagged.push(text.to_owned()),
+        }
+    }
 }
 
 /// The phone columns' headers, for a row with no number in any of them.
