@@ -1,4 +1,4 @@
-//! Export and backup benchmarks on the generated customer book (1,000,000
+//! Export, backup and duplicate-finder benchmarks on the generated customer book (1,000,000
 //! customers by default, the one `benches/store.rs` builds and keeps in
 //! `target/bench-data/`):
 //!
@@ -6,7 +6,9 @@
 //!   export` writes it: phone labels counted, every column, the notes;
 //!   target ≤ 10 s for 1,000,000;
 //! * the same through a search for a common surname fragment (김);
-//! * backup of the whole database with `SQLite`'s online backup.
+//! * backup of the whole database with `SQLite`'s online backup;
+//! * the duplicate finder (중복 고객 찾기) over the whole book: target ≤ 10 s
+//!   for 1,000,000.
 //!
 //! `cargo bench --bench export` runs it in full; `RINGDESK_BENCH_CUSTOMERS=N`
 //! changes the size (CI runs a smoke test with a small N).
@@ -104,6 +106,17 @@ fn main() {
         rows,
         searched + elapsed,
         std::fs::metadata(&file).unwrap().len(),
+    );
+
+    let started = Instant::now();
+    let sets = store.duplicate_sets().unwrap();
+    let elapsed = started.elapsed();
+    println!(
+        "  {:<46} {:>7.2} s  ({} sets of {} customers)",
+        "duplicate finder, every set",
+        elapsed.as_secs_f64(),
+        sets.len(),
+        sets.iter().map(|set| set.customers.len()).sum::<usize>()
     );
 
     let backup = out.path().join("backup.sqlite3");
