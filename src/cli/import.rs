@@ -136,6 +136,13 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
         &roles,
     )
     .map_err(|error| imported_error(error, args))?;
+    // The cells are in the rows now; a million of them need not stay
+    // twice while the rows are written.
+    let read_as = ReadAs {
+        encoding: workbook.encoding,
+        delimiter: workbook.delimiter,
+    };
+    drop(workbook);
     let Prepared {
         sheet,
         header_row,
@@ -182,7 +189,7 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
             sheet,
             header_row,
             region,
-            &workbook,
+            read_as,
             args,
             imported,
             updated,
@@ -192,6 +199,13 @@ pub fn run(context: &Context, args: &Args, out: &mut impl Write) -> Result<(), E
         return json_line(out, &summary);
     }
     print_counts(rows, duplicates, imported, updated, args.dry_run, out)
+}
+
+/// How a text file was read, for the summary.
+#[derive(Clone, Copy)]
+struct ReadAs {
+    encoding: Option<&'static encoding_rs::Encoding>,
+    delimiter: Option<u8>,
 }
 
 /// The counts and every rejected row, for a person.
@@ -370,7 +384,7 @@ fn summary(
     sheet: &str,
     header_row: usize,
     region: Region,
-    workbook: &Workbook,
+    read_as: ReadAs,
     args: &Args,
     imported: usize,
     updated: usize,
@@ -416,8 +430,8 @@ fn summary(
         "file": args.file.as_deref().map(|file| file.display().to_string()),
         "sheet": sheet,
         "header_row": header_row,
-        "encoding": workbook.encoding.map(encoding_rs::Encoding::name),
-        "delimiter": workbook.delimiter.map(|d| char::from(d).to_string()),
+        "encoding": read_as.encoding.map(encoding_rs::Encoding::name),
+        "delimiter": read_as.delimiter.map(|d| char::from(d).to_string()),
         "region": region.to_string(),
         "columns": columns,
         "rows": rows.data_rows,
