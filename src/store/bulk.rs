@@ -1,5 +1,7 @@
-//! Secondary indexes set aside while a large batch of customers goes in,
-//! and built again from the finished tables before the batch commits.
+//! What makes a large batch of customers cheap to write: secondary indexes
+//! set aside while it goes in and built again from the finished tables
+//! before it commits, and the foreign keys checked once per batch rather
+//! than once per row ([`Store::without_reference_checks`]).
 //!
 //! Each row a batch adds costs a random-position insert into every index on
 //! its table (the name, company and phone-key indexes above all); building
