@@ -783,6 +783,18 @@ mod tests {
         names(store, filter, CustomerSort::default())
     }
 
+    /// The first rows of the list as it opens: live customers by name.
+    fn live_rows(store: &Store) -> Vec<ListRow> {
+        store
+            .list_customers_where(
+                &CustomerFilter::default(),
+                &CustomerSort::default(),
+                &[],
+                Page::first(10),
+            )
+            .unwrap()
+    }
+
     fn when(field: FilterField, op: Operator, value: &str) -> CustomerFilter {
         CustomerFilter {
             conditions: vec![Condition {
@@ -1078,15 +1090,7 @@ mod tests {
         assert!(rows[0].deleted_at.is_some_and(|at| at >= before));
         assert!(rows[1].deleted_at.is_some());
 
-        let live = book
-            .store
-            .list_customers_where(
-                &CustomerFilter::default(),
-                &CustomerSort::default(),
-                &[],
-                Page::first(10),
-            )
-            .unwrap();
+        let live = live_rows(&book.store);
         assert!(
             live.iter()
                 .all(|row| row.deleted_at.is_none() && row.deleted_by.is_none())
@@ -1395,14 +1399,7 @@ mod tests {
             ]
         );
         // Live rows never say it, and an undone merge no longer does.
-        let live = store
-            .list_customers_where(
-                &CustomerFilter::default(),
-                &CustomerSort::default(),
-                &[],
-                Page::first(10),
-            )
-            .unwrap();
+        let live = live_rows(&store);
         assert!(live.iter().all(|row| row.merged_into.is_none()));
         store.undo_merge(None).unwrap();
         store.delete_customer(other).unwrap();
