@@ -53,8 +53,13 @@ pub enum FillError {
     Move(std::io::Error),
 }
 
-/// A chunk of checked customers and their notes.
-type Chunk = Vec<(NewCustomer, Vec<NoteBody>)>;
+/// A chunk of checked customers and, beside them in the same order, their
+/// notes: the customers go to the store as they are, with no copy.
+#[derive(Default)]
+struct Chunk {
+    customers: Vec<NewCustomer>,
+    notes: Vec<Vec<NoteBody>>,
+}
 
 /// Adds `count` customers generated from `seed`; `progress` hears the running total.
 ///
@@ -81,17 +86,16 @@ pub fn fill(
     };
     for chunk in receiver {
         let chunk = chunk?;
-        let customers: Vec<NewCustomer> = chunk.iter().map(|(c, _)| c.clone()).collect();
         let insert_started = Instant::now();
-        let ids = store.insert_customers(&customers)?;
+        let ids = store.insert_customers(&chunk.customers)?;
         report.insert_time += insert_started.elapsed();
         if callers.len() < CALLS_TODAY {
             callers.extend(ids.iter().take(CALLS_TODAY - callers.len()));
         }
         let notes: Vec<_> = ids
             .iter()
-            .zip(&chunk)
-            .flat_map(|(id, (_, notes))| notes.iter().map(|note| (*id, None, note.clone())))
+            .zip(chunk.notes)
+            .flat_map(|(id, notes)| notes.into_iter().map(move |note| (*id, None, note)))
             .collect();
         store.add_notes(&notes)?;
         report.customers += ids.len() as u64;
@@ -118,20 +122,20 @@ fn generate(
     let mut made: usize = 0;
     while left > 0 {
         let size = left.min(CHUNK as u64);
-        let chunk: Result<Chunk, Invalid> = (0..size)
-            .map(|_| {
-                let mut customer = generator.customer();
-                made += 1;
-                // Most customers are new; some are talking, a few signed.
-                customer.draft.status_id = statuses.get((made * 7) % 11 % statuses.len()).copied();
-                let notes = customer
-                    .notes
-                    .iter()
-                    .map(|note| NoteBody::new(note))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok((customer.draft.check(region, defs)?, notes))
-            })
-            .collect();
+        let chunk: Result<Chunk, Invalid> = (0..size).try_fold(Chunk::default(), |mut chunk, _| {
+            let mut customer = generator.customer();
+            made += 1;
+            // Most customers are new; some are talking, a few signed.
+            customer.draft.status_id = statuses.get((made * 7) % 11 % statuses.len()).copied();
+            let notes = customer
+                .notes
+                .iter()
+                .map(|note| NoteBody::new(note))
+                .collect::<Result<Vec<_>, _>>()?;
+            chunk.customers.push(customer.draft.check(region, defs)?);
+            chunk.notes.push(notes);
+            Ok(chunk)
+        });
         let failed = chunk.is_err();
         if sender.send(chunk).is_err() || failed {
             return;
