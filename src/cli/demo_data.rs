@@ -12,12 +12,17 @@ use crate::demo::{self, Generator};
 use crate::domain::note::NoteBody;
 use crate::domain::{
     CallRecord, CustomerId, Direction, FieldDef, Invalid, NewCustomer, Outcome, PhoneNumber,
-    Region, StatusId, StatusName, Timestamp,
+    Region, StatusId, StatusName, Timestamp, UserId,
 };
 use crate::store::{self, Store};
 
 /// Customers written per transaction.
 const CHUNK: usize = 10_000;
+/// A written chunk: its customers and its notes with their customers' ids.
+type Spent = (
+    Vec<NewCustomer>,
+    Vec<(CustomerId, Option<UserId>, NoteBody)>,
+);
 /// The statuses demo customers are spread over.
 const STATUSES: [&str; 4] = ["신규", "상담중", "계약", "보류"];
 /// Calls made and taken so far today, so the main window has a day to show.
@@ -76,7 +81,20 @@ pub fn fill(
     let defs = ensure_fields(store)?;
     let statuses = ensure_statuses(store)?;
     let (sender, receiver) = mpsc::sync_channel::<Result<Chunk, Invalid>>(2);
-    let producer = thread::spawn(move || generate(count, seed, region, &defs, &statuses, &sender));
+    // Written chunks go back to be freed there: a million customers' strings
+    // cost this thread, the one that writes, some two seconds to free.
+    let (spent, spent_receiver) = mpsc::channel::<Spent>();
+    let producer = thread::spawn(move || {
+        generate(
+            count,
+            seed,
+            region,
+            &defs,
+            &statuses,
+            &sender,
+            &spent_receiver,
+        );
+    });
     let mut callers: Vec<CustomerId> = Vec::new();
     let mut report = FillReport {
         customers: 0,
@@ -101,6 +119,8 @@ pub fn fill(
         report.customers += ids.len() as u64;
         report.notes += notes.len() as u64;
         progress(report.customers);
+        // Once the producer is done, what comes back is freed here.
+        spent.send((chunk.customers, notes)).ok();
     }
     // The producer has finished once the channel closes; a panic there is a bug.
     producer.join().ok();
@@ -116,11 +136,13 @@ fn generate(
     defs: &[FieldDef],
     statuses: &[StatusId],
     sender: &mpsc::SyncSender<Result<Chunk, Invalid>>,
+    spent: &mpsc::Receiver<Spent>,
 ) {
     let mut generator = Generator::new(seed);
     let mut left = count;
     let mut made: usize = 0;
     while left > 0 {
+        spent.try_iter().for_each(drop);
         let size = left.min(CHUNK as u64);
         let chunk: Result<Chunk, Invalid> = (0..size).try_fold(Chunk::default(), |mut chunk, _| {
             let mut customer = generator.customer();
