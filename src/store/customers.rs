@@ -14,7 +14,7 @@ use super::columns::one_changed;
 use super::error::{Result, found};
 use super::history::{self, Recorder};
 use super::imports::{ImportPhase, ImportWatch};
-use super::{Page, Store, audit, bulk, now_ms, phones, search};
+use super::{Page, Store, audit, bulk, now_ms, phones, search, search_build};
 use crate::domain::AuditAction;
 use crate::domain::{
     Change, ChangeKind, ConsentChannel, Customer, CustomerField, CustomerId, CustomerSummary,
@@ -66,18 +66,12 @@ impl Store {
     /// On a database failure; nothing is written then.
     pub fn insert_customers(&mut self, customers: &[NewCustomer]) -> Result<Vec<CustomerId>> {
         self.without_reference_checks(|store| {
-            let loading = store.loading.is_some();
+            let search = store.loading.as_mut().map(|load| &mut load.search);
             let tx = store.conn.transaction()?;
             // Demo data and loads record no history: one row per customer
             // would cost a million rows for nothing anyone changed.
-            let ids = write_customers(
-                &tx,
-                customers,
-                &[],
-                loading,
-                None,
-                &mut ImportWatch::quiet(),
-            )?;
+            let ids =
+                write_customers(&tx, customers, &[], search, None, &mut ImportWatch::quiet())?;
             tx.commit()?;
             Ok(ids)
         })
@@ -653,8 +647,9 @@ pub(super) fn field_value_from_sql(kind: &str, value: rusqlite::types::ValueRef<
     }
 }
 
-/// Adds `new` customers and replaces `updated` ones inside `tx`; `loading`
-/// when a new file's load builds the indexes once, at its end. Checks the
+/// Adds `new` customers and replaces `updated` ones inside `tx`; with
+/// `load_search`, a new file is being loaded: the indexes are built once, at
+/// its end, and the search entries of `new` go to that build. Checks the
 /// statuses and assignees named once, so callers may switch the
 /// per-row foreign-key checks off ([`Store::without_reference_checks`]). With
 /// `history`, each updated customer's changes are recorded and each new one
@@ -663,7 +658,7 @@ pub(super) fn write_customers(
     tx: &rusqlite::Transaction<'_>,
     new: &[NewCustomer],
     updated: &[(CustomerId, NewCustomer)],
-    loading: bool,
+    load_search: Option<&mut search_build::SearchBuild>,
     mut history: Option<&mut Recorder<'_>>,
     watch: &mut ImportWatch<'_>,
 ) -> Result<Vec<CustomerId>> {
@@ -680,7 +675,7 @@ pub(super) fn write_customers(
         watch.every(ImportPhase::Writing, done, total)?;
     }
     let now = now_ms();
-    let set_aside = if loading || new.is_empty() {
+    let set_aside = if load_search.is_some() || new.is_empty() {
         None
     } else {
         bulk::SetAside::if_it_pays(tx, new.len())?
@@ -691,7 +686,9 @@ pub(super) fn write_customers(
             .map(|customer| {
                 let id = writer.insert_row(customer, now)?;
                 writer.insert_parts_unindexed(id, customer)?;
-                writer.index.add_tokens(id, customer)?;
+                if load_search.is_none() {
+                    writer.index.add_tokens(id, customer)?;
+                }
                 done += 1;
                 watch.every(ImportPhase::Writing, done, total)?;
                 Ok(id)
@@ -700,9 +697,11 @@ pub(super) fn write_customers(
     };
     watch.step(ImportPhase::Writing, total, total)?;
     watch.step(ImportPhase::Indexing, 0, 1)?;
-    // The text index reads the rows just written in one statement, rather
-    // than taking the same strings bound once more per customer.
-    if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+    if let Some(search) = load_search {
+        search.add(&ids, new)?;
+    } else if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+        // The text index reads the rows just written in one statement,
+        // rather than taking the same strings bound once more per customer.
         search::add_text_of_range(tx, *first, *last)?;
     }
     if let Some(set_aside) = set_aside {

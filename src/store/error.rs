@@ -107,6 +107,10 @@ pub enum Error {
     /// An import was cancelled while it ran; nothing was written.
     #[error("the import was cancelled; nothing was written")]
     Cancelled,
+    /// The search index of a load, written beside the book, could not be
+    /// made; the load is not finished.
+    #[error("the search index of the new book could not be written: {0}")]
+    SearchBuild(String),
     /// Any other `SQLite` failure.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),

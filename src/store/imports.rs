@@ -157,7 +157,6 @@ impl Store {
             .iter()
             .map(|(id, _)| self.as_it_is(*id))
             .collect::<Result<Vec<String>>>()?;
-        let loading = self.loading.is_some();
         let tx = self.conn.transaction()?;
         // The import's row first, so history can name it; the count of
         // customers created is known only after they are.
@@ -175,11 +174,11 @@ impl Store {
             .map(|customer| customer.source.as_str())
             .collect();
         sources::add_missing(&tx, &brought, import)?;
-        let ids = if loading {
-            write_customers(&tx, new, updated, loading, None, watch)?
+        let ids = if let Some(load) = self.loading.as_mut() {
+            write_customers(&tx, new, updated, Some(&mut load.search), None, watch)?
         } else {
             let mut history = Recorder::new(&tx, self.actor.as_ref(), Some(import))?;
-            write_customers(&tx, new, updated, loading, Some(&mut history), watch)?
+            write_customers(&tx, new, updated, None, Some(&mut history), watch)?
         };
         tx.execute(
             "UPDATE imports SET created = ?2 WHERE id = ?1",

@@ -38,6 +38,7 @@ mod received;
 mod references;
 mod saved_views;
 mod search;
+mod search_build;
 mod senders;
 mod sign_in;
 mod sources;
@@ -89,11 +90,17 @@ impl Page {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    /// The indexes left out while a new file is loaded
-    /// ([`Store::create_for_load`]).
-    loading: Option<bulk::SetAside>,
+    /// The indexes left out and the search index written elsewhere while
+    /// a new file is loaded ([`Store::create_for_load`]).
+    loading: Option<Load>,
     /// Who the changes written are recorded as made by ([`Store::set_actor`]).
     actor: Option<crate::domain::Actor>,
+}
+
+/// What a load does differently until [`Store::finish_load`].
+struct Load {
+    set_aside: bulk::SetAside,
+    search: search_build::SearchBuild,
 }
 
 /// How long a write waits for another process's write before giving up.
@@ -203,27 +210,31 @@ impl Store {
         // Everything a load writes refers to rows it wrote itself (see
         // `Store::without_reference_checks`).
         store.conn.pragma_update(None, "foreign_keys", "OFF")?;
-        // The tables of a million customers with their indexes left out;
-        // sorting an index at the end uses the same cache.
+        // The tables of a million customers with their indexes left out.
         store.set_cache_kib(512 * 1024)?;
         let tx = store.conn.transaction()?;
         let set_aside = bulk::SetAside::all(&tx)?;
         tx.commit()?;
-        store.loading = Some(set_aside);
+        store.loading = Some(Load {
+            set_aside,
+            search: search_build::SearchBuild::start(path)?,
+        });
         Ok(store)
     }
 
     /// Ends a load begun with [`Store::create_for_load`]: builds the indexes
-    /// left out, and makes the file an ordinary store (write-ahead log, the
-    /// usual page cache) that [`Store::open`] opens as any other.
+    /// left out, takes in the search index written beside it, and makes the
+    /// file an ordinary store (write-ahead log, the usual page cache) that
+    /// [`Store::open`] opens as any other.
     ///
     /// # Errors
-    /// On a database failure.
+    /// On a database failure, or when the search index could not be written.
     pub fn finish_load(mut self) -> Result<()> {
-        if let Some(set_aside) = self.loading.take() {
+        if let Some(load) = self.loading.take() {
             let tx = self.conn.transaction()?;
-            set_aside.restore(&tx)?;
+            load.set_aside.restore(&tx)?;
             tx.commit()?;
+            load.search.copy_into(&mut self.conn)?;
         }
         self.conn.execute_batch("PRAGMA optimize")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;

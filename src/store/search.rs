@@ -339,7 +339,7 @@ const COMPANY_MARK: char = 'ⓒ';
 /// as one space-separated text in `line`, each token once, in that order
 /// (the order [`grams`](crate::domain::search::grams) and [`number_blocks`]
 /// give them).
-fn write_tokens(customer: &NewCustomer, line: &mut String) {
+pub(super) fn write_tokens(customer: &NewCustomer, line: &mut String) {
     line.clear();
     write_grams(&customer.name, None, line);
     write_grams(&customer.company, Some(COMPANY_MARK), line);
