@@ -66,12 +66,20 @@ impl Store {
     /// On a database failure; nothing is written then.
     pub fn insert_customers(&mut self, customers: &[NewCustomer]) -> Result<Vec<CustomerId>> {
         self.without_reference_checks(|store| {
+            let loading = store.loading.is_some();
             let search = store.loading.as_mut().map(|load| &mut load.search);
             let tx = store.conn.transaction()?;
             // Demo data and loads record no history: one row per customer
             // would cost a million rows for nothing anyone changed.
-            let ids =
-                write_customers(&tx, customers, &[], search, None, &mut ImportWatch::quiet())?;
+            let ids = write_customers(
+                &tx,
+                customers,
+                &[],
+                loading,
+                search,
+                None,
+                &mut ImportWatch::quiet(),
+            )?;
             tx.commit()?;
             Ok(ids)
         })
@@ -647,9 +655,10 @@ pub(super) fn field_value_from_sql(kind: &str, value: rusqlite::types::ValueRef<
     }
 }
 
-/// Adds `new` customers and replaces `updated` ones inside `tx`; with
-/// `load_search`, a new file is being loaded: the indexes are built once, at
-/// its end, and the search entries of `new` go to that build. Checks the
+/// Adds `new` customers and replaces `updated` ones inside `tx`; `loading`
+/// when a new file's load builds the indexes once, at its end. With
+/// `search`, the search entries of `new` go to that build rather than into
+/// the book (see [`search_build`]). Checks the
 /// statuses and assignees named once, so callers may switch the
 /// per-row foreign-key checks off ([`Store::without_reference_checks`]). With
 /// `history`, each updated customer's changes are recorded and each new one
@@ -658,7 +667,8 @@ pub(super) fn write_customers(
     tx: &rusqlite::Transaction<'_>,
     new: &[NewCustomer],
     updated: &[(CustomerId, NewCustomer)],
-    load_search: Option<&mut search_build::SearchBuild>,
+    loading: bool,
+    mut search: Option<&mut search_build::SearchBuild>,
     mut history: Option<&mut Recorder<'_>>,
     watch: &mut ImportWatch<'_>,
 ) -> Result<Vec<CustomerId>> {
@@ -675,30 +685,36 @@ pub(super) fn write_customers(
         watch.every(ImportPhase::Writing, done, total)?;
     }
     let now = now_ms();
-    let set_aside = if load_search.is_some() || new.is_empty() {
+    let set_aside = if loading || new.is_empty() {
         None
     } else {
         bulk::SetAside::if_it_pays(tx, new.len())?
     };
-    let ids = {
+    let mut ids = Vec::with_capacity(new.len());
+    {
         let mut writer = Writer::new(tx)?;
-        new.iter()
-            .map(|customer| {
+        // The build's thread indexes each slice while the next one is written.
+        for slice in new.chunks(search_build::BATCH) {
+            let from = ids.len();
+            for customer in slice {
                 let id = writer.insert_row(customer, now)?;
                 writer.insert_parts_unindexed(id, customer)?;
-                if load_search.is_none() {
+                if search.is_none() {
                     writer.index.add_tokens(id, customer)?;
                 }
+                ids.push(id);
                 done += 1;
                 watch.every(ImportPhase::Writing, done, total)?;
-                Ok(id)
-            })
-            .collect::<Result<Vec<_>>>()?
-    };
+            }
+            if let Some(search) = search.as_deref_mut() {
+                search.add(&ids[from..], slice)?;
+            }
+        }
+    }
     watch.step(ImportPhase::Writing, total, total)?;
     watch.step(ImportPhase::Indexing, 0, 1)?;
-    if let Some(search) = load_search {
-        search.add(&ids, new)?;
+    if search.is_some() {
+        // Written by the build.
     } else if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
         // The text index reads the rows just written in one statement,
         // rather than taking the same strings bound once more per customer.

@@ -4,6 +4,7 @@
 //! customers it created and puts back the ones it changed, in one
 //! transaction.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -12,6 +13,7 @@ use rusqlite::OptionalExtension as _;
 use super::customers::{update_in, write_customers};
 use super::error::{Error, Result};
 use super::history::Recorder;
+use super::search_build::{self, SearchBuild};
 use super::{Store, audit, now_ms, search, sources};
 use crate::domain::{
     AuditAction, CustomerDraft, CustomerId, FieldId, NewCustomer, PhoneDraft, Region, Timestamp,
@@ -174,12 +176,37 @@ impl Store {
             .map(|customer| customer.source.as_str())
             .collect();
         sources::add_missing(&tx, &brought, import)?;
+        // A first large import into a book (none of whose customers has a
+        // search entry yet) has its search index written on another core,
+        // as a new book's load has (see `search_build`).
+        let mut build = if self.loading.is_none()
+            && updated.is_empty()
+            && new.len() >= search_build::MIN_IMPORT
+            && self.path != Path::new(":memory:")
+            && search_build::index_is_empty(&tx)?
+        {
+            Some(SearchBuild::start(&self.path)?)
+        } else {
+            None
+        };
         let ids = if let Some(load) = self.loading.as_mut() {
-            write_customers(&tx, new, updated, Some(&mut load.search), None, watch)?
+            write_customers(&tx, new, updated, true, Some(&mut load.search), None, watch)?
         } else {
             let mut history = Recorder::new(&tx, self.actor.as_ref(), Some(import))?;
-            write_customers(&tx, new, updated, None, Some(&mut history), watch)?
+            write_customers(
+                &tx,
+                new,
+                updated,
+                false,
+                build.as_mut(),
+                Some(&mut history),
+                watch,
+            )?
         };
+        let copied = build.is_some();
+        if let Some(build) = build.take() {
+            build.copy_into(&tx)?;
+        }
         tx.execute(
             "UPDATE imports SET created = ?2 WHERE id = ?1",
             rusqlite::params![import, ids.len()],
@@ -216,6 +243,10 @@ impl Store {
         // The last chance to stop: after the commit the import is whole.
         watch.step(ImportPhase::Indexing, 1, 1)?;
         tx.commit()?;
+        if copied {
+            // FTS5 in this connection may still hold the empty index.
+            self.reconnect()?;
+        }
         Ok(ids)
     }
 
@@ -405,6 +436,76 @@ mod tests {
             .import_customers("again.csv", &many(10), &[], &mut ImportWatch::quiet())
             .unwrap();
         assert_eq!(ids.len(), 10);
+    }
+
+    fn names_found(store: &Store, text: &str) -> Vec<String> {
+        let query = crate::domain::search::SearchQuery::parse(text, crate::domain::Region::KOREA);
+        store
+            .search_customers(&query, crate::store::Page::first(50))
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|hit| hit.name)
+            .collect()
+    }
+
+    #[test]
+    fn a_first_large_import_has_its_index_built_beside_and_the_book_searches_and_takes_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        // A search first, so the connection has read the empty index.
+        assert!(names_found(&store, "고객").is_empty());
+        let count = search_build::MIN_IMPORT;
+        let ids = store
+            .import_customers("first.csv", &many(count), &[], &mut ImportWatch::quiet())
+            .unwrap();
+        assert_eq!(ids.len(), count);
+        assert!(!dir.path().join("book.sqlite3.search").exists());
+        assert_eq!(names_found(&store, "고객12345"), vec!["고객12345"]);
+        assert_eq!(names_found(&store, "7001-2345"), vec!["고객12345"]);
+        // The book goes on as any other: a new customer is found, the index
+        // is whole, and the import undoes.
+        let later = add(&mut store, "나중고객", &["010-5555-4444"]);
+        assert_eq!(names_found(&store, "나중고객"), vec!["나중고객"]);
+        for table in ["customer_fts", "customer_tokens"] {
+            store
+                .conn
+                .execute(
+                    &format!("INSERT INTO {table} ({table}) VALUES ('integrity-check')"),
+                    [],
+                )
+                .unwrap();
+        }
+        store.undo_last_import().unwrap();
+        assert!(names_found(&store, "고객12345").is_empty());
+        assert_eq!(store.customer(later).unwrap().name, "나중고객");
+        // A second large import goes into a book that has entries: in place.
+        store
+            .import_customers("second.csv", &many(count), &[], &mut ImportWatch::quiet())
+            .unwrap();
+        assert_eq!(names_found(&store, "고객12345"), vec!["고객12345"]);
+    }
+
+    #[test]
+    fn a_first_large_import_cancelled_leaves_no_index_beside_the_book() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
+        let mut watch = ImportWatch::new(Arc::clone(&cancel), |phase, done, _| {
+            if phase == ImportPhase::Writing && done >= 15_000 {
+                flag.store(true, Ordering::Relaxed);
+            }
+        });
+        let result =
+            store.import_customers("big.csv", &many(search_build::MIN_IMPORT), &[], &mut watch);
+        drop(watch);
+        assert!(matches!(result, Err(Error::Cancelled)), "{result:?}");
+        assert!(!dir.path().join("book.sqlite3.search").exists());
+        assert_eq!(store.count_customers().unwrap(), 0);
+        assert!(search_build::index_is_empty(&store.conn).unwrap());
     }
 
     #[test]

@@ -233,13 +233,29 @@ impl Store {
         if let Some(load) = self.loading.take() {
             let tx = self.conn.transaction()?;
             load.set_aside.restore(&tx)?;
+            load.search.copy_into(&tx)?;
             tx.commit()?;
-            load.search.copy_into(&mut self.conn)?;
         }
         self.conn.execute_batch("PRAGMA optimize")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
+    /// Opens the connection again, with the page cache it had: FTS5 keeps
+    /// what it read of the search index in the connection, and an index
+    /// copied in whole ([`search_build`]) must not meet that.
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    fn reconnect(&mut self) -> Result<()> {
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |row| row.get(0))?;
+        let fresh = Self::open(&self.path)?;
+        fresh.conn.pragma_update(None, "cache_size", cache)?;
+        self.conn = fresh.conn;
         Ok(())
     }
 

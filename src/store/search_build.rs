@@ -1,27 +1,42 @@
 //! A loaded book's search index, written on a thread of its own.
 //!
-//! When a new book is loaded ([`Store::create_for_load`]), the search
-//! entries of its customers (`customer_fts`, `customer_tokens`) are about
-//! a third of the work of the thread that writes. `SQLite` lets one file
-//! have one writer, so a second connection writes them into a scratch file
-//! beside the book, on another core, while the first writes the rows. At
-//! the end the scratch index is copied into the book. FTS5 keeps the whole
-//! of an index in ordinary tables (`customer_fts_data`, `_idx`, `_docsize`,
-//! `_config`), so an index built elsewhere from the same definition moves
-//! by copying their rows, with nothing tokenized again.
+//! When a new book is loaded ([`Store::create_for_load`]), or a large
+//! import goes into a book with no search entries yet, the search entries
+//! of its customers (`customer_fts`, `customer_tokens`) are about a third
+//! of the work of the thread that writes. `SQLite` lets one file have one
+//! writer, so a second connection writes them into a scratch file beside
+//! the book, on another core, while the first writes the rows. At the end
+//! the scratch index is copied into the book, in the transaction that
+//! writes the rows. FTS5 keeps the whole of an index in ordinary tables
+//! (`customer_fts_data`, `_idx`, `_docsize`, `_config`), so an index built
+//! elsewhere from the same definition moves by copying their rows, with
+//! nothing tokenized again; this only works into an empty index, which is
+//! why only new books and first imports take this way.
 //!
 //! The scratch file is made by the same migrations as the book, so its
-//! index tables are defined exactly as the book's.
+//! index tables are defined exactly as the book's. FTS5 caches what it read
+//! of an index in the connection; a connection whose index was replaced
+//! under it must be opened again before it searches or writes (see
+//! `Store::reconnect`).
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread;
 
-use rusqlite::Connection;
+use rusqlite::types::ToSqlOutput;
+use rusqlite::{Connection, OpenFlags, Transaction};
 
 use super::error::{Error, Result};
 use super::{Store, search};
 use crate::domain::{CustomerId, NewCustomer};
+
+/// Customers whose entries go to the build at a time.
+pub(super) const BATCH: usize = 10_000;
+
+/// The smallest import worth a build: below it, making the scratch file
+/// costs more than the second core saves.
+pub(super) const MIN_IMPORT: usize = 20_000;
 
 /// Batches of entries queued for the thread that writes them: enough to
 /// keep it busy, few enough that a slow index holds back the rows.
@@ -31,6 +46,8 @@ const QUEUED: usize = 4;
 pub(super) struct SearchBuild {
     sender: Option<mpsc::SyncSender<Entries>>,
     writer: Option<thread::JoinHandle<Result<()>>>,
+    /// Set when the build is given up: the writer stops without committing.
+    abandoned: Arc<AtomicBool>,
     scratch: PathBuf,
 }
 
@@ -60,13 +77,16 @@ impl SearchBuild {
         store.conn.pragma_update(None, "synchronous", "OFF")?;
         store.set_cache_kib(128 * 1024)?;
         let (sender, receiver) = mpsc::sync_channel(QUEUED);
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let given_up = Arc::clone(&abandoned);
         let writer = thread::Builder::new()
             .name("search index".into())
-            .spawn(move || write(store.conn, &receiver))
+            .spawn(move || write(store.conn, &receiver, &given_up))
             .map_err(|error| Error::SearchBuild(error.to_string()))?;
         Ok(Self {
             sender: Some(sender),
             writer: Some(writer),
+            abandoned,
             scratch,
         })
     }
@@ -106,15 +126,15 @@ impl SearchBuild {
         if sent { Ok(()) } else { self.finish() }
     }
 
-    /// Waits for the index to be written and copies it into `book` in one
-    /// transaction, replacing the book's (empty) index; the scratch file
-    /// is removed either way.
+    /// Waits for the index to be written and copies it into the book
+    /// inside `tx`, in place of the book's empty index; the scratch file is
+    /// removed either way.
     ///
     /// # Errors
-    /// When the index could not be written or copied; the book's index is
-    /// as before then.
-    pub(super) fn copy_into(mut self, book: &mut Connection) -> Result<()> {
-        let copied = self.finish().and_then(|()| copy(book, &self.scratch));
+    /// When the index could not be written or copied, or the book's index
+    /// is not empty.
+    pub(super) fn copy_into(mut self, tx: &Transaction<'_>) -> Result<()> {
+        let copied = self.finish().and_then(|()| copy(tx, &self.scratch));
         remove(&self.scratch);
         copied
     }
@@ -136,6 +156,7 @@ impl SearchBuild {
 
 impl Drop for SearchBuild {
     fn drop(&mut self) {
+        self.abandoned.store(true, Ordering::Relaxed);
         self.sender = None;
         if let Some(writer) = self.writer.take() {
             writer.join().ok();
@@ -146,7 +167,11 @@ impl Drop for SearchBuild {
 
 /// The writer: every batch in one transaction, so FTS5 writes its entries
 /// in as few sorted runs as its buffer allows.
-fn write(mut conn: Connection, receiver: &mpsc::Receiver<Entries>) -> Result<()> {
+fn write(
+    mut conn: Connection,
+    receiver: &mpsc::Receiver<Entries>,
+    abandoned: &AtomicBool,
+) -> Result<()> {
     let tx = conn.transaction()?;
     {
         let mut text = tx.prepare(
@@ -156,6 +181,9 @@ fn write(mut conn: Connection, receiver: &mpsc::Receiver<Entries>) -> Result<()>
         let mut tokens =
             tx.prepare("INSERT INTO customer_tokens (rowid, tokens) VALUES (?1, ?2)")?;
         for entries in receiver {
+            if abandoned.load(Ordering::Relaxed) {
+                return Ok(());
+            }
             let mut start = 0;
             for (id, ends) in entries.ids.iter().zip(&entries.ends) {
                 let mut fields = [""; 5];
@@ -173,47 +201,61 @@ fn write(mut conn: Connection, receiver: &mpsc::Receiver<Entries>) -> Result<()>
     Ok(())
 }
 
-/// Replaces the book's index tables with the scratch file's.
-fn copy(book: &mut Connection, scratch: &Path) -> Result<()> {
-    book.execute(
-        "ATTACH DATABASE ?1 AS built",
-        [scratch.to_string_lossy().as_ref()],
+/// True when the book's search index holds no entry, so a build may
+/// replace it.
+///
+/// # Errors
+/// On a database failure.
+pub(super) fn index_is_empty(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM customer_fts_docsize)
+            AND NOT EXISTS (SELECT 1 FROM customer_tokens_docsize)",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+/// Replaces the book's index tables with the scratch file's, row by row
+/// through a connection of its own: attached instead, the scratch file
+/// would join every transaction the book begins.
+fn copy(tx: &Transaction<'_>, scratch: &Path) -> Result<()> {
+    if !index_is_empty(tx)? {
+        // Entries the book got some other way would be lost.
+        return Err(Error::SearchBuild(
+            "the book's search index was written while it was being built".into(),
+        ));
+    }
+    let built = Connection::open_with_flags(
+        scratch,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    let copied = (|| {
-        let tx = book.transaction()?;
-        let written: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM main.customer_fts_docsize)
-                 OR EXISTS (SELECT 1 FROM main.customer_tokens_docsize)",
-            [],
-            |row| row.get(0),
-        )?;
-        if written {
-            // Entries the book got some other way would be lost.
-            return Err(Error::SearchBuild(
-                "the book's search index was written during its load".into(),
-            ));
+    let tables: Vec<String> = built
+        .prepare(
+            "SELECT name FROM sqlite_master
+             WHERE type = 'table'
+               AND (name LIKE 'customer\\_fts\\_%' ESCAPE '\\'
+                    OR name LIKE 'customer\\_tokens\\_%' ESCAPE '\\')",
+        )?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in &tables {
+        let mut read = built.prepare(&format!("SELECT * FROM \"{table}\""))?;
+        let columns = read.column_count();
+        let placeholders = vec!["?"; columns].join(", ");
+        tx.execute(&format!("DELETE FROM main.\"{table}\""), [])?;
+        let mut insert = tx.prepare(&format!(
+            "INSERT INTO main.\"{table}\" VALUES ({placeholders})"
+        ))?;
+        let mut rows = read.query([])?;
+        while let Some(row) = rows.next()? {
+            for column in 0..columns {
+                let value = ToSqlOutput::Borrowed(row.get_ref(column)?);
+                insert.raw_bind_parameter(column + 1, value)?;
+            }
+            insert.raw_execute()?;
         }
-        let tables: Vec<String> = tx
-            .prepare(
-                "SELECT name FROM built.sqlite_master
-                 WHERE type = 'table'
-                   AND (name LIKE 'customer\\_fts\\_%' ESCAPE '\\'
-                        OR name LIKE 'customer\\_tokens\\_%' ESCAPE '\\')",
-            )?
-            .query_map([], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for table in &tables {
-            tx.execute(&format!("DELETE FROM main.\"{table}\""), [])?;
-            tx.execute(
-                &format!("INSERT INTO main.\"{table}\" SELECT * FROM built.\"{table}\""),
-                [],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
-    })();
-    book.execute("DETACH DATABASE built", [])?;
-    copied
+    }
+    Ok(())
 }
 
 /// Removes the scratch file, which holds nothing anyone reads.
