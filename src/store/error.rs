@@ -107,9 +107,9 @@ pub enum Error {
     /// An import was cancelled while it ran; nothing was written.
     #[error("the import was cancelled; nothing was written")]
     Cancelled,
-    /// The search index of a load, written beside the book, could not be
-    /// made; the load is not finished.
-    #[error("the search index of the new book could not be written: {0}")]
+    /// The search index of a load or a first import, written beside the
+    /// book, could not be made; nothing of the load or import was kept.
+    #[error("the search index could not be built beside the customer database: {0}")]
     SearchBuild(String),
     /// Any other `SQLite` failure.
     #[error("database error: {0}")]
