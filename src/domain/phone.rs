@@ -353,6 +353,7 @@ fn parse_number(input: &str, region: Region, fast: bool) -> Result<PhoneNumber, 
     }
     let verified = if fast {
         fast_korean_mobile(plus, &digits, region)
+            .or_else(|| fast_korean_landline(plus, &digits, region))
     } else {
         None
     }
@@ -532,6 +533,62 @@ fn fast_korean_mobile(plus: bool, digits: &str, region: Region) -> Option<Verifi
         key: format!("+82{national}"),
         digits: format!("0{national}"),
         mobile: true,
+        country_code: 82,
+        display,
+    })
+}
+
+/// Korea's two-digit area codes (after the trunk 0), as libphonenumber's
+/// fixed-line pattern has them.
+const KOREAN_AREA_CODES: [&str; 16] = [
+    "31", "32", "33", "41", "42", "43", "44", "51", "52", "53", "54", "55", "61", "62", "63", "64",
+];
+
+/// The next most common case, also answered without the regexes: a Korean
+/// area-code landline (02, 031–064) or 070 internet phone, as
+/// `0…` with default region KR or as `+82…` with any.
+///
+/// The result must be exactly what [`verify`] gives; a test checks every
+/// area code with every first three digits of the subscriber number
+/// against it. Anything else returns `None` and takes the slow path.
+fn fast_korean_landline(plus: bool, digits: &str, region: Region) -> Option<Verified> {
+    let national = if plus {
+        digits.strip_prefix("82")?
+    } else if region.id == Id::KR && !digits.starts_with("00") {
+        digits.strip_prefix('0')?
+    } else {
+        return None;
+    };
+    // libphonenumber's KR fixed-line ranges: the area code, then a
+    // subscriber number of 7 or 8 digits that does not start with 0; VoIP
+    // is 70 and 8 digits.
+    let (area, subscriber) = if let Some(subscriber) = national.strip_prefix('2') {
+        ("2", subscriber)
+    } else {
+        let (area, subscriber) = national.split_at_checked(2)?;
+        (area, subscriber)
+    };
+    let voip = area == "70";
+    let fits = if voip {
+        subscriber.len() == 8
+    } else {
+        (area == "2" || KOREAN_AREA_CODES.contains(&area))
+            && matches!(subscriber.len(), 7 | 8)
+            && !subscriber.starts_with('0')
+    };
+    if !fits {
+        return None;
+    }
+    let (first, last) = subscriber.split_at(subscriber.len() - 4);
+    let display = if region.calling_code() == Some(82) {
+        format!("0{area}-{first}-{last}")
+    } else {
+        format!("+82 {area}-{first}-{last}")
+    };
+    Some(Verified {
+        key: format!("+82{national}"),
+        digits: format!("0{national}"),
+        mobile: false,
         country_code: 82,
         display,
     })
@@ -1394,6 +1451,68 @@ mod tests {
         }
         // Only 0105 97x–99x must go the slow way.
         assert_eq!(fast_taken, 10_000 - 30);
+    }
+
+    #[test]
+    fn landline_fast_path_agrees_with_libphonenumber_on_every_area_and_first_digits() {
+        let areas = [
+            "2", "31", "32", "33", "41", "42", "43", "44", "51", "52", "53", "54", "55", "61",
+            "62", "63", "64", "70",
+        ];
+        let forms: [fn(&str, &str, &str) -> String; 5] = [
+            |area, first, last| format!("0{area}-{first}-{last}"),
+            |area, first, last| format!("0{area}{first}{last}"),
+            |area, first, last| format!("(0{area}) {first}-{last}"),
+            |area, first, last| format!("+82 {area}-{first}-{last}"),
+            |area, first, last| format!("+82 0{area} {first} {last}"),
+        ];
+        let mut seed: u32 = 20_261_125;
+        for area in areas {
+            for first_length in [3, 4] {
+                // Every first three digits of the subscriber number, the rest
+                // pseudo-random, in turn in each form and with KR and JP as
+                // the default region.
+                for (head, (form_index, form)) in (0..1_000).zip(forms.iter().enumerate().cycle()) {
+                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    let mut first = format!("{head:03}");
+                    if first_length == 4 {
+                        first.push(char::from(b'0' + u8::try_from((seed >> 4) % 10).unwrap()));
+                    }
+                    let last = format!("{:04}", (seed >> 8) % 10_000);
+                    let input = form(area, &first, &last);
+                    let default_region = if head % 7 == 0 { JP } else { KR };
+                    assert_same(&input, default_region);
+                    let (plus, digits) = normalize(&input).unwrap();
+                    let taken = fast_korean_landline(plus, &digits, default_region).is_some();
+                    // The slow way: a subscriber number starting with 0 or
+                    // (after 070) not 8 digits long, a national form read in
+                    // Japan, and "+82 0…" with the trunk 0 kept.
+                    let slow = if area == "70" {
+                        first_length == 3
+                    } else {
+                        head < 100
+                    } || (form_index < 3 && default_region == JP)
+                        || form_index == 4;
+                    assert_eq!(taken, !slow, "{input} in {default_region}");
+                }
+            }
+        }
+    }
+
+    #[rstest]
+    #[case::seoul_short("02-123-4567", "KR")]
+    #[case::seoul_long("02-1234-5678", "KR")]
+    #[case::seoul_zero_subscriber("02-0123-4567", "KR")]
+    #[case::seoul_too_short("02-12-3456", "KR")]
+    #[case::gyeonggi_in_japan("+82 31-123-4567", "JP")]
+    #[case::voip("070-1234-5678", "KR")]
+    #[case::voip_short("070-123-4567", "KR")]
+    #[case::no_such_area("035-123-4567", "KR")]
+    #[case::carrier_prefix("081-02-123-4567", "KR")]
+    #[case::national_in_japan("02-123-4567", "JP")]
+    #[case::code_without_plus("82-2-123-4567", "KR")]
+    fn landline_fast_path_edges_agree(#[case] input: &str, #[case] default_region: &str) {
+        assert_same(input, region(default_region));
     }
 
     #[rstest]
