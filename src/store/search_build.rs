@@ -1,4 +1,5 @@
-//! A loaded book's search index, written on a thread of its own.
+//! The search index of a new book's load or a first import, written on a
+//! thread of its own.
 //!
 //! When a new book is loaded ([`Store::create_for_load`]), or a large
 //! import goes into a book with no search entries yet, the search entries
@@ -42,7 +43,8 @@ pub(super) const MIN_IMPORT: usize = 20_000;
 /// keep it busy, few enough that a slow index holds back the rows.
 const QUEUED: usize = 4;
 
-/// The search index a load's customers need, being written elsewhere.
+/// The search index a load's or a first import's customers need, being
+/// written elsewhere.
 pub(super) struct SearchBuild {
     sender: Option<mpsc::SyncSender<Entries>>,
     writer: Option<thread::JoinHandle<Result<()>>>,
@@ -123,7 +125,15 @@ impl SearchBuild {
             .sender
             .as_ref()
             .is_some_and(|sender| sender.send(entries).is_ok());
-        if sent { Ok(()) } else { self.finish() }
+        if sent {
+            return Ok(());
+        }
+        // The writer stopped: its error says why.
+        self.finish().and_then(|()| {
+            Err(Error::SearchBuild(
+                "the search index writer stopped early".into(),
+            ))
+        })
     }
 
     /// Waits for the index to be written and copies it into the book
