@@ -522,20 +522,30 @@ fn fast_korean_mobile(plus: bool, digits: &str, region: Region) -> Option<Verifi
     if let [b'5', b'9', b'7'..=b'9', ..] = subscriber.as_bytes() {
         return None;
     }
-    // The formats libphonenumber gives a Korean 010 number, written out.
     let (middle, last) = subscriber.split_at(4);
+    Some(korean(national, ["10", middle, last], true, region))
+}
+
+/// What libphonenumber gives a Korean number whose national number (no
+/// trunk 0) is `national`, in the blocks `area-middle-last`, written out.
+fn korean(
+    national: &str,
+    [area, middle, last]: [&str; 3],
+    mobile: bool,
+    region: Region,
+) -> Verified {
     let display = if region.calling_code() == Some(82) {
-        format!("010-{middle}-{last}")
+        format!("0{area}-{middle}-{last}")
     } else {
-        format!("+82 10-{middle}-{last}")
+        format!("+82 {area}-{middle}-{last}")
     };
-    Some(Verified {
+    Verified {
         key: format!("+82{national}"),
         digits: format!("0{national}"),
-        mobile: true,
+        mobile,
         country_code: 82,
         display,
-    })
+    }
 }
 
 /// Korea's two-digit area codes (after the trunk 0), as libphonenumber's
@@ -579,19 +589,8 @@ fn fast_korean_landline(plus: bool, digits: &str, region: Region) -> Option<Veri
     if !fits {
         return None;
     }
-    let (first, last) = subscriber.split_at(subscriber.len() - 4);
-    let display = if region.calling_code() == Some(82) {
-        format!("0{area}-{first}-{last}")
-    } else {
-        format!("+82 {area}-{first}-{last}")
-    };
-    Some(Verified {
-        key: format!("+82{national}"),
-        digits: format!("0{national}"),
-        mobile: false,
-        country_code: 82,
-        display,
-    })
+    let (middle, last) = subscriber.split_at(subscriber.len() - 4);
+    Some(korean(national, [area, middle, last], false, region))
 }
 
 /// Enlarges libphonenumber's regex cache once per process (see

@@ -393,7 +393,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::test_support::{add, customer, store};
+    use crate::store::test_support::{add, customer, names_found, store};
 
     fn many(count: usize) -> Vec<NewCustomer> {
         (0..count)
@@ -436,17 +436,6 @@ mod tests {
             .import_customers("again.csv", &many(10), &[], &mut ImportWatch::quiet())
             .unwrap();
         assert_eq!(ids.len(), 10);
-    }
-
-    fn names_found(store: &Store, text: &str) -> Vec<String> {
-        let query = crate::domain::search::SearchQuery::parse(text, crate::domain::Region::KOREA);
-        store
-            .search_customers(&query, crate::store::Page::first(50))
-            .unwrap()
-            .hits
-            .into_iter()
-            .map(|hit| hit.name)
-            .collect()
     }
 
     #[test]

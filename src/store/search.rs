@@ -388,18 +388,7 @@ fn push_token(line: &mut String, token: &str) {
 mod tests {
     use super::*;
     use crate::domain::Region;
-    use crate::store::test_support::{add, store};
-
-    fn names(store: &Store, text: &str) -> Vec<String> {
-        let query = SearchQuery::parse(text, Region::KOREA);
-        store
-            .search_customers(&query, Page::first(50))
-            .unwrap()
-            .hits
-            .into_iter()
-            .map(|hit| hit.name)
-            .collect()
-    }
+    use crate::store::test_support::{add, names_found as names, store};
 
     fn book() -> Store {
         let mut store = store();

@@ -29,3 +29,15 @@ pub fn customer(name: &str, numbers: &[&str]) -> NewCustomer {
 pub fn add(store: &mut Store, name: &str, numbers: &[&str]) -> CustomerId {
     store.create_customer(&customer(name, numbers)).unwrap()
 }
+
+/// The names on the first page (50) of a search for `text`, read in Korea.
+pub fn names_found(store: &Store, text: &str) -> Vec<String> {
+    let query = crate::domain::search::SearchQuery::parse(text, Region::KOREA);
+    store
+        .search_customers(&query, crate::store::Page::first(50))
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|hit| hit.name)
+        .collect()
+}
